@@ -1,0 +1,5 @@
+//! diff: (current model, desired model) -> unordered `Vec<Change>`.
+//! Renames come only from `renamed_from`; everything else is add/drop/alter.
+
+pub mod change;
+pub use change::{Change, Hazard, ZoneTarget};
