@@ -3,6 +3,11 @@
 //! The pipeline, one module per arrow:
 //! `model` (load + validate + normalise) -> `diff` (Vec<Change>) -> `plan` (order, hazards)
 //! -> `render` (minijinja templates, per dialect) -> `migrations` (files + lock) -> `apply`.
+//! `project` ties them together for the commands in `cli`.
+pub mod cli;
 pub mod diff;
+pub mod migrations;
 pub mod model;
 pub mod plan;
+pub mod project;
+pub mod render;

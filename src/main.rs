@@ -1,1 +1,17 @@
-fn main(){}
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = bmdb::cli::Cli::parse();
+    match bmdb::cli::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            if let Some(diags) = err.downcast_ref::<bmdb::model::Diagnostics>() {
+                eprintln!("{diags}");
+            } else {
+                eprintln!("error: {err:#}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! cli: every clap type lives here; each command parses, calls the library and returns an
+//! exit code. Errors travel up to main.rs, which prints them with their whole context.
+
+mod init;
+mod plan;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "bmdb", version, about = "Schema-as-code for CockroachDB: model, plan, migrate, gate drift")]
+pub struct Cli {
+    /// The project directory (holds regions.yaml, schema/, migrations/).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub project: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Load and check the model; report every problem at once.
+    Validate(ValidateArgs),
+    /// Diff the model against the state the migrations produce; print the ordered steps and SQL.
+    Plan(plan::PlanArgs),
+    /// Scaffold a small project in DIR.
+    Init(init::InitArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct OutputArgs {
+    /// Output format (json is a stable shape with a `version` field).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: Format,
+}
+
+/// The version of every JSON document bmdb prints.
+pub const JSON_VERSION: u32 = 1;
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
+        Command::Validate(args) => validate(&cli, args),
+        Command::Plan(args) => plan::run(&cli, args),
+        Command::Init(args) => init::run(args),
+    }
+}
+
+fn validate(cli: &Cli, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
+    let project = crate::project::Project::open(&cli.project)?;
+    let m = &project.desired;
+    match args.output.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::json!({"version": JSON_VERSION, "valid": true, "database": m.database.name, "tables": m.tables.len()})
+        ),
+        Format::Table => println!(
+            "{}: the model is valid ({} tables, dialect {})",
+            cli.project.display(),
+            m.tables.len(),
+            m.database.dialect.as_str()
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,133 @@
+//! `bmdb plan`: model vs the migrations' state -> ordered steps, hazards and SQL.
+
+use super::{Cli, Format, OutputArgs, JSON_VERSION};
+use crate::migrations;
+use crate::project::Project;
+use clap::Args;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// Write the plan as the next migration, migrations/V<n>__NAME.sql, and update the lock.
+    #[arg(long, value_name = "NAME")]
+    pub write: Option<String>,
+    /// Exit 2 when there is something to do (0 when not, 1 on error).
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
+    // Check the name before anything else so a bad flag changes nothing.
+    let slug = args.write.as_deref().map(migrations::slug).transpose()?;
+    let project = Project::open(&cli.project)?;
+    let current = project.migrated_state();
+    let plan = project.plan_from(&current);
+    let rendered = project.render(&current, &plan)?;
+
+    let mut written = None;
+    if let (Some(slug), false) = (&slug, plan.is_empty()) {
+        let version = project.files.last().map(|f| f.version).unwrap_or(0) + 1;
+        let name = migrations::file_name(version, slug);
+        let text = migrations::format_file(name.trim_end_matches(".sql"), project.desired.database.dialect, &plan, &rendered);
+        written = Some(migrations::write(&project.dir, project.lock.as_ref(), slug, &text, &project.desired)?);
+    }
+
+    match args.output.format {
+        Format::Json => {
+            let steps: Vec<_> = plan
+                .steps
+                .iter()
+                .zip(&rendered.steps)
+                .enumerate()
+                .map(|(i, (s, r))| {
+                    serde_json::json!({
+                        "step": i + 1,
+                        "kind": s.change.kind(),
+                        "object": s.change.object(),
+                        "hazards": s.hazards,
+                        "sql": r.statements,
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({
+                "version": JSON_VERSION,
+                "dialect": project.desired.database.dialect.as_str(),
+                "changes": plan.steps.len(),
+                "destructive": plan.destructive(),
+                "preamble": rendered.preamble,
+                "steps": steps,
+                "left_out": rendered.left_out_line(),
+                "written": written.as_ref().map(|p| p.display().to_string()),
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        }
+        Format::Table => print_table(&project, &plan, &rendered, written.as_deref()),
+    }
+    if args.detailed_exitcode && !plan.is_empty() {
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_table(
+    project: &Project,
+    plan: &crate::plan::Plan,
+    rendered: &crate::render::RenderedPlan,
+    written: Option<&std::path::Path>,
+) {
+    if plan.is_empty() {
+        println!(
+            "No changes: the model matches the state of {} migration{} ({}/{}).",
+            project.files.len(),
+            if project.files.len() == 1 { "" } else { "s" },
+            migrations::DIR,
+            migrations::LOCK_FILE
+        );
+        return;
+    }
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED);
+    if std::env::var_os("NO_COLOR").is_some() {
+        table.force_no_tty();
+    }
+    table.set_header(vec!["#", "object", "change", "hazard"]);
+    for (i, s) in plan.steps.iter().enumerate() {
+        let hz: Vec<String> = s
+            .hazards
+            .iter()
+            .map(|h| format!("{}{}", h.id, if h.destructive { " (destructive)" } else { "" }))
+            .collect();
+        table.add_row(vec![(i + 1).to_string(), s.change.object(), s.change.kind().to_string(), hz.join(", ")]);
+    }
+    println!("{table}");
+    if let Some(line) = rendered.left_out_line() {
+        println!("{line}");
+    }
+    println!();
+    for s in &rendered.preamble {
+        println!("{}", s.trim_end());
+    }
+    for (i, (step, r)) in plan.steps.iter().zip(&rendered.steps).enumerate() {
+        println!("-- step {}: {} {}", i + 1, step.change.kind(), step.change.object());
+        for h in &step.hazards {
+            println!("-- hazard {}: {}", h.id, h.reason);
+        }
+        for s in &r.statements {
+            println!("{}", s.trim_end());
+        }
+    }
+    println!();
+    let destructive = plan.steps.iter().filter(|s| s.hazards.iter().any(|h| h.destructive)).count();
+    print!("Plan: {} step{}", plan.steps.len(), if plan.steps.len() == 1 { "" } else { "s" });
+    if destructive > 0 {
+        print!(", {destructive} destructive (apply needs --allow-destructive)");
+    }
+    println!(".");
+    match written {
+        Some(p) => println!("Wrote {} and updated {}/{}.", p.display(), migrations::DIR, migrations::LOCK_FILE),
+        None => println!("Run `bmdb plan --write NAME` to write it as the next migration."),
+    }
+}

@@ -1,0 +1,67 @@
+//! A bmdb project on disk, opened: the desired model from the YAML, the lock state the
+//! migrations produce, and the plan between them. Every command starts here.
+
+use crate::diff;
+use crate::migrations::{self, Lock, MigrationFile};
+use crate::model::{self, Model};
+use crate::plan::{self, Plan};
+use crate::render::{RenderContext, RenderedPlan, Renderer};
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+
+pub struct Project {
+    pub dir: PathBuf,
+    /// The model as the YAML says it should be (normalised).
+    pub desired: Model,
+    pub lock: Option<Lock>,
+    pub files: Vec<MigrationFile>,
+}
+
+impl Project {
+    /// Load and validate the model, read the lock and check it against the migration files.
+    /// A model with problems fails with `model::Diagnostics` inside the error.
+    pub fn open(dir: &Path) -> Result<Project> {
+        if !dir.is_dir() {
+            anyhow::bail!(
+                "--project {}: no such directory\n  help: run bmdb inside a project, pass --project DIR, or create one with `bmdb init DIR`",
+                dir.display()
+            );
+        }
+        let desired = model::load_project(dir)?;
+        let lock = migrations::read_lock(dir)?;
+        let files = migrations::check_consistency(dir, lock.as_ref())?;
+        Ok(Project { dir: dir.to_path_buf(), desired, lock, files })
+    }
+
+    /// The state the committed migrations produce (empty before the first one).
+    pub fn migrated_state(&self) -> Model {
+        match &self.lock {
+            Some(l) => l.state.clone(),
+            None => migrations::empty_state(&self.desired.database),
+        }
+    }
+
+    /// The ordered plan from `current` to the desired model.
+    pub fn plan_from(&self, current: &Model) -> Plan {
+        let changes = diff::diff(current, &self.desired);
+        plan::plan(current, &self.desired, changes)
+    }
+
+    pub fn render(&self, current: &Model, plan: &Plan) -> Result<RenderedPlan> {
+        let renderer = Renderer::new(Some(&self.dir))?;
+        let ctx = RenderContext {
+            dialect: self.desired.database.dialect,
+            database: self.desired.database.name.clone(),
+            multi_region: self.desired.database.is_multi_region(),
+            postgis_needed: uses_spatial(&self.desired) && !uses_spatial(current),
+        };
+        renderer.render_plan(plan, &ctx)
+    }
+}
+
+fn uses_spatial(m: &Model) -> bool {
+    m.tables.values().flat_map(|t| &t.columns).any(|c| {
+        let ty = c.ty.to_ascii_uppercase();
+        ty.starts_with("GEOGRAPHY") || ty.starts_with("GEOMETRY")
+    })
+}
