@@ -1231,6 +1231,19 @@ fn an_undefined_variable_is_an_error_naming_the_template() {
 }
 
 #[test]
+fn a_project_without_templates_uses_the_built_in_ones() {
+    let project = tempfile::tempdir().unwrap();
+    let rendered = Renderer::new(Some(project.path()))
+        .unwrap()
+        .render_plan(&drop_players(), &cockroach())
+        .unwrap();
+    assert_eq!(
+        rendered.steps[0].statements,
+        vec!["DROP TABLE IF EXISTS players;"]
+    );
+}
+
+#[test]
 fn a_misnamed_project_template_is_an_error_not_ignored() {
     let project = project_with_template("drop_tables.sql.j2", "DROP TABLE x;\n");
     let err = Renderer::new(Some(project.path())).unwrap_err();

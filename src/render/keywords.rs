@@ -177,6 +177,54 @@ pub fn is_reserved(word: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    /// Quoted words of a BNF rule, following rule references (`type_func_name_keyword` is
+    /// made of two other rules).
+    fn rule_words(bnf: &str, rule: &str, out: &mut Vec<String>) {
+        let head = format!("\n{rule} ::=\n");
+        let start = bnf
+            .find(&head)
+            .unwrap_or_else(|| panic!("rule {rule} not in the BNF"))
+            + head.len();
+        let body = bnf[start..].split("\n\n").next().unwrap();
+        for alt in body
+            .lines()
+            .map(|l| l.trim().trim_start_matches('|').trim())
+        {
+            match alt.strip_prefix('\'').and_then(|a| a.strip_suffix('\'')) {
+                Some(word) => out.push(word.to_ascii_lowercase()),
+                None if !alt.is_empty() => rule_words(bnf, alt, out),
+                None => {}
+            }
+        }
+    }
+
+    #[test]
+    fn every_cockroachdb_keyword_that_needs_quotes_is_listed() {
+        let dir = std::env::var("CRDB_GRAMMAR_DIR").unwrap_or_else(|_| {
+            concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/crdb-grammar").into()
+        });
+        let Ok(bnf) = std::fs::read_to_string(format!("{dir}/stmt_block.bnf")) else {
+            eprintln!("crdb-grammar not found at {dir}: skipping the keyword list check");
+            return;
+        };
+        let mut words = Vec::new();
+        for rule in [
+            "reserved_keyword",
+            "cockroachdb_extra_reserved_keyword",
+            "type_func_name_keyword",
+            "col_name_keyword",
+        ] {
+            rule_words(&bnf, rule, &mut words);
+        }
+        assert!(
+            words.len() > 150,
+            "only {} keywords read from the BNF",
+            words.len()
+        );
+        let missing: Vec<_> = words.iter().filter(|w| !super::is_reserved(w)).collect();
+        assert!(missing.is_empty(), "keywords.rs lacks {missing:?}");
+    }
+
     #[test]
     fn the_list_is_sorted_and_lower_case_for_binary_search() {
         assert!(super::RESERVED.windows(2).all(|w| w[0] < w[1]));
