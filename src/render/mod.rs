@@ -1,0 +1,648 @@
+//! render: each typed `Change` of a plan -> SQL statements, through one minijinja template per
+//! change kind (`templates/<kind>.sql.j2`), in the CockroachDB or the PostgreSQL dialect.
+//!
+//! Templates decide what SQL to write; Rust only supplies the change (serialised with serde),
+//! small derived values (zone settings) and the filters that must exist in one place:
+//! `ident` (identifier quoting), `literal` (string literals), `sql_type` (a column type per
+//! dialect) and the `crdb_only` test (a default PostgreSQL cannot run).
+
+pub mod keywords;
+
+use crate::diff::Change;
+use crate::model::types::{sql_string, Dialect, ZoneConfig};
+use crate::plan::Plan;
+use anyhow::{bail, Context, Result};
+use minijinja::{context, AutoEscape, Environment, UndefinedBehavior, Value};
+use serde::Serialize;
+use std::path::Path;
+
+/// The templates compiled into the binary: every change kind, plus helpers whose name starts
+/// with `_` (imported by the kind templates, never rendered for a change).
+const BUILTIN: [(&str, &str); 35] = [
+    (
+        "_macros.sql.j2",
+        include_str!("../../templates/_macros.sql.j2"),
+    ),
+    (
+        "_preamble.sql.j2",
+        include_str!("../../templates/_preamble.sql.j2"),
+    ),
+    (
+        "set_primary_region.sql.j2",
+        include_str!("../../templates/set_primary_region.sql.j2"),
+    ),
+    (
+        "add_region.sql.j2",
+        include_str!("../../templates/add_region.sql.j2"),
+    ),
+    (
+        "drop_region.sql.j2",
+        include_str!("../../templates/drop_region.sql.j2"),
+    ),
+    (
+        "set_secondary_region.sql.j2",
+        include_str!("../../templates/set_secondary_region.sql.j2"),
+    ),
+    (
+        "drop_secondary_region.sql.j2",
+        include_str!("../../templates/drop_secondary_region.sql.j2"),
+    ),
+    (
+        "set_survival_goal.sql.j2",
+        include_str!("../../templates/set_survival_goal.sql.j2"),
+    ),
+    (
+        "set_placement.sql.j2",
+        include_str!("../../templates/set_placement.sql.j2"),
+    ),
+    (
+        "add_super_region.sql.j2",
+        include_str!("../../templates/add_super_region.sql.j2"),
+    ),
+    (
+        "alter_super_region.sql.j2",
+        include_str!("../../templates/alter_super_region.sql.j2"),
+    ),
+    (
+        "drop_super_region.sql.j2",
+        include_str!("../../templates/drop_super_region.sql.j2"),
+    ),
+    (
+        "configure_zone.sql.j2",
+        include_str!("../../templates/configure_zone.sql.j2"),
+    ),
+    (
+        "create_table.sql.j2",
+        include_str!("../../templates/create_table.sql.j2"),
+    ),
+    (
+        "drop_table.sql.j2",
+        include_str!("../../templates/drop_table.sql.j2"),
+    ),
+    (
+        "set_table_comment.sql.j2",
+        include_str!("../../templates/set_table_comment.sql.j2"),
+    ),
+    (
+        "set_locality.sql.j2",
+        include_str!("../../templates/set_locality.sql.j2"),
+    ),
+    (
+        "set_ttl.sql.j2",
+        include_str!("../../templates/set_ttl.sql.j2"),
+    ),
+    (
+        "reset_ttl.sql.j2",
+        include_str!("../../templates/reset_ttl.sql.j2"),
+    ),
+    (
+        "add_column.sql.j2",
+        include_str!("../../templates/add_column.sql.j2"),
+    ),
+    (
+        "drop_column.sql.j2",
+        include_str!("../../templates/drop_column.sql.j2"),
+    ),
+    (
+        "rename_column.sql.j2",
+        include_str!("../../templates/rename_column.sql.j2"),
+    ),
+    (
+        "alter_column_type.sql.j2",
+        include_str!("../../templates/alter_column_type.sql.j2"),
+    ),
+    (
+        "set_column_default.sql.j2",
+        include_str!("../../templates/set_column_default.sql.j2"),
+    ),
+    (
+        "set_column_nullable.sql.j2",
+        include_str!("../../templates/set_column_nullable.sql.j2"),
+    ),
+    (
+        "set_column_comment.sql.j2",
+        include_str!("../../templates/set_column_comment.sql.j2"),
+    ),
+    (
+        "alter_primary_key.sql.j2",
+        include_str!("../../templates/alter_primary_key.sql.j2"),
+    ),
+    (
+        "create_index.sql.j2",
+        include_str!("../../templates/create_index.sql.j2"),
+    ),
+    (
+        "drop_index.sql.j2",
+        include_str!("../../templates/drop_index.sql.j2"),
+    ),
+    (
+        "add_unique.sql.j2",
+        include_str!("../../templates/add_unique.sql.j2"),
+    ),
+    (
+        "drop_unique.sql.j2",
+        include_str!("../../templates/drop_unique.sql.j2"),
+    ),
+    (
+        "add_foreign_key.sql.j2",
+        include_str!("../../templates/add_foreign_key.sql.j2"),
+    ),
+    (
+        "drop_foreign_key.sql.j2",
+        include_str!("../../templates/drop_foreign_key.sql.j2"),
+    ),
+    (
+        "add_check.sql.j2",
+        include_str!("../../templates/add_check.sql.j2"),
+    ),
+    (
+        "drop_check.sql.j2",
+        include_str!("../../templates/drop_check.sql.j2"),
+    ),
+];
+
+/// The file name of the template that renders a change kind.
+pub fn template_name(kind: &str) -> String {
+    format!("{kind}.sql.j2")
+}
+
+/// Names of the built-in templates (kinds and `_` helpers), for tests and `bmdb init`.
+pub fn builtin_templates() -> impl Iterator<Item = (&'static str, &'static str)> {
+    BUILTIN.iter().copied()
+}
+
+/// What a rendering is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderContext {
+    pub dialect: Dialect,
+    pub database: String,
+    pub multi_region: bool,
+    /// Set by the caller: the desired model has GEOGRAPHY/GEOMETRY and the current does not.
+    pub postgis_needed: bool,
+}
+
+/// The SQL of one plan step; may be empty (a CockroachDB-only change in postgres).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RenderedStep {
+    /// Each a complete SQL statement ending in `;`, to be run on its own.
+    pub statements: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct RenderedPlan {
+    /// Statements to run before the steps (e.g. `CREATE EXTENSION IF NOT EXISTS postgis;`).
+    pub preamble: Vec<String>,
+    /// `steps[i]` renders `plan.steps[i]`.
+    pub steps: Vec<RenderedStep>,
+    /// What the postgres rendering left out, one entry per kind of setting, e.g.
+    /// `locality (9 tables)`; empty for CockroachDB.
+    pub left_out: Vec<String>,
+}
+
+impl RenderedPlan {
+    /// One line naming which CockroachDB-only settings the postgres rendering left out.
+    pub fn left_out_line(&self) -> Option<String> {
+        if self.left_out.is_empty() {
+            None
+        } else {
+            Some(format!(
+                "postgres dialect: left out {}",
+                self.left_out.join(", ")
+            ))
+        }
+    }
+
+    /// Every statement, preamble first, in the order they run.
+    pub fn statements(&self) -> impl Iterator<Item = &String> {
+        self.preamble
+            .iter()
+            .chain(self.steps.iter().flat_map(|s| s.statements.iter()))
+    }
+}
+
+/// THE identifier-quoting function: a name stays bare only if it is a lower-case SQL word
+/// (`[a-z_][a-z0-9_$]*`) that is not a keyword needing quotes; otherwise it is put in
+/// double quotes with any `"` doubled.
+pub fn quote_ident(name: &str) -> String {
+    let mut chars = name.chars();
+    let plain = match chars.next() {
+        Some(c) if c.is_ascii_lowercase() || c == '_' => {
+            chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$')
+        }
+        _ => false,
+    };
+    if plain && !keywords::is_reserved(name) {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+}
+
+/// A column type as the dialect spells it. Types are canonical CockroachDB names (see
+/// `Column::ty`); PostgreSQL gets its own name for the few that differ.
+pub fn sql_type(ty: &str, dialect: Dialect) -> String {
+    if dialect == Dialect::Cockroach {
+        return ty.to_string();
+    }
+    if let Some(elem) = ty.strip_suffix("[]") {
+        return format!("{}[]", sql_type(elem, dialect));
+    }
+    let upper = ty.to_ascii_uppercase();
+    match upper.as_str() {
+        "STRING" => "TEXT".to_string(),
+        "BYTES" => "BYTEA".to_string(),
+        "FLOAT8" => "DOUBLE PRECISION".to_string(),
+        "FLOAT4" => "REAL".to_string(),
+        "CRDB_INTERNAL_REGION" => "TEXT".to_string(),
+        // STRING(n) is CockroachDB's VARCHAR(n).
+        _ if upper.starts_with("STRING(") => format!("VARCHAR{}", &ty["STRING".len()..]),
+        _ => ty.to_string(),
+    }
+}
+
+/// Whether a default expression calls something only CockroachDB has.
+pub fn is_crdb_only_default(expr: &str) -> bool {
+    let lower = expr.to_ascii_lowercase();
+    [
+        "unique_rowid(",
+        "gateway_region(",
+        "default_to_database_primary_region(",
+        "crdb_internal",
+    ]
+    .iter()
+    .any(|f| lower.contains(f))
+}
+
+/// Renders plans; holds the compiled templates.
+pub struct Renderer {
+    env: Environment<'static>,
+}
+
+impl std::fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Renderer").finish_non_exhaustive()
+    }
+}
+
+impl Renderer {
+    /// Built-in templates embedded in the binary, overridden by any file of the same name in
+    /// `<project>/templates/` when `project_dir` is given.
+    pub fn new(project_dir: Option<&Path>) -> Result<Renderer> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_auto_escape_callback(|_| AutoEscape::None);
+        env.add_filter("ident", |name: &str| quote_ident(name));
+        env.add_filter("literal", |text: &str| sql_string(text));
+        env.add_filter("idents", |names: Vec<String>| {
+            names
+                .iter()
+                .map(|n| quote_ident(n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        env.add_filter(
+            "sql_type",
+            |ty: &str, dialect: &str| -> Result<String, minijinja::Error> {
+                Ok(sql_type(ty, parse_dialect(dialect)?))
+            },
+        );
+        env.add_test("crdb_only", |expr: &str| is_crdb_only_default(expr));
+
+        for (name, source) in BUILTIN {
+            env.add_template(name, source)
+                .with_context(|| format!("built-in template {name} does not compile"))?;
+        }
+        if let Some(dir) = project_dir {
+            load_overrides(&mut env, &dir.join("templates"))?;
+        }
+        Ok(Renderer { env })
+    }
+
+    pub fn render_plan(&self, plan: &Plan, ctx: &RenderContext) -> Result<RenderedPlan> {
+        let preamble = self.render_template(
+            "_preamble.sql.j2",
+            context! {
+                dialect => ctx.dialect.as_str(),
+                database => &ctx.database,
+                multi_region => ctx.multi_region,
+                postgis_needed => ctx.postgis_needed,
+            },
+        )?;
+        let mut steps = Vec::with_capacity(plan.steps.len());
+        for (i, step) in plan.steps.iter().enumerate() {
+            let change = &step.change;
+            let name = template_name(change.kind());
+            let values = context! {
+                change => Value::from_serialize(change),
+                dialect => ctx.dialect.as_str(),
+                database => &ctx.database,
+                multi_region => ctx.multi_region,
+                zone => zone_values(change),
+            };
+            let statements = self.render_template(&name, values).with_context(|| {
+                format!("step {}: {} {}", i + 1, change.kind(), change.object())
+            })?;
+            steps.push(RenderedStep { statements });
+        }
+        let left_out = match ctx.dialect {
+            Dialect::Cockroach => Vec::new(),
+            Dialect::Postgres => left_out_by_postgres(plan),
+        };
+        Ok(RenderedPlan {
+            preamble,
+            steps,
+            left_out,
+        })
+    }
+
+    fn render_template(&self, name: &str, values: Value) -> Result<Vec<String>> {
+        let template = self
+            .env
+            .get_template(name)
+            .with_context(|| format!("template {name} is missing"))?;
+        let text = template
+            .render(values)
+            .map_err(|e| anyhow::anyhow!("template {name} failed: {e:#}"))?;
+        Ok(split_statements(&text))
+    }
+}
+
+fn parse_dialect(name: &str) -> Result<Dialect, minijinja::Error> {
+    match name {
+        "cockroach" => Ok(Dialect::Cockroach),
+        "postgres" => Ok(Dialect::Postgres),
+        other => Err(minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!("unknown dialect {other:?}: expected \"cockroach\" or \"postgres\""),
+        )),
+    }
+}
+
+/// Adds `<dir>/*.sql.j2`, replacing built-ins of the same name. A file that matches neither a
+/// built-in nor a `_helper` name is an error: a misspelt override would otherwise be ignored.
+fn load_overrides(env: &mut Environment<'static>, dir: &Path) -> Result<()> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
+    };
+    let mut files: Vec<_> = entries
+        .collect::<std::io::Result<Vec<_>>>()
+        .with_context(|| format!("cannot read {}", dir.display()))?;
+    files.sort_by_key(|e| e.file_name());
+    for entry in files {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if !file_name.ends_with(".sql.j2") {
+            continue;
+        }
+        let known = BUILTIN.iter().any(|(n, _)| *n == file_name);
+        if !known && !file_name.starts_with('_') {
+            bail!(
+                "{}: no change kind is named {:?}; an override must be named after one of: {}",
+                entry.path().display(),
+                file_name.trim_end_matches(".sql.j2"),
+                Change::ALL_KINDS.join(", ")
+            );
+        }
+        let source = std::fs::read_to_string(entry.path())
+            .with_context(|| format!("cannot read {}", entry.path().display()))?;
+        env.add_template_owned(file_name, source)
+            .with_context(|| format!("{} does not compile", entry.path().display()))?;
+    }
+    Ok(())
+}
+
+/// Derived values for `configure_zone`: the settings to write, the fields the new zone drops,
+/// and whether the multi-region override must be on around the statements.
+fn zone_values(change: &Change) -> Value {
+    let Change::ConfigureZone { from, to, .. } = change else {
+        return Value::UNDEFINED;
+    };
+    let settings: Vec<(&str, String)> = to.as_ref().map(ZoneConfig::settings).unwrap_or_default();
+    let kept: Vec<&str> = settings.iter().map(|(k, _)| *k).collect();
+    let removed_fields: Vec<&str> = from
+        .as_ref()
+        .map(|f| {
+            f.settings()
+                .into_iter()
+                .map(|(k, _)| k)
+                .filter(|k| !kept.contains(k))
+                .collect()
+        })
+        .unwrap_or_default();
+    // Touching a zone whose protected fields were overridden needs the override again.
+    let override_multi_region = to.as_ref().is_some_and(|z| z.override_multi_region)
+        || from.as_ref().is_some_and(|z| z.override_multi_region);
+    context! { settings, removed_fields, override_multi_region }
+}
+
+/// Splits rendered text into statements at top-level `;` (outside quotes and `--` comments), each trimmed and
+/// ending in `;`. Templates write statements one after another; this is the only split.
+fn split_statements(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    let mut in_comment = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        current.push(c);
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        match (quote, c) {
+            (None, '-') if chars.peek() == Some(&'-') => in_comment = true,
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, ';') => {
+                let stmt = current.trim();
+                if stmt != ";" {
+                    out.push(stmt.to_string());
+                }
+                current.clear();
+            }
+            _ => {}
+        }
+    }
+    let rest = current.trim();
+    if !rest.is_empty() {
+        out.push(format!("{rest};"));
+    }
+    out
+}
+
+/// Counts, per kind of CockroachDB-only setting, what a postgres rendering of `plan` leaves
+/// out. Mirrors the `dialect == "postgres"` branches of the built-in templates.
+fn left_out_by_postgres(plan: &Plan) -> Vec<String> {
+    #[derive(Default)]
+    struct Counts {
+        locality_tables: std::collections::BTreeSet<String>,
+        zones: usize,
+        regions: bool,
+        survival_goal: bool,
+        placement: bool,
+        super_regions: bool,
+        ttl: usize,
+        hash_sharding: usize,
+        defaults: usize,
+    }
+    let mut n = Counts::default();
+    let defaults_in = |cols: &mut dyn Iterator<Item = &Option<String>>| {
+        cols.filter(|d| d.as_deref().is_some_and(is_crdb_only_default))
+            .count()
+    };
+    for step in &plan.steps {
+        match &step.change {
+            Change::SetPrimaryRegion { .. }
+            | Change::AddRegion { .. }
+            | Change::DropRegion { .. }
+            | Change::SetSecondaryRegion { .. }
+            | Change::DropSecondaryRegion { .. } => n.regions = true,
+            Change::SetSurvivalGoal { .. } => n.survival_goal = true,
+            Change::SetPlacement { .. } => n.placement = true,
+            Change::AddSuperRegion { .. }
+            | Change::AlterSuperRegion { .. }
+            | Change::DropSuperRegion { .. } => n.super_regions = true,
+            Change::ConfigureZone { .. } => n.zones += 1,
+            Change::CreateTable { table } => {
+                if table.locality.is_some() {
+                    n.locality_tables.insert(table.name.clone());
+                }
+                if table.ttl.is_some() {
+                    n.ttl += 1;
+                }
+                n.defaults += defaults_in(&mut table.columns.iter().map(|c| &c.default));
+            }
+            Change::SetLocality {
+                table, to: Some(_), ..
+            } => {
+                n.locality_tables.insert(table.clone());
+            }
+            Change::SetTtl { .. } | Change::ResetTtl { .. } => n.ttl += 1,
+            Change::AddColumn { column, .. } => {
+                n.defaults += defaults_in(&mut std::iter::once(&column.default));
+            }
+            Change::SetColumnDefault { default, .. } => {
+                n.defaults += defaults_in(&mut std::iter::once(default));
+            }
+            Change::CreateIndex { index, .. } if index.sharded_buckets.is_some() => {
+                n.hash_sharding += 1
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    match n.locality_tables.len() {
+        0 => {}
+        1 => out.push("locality (1 table)".to_string()),
+        k => out.push(format!("locality ({k} tables)")),
+    }
+    let counted = |out: &mut Vec<String>, what: &str, k: usize| {
+        if k > 0 {
+            out.push(format!("{what} ({k})"));
+        }
+    };
+    counted(&mut out, "zone configs", n.zones);
+    for (present, what) in [
+        (n.regions, "regions"),
+        (n.survival_goal, "survival goal"),
+        (n.placement, "placement"),
+        (n.super_regions, "super regions"),
+    ] {
+        if present {
+            out.push(what.to_string());
+        }
+    }
+    counted(&mut out, "row-level TTL", n.ttl);
+    counted(&mut out, "hash sharding", n.hash_sharding);
+    counted(&mut out, "CockroachDB-only defaults", n.defaults);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_ident_leaves_plain_lower_case_names_bare() {
+        assert_eq!(quote_ident("players"), "players");
+        assert_eq!(quote_ident("_tmp"), "_tmp");
+        assert_eq!(quote_ident("item_2$x"), "item_2$x");
+    }
+
+    #[test]
+    fn quote_ident_quotes_mixed_case_hyphen_digits_first_and_empty() {
+        assert_eq!(quote_ident("PlayerStats"), "\"PlayerStats\"");
+        assert_eq!(quote_ident("us-west-2"), "\"us-west-2\"");
+        assert_eq!(quote_ident("2fa"), "\"2fa\"");
+        assert_eq!(quote_ident("has space"), "\"has space\"");
+        assert_eq!(quote_ident(""), "\"\"");
+    }
+
+    #[test]
+    fn quote_ident_quotes_reserved_words_from_both_dialects() {
+        for word in [
+            "user", "order", "table", "select", "index", "family", "primary", "int",
+        ] {
+            assert_eq!(quote_ident(word), format!("\"{word}\""), "{word}");
+        }
+        // PostgreSQL-only reserved words (CockroachDB lists them as unreserved).
+        for word in ["freeze", "verbose", "isnull", "left"] {
+            assert_eq!(quote_ident(word), format!("\"{word}\""), "{word}");
+        }
+        // Unreserved keywords are fine as names in both.
+        for word in ["name", "data", "region", "zone", "level"] {
+            assert_eq!(quote_ident(word), word, "{word}");
+        }
+    }
+
+    #[test]
+    fn quote_ident_doubles_embedded_quotes_and_quotes_unicode() {
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(quote_ident("straße"), "\"straße\"");
+        assert_eq!(quote_ident("日本"), "\"日本\"");
+    }
+
+    #[test]
+    fn postgres_types_use_postgres_names() {
+        let pg = |t| sql_type(t, Dialect::Postgres);
+        assert_eq!(pg("STRING"), "TEXT");
+        assert_eq!(pg("STRING[]"), "TEXT[]");
+        assert_eq!(pg("STRING(32)"), "VARCHAR(32)");
+        assert_eq!(pg("BYTES"), "BYTEA");
+        assert_eq!(pg("FLOAT8"), "DOUBLE PRECISION");
+        assert_eq!(pg("FLOAT4"), "REAL");
+        assert_eq!(pg("crdb_internal_region"), "TEXT");
+        assert_eq!(pg("GEOGRAPHY(POINT,4326)"), "GEOGRAPHY(POINT,4326)");
+        assert_eq!(pg("INT8"), "INT8");
+        assert_eq!(sql_type("STRING", Dialect::Cockroach), "STRING");
+    }
+
+    #[test]
+    fn crdb_only_defaults_are_recognised() {
+        assert!(is_crdb_only_default("unique_rowid()"));
+        assert!(is_crdb_only_default(
+            "default_to_database_primary_region(gateway_region())::crdb_internal_region"
+        ));
+        assert!(is_crdb_only_default("crdb_internal.cluster_id()"));
+        assert!(!is_crdb_only_default("gen_random_uuid()"));
+        assert!(!is_crdb_only_default("now()"));
+    }
+
+    #[test]
+    fn statements_split_at_top_level_semicolons_only() {
+        let text = "COMMENT ON TABLE t IS 'a; b';\n\nALTER TABLE \"x;y\" ADD COLUMN c INT8;\n\
+                    -- the player's; own\nDROP TABLE t;";
+        assert_eq!(
+            split_statements(text),
+            vec![
+                "COMMENT ON TABLE t IS 'a; b';",
+                "ALTER TABLE \"x;y\" ADD COLUMN c INT8;",
+                "-- the player's; own\nDROP TABLE t;"
+            ]
+        );
+        assert!(split_statements("\n  \n").is_empty());
+    }
+}

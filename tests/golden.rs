@@ -1,0 +1,1255 @@
+//! Golden files for the render stage: one typed plan per file, rendered in both dialects and
+//! compared byte for byte with tests/golden/{cockroach,postgres}/<kind>[__variant].sql.
+//! `BMDB_BLESS=1 cargo test --test golden` rewrites them (and removes files no case produces).
+
+use bmdb::diff::{Change, ZoneTarget};
+use bmdb::model::types::*;
+use bmdb::plan::{Plan, Step};
+use bmdb::render::{builtin_templates, template_name, RenderContext, RenderedPlan, Renderer};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+const DB: &str = "bluemarble";
+
+// ---- builders ---------------------------------------------------------------------------
+
+fn col(name: &str, ty: &str) -> Column {
+    Column {
+        name: name.into(),
+        ty: ty.into(),
+        nullable: true,
+        ..Default::default()
+    }
+}
+
+trait ColumnExt {
+    fn not_null(self) -> Self;
+    fn default(self, expr: &str) -> Self;
+    fn comment(self, text: &str) -> Self;
+}
+
+impl ColumnExt for Column {
+    fn not_null(mut self) -> Self {
+        self.nullable = false;
+        self
+    }
+    fn default(mut self, expr: &str) -> Self {
+        self.default = Some(expr.into());
+        self
+    }
+    fn comment(mut self, text: &str) -> Self {
+        self.comment = Some(text.into());
+        self
+    }
+}
+
+fn names(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+fn pk(name: &str, cols: &[&str]) -> PrimaryKey {
+    PrimaryKey {
+        name: name.into(),
+        columns: names(cols),
+    }
+}
+
+fn table(name: &str, columns: Vec<Column>, key: &[&str]) -> Table {
+    Table {
+        name: name.into(),
+        columns,
+        primary_key: Some(pk(&format!("{name}_pkey"), key)),
+        ..Default::default()
+    }
+}
+
+fn index(name: &str, cols: &[&str]) -> Index {
+    Index {
+        name: name.into(),
+        columns: cols
+            .iter()
+            .map(|c| IndexColumn {
+                name: c.to_string(),
+                desc: false,
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+fn fk(name: &str, cols: &[&str], ref_table: &str, ref_cols: &[&str]) -> ForeignKey {
+    ForeignKey {
+        name: name.into(),
+        columns: names(cols),
+        ref_table: ref_table.into(),
+        ref_columns: names(ref_cols),
+        ..Default::default()
+    }
+}
+
+fn zone(target: ZoneTarget, from: Option<ZoneConfig>, to: Option<ZoneConfig>) -> Change {
+    Change::ConfigureZone {
+        database: DB.into(),
+        target,
+        from,
+        to,
+    }
+}
+
+fn table_zone(t: &str) -> ZoneTarget {
+    ZoneTarget::Table { table: t.into() }
+}
+
+/// The BlueMarble inventory table with every CREATE TABLE feature at once.
+fn inventory() -> Table {
+    Table {
+        name: "inventory".into(),
+        comment: Some("Items a player holds, homed with the player's region".into()),
+        locality: Some(Locality::RegionalByRow {
+            column: Some("home_region".into()),
+        }),
+        columns: vec![
+            col("inventory_id", "UUID")
+                .not_null()
+                .default("gen_random_uuid()"),
+            col("player_id", "INT8").not_null(),
+            col("slot_number", "INT4").not_null(),
+            col("item_template_id", "INT8").not_null(),
+            col("quantity", "INT4").not_null().default("1"),
+            col("weight", "FLOAT8"),
+            col("ratio", "FLOAT4"),
+            col("label", "STRING").comment("Shown in the bag; the player's own words"),
+            col("tags", "STRING[]"),
+            col("blob", "BYTES"),
+            col("item_properties", "JSONB"),
+            col("found_at", "GEOGRAPHY(POINT,4326)"),
+            col("acquired_at", "TIMESTAMPTZ")
+                .not_null()
+                .default("now()"),
+            col("home_region", "crdb_internal_region")
+                .not_null()
+                .default(
+                    "default_to_database_primary_region(gateway_region())::crdb_internal_region",
+                ),
+            col("legacy_seq", "INT8").default("unique_rowid()"),
+        ],
+        primary_key: Some(pk("inventory_pkey", &["inventory_id"])),
+        unique: vec![UniqueConstraint {
+            name: "inventory_player_id_slot_number_key".into(),
+            columns: names(&["player_id", "slot_number"]),
+        }],
+        foreign_keys: vec![
+            ForeignKey {
+                on_delete: FkAction::Cascade,
+                ..fk(
+                    "inventory_player_id_fkey",
+                    &["player_id"],
+                    "players",
+                    &["player_id"],
+                )
+            },
+            ForeignKey {
+                on_delete: FkAction::Restrict,
+                on_update: FkAction::SetNull,
+                ..fk(
+                    "inventory_item_template_id_fkey",
+                    &["item_template_id"],
+                    "item_templates",
+                    &["item_template_id"],
+                )
+            },
+        ],
+        checks: vec![Check {
+            name: "quantity_positive".into(),
+            expr: "quantity > 0".into(),
+        }],
+        ttl: Some(Ttl {
+            expire_after: "90 days".into(),
+        }),
+        ..Default::default()
+    }
+}
+
+// ---- cases ------------------------------------------------------------------------------
+
+struct Case {
+    /// File stem: `<kind>` or `<kind>__<variant>`.
+    stem: &'static str,
+    what: &'static str,
+    changes: Vec<Change>,
+    /// For the cockroach rendering (postgres is never multi-region).
+    multi_region: bool,
+    postgis_needed: bool,
+}
+
+fn case(stem: &'static str, what: &'static str, change: Change) -> Case {
+    Case {
+        stem,
+        what,
+        changes: vec![change],
+        multi_region: true,
+        postgis_needed: false,
+    }
+}
+
+fn cases() -> Vec<Case> {
+    let region = |r: &str| Some(r.to_string());
+    let mut out = vec![
+        // --- database and regions ---
+        case(
+            "set_primary_region",
+            "the first primary region makes the database multi-region",
+            Change::SetPrimaryRegion {
+                database: DB.into(),
+                region: "us-west-2".into(),
+                from: None,
+            },
+        ),
+        case(
+            "set_primary_region__move",
+            "moving the primary region",
+            Change::SetPrimaryRegion {
+                database: DB.into(),
+                region: "eu-west-1".into(),
+                from: region("us-west-2"),
+            },
+        ),
+        case(
+            "add_region",
+            "add a region",
+            Change::AddRegion {
+                database: DB.into(),
+                region: "ap-southeast-1".into(),
+            },
+        ),
+        case(
+            "drop_region",
+            "drop a region",
+            Change::DropRegion {
+                database: DB.into(),
+                region: "ap-southeast-1".into(),
+            },
+        ),
+        case(
+            "set_secondary_region",
+            "set the secondary region",
+            Change::SetSecondaryRegion {
+                database: DB.into(),
+                region: "us-east-1".into(),
+            },
+        ),
+        case(
+            "drop_secondary_region",
+            "drop the secondary region",
+            Change::DropSecondaryRegion {
+                database: DB.into(),
+                region: "us-east-1".into(),
+            },
+        ),
+        case(
+            "set_survival_goal__up",
+            "zone -> region survival",
+            Change::SetSurvivalGoal {
+                database: DB.into(),
+                from: SurvivalGoal::Zone,
+                to: SurvivalGoal::Region,
+            },
+        ),
+        case(
+            "set_survival_goal__down",
+            "region -> zone survival",
+            Change::SetSurvivalGoal {
+                database: DB.into(),
+                from: SurvivalGoal::Region,
+                to: SurvivalGoal::Zone,
+            },
+        ),
+        case(
+            "set_placement__restricted",
+            "restricted placement needs its session setting",
+            Change::SetPlacement {
+                database: DB.into(),
+                from: Placement::Default,
+                to: Placement::Restricted,
+            },
+        ),
+        case(
+            "set_placement__default",
+            "back to default placement",
+            Change::SetPlacement {
+                database: DB.into(),
+                from: Placement::Restricted,
+                to: Placement::Default,
+            },
+        ),
+        case(
+            "add_super_region",
+            "a super region of two regions",
+            Change::AddSuperRegion {
+                database: DB.into(),
+                name: "north_america".into(),
+                regions: names(&["us-east-1", "us-west-2"]),
+            },
+        ),
+        case(
+            "alter_super_region",
+            "a super region gains a region",
+            Change::AlterSuperRegion {
+                database: DB.into(),
+                name: "north_america".into(),
+                regions: names(&["ca-central-1", "us-east-1", "us-west-2"]),
+            },
+        ),
+        case(
+            "drop_super_region",
+            "drop a super region",
+            Change::DropSuperRegion {
+                database: DB.into(),
+                name: "north_america".into(),
+            },
+        ),
+        // --- zones ---
+        case(
+            "configure_zone__database",
+            "the database's own zone",
+            zone(
+                ZoneTarget::Database,
+                None,
+                Some(ZoneConfig {
+                    gc_ttlseconds: Some(90000),
+                    ..Default::default()
+                }),
+            ),
+        ),
+        case(
+            "configure_zone__range",
+            "the default range",
+            zone(
+                ZoneTarget::Range {
+                    name: "default".into(),
+                },
+                None,
+                Some(ZoneConfig {
+                    num_replicas: Some(5),
+                    ..Default::default()
+                }),
+            ),
+        ),
+        case(
+            "configure_zone__table",
+            "a table's zone, free fields only",
+            zone(
+                table_zone("player_activity_log"),
+                None,
+                Some(ZoneConfig {
+                    gc_ttlseconds: Some(600),
+                    range_min_bytes: Some(134217728),
+                    range_max_bytes: Some(536870912),
+                    ..Default::default()
+                }),
+            ),
+        ),
+        case(
+            "configure_zone__index",
+            "an index's zone",
+            zone(
+                ZoneTarget::Index {
+                    table: "players".into(),
+                    index: "players_username_idx".into(),
+                },
+                None,
+                Some(ZoneConfig {
+                    gc_ttlseconds: Some(3600),
+                    ..Default::default()
+                }),
+            ),
+        ),
+        case(
+            "configure_zone__discard",
+            "the zone goes; the table inherits again",
+            zone(
+                table_zone("world_config"),
+                Some(ZoneConfig {
+                    gc_ttlseconds: Some(600),
+                    ..Default::default()
+                }),
+                None,
+            ),
+        ),
+        case(
+            "configure_zone__override",
+            "protected fields on a multi-region table, with the explicit override",
+            zone(
+                table_zone("currency_transactions"),
+                None,
+                Some(ZoneConfig {
+                    num_replicas: Some(5),
+                    num_voters: Some(5),
+                    constraints: Some(Constraints::PerReplica(BTreeMap::from([
+                        ("+region=eu-west-1".to_string(), 1),
+                        ("+region=us-west-2".to_string(), 2),
+                    ]))),
+                    voter_constraints: Some(Constraints::All(names(&["+region=us-west-2"]))),
+                    lease_preferences: Some(vec![
+                        names(&["+region=us-west-2"]),
+                        names(&["+region=us-east-1"]),
+                    ]),
+                    override_multi_region: true,
+                    ..Default::default()
+                }),
+            ),
+        ),
+        case(
+            "configure_zone__field_removed",
+            "a field is dropped from the zone: discard, then set what remains",
+            zone(
+                table_zone("trades"),
+                Some(ZoneConfig {
+                    gc_ttlseconds: Some(600),
+                    range_min_bytes: Some(1048576),
+                    range_max_bytes: Some(67108864),
+                    ..Default::default()
+                }),
+                Some(ZoneConfig {
+                    gc_ttlseconds: Some(1200),
+                    ..Default::default()
+                }),
+            ),
+        ),
+        // --- tables ---
+        Case {
+            stem: "create_table",
+            what: "a plain table in a single-region database",
+            changes: vec![Change::CreateTable {
+                table: table(
+                    "skill_definitions",
+                    vec![
+                        col("skill_id", "INT8").not_null(),
+                        col("name", "STRING").not_null(),
+                        col("max_level", "INT4").not_null().default("100"),
+                    ],
+                    &["skill_id"],
+                ),
+            }],
+            multi_region: false,
+            postgis_needed: false,
+        },
+        case(
+            "create_table__everything",
+            "every column, constraint, TTL and locality feature at once",
+            Change::CreateTable { table: inventory() },
+        ),
+        case(
+            "create_table__global",
+            "a GLOBAL table",
+            Change::CreateTable {
+                table: Table {
+                    locality: Some(Locality::Global),
+                    ..table(
+                        "item_templates",
+                        vec![
+                            col("item_template_id", "INT8").not_null(),
+                            col("name", "STRING").not_null(),
+                        ],
+                        &["item_template_id"],
+                    )
+                },
+            },
+        ),
+        case(
+            "create_table__regional_in",
+            "a table homed in one region",
+            Change::CreateTable {
+                table: Table {
+                    locality: Some(Locality::RegionalByTable {
+                        region: region("eu-west-1"),
+                    }),
+                    ..table(
+                        "eu_guilds",
+                        vec![col("guild_id", "UUID").not_null()],
+                        &["guild_id"],
+                    )
+                },
+            },
+        ),
+        Case {
+            stem: "create_table__postgis",
+            what: "a GEOGRAPHY column: postgres gets the PostGIS extension first",
+            changes: vec![Change::CreateTable {
+                table: Table {
+                    locality: Some(Locality::RegionalByTable { region: None }),
+                    ..table(
+                        "geological_samples",
+                        vec![
+                            col("sample_id", "UUID")
+                                .not_null()
+                                .default("gen_random_uuid()"),
+                            col("location", "GEOGRAPHY(POINT,4326)").not_null(),
+                            col("outline", "GEOMETRY"),
+                        ],
+                        &["sample_id"],
+                    )
+                },
+            }],
+            multi_region: true,
+            postgis_needed: true,
+        },
+        Case {
+            stem: "create_table__reserved_and_mixed_case",
+            what: "reserved words, mixed case and an embedded quote as names",
+            changes: vec![Change::CreateTable {
+                table: Table {
+                    comment: Some("It's the user's order".into()),
+                    checks: vec![Check {
+                        name: "Order\"Check".into(),
+                        expr: "\"order\" >= 0".into(),
+                    }],
+                    ..table(
+                        "user",
+                        vec![
+                            col("order", "INT8").not_null(),
+                            col("PlayerName", "STRING").comment("Display name; may change"),
+                            col("select", "BOOL").default("false"),
+                            col("table", "DATE"),
+                        ],
+                        &["order"],
+                    )
+                },
+            }],
+            multi_region: false,
+            postgis_needed: false,
+        },
+        case(
+            "drop_table",
+            "drop a table",
+            Change::DropTable { table: inventory() },
+        ),
+        case(
+            "set_table_comment",
+            "set a table comment",
+            Change::SetTableComment {
+                table: "players".into(),
+                comment: Some("One row per account".into()),
+            },
+        ),
+        case(
+            "set_table_comment__remove",
+            "remove a table comment",
+            Change::SetTableComment {
+                table: "players".into(),
+                comment: None,
+            },
+        ),
+        case(
+            "set_locality__global",
+            "to GLOBAL",
+            Change::SetLocality {
+                table: "item_templates".into(),
+                from: Some(Locality::RegionalByTable { region: None }),
+                to: Some(Locality::Global),
+            },
+        ),
+        case(
+            "set_locality__regional_by_table_primary",
+            "to REGIONAL BY TABLE IN PRIMARY REGION",
+            Change::SetLocality {
+                table: "world_config".into(),
+                from: Some(Locality::Global),
+                to: Some(Locality::RegionalByTable { region: None }),
+            },
+        ),
+        case(
+            "set_locality__regional_by_table_in",
+            "to REGIONAL BY TABLE IN a named region",
+            Change::SetLocality {
+                table: "territories".into(),
+                from: Some(Locality::RegionalByTable { region: None }),
+                to: Some(Locality::RegionalByTable {
+                    region: region("eu-west-1"),
+                }),
+            },
+        ),
+        case(
+            "set_locality__regional_by_row",
+            "to REGIONAL BY ROW on the hidden crdb_region column",
+            Change::SetLocality {
+                table: "players".into(),
+                from: Some(Locality::RegionalByTable { region: None }),
+                to: Some(Locality::RegionalByRow { column: None }),
+            },
+        ),
+        case(
+            "set_locality__regional_by_row_as",
+            "to REGIONAL BY ROW AS a region column",
+            Change::SetLocality {
+                table: "characters".into(),
+                from: Some(Locality::RegionalByRow { column: None }),
+                to: Some(Locality::RegionalByRow {
+                    column: Some("home_region".into()),
+                }),
+            },
+        ),
+        case(
+            "set_locality__none",
+            "the database left multi-region: nothing to run",
+            Change::SetLocality {
+                table: "players".into(),
+                from: Some(Locality::Global),
+                to: None,
+            },
+        ),
+        case(
+            "set_ttl",
+            "row-level TTL",
+            Change::SetTtl {
+                table: "player_activity_log".into(),
+                ttl: Ttl {
+                    expire_after: "30 days".into(),
+                },
+            },
+        ),
+        case(
+            "reset_ttl",
+            "remove row-level TTL",
+            Change::ResetTtl {
+                table: "player_activity_log".into(),
+            },
+        ),
+        // --- columns ---
+        case(
+            "add_column",
+            "a NOT NULL column with a default and a comment",
+            Change::AddColumn {
+                table: "players".into(),
+                column: col("last_login", "TIMESTAMPTZ")
+                    .not_null()
+                    .default("now()")
+                    .comment("UTC"),
+            },
+        ),
+        case(
+            "add_column__crdb_default",
+            "a default postgres cannot run",
+            Change::AddColumn {
+                table: "leaderboard".into(),
+                column: col("entry_seq", "INT8")
+                    .not_null()
+                    .default("unique_rowid()"),
+            },
+        ),
+        case(
+            "drop_column",
+            "drop a column",
+            Change::DropColumn {
+                table: "players".into(),
+                column: col("legacy_flags", "BYTES"),
+            },
+        ),
+        case(
+            "rename_column",
+            "rename a column",
+            Change::RenameColumn {
+                table: "inventory".into(),
+                from: "remark".into(),
+                to: "note".into(),
+            },
+        ),
+        case(
+            "alter_column_type",
+            "widen a column",
+            Change::AlterColumnType {
+                table: "players".into(),
+                column: "username".into(),
+                from: "VARCHAR(32)".into(),
+                to: "STRING".into(),
+            },
+        ),
+        case(
+            "set_column_default",
+            "set a default",
+            Change::SetColumnDefault {
+                table: "characters".into(),
+                column: "level".into(),
+                default: Some("1".into()),
+            },
+        ),
+        case(
+            "set_column_default__drop",
+            "drop a default",
+            Change::SetColumnDefault {
+                table: "characters".into(),
+                column: "level".into(),
+                default: None,
+            },
+        ),
+        case(
+            "set_column_default__crdb_only",
+            "a default postgres cannot run",
+            Change::SetColumnDefault {
+                table: "characters".into(),
+                column: "home_region".into(),
+                default: Some("gateway_region()::crdb_internal_region".into()),
+            },
+        ),
+        case(
+            "set_column_nullable__not_null",
+            "make a column NOT NULL",
+            Change::SetColumnNullable {
+                table: "players".into(),
+                column: "email".into(),
+                nullable: false,
+            },
+        ),
+        case(
+            "set_column_nullable__nullable",
+            "allow NULL again",
+            Change::SetColumnNullable {
+                table: "players".into(),
+                column: "email".into(),
+                nullable: true,
+            },
+        ),
+        case(
+            "set_column_comment",
+            "set a column comment",
+            Change::SetColumnComment {
+                table: "players".into(),
+                column: "email".into(),
+                comment: Some("Verified address".into()),
+            },
+        ),
+        case(
+            "set_column_comment__remove",
+            "remove a column comment",
+            Change::SetColumnComment {
+                table: "players".into(),
+                column: "email".into(),
+                comment: None,
+            },
+        ),
+        // --- keys, indexes, constraints ---
+        case(
+            "alter_primary_key",
+            "a new primary key",
+            Change::AlterPrimaryKey {
+                table: "trades".into(),
+                from: Some(pk("trades_pkey", &["trade_id"])),
+                to: pk("trades_pkey", &["seller_id", "trade_id"]),
+            },
+        ),
+        case(
+            "create_index",
+            "a plain index",
+            Change::CreateIndex {
+                table: "inventory".into(),
+                index: index("inventory_player_id_idx", &["player_id"]),
+            },
+        ),
+        case(
+            "create_index__unique",
+            "a unique index",
+            Change::CreateIndex {
+                table: "players".into(),
+                index: Index {
+                    unique: true,
+                    ..index("players_email_idx", &["email"])
+                },
+            },
+        ),
+        case(
+            "create_index__hash_sharded",
+            "hash-sharded for a sequential key",
+            Change::CreateIndex {
+                table: "inventory".into(),
+                index: Index {
+                    sharded_buckets: Some(16),
+                    ..index("inventory_acquired_at_idx", &["acquired_at"])
+                },
+            },
+        ),
+        case(
+            "create_index__gin",
+            "an inverted index on JSONB",
+            Change::CreateIndex {
+                table: "inventory".into(),
+                index: Index {
+                    using: IndexMethod::Gin,
+                    ..index("inventory_props_idx", &["item_properties"])
+                },
+            },
+        ),
+        case(
+            "create_index__gist",
+            "a spatial index",
+            Change::CreateIndex {
+                table: "geological_samples".into(),
+                index: Index {
+                    using: IndexMethod::Gist,
+                    ..index("geological_samples_location_idx", &["location"])
+                },
+            },
+        ),
+        case(
+            "create_index__partial_storing_desc",
+            "partial, covering, with a descending column",
+            Change::CreateIndex {
+                table: "inventory".into(),
+                index: Index {
+                    columns: vec![
+                        IndexColumn {
+                            name: "player_id".into(),
+                            desc: false,
+                        },
+                        IndexColumn {
+                            name: "quantity".into(),
+                            desc: true,
+                        },
+                    ],
+                    storing: names(&["item_template_id"]),
+                    predicate: Some("quantity > 0".into()),
+                    ..index("inventory_player_id_quantity_idx", &[])
+                },
+            },
+        ),
+        case(
+            "create_index__sharded_storing_partial",
+            "hash-sharded and covering and partial: the grammar's clause order",
+            Change::CreateIndex {
+                table: "player_activity_log".into(),
+                index: Index {
+                    sharded_buckets: Some(8),
+                    storing: names(&["action"]),
+                    predicate: Some("action != 'heartbeat'".into()),
+                    ..index("player_activity_log_at_idx", &["at"])
+                },
+            },
+        ),
+        case(
+            "drop_index",
+            "drop an index",
+            Change::DropIndex {
+                table: "inventory".into(),
+                index: index("inventory_player_id_idx", &["player_id"]),
+            },
+        ),
+        case(
+            "add_unique",
+            "add a unique constraint",
+            Change::AddUnique {
+                table: "characters".into(),
+                unique: UniqueConstraint {
+                    name: "characters_player_id_name_key".into(),
+                    columns: names(&["player_id", "name"]),
+                },
+            },
+        ),
+        case(
+            "drop_unique",
+            "drop a unique constraint",
+            Change::DropUnique {
+                table: "characters".into(),
+                unique: UniqueConstraint {
+                    name: "characters_player_id_name_key".into(),
+                    columns: names(&["player_id", "name"]),
+                },
+            },
+        ),
+        case(
+            "add_foreign_key",
+            "a foreign key split out of a cycle",
+            Change::AddForeignKey {
+                table: "players".into(),
+                foreign_key: ForeignKey {
+                    on_delete: FkAction::SetNull,
+                    ..fk(
+                        "players_main_character_id_fkey",
+                        &["main_character_id"],
+                        "characters",
+                        &["character_id"],
+                    )
+                },
+            },
+        ),
+        case(
+            "drop_foreign_key",
+            "drop a foreign key",
+            Change::DropForeignKey {
+                table: "players".into(),
+                foreign_key: fk(
+                    "players_main_character_id_fkey",
+                    &["main_character_id"],
+                    "characters",
+                    &["character_id"],
+                ),
+            },
+        ),
+        case(
+            "add_check",
+            "add a check",
+            Change::AddCheck {
+                table: "trades".into(),
+                check: Check {
+                    name: "trades_price_positive".into(),
+                    expr: "price > 0".into(),
+                },
+            },
+        ),
+        case(
+            "drop_check",
+            "drop a check",
+            Change::DropCheck {
+                table: "trades".into(),
+                check: Check {
+                    name: "trades_price_positive".into(),
+                    expr: "price > 0".into(),
+                },
+            },
+        ),
+    ];
+    for c in &mut out {
+        assert!(
+            Change::ALL_KINDS.contains(&c.stem.split("__").next().unwrap()),
+            "golden case {} is not named after a change kind",
+            c.stem
+        );
+        assert!(
+            c.changes.iter().all(|ch| c.stem.starts_with(ch.kind())),
+            "golden case {} holds a change of another kind",
+            c.stem
+        );
+    }
+    out
+}
+
+// ---- rendering to a golden file ----------------------------------------------------------
+
+fn plan_of(changes: &[Change]) -> Plan {
+    Plan {
+        steps: changes
+            .iter()
+            .map(|c| Step {
+                change: c.clone(),
+                hazards: vec![],
+            })
+            .collect(),
+    }
+}
+
+fn context(dialect: Dialect, c: &Case) -> RenderContext {
+    RenderContext {
+        dialect,
+        database: DB.into(),
+        multi_region: dialect == Dialect::Cockroach && c.multi_region,
+        postgis_needed: c.postgis_needed,
+    }
+}
+
+fn golden_text(c: &Case, rendered: &RenderedPlan) -> String {
+    let mut out = format!("-- {}: {}\n", c.stem, c.what);
+    for stmt in rendered.statements() {
+        out.push_str(stmt);
+        out.push('\n');
+    }
+    if let Some(line) = rendered.left_out_line() {
+        out.push_str(&format!("-- {line}\n"));
+    }
+    out
+}
+
+fn golden_dir(dialect: Dialect) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(dialect.as_str())
+}
+
+#[test]
+fn golden_files_match() {
+    let bless = std::env::var_os("BMDB_BLESS").is_some_and(|v| v == "1");
+    let renderer = Renderer::new(None).unwrap();
+    let mut failures = Vec::new();
+    for dialect in [Dialect::Cockroach, Dialect::Postgres] {
+        let dir = golden_dir(dialect);
+        let mut expected_files = BTreeSet::new();
+        for c in cases() {
+            let plan = plan_of(&c.changes);
+            let rendered = renderer
+                .render_plan(&plan, &context(dialect, &c))
+                .unwrap_or_else(|e| panic!("{} ({}): {e:#}", c.stem, dialect.as_str()));
+            assert_eq!(
+                rendered.steps.len(),
+                plan.steps.len(),
+                "{}: one rendered step per plan step",
+                c.stem
+            );
+            for stmt in rendered.statements() {
+                assert!(
+                    stmt.ends_with(';'),
+                    "{}: statement without ';': {stmt}",
+                    c.stem
+                );
+            }
+            let text = golden_text(&c, &rendered);
+            let path = dir.join(format!("{}.sql", c.stem));
+            expected_files.insert(path.clone());
+            if bless {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &text).unwrap();
+                continue;
+            }
+            match std::fs::read_to_string(&path) {
+                Ok(on_disk) if on_disk == text => {}
+                Ok(on_disk) => failures.push(format!(
+                    "{} differs:\n--- expected (file)\n{on_disk}--- rendered\n{text}",
+                    path.display()
+                )),
+                Err(e) => failures.push(format!("{}: {e}", path.display())),
+            }
+        }
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if !expected_files.contains(&path) {
+                if bless {
+                    std::fs::remove_file(&path).unwrap();
+                } else {
+                    failures.push(format!(
+                        "{}: no golden case produces this file",
+                        path.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}\n\nIf the new output is right, re-bless with: BMDB_BLESS=1 cargo test --test golden",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_kind_has_a_template_and_a_golden_case() {
+    let builtin: BTreeSet<&str> = builtin_templates().map(|(name, _)| name).collect();
+    let stems: BTreeSet<String> = cases()
+        .iter()
+        .map(|c| c.stem.split("__").next().unwrap().to_string())
+        .collect();
+    let templates = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    for kind in Change::ALL_KINDS {
+        let name = template_name(kind);
+        assert!(
+            templates.join(&name).is_file(),
+            "templates/{name} is missing"
+        );
+        assert!(
+            builtin.contains(name.as_str()),
+            "{name} is not embedded in the binary"
+        );
+        assert!(stems.contains(kind), "no golden case renders {kind}");
+    }
+    // Nothing else ships except `_` helpers.
+    for name in &builtin {
+        let stem = name.trim_end_matches(".sql.j2");
+        assert!(
+            stem.starts_with('_') || Change::ALL_KINDS.contains(&stem),
+            "stray template {name}"
+        );
+    }
+}
+
+// ---- behaviour beyond the golden files ----------------------------------------------------
+
+#[test]
+fn postgres_names_everything_it_left_out_in_one_line() {
+    let renderer = Renderer::new(None).unwrap();
+    let mut changes = vec![
+        Change::SetPrimaryRegion {
+            database: DB.into(),
+            region: "us-west-2".into(),
+            from: None,
+        },
+        Change::AddRegion {
+            database: DB.into(),
+            region: "eu-west-1".into(),
+        },
+        Change::SetSurvivalGoal {
+            database: DB.into(),
+            from: SurvivalGoal::Zone,
+            to: SurvivalGoal::Region,
+        },
+        zone(
+            table_zone("trades"),
+            None,
+            Some(ZoneConfig {
+                gc_ttlseconds: Some(600),
+                ..Default::default()
+            }),
+        ),
+        zone(
+            ZoneTarget::Database,
+            None,
+            Some(ZoneConfig {
+                gc_ttlseconds: Some(600),
+                ..Default::default()
+            }),
+        ),
+        Change::CreateTable { table: inventory() },
+        Change::SetLocality {
+            table: "players".into(),
+            from: None,
+            to: Some(Locality::Global),
+        },
+        Change::CreateIndex {
+            table: "inventory".into(),
+            index: Index {
+                sharded_buckets: Some(16),
+                ..index("inventory_acquired_at_idx", &["acquired_at"])
+            },
+        },
+    ];
+    let ctx = RenderContext {
+        dialect: Dialect::Postgres,
+        database: DB.into(),
+        multi_region: false,
+        postgis_needed: true,
+    };
+    let rendered = renderer.render_plan(&plan_of(&changes), &ctx).unwrap();
+    assert_eq!(
+        rendered.left_out_line().as_deref(),
+        Some(
+            "postgres dialect: left out locality (2 tables), zone configs (2), regions, survival goal, \
+             row-level TTL (1), hash sharding (1), CockroachDB-only defaults (2)"
+        )
+    );
+    assert_eq!(
+        rendered.preamble,
+        vec!["CREATE EXTENSION IF NOT EXISTS postgis;".to_string()]
+    );
+    // CockroachDB-only steps render nothing; the rest render their portable part.
+    let counts: Vec<usize> = rendered.steps.iter().map(|s| s.statements.len()).collect();
+    assert_eq!(counts, vec![0, 0, 0, 0, 0, 3, 0, 1]);
+
+    changes.truncate(0);
+    let cockroach = RenderContext {
+        dialect: Dialect::Cockroach,
+        ..ctx
+    };
+    let rendered = renderer
+        .render_plan(&plan_of(&changes), &cockroach)
+        .unwrap();
+    assert_eq!(rendered.left_out_line(), None);
+    assert!(
+        rendered.preamble.is_empty(),
+        "CockroachDB has GEOGRAPHY built in"
+    );
+}
+
+#[test]
+fn cockroach_statements_never_leave_the_zone_override_on() {
+    let renderer = Renderer::new(None).unwrap();
+    let c = cases()
+        .into_iter()
+        .find(|c| c.stem == "configure_zone__override")
+        .unwrap();
+    let rendered = renderer
+        .render_plan(&plan_of(&c.changes), &context(Dialect::Cockroach, &c))
+        .unwrap();
+    let stmts = &rendered.steps[0].statements;
+    assert_eq!(
+        stmts.first().unwrap(),
+        "SET override_multi_region_zone_config = true;"
+    );
+    assert_eq!(
+        stmts.last().unwrap(),
+        "SET override_multi_region_zone_config = false;"
+    );
+}
+
+fn project_with_template(name: &str, source: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("templates")).unwrap();
+    std::fs::write(dir.path().join("templates").join(name), source).unwrap();
+    dir
+}
+
+fn drop_players() -> Plan {
+    plan_of(&[Change::DropTable {
+        table: table("players", vec![col("player_id", "INT8")], &["player_id"]),
+    }])
+}
+
+fn cockroach() -> RenderContext {
+    RenderContext {
+        dialect: Dialect::Cockroach,
+        database: DB.into(),
+        multi_region: false,
+        postgis_needed: false,
+    }
+}
+
+#[test]
+fn a_project_template_replaces_the_built_in_one() {
+    let project = project_with_template(
+        "drop_table.sql.j2",
+        "-- archived first, by policy\nALTER TABLE {{ change.table.name|ident }} RENAME TO {{ (change.table.name ~ \"_archived\")|ident }};\n",
+    );
+    let rendered = Renderer::new(Some(project.path()))
+        .unwrap()
+        .render_plan(&drop_players(), &cockroach())
+        .unwrap();
+    assert_eq!(
+        rendered.steps[0].statements,
+        vec!["-- archived first, by policy\nALTER TABLE players RENAME TO players_archived;"]
+    );
+    // The built-in one is still used without the project.
+    let builtin = Renderer::new(None)
+        .unwrap()
+        .render_plan(&drop_players(), &cockroach())
+        .unwrap();
+    assert_eq!(
+        builtin.steps[0].statements,
+        vec!["DROP TABLE IF EXISTS players;"]
+    );
+}
+
+#[test]
+fn an_undefined_variable_is_an_error_naming_the_template() {
+    let project = project_with_template(
+        "drop_table.sql.j2",
+        "DROP TABLE {{ change.tabel.name|ident }};\n",
+    );
+    let err = Renderer::new(Some(project.path()))
+        .unwrap()
+        .render_plan(&drop_players(), &cockroach())
+        .unwrap_err();
+    let message = format!("{err:#}");
+    assert!(message.contains("drop_table.sql.j2"), "{message}");
+    assert!(message.contains("undefined"), "{message}");
+    assert!(
+        message.contains("drop_table players"),
+        "names the step: {message}"
+    );
+}
+
+#[test]
+fn a_project_without_templates_uses_the_built_in_ones() {
+    let project = tempfile::tempdir().unwrap();
+    let rendered = Renderer::new(Some(project.path()))
+        .unwrap()
+        .render_plan(&drop_players(), &cockroach())
+        .unwrap();
+    assert_eq!(
+        rendered.steps[0].statements,
+        vec!["DROP TABLE IF EXISTS players;"]
+    );
+}
+
+#[test]
+fn a_misnamed_project_template_is_an_error_not_ignored() {
+    let project = project_with_template("drop_tables.sql.j2", "DROP TABLE x;\n");
+    let err = Renderer::new(Some(project.path())).unwrap_err();
+    let message = format!("{err:#}");
+    assert!(
+        message.contains("drop_tables.sql.j2") && message.contains("drop_table,"),
+        "{message}"
+    );
+}

@@ -1,0 +1,2 @@
+-- alter_column_type: widen a column
+ALTER TABLE players ALTER COLUMN username SET DATA TYPE STRING;

@@ -1,0 +1,2 @@
+-- create_index__sharded_storing_partial: hash-sharded and covering and partial: the grammar's clause order
+CREATE INDEX IF NOT EXISTS player_activity_log_at_idx ON player_activity_log (at) USING HASH STORING (action) WITH (bucket_count = 8) WHERE action != 'heartbeat';

@@ -1,0 +1,2 @@
+-- drop_index: drop an index
+DROP INDEX IF EXISTS inventory@inventory_player_id_idx;

@@ -1,0 +1,2 @@
+-- drop_region: drop a region
+ALTER DATABASE bluemarble DROP REGION IF EXISTS "ap-southeast-1";

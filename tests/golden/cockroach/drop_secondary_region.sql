@@ -1,0 +1,2 @@
+-- drop_secondary_region: drop the secondary region
+ALTER DATABASE bluemarble DROP SECONDARY REGION IF EXISTS;

@@ -1,0 +1,2 @@
+-- drop_table: drop a table
+DROP TABLE IF EXISTS inventory;

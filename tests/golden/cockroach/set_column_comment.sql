@@ -1,0 +1,2 @@
+-- set_column_comment: set a column comment
+COMMENT ON COLUMN players.email IS 'Verified address';

@@ -1,0 +1,2 @@
+-- set_locality__global: to GLOBAL
+ALTER TABLE item_templates SET LOCALITY GLOBAL;

@@ -1,0 +1,2 @@
+-- add_check: add a check
+ALTER TABLE trades ADD CONSTRAINT trades_price_positive CHECK (price > 0);

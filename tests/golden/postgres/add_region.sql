@@ -1,0 +1,2 @@
+-- add_region: add a region
+-- postgres dialect: left out regions

@@ -1,0 +1,2 @@
+-- add_super_region: a super region of two regions
+-- postgres dialect: left out super regions

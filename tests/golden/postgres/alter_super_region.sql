@@ -1,0 +1,2 @@
+-- alter_super_region: a super region gains a region
+-- postgres dialect: left out super regions

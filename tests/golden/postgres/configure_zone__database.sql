@@ -1,0 +1,2 @@
+-- configure_zone__database: the database's own zone
+-- postgres dialect: left out zone configs (1)

@@ -1,0 +1,2 @@
+-- configure_zone__discard: the zone goes; the table inherits again
+-- postgres dialect: left out zone configs (1)

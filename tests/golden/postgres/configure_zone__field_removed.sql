@@ -1,0 +1,2 @@
+-- configure_zone__field_removed: a field is dropped from the zone: discard, then set what remains
+-- postgres dialect: left out zone configs (1)

@@ -1,0 +1,2 @@
+-- configure_zone__index: an index's zone
+-- postgres dialect: left out zone configs (1)

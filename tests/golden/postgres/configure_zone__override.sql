@@ -1,0 +1,2 @@
+-- configure_zone__override: protected fields on a multi-region table, with the explicit override
+-- postgres dialect: left out zone configs (1)

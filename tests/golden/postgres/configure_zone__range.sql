@@ -1,0 +1,2 @@
+-- configure_zone__range: the default range
+-- postgres dialect: left out zone configs (1)

@@ -1,0 +1,2 @@
+-- configure_zone__table: a table's zone, free fields only
+-- postgres dialect: left out zone configs (1)

@@ -1,0 +1,2 @@
+-- drop_region: drop a region
+-- postgres dialect: left out regions

@@ -1,0 +1,2 @@
+-- drop_secondary_region: drop the secondary region
+-- postgres dialect: left out regions

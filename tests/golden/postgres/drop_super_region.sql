@@ -1,0 +1,2 @@
+-- drop_super_region: drop a super region
+-- postgres dialect: left out super regions

@@ -1,0 +1,2 @@
+-- reset_ttl: remove row-level TTL
+-- postgres dialect: left out row-level TTL (1)

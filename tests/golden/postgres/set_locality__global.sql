@@ -1,0 +1,2 @@
+-- set_locality__global: to GLOBAL
+-- postgres dialect: left out locality (1 table)

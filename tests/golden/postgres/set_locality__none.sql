@@ -1,0 +1,1 @@
+-- set_locality__none: the database left multi-region: nothing to run

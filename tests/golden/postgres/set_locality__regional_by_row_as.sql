@@ -1,0 +1,2 @@
+-- set_locality__regional_by_row_as: to REGIONAL BY ROW AS a region column
+-- postgres dialect: left out locality (1 table)

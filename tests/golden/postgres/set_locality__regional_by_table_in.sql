@@ -1,0 +1,2 @@
+-- set_locality__regional_by_table_in: to REGIONAL BY TABLE IN a named region
+-- postgres dialect: left out locality (1 table)

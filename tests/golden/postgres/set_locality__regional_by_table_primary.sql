@@ -1,0 +1,2 @@
+-- set_locality__regional_by_table_primary: to REGIONAL BY TABLE IN PRIMARY REGION
+-- postgres dialect: left out locality (1 table)

@@ -1,0 +1,2 @@
+-- set_placement__default: back to default placement
+-- postgres dialect: left out placement

@@ -1,0 +1,2 @@
+-- set_placement__restricted: restricted placement needs its session setting
+-- postgres dialect: left out placement

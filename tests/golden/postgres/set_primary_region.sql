@@ -1,0 +1,2 @@
+-- set_primary_region: the first primary region makes the database multi-region
+-- postgres dialect: left out regions

@@ -1,0 +1,2 @@
+-- set_primary_region__move: moving the primary region
+-- postgres dialect: left out regions

@@ -1,0 +1,2 @@
+-- set_secondary_region: set the secondary region
+-- postgres dialect: left out regions

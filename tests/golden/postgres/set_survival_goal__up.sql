@@ -1,0 +1,2 @@
+-- set_survival_goal__up: zone -> region survival
+-- postgres dialect: left out survival goal

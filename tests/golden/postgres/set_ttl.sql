@@ -1,0 +1,2 @@
+-- set_ttl: row-level TTL
+-- postgres dialect: left out row-level TTL (1)
