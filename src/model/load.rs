@@ -227,7 +227,7 @@ fn read_yaml(dir: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<Node
                             "expected a map in {}, found an empty document",
                             rel.display()
                         ),
-                        None,
+                        "write the file's keys, or delete the file".to_string(),
                     );
                     None
                 }
@@ -298,7 +298,7 @@ fn read_regions_file(
         ok &= db.primary_region.is_some();
     }
     if let Some(n) = get(entries, "regions") {
-        match cx.ident_list(n, "a region name") {
+        match cx.ident_list(n, "\"regions\"", "a region name") {
             Some(list) => {
                 for (r, pos) in list {
                     if db.regions.contains(&r) {
@@ -346,7 +346,7 @@ fn read_regions_file(
         if let Some(sr) = cx.map(n, "\"super_regions\"") {
             for (k, v) in sr {
                 if let Some(list) =
-                    cx.ident_list(v, &format!("a member of super region \"{}\"", k.name))
+                    cx.ident_list(v, &format!("super region \"{}\"", k.name), "a super region member")
                 {
                     origins.set(&["super", &k.name], &rel, k.pos);
                     let mut members = Vec::new();
@@ -477,8 +477,9 @@ fn read_table(cx: &mut Cx, root: &Node, db: &Database, origins: &mut Origins) ->
         "add `columns:` with at least one `{ name: ..., type: ... }`",
     ) {
         Some(n) => {
-            origins.set(&["columns", t], &file, n.pos);
             if let Some(items) = cx.seq(n, "\"columns\"") {
+                // Only a real list can be empty; other shapes already have their finding.
+                origins.set(&["columns", t], &file, n.pos);
                 for item in items {
                     if let Some(col) = read_column(cx, item, db.dialect, t, origins) {
                         if table.column(&col.name).is_some() {
@@ -503,9 +504,7 @@ fn read_table(cx: &mut Cx, root: &Node, db: &Database, origins: &mut Origins) ->
                 }
             }
         }
-        None => {
-            origins.set(&["columns", t], &file, name_node.pos);
-        }
+        None => {}
     }
     if let Some(n) = get(entries, "primary_key") {
         if let Some((pk_name, cols)) =
@@ -794,7 +793,7 @@ fn read_named_columns(
             return None;
         }
     };
-    let cols = cx.ident_list(list_node, &format!("a column of {what}"))?;
+    let cols = cx.ident_list(list_node, &format!("the columns of {what}"), "a column name")?;
     if cols.is_empty() {
         cx.err(
             list_node.pos,
@@ -911,7 +910,7 @@ fn read_index(
         }
     }
     if let Some(v) = get(m, "storing") {
-        if let Some(list) = cx.ident_list(v, "a stored column") {
+        if let Some(list) = cx.ident_list(v, "\"storing\"", "a stored column") {
             for (j, (c, pos)) in list.into_iter().enumerate() {
                 origins.set(&["storing", t, &idx, &j.to_string()], &cx.file, pos);
                 ix.storing.push(c);
@@ -959,7 +958,7 @@ fn read_fk(
             "a foreign key",
             "add `columns: [<column>, ...]`",
         )
-        .and_then(|n| cx.ident_list(n, "a foreign key column"));
+        .and_then(|n| cx.ident_list(n, "the columns of a foreign key", "a column name"));
     let refs = cx.require(
         m,
         "references",
@@ -990,7 +989,7 @@ fn read_fk(
                     "\"references\"",
                     "add `columns: [<referenced column>, ...]`",
                 )
-                .and_then(|n| cx.ident_list(n, "a referenced column"));
+                .and_then(|n| cx.ident_list(n, "the referenced columns", "a column name"));
         }
     }
     let action = |cx: &mut Cx, key: &str| -> FkAction {

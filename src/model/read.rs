@@ -36,7 +36,7 @@ impl Cx<'_> {
             node.pos,
             "wrong-type",
             format!("expected {expected} for {what}, found {}", node.kind_name()),
-            None,
+            format!("write {what} as {expected}"),
         );
     }
 
@@ -198,11 +198,11 @@ impl Cx<'_> {
     }
 
     /// A list of identifiers with their positions.
-    pub fn ident_list(&mut self, node: &Node, what: &str) -> Option<Vec<(String, Pos)>> {
-        let items = self.seq(node, what)?;
+    pub fn ident_list(&mut self, node: &Node, list: &str, item_what: &str) -> Option<Vec<(String, Pos)>> {
+        let items = self.seq(node, list)?;
         let mut out = Vec::new();
         for item in items {
-            if let Some(s) = self.ident(item, what) {
+            if let Some(s) = self.ident(item, item_what) {
                 out.push((s, item.pos));
             }
         }

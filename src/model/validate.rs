@@ -177,9 +177,10 @@ fn table_checks(v: &mut V, model: &Model, t: &Table, incomplete: bool) {
     let db = &model.database;
     let tn = t.name.as_str();
     let tkey: &[&str] = &["table", tn];
-    if t.columns.is_empty() {
+    // Only a real (empty) list: a missing or mistyped `columns` already has its finding.
+    if let (true, Some(at)) = (t.columns.is_empty(), v.origins.get(&["columns", tn])) {
         v.err(
-            v.at(&[&["columns", tn], tkey]),
+            at,
             "empty-table",
             format!("table \"{tn}\" has no columns"),
             "add at least one column".to_string(),

@@ -267,8 +267,8 @@ impl MarkedEventReceiver for Builder {
                 let (node, anchor) = match self.stack.pop() {
                     Some(Frame::Seq { pos, items, anchor }) => (
                         Node {
+                            pos: items.first().map_or(pos, |i| pos.min(i.pos)),
                             kind: NodeKind::Seq(items),
-                            pos,
                         },
                         anchor,
                     ),
@@ -279,8 +279,9 @@ impl MarkedEventReceiver for Builder {
                         ..
                     }) => (
                         Node {
+                            // A block map's start mark lies after its first key; point at that key.
+                            pos: entries.first().map_or(pos, |(k, _)| pos.min(k.pos)),
                             kind: NodeKind::Map(entries),
-                            pos,
                         },
                         anchor,
                     ),
