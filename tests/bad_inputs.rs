@@ -48,13 +48,23 @@ fn every_bad_case_reports_exactly_its_expected_diagnostics() {
             failures.push(format!("{name}:\n--- expected\n{expected}--- got\n{got}"));
         }
     }
-    assert!(failures.is_empty(), "{} of {} bad cases differ (BMDB_BLESS=1 re-blesses):\n\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} bad cases differ (BMDB_BLESS=1 re-blesses):\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn every_bad_case_fails_to_load() {
     for case in cases() {
-        assert!(bmdb::model::load_project(&case).is_err(), "{} loaded", case.display());
+        assert!(
+            bmdb::model::load_project(&case).is_err(),
+            "{} loaded",
+            case.display()
+        );
     }
 }
 
@@ -62,7 +72,10 @@ fn every_bad_case_fails_to_load() {
 fn diagnostics_are_sorted_by_file_line_and_column() {
     for case in cases() {
         if let Err(d) = bmdb::model::load_project(&case) {
-            let keys: Vec<_> = d.0.iter().map(|x| (x.file.clone(), x.line, x.col)).collect();
+            let keys: Vec<_> =
+                d.0.iter()
+                    .map(|x| (x.file.clone(), x.line, x.col))
+                    .collect();
             let mut sorted = keys.clone();
             sorted.sort();
             assert_eq!(keys, sorted, "{}", case.display());
@@ -71,6 +84,38 @@ fn diagnostics_are_sorted_by_file_line_and_column() {
                 assert!(x.help.is_some(), "{}: no help for {x}", case.display());
                 assert!(x.file.is_relative(), "{}: {x}", case.display());
             }
+        }
+    }
+}
+
+/// Every prefix of every file of the full good project: load_project must never panic.
+#[test]
+fn truncated_files_never_panic() {
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/good/full");
+    for rel in [
+        "regions.yaml",
+        "schema/inventory.yaml",
+        "schema/economy/currency_transactions.yaml",
+    ] {
+        let text = std::fs::read_to_string(good.join(rel)).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        copy_dir(&good, tmp.path());
+        for cut in (0..text.len()).filter(|i| text.is_char_boundary(*i)) {
+            std::fs::write(tmp.path().join(rel), &text[..cut]).unwrap();
+            let result = std::panic::catch_unwind(|| bmdb::model::load_project(tmp.path()));
+            assert!(result.is_ok(), "{rel} cut at byte {cut} panicked");
+        }
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
         }
     }
 }

@@ -345,9 +345,11 @@ fn read_regions_file(
     if let Some(n) = get(entries, "super_regions") {
         if let Some(sr) = cx.map(n, "\"super_regions\"") {
             for (k, v) in sr {
-                if let Some(list) =
-                    cx.ident_list(v, &format!("super region \"{}\"", k.name), "a super region member")
-                {
+                if let Some(list) = cx.ident_list(
+                    v,
+                    &format!("super region \"{}\"", k.name),
+                    "a super region member",
+                ) {
                     origins.set(&["super", &k.name], &rel, k.pos);
                     let mut members = Vec::new();
                     for (m, pos) in list {
@@ -469,14 +471,15 @@ fn read_table(cx: &mut Cx, root: &Node, db: &Database, origins: &mut Origins) ->
         origins.set(&["locality", t], &file, n.pos);
         table.locality = read_locality(cx, n, t, origins);
     }
-    match cx.require(
+    let columns_node = cx.require(
         entries,
         "columns",
         key_pos(entries, "table").unwrap_or(root.pos),
         &format!("table \"{t}\""),
         "add `columns:` with at least one `{ name: ..., type: ... }`",
-    ) {
-        Some(n) => {
+    );
+    if let Some(n) = columns_node {
+        {
             if let Some(items) = cx.seq(n, "\"columns\"") {
                 // Only a real list can be empty; other shapes already have their finding.
                 origins.set(&["columns", t], &file, n.pos);
@@ -504,7 +507,6 @@ fn read_table(cx: &mut Cx, root: &Node, db: &Database, origins: &mut Origins) ->
                 }
             }
         }
-        None => {}
     }
     if let Some(n) = get(entries, "primary_key") {
         if let Some((pk_name, cols)) =
@@ -715,8 +717,10 @@ fn read_column(
                 Some(c) => {
                     col.ty = c.ty;
                     serial_default = c.serial_default;
-                    if serial_default.is_some() {
+                    // Serial columns are NOT NULL in both dialects.
+                    if serial_default.is_some() || col.ty.ends_with("SERIAL") {
                         col.nullable = false;
+                        serial_default = serial_default.or(Some(""));
                     }
                 }
                 None => {
@@ -727,6 +731,10 @@ fn read_column(
                         .trim()
                         .to_uppercase();
                     let hint = match did_you_mean(&base, TYPE_NAMES) {
+                        // In a flow map `{ type: DECIMAL(18,4) }` the comma ends the value.
+                        _ if raw.contains('(') && !raw.contains(')') => {
+                            "quote the type, e.g. type: \"DECIMAL(18,4)\": inside { } a comma ends the value; ".to_string()
+                        }
                         Some(s) if s != base => format!("did you mean {s}? "),
                         _ => String::new(),
                     };
@@ -752,7 +760,7 @@ fn read_column(
         };
     }
     if col.default.is_none() {
-        col.default = serial_default.map(str::to_string);
+        col.default = serial_default.filter(|d| !d.is_empty()).map(str::to_string);
     }
     if let Some(n) = get(m, "comment") {
         col.comment = cx.text(n, "\"comment\"");
@@ -793,7 +801,11 @@ fn read_named_columns(
             return None;
         }
     };
-    let cols = cx.ident_list(list_node, &format!("the columns of {what}"), "a column name")?;
+    let cols = cx.ident_list(
+        list_node,
+        &format!("the columns of {what}"),
+        "a column name",
+    )?;
     if cols.is_empty() {
         cx.err(
             list_node.pos,

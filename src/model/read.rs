@@ -198,7 +198,12 @@ impl Cx<'_> {
     }
 
     /// A list of identifiers with their positions.
-    pub fn ident_list(&mut self, node: &Node, list: &str, item_what: &str) -> Option<Vec<(String, Pos)>> {
+    pub fn ident_list(
+        &mut self,
+        node: &Node,
+        list: &str,
+        item_what: &str,
+    ) -> Option<Vec<(String, Pos)>> {
         let items = self.seq(node, list)?;
         let mut out = Vec::new();
         for item in items {
