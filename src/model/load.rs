@@ -479,30 +479,25 @@ fn read_table(cx: &mut Cx, root: &Node, db: &Database, origins: &mut Origins) ->
         "add `columns:` with at least one `{ name: ..., type: ... }`",
     );
     if let Some(n) = columns_node {
-        {
-            if let Some(items) = cx.seq(n, "\"columns\"") {
-                // Only a real list can be empty; other shapes already have their finding.
-                origins.set(&["columns", t], &file, n.pos);
-                for item in items {
-                    if let Some(col) = read_column(cx, item, db.dialect, t, origins) {
-                        if table.column(&col.name).is_some() {
-                            let pos = item
-                                .as_map()
-                                .and_then(|m| get(m, "name"))
-                                .map(|n| n.pos)
-                                .unwrap_or(item.pos);
-                            cx.err(
-                                pos,
-                                "duplicate-column",
-                                format!(
-                                    "column \"{}\" is defined twice in table \"{t}\"",
-                                    col.name
-                                ),
-                                "remove or rename one of them".to_string(),
-                            );
-                        } else {
-                            table.columns.push(col);
-                        }
+        if let Some(items) = cx.seq(n, "\"columns\"") {
+            // Only a real list can be empty; other shapes already have their finding.
+            origins.set(&["columns", t], &file, n.pos);
+            for item in items {
+                if let Some(col) = read_column(cx, item, db.dialect, t, origins) {
+                    if table.column(&col.name).is_some() {
+                        let pos = item
+                            .as_map()
+                            .and_then(|m| get(m, "name"))
+                            .map(|n| n.pos)
+                            .unwrap_or(item.pos);
+                        cx.err(
+                            pos,
+                            "duplicate-column",
+                            format!("column \"{}\" is defined twice in table \"{t}\"", col.name),
+                            "remove or rename one of them".to_string(),
+                        );
+                    } else {
+                        table.columns.push(col);
                     }
                 }
             }
