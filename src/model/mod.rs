@@ -1,5 +1,13 @@
 //! model: load regions.yaml and schema/**/*.yaml, validate, normalise.
 pub mod diagnostic;
+pub mod load;
+pub mod normalize;
+mod read;
 pub mod types;
+pub mod validate;
+pub mod yaml;
+mod zone;
 pub use diagnostic::{Diagnostic, Diagnostics};
+pub use load::load_project;
+pub use normalize::canonical_type;
 pub use types::*;

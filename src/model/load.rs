@@ -1,0 +1,1033 @@
+//! Loading a project: reads regions.yaml and every schema/**/*.yaml into the typed,
+//! normalised `Model`, remembering where each element came from, then runs the
+//! validator. Every problem in every file is reported at once.
+
+use super::diagnostic::{Diagnostic, Diagnostics};
+use super::normalize::{
+    canonical_type, did_you_mean, fit_identifier, generated_name, parse_duration, KNOWN_TYPES,
+    TYPE_NAMES,
+};
+use super::read::{get, key_pos, Cx, Origins};
+use super::types::*;
+use super::validate;
+use super::yaml::{self, Node, NodeKind, Pos};
+use super::zone::{read_zone, ZoneCx};
+use std::path::{Path, PathBuf};
+
+/// A loaded model with the positions the validator needs.
+pub struct Loaded {
+    pub model: Model,
+    pub origins: Origins,
+    /// Some schema file could not be read, so a reference to an unknown table may be a false alarm.
+    pub incomplete: bool,
+    /// regions.yaml loaded well enough for database-level checks.
+    pub database_ok: bool,
+}
+
+/// Loads, validates and normalises the project in `dir`.
+pub fn load_project(dir: &Path) -> Result<Model, Diagnostics> {
+    let mut diags = Vec::new();
+    let loaded = load(dir, &mut diags);
+    validate::validate(&loaded, &mut diags);
+    if diags.is_empty() {
+        return Ok(loaded.model);
+    }
+    diags.sort_by(|a, b| {
+        (&a.file, a.line, a.col, a.check, &a.message)
+            .cmp(&(&b.file, b.line, b.col, b.check, &b.message))
+    });
+    diags.dedup();
+    Err(Diagnostics(diags))
+}
+
+const REGIONS_KEYS: &[&str] = &[
+    "database",
+    "dialect",
+    "primary_region",
+    "regions",
+    "survival_goal",
+    "placement",
+    "secondary_region",
+    "super_regions",
+    "zones",
+    "expectations",
+];
+const RANGE_NAMES: &[&str] = &[
+    "default",
+    "meta",
+    "liveness",
+    "system",
+    "timeseries",
+    "tenants",
+];
+const TABLE_KEYS: &[&str] = &[
+    "table",
+    "comment",
+    "locality",
+    "columns",
+    "primary_key",
+    "unique",
+    "indexes",
+    "foreign_keys",
+    "checks",
+    "ttl",
+    "zone",
+];
+const COLUMN_KEYS: &[&str] = &[
+    "name",
+    "type",
+    "nullable",
+    "default",
+    "comment",
+    "renamed_from",
+];
+const INDEX_KEYS: &[&str] = &[
+    "name", "columns", "unique", "using", "sharded", "storing", "where", "zone",
+];
+const FK_KEYS: &[&str] = &["name", "columns", "references", "on_delete", "on_update"];
+const FK_ACTIONS: &[&str] = &[
+    "no_action",
+    "restrict",
+    "cascade",
+    "set_null",
+    "set_default",
+];
+
+/// Reads every file; findings go to `diags`.
+pub fn load(dir: &Path, diags: &mut Vec<Diagnostic>) -> Loaded {
+    let mut origins = Origins::default();
+    let (database, database_ok) = read_regions_file(dir, diags, &mut origins);
+    let mut model = Model {
+        database,
+        tables: Default::default(),
+    };
+    let mut incomplete = false;
+    let files = schema_files(dir);
+    if files.is_empty() {
+        diags.push(Diagnostic {
+            file: PathBuf::from("schema/"),
+            line: 1,
+            col: 1,
+            check: "no-tables",
+            message: "no table files found under schema/".to_string(),
+            help: Some("add one file per table, e.g. schema/players.yaml with `table: players` and its columns".to_string()),
+        });
+    }
+    for rel in files {
+        let Some(root) = read_yaml(dir, &rel, diags) else {
+            incomplete = true;
+            continue;
+        };
+        let mut cx = Cx {
+            file: rel.clone(),
+            diags,
+        };
+        match read_table(&mut cx, &root, &model.database, &mut origins) {
+            Some(table) => {
+                if let Some((first, _)) = origins
+                    .get(&["table", &table.name])
+                    .filter(|(f, _)| *f != rel)
+                {
+                    let pos = origins_pos_in(&root).unwrap_or(Pos::START);
+                    cx.err(
+                        pos,
+                        "duplicate-table",
+                        format!(
+                            "table \"{}\" is also defined in {}",
+                            table.name,
+                            first.display()
+                        ),
+                        "keep one file per table; merge or rename one of them".to_string(),
+                    );
+                } else {
+                    model.tables.insert(table.name.clone(), table);
+                }
+            }
+            None => incomplete = true,
+        }
+    }
+    Loaded {
+        model,
+        origins,
+        incomplete,
+        database_ok,
+    }
+}
+
+fn origins_pos_in(root: &Node) -> Option<Pos> {
+    root.as_map().and_then(|m| get(m, "table")).map(|n| n.pos)
+}
+
+/// Every `schema/**/*.yaml` (and `.yml`), relative to `dir`, sorted.
+fn schema_files(dir: &Path) -> Vec<PathBuf> {
+    fn walk(base: &Path, d: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(rd) = std::fs::read_dir(d) else { return };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else if matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")) {
+                if let Ok(rel) = p.strip_prefix(base) {
+                    out.push(rel.to_path_buf());
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, &dir.join("schema"), &mut out);
+    out.sort();
+    out
+}
+
+/// Reads and parses one file; `None` (with a finding) when it cannot give a tree.
+fn read_yaml(dir: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+    let mut cx = Cx {
+        file: rel.to_path_buf(),
+        diags,
+    };
+    let text = match std::fs::read(dir.join(rel)) {
+        Err(e) => {
+            cx.err(
+                Pos::START,
+                "unreadable-file",
+                format!("cannot read {}: {e}", rel.display()),
+                "check that the file exists and is readable".to_string(),
+            );
+            return None;
+        }
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(_) => {
+                cx.err(
+                    Pos::START,
+                    "unreadable-file",
+                    format!("{} is not UTF-8 text", rel.display()),
+                    "save the file as UTF-8".to_string(),
+                );
+                return None;
+            }
+        },
+    };
+    match yaml::parse(&text) {
+        Err(p) => {
+            cx.err(p.pos, p.check, p.message, p.help);
+            None
+        }
+        Ok((root, problems)) => {
+            for p in problems {
+                cx.err(p.pos, p.check, p.message, p.help);
+            }
+            match root {
+                Some(r) if !matches!(r.kind, NodeKind::Null) => Some(r),
+                _ => {
+                    cx.err(
+                        Pos::START,
+                        "wrong-type",
+                        format!(
+                            "expected a map in {}, found an empty document",
+                            rel.display()
+                        ),
+                        "write the file's keys, or delete the file".to_string(),
+                    );
+                    None
+                }
+            }
+        }
+    }
+}
+
+fn read_regions_file(
+    dir: &Path,
+    diags: &mut Vec<Diagnostic>,
+    origins: &mut Origins,
+) -> (Database, bool) {
+    let rel = PathBuf::from("regions.yaml");
+    if !dir.join(&rel).exists() {
+        diags.push(Diagnostic {
+            file: rel,
+            line: 1,
+            col: 1,
+            check: "missing-file",
+            message: "regions.yaml not found in the project".to_string(),
+            help: Some("create regions.yaml with at least `database: <name>` (run `bmdb init` for a template)".to_string()),
+        });
+        return (Database::default(), false);
+    }
+    let Some(root) = read_yaml(dir, &rel, diags) else {
+        return (Database::default(), false);
+    };
+    let mut cx = Cx {
+        file: rel.clone(),
+        diags,
+    };
+    origins.set(&["db"], &rel, Pos::START);
+    let Some(entries) = cx.map(&root, "regions.yaml") else {
+        return (Database::default(), false);
+    };
+    cx.check_keys(entries, REGIONS_KEYS, "regions.yaml");
+    for (k, _) in entries {
+        origins.set(&["db", &k.name], &rel, k.pos);
+    }
+    let mut db = Database::default();
+    let mut ok = true;
+    match cx.require(
+        entries,
+        "database",
+        root.pos,
+        "regions.yaml",
+        "add `database: <name>`",
+    ) {
+        Some(n) => match cx.ident(n, "the database name") {
+            Some(s) => db.name = s,
+            None => ok = false,
+        },
+        None => ok = false,
+    }
+    if let Some(n) = get(entries, "dialect") {
+        match cx
+            .choice(n, &["cockroach", "postgres"], "\"dialect\"")
+            .as_deref()
+        {
+            Some("postgres") => db.dialect = Dialect::Postgres,
+            Some(_) => {}
+            None => ok = false,
+        }
+    }
+    if let Some(n) = get(entries, "primary_region") {
+        db.primary_region = cx.ident(n, "the primary region");
+        ok &= db.primary_region.is_some();
+    }
+    if let Some(n) = get(entries, "regions") {
+        match cx.ident_list(n, "\"regions\"", "a region name") {
+            Some(list) => {
+                for (r, pos) in list {
+                    if db.regions.contains(&r) {
+                        cx.err(
+                            pos,
+                            "duplicate-name",
+                            format!("region \"{r}\" is listed twice"),
+                            "list each region once".to_string(),
+                        );
+                        continue;
+                    }
+                    origins.set(&["region", &r], &rel, pos);
+                    db.regions.push(r);
+                }
+                db.regions.sort();
+            }
+            None => ok = false,
+        }
+    }
+    if let Some(n) = get(entries, "survival_goal") {
+        match cx
+            .choice(n, &["zone", "region"], "\"survival_goal\"")
+            .as_deref()
+        {
+            Some("region") => db.survival_goal = SurvivalGoal::Region,
+            Some(_) => {}
+            None => ok = false,
+        }
+    }
+    if let Some(n) = get(entries, "placement") {
+        match cx
+            .choice(n, &["default", "restricted"], "\"placement\"")
+            .as_deref()
+        {
+            Some("restricted") => db.placement = Placement::Restricted,
+            Some(_) => {}
+            None => ok = false,
+        }
+    }
+    if let Some(n) = get(entries, "secondary_region") {
+        db.secondary_region = cx.ident(n, "the secondary region");
+        ok &= db.secondary_region.is_some();
+    }
+    if let Some(n) = get(entries, "super_regions") {
+        if let Some(sr) = cx.map(n, "\"super_regions\"") {
+            for (k, v) in sr {
+                if let Some(list) = cx.ident_list(
+                    v,
+                    &format!("super region \"{}\"", k.name),
+                    "a super region member",
+                ) {
+                    origins.set(&["super", &k.name], &rel, k.pos);
+                    let mut members = Vec::new();
+                    for (m, pos) in list {
+                        origins.set(&["super", &k.name, &m], &rel, pos);
+                        members.push(m);
+                    }
+                    members.sort();
+                    members.dedup();
+                    db.super_regions.insert(k.name.clone(), members);
+                }
+            }
+        } else {
+            ok = false;
+        }
+    }
+    if let Some(n) = get(entries, "expectations") {
+        if let Some(ex) = cx.map(n, "\"expectations\"") {
+            cx.check_keys(ex, &["stale_reads", "backup_interval"], "\"expectations\"");
+            let dur = |cx: &mut Cx, key: &str| -> Option<u64> {
+                let v = get(ex, key)?;
+                let s = cx.text(v, &format!("\"{key}\""))?;
+                let d = parse_duration(&s);
+                if d.is_none() {
+                    cx.err(
+                        v.pos,
+                        "invalid-value",
+                        format!("invalid duration \"{s}\" for \"{key}\""),
+                        "write a duration like 30s, 5m, 1h or 2d".to_string(),
+                    );
+                }
+                d
+            };
+            db.expectations.stale_reads_seconds = dur(&mut cx, "stale_reads");
+            db.expectations.backup_interval_seconds = dur(&mut cx, "backup_interval");
+        }
+    }
+    let multi_region = db.dialect == Dialect::Cockroach && db.primary_region.is_some();
+    if let Some(n) = get(entries, "zones") {
+        if let Some(zones) = cx.map(n, "\"zones\"") {
+            for (k, v) in zones {
+                let owner;
+                let range = k.name.strip_prefix("range ").map(str::trim);
+                if k.name == "database" {
+                    owner = "the database".to_string();
+                } else if let Some(r) = range {
+                    if !RANGE_NAMES.contains(&r) {
+                        cx.err(
+                            k.pos,
+                            "invalid-value",
+                            format!("unknown range \"{r}\" in \"zones\""),
+                            format!("named ranges are {}", RANGE_NAMES.join(", ")),
+                        );
+                        continue;
+                    }
+                    owner = format!("range {r}");
+                } else {
+                    let allowed: Vec<String> = std::iter::once("database".to_string())
+                        .chain(RANGE_NAMES.iter().map(|r| format!("range {r}")))
+                        .collect();
+                    let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+                    let help = match did_you_mean(&k.name, &allowed) {
+                        Some(s) => format!("did you mean \"{s}\"?"),
+                        None => {
+                            "zones are keyed `database` or `range <name>`, e.g. `range default`"
+                                .to_string()
+                        }
+                    };
+                    cx.err(
+                        k.pos,
+                        "unknown-key",
+                        format!("unknown key \"{}\" in \"zones\"", k.name),
+                        help,
+                    );
+                    continue;
+                }
+                let zcx = ZoneCx {
+                    // Named ranges are not multi-region objects: their replica fields are free.
+                    multi_region: multi_region && range.is_none(),
+                    regions: &db.regions,
+                    owner,
+                };
+                let z = read_zone(&mut cx, v, &zcx);
+                match range {
+                    None => db.zone = z,
+                    Some(r) => {
+                        if let Some(z) = z {
+                            db.range_zones.insert(r.to_string(), z);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (db, ok)
+}
+
+fn read_table(cx: &mut Cx, root: &Node, db: &Database, origins: &mut Origins) -> Option<Table> {
+    let file = cx.file.clone();
+    let entries = cx.map(root, "a table file")?;
+    cx.check_keys(entries, TABLE_KEYS, "a table file");
+    let name_node = cx.require(
+        entries,
+        "table",
+        root.pos,
+        "this table file",
+        "add `table: <name>` at the top",
+    )?;
+    let name = cx.ident(name_node, "the table name")?;
+    origins.set(&["table", &name], &file, name_node.pos);
+    let t = name.as_str();
+    let mut table = Table {
+        name: name.clone(),
+        ..Default::default()
+    };
+    if let Some(n) = get(entries, "comment") {
+        table.comment = cx.text(n, "\"comment\"");
+    }
+    if let Some(n) = get(entries, "locality") {
+        origins.set(&["locality", t], &file, n.pos);
+        table.locality = read_locality(cx, n, t, origins);
+    }
+    let columns_node = cx.require(
+        entries,
+        "columns",
+        key_pos(entries, "table").unwrap_or(root.pos),
+        &format!("table \"{t}\""),
+        "add `columns:` with at least one `{ name: ..., type: ... }`",
+    );
+    if let Some(n) = columns_node {
+        if let Some(items) = cx.seq(n, "\"columns\"") {
+            // Only a real list can be empty; other shapes already have their finding.
+            origins.set(&["columns", t], &file, n.pos);
+            for item in items {
+                if let Some(col) = read_column(cx, item, db.dialect, t, origins) {
+                    if table.column(&col.name).is_some() {
+                        let pos = item
+                            .as_map()
+                            .and_then(|m| get(m, "name"))
+                            .map(|n| n.pos)
+                            .unwrap_or(item.pos);
+                        cx.err(
+                            pos,
+                            "duplicate-column",
+                            format!("column \"{}\" is defined twice in table \"{t}\"", col.name),
+                            "remove or rename one of them".to_string(),
+                        );
+                    } else {
+                        table.columns.push(col);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(n) = get(entries, "primary_key") {
+        if let Some((pk_name, cols)) =
+            read_named_columns(cx, n, "\"primary_key\"", t, "pk", 0, origins)
+        {
+            table.primary_key = Some(PrimaryKey {
+                name: pk_name.unwrap_or_else(|| fit_identifier(&format!("{t}_pkey"))),
+                columns: cols,
+            });
+        }
+    }
+    if let Some(n) = get(entries, "unique") {
+        if let Some(items) = cx.seq(n, "\"unique\"") {
+            for item in items {
+                let i = table.unique.len();
+                if let Some((uname, cols)) =
+                    read_named_columns(cx, item, "a unique constraint", t, "unique", i, origins)
+                {
+                    let name = uname.unwrap_or_else(|| generated_name(t, &cols, "key"));
+                    table.unique.push(UniqueConstraint {
+                        name,
+                        columns: cols,
+                    });
+                }
+            }
+        }
+    }
+    if let Some(n) = get(entries, "indexes") {
+        if let Some(items) = cx.seq(n, "\"indexes\"") {
+            for item in items {
+                let i = table.indexes.len();
+                if let Some(ix) = read_index(cx, item, t, i, db, origins) {
+                    table.indexes.push(ix);
+                }
+            }
+        }
+    }
+    if let Some(n) = get(entries, "foreign_keys") {
+        if let Some(items) = cx.seq(n, "\"foreign_keys\"") {
+            for item in items {
+                let i = table.foreign_keys.len();
+                if let Some(fk) = read_fk(cx, item, t, i, origins) {
+                    table.foreign_keys.push(fk);
+                }
+            }
+        }
+    }
+    if let Some(n) = get(entries, "checks") {
+        if let Some(items) = cx.seq(n, "\"checks\"") {
+            let mut unnamed = 0;
+            for item in items {
+                let Some(m) = cx.map(item, "a check") else {
+                    continue;
+                };
+                cx.check_keys(m, &["name", "expr"], "a check");
+                let i = table.checks.len();
+                origins.set(&["check", t, &i.to_string()], &file, item.pos);
+                let given = get(m, "name").and_then(|v| {
+                    origins.set(&["name", t, "check", &i.to_string()], &file, v.pos);
+                    cx.ident(v, "a check name")
+                });
+                let Some(expr) = cx
+                    .require(
+                        m,
+                        "expr",
+                        item.pos,
+                        "a check",
+                        "add `expr: <SQL boolean expression>`",
+                    )
+                    .and_then(|v| cx.text(v, "\"expr\""))
+                else {
+                    continue;
+                };
+                let name = given.unwrap_or_else(|| {
+                    unnamed += 1;
+                    fit_identifier(&format!("{t}_check{unnamed}"))
+                });
+                table.checks.push(Check {
+                    name,
+                    expr: expr.trim().to_string(),
+                });
+            }
+        }
+    }
+    if let Some(n) = get(entries, "ttl") {
+        if let Some(m) = cx.map(n, "\"ttl\"") {
+            cx.check_keys(m, &["expire_after"], "\"ttl\"");
+            if let Some(v) = cx.require(
+                m,
+                "expire_after",
+                n.pos,
+                "\"ttl\"",
+                "add `expire_after: \"90 days\"`",
+            ) {
+                table.ttl = cx.text(v, "\"expire_after\"").map(|s| Ttl {
+                    expire_after: s.trim().to_string(),
+                });
+            }
+        }
+    }
+    if let Some(n) = get(entries, "zone") {
+        let zcx = ZoneCx {
+            multi_region: db.dialect == Dialect::Cockroach && db.primary_region.is_some(),
+            regions: &db.regions,
+            owner: format!("table \"{t}\""),
+        };
+        table.zone = read_zone(cx, n, &zcx);
+    }
+    normalise_table(&mut table, db);
+    Some(table)
+}
+
+/// Model-wide defaults that depend on more than one field.
+fn normalise_table(table: &mut Table, db: &Database) {
+    if let Some(pk) = &table.primary_key {
+        for c in table.columns.iter_mut() {
+            if pk.columns.contains(&c.name) {
+                c.nullable = false;
+            }
+        }
+    }
+    if table.locality.is_none() && db.dialect == Dialect::Cockroach && db.primary_region.is_some() {
+        table.locality = Some(Locality::RegionalByTable { region: None });
+    }
+}
+
+fn read_locality(cx: &mut Cx, n: &Node, t: &str, origins: &mut Origins) -> Option<Locality> {
+    const FORMS: &str = "global, regional_by_table, {regional_by_table: <region>}, regional_by_row, {regional_by_row: <column>}";
+    match &n.kind {
+        NodeKind::Scalar { .. } => match cx
+            .choice(
+                n,
+                &["global", "regional_by_table", "regional_by_row"],
+                "\"locality\"",
+            )?
+            .as_str()
+        {
+            "global" => Some(Locality::Global),
+            "regional_by_table" => Some(Locality::RegionalByTable { region: None }),
+            _ => Some(Locality::RegionalByRow { column: None }),
+        },
+        NodeKind::Map(m) => {
+            cx.check_keys(m, &["regional_by_table", "regional_by_row"], "\"locality\"");
+            if m.len() != 1 {
+                cx.err(
+                    n.pos,
+                    "invalid-value",
+                    "\"locality\" takes exactly one key".to_string(),
+                    format!("write one of {FORMS}"),
+                );
+                return None;
+            }
+            let (k, v) = &m[0];
+            match k.name.as_str() {
+                "regional_by_table" => {
+                    let r = cx.ident(v, "the locality region")?;
+                    origins.set(&["locality_arg", t], &cx.file, v.pos);
+                    Some(Locality::RegionalByTable { region: Some(r) })
+                }
+                "regional_by_row" => {
+                    let c = cx.ident(v, "the region column")?;
+                    origins.set(&["locality_arg", t], &cx.file, v.pos);
+                    Some(Locality::RegionalByRow { column: Some(c) })
+                }
+                _ => None,
+            }
+        }
+        _ => {
+            cx.wrong_type(n, &format!("one of {FORMS}"), "\"locality\"");
+            None
+        }
+    }
+}
+
+fn read_column(
+    cx: &mut Cx,
+    item: &Node,
+    dialect: Dialect,
+    t: &str,
+    origins: &mut Origins,
+) -> Option<Column> {
+    let m = cx.map(item, "a column")?;
+    let label = match get(m, "name").and_then(|n| n.as_scalar()) {
+        Some(n) => format!("column \"{n}\""),
+        None => "a column".to_string(),
+    };
+    cx.check_keys(m, COLUMN_KEYS, &label);
+    let name_node = cx.require(m, "name", item.pos, "a column", "add `name: <column name>`")?;
+    let name = cx.ident(name_node, "a column name")?;
+    origins.set(&["column", t, &name], &cx.file, name_node.pos);
+    let mut col = Column {
+        name: name.clone(),
+        nullable: true,
+        ..Default::default()
+    };
+    let type_node = cx.require(
+        m,
+        "type",
+        item.pos,
+        &format!("column \"{name}\""),
+        "add `type: <SQL type>`, e.g. INT8, STRING, UUID, TIMESTAMPTZ",
+    );
+    let mut serial_default = None;
+    if let Some(tn) = type_node {
+        origins.set(&["coltype", t, &name], &cx.file, tn.pos);
+        if let Some(raw) = cx.text(tn, &format!("the type of column \"{name}\"")) {
+            match canonical_type(&raw, dialect) {
+                Some(c) => {
+                    col.ty = c.ty;
+                    serial_default = c.serial_default;
+                    // Serial columns are NOT NULL in both dialects.
+                    if serial_default.is_some() || col.ty.ends_with("SERIAL") {
+                        col.nullable = false;
+                        serial_default = serial_default.or(Some(""));
+                    }
+                }
+                None => {
+                    let base = raw
+                        .split(['(', '['])
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_uppercase();
+                    let hint = match did_you_mean(&base, TYPE_NAMES) {
+                        // In a flow map `{ type: DECIMAL(18,4) }` the comma ends the value.
+                        _ if raw.contains('(') && !raw.contains(')') => {
+                            "quote the type, e.g. type: \"DECIMAL(18,4)\": inside { } a comma ends the value; ".to_string()
+                        }
+                        Some(s) if s != base => format!("did you mean {s}? "),
+                        _ => String::new(),
+                    };
+                    cx.err(
+                        tn.pos,
+                        "unknown-type",
+                        format!("unknown type \"{raw}\" for column \"{name}\""),
+                        format!("{hint}known types include {}", KNOWN_TYPES.join(", ")),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(n) = get(m, "nullable") {
+        if let Some(b) = cx.boolean(n, "\"nullable\"") {
+            col.nullable = b && serial_default.is_none();
+        }
+    }
+    if let Some(n) = get(m, "default") {
+        col.default = match &n.kind {
+            NodeKind::Null => None,
+            _ => cx.text(n, "\"default\"").map(|s| s.trim().to_string()),
+        };
+    }
+    if col.default.is_none() {
+        col.default = serial_default.filter(|d| !d.is_empty()).map(str::to_string);
+    }
+    if let Some(n) = get(m, "comment") {
+        col.comment = cx.text(n, "\"comment\"");
+    }
+    if let Some(n) = get(m, "renamed_from") {
+        col.renamed_from = cx.ident(n, "\"renamed_from\"");
+    }
+    Some(col)
+}
+
+/// A column list, or `{name, columns}`: primary keys and unique constraints.
+fn read_named_columns(
+    cx: &mut Cx,
+    n: &Node,
+    what: &str,
+    t: &str,
+    kind: &str,
+    i: usize,
+    origins: &mut Origins,
+) -> Option<(Option<String>, Vec<String>)> {
+    let idx = i.to_string();
+    origins.set(&[kind, t, &idx], &cx.file, n.pos);
+    let (name, list_node) = match &n.kind {
+        NodeKind::Seq(_) => (None, n),
+        NodeKind::Map(m) => {
+            cx.check_keys(m, &["name", "columns"], what);
+            let name = get(m, "name").and_then(|v| {
+                origins.set(&["name", t, kind, &idx], &cx.file, v.pos);
+                cx.ident(v, &format!("the name of {what}"))
+            });
+            (
+                name,
+                cx.require(m, "columns", n.pos, what, "add `columns: [<column>, ...]`")?,
+            )
+        }
+        _ => {
+            cx.wrong_type(n, "a list of columns or {name, columns}", what);
+            return None;
+        }
+    };
+    let cols = cx.ident_list(
+        list_node,
+        &format!("the columns of {what}"),
+        "a column name",
+    )?;
+    if cols.is_empty() {
+        cx.err(
+            list_node.pos,
+            "invalid-value",
+            format!("{what} has no columns"),
+            "list at least one column".to_string(),
+        );
+        return None;
+    }
+    for (j, (_, pos)) in cols.iter().enumerate() {
+        origins.set(
+            &[&format!("{kind}col"), t, &idx, &j.to_string()],
+            &cx.file,
+            *pos,
+        );
+    }
+    Some((name, cols.into_iter().map(|(c, _)| c).collect()))
+}
+
+fn read_index(
+    cx: &mut Cx,
+    item: &Node,
+    t: &str,
+    i: usize,
+    db: &Database,
+    origins: &mut Origins,
+) -> Option<Index> {
+    let idx = i.to_string();
+    let m = cx.map(item, "an index")?;
+    cx.check_keys(m, INDEX_KEYS, "an index");
+    origins.set(&["index", t, &idx], &cx.file, item.pos);
+    let given = get(m, "name").and_then(|v| {
+        origins.set(&["name", t, "index", &idx], &cx.file, v.pos);
+        cx.ident(v, "an index name")
+    });
+    let cols_node = cx.require(
+        m,
+        "columns",
+        item.pos,
+        "an index",
+        "add `columns: [<column>, ...]`",
+    )?;
+    let items = cx.seq(cols_node, "the columns of an index")?;
+    let mut columns = Vec::new();
+    for (j, c) in items.iter().enumerate() {
+        let (name, pos, desc) = match &c.kind {
+            NodeKind::Map(cm) => {
+                cx.check_keys(cm, &["column", "desc"], "an index column");
+                let Some(cn) = cx.require(
+                    cm,
+                    "column",
+                    c.pos,
+                    "an index column",
+                    "add `column: <name>`",
+                ) else {
+                    continue;
+                };
+                let Some(name) = cx.ident(cn, "an index column") else {
+                    continue;
+                };
+                let desc = get(cm, "desc")
+                    .and_then(|d| cx.boolean(d, "\"desc\""))
+                    .unwrap_or(false);
+                (name, cn.pos, desc)
+            }
+            _ => {
+                let Some(name) = cx.ident(c, "an index column") else {
+                    continue;
+                };
+                (name, c.pos, false)
+            }
+        };
+        origins.set(&["indexcol", t, &idx, &j.to_string()], &cx.file, pos);
+        columns.push(IndexColumn { name, desc });
+    }
+    if columns.is_empty() {
+        cx.err(
+            cols_node.pos,
+            "invalid-value",
+            "an index has no columns".to_string(),
+            "list at least one column".to_string(),
+        );
+        return None;
+    }
+    let mut ix = Index {
+        columns,
+        ..Default::default()
+    };
+    if let Some(v) = get(m, "unique") {
+        ix.unique = cx.boolean(v, "\"unique\"").unwrap_or(false);
+    }
+    if let Some(v) = get(m, "using") {
+        ix.using = match cx
+            .choice(v, &["btree", "gin", "gist"], "\"using\"")
+            .as_deref()
+        {
+            Some("gin") => IndexMethod::Gin,
+            Some("gist") => IndexMethod::Gist,
+            _ => IndexMethod::Btree,
+        };
+    }
+    if let Some(v) = get(m, "sharded") {
+        if let Some(sm) = cx.map(v, "\"sharded\"") {
+            cx.check_keys(sm, &["buckets"], "\"sharded\"");
+            if let Some(b) = cx.require(sm, "buckets", v.pos, "\"sharded\"", "add `buckets: 16`") {
+                if let Some(n) = cx.int(b, "\"buckets\"") {
+                    if !(2..=2048).contains(&n) {
+                        cx.err(b.pos, "sharded-buckets", format!("buckets = {n} is out of range"), "a hash-sharded index needs between 2 and 2048 buckets; 16 is CockroachDB's default".to_string());
+                    } else {
+                        ix.sharded_buckets = Some(n as u32);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(v) = get(m, "storing") {
+        if let Some(list) = cx.ident_list(v, "\"storing\"", "a stored column") {
+            for (j, (c, pos)) in list.into_iter().enumerate() {
+                origins.set(&["storing", t, &idx, &j.to_string()], &cx.file, pos);
+                ix.storing.push(c);
+            }
+        }
+    }
+    if let Some(v) = get(m, "where") {
+        ix.predicate = cx.text(v, "\"where\"").map(|s| s.trim().to_string());
+    }
+    if let Some(v) = get(m, "zone") {
+        let label = given.clone().unwrap_or_else(|| "an index".to_string());
+        let zcx = ZoneCx {
+            multi_region: db.dialect == Dialect::Cockroach && db.primary_region.is_some(),
+            regions: &db.regions,
+            owner: format!("index \"{t}@{label}\""),
+        };
+        ix.zone = read_zone(cx, v, &zcx);
+    }
+    let names: Vec<String> = ix.columns.iter().map(|c| c.name.clone()).collect();
+    ix.name =
+        given.unwrap_or_else(|| generated_name(t, &names, if ix.unique { "key" } else { "idx" }));
+    Some(ix)
+}
+
+fn read_fk(
+    cx: &mut Cx,
+    item: &Node,
+    t: &str,
+    i: usize,
+    origins: &mut Origins,
+) -> Option<ForeignKey> {
+    let idx = i.to_string();
+    let m = cx.map(item, "a foreign key")?;
+    cx.check_keys(m, FK_KEYS, "a foreign key");
+    origins.set(&["fk", t, &idx], &cx.file, item.pos);
+    let given = get(m, "name").and_then(|v| {
+        origins.set(&["name", t, "fk", &idx], &cx.file, v.pos);
+        cx.ident(v, "a foreign key name")
+    });
+    let cols = cx
+        .require(
+            m,
+            "columns",
+            item.pos,
+            "a foreign key",
+            "add `columns: [<column>, ...]`",
+        )
+        .and_then(|n| cx.ident_list(n, "the columns of a foreign key", "a column name"));
+    let refs = cx.require(
+        m,
+        "references",
+        item.pos,
+        "a foreign key",
+        "add `references: { table: <table>, columns: [<column>] }`",
+    );
+    let mut ref_table = None;
+    let mut ref_cols = None;
+    if let Some(r) = refs {
+        if let Some(rm) = cx.map(r, "\"references\"") {
+            cx.check_keys(rm, &["table", "columns"], "\"references\"");
+            if let Some(tn) = cx.require(
+                rm,
+                "table",
+                r.pos,
+                "\"references\"",
+                "add `table: <referenced table>`",
+            ) {
+                origins.set(&["fkref", t, &idx], &cx.file, tn.pos);
+                ref_table = cx.ident(tn, "the referenced table");
+            }
+            ref_cols = cx
+                .require(
+                    rm,
+                    "columns",
+                    r.pos,
+                    "\"references\"",
+                    "add `columns: [<referenced column>, ...]`",
+                )
+                .and_then(|n| cx.ident_list(n, "the referenced columns", "a column name"));
+        }
+    }
+    let action = |cx: &mut Cx, key: &str| -> FkAction {
+        match get(m, key)
+            .and_then(|v| cx.choice(v, FK_ACTIONS, &format!("\"{key}\"")))
+            .as_deref()
+        {
+            Some("restrict") => FkAction::Restrict,
+            Some("cascade") => FkAction::Cascade,
+            Some("set_null") => FkAction::SetNull,
+            Some("set_default") => FkAction::SetDefault,
+            _ => FkAction::NoAction,
+        }
+    };
+    let on_delete = action(cx, "on_delete");
+    let on_update = action(cx, "on_update");
+    let (cols, ref_table, ref_cols) = (cols?, ref_table?, ref_cols?);
+    for (j, (_, pos)) in cols.iter().enumerate() {
+        origins.set(&["fkcol", t, &idx, &j.to_string()], &cx.file, *pos);
+    }
+    for (j, (_, pos)) in ref_cols.iter().enumerate() {
+        origins.set(&["fkrefcol", t, &idx, &j.to_string()], &cx.file, *pos);
+    }
+    let columns: Vec<String> = cols.into_iter().map(|(c, _)| c).collect();
+    let name = given.unwrap_or_else(|| generated_name(t, &columns, "fkey"));
+    Some(ForeignKey {
+        name,
+        columns,
+        ref_table,
+        ref_columns: ref_cols.into_iter().map(|(c, _)| c).collect(),
+        on_delete,
+        on_update,
+    })
+}

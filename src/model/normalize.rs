@@ -1,0 +1,515 @@
+//! Normalisation: folds every alias the YAML may use into one canonical form, so an
+//! alias is never a difference. Type names, generated constraint and index names,
+//! durations and zone constraint strings all have exactly one spelling after this.
+
+use super::types::{Constraints, Dialect};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// Longest identifier PostgreSQL and CockroachDB keep (NAMEDATALEN - 1).
+pub const MAX_IDENT_BYTES: usize = 63;
+
+/// A column type after normalisation, with what a serial type implies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CanonicalType {
+    pub ty: String,
+    /// Serial types on CockroachDB: NOT NULL with `DEFAULT unique_rowid()`.
+    pub serial_default: Option<&'static str>,
+}
+
+/// A handful of the types bmdb knows, for the `unknown-type` help.
+pub const KNOWN_TYPES: &[&str] = &[
+    "INT8",
+    "INT4",
+    "INT2",
+    "STRING",
+    "VARCHAR(n)",
+    "CHAR(n)",
+    "FLOAT8",
+    "FLOAT4",
+    "BOOL",
+    "BYTES",
+    "TIMESTAMP",
+    "TIMESTAMPTZ",
+    "DECIMAL(p,s)",
+    "JSONB",
+    "UUID",
+    "DATE",
+    "TIME",
+    "INTERVAL",
+    "INET",
+    "GEOGRAPHY(POINT,4326)",
+    "GEOMETRY",
+    "SERIAL",
+    "T[]",
+];
+
+/// Bare type names (no arguments) bmdb accepts, every alias included; used for "did you mean".
+pub const TYPE_NAMES: &[&str] = &[
+    "INT",
+    "INTEGER",
+    "BIGINT",
+    "INT64",
+    "INT8",
+    "INT4",
+    "SMALLINT",
+    "INT2",
+    "TEXT",
+    "STRING",
+    "VARCHAR",
+    "CHAR",
+    "FLOAT",
+    "FLOAT8",
+    "DOUBLE PRECISION",
+    "REAL",
+    "FLOAT4",
+    "BOOL",
+    "BOOLEAN",
+    "BYTES",
+    "BYTEA",
+    "TIMESTAMP",
+    "TIMESTAMPTZ",
+    "DECIMAL",
+    "NUMERIC",
+    "JSON",
+    "JSONB",
+    "UUID",
+    "DATE",
+    "TIME",
+    "TIMETZ",
+    "INTERVAL",
+    "INET",
+    "GEOGRAPHY",
+    "GEOMETRY",
+    "SERIAL",
+    "BIGSERIAL",
+    "SMALLSERIAL",
+];
+
+/// The one spelling of a column type: case-insensitive in, CockroachDB's upper-case
+/// canonical name out (`crdb_internal_region` stays lower case). `None` = unknown type.
+pub fn canonical_type(raw: &str, dialect: Dialect) -> Option<CanonicalType> {
+    let raw = raw.trim();
+    if let Some(elem) = raw.strip_suffix("[]") {
+        let inner = canonical_type(elem, dialect)?;
+        if inner.serial_default.is_some() || inner.ty.ends_with("SERIAL") {
+            return None;
+        }
+        return Some(plain(format!("{}[]", inner.ty)));
+    }
+    let (base, args) = match raw.find('(') {
+        Some(open) => {
+            let rest = raw[open + 1..].trim_end();
+            let inner = rest.strip_suffix(')')?;
+            let args: Vec<String> = inner.split(',').map(|a| a.trim().to_string()).collect();
+            (&raw[..open], Some(args))
+        }
+        None => (raw, None),
+    };
+    let base = base
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase();
+    let numbers = |args: &Option<Vec<String>>| -> Option<Vec<u32>> {
+        args.as_ref()
+            .map(|a| {
+                a.iter()
+                    .map(|x| x.parse::<u32>().ok())
+                    .collect::<Option<Vec<u32>>>()
+            })
+            .unwrap_or(Some(Vec::new()))
+    };
+    let no_args = args.is_none();
+    let ty = match base.as_str() {
+        "INT" | "INTEGER" | "BIGINT" | "INT64" | "INT8" if no_args => "INT8".to_string(),
+        "INT4" if no_args => "INT4".to_string(),
+        "SMALLINT" | "INT2" if no_args => "INT2".to_string(),
+        "TEXT" | "STRING" | "VARCHAR" | "CHARACTER VARYING" if no_args => "STRING".to_string(),
+        "VARCHAR" | "CHARACTER VARYING" | "STRING" => {
+            let n = numbers(&args)?;
+            match n.as_slice() {
+                [len] if *len > 0 => format!("VARCHAR({len})"),
+                _ => return None,
+            }
+        }
+        "CHAR" | "CHARACTER" => match numbers(&args)?.as_slice() {
+            [] => "CHAR".to_string(),
+            [len] if *len > 0 => format!("CHAR({len})"),
+            _ => return None,
+        },
+        "FLOAT" | "FLOAT8" | "DOUBLE PRECISION" if no_args => "FLOAT8".to_string(),
+        "REAL" | "FLOAT4" if no_args => "FLOAT4".to_string(),
+        "BOOL" | "BOOLEAN" if no_args => "BOOL".to_string(),
+        "BYTES" | "BYTEA" if no_args => "BYTES".to_string(),
+        "TIMESTAMP" | "TIMESTAMP WITHOUT TIME ZONE" => {
+            with_precision("TIMESTAMP", &numbers(&args)?)?
+        }
+        "TIMESTAMPTZ" | "TIMESTAMP WITH TIME ZONE" => {
+            with_precision("TIMESTAMPTZ", &numbers(&args)?)?
+        }
+        "TIME" | "TIME WITHOUT TIME ZONE" => with_precision("TIME", &numbers(&args)?)?,
+        "TIMETZ" | "TIME WITH TIME ZONE" => with_precision("TIMETZ", &numbers(&args)?)?,
+        "DECIMAL" | "NUMERIC" | "DEC" => match numbers(&args)?.as_slice() {
+            [] => "DECIMAL".to_string(),
+            [p] if *p > 0 => format!("DECIMAL({p},0)"),
+            [p, s] if *p > 0 && s <= p => format!("DECIMAL({p},{s})"),
+            _ => return None,
+        },
+        "JSON" | "JSONB" if no_args => "JSONB".to_string(),
+        "UUID" if no_args => "UUID".to_string(),
+        "DATE" if no_args => "DATE".to_string(),
+        "INTERVAL" if no_args => "INTERVAL".to_string(),
+        "INET" if no_args => "INET".to_string(),
+        "GEOGRAPHY" | "GEOMETRY" => spatial(&base, args.as_deref())?,
+        "CRDB_INTERNAL_REGION" | "PUBLIC.CRDB_INTERNAL_REGION" if no_args => {
+            "crdb_internal_region".to_string()
+        }
+        "SERIAL" | "SERIAL4" | "SERIAL8" | "BIGSERIAL" | "SERIAL2" | "SMALLSERIAL" if no_args => {
+            return Some(serial(&base, dialect));
+        }
+        _ => return None,
+    };
+    Some(plain(ty))
+}
+
+fn plain(ty: String) -> CanonicalType {
+    CanonicalType {
+        ty,
+        serial_default: None,
+    }
+}
+
+fn serial(base: &str, dialect: Dialect) -> CanonicalType {
+    match dialect {
+        // CockroachDB's default serial_normalization = rowid: INT8 DEFAULT unique_rowid().
+        Dialect::Cockroach => CanonicalType {
+            ty: "INT8".to_string(),
+            serial_default: Some("unique_rowid()"),
+        },
+        Dialect::Postgres => plain(
+            match base {
+                "SERIAL8" | "BIGSERIAL" => "BIGSERIAL",
+                "SERIAL2" | "SMALLSERIAL" => "SMALLSERIAL",
+                _ => "SERIAL",
+            }
+            .to_string(),
+        ),
+    }
+}
+
+fn with_precision(name: &str, args: &[u32]) -> Option<String> {
+    match args {
+        [] => Some(name.to_string()),
+        [p] if *p <= 6 => Some(format!("{name}({p})")),
+        _ => None,
+    }
+}
+
+const SHAPES: &[&str] = &[
+    "GEOMETRY",
+    "POINT",
+    "LINESTRING",
+    "POLYGON",
+    "MULTIPOINT",
+    "MULTILINESTRING",
+    "MULTIPOLYGON",
+    "GEOMETRYCOLLECTION",
+];
+
+fn spatial(base: &str, args: Option<&[String]>) -> Option<String> {
+    let Some(args) = args else {
+        return Some(base.to_string());
+    };
+    let default_srid = if base == "GEOGRAPHY" { 4326 } else { 0 };
+    let (shape, srid) = match args {
+        [shape] => (shape.to_uppercase(), default_srid),
+        [shape, srid] => (shape.to_uppercase(), srid.parse::<i32>().ok()?),
+        _ => return None,
+    };
+    // Z/M/ZM suffixed shapes (POINTZ) are accepted as written.
+    let core = shape.trim_end_matches('M').trim_end_matches('Z');
+    if !SHAPES.contains(&shape.as_str()) && !SHAPES.contains(&core) {
+        return None;
+    }
+    Some(format!("{base}({shape},{srid})"))
+}
+
+/// The broad family of a canonical type, so FK checks compare INT4 with INT8 as compatible.
+pub fn type_family(ty: &str) -> &str {
+    let base = ty.split('(').next().unwrap_or(ty);
+    match base {
+        "INT8" | "INT4" | "INT2" | "SERIAL" | "BIGSERIAL" | "SMALLSERIAL" => "INT",
+        "STRING" | "VARCHAR" | "CHAR" => "STRING",
+        "FLOAT8" | "FLOAT4" => "FLOAT",
+        _ => base,
+    }
+}
+
+/// A generated name, shortened to 63 bytes with a stable hash suffix when needed.
+pub fn generated_name(table: &str, columns: &[String], suffix: &str) -> String {
+    let mut parts = vec![table.to_string()];
+    parts.extend(columns.iter().cloned());
+    parts.push(suffix.to_string());
+    fit_identifier(&parts.join("_"))
+}
+
+/// Keeps a name within 63 bytes: a prefix on a char boundary plus 8 hex of its SHA-256.
+pub fn fit_identifier(name: &str) -> String {
+    if name.len() <= MAX_IDENT_BYTES {
+        return name.to_string();
+    }
+    let hash = Sha256::digest(name.as_bytes());
+    let hex: String = hash.iter().take(4).map(|b| format!("{b:02x}")).collect();
+    let mut cut = MAX_IDENT_BYTES - hex.len() - 1;
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}_{hex}", &name[..cut])
+}
+
+/// `30s`, `5m`, `1h`, `2d` (or bare seconds) -> seconds.
+pub fn parse_duration(raw: &str) -> Option<u64> {
+    let raw = raw.trim();
+    if let Ok(n) = raw.parse::<u64>() {
+        return Some(n);
+    }
+    let split = raw.find(|c: char| !c.is_ascii_digit())?;
+    let (num, unit) = raw.split_at(split);
+    let n: u64 = num.parse().ok()?;
+    let mult = match unit.trim() {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86400,
+        _ => return None,
+    };
+    n.checked_mul(mult)
+}
+
+/// One constraint as CockroachDB prints it, inner quotes dropped: `+region=us-east-1`.
+pub fn clean_constraint(raw: &str) -> String {
+    let t = raw.trim();
+    let t = t
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .or_else(|| t.strip_prefix('\'').and_then(|s| s.strip_suffix('\'')))
+        .unwrap_or(t);
+    t.trim().to_string()
+}
+
+/// Parses CockroachDB's string forms: `[+region=a, -disk=hdd]`, `{+region=a: 1}`,
+/// `{"+region=a": 1}`. Errors say what was expected.
+pub fn parse_constraints_str(raw: &str) -> Result<Constraints, String> {
+    let t = raw.trim();
+    if let Some(inner) = t.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+        let list: Vec<String> = split_top(inner)
+            .iter()
+            .map(|s| clean_constraint(s))
+            .filter(|s| !s.is_empty())
+            .collect();
+        return Ok(Constraints::All(list));
+    }
+    if let Some(inner) = t.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+        let mut map = BTreeMap::new();
+        for part in split_top(inner) {
+            if part.trim().is_empty() {
+                continue;
+            }
+            let colon = part
+                .rfind(':')
+                .ok_or_else(|| format!("\"{}\" has no replica count", part.trim()))?;
+            let key = clean_constraint(&part[..colon]);
+            let n: u32 = part[colon + 1..]
+                .trim()
+                .parse()
+                .map_err(|_| format!("\"{}\" has no valid replica count", part.trim()))?;
+            map.insert(key, n);
+        }
+        return Ok(Constraints::PerReplica(map));
+    }
+    Err(format!("\"{t}\" is neither a [list] nor a {{map}}"))
+}
+
+/// `[[+region=a], [+region=b]]` -> ordered preferences.
+pub fn parse_lease_preferences_str(raw: &str) -> Result<Vec<Vec<String>>, String> {
+    let t = raw.trim();
+    let inner = t
+        .strip_prefix('[')
+        .and_then(|s| s.strip_suffix(']'))
+        .ok_or_else(|| format!("\"{t}\" is not a list of lists like [[+region=a], [+region=b]]"))?;
+    let mut out = Vec::new();
+    for part in split_top(inner) {
+        let p = part.trim();
+        if p.is_empty() {
+            continue;
+        }
+        let list = p
+            .strip_prefix('[')
+            .and_then(|s| s.strip_suffix(']'))
+            .ok_or_else(|| format!("\"{p}\" is not a [list] of constraints"))?;
+        out.push(
+            split_top(list)
+                .iter()
+                .map(|s| clean_constraint(s))
+                .filter(|s| !s.is_empty())
+                .collect(),
+        );
+    }
+    Ok(out)
+}
+
+/// Splits on commas that are not inside brackets or quotes.
+fn split_top(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    let mut cur = String::new();
+    for c in s.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                cur.push(c);
+            }
+            (Some(_), c) => cur.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                cur.push(c);
+            }
+            (None, '[' | '{') => {
+                depth += 1;
+                cur.push(c);
+            }
+            (None, ']' | '}') => {
+                depth -= 1;
+                cur.push(c);
+            }
+            (None, ',') if depth == 0 => out.push(std::mem::take(&mut cur)),
+            (None, c) => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// Levenshtein distance, for "did you mean".
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The closest candidate within a third of the word's length (at least 2 edits).
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), *c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(s: &str) -> String {
+        canonical_type(s, Dialect::Cockroach)
+            .map(|c| c.ty)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn integer_aliases_fold_to_one_spelling() {
+        for a in ["INT", "integer", "BigInt", "int64", "INT8"] {
+            assert_eq!(ty(a), "INT8", "{a}");
+        }
+        assert_eq!(ty("smallint"), "INT2");
+        assert_eq!(ty("int4"), "INT4");
+    }
+
+    #[test]
+    fn parameterised_types_are_canonical() {
+        assert_eq!(ty("character varying (32)"), "VARCHAR(32)");
+        assert_eq!(ty("string(10)"), "VARCHAR(10)");
+        assert_eq!(ty("numeric(10)"), "DECIMAL(10,0)");
+        assert_eq!(ty("decimal( 12 , 2 )"), "DECIMAL(12,2)");
+        assert_eq!(ty("geography(point)"), "GEOGRAPHY(POINT,4326)");
+        assert_eq!(ty("GEOMETRY(Polygon, 3857)"), "GEOMETRY(POLYGON,3857)");
+        assert_eq!(ty("geometry(point)"), "GEOMETRY(POINT,0)");
+        assert_eq!(ty("GEOGRAPHY"), "GEOGRAPHY");
+        assert_eq!(ty("text[]"), "STRING[]");
+        assert_eq!(ty("double   precision"), "FLOAT8");
+        assert_eq!(ty("timestamp with time zone"), "TIMESTAMPTZ");
+        assert_eq!(ty("CRDB_INTERNAL_REGION"), "crdb_internal_region");
+        assert_eq!(ty("varchar(x)"), "");
+        assert_eq!(ty("STRNG"), "");
+    }
+
+    #[test]
+    fn serial_depends_on_dialect() {
+        let c = canonical_type("serial", Dialect::Cockroach).unwrap();
+        assert_eq!(
+            (c.ty.as_str(), c.serial_default),
+            ("INT8", Some("unique_rowid()"))
+        );
+        let p = canonical_type("serial8", Dialect::Postgres).unwrap();
+        assert_eq!((p.ty.as_str(), p.serial_default), ("BIGSERIAL", None));
+        assert_eq!(
+            canonical_type("SERIAL2", Dialect::Postgres).unwrap().ty,
+            "SMALLSERIAL"
+        );
+    }
+
+    #[test]
+    fn long_generated_names_are_shortened_stably() {
+        let cols = vec![
+            "a_very_long_column_name_indeed".to_string(),
+            "another_long_column_name".to_string(),
+        ];
+        let n = generated_name("a_table_with_a_long_name", &cols, "idx");
+        assert!(n.len() <= MAX_IDENT_BYTES);
+        assert_eq!(n, generated_name("a_table_with_a_long_name", &cols, "idx"));
+        assert_ne!(n, generated_name("a_table_with_a_long_name", &cols, "key"));
+    }
+
+    #[test]
+    fn durations_and_constraints_parse() {
+        assert_eq!(parse_duration("30s"), Some(30));
+        assert_eq!(parse_duration("5m"), Some(300));
+        assert_eq!(parse_duration("2d"), Some(172_800));
+        assert_eq!(parse_duration("2w"), None);
+        assert_eq!(
+            parse_constraints_str("{\"+region=a\": 2, +region=b: 1}").unwrap(),
+            Constraints::PerReplica(BTreeMap::from([
+                ("+region=a".into(), 2),
+                ("+region=b".into(), 1)
+            ]))
+        );
+        assert_eq!(
+            parse_constraints_str("[+region=a, -disk=hdd]").unwrap(),
+            Constraints::All(vec!["+region=a".into(), "-disk=hdd".into()])
+        );
+        assert_eq!(
+            parse_lease_preferences_str("[[+region=a], [+region=b, +zone=c]]").unwrap(),
+            vec![
+                vec!["+region=a".to_string()],
+                vec!["+region=b".to_string(), "+zone=c".to_string()]
+            ]
+        );
+        assert_eq!(
+            did_you_mean("nulable", &["name", "nullable"]),
+            Some("nullable")
+        );
+    }
+}

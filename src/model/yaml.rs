@@ -1,0 +1,343 @@
+//! A YAML tree that remembers where every node came from: built from yaml-rust2's
+//! event parser so each key and value keeps its own 1-based line and column.
+//! Maps keep insertion order; duplicate keys and syntax errors become findings.
+
+use std::collections::HashMap;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// A 1-based line and column (columns count characters, not bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, col: 1 };
+
+    fn from_marker(m: &Marker) -> Pos {
+        // yaml-rust2 lines are 1-based, columns 0-based.
+        Pos {
+            line: m.line().max(1),
+            col: m.col() + 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Key {
+    pub name: String,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeKind {
+    Map(Vec<(Key, Node)>),
+    Seq(Vec<Node>),
+    Scalar { value: String, quoted: bool },
+    Null,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    pub pos: Pos,
+}
+
+impl Node {
+    /// What the node is, for "expected a list, found a map" messages.
+    pub fn kind_name(&self) -> &'static str {
+        match &self.kind {
+            NodeKind::Map(_) => "a map",
+            NodeKind::Seq(_) => "a list",
+            NodeKind::Null => "nothing",
+            NodeKind::Scalar { value, quoted } => {
+                if *quoted {
+                    "a string"
+                } else if value.parse::<i64>().is_ok() || value.parse::<f64>().is_ok() {
+                    "a number"
+                } else if matches!(
+                    value.as_str(),
+                    "true" | "false" | "True" | "False" | "TRUE" | "FALSE"
+                ) {
+                    "a boolean"
+                } else {
+                    "a string"
+                }
+            }
+        }
+    }
+
+    pub fn as_map(&self) -> Option<&[(Key, Node)]> {
+        match &self.kind {
+            NodeKind::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_scalar(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// A problem found while reading YAML: duplicate keys, syntax errors, odd keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlProblem {
+    pub pos: Pos,
+    pub check: &'static str,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// Parses one YAML document. `Ok(None)` for a file with no document at all.
+/// A syntax error gives `Err` with the single `yaml-syntax` problem; other
+/// problems (duplicate keys, non-string keys) come back beside the tree.
+pub fn parse(text: &str) -> Result<(Option<Node>, Vec<YamlProblem>), YamlProblem> {
+    let mut builder = Builder::default();
+    let mut parser = Parser::new_from_str(text);
+    if let Err(e) = parser.load(&mut builder, false) {
+        return Err(YamlProblem {
+            pos: Pos::from_marker(e.marker()),
+            check: "yaml-syntax",
+            message: format!("invalid YAML: {}", e.info()),
+            help: Some(syntax_help(text, e.marker())),
+        });
+    }
+    Ok((builder.root, builder.problems))
+}
+
+fn syntax_help(text: &str, m: &Marker) -> String {
+    let line = text.lines().nth(m.line().saturating_sub(1)).unwrap_or("");
+    if line.starts_with('\t') || line.trim_start_matches(' ').starts_with('\t') {
+        return "YAML does not allow tabs for indentation; indent with spaces".to_string();
+    }
+    "check the indentation, quoting and brackets near this point; quote values that contain ': ' or start with '{', '[', '*', '&' or '@'".to_string()
+}
+
+enum Frame {
+    Map {
+        pos: Pos,
+        entries: Vec<(Key, Node)>,
+        pending_key: Option<Key>,
+        anchor: usize,
+    },
+    Seq {
+        pos: Pos,
+        items: Vec<Node>,
+        anchor: usize,
+    },
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    anchors: HashMap<usize, Node>,
+    problems: Vec<YamlProblem>,
+    done: bool,
+}
+
+impl Builder {
+    fn push_node(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                None => {
+                    let name = match &node.kind {
+                        NodeKind::Scalar { value, .. } => value.clone(),
+                        NodeKind::Null => String::new(),
+                        _ => {
+                            self.problems.push(YamlProblem {
+                                pos: node.pos,
+                                check: "wrong-type",
+                                message: format!(
+                                    "expected a string key, found {}",
+                                    node.kind_name()
+                                ),
+                                help: Some("map keys must be plain names".to_string()),
+                            });
+                            String::from("\u{0}")
+                        }
+                    };
+                    *pending_key = Some(Key {
+                        name,
+                        pos: node.pos,
+                    });
+                }
+                Some(key) => {
+                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == key.name) {
+                        self.problems.push(YamlProblem {
+                            pos: key.pos,
+                            check: "duplicate-key",
+                            message: format!("duplicate key \"{}\"", key.name),
+                            help: Some(format!(
+                                "remove one of them; the first is at line {}",
+                                first.pos.line
+                            )),
+                        });
+                    } else if key.name != "\u{0}" {
+                        entries.push((key, node));
+                    }
+                }
+            },
+        }
+    }
+
+    fn remember(&mut self, anchor: usize, node: &Node) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.done {
+            return;
+        }
+        let pos = Pos::from_marker(&mark);
+        match ev {
+            Event::DocumentEnd => {
+                // Only the first document counts; later ones are ignored.
+                if self.root.is_some() {
+                    self.done = true;
+                }
+            }
+            Event::Scalar(value, style, anchor, _tag) => {
+                let quoted = !matches!(style, TScalarStyle::Plain);
+                let is_null =
+                    !quoted && matches!(value.as_str(), "" | "~" | "null" | "Null" | "NULL");
+                let node = Node {
+                    kind: if is_null {
+                        NodeKind::Null
+                    } else {
+                        NodeKind::Scalar { value, quoted }
+                    },
+                    pos,
+                };
+                self.remember(anchor, &node);
+                self.push_node(node);
+            }
+            Event::Alias(id) => {
+                // Aliases resolve to a copy of the anchored node, at the alias's position.
+                let node = match self.anchors.get(&id) {
+                    Some(n) => Node {
+                        kind: n.kind.clone(),
+                        pos,
+                    },
+                    None => Node {
+                        kind: NodeKind::Null,
+                        pos,
+                    },
+                };
+                self.push_node(node);
+            }
+            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
+                pos,
+                items: Vec::new(),
+                anchor,
+            }),
+            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map {
+                pos,
+                entries: Vec::new(),
+                pending_key: None,
+                anchor,
+            }),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq { pos, items, anchor }) => (
+                        Node {
+                            pos: items.first().map_or(pos, |i| pos.min(i.pos)),
+                            kind: NodeKind::Seq(items),
+                        },
+                        anchor,
+                    ),
+                    Some(Frame::Map {
+                        pos,
+                        entries,
+                        anchor,
+                        ..
+                    }) => (
+                        Node {
+                            // A block map's start mark lies after its first key; point at that key.
+                            pos: entries.first().map_or(pos, |(k, _)| pos.min(k.pos)),
+                            kind: NodeKind::Map(entries),
+                        },
+                        anchor,
+                    ),
+                    None => return,
+                };
+                self.remember(anchor, &node);
+                self.push_node(node);
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_for_keys_and_values() {
+        let (root, problems) = parse("a: 1\nbb:\n  c: \"x\"\n").unwrap();
+        assert!(problems.is_empty());
+        let root = root.unwrap();
+        let map = root.as_map().unwrap();
+        assert_eq!(map[0].0.pos, Pos { line: 1, col: 1 });
+        assert_eq!(map[0].1.pos, Pos { line: 1, col: 4 });
+        let inner = map[1].1.as_map().unwrap();
+        assert_eq!(inner[0].0.pos, Pos { line: 3, col: 3 });
+        assert_eq!(
+            inner[0].1.kind,
+            NodeKind::Scalar {
+                value: "x".into(),
+                quoted: true
+            }
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_at_the_second_key() {
+        let (_, problems) = parse("a: 1\nb: 2\na: 3\n").unwrap();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].check, "duplicate-key");
+        assert_eq!(problems[0].pos, Pos { line: 3, col: 1 });
+    }
+
+    #[test]
+    fn aliases_resolve_to_the_anchored_node() {
+        let (root, _) = parse("a: &x [1, 2]\nb: *x\n").unwrap();
+        let root = root.unwrap();
+        let map = root.as_map().unwrap();
+        assert_eq!(map[1].1.as_seq().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_position() {
+        let err = parse("a: [1, 2\nb: 3\n").unwrap_err();
+        assert_eq!(err.check, "yaml-syntax");
+        assert!(err.pos.line >= 1);
+    }
+}
