@@ -226,12 +226,15 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
     let own = renames.get(&table).unwrap_or(&no_renames);
     let rename = |c: &String| own.get(c).cloned().unwrap_or_else(|| c.clone());
 
-    for (from, to) in own {
-        out.push(Change::RenameColumn {
-            table: table.clone(),
-            from: from.clone(),
-            to: to.clone(),
-        });
+    // In the desired column order.
+    for col in &want.columns {
+        if let Some((from, to)) = own.iter().find(|(_, to)| **to == col.name) {
+            out.push(Change::RenameColumn {
+                table: table.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            });
+        }
     }
     diff_columns(have, want, own, out);
 
