@@ -69,14 +69,26 @@ fn diff_database(db: &str, have: &Database, want: &Database, out: &mut Vec<Chang
         });
     }
 
+    // The primary cannot move to the current secondary while it is the secondary.
+    let secondary_becomes_primary = have.secondary_region.is_some()
+        && have.secondary_region == want.primary_region
+        && have.primary_region != want.primary_region;
     match (&have.secondary_region, &want.secondary_region) {
+        (Some(h), w) if secondary_becomes_primary || w.is_none() => {
+            out.push(Change::DropSecondaryRegion {
+                database: database(),
+                region: h.clone(),
+            });
+            if let Some(w) = w {
+                out.push(Change::SetSecondaryRegion {
+                    database: database(),
+                    region: w.clone(),
+                });
+            }
+        }
         (h, Some(w)) if h.as_ref() != Some(w) => out.push(Change::SetSecondaryRegion {
             database: database(),
             region: w.clone(),
-        }),
-        (Some(h), None) => out.push(Change::DropSecondaryRegion {
-            database: database(),
-            region: h.clone(),
         }),
         _ => {}
     }

@@ -170,8 +170,14 @@ impl Context<'_> {
             }
             Change::DropSecondaryRegion { region, .. } => named(P::DropSecondaryRegion, region),
             Change::SetSecondaryRegion { region, .. } => named(P::SetSecondaryRegion, region),
-            Change::AddSuperRegion { name, .. } | Change::AlterSuperRegion { name, .. } => {
-                named(P::AddSuperRegion, name)
+            Change::AddSuperRegion { name, .. } | Change::AlterSuperRegion { name, .. } => (
+                P::AddSuperRegion,
+                self.super_region_rank(name),
+                name.clone(),
+                0,
+            ),
+            Change::DropSuperRegion { name, .. } if self.super_region_rank(name) == 0 => {
+                (P::AddSuperRegion, 0, name.clone(), 0)
             }
             Change::DropSuperRegion { name, .. } => named(P::DropSuperRegion, name),
             Change::SetPlacement {
@@ -244,6 +250,30 @@ impl Context<'_> {
                 P::DropForeignKey,
             ),
             Change::DropColumn { table, .. } => drop_key(P::DropColumn, table),
+        }
+    }
+}
+
+impl Context<'_> {
+    /// 0 when super region `name` gives up a region another super region takes (super
+    /// regions are disjoint, so it must change first), else 1.
+    fn super_region_rank(&self, name: &str) -> usize {
+        let before = &self.current.database.super_regions;
+        let after = &self.desired.database.super_regions;
+        let Some(had) = before.get(name) else {
+            return 1;
+        };
+        let keeps = after.get(name);
+        let freed = had.iter().filter(|r| keeps.is_none_or(|k| !k.contains(r)));
+        let claimed = |r: &String| {
+            after.iter().any(|(other, members)| {
+                other != name && members.contains(r) && before.get(other) != Some(members)
+            })
+        };
+        if freed.into_iter().any(claimed) {
+            0
+        } else {
+            1
         }
     }
 }
