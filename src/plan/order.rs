@@ -327,23 +327,26 @@ pub(crate) fn fk_order(
     out
 }
 
-/// Tables that gain keys or columns in this plan: an inline foreign key to them would run
-/// before those exist.
-fn tables_gaining_keys(changes: &[Change]) -> BTreeSet<String> {
+/// Whether `fk` needs something the plan only adds later on its (existing) referenced
+/// table: one of the referenced columns, or the key or unique index over them.
+fn needs_pending_key(fk: &ForeignKey, changes: &[Change]) -> bool {
+    let same_set = |cols: &mut dyn Iterator<Item = &String>| {
+        let set: BTreeSet<&String> = cols.collect();
+        set == fk.ref_columns.iter().collect()
+    };
     changes
         .iter()
-        .filter(|c| {
-            matches!(
-                c,
-                Change::RenameColumn { .. }
-                    | Change::AddColumn { .. }
-                    | Change::AlterPrimaryKey { .. }
-                    | Change::CreateIndex { .. }
-                    | Change::AddUnique { .. }
-            )
+        .filter(|c| c.table() == Some(fk.ref_table.as_str()))
+        .any(|c| match c {
+            Change::AddColumn { column, .. } => fk.ref_columns.contains(&column.name),
+            Change::RenameColumn { to, .. } => fk.ref_columns.contains(to),
+            Change::AlterPrimaryKey { to, .. } => same_set(&mut to.columns.iter()),
+            Change::AddUnique { unique, .. } => same_set(&mut unique.columns.iter()),
+            Change::CreateIndex { index, .. } => {
+                index.unique && same_set(&mut index.columns.iter().map(|c| &c.name))
+            }
+            _ => false,
         })
-        .filter_map(|c| c.table().map(str::to_string))
-        .collect()
 }
 
 /// Takes out of each `CreateTable` the foreign keys whose referenced table does not exist
@@ -362,8 +365,21 @@ fn split_create_foreign_keys(desired: &Model, changes: Vec<Change>) -> Vec<Chang
     }
     let order = fk_order(&desired.tables, Some(&created));
     let position = rank_map(&order);
-    let gaining = tables_gaining_keys(&changes);
 
+    // (table, foreign key) of inline keys to existing tables that are not ready yet.
+    let waiting: BTreeSet<(String, String)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateTable { table } => Some(table),
+            _ => None,
+        })
+        .flat_map(|t| {
+            t.foreign_keys
+                .iter()
+                .filter(|fk| !created.contains(&fk.ref_table) && needs_pending_key(fk, &changes))
+                .map(|fk| (t.name.clone(), fk.name.clone()))
+        })
+        .collect();
     let mut split = Vec::new();
     let mut out: Vec<Change> = changes
         .into_iter()
@@ -377,7 +393,7 @@ fn split_create_foreign_keys(desired: &Model, changes: Vec<Change>) -> Vec<Chang
                         }
                         match position.get(&fk.ref_table) {
                             Some(theirs) => *theirs < me,
-                            None => !gaining.contains(&fk.ref_table),
+                            None => !waiting.contains(&(table.name.clone(), fk.name.clone())),
                         }
                     });
                 table.foreign_keys = inline;
