@@ -133,11 +133,12 @@ fn check(case: Case, kinds: &mut BTreeSet<&'static str>) -> Vec<String> {
 
     for step in &planned.steps {
         for hazard in &step.hazards {
-            if hazard.reason.contains('\n') || hazard.reason.is_empty() {
+            if hazard.reason.contains('\n') || !hazard.reason.contains(&step.change.object()) {
                 problems.push(format!(
-                    "hazard {} of {:?} is not one line",
+                    "hazard {} of {:?} is not one line naming the object: {:?}",
                     hazard.id,
-                    line(&step.change)
+                    line(&step.change),
+                    hazard.reason
                 ));
             }
         }
