@@ -471,10 +471,8 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
                 table,
                 foreign_key: fk,
             } => {
-                if !tables
-                    .get_mut(table)
-                    .is_some_and(|t| t.fks.remove(&fk.name).is_some())
-                {
+                let removed = tables.get_mut(table).and_then(|t| t.fks.remove(&fk.name));
+                if removed.is_none() {
                     check(Err("no such foreign key".into()));
                 }
             }
