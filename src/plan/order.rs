@@ -310,17 +310,30 @@ pub(crate) fn fk_order(
     let mut placed: BTreeSet<&String> = BTreeSet::new();
     let mut out = Vec::new();
     while out.len() < deps.len() {
-        let mut remaining = deps.iter().filter(|(name, _)| !placed.contains(*name));
-        let ready = deps
+        let remaining: Vec<_> = deps
             .iter()
             .filter(|(name, _)| !placed.contains(*name))
+            .collect();
+        let ready = remaining
+            .iter()
             .find(|(_, refs)| refs.iter().all(|r| placed.contains(*r)));
-        let (name, _) = match ready {
-            Some(found) => found,
-            None => remaining
-                .next()
-                .expect("a table remains while the order is incomplete"),
+        // No table is ready: break a cycle at its smallest member.
+        let in_cycle = |start: &String| {
+            let mut stack: Vec<&String> = deps[start].iter().copied().collect();
+            let mut seen = BTreeSet::new();
+            while let Some(t) = stack.pop() {
+                if t == start {
+                    return true;
+                }
+                if seen.insert(t) && !placed.contains(t) {
+                    stack.extend(deps[t].iter().copied());
+                }
+            }
+            false
         };
+        let (name, _) = *ready
+            .or_else(|| remaining.iter().find(|(name, _)| in_cycle(name)))
+            .unwrap_or(&remaining[0]);
         placed.insert(name);
         out.push((*name).clone());
     }
