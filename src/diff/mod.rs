@@ -2,4 +2,6 @@
 //! Renames come only from `renamed_from`; everything else is add/drop/alter.
 
 pub mod change;
+mod differ;
 pub use change::{Change, Hazard, ZoneTarget};
+pub use differ::diff;

@@ -1,7 +1,27 @@
 //! plan: order the changes so they run, and mark hazards on each typed change.
 
+mod hazard;
+mod order;
+
+pub use hazard::{hazards, narrows};
+
 use crate::diff::{Change, Hazard};
+use crate::model::types::Model;
 use serde::Serialize;
+
+/// Orders `changes` (from `diff(current, desired)`) so that they run, and marks each
+/// step's hazards. Foreign keys that cannot be created inline with their table become
+/// `AddForeignKey` steps; foreign keys between dropped tables in a cycle are dropped first.
+pub fn plan(current: &Model, desired: &Model, changes: Vec<Change>) -> Plan {
+    let steps = order::order(current, desired, changes)
+        .into_iter()
+        .map(|change| Step {
+            hazards: hazards(&change, current, desired),
+            change,
+        })
+        .collect();
+    Plan { steps }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Step {

@@ -1,0 +1,533 @@
+//! The differ: compares two normalised models field by field and says what changed,
+//! as an unordered list of typed `Change`s (the planner orders them).
+//!
+//! Renames come only from `renamed_from`. Once a column is renamed, the old name is
+//! mapped to the new one wherever the table's keys, indexes and foreign keys name it,
+//! because CockroachDB and PostgreSQL rename those references in place.
+
+use super::change::{Change, ZoneTarget};
+use crate::model::types::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Old column name -> new column name, per table.
+type Renames = BTreeMap<String, BTreeMap<String, String>>;
+
+/// Every change that turns `current` into `desired`. Identical models give an empty list;
+/// the same inputs always give the same output, in the same order.
+pub fn diff(current: &Model, desired: &Model) -> Vec<Change> {
+    let db = desired.database.name.as_str();
+    let mut out = Vec::new();
+    diff_database(db, &current.database, &desired.database, &mut out);
+
+    let renames = column_renames(current, desired);
+    for (name, want) in &desired.tables {
+        match current.tables.get(name) {
+            None => create_table(db, want, &mut out),
+            Some(have) => diff_table(db, have, want, &renames, &mut out),
+        }
+    }
+    for (name, have) in &current.tables {
+        if !desired.tables.contains_key(name) {
+            out.push(Change::DropTable {
+                table: have.clone(),
+            });
+        }
+    }
+    out
+}
+
+fn diff_database(db: &str, have: &Database, want: &Database, out: &mut Vec<Change>) {
+    let database = || db.to_string();
+
+    if want.primary_region != have.primary_region {
+        // No primary wanted = the database leaves multi-region by dropping its last region.
+        if let Some(region) = &want.primary_region {
+            out.push(Change::SetPrimaryRegion {
+                database: database(),
+                region: region.clone(),
+                from: have.primary_region.clone(),
+            });
+        }
+    }
+
+    let have_regions: BTreeSet<&String> = have.regions.iter().collect();
+    let want_regions: BTreeSet<&String> = want.regions.iter().collect();
+    for region in want_regions.difference(&have_regions) {
+        // The first SET PRIMARY REGION adds that region itself.
+        if !have.is_multi_region() && want.primary_region.as_ref() == Some(*region) {
+            continue;
+        }
+        out.push(Change::AddRegion {
+            database: database(),
+            region: (*region).clone(),
+        });
+    }
+    for region in have_regions.difference(&want_regions) {
+        out.push(Change::DropRegion {
+            database: database(),
+            region: (*region).clone(),
+        });
+    }
+
+    // The primary cannot move to the current secondary while it is the secondary.
+    let secondary_becomes_primary = have.secondary_region.is_some()
+        && have.secondary_region == want.primary_region
+        && have.primary_region != want.primary_region;
+    match (&have.secondary_region, &want.secondary_region) {
+        (Some(h), w) if secondary_becomes_primary || w.is_none() => {
+            out.push(Change::DropSecondaryRegion {
+                database: database(),
+                region: h.clone(),
+            });
+            if let Some(w) = w {
+                out.push(Change::SetSecondaryRegion {
+                    database: database(),
+                    region: w.clone(),
+                });
+            }
+        }
+        (h, Some(w)) if h.as_ref() != Some(w) => out.push(Change::SetSecondaryRegion {
+            database: database(),
+            region: w.clone(),
+        }),
+        _ => {}
+    }
+
+    if want.survival_goal != have.survival_goal {
+        out.push(Change::SetSurvivalGoal {
+            database: database(),
+            from: have.survival_goal,
+            to: want.survival_goal,
+        });
+    }
+    if want.placement != have.placement {
+        out.push(Change::SetPlacement {
+            database: database(),
+            from: have.placement,
+            to: want.placement,
+        });
+    }
+
+    for (name, regions) in &want.super_regions {
+        match have.super_regions.get(name) {
+            None => out.push(Change::AddSuperRegion {
+                database: database(),
+                name: name.clone(),
+                regions: regions.clone(),
+            }),
+            Some(old) if old != regions => out.push(Change::AlterSuperRegion {
+                database: database(),
+                name: name.clone(),
+                regions: regions.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for name in have.super_regions.keys() {
+        if !want.super_regions.contains_key(name) {
+            out.push(Change::DropSuperRegion {
+                database: database(),
+                name: name.clone(),
+            });
+        }
+    }
+
+    zone(db, ZoneTarget::Database, &have.zone, &want.zone, out);
+    let range_names: BTreeSet<&String> = have
+        .range_zones
+        .keys()
+        .chain(want.range_zones.keys())
+        .collect();
+    for name in range_names {
+        let target = ZoneTarget::Range { name: name.clone() };
+        zone(
+            db,
+            target,
+            &have.range_zones.get(name).cloned(),
+            &want.range_zones.get(name).cloned(),
+            out,
+        );
+    }
+}
+
+/// A `ConfigureZone` when the zone differs; a wanted `None` discards the zone.
+fn zone(
+    db: &str,
+    target: ZoneTarget,
+    have: &Option<ZoneConfig>,
+    want: &Option<ZoneConfig>,
+    out: &mut Vec<Change>,
+) {
+    if have != want {
+        out.push(Change::ConfigureZone {
+            database: db.to_string(),
+            target,
+            from: have.clone(),
+            to: want.clone(),
+        });
+    }
+}
+
+/// Renames the desired model asks for and the current model allows: X renamed from Y
+/// where the current table has Y and not X.
+fn column_renames(current: &Model, desired: &Model) -> Renames {
+    let mut renames = Renames::new();
+    for (name, want) in &desired.tables {
+        let Some(have) = current.tables.get(name) else {
+            continue;
+        };
+        for col in &want.columns {
+            let Some(old) = &col.renamed_from else {
+                continue;
+            };
+            if have.column(old).is_some() && have.column(&col.name).is_none() {
+                renames
+                    .entry(name.clone())
+                    .or_default()
+                    .insert(old.clone(), col.name.clone());
+            }
+        }
+    }
+    renames
+}
+
+/// A new table: the table itself without indexes and zone (the renderer relies on that),
+/// then one `CreateIndex` per index and the zones.
+fn create_table(db: &str, want: &Table, out: &mut Vec<Change>) {
+    let mut table = want.clone();
+    table.indexes.clear();
+    table.zone = None;
+    for col in &mut table.columns {
+        col.renamed_from = None;
+    }
+    out.push(Change::CreateTable { table });
+    for index in &want.indexes {
+        out.push(Change::CreateIndex {
+            table: want.name.clone(),
+            index: without_zone(index),
+        });
+    }
+    zone(
+        db,
+        ZoneTarget::Table {
+            table: want.name.clone(),
+        },
+        &None,
+        &want.zone,
+        out,
+    );
+    for index in &want.indexes {
+        let target = ZoneTarget::Index {
+            table: want.name.clone(),
+            index: index.name.clone(),
+        };
+        zone(db, target, &None, &index.zone, out);
+    }
+}
+
+fn without_zone(index: &Index) -> Index {
+    Index {
+        zone: None,
+        ..index.clone()
+    }
+}
+
+fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut Vec<Change>) {
+    let table = want.name.clone();
+    let no_renames = BTreeMap::new();
+    let own = renames.get(&table).unwrap_or(&no_renames);
+    let rename = |c: &String| own.get(c).cloned().unwrap_or_else(|| c.clone());
+
+    // In the desired column order.
+    for col in &want.columns {
+        if let Some((from, to)) = own.iter().find(|(_, to)| **to == col.name) {
+            out.push(Change::RenameColumn {
+                table: table.clone(),
+                from: from.clone(),
+                to: to.clone(),
+            });
+        }
+    }
+    diff_columns(have, want, own, out);
+
+    if let Some(to) = &want.primary_key {
+        let mapped = have.primary_key.as_ref().map(|pk| PrimaryKey {
+            name: pk.name.clone(),
+            columns: pk.columns.iter().map(rename).collect(),
+        });
+        if mapped.as_ref() != Some(to) {
+            out.push(Change::AlterPrimaryKey {
+                table: table.clone(),
+                from: have.primary_key.clone(),
+                to: to.clone(),
+            });
+        }
+    }
+    // No primary key wanted: CockroachDB cannot drop one, so an existing key stays.
+
+    diff_indexes(db, have, want, &rename, out);
+
+    let map_unique = |u: &UniqueConstraint| UniqueConstraint {
+        name: u.name.clone(),
+        columns: u.columns.iter().map(rename).collect(),
+    };
+    by_name(
+        &have.unique,
+        &want.unique,
+        |u| &u.name,
+        |h, w| map_unique(h) == *w,
+        |u| Change::DropUnique {
+            table: table.clone(),
+            unique: u.clone(),
+        },
+        |u| Change::AddUnique {
+            table: table.clone(),
+            unique: u.clone(),
+        },
+        out,
+    );
+
+    let map_fk = |fk: &ForeignKey| {
+        let ref_renames = renames.get(&fk.ref_table).unwrap_or(&no_renames);
+        ForeignKey {
+            columns: fk.columns.iter().map(rename).collect(),
+            ref_columns: fk
+                .ref_columns
+                .iter()
+                .map(|c| ref_renames.get(c).cloned().unwrap_or_else(|| c.clone()))
+                .collect(),
+            ..fk.clone()
+        }
+    };
+    by_name(
+        &have.foreign_keys,
+        &want.foreign_keys,
+        |fk| &fk.name,
+        |h, w| map_fk(h) == *w,
+        |fk| Change::DropForeignKey {
+            table: table.clone(),
+            foreign_key: fk.clone(),
+        },
+        |fk| Change::AddForeignKey {
+            table: table.clone(),
+            foreign_key: fk.clone(),
+        },
+        out,
+    );
+
+    by_name(
+        &have.checks,
+        &want.checks,
+        |c| &c.name,
+        |h, w| h == w,
+        |c| Change::DropCheck {
+            table: table.clone(),
+            check: c.clone(),
+        },
+        |c| Change::AddCheck {
+            table: table.clone(),
+            check: c.clone(),
+        },
+        out,
+    );
+
+    if want.comment != have.comment {
+        out.push(Change::SetTableComment {
+            table: table.clone(),
+            comment: want.comment.clone(),
+        });
+    }
+    if locality_differs(&have.locality, &want.locality) {
+        out.push(Change::SetLocality {
+            table: table.clone(),
+            from: have.locality.clone(),
+            to: want.locality.clone(),
+        });
+    }
+    match (&have.ttl, &want.ttl) {
+        (h, Some(w)) if h.as_ref() != Some(w) => out.push(Change::SetTtl {
+            table: table.clone(),
+            ttl: w.clone(),
+        }),
+        (Some(_), None) => out.push(Change::ResetTtl {
+            table: table.clone(),
+        }),
+        _ => {}
+    }
+    zone(db, ZoneTarget::Table { table }, &have.zone, &want.zone, out);
+}
+
+/// `None` and REGIONAL BY TABLE IN PRIMARY REGION are the same table on both sides of a
+/// database's move into or out of multi-region: the region statements change it.
+fn locality_differs(have: &Option<Locality>, want: &Option<Locality>) -> bool {
+    let primary = Some(Locality::RegionalByTable { region: None });
+    match (have, want) {
+        (None, w) => *w != primary && w.is_some(),
+        (h, None) => *h != primary,
+        (h, w) => h != w,
+    }
+}
+
+fn diff_columns(
+    have: &Table,
+    want: &Table,
+    renames: &BTreeMap<String, String>,
+    out: &mut Vec<Change>,
+) {
+    let table = want.name.clone();
+    // The current columns under their new names.
+    let current: BTreeMap<String, &Column> = have
+        .columns
+        .iter()
+        .map(|c| {
+            (
+                renames
+                    .get(&c.name)
+                    .cloned()
+                    .unwrap_or_else(|| c.name.clone()),
+                c,
+            )
+        })
+        .collect();
+
+    for col in &want.columns {
+        let Some(old) = current.get(&col.name) else {
+            let column = Column {
+                renamed_from: None,
+                ..col.clone()
+            };
+            out.push(Change::AddColumn {
+                table: table.clone(),
+                column,
+            });
+            continue;
+        };
+        let column = col.name.clone();
+        if old.ty != col.ty {
+            out.push(Change::AlterColumnType {
+                table: table.clone(),
+                column: column.clone(),
+                from: old.ty.clone(),
+                to: col.ty.clone(),
+            });
+        }
+        if old.default != col.default {
+            out.push(Change::SetColumnDefault {
+                table: table.clone(),
+                column: column.clone(),
+                default: col.default.clone(),
+            });
+        }
+        if old.nullable != col.nullable {
+            out.push(Change::SetColumnNullable {
+                table: table.clone(),
+                column: column.clone(),
+                nullable: col.nullable,
+            });
+        }
+        if old.comment != col.comment {
+            out.push(Change::SetColumnComment {
+                table: table.clone(),
+                column,
+                comment: col.comment.clone(),
+            });
+        }
+    }
+    for col in &have.columns {
+        let new_name = renames.get(&col.name).unwrap_or(&col.name);
+        if want.column(new_name).is_none() {
+            out.push(Change::DropColumn {
+                table: table.clone(),
+                column: col.clone(),
+            });
+        }
+    }
+}
+
+fn diff_indexes(
+    db: &str,
+    have: &Table,
+    want: &Table,
+    rename: &dyn Fn(&String) -> String,
+    out: &mut Vec<Change>,
+) {
+    let table = want.name.clone();
+    let zone_target = |index: &Index| ZoneTarget::Index {
+        table: table.clone(),
+        index: index.name.clone(),
+    };
+    // The current definition under renamed columns, zone aside.
+    let mapped = |i: &Index| Index {
+        columns: i
+            .columns
+            .iter()
+            .map(|c| IndexColumn {
+                name: rename(&c.name),
+                desc: c.desc,
+            })
+            .collect(),
+        storing: i.storing.iter().map(rename).collect(),
+        zone: None,
+        ..i.clone()
+    };
+
+    for index in &want.indexes {
+        match have.index(&index.name) {
+            None => {
+                out.push(Change::CreateIndex {
+                    table: table.clone(),
+                    index: without_zone(index),
+                });
+                zone(db, zone_target(index), &None, &index.zone, out);
+            }
+            Some(old) if mapped(old) != without_zone(index) => {
+                out.push(Change::DropIndex {
+                    table: table.clone(),
+                    index: old.clone(),
+                });
+                out.push(Change::CreateIndex {
+                    table: table.clone(),
+                    index: without_zone(index),
+                });
+                // The rebuilt index starts without a zone.
+                zone(db, zone_target(index), &None, &index.zone, out);
+            }
+            Some(old) => zone(db, zone_target(index), &old.zone, &index.zone, out),
+        }
+    }
+    for index in &have.indexes {
+        if want.index(&index.name).is_none() {
+            out.push(Change::DropIndex {
+                table: table.clone(),
+                index: index.clone(),
+            });
+        }
+    }
+}
+
+/// Named objects compared by name: a different definition is a drop and an add.
+fn by_name<T>(
+    have: &[T],
+    want: &[T],
+    name: impl Fn(&T) -> &String,
+    same: impl Fn(&T, &T) -> bool,
+    drop: impl Fn(&T) -> Change,
+    add: impl Fn(&T) -> Change,
+    out: &mut Vec<Change>,
+) {
+    for w in want {
+        match have.iter().find(|h| name(h) == name(w)) {
+            None => out.push(add(w)),
+            Some(h) if !same(h, w) => {
+                out.push(drop(h));
+                out.push(add(w));
+            }
+            Some(_) => {}
+        }
+    }
+    for h in have {
+        if !want.iter().any(|w| name(w) == name(h)) {
+            out.push(drop(h));
+        }
+    }
+}

@@ -1,0 +1,294 @@
+//! Hazards read off the typed change (never off SQL text): stable kebab-case ids, a
+//! one-line reason that names the object, and whether `--allow-destructive` is needed.
+
+use crate::diff::{Change, Hazard};
+use crate::model::types::*;
+
+/// Every hazard of one change. `current` and `desired` give the reason its context
+/// (what the dropped or rewritten object holds).
+pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard> {
+    let destructive = |id, reason: String| Hazard {
+        id,
+        reason,
+        destructive: true,
+    };
+    let caution = |id, reason: String| Hazard {
+        id,
+        reason,
+        destructive: false,
+    };
+    let object = change.object();
+
+    let mut out = Vec::new();
+    match change {
+        Change::DropTable { table } => out.push(destructive(
+            "drop-table",
+            format!("drops table {} and every row in it", table.name),
+        )),
+        Change::DropColumn { .. } => out.push(destructive(
+            "drop-column",
+            format!("drops column {object} and its data"),
+        )),
+        Change::DropIndex { .. } => out.push(destructive(
+            "drop-index",
+            format!("drops index {object}; queries that use it slow down until it is rebuilt"),
+        )),
+        Change::DropRegion { region, .. } => {
+            let homed = tables_homed_in(current, region);
+            let what = if homed.is_empty() {
+                "its replicas move away".to_string()
+            } else {
+                format!("tables homed there ({}) must move first", homed.join(", "))
+            };
+            out.push(destructive("drop-region", format!("drops region {region} from the database; {what}")));
+        }
+        Change::AlterColumnType { from, to, .. } if narrows(from, to) => out.push(destructive(
+            "narrowing-type",
+            format!("narrows {object} from {from} to {to}; values that do not fit fail or lose precision"),
+        )),
+        Change::SetLocality { table, from, to } if rewrites(from, to) => {
+            let indexes = current.tables.get(table).map_or(0, |t| t.indexes.len());
+            out.push(destructive(
+                "locality-rewrite",
+                format!(
+                    "changing {table} to or from REGIONAL BY ROW swaps its primary key and rewrites every index of the table ({} secondary)",
+                    indexes
+                ),
+            ));
+        }
+        Change::SetSurvivalGoal { database, from: SurvivalGoal::Region, to: SurvivalGoal::Zone } => out.push(destructive(
+            "survival-downgrade",
+            format!("database {database} will no longer survive the loss of a region"),
+        )),
+        Change::DropUnique { .. } | Change::DropCheck { .. } | Change::DropForeignKey { .. } => out.push(caution(
+            "drop-constraint",
+            format!("drops constraint {object}; rows it used to reject can be written"),
+        )),
+        Change::SetColumnNullable { nullable: false, .. } => out.push(caution(
+            "set-not-null",
+            format!("sets {object} NOT NULL; fails if any row holds NULL there"),
+        )),
+        Change::AlterPrimaryKey { table, to, .. } => out.push(caution(
+            "primary-key-change",
+            format!("changes the primary key of {table} to ({}); rewrites the table", to.columns.join(", ")),
+        )),
+        _ => {}
+    }
+    if let Change::ConfigureZone {
+        target,
+        to: Some(zone),
+        ..
+    } = change
+    {
+        if zone.override_multi_region {
+            let fields = zone.protected_fields_set().join(", ");
+            let db = &desired.database.name;
+            out.push(caution(
+                "override-multi-region",
+                format!(
+                    "zone {target} overrides multi-region managed fields ({fields}); later region, survival or locality changes in {db} need the override again"
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// An absent locality is REGIONAL BY TABLE IN PRIMARY REGION (or none at all).
+fn rewrites(from: &Option<Locality>, to: &Option<Locality>) -> bool {
+    let default = Locality::RegionalByTable { region: None };
+    from.as_ref()
+        .unwrap_or(&default)
+        .rewrites_to(to.as_ref().unwrap_or(&default))
+}
+
+fn tables_homed_in(model: &Model, region: &str) -> Vec<String> {
+    model
+        .tables
+        .values()
+        .filter(|t| matches!(&t.locality, Some(Locality::RegionalByTable { region: Some(r) }) if r == region))
+        .map(|t| t.name.clone())
+        .collect()
+}
+
+/// A column type, as far as narrowing goes.
+#[derive(Debug, Clone, PartialEq)]
+enum TypeShape {
+    /// Bits.
+    Int(u32),
+    /// Bits.
+    Float(u32),
+    /// `None` = unbounded; else (precision, scale).
+    Decimal(Option<(u32, u32)>),
+    /// `None` = unbounded (STRING, TEXT, VARCHAR without a length).
+    String(Option<u32>),
+    /// With time zone, fractional-second precision.
+    Timestamp {
+        tz: bool,
+        precision: u32,
+    },
+    Array(Box<TypeShape>),
+    /// Anything else, compared by its canonical name.
+    Other(String),
+}
+
+/// Whether changing a column from type `from` to type `to` can lose or reject values:
+/// fewer bits, a shorter length, less precision or scale, dropping the time zone, or any
+/// change across type families (STRING -> INT8). Widening is not narrowing.
+pub fn narrows(from: &str, to: &str) -> bool {
+    narrows_shape(&shape(from), &shape(to))
+}
+
+fn narrows_shape(from: &TypeShape, to: &TypeShape) -> bool {
+    use TypeShape::*;
+    match (from, to) {
+        (Int(a), Int(b)) | (Float(a), Float(b)) => b < a,
+        (Decimal(_), Decimal(None)) => false,
+        (Decimal(None), Decimal(Some(_))) => true,
+        (Decimal(Some((p1, s1))), Decimal(Some((p2, s2)))) => {
+            s2 < s1 || p2.saturating_sub(*s2) < p1.saturating_sub(*s1)
+        }
+        (String(_), String(None)) => false,
+        (String(None), String(Some(_))) => true,
+        (String(Some(a)), String(Some(b))) => b < a,
+        (
+            Timestamp {
+                tz: tz1,
+                precision: p1,
+            },
+            Timestamp {
+                tz: tz2,
+                precision: p2,
+            },
+        ) => (*tz1 && !*tz2) || p2 < p1,
+        (Array(a), Array(b)) => narrows_shape(a, b),
+        (a, b) => a != b,
+    }
+}
+
+fn shape(ty: &str) -> TypeShape {
+    let ty = ty.trim().to_ascii_uppercase();
+    if let Some(elem) = ty.strip_suffix("[]") {
+        return TypeShape::Array(Box::new(shape(elem)));
+    }
+    let (base, args) = match ty.split_once('(') {
+        Some((base, rest)) => {
+            let args: Vec<u32> = rest
+                .trim_end_matches(')')
+                .split(',')
+                .filter_map(|a| a.trim().parse().ok())
+                .collect();
+            (base.trim().to_string(), args)
+        }
+        None => (ty.clone(), Vec::new()),
+    };
+    match base.as_str() {
+        "INT2" | "SMALLINT" => TypeShape::Int(16),
+        "INT4" | "INTEGER" => TypeShape::Int(32),
+        "INT8" | "INT" | "BIGINT" | "INT64" => TypeShape::Int(64),
+        "FLOAT4" | "REAL" => TypeShape::Float(32),
+        "FLOAT8" | "FLOAT" | "DOUBLE PRECISION" => TypeShape::Float(64),
+        "DECIMAL" | "NUMERIC" | "DEC" => TypeShape::Decimal(match args[..] {
+            [] => None,
+            [p] => Some((p, 0)),
+            [p, s, ..] => Some((p, s)),
+        }),
+        "STRING" | "TEXT" | "VARCHAR" | "CHARACTER VARYING" | "CHAR" | "CHARACTER" => {
+            // A bare CHAR is CHAR(1).
+            let bare_char = matches!(base.as_str(), "CHAR" | "CHARACTER");
+            TypeShape::String(args.first().copied().or(bare_char.then_some(1)))
+        }
+        "TIMESTAMP" | "TIMESTAMPTZ" => TypeShape::Timestamp {
+            tz: base == "TIMESTAMPTZ",
+            precision: args.first().copied().unwrap_or(6),
+        },
+        _ => TypeShape::Other(ty),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::narrows;
+
+    #[test]
+    fn fewer_bits_narrow() {
+        for (from, to) in [
+            ("INT8", "INT4"),
+            ("INT8", "INT2"),
+            ("INT4", "INT2"),
+            ("FLOAT8", "FLOAT4"),
+        ] {
+            assert!(narrows(from, to), "{from} -> {to} should narrow");
+            assert!(!narrows(to, from), "{to} -> {from} should widen");
+        }
+    }
+
+    #[test]
+    fn strings_narrow_by_length() {
+        assert!(narrows("STRING", "VARCHAR(32)"));
+        assert!(narrows("VARCHAR(64)", "VARCHAR(32)"));
+        assert!(narrows("CHAR(8)", "CHAR(4)"));
+        assert!(!narrows("VARCHAR(32)", "VARCHAR(64)"));
+        assert!(!narrows("VARCHAR(32)", "STRING"));
+        assert!(!narrows("STRING", "TEXT"));
+        assert!(!narrows("VARCHAR(32)", "VARCHAR(32)"));
+    }
+
+    #[test]
+    fn decimals_narrow_by_integer_digits_or_scale() {
+        assert!(narrows("DECIMAL", "DECIMAL(10,2)"));
+        assert!(narrows("DECIMAL(10,2)", "DECIMAL(8,2)"));
+        assert!(narrows("DECIMAL(10,4)", "DECIMAL(10,2)"));
+        // Same precision, more scale: fewer integer digits.
+        assert!(narrows("DECIMAL(10,2)", "DECIMAL(10,4)"));
+        assert!(!narrows("DECIMAL(10,2)", "DECIMAL(12,4)"));
+        assert!(!narrows("DECIMAL(10,2)", "DECIMAL"));
+        assert!(!narrows("DECIMAL(10)", "DECIMAL(12,2)"));
+    }
+
+    #[test]
+    fn timestamps_narrow_by_zone_and_precision() {
+        assert!(narrows("TIMESTAMPTZ", "TIMESTAMP"));
+        assert!(!narrows("TIMESTAMP", "TIMESTAMPTZ"));
+        assert!(narrows("TIMESTAMPTZ(6)", "TIMESTAMPTZ(3)"));
+        assert!(!narrows("TIMESTAMPTZ(3)", "TIMESTAMPTZ"));
+    }
+
+    #[test]
+    fn any_change_across_families_narrows() {
+        for (from, to) in [
+            ("STRING", "INT8"),
+            ("INT8", "STRING"),
+            ("INT4", "FLOAT8"),
+            ("UUID", "STRING"),
+            ("JSONB", "STRING"),
+            ("GEOGRAPHY(POINT,4326)", "GEOGRAPHY(LINESTRING,4326)"),
+            ("INT8[]", "STRING[]"),
+            ("INT8[]", "INT8"),
+        ] {
+            assert!(narrows(from, to), "{from} -> {to} crosses families");
+        }
+    }
+
+    #[test]
+    fn arrays_follow_their_element_type() {
+        assert!(narrows("INT8[]", "INT4[]"));
+        assert!(!narrows("INT4[]", "INT8[]"));
+        assert!(!narrows("VARCHAR(8)[]", "STRING[]"));
+    }
+
+    #[test]
+    fn unchanged_types_do_not_narrow() {
+        for ty in [
+            "INT8",
+            "UUID",
+            "JSONB",
+            "BOOL",
+            "DECIMAL(10,2)",
+            "GEOGRAPHY(POINT,4326)",
+            "STRING[]",
+        ] {
+            assert!(!narrows(ty, ty), "{ty} -> {ty}");
+        }
+    }
+}

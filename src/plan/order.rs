@@ -1,0 +1,492 @@
+//! The one place that orders steps: regions first (primary before the rest), then the
+//! survival goal, new tables in foreign-key order, per-table changes, localities and
+//! zones; drops last and in reverse foreign-key order.
+//!
+//! Each change gets a phase and a rank inside it; a stable sort keeps the differ's
+//! (deterministic) order for ties. Foreign keys that cannot be created inline are split
+//! out of `CreateTable` here.
+
+use crate::diff::{Change, ZoneTarget};
+use crate::model::types::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Phases in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Phase {
+    /// A hand-set database zone blocks the first SET PRIMARY REGION until it is discarded.
+    DiscardDatabaseZone,
+    FirstPrimaryRegion,
+    AddRegion,
+    /// The new primary must not be the current secondary.
+    DropSecondaryForPrimary,
+    ChangePrimaryRegion,
+    SetSecondaryRegion,
+    AddSuperRegion,
+    /// A region-survivable database cannot have a restricted placement.
+    PlacementDefault,
+    SurvivalUpgrade,
+    PlacementRestricted,
+    DatabaseZone,
+    CreateTable,
+    RenameColumn,
+    AddColumn,
+    AlterColumnType,
+    SetColumnDefault,
+    SetColumnNullable,
+    SetColumnComment,
+    AlterPrimaryKey,
+    CreateIndex,
+    AddUnique,
+    AddCheck,
+    AddForeignKey,
+    SetTableComment,
+    Ttl,
+    /// A locality change resets the table's zones, so zones come after it.
+    SetLocality,
+    TableZone,
+    DropForeignKey,
+    DropCheck,
+    DropUnique,
+    DropIndex,
+    DropColumn,
+    DropTable,
+    DropSuperRegion,
+    DropSecondaryRegion,
+    SurvivalDowngrade,
+    PlacementRestrictedAfterDowngrade,
+    DropRegion,
+    /// Dropping the primary (only ever the last region) turns the database single-region.
+    DropPrimaryRegion,
+}
+
+/// The sort key: phase, then a rank (table order or region name), then a sub-rank that
+/// puts the drop of a replaced index or constraint just before its re-creation.
+type Key = (Phase, usize, String, u8);
+
+/// Orders `changes` so that they run, splitting out inline foreign keys that cannot be
+/// created with their table and dropping foreign keys that would block a table drop.
+pub(crate) fn order(current: &Model, desired: &Model, changes: Vec<Change>) -> Vec<Change> {
+    let changes = split_create_foreign_keys(desired, changes);
+    let changes = break_drop_cycles(current, changes);
+
+    let forward = rank_map(&fk_order(&desired.tables, None));
+    let mut reverse_list = fk_order(&current.tables, None);
+    reverse_list.reverse();
+    let reverse = rank_map(&reverse_list);
+    let create_list = {
+        let created: BTreeSet<String> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::CreateTable { table } => Some(table.name.clone()),
+                _ => None,
+            })
+            .collect();
+        fk_order(&desired.tables, Some(&created))
+    };
+    let create_rank = rank_map(&create_list);
+
+    let ctx = Context {
+        current,
+        desired,
+        forward,
+        reverse,
+        create_rank,
+        replaced: replaced_names(&changes),
+        downgrade: changes.iter().any(|c| {
+            matches!(
+                c,
+                Change::SetSurvivalGoal {
+                    to: SurvivalGoal::Zone,
+                    ..
+                }
+            )
+        }),
+        new_primary: changes.iter().find_map(|c| match c {
+            Change::SetPrimaryRegion {
+                region,
+                from: Some(_),
+                ..
+            } => Some(region.clone()),
+            _ => None,
+        }),
+    };
+
+    let mut keyed: Vec<(Key, Change)> = changes.into_iter().map(|c| (ctx.key(&c), c)).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.into_iter().map(|(_, c)| c).collect()
+}
+
+struct Context<'a> {
+    current: &'a Model,
+    desired: &'a Model,
+    /// Desired model, referenced tables first.
+    forward: BTreeMap<String, usize>,
+    /// Current model, referencing tables first.
+    reverse: BTreeMap<String, usize>,
+    create_rank: BTreeMap<String, usize>,
+    /// (table, name) of indexes and constraints both dropped and added: a replacement.
+    replaced: BTreeSet<(String, String)>,
+    downgrade: bool,
+    new_primary: Option<String>,
+}
+
+impl Context<'_> {
+    fn key(&self, change: &Change) -> Key {
+        use Phase as P;
+        let fwd = |t: &str| *self.forward.get(t).unwrap_or(&usize::MAX);
+        let rev = |t: &str| *self.reverse.get(t).unwrap_or(&usize::MAX);
+        let table_key = |phase: Phase, t: &str| (phase, fwd(t), String::new(), 1);
+        let drop_key = |phase: Phase, t: &str| (phase, rev(t), String::new(), 0);
+        // A replaced object is dropped inside the phase that re-creates it, just before.
+        let replace_or_drop = |t: &str, name: &str, add_phase: Phase, drop_phase: Phase| {
+            if self.replaced.contains(&(t.to_string(), name.to_string())) {
+                (add_phase, fwd(t), name.to_string(), 0)
+            } else {
+                drop_key(drop_phase, t)
+            }
+        };
+        let add_key = |phase: Phase, t: &str, name: &str| (phase, fwd(t), name.to_string(), 1);
+        let named = |phase: Phase, name: &str| (phase, 0, name.to_string(), 0);
+
+        match change {
+            Change::ConfigureZone {
+                target: ZoneTarget::Database,
+                to: None,
+                ..
+            } if !self.current.database.is_multi_region()
+                && self.desired.database.is_multi_region() =>
+            {
+                named(P::DiscardDatabaseZone, "")
+            }
+            Change::SetPrimaryRegion {
+                from: None, region, ..
+            } => named(P::FirstPrimaryRegion, region),
+            Change::SetPrimaryRegion { region, .. } => named(P::ChangePrimaryRegion, region),
+            Change::AddRegion { region, .. } => named(P::AddRegion, region),
+            Change::DropSecondaryRegion { region, .. }
+                if self.new_primary.as_ref() == Some(region) =>
+            {
+                named(P::DropSecondaryForPrimary, region)
+            }
+            Change::DropSecondaryRegion { region, .. } => named(P::DropSecondaryRegion, region),
+            Change::SetSecondaryRegion { region, .. } => named(P::SetSecondaryRegion, region),
+            Change::AddSuperRegion { name, .. } | Change::AlterSuperRegion { name, .. } => (
+                P::AddSuperRegion,
+                self.super_region_rank(name),
+                name.clone(),
+                0,
+            ),
+            Change::DropSuperRegion { name, .. } if self.super_region_rank(name) == 0 => {
+                (P::AddSuperRegion, 0, name.clone(), 0)
+            }
+            Change::DropSuperRegion { name, .. } => named(P::DropSuperRegion, name),
+            Change::SetPlacement {
+                to: Placement::Default,
+                ..
+            } => named(P::PlacementDefault, ""),
+            Change::SetPlacement { .. } if self.downgrade => {
+                named(P::PlacementRestrictedAfterDowngrade, "")
+            }
+            Change::SetPlacement { .. } => named(P::PlacementRestricted, ""),
+            Change::SetSurvivalGoal {
+                to: SurvivalGoal::Region,
+                ..
+            } => named(P::SurvivalUpgrade, ""),
+            Change::SetSurvivalGoal { .. } => named(P::SurvivalDowngrade, ""),
+            Change::DropRegion { region, .. } => {
+                let last = self.current.database.primary_region.as_ref() == Some(region)
+                    && !self.desired.database.is_multi_region();
+                named(
+                    if last {
+                        P::DropPrimaryRegion
+                    } else {
+                        P::DropRegion
+                    },
+                    region,
+                )
+            }
+            Change::ConfigureZone { target, .. } => match target {
+                ZoneTarget::Database => named(P::DatabaseZone, ""),
+                ZoneTarget::Range { name } => named(P::DatabaseZone, name),
+                ZoneTarget::Table { table } => (P::TableZone, fwd(table), String::new(), 0),
+                ZoneTarget::Index { table, index } => (P::TableZone, fwd(table), index.clone(), 1),
+            },
+            Change::CreateTable { table } => (
+                P::CreateTable,
+                *self.create_rank.get(&table.name).unwrap_or(&usize::MAX),
+                String::new(),
+                0,
+            ),
+            Change::DropTable { table } => drop_key(P::DropTable, &table.name),
+            Change::RenameColumn { table, .. } => table_key(P::RenameColumn, table),
+            Change::AddColumn { table, .. } => table_key(P::AddColumn, table),
+            Change::AlterColumnType { table, .. } => table_key(P::AlterColumnType, table),
+            Change::SetColumnDefault { table, .. } => table_key(P::SetColumnDefault, table),
+            Change::SetColumnNullable { table, .. } => table_key(P::SetColumnNullable, table),
+            Change::SetColumnComment { table, .. } => table_key(P::SetColumnComment, table),
+            Change::AlterPrimaryKey { table, .. } => table_key(P::AlterPrimaryKey, table),
+            Change::CreateIndex { table, index } => add_key(P::CreateIndex, table, &index.name),
+            Change::AddUnique { table, unique } => add_key(P::AddUnique, table, &unique.name),
+            Change::AddCheck { table, check } => add_key(P::AddCheck, table, &check.name),
+            Change::AddForeignKey { table, foreign_key } => {
+                add_key(P::AddForeignKey, table, &foreign_key.name)
+            }
+            Change::SetTableComment { table, .. } => table_key(P::SetTableComment, table),
+            Change::SetTtl { table, .. } | Change::ResetTtl { table } => table_key(P::Ttl, table),
+            Change::SetLocality { table, .. } => table_key(P::SetLocality, table),
+            Change::DropIndex { table, index } => {
+                replace_or_drop(table, &index.name, P::CreateIndex, P::DropIndex)
+            }
+            Change::DropUnique { table, unique } => {
+                replace_or_drop(table, &unique.name, P::AddUnique, P::DropUnique)
+            }
+            Change::DropCheck { table, check } => {
+                replace_or_drop(table, &check.name, P::AddCheck, P::DropCheck)
+            }
+            Change::DropForeignKey { table, foreign_key } => replace_or_drop(
+                table,
+                &foreign_key.name,
+                P::AddForeignKey,
+                P::DropForeignKey,
+            ),
+            Change::DropColumn { table, .. } => drop_key(P::DropColumn, table),
+        }
+    }
+}
+
+impl Context<'_> {
+    /// 0 when super region `name` gives up a region another super region takes (super
+    /// regions are disjoint, so it must change first), else 1.
+    fn super_region_rank(&self, name: &str) -> usize {
+        let before = &self.current.database.super_regions;
+        let after = &self.desired.database.super_regions;
+        let Some(had) = before.get(name) else {
+            return 1;
+        };
+        let keeps = after.get(name);
+        let freed = had.iter().filter(|r| keeps.is_none_or(|k| !k.contains(r)));
+        let claimed = |r: &String| {
+            after.iter().any(|(other, members)| {
+                other != name && members.contains(r) && before.get(other) != Some(members)
+            })
+        };
+        if freed.into_iter().any(claimed) {
+            0
+        } else {
+            1
+        }
+    }
+}
+
+fn rank_map(list: &[String]) -> BTreeMap<String, usize> {
+    list.iter()
+        .enumerate()
+        .map(|(i, t)| (t.clone(), i))
+        .collect()
+}
+
+/// Table names with referenced tables before the tables that reference them (Kahn's
+/// algorithm, smallest name first; a cycle is broken at its smallest name).
+/// `only` restricts the order to those tables; references outside it are ignored.
+pub(crate) fn fk_order(
+    tables: &BTreeMap<String, Table>,
+    only: Option<&BTreeSet<String>>,
+) -> Vec<String> {
+    let keep = |name: &String| only.is_none_or(|set| set.contains(name));
+    let deps: BTreeMap<&String, BTreeSet<&String>> = tables
+        .iter()
+        .filter(|(name, _)| keep(name))
+        .map(|(name, t)| {
+            let refs = t
+                .foreign_keys
+                .iter()
+                .map(|fk| &fk.ref_table)
+                .filter(|r| *r != name && keep(r) && tables.contains_key(*r))
+                .collect();
+            (name, refs)
+        })
+        .collect();
+
+    let mut placed: BTreeSet<&String> = BTreeSet::new();
+    let mut out = Vec::new();
+    while out.len() < deps.len() {
+        let remaining: Vec<_> = deps
+            .iter()
+            .filter(|(name, _)| !placed.contains(*name))
+            .collect();
+        let ready = remaining
+            .iter()
+            .find(|(_, refs)| refs.iter().all(|r| placed.contains(*r)));
+        // No table is ready: break a cycle at its smallest member.
+        let in_cycle = |start: &String| {
+            let mut stack: Vec<&String> = deps[start].iter().copied().collect();
+            let mut seen = BTreeSet::new();
+            while let Some(t) = stack.pop() {
+                if t == start {
+                    return true;
+                }
+                if seen.insert(t) && !placed.contains(t) {
+                    stack.extend(deps[t].iter().copied());
+                }
+            }
+            false
+        };
+        let (name, _) = *ready
+            .or_else(|| remaining.iter().find(|(name, _)| in_cycle(name)))
+            .unwrap_or(&remaining[0]);
+        placed.insert(name);
+        out.push((*name).clone());
+    }
+    out
+}
+
+/// Whether `fk` needs something the plan only adds later on its (existing) referenced
+/// table: one of the referenced columns, or the key or unique index over them.
+fn needs_pending_key(fk: &ForeignKey, changes: &[Change]) -> bool {
+    let same_set = |cols: &mut dyn Iterator<Item = &String>| {
+        let set: BTreeSet<&String> = cols.collect();
+        set == fk.ref_columns.iter().collect()
+    };
+    changes
+        .iter()
+        .filter(|c| c.table() == Some(fk.ref_table.as_str()))
+        .any(|c| match c {
+            Change::AddColumn { column, .. } => fk.ref_columns.contains(&column.name),
+            Change::RenameColumn { to, .. } => fk.ref_columns.contains(to),
+            Change::AlterPrimaryKey { to, .. } => same_set(&mut to.columns.iter()),
+            Change::AddUnique { unique, .. } => same_set(&mut unique.columns.iter()),
+            Change::CreateIndex { index, .. } => {
+                index.unique && same_set(&mut index.columns.iter().map(|c| &c.name))
+            }
+            _ => false,
+        })
+}
+
+/// Takes out of each `CreateTable` the foreign keys whose referenced table does not exist
+/// yet when it runs (created later, a cycle, or an existing table still gaining its key)
+/// and plans them as `AddForeignKey` after all creates. A self-reference stays inline.
+fn split_create_foreign_keys(desired: &Model, changes: Vec<Change>) -> Vec<Change> {
+    let created: BTreeSet<String> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateTable { table } => Some(table.name.clone()),
+            _ => None,
+        })
+        .collect();
+    if created.is_empty() {
+        return changes;
+    }
+    let order = fk_order(&desired.tables, Some(&created));
+    let position = rank_map(&order);
+
+    // (table, foreign key) of inline keys to existing tables that are not ready yet.
+    let waiting: BTreeSet<(String, String)> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::CreateTable { table } => Some(table),
+            _ => None,
+        })
+        .flat_map(|t| {
+            t.foreign_keys
+                .iter()
+                .filter(|fk| !created.contains(&fk.ref_table) && needs_pending_key(fk, &changes))
+                .map(|fk| (t.name.clone(), fk.name.clone()))
+        })
+        .collect();
+    let mut split = Vec::new();
+    let mut out: Vec<Change> = changes
+        .into_iter()
+        .map(|change| match change {
+            Change::CreateTable { mut table } => {
+                let me = position[&table.name];
+                let (inline, later): (Vec<ForeignKey>, Vec<ForeignKey>) =
+                    table.foreign_keys.drain(..).partition(|fk| {
+                        if fk.ref_table == table.name {
+                            return true;
+                        }
+                        match position.get(&fk.ref_table) {
+                            Some(theirs) => *theirs < me,
+                            None => !waiting.contains(&(table.name.clone(), fk.name.clone())),
+                        }
+                    });
+                table.foreign_keys = inline;
+                split.extend(later.into_iter().map(|foreign_key| Change::AddForeignKey {
+                    table: table.name.clone(),
+                    foreign_key,
+                }));
+                Change::CreateTable { table }
+            }
+            other => other,
+        })
+        .collect();
+    out.extend(split);
+    out
+}
+
+/// Dropped tables that reference each other in a cycle: the foreign key that would still
+/// point at a table being dropped is dropped first.
+fn break_drop_cycles(current: &Model, mut changes: Vec<Change>) -> Vec<Change> {
+    let dropped: BTreeSet<String> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropTable { table } => Some(table.name.clone()),
+            _ => None,
+        })
+        .collect();
+    if dropped.len() < 2 {
+        return changes;
+    }
+    let mut order = fk_order(&current.tables, Some(&dropped));
+    order.reverse();
+    let mut gone: BTreeSet<&String> = BTreeSet::new();
+    for name in &order {
+        for other in order.iter().filter(|o| *o != name && !gone.contains(o)) {
+            for fk in current.tables[other]
+                .foreign_keys
+                .iter()
+                .filter(|fk| &fk.ref_table == name)
+            {
+                changes.push(Change::DropForeignKey {
+                    table: other.clone(),
+                    foreign_key: fk.clone(),
+                });
+            }
+        }
+        gone.insert(name);
+    }
+    changes
+}
+
+/// (table, name) of every index or constraint the plan both drops and re-adds.
+fn replaced_names(changes: &[Change]) -> BTreeSet<(String, String)> {
+    let mut dropped = BTreeSet::new();
+    let mut added = BTreeSet::new();
+    for c in changes {
+        match c {
+            Change::DropIndex { table, index } => {
+                dropped.insert((table.clone(), index.name.clone()))
+            }
+            Change::DropUnique { table, unique } => {
+                dropped.insert((table.clone(), unique.name.clone()))
+            }
+            Change::DropCheck { table, check } => {
+                dropped.insert((table.clone(), check.name.clone()))
+            }
+            Change::DropForeignKey { table, foreign_key } => {
+                dropped.insert((table.clone(), foreign_key.name.clone()))
+            }
+            Change::CreateIndex { table, index } => {
+                added.insert((table.clone(), index.name.clone()))
+            }
+            Change::AddUnique { table, unique } => {
+                added.insert((table.clone(), unique.name.clone()))
+            }
+            Change::AddCheck { table, check } => added.insert((table.clone(), check.name.clone())),
+            Change::AddForeignKey { table, foreign_key } => {
+                added.insert((table.clone(), foreign_key.name.clone()))
+            }
+            _ => false,
+        };
+    }
+    dropped.intersection(&added).cloned().collect()
+}
