@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks every CockroachDB golden file against CockroachDB's own grammar (syntax only), with
+# Checks every CockroachDB golden file (and the bundled project's migrations) against CockroachDB's own grammar (syntax only), with
 # crdb-grammar's check.py: $CRDB_GRAMMAR_DIR, else ../shared/crdb-grammar beside the repository.
 # Skips (exit 0) when the checker is absent, so the script is safe to run anywhere.
 set -euo pipefail
@@ -24,6 +24,11 @@ files=("$root"/tests/golden/cockroach/*.sql)
 if [[ ${#files[@]} -eq 0 ]]; then
     echo "no golden files in $root/tests/golden/cockroach: run BMDB_BLESS=1 cargo test --test golden" >&2
     exit 1
+fi
+
+# The repository's own BlueMarble migrations are CockroachDB SQL that bmdb rendered, too.
+if grep -q '^dialect: *cockroach' "$root/regions.yaml" 2>/dev/null; then
+    files+=("$root"/migrations/V*.sql)
 fi
 
 exec "$venv/bin/python" "$grammar_dir/check.py" -q "${files[@]}"

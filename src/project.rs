@@ -30,7 +30,12 @@ impl Project {
         let desired = model::load_project(dir)?;
         let lock = migrations::read_lock(dir)?;
         let files = migrations::check_consistency(dir, lock.as_ref())?;
-        Ok(Project { dir: dir.to_path_buf(), desired, lock, files })
+        Ok(Project {
+            dir: dir.to_path_buf(),
+            desired,
+            lock,
+            files,
+        })
     }
 
     /// The state the committed migrations produce (empty before the first one).

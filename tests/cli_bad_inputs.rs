@@ -26,15 +26,26 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 #[test]
 fn every_bad_project_fails_cleanly_through_the_cli() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad");
-    let mut cases: Vec<PathBuf> = fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut cases: Vec<PathBuf> = fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     cases.sort();
-    assert!(cases.len() >= 40, "the corpus holds {} cases, want at least 40", cases.len());
+    assert!(
+        cases.len() >= 40,
+        "the corpus holds {} cases, want at least 40",
+        cases.len()
+    );
     let mut failures = Vec::new();
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let expected = fs::read_to_string(case.join("expected.txt")).unwrap_or_default();
         let before = snapshot(case);
-        for args in [&["validate"][..], &["plan", "--write", "should_not_exist"][..]] {
+        for args in [
+            &["validate"][..],
+            &["plan", "--write", "should_not_exist"][..],
+        ] {
             let o = Command::new(env!("CARGO_BIN_EXE_bmdb"))
                 .arg("--project")
                 .arg(case)
@@ -43,7 +54,10 @@ fn every_bad_project_fails_cleanly_through_the_cli() {
                 .unwrap();
             let stderr = String::from_utf8_lossy(&o.stderr);
             if o.status.code() != Some(1) {
-                failures.push(format!("{name} {args:?}: exit {:?}, want 1\n{stderr}", o.status.code()));
+                failures.push(format!(
+                    "{name} {args:?}: exit {:?}, want 1\n{stderr}",
+                    o.status.code()
+                ));
             }
             if stderr.contains("panicked") {
                 failures.push(format!("{name} {args:?}: panicked\n{stderr}"));
@@ -51,7 +65,9 @@ fn every_bad_project_fails_cleanly_through_the_cli() {
             // Every expected diagnostic line appears, with its file:line:col.
             for line in expected.lines().filter(|l| l.contains(": error[")) {
                 if !stderr.contains(line) {
-                    failures.push(format!("{name} {args:?}: missing line\n  {line}\nstderr:\n{stderr}"));
+                    failures.push(format!(
+                        "{name} {args:?}: missing line\n  {line}\nstderr:\n{stderr}"
+                    ));
                 }
             }
         }
@@ -59,5 +75,10 @@ fn every_bad_project_fails_cleanly_through_the_cli() {
             failures.push(format!("{name}: files changed"));
         }
     }
-    assert!(failures.is_empty(), "{} problem(s):\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

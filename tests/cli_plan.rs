@@ -16,7 +16,11 @@ fn bmdb(project: &Path, args: &[&str]) -> Output {
 }
 
 fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -49,7 +53,10 @@ fn bluemarble() -> (tempfile::TempDir, PathBuf) {
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut out = Vec::new();
     fn walk(d: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
-        let mut entries: Vec<_> = fs::read_dir(d).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut entries: Vec<_> = fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         entries.sort();
         for p in entries {
             if p.is_dir() {
@@ -86,7 +93,10 @@ fn adding_a_column_plans_one_step_then_write_makes_it_clean() {
     let o = bmdb(&p, &["plan", "--detailed-exitcode"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let out = text(&o);
-    assert!(out.contains("players.nickname") && out.contains("add_column"), "{out}");
+    assert!(
+        out.contains("players.nickname") && out.contains("add_column"),
+        "{out}"
+    );
     assert!(out.contains("Plan: 1 step."), "{out}");
     assert!(out.contains("ALTER TABLE players ADD COLUMN"), "{out}");
 
@@ -105,9 +115,15 @@ fn adding_a_column_plans_one_step_then_write_makes_it_clean() {
     assert_eq!(after.len(), before.len() + 1);
     let newest = after.last().unwrap();
     assert_eq!(newest.name, "add_nickname");
-    assert_eq!(newest.version, before.last().map(|m| m.version).unwrap_or(0) + 1);
+    assert_eq!(
+        newest.version,
+        before.last().map(|m| m.version).unwrap_or(0) + 1
+    );
     let sql = fs::read_to_string(&newest.path).unwrap();
-    assert!(sql.contains("-- step 1: add_column players.nickname"), "{sql}");
+    assert!(
+        sql.contains("-- step 1: add_column players.nickname"),
+        "{sql}"
+    );
 
     let o = bmdb(&p, &["plan", "--detailed-exitcode"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -117,15 +133,26 @@ fn adding_a_column_plans_one_step_then_write_makes_it_clean() {
 fn edited_migration_blocks_plan_and_changes_nothing() {
     let (_t, p) = bluemarble();
     let files = bmdb::migrations::scan(&p).unwrap();
-    let first = &files.first().expect("the repository commits its migrations").path;
+    let first = &files
+        .first()
+        .expect("the repository commits its migrations")
+        .path;
     let mut sql = fs::read_to_string(first).unwrap();
     sql.push_str("-- a hand edit\n");
     fs::write(first, sql).unwrap();
     let before = snapshot(&p);
     let o = bmdb(&p, &["plan", "--write", "x"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    assert!(text(&o).contains("was edited after bmdb wrote it"), "{}", text(&o));
-    assert_eq!(before, snapshot(&p), "a failed plan must not touch any file");
+    assert!(
+        text(&o).contains("was edited after bmdb wrote it"),
+        "{}",
+        text(&o)
+    );
+    assert_eq!(
+        before,
+        snapshot(&p),
+        "a failed plan must not touch any file"
+    );
 }
 
 #[test]
@@ -137,7 +164,10 @@ fn destructive_steps_are_marked() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["destructive"], true);
     let steps = v["steps"].as_array().unwrap();
-    let drop = steps.iter().find(|s| s["kind"] == "drop_table").expect("a drop_table step");
+    let drop = steps
+        .iter()
+        .find(|s| s["kind"] == "drop_table")
+        .expect("a drop_table step");
     assert_eq!(drop["object"], "leaderboard");
     assert_eq!(drop["hazards"][0]["id"], "drop-table");
     assert_eq!(drop["hazards"][0]["destructive"], true);
@@ -157,7 +187,11 @@ fn bad_write_name_changes_nothing() {
 fn init_scaffolds_a_project_that_validates_and_plans() {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().join("shop");
-    let o = Command::new(env!("CARGO_BIN_EXE_bmdb")).arg("init").arg(&p).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_bmdb"))
+        .arg("init")
+        .arg(&p)
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let o = bmdb(&p, &["validate"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -169,14 +203,26 @@ fn init_scaffolds_a_project_that_validates_and_plans() {
     let o = bmdb(&p, &["plan", "--detailed-exitcode"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     // init never overwrites.
-    let o = Command::new(env!("CARGO_BIN_EXE_bmdb")).arg("init").arg(&p).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_bmdb"))
+        .arg("init")
+        .arg(&p)
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o).contains("already holds a bmdb project"), "{}", text(&o));
+    assert!(
+        text(&o).contains("already holds a bmdb project"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]
 fn missing_project_dir_is_a_clear_error() {
     let o = bmdb(Path::new("/nonexistent/bmdb-project"), &["plan"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o).contains("--project /nonexistent/bmdb-project: no such directory"), "{}", text(&o));
+    assert!(
+        text(&o).contains("--project /nonexistent/bmdb-project: no such directory"),
+        "{}",
+        text(&o)
+    );
 }

@@ -591,7 +591,7 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "set_locality__none",
-            "the database left multi-region: nothing to run",
+            "back to the default locality before the database leaves multi-region",
             Change::SetLocality {
                 table: "players".into(),
                 from: Some(Locality::Global),

@@ -46,10 +46,19 @@ pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
         Some(d) => d.clone(),
         None => {
             let abs = std::path::absolute(dir)?;
-            let stem = abs.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let stem = abs
+                .file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let clean: String = stem
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() {
+                        c.to_ascii_lowercase()
+                    } else {
+                        '_'
+                    }
+                })
                 .collect();
             if clean.is_empty() || clean.starts_with(|c: char| c.is_ascii_digit()) {
                 format!("db_{clean}")
@@ -61,7 +70,10 @@ pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
     fs::create_dir_all(dir.join("schema"))?;
     fs::create_dir_all(dir.join("migrations"))?;
     fs::create_dir_all(dir.join("templates"))?;
-    fs::write(dir.join("regions.yaml"), REGIONS.replace("{database}", &database))?;
+    fs::write(
+        dir.join("regions.yaml"),
+        REGIONS.replace("{database}", &database),
+    )?;
     if !dir.join("schema/accounts.yaml").exists() {
         fs::write(dir.join("schema/accounts.yaml"), ACCOUNTS)?;
     }

@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "bmdb", version, about = "Schema-as-code for CockroachDB: model, plan, migrate, gate drift")]
+#[command(
+    name = "bmdb",
+    version,
+    about = "Schema-as-code for CockroachDB: model, plan, migrate, gate drift"
+)]
 pub struct Cli {
     /// The project directory (holds regions.yaml, schema/, migrations/).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]

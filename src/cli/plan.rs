@@ -31,8 +31,19 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     if let (Some(slug), false) = (&slug, plan.is_empty()) {
         let version = project.files.last().map(|f| f.version).unwrap_or(0) + 1;
         let name = migrations::file_name(version, slug);
-        let text = migrations::format_file(name.trim_end_matches(".sql"), project.desired.database.dialect, &plan, &rendered);
-        written = Some(migrations::write(&project.dir, project.lock.as_ref(), slug, &text, &project.desired)?);
+        let text = migrations::format_file(
+            name.trim_end_matches(".sql"),
+            project.desired.database.dialect,
+            &plan,
+            &rendered,
+        );
+        written = Some(migrations::write(
+            &project.dir,
+            project.lock.as_ref(),
+            slug,
+            &text,
+            &project.desired,
+        )?);
     }
 
     match args.output.format {
@@ -98,9 +109,20 @@ fn print_table(
         let hz: Vec<String> = s
             .hazards
             .iter()
-            .map(|h| format!("{}{}", h.id, if h.destructive { " (destructive)" } else { "" }))
+            .map(|h| {
+                format!(
+                    "{}{}",
+                    h.id,
+                    if h.destructive { " (destructive)" } else { "" }
+                )
+            })
             .collect();
-        table.add_row(vec![(i + 1).to_string(), s.change.object(), s.change.kind().to_string(), hz.join(", ")]);
+        table.add_row(vec![
+            (i + 1).to_string(),
+            s.change.object(),
+            s.change.kind().to_string(),
+            hz.join(", "),
+        ]);
     }
     println!("{table}");
     if let Some(line) = rendered.left_out_line() {
@@ -111,7 +133,12 @@ fn print_table(
         println!("{}", s.trim_end());
     }
     for (i, (step, r)) in plan.steps.iter().zip(&rendered.steps).enumerate() {
-        println!("-- step {}: {} {}", i + 1, step.change.kind(), step.change.object());
+        println!(
+            "-- step {}: {} {}",
+            i + 1,
+            step.change.kind(),
+            step.change.object()
+        );
         for h in &step.hazards {
             println!("-- hazard {}: {}", h.id, h.reason);
         }
@@ -120,14 +147,27 @@ fn print_table(
         }
     }
     println!();
-    let destructive = plan.steps.iter().filter(|s| s.hazards.iter().any(|h| h.destructive)).count();
-    print!("Plan: {} step{}", plan.steps.len(), if plan.steps.len() == 1 { "" } else { "s" });
+    let destructive = plan
+        .steps
+        .iter()
+        .filter(|s| s.hazards.iter().any(|h| h.destructive))
+        .count();
+    print!(
+        "Plan: {} step{}",
+        plan.steps.len(),
+        if plan.steps.len() == 1 { "" } else { "s" }
+    );
     if destructive > 0 {
         print!(", {destructive} destructive (apply needs --allow-destructive)");
     }
     println!(".");
     match written {
-        Some(p) => println!("Wrote {} and updated {}/{}.", p.display(), migrations::DIR, migrations::LOCK_FILE),
+        Some(p) => println!(
+            "Wrote {} and updated {}/{}.",
+            p.display(),
+            migrations::DIR,
+            migrations::LOCK_FILE
+        ),
         None => println!("Run `bmdb plan --write NAME` to write it as the next migration."),
     }
 }

@@ -92,9 +92,17 @@ pub fn scan(project: &Path) -> Result<Vec<MigrationFile>> {
     for entry in entries {
         let entry = entry?;
         let fname = entry.file_name().to_string_lossy().into_owned();
-        let Some((version, name)) = parse_file_name(&fname) else { continue };
-        let bytes = fs::read(entry.path()).with_context(|| format!("cannot read {}", entry.path().display()))?;
-        out.push(MigrationFile { version, name, path: entry.path(), checksum: checksum(&bytes) });
+        let Some((version, name)) = parse_file_name(&fname) else {
+            continue;
+        };
+        let bytes = fs::read(entry.path())
+            .with_context(|| format!("cannot read {}", entry.path().display()))?;
+        out.push(MigrationFile {
+            version,
+            name,
+            path: entry.path(),
+            checksum: checksum(&bytes),
+        });
     }
     out.sort_by_key(|m| m.version);
     for pair in out.windows(2) {
@@ -172,7 +180,10 @@ pub fn check_consistency(project: &Path, lock: Option<&Lock>) -> Result<Vec<Migr
         }
     }
     if !problems.is_empty() {
-        bail!("the migrations folder does not match its lock:\n{}", problems.join("\n"));
+        bail!(
+            "the migrations folder does not match its lock:\n{}",
+            problems.join("\n")
+        );
     }
     Ok(files)
 }
@@ -204,18 +215,35 @@ pub fn slug(name: &str) -> Result<String> {
 /// Write `V<next>__<slug>.sql` and the new lock. The file goes first and the lock last,
 /// each through a temporary file and a rename, so an interrupted write leaves the old lock
 /// (and `check_consistency` names the stray file).
-pub fn write(project: &Path, lock: Option<&Lock>, slug: &str, sql: &str, new_state: &Model) -> Result<PathBuf> {
+pub fn write(
+    project: &Path,
+    lock: Option<&Lock>,
+    slug: &str,
+    sql: &str,
+    new_state: &Model,
+) -> Result<PathBuf> {
     let files = scan(project)?;
     let last = files.last().map(|f| f.version).unwrap_or(0);
-    let last_locked = lock.and_then(|l| l.migrations.last()).map(|m| m.version).unwrap_or(0);
+    let last_locked = lock
+        .and_then(|l| l.migrations.last())
+        .map(|m| m.version)
+        .unwrap_or(0);
     let version = last.max(last_locked) + 1;
     let dir = project.join(DIR);
     fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(file_name(version, slug));
     write_atomic(&path, sql.as_bytes())?;
     let mut migrations = lock.map(|l| l.migrations.clone()).unwrap_or_default();
-    migrations.push(LockedMigration { version, name: slug.to_string(), checksum: checksum(sql.as_bytes()) });
-    let new_lock = Lock { version: LOCK_VERSION, migrations, state: new_state.clone() };
+    migrations.push(LockedMigration {
+        version,
+        name: slug.to_string(),
+        checksum: checksum(sql.as_bytes()),
+    });
+    let new_lock = Lock {
+        version: LOCK_VERSION,
+        migrations,
+        state: new_state.clone(),
+    };
     let mut text = serde_json::to_string_pretty(&new_lock)?;
     text.push('\n');
     write_atomic(&lock_path(project), text.as_bytes())?;
@@ -235,9 +263,23 @@ mod tests {
 
     #[test]
     fn file_names_round_trip() {
-        assert_eq!(parse_file_name("V12__add_nickname.sql"), Some((12, "add_nickname".into())));
-        assert_eq!(parse_file_name(&file_name(3, "init")), Some((3, "init".into())));
-        for bad in ["V__x.sql", "V1_x.sql", "v1__x.sql", "V1__.sql", "V1x__a.sql", "bmdb.lock", "V1__a.sql.bak"] {
+        assert_eq!(
+            parse_file_name("V12__add_nickname.sql"),
+            Some((12, "add_nickname".into()))
+        );
+        assert_eq!(
+            parse_file_name(&file_name(3, "init")),
+            Some((3, "init".into()))
+        );
+        for bad in [
+            "V__x.sql",
+            "V1_x.sql",
+            "v1__x.sql",
+            "V1__.sql",
+            "V1x__a.sql",
+            "bmdb.lock",
+            "V1__a.sql.bak",
+        ] {
             assert_eq!(parse_file_name(bad), None, "{bad}");
         }
     }
@@ -263,11 +305,18 @@ mod tests {
         assert!(p2.ends_with("V2__second.sql"));
         let lock = read_lock(dir.path()).unwrap().unwrap();
         fs::write(&p1, "SELECT 3;\n").unwrap();
-        let err = check_consistency(dir.path(), Some(&lock)).unwrap_err().to_string();
+        let err = check_consistency(dir.path(), Some(&lock))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("V1__init.sql was edited"), "{err}");
         fs::remove_file(&p2).unwrap();
-        let err = check_consistency(dir.path(), Some(&lock)).unwrap_err().to_string();
-        assert!(err.contains("V2__second.sql is recorded") && err.contains("missing"), "{err}");
+        let err = check_consistency(dir.path(), Some(&lock))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("V2__second.sql is recorded") && err.contains("missing"),
+            "{err}"
+        );
     }
 }
 
@@ -282,8 +331,15 @@ pub fn format_file(
 ) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let _ = writeln!(out, "-- bmdb migration {version_name} ({} dialect)", dialect.as_str());
-    let _ = writeln!(out, "-- Generated by `bmdb plan --write`; do not edit: bmdb.lock records its checksum.");
+    let _ = writeln!(
+        out,
+        "-- bmdb migration {version_name} ({} dialect)",
+        dialect.as_str()
+    );
+    let _ = writeln!(
+        out,
+        "-- Generated by `bmdb plan --write`; do not edit: bmdb.lock records its checksum."
+    );
     if let Some(line) = rendered.left_out_line() {
         let _ = writeln!(out, "-- {line}");
     }
@@ -296,7 +352,13 @@ pub fn format_file(
     for (i, (step, r)) in plan.steps.iter().zip(&rendered.steps).enumerate() {
         out.push('\n');
         let hz: Vec<&str> = step.hazards.iter().map(|h| h.id).collect();
-        let _ = write!(out, "-- step {}: {} {}", i + 1, step.change.kind(), step.change.object());
+        let _ = write!(
+            out,
+            "-- step {}: {} {}",
+            i + 1,
+            step.change.kind(),
+            step.change.object()
+        );
         if !hz.is_empty() {
             let _ = write!(out, " [hazard: {}]", hz.join(", "));
         }
@@ -305,7 +367,11 @@ pub fn format_file(
             let _ = writeln!(out, "-- destructive: {} {}", h.id, step.change.object());
         }
         if r.statements.is_empty() {
-            let _ = writeln!(out, "-- (nothing to run in the {} dialect)", dialect.as_str());
+            let _ = writeln!(
+                out,
+                "-- (nothing to run in the {} dialect)",
+                dialect.as_str()
+            );
         }
         for s in &r.statements {
             let _ = writeln!(out, "{}", s.trim_end());

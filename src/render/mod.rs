@@ -515,9 +515,7 @@ fn left_out_by_postgres(plan: &Plan) -> Vec<String> {
                 }
                 n.defaults += defaults_in(&mut table.columns.iter().map(|c| &c.default));
             }
-            Change::SetLocality {
-                table, to: Some(_), ..
-            } => {
+            Change::SetLocality { table, .. } => {
                 n.locality_tables.insert(table.clone());
             }
             Change::SetTtl { .. } | Change::ResetTtl { .. } => n.ttl += 1,

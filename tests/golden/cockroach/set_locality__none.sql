@@ -1,1 +1,2 @@
--- set_locality__none: the database left multi-region: nothing to run
+-- set_locality__none: back to the default locality before the database leaves multi-region
+ALTER TABLE players SET LOCALITY REGIONAL BY TABLE IN PRIMARY REGION;

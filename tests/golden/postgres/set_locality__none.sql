@@ -1,1 +1,2 @@
--- set_locality__none: the database left multi-region: nothing to run
+-- set_locality__none: back to the default locality before the database leaves multi-region
+-- postgres dialect: left out locality (1 table)
