@@ -3,6 +3,8 @@
 //! The pipeline, one module per arrow:
 //! `model` (load + validate + normalise) -> `diff` (Vec<Change>) -> `plan` (order, hazards)
 //! -> `render` (minijinja templates, per dialect) -> `migrations` (files + lock) -> `apply`.
+pub mod apply;
+pub mod db;
 pub mod diff;
 pub mod model;
 pub mod plan;
