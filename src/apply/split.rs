@@ -207,7 +207,7 @@ mod tests {
         let text = "SELECT 1 -- trailing; comment\n, 2;\n/* block; /* nested; */ still; */ SELECT 3;";
         assert_eq!(
             sqls(text),
-            vec!["SELECT 1 -- trailing; comment\n, 2", "/* block; /* nested; */ still; */ SELECT 3"]
+            vec!["SELECT 1 -- trailing; comment\n, 2", "SELECT 3"]
         );
     }
 
