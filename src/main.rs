@@ -41,13 +41,17 @@ fn main() -> ExitCode {
         Command::Apply { conn, args } => apply::project_dialect(&cli.project)
             .and_then(|dialect| apply::run_apply(&cli.project, dialect, conn, args))
             .map(|_| 0),
-        Command::Status { conn, args } => apply::run_status(&cli.project, conn, args).and_then(|report| {
-            match args.format {
-                apply::status::StatusFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
-                apply::status::StatusFormat::Table => println!("{}", report.to_table()),
-            }
-            Ok(report.exit_code(args.detailed_exitcode))
-        }),
+        Command::Status { conn, args } => {
+            apply::run_status(&cli.project, conn, args).and_then(|report| {
+                match args.format {
+                    apply::status::StatusFormat::Json => {
+                        println!("{}", serde_json::to_string_pretty(&report)?)
+                    }
+                    apply::status::StatusFormat::Table => println!("{}", report.to_table()),
+                }
+                Ok(report.exit_code(args.detailed_exitcode))
+            })
+        }
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

@@ -3,7 +3,9 @@
 
 mod support;
 
-use rcgen::{BasicConstraints, Certificate, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose};
+use rcgen::{
+    BasicConstraints, Certificate, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose,
+};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use support::{bmdb, run, Pg, Project, PASSWORD, USER};
@@ -18,7 +20,11 @@ fn new_ca(name: &str) -> Ca {
     let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.distinguished_name.push(DnType::CommonName, name);
-    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     let cert = params.self_signed(&key).unwrap();
     Ca { cert, key }
 }
@@ -27,7 +33,9 @@ fn new_ca(name: &str) -> Ca {
 fn leaf(ca: &Ca, common_name: &str, sans: Vec<String>) -> (String, String) {
     let key = KeyPair::generate().unwrap();
     let mut params = CertificateParams::new(sans).unwrap();
-    params.distinguished_name.push(DnType::CommonName, common_name);
+    params
+        .distinguished_name
+        .push(DnType::CommonName, common_name);
     let cert = params.signed_by(&key, &ca.cert, &ca.key).unwrap();
     (cert.pem(), key.serialize_pem())
 }
@@ -60,7 +68,10 @@ fn server() -> &'static TlsServer {
             key_pem: server_key,
             client_ca_pem: ca.cert.pem(),
         }));
-        pg.admin().unwrap().batch_execute("CREATE ROLE bmdb_cert LOGIN SUPERUSER").unwrap();
+        pg.admin()
+            .unwrap()
+            .batch_execute("CREATE ROLE bmdb_cert LOGIN SUPERUSER")
+            .unwrap();
         TlsServer { pg, files }
     })
 }
@@ -68,7 +79,10 @@ fn server() -> &'static TlsServer {
 const MIGRATION: &[(&str, &str)] = &[("V1__init.sql", "CREATE TABLE t (id int8 PRIMARY KEY);\n")];
 
 fn url(user_part: &str, host: &str, db: &str, params: &str) -> String {
-    format!("postgres://{user_part}@{host}:{}/{db}?{params}", server().pg.port)
+    format!(
+        "postgres://{user_part}@{host}:{}/{db}?{params}",
+        server().pg.port
+    )
 }
 
 #[test]
@@ -93,7 +107,15 @@ fn verify_full_with_a_client_certificate() {
     assert!(r.stdout.contains("1 applied"), "{r:?}");
 
     // the same role without its certificate is refused by the server (hostssl ... cert)
-    let no_cert = url("bmdb_cert", "localhost", &db, &format!("sslmode=verify-full&sslrootcert={}", s.file("ca.crt").display()));
+    let no_cert = url(
+        "bmdb_cert",
+        "localhost",
+        &db,
+        &format!(
+            "sslmode=verify-full&sslrootcert={}",
+            s.file("ca.crt").display()
+        ),
+    );
     let r = run(bmdb(project.path()).args(["status", "--url", &no_cert]));
     assert_eq!(r.code, 1, "{r:?}");
 }
@@ -107,12 +129,18 @@ fn verify_full_with_a_password_over_tls_never_shows_it() {
         &format!("{USER}:{PASSWORD}"),
         "localhost",
         &db,
-        &format!("sslmode=verify-full&sslrootcert={}", s.file("ca.crt").display()),
+        &format!(
+            "sslmode=verify-full&sslrootcert={}",
+            s.file("ca.crt").display()
+        ),
     );
     let r = run(bmdb(project.path()).args(["apply", "--url", &u]));
     assert_eq!(r.code, 0, "{r:?}");
     let r = run(bmdb(project.path()).args(["status", "--format", "json", "--url", &u]));
-    assert!(r.stdout.contains("********"), "the JSON names the database, redacted: {r:?}");
+    assert!(
+        r.stdout.contains("********"),
+        "the JSON names the database, redacted: {r:?}"
+    );
 }
 
 #[test]
@@ -124,12 +152,16 @@ fn wrong_ca_is_refused_clearly() {
         &format!("{USER}:{PASSWORD}"),
         "localhost",
         &db,
-        &format!("sslmode=verify-full&sslrootcert={}", s.file("other_ca.crt").display()),
+        &format!(
+            "sslmode=verify-full&sslrootcert={}",
+            s.file("other_ca.crt").display()
+        ),
     );
     let r = run(bmdb(project.path()).args(["apply", "--url", &u]));
     assert_eq!(r.code, 1, "{r:?}");
     assert!(
-        r.stderr.contains("the server's TLS certificate is not signed by the CA in sslrootcert="),
+        r.stderr
+            .contains("the server's TLS certificate is not signed by the CA in sslrootcert="),
         "{r:?}"
     );
     assert!(r.stderr.contains("other_ca.crt"), "{r:?}");
@@ -143,16 +175,37 @@ fn host_name_is_checked_by_verify_full_only() {
     let ca = format!("sslrootcert={}", s.file("ca.crt").display());
     let pw = format!("{USER}:{PASSWORD}");
     // the certificate names localhost, not 127.0.0.1
-    let r = run(bmdb(project.path()).args(["status", "--url", &url(&pw, "127.0.0.1", &db, &format!("sslmode=verify-full&{ca}"))]));
+    let r = run(bmdb(project.path()).args([
+        "status",
+        "--url",
+        &url(&pw, "127.0.0.1", &db, &format!("sslmode=verify-full&{ca}")),
+    ]));
     assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stderr.contains("does not name the host in the URL"), "{r:?}");
-    let r = run(bmdb(project.path()).args(["status", "--url", &url(&pw, "127.0.0.1", &db, &format!("sslmode=verify-ca&{ca}"))]));
+    assert!(
+        r.stderr.contains("does not name the host in the URL"),
+        "{r:?}"
+    );
+    let r = run(bmdb(project.path()).args([
+        "status",
+        "--url",
+        &url(&pw, "127.0.0.1", &db, &format!("sslmode=verify-ca&{ca}")),
+    ]));
     assert_eq!(r.code, 0, "{r:?}");
     // require encrypts without verifying (libpq's meaning)
-    let r = run(bmdb(project.path()).args(["status", "--url", &url(&pw, "127.0.0.1", &db, "sslmode=require")]));
+    let r = run(bmdb(project.path()).args([
+        "status",
+        "--url",
+        &url(&pw, "127.0.0.1", &db, "sslmode=require"),
+    ]));
     assert_eq!(r.code, 0, "{r:?}");
     // verify-full without a CA says what is missing
-    let r = run(bmdb(project.path()).args(["status", "--url", &url(&pw, "localhost", &db, "sslmode=verify-full")]).env("HOME", "/nonexistent"));
+    let r = run(bmdb(project.path())
+        .args([
+            "status",
+            "--url",
+            &url(&pw, "localhost", &db, "sslmode=verify-full"),
+        ])
+        .env("HOME", "/nonexistent"));
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stderr.contains("add sslrootcert=PATH"), "{r:?}");
 }

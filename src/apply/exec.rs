@@ -31,7 +31,9 @@ pub enum Mode {
 
 pub fn mode_for(dialect: Dialect, m: &MigrationFile) -> Mode {
     match dialect {
-        Dialect::Postgres if !m.statements.iter().any(|s| pg_needs_autocommit(&s.sql)) => Mode::OneTransaction,
+        Dialect::Postgres if !m.statements.iter().any(|s| pg_needs_autocommit(&s.sql)) => {
+            Mode::OneTransaction
+        }
         _ => Mode::PerStatement,
     }
 }
@@ -49,7 +51,10 @@ fn shares_transaction(dialect: Dialect, sql: &str) -> bool {
 /// `BMDB_TEST_PAUSED <N> <label>` on stderr and blocks, so a test can SIGKILL us there.
 pub fn crash_point(label: &str) {
     static COUNT: AtomicU64 = AtomicU64::new(0);
-    let Some(target) = std::env::var("BMDB_TEST_PAUSE_AT").ok().and_then(|v| v.parse::<u64>().ok()) else {
+    let Some(target) = std::env::var("BMDB_TEST_PAUSE_AT")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    else {
         return;
     };
     let n = COUNT.fetch_add(1, Ordering::SeqCst) + 1;
@@ -71,7 +76,11 @@ pub struct Run<'a> {
 
 /// Run statements `done..` of `m`; `existing` is its history row when one exists (a resume).
 /// Returns how many statements this call ran.
-pub fn run_migration(run: &mut Run<'_>, m: &MigrationFile, existing: Option<&history::HistoryRow>) -> Result<usize> {
+pub fn run_migration(
+    run: &mut Run<'_>,
+    m: &MigrationFile,
+    existing: Option<&history::HistoryRow>,
+) -> Result<usize> {
     let total = m.statements.len();
     let label = m.label();
     match mode_for(run.dialect, m) {
@@ -81,8 +90,18 @@ pub fn run_migration(run: &mut Run<'_>, m: &MigrationFile, existing: Option<&his
                 bail!("{label} has a partial history row but runs in one transaction; this cannot happen unless the row was edited by hand");
             }
             let started = std::time::Instant::now();
-            let mut tx = run.client.transaction().context("could not begin a transaction")?;
-            history::insert_running(&mut tx, m.version, &m.name, &m.checksum, total as i64, run.applied_by)?;
+            let mut tx = run
+                .client
+                .transaction()
+                .context("could not begin a transaction")?;
+            history::insert_running(
+                &mut tx,
+                m.version,
+                &m.name,
+                &m.checksum,
+                total as i64,
+                run.applied_by,
+            )?;
             crash_point("tx-history-inserted");
             for (i, st) in m.statements.iter().enumerate() {
                 check_continue(run.lock_held)?;
@@ -98,7 +117,8 @@ pub fn run_migration(run: &mut Run<'_>, m: &MigrationFile, existing: Option<&his
             }
             history::mark_applied(&mut tx, m.version, started.elapsed().as_millis() as i64)?;
             crash_point("tx-before-commit");
-            tx.commit().with_context(|| format!("could not commit {label}"))?;
+            tx.commit()
+                .with_context(|| format!("could not commit {label}"))?;
             crash_point("tx-committed");
             Ok(total)
         }
@@ -107,13 +127,24 @@ pub fn run_migration(run: &mut Run<'_>, m: &MigrationFile, existing: Option<&his
             let mut done = match existing {
                 Some(row) => row.statements_done as usize,
                 None => {
-                    history::insert_running(run.client, m.version, &m.name, &m.checksum, total as i64, run.applied_by)?;
+                    history::insert_running(
+                        run.client,
+                        m.version,
+                        &m.name,
+                        &m.checksum,
+                        total as i64,
+                        run.applied_by,
+                    )?;
                     crash_point("row-inserted");
                     0
                 }
             };
             if let Some(n) = existing.and_then(|r| r.in_doubt) {
-                let sql = m.statements.get(n as usize - 1).map(|s| s.sql.as_str()).unwrap_or("?");
+                let sql = m
+                    .statements
+                    .get(n as usize - 1)
+                    .map(|s| s.sql.as_str())
+                    .unwrap_or("?");
                 run.progress.warn(&format!(
                     "{label}: statement {n} (line {}) was started by an apply that died before recording \
                      whether it finished; running it again. bmdb's templates write IF [NOT] EXISTS forms \
@@ -176,7 +207,10 @@ fn check_continue(lock_held: &dyn Fn() -> bool) -> Result<()> {
 }
 
 /// Retry CockroachDB serialization failures (40001) with exponential backoff, boundedly.
-fn with_retry<T>(dialect: Dialect, mut f: impl FnMut() -> Result<T, postgres::Error>) -> Result<T, postgres::Error> {
+fn with_retry<T>(
+    dialect: Dialect,
+    mut f: impl FnMut() -> Result<T, postgres::Error>,
+) -> Result<T, postgres::Error> {
     let mut attempt = 0;
     loop {
         match f() {

@@ -43,10 +43,16 @@ pub fn load_migrations(project_dir: &Path) -> Result<Vec<MigrationFile>> {
         .with_context(|| format!("cannot list migrations in {}", dir.display()))?;
     let mut out: Vec<MigrationFile> = Vec::new();
     for path in paths {
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
         let (_, version, name) = parse_migration_name(&stem)
             .map_err(|e| anyhow::anyhow!("{e}"))
-            .with_context(|| format!("{}: not a V<n>__<slug>.sql migration name", path.display()))?;
+            .with_context(|| {
+                format!("{}: not a V<n>__<slug>.sql migration name", path.display())
+            })?;
         // refinery also accepts U<n>__ (unversioned); its Type enum is not exported
         if !stem.starts_with('V') {
             bail!(
@@ -54,7 +60,8 @@ pub fn load_migrations(project_dir: &Path) -> Result<Vec<MigrationFile>> {
                 path.display()
             );
         }
-        let bytes = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let text = String::from_utf8(bytes.clone())
             .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
         let statements =
@@ -87,7 +94,10 @@ pub fn load_migrations(project_dir: &Path) -> Result<Vec<MigrationFile>> {
 
 /// SHA-256 of the file bytes, lower-case hex.
 pub fn checksum(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// PostgreSQL statements that cannot run inside a transaction block.
@@ -95,10 +105,16 @@ pub fn pg_needs_autocommit(sql: &str) -> bool {
     let words: Vec<String> = normalized_words(sql, 8);
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
     match w.as_slice() {
-        ["VACUUM", ..] | ["CREATE", "DATABASE", ..] | ["DROP", "DATABASE", ..] | ["ALTER", "SYSTEM", ..] => true,
+        ["VACUUM", ..]
+        | ["CREATE", "DATABASE", ..]
+        | ["DROP", "DATABASE", ..]
+        | ["ALTER", "SYSTEM", ..] => true,
         ["CREATE", "TABLESPACE", ..] | ["DROP", "TABLESPACE", ..] => true,
-        ["CREATE", "INDEX", "CONCURRENTLY", ..] | ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY", ..] => true,
-        ["DROP", "INDEX", "CONCURRENTLY", ..] | ["REINDEX", ..] if w.contains(&"CONCURRENTLY") => true,
+        ["CREATE", "INDEX", "CONCURRENTLY", ..]
+        | ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY", ..] => true,
+        ["DROP", "INDEX", "CONCURRENTLY", ..] | ["REINDEX", ..] if w.contains(&"CONCURRENTLY") => {
+            true
+        }
         ["ALTER", "TYPE", ..] => w.windows(2).any(|p| p == ["ADD", "VALUE"]),
         _ => false,
     }
@@ -109,7 +125,18 @@ pub fn is_schema_change(sql: &str) -> bool {
     let words = normalized_words(sql, 1);
     matches!(
         words.first().map(String::as_str),
-        Some("CREATE" | "ALTER" | "DROP" | "COMMENT" | "GRANT" | "REVOKE" | "TRUNCATE" | "RENAME" | "SET" | "CONFIGURE")
+        Some(
+            "CREATE"
+                | "ALTER"
+                | "DROP"
+                | "COMMENT"
+                | "GRANT"
+                | "REVOKE"
+                | "TRUNCATE"
+                | "RENAME"
+                | "SET"
+                | "CONFIGURE"
+        )
     )
 }
 
@@ -145,14 +172,20 @@ mod tests {
 
     #[test]
     fn recognises_statements_that_refuse_transactions() {
-        assert!(pg_needs_autocommit("create index concurrently if not exists i on t (x)"));
-        assert!(pg_needs_autocommit("/* c */ CREATE UNIQUE INDEX CONCURRENTLY i ON t (x)"));
+        assert!(pg_needs_autocommit(
+            "create index concurrently if not exists i on t (x)"
+        ));
+        assert!(pg_needs_autocommit(
+            "/* c */ CREATE UNIQUE INDEX CONCURRENTLY i ON t (x)"
+        ));
         assert!(pg_needs_autocommit("ALTER TYPE mood ADD VALUE 'ok'"));
         assert!(pg_needs_autocommit("VACUUM ANALYZE t"));
         assert!(pg_needs_autocommit("-- hdr\nCREATE DATABASE x"));
         assert!(pg_needs_autocommit("DROP INDEX CONCURRENTLY i"));
         assert!(!pg_needs_autocommit("CREATE INDEX i ON t (x)"));
-        assert!(!pg_needs_autocommit("ALTER TYPE mood RENAME VALUE 'a' TO 'b'"));
+        assert!(!pg_needs_autocommit(
+            "ALTER TYPE mood RENAME VALUE 'a' TO 'b'"
+        ));
         assert!(!pg_needs_autocommit("INSERT INTO t VALUES ('VACUUM')"));
     }
 
@@ -177,7 +210,10 @@ mod tests {
         .unwrap();
         std::fs::write(m.join("bmdb.lock"), "{}").unwrap();
         let got = load_migrations(dir.path()).unwrap();
-        assert_eq!(got.iter().map(|f| f.version).collect::<Vec<_>>(), vec![2, 10]);
+        assert_eq!(
+            got.iter().map(|f| f.version).collect::<Vec<_>>(),
+            vec![2, 10]
+        );
         assert_eq!(got[0].name, "drop_note");
         assert_eq!(got[0].destructive, vec!["drop-column players.note"]);
         assert_eq!(got[1].checksum, checksum(b"SELECT 10;\n"));

@@ -141,7 +141,9 @@ pub fn mark_in_doubt(client: &mut impl GenericClient, version: i64, n: i64) -> R
             "UPDATE bmdb_schema_history SET in_doubt = $2 WHERE version = $1",
             &[&version, &n],
         )
-        .with_context(|| format!("could not record that statement {n} of V{version} is starting"))?;
+        .with_context(|| {
+            format!("could not record that statement {n} of V{version} is starting")
+        })?;
     Ok(())
 }
 
@@ -156,7 +158,11 @@ pub fn mark_done(client: &mut impl GenericClient, version: i64, done: i64) -> Re
     Ok(())
 }
 
-pub fn mark_applied(client: &mut impl GenericClient, version: i64, execution_ms: i64) -> Result<()> {
+pub fn mark_applied(
+    client: &mut impl GenericClient,
+    version: i64,
+    execution_ms: i64,
+) -> Result<()> {
     client
         .execute(
             "UPDATE bmdb_schema_history SET status = 'applied', in_doubt = NULL, \

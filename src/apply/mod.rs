@@ -77,12 +77,22 @@ impl ApplyReport {
 
 /// Apply the pending migrations of `project_dir` to the server of `conn`; prints progress on
 /// stderr and the summary (or the dry-run SQL) on stdout.
-pub fn run_apply(project_dir: &Path, expected: Dialect, conn: &ConnectOpts, args: &ApplyArgs) -> Result<ApplyReport> {
+pub fn run_apply(
+    project_dir: &Path,
+    expected: Dialect,
+    conn: &ConnectOpts,
+    args: &ApplyArgs,
+) -> Result<ApplyReport> {
     let secret = conn.resolve().ok().and_then(|u| u.password());
     apply_inner(project_dir, expected, conn, args).map_err(|e| scrub_error(e, secret.as_deref()))
 }
 
-fn apply_inner(project_dir: &Path, expected: Dialect, conn: &ConnectOpts, args: &ApplyArgs) -> Result<ApplyReport> {
+fn apply_inner(
+    project_dir: &Path,
+    expected: Dialect,
+    conn: &ConnectOpts,
+    args: &ApplyArgs,
+) -> Result<ApplyReport> {
     let files = files::load_migrations(project_dir)?;
     let mut db = conn.connect()?;
     db.expect_dialect(expected)?;
@@ -97,9 +107,15 @@ fn apply_inner(project_dir: &Path, expected: Dialect, conn: &ConnectOpts, args: 
     }
     if pending.is_empty() {
         if !args.quiet {
-            eprintln!("{}: nothing to apply, every migration is applied", db.url.redacted());
+            eprintln!(
+                "{}: nothing to apply, every migration is applied",
+                db.url.redacted()
+            );
         }
-        return Ok(ApplyReport { dry_run: false, migrations: Vec::new() });
+        return Ok(ApplyReport {
+            dry_run: false,
+            migrations: Vec::new(),
+        });
     }
     if args.baseline.is_none() && !args.allow_destructive {
         refuse_destructive(&pending)?;
@@ -133,14 +149,28 @@ fn apply_inner(project_dir: &Path, expected: Dialect, conn: &ConnectOpts, args: 
         std::process::id()
     );
     let mut outcomes = Vec::new();
-    let result = run_pending(&mut db, &pending, args, &applied_by, &progress, &guard, &mut outcomes);
+    let result = run_pending(
+        &mut db,
+        &pending,
+        args,
+        &applied_by,
+        &progress,
+        &guard,
+        &mut outcomes,
+    );
     progress.finish();
     drop(guard);
     if !outcomes.is_empty() {
-        println!("{}", crate::db::scrub_text(&progress::summary_table(&outcomes), secret.as_deref()));
+        println!(
+            "{}",
+            crate::db::scrub_text(&progress::summary_table(&outcomes), secret.as_deref())
+        );
     }
     result?;
-    Ok(ApplyReport { dry_run: false, migrations: outcomes })
+    Ok(ApplyReport {
+        dry_run: false,
+        migrations: outcomes,
+    })
 }
 
 fn run_pending(
@@ -157,8 +187,18 @@ fn run_pending(
         let total = m.statements.len();
         let started = Instant::now();
         if args.baseline.is_some() {
-            history::insert_baseline(&mut db.client, m.version, &m.name, &m.checksum, total as i64, applied_by)?;
-            progress.line(&format!("{}: recorded as applied (baseline), nothing run", m.label()));
+            history::insert_baseline(
+                &mut db.client,
+                m.version,
+                &m.name,
+                &m.checksum,
+                total as i64,
+                applied_by,
+            )?;
+            progress.line(&format!(
+                "{}: recorded as applied (baseline), nothing run",
+                m.label()
+            ));
             outcomes.push(outcome(m, 0, started, "baselined"));
             progress.migration_done();
             continue;
@@ -183,14 +223,25 @@ fn run_pending(
         };
         match exec::run_migration(&mut run, m, p.row) {
             Ok(ran) => {
-                let result = if resumed { "resumed, applied" } else { "applied" };
-                progress.line(&format!("{}: {result} in {}", m.label(), progress::format_millis(started.elapsed().as_millis())));
+                let result = if resumed {
+                    "resumed, applied"
+                } else {
+                    "applied"
+                };
+                progress.line(&format!(
+                    "{}: {result} in {}",
+                    m.label(),
+                    progress::format_millis(started.elapsed().as_millis())
+                ));
                 outcomes.push(outcome(m, ran, started, result));
                 progress.migration_done();
             }
             Err(e) => {
                 outcomes.push(outcome(m, 0, started, "failed"));
-                return Err(e.context(format!("{} failed; later migrations were not run", m.label())));
+                return Err(e.context(format!(
+                    "{} failed; later migrations were not run",
+                    m.label()
+                )));
             }
         }
     }
@@ -251,16 +302,31 @@ fn pending_work<'a>(
     let limit = target.or(baseline);
     if let Some(v) = limit {
         if !files.iter().any(|f| f.version == v) {
-            let flag = if target.is_some() { "--target" } else { "--baseline" };
+            let flag = if target.is_some() {
+                "--target"
+            } else {
+                "--baseline"
+            };
             bail!(
                 "{flag} {v}: there is no migration V{v} in migrations/ (versions: {})",
-                files.iter().map(|f| format!("V{}", f.version)).collect::<Vec<_>>().join(", ")
+                files
+                    .iter()
+                    .map(|f| format!("V{}", f.version))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
         }
     }
-    let last_applied = rows.iter().filter(|r| r.is_complete()).map(|r| r.version).max();
+    let last_applied = rows
+        .iter()
+        .filter(|r| r.is_complete())
+        .map(|r| r.version)
+        .max();
     let mut out = Vec::new();
-    for f in files.iter().filter(|f| limit.is_none_or(|v| f.version <= v)) {
+    for f in files
+        .iter()
+        .filter(|f| limit.is_none_or(|v| f.version <= v))
+    {
         let row = rows.iter().find(|r| r.version == f.version);
         match row {
             Some(r) if r.is_complete() => continue,
@@ -289,7 +355,12 @@ fn pending_work<'a>(
 fn refuse_destructive(pending: &[Pending<'_>]) -> Result<()> {
     let found: Vec<String> = pending
         .iter()
-        .flat_map(|p| p.file.destructive.iter().map(move |d| format!("{}: {d}", p.file.label())))
+        .flat_map(|p| {
+            p.file
+                .destructive
+                .iter()
+                .map(move |d| format!("{}: {d}", p.file.label()))
+        })
         .collect();
     if !found.is_empty() {
         bail!(
@@ -310,7 +381,10 @@ fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> ApplyR
         let from = p.row.map(|r| r.statements_done as usize).unwrap_or(0);
         let total = m.statements.len();
         if args.baseline.is_some() {
-            println!("-- {}: would be recorded as applied (baseline), nothing run", m.label());
+            println!(
+                "-- {}: would be recorded as applied (baseline), nothing run",
+                m.label()
+            );
             outcomes.push(outcome(m, 0, Instant::now(), "would baseline"));
             continue;
         }
@@ -323,14 +397,22 @@ fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> ApplyR
             println!("-- resuming after statement {from} (an earlier apply stopped there)");
         }
         for d in &m.destructive {
-            let need = if args.allow_destructive { "" } else { " (needs --allow-destructive)" };
+            let need = if args.allow_destructive {
+                ""
+            } else {
+                " (needs --allow-destructive)"
+            };
             println!("-- destructive: {d}{need}");
         }
         for st in &m.statements[from..] {
             println!("{};", st.sql);
         }
         println!();
-        let result = if from > 0 { "would resume" } else { "would apply" };
+        let result = if from > 0 {
+            "would resume"
+        } else {
+            "would apply"
+        };
         outcomes.push(Outcome {
             version: m.version,
             name: m.name.clone(),
@@ -340,7 +422,10 @@ fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> ApplyR
             result: result.into(),
         });
     }
-    ApplyReport { dry_run: true, migrations: outcomes }
+    ApplyReport {
+        dry_run: true,
+        migrations: outcomes,
+    }
 }
 
 fn install_ctrlc() {
@@ -361,12 +446,14 @@ pub fn project_dialect(project_dir: &Path) -> Result<Dialect> {
     if !path.exists() {
         return Ok(Dialect::default());
     }
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     #[derive(serde::Deserialize)]
     struct Head {
         #[serde(default)]
         dialect: Dialect,
     }
-    let head: Head = serde_yaml::from_str(&text).with_context(|| format!("{}: cannot read `dialect`", path.display()))?;
+    let head: Head = serde_yaml::from_str(&text)
+        .with_context(|| format!("{}: cannot read `dialect`", path.display()))?;
     Ok(head.dialect)
 }

@@ -27,7 +27,8 @@ impl Progress {
         } else {
             "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} migrations  {msg}"
         };
-        let bar = ProgressBar::with_draw_target(Some(migrations as u64), ProgressDrawTarget::stderr());
+        let bar =
+            ProgressBar::with_draw_target(Some(migrations as u64), ProgressDrawTarget::stderr());
         bar.set_style(
             ProgressStyle::with_template(template)
                 .unwrap_or_else(|_| ProgressStyle::default_bar())

@@ -79,7 +79,11 @@ pub fn split_statements(text: &str) -> Result<Vec<Statement>, String> {
     }
     if let Some((s, l)) = start {
         let sql = text[s..].trim_end().to_string();
-        out.push(Statement { sql, line: l, header });
+        out.push(Statement {
+            sql,
+            line: l,
+            header,
+        });
     }
     Ok(out)
 }
@@ -125,7 +129,9 @@ fn is_ident_byte(b: u8) -> bool {
 /// `$$` or `$tag$` at the start of `bytes`: its length; `$1` parameters are not tags.
 fn dollar_tag(bytes: &[u8]) -> Option<usize> {
     let mut j = 1;
-    while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_' || bytes[j] >= 0x80) {
+    while j < bytes.len()
+        && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_' || bytes[j] >= 0x80)
+    {
         if j == 1 && bytes[j].is_ascii_digit() {
             return None;
         }
@@ -135,7 +141,13 @@ fn dollar_tag(bytes: &[u8]) -> Option<usize> {
 }
 
 /// From an opening quote at `i`, the offset after its closing quote; doubled quotes escape.
-fn skip_quoted(bytes: &[u8], i: usize, quote: u8, backslash: bool, line: &mut usize) -> Option<usize> {
+fn skip_quoted(
+    bytes: &[u8],
+    i: usize,
+    quote: u8,
+    backslash: bool,
+    line: &mut usize,
+) -> Option<usize> {
     let mut j = i + 1;
     while j < bytes.len() {
         match bytes[j] {
@@ -162,7 +174,11 @@ mod tests {
     use super::*;
 
     fn sqls(text: &str) -> Vec<String> {
-        split_statements(text).unwrap().into_iter().map(|s| s.sql).collect()
+        split_statements(text)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.sql)
+            .collect()
     }
 
     #[test]
@@ -182,11 +198,20 @@ mod tests {
     fn semicolons_inside_quotes_do_not_split() {
         assert_eq!(
             sqls("INSERT INTO t VALUES ('a;b', 'it''s;');SELECT \"odd;name\" FROM t;"),
-            vec!["INSERT INTO t VALUES ('a;b', 'it''s;')", "SELECT \"odd;name\" FROM t"]
+            vec![
+                "INSERT INTO t VALUES ('a;b', 'it''s;')",
+                "SELECT \"odd;name\" FROM t"
+            ]
         );
-        assert_eq!(sqls(r"SELECT E'x\';y';SELECT 2;"), vec![r"SELECT E'x\';y'", "SELECT 2"]);
+        assert_eq!(
+            sqls(r"SELECT E'x\';y';SELECT 2;"),
+            vec![r"SELECT E'x\';y'", "SELECT 2"]
+        );
         // a plain string treats backslash literally (standard_conforming_strings)
-        assert_eq!(sqls(r"SELECT 'a\';SELECT 2;"), vec![r"SELECT 'a\'", "SELECT 2"]);
+        assert_eq!(
+            sqls(r"SELECT 'a\';SELECT 2;"),
+            vec![r"SELECT 'a\'", "SELECT 2"]
+        );
     }
 
     #[test]
@@ -204,7 +229,8 @@ mod tests {
 
     #[test]
     fn comments_hide_semicolons() {
-        let text = "SELECT 1 -- trailing; comment\n, 2;\n/* block; /* nested; */ still; */ SELECT 3;";
+        let text =
+            "SELECT 1 -- trailing; comment\n, 2;\n/* block; /* nested; */ still; */ SELECT 3;";
         assert_eq!(
             sqls(text),
             vec!["SELECT 1 -- trailing; comment\n, 2", "SELECT 3"]
@@ -225,15 +251,24 @@ mod tests {
 
     #[test]
     fn unterminated_things_are_errors() {
-        assert!(split_statements("SELECT 'abc;").unwrap_err().contains("line 1"));
-        assert!(split_statements("\nSELECT \"abc;").unwrap_err().contains("line 2"));
-        assert!(split_statements("SELECT $x$ abc;").unwrap_err().contains("$x$"));
+        assert!(split_statements("SELECT 'abc;")
+            .unwrap_err()
+            .contains("line 1"));
+        assert!(split_statements("\nSELECT \"abc;")
+            .unwrap_err()
+            .contains("line 2"));
+        assert!(split_statements("SELECT $x$ abc;")
+            .unwrap_err()
+            .contains("$x$"));
         assert!(split_statements("/* open").is_err());
     }
 
     #[test]
     fn identifiers_ending_in_e_are_not_escape_strings() {
         // `name'` is not E'...': the quote opens a plain string
-        assert_eq!(sqls("SELECT some'a\\';SELECT 2;"), vec!["SELECT some'a\\'", "SELECT 2"]);
+        assert_eq!(
+            sqls("SELECT some'a\\';SELECT 2;"),
+            vec!["SELECT some'a\\'", "SELECT 2"]
+        );
     }
 }

@@ -99,7 +99,14 @@ impl StatusReport {
     pub fn to_table(&self) -> String {
         let mut table = Table::new();
         table.load_preset(UTF8_FULL_CONDENSED);
-        table.set_header(["Version", "Name", "State", "Statements", "Applied at", "Note"]);
+        table.set_header([
+            "Version",
+            "Name",
+            "State",
+            "Statements",
+            "Applied at",
+            "Note",
+        ]);
         for m in &self.migrations {
             let statements = match m.statements_done {
                 Some(done) => format!("{done}/{}", m.statements_total),
@@ -143,11 +150,17 @@ impl StatusReport {
 }
 
 fn short(checksum: Option<&str>) -> String {
-    checksum.map(|c| c.chars().take(12).collect()).unwrap_or_else(|| "-".into())
+    checksum
+        .map(|c| c.chars().take(12).collect())
+        .unwrap_or_else(|| "-".into())
 }
 
 /// Compute each migration's state; prints nothing (the caller renders the report).
-pub fn run_status(project_dir: &Path, conn: &ConnectOpts, _args: &StatusArgs) -> Result<StatusReport> {
+pub fn run_status(
+    project_dir: &Path,
+    conn: &ConnectOpts,
+    _args: &StatusArgs,
+) -> Result<StatusReport> {
     let secret = conn.resolve().ok().and_then(|u| u.password());
     let inner = || -> Result<StatusReport> {
         let files = files::load_migrations(project_dir)?;
@@ -163,7 +176,11 @@ pub fn run_status(project_dir: &Path, conn: &ConnectOpts, _args: &StatusArgs) ->
 }
 
 pub fn states(files: &[MigrationFile], rows: &[HistoryRow]) -> Vec<MigrationStatus> {
-    let mut versions: Vec<i64> = files.iter().map(|f| f.version).chain(rows.iter().map(|r| r.version)).collect();
+    let mut versions: Vec<i64> = files
+        .iter()
+        .map(|f| f.version)
+        .chain(rows.iter().map(|r| r.version))
+        .collect();
     versions.sort_unstable();
     versions.dedup();
     versions
@@ -180,7 +197,10 @@ pub fn states(files: &[MigrationFile], rows: &[HistoryRow]) -> Vec<MigrationStat
             };
             MigrationStatus {
                 version: v,
-                name: file.map(|f| f.name.clone()).or(row.map(|r| r.name.clone())).unwrap_or_default(),
+                name: file
+                    .map(|f| f.name.clone())
+                    .or(row.map(|r| r.name.clone()))
+                    .unwrap_or_default(),
                 state,
                 statements_done: row.map(|r| r.statements_done),
                 statements_total: file

@@ -206,12 +206,16 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// Parse the URL into a client config and TLS settings; errors name the URL's source.
-pub fn parse_url(resolved: &ResolvedUrl, opts: &ConnectOpts) -> Result<(postgres::Config, TlsSettings)> {
+pub fn parse_url(
+    resolved: &ResolvedUrl,
+    opts: &ConnectOpts,
+) -> Result<(postgres::Config, TlsSettings)> {
     let where_from = format!("the URL from {} ({})", resolved.source, resolved.redacted());
     if !(resolved.url.starts_with("postgres://") || resolved.url.starts_with("postgresql://")) {
         bail!("{where_from} is not a postgres:// or postgresql:// URL");
     }
-    let (rest, tls) = split_tls_params(&resolved.url).with_context(|| format!("{where_from} is malformed"))?;
+    let (rest, tls) =
+        split_tls_params(&resolved.url).with_context(|| format!("{where_from} is malformed"))?;
     let mut config = postgres::Config::from_str(&rest)
         .map_err(|e| anyhow!("{e}"))
         .with_context(|| format!("{where_from} is malformed"))?;
@@ -231,8 +235,12 @@ pub fn parse_url(resolved: &ResolvedUrl, opts: &ConnectOpts) -> Result<(postgres
 
 fn connect_resolved(resolved: &ResolvedUrl, opts: &ConnectOpts) -> Result<Connection> {
     let (config, settings) = parse_url(resolved, opts)?;
-    let connector = tls::Connector::new(&settings)
-        .with_context(|| format!("TLS settings of the URL from {} are unusable", resolved.source))?;
+    let connector = tls::Connector::new(&settings).with_context(|| {
+        format!(
+            "TLS settings of the URL from {} are unusable",
+            resolved.source
+        )
+    })?;
     let mut attempt = 0u32;
     let mut client = loop {
         match config.connect(connector.make()) {
@@ -243,7 +251,8 @@ fn connect_resolved(resolved: &ResolvedUrl, opts: &ConnectOpts) -> Result<Connec
             }
             Err(e) => {
                 let hint = tls::hint_for(&e, &settings);
-                let mut err = anyhow!(e).context(format!("could not connect to {}", resolved.redacted()));
+                let mut err =
+                    anyhow!(e).context(format!("could not connect to {}", resolved.redacted()));
                 if attempt > 0 {
                     err = err.context(format!("gave up after {} attempts", attempt + 1));
                 }
@@ -259,7 +268,10 @@ fn connect_resolved(resolved: &ResolvedUrl, opts: &ConnectOpts) -> Result<Connec
         .with_context(|| format!("could not read version() from {}", resolved.redacted()))?
         .get(0);
     let dialect = dialect_of(&server_version).ok_or_else(|| {
-        anyhow!("{} runs neither PostgreSQL nor CockroachDB: version() says {server_version:?}", resolved.redacted())
+        anyhow!(
+            "{} runs neither PostgreSQL nor CockroachDB: version() says {server_version:?}",
+            resolved.redacted()
+        )
     })?;
     Ok(Connection {
         client,
@@ -388,26 +400,43 @@ mod tests {
 
     #[test]
     fn redacts_password_with_at_sign_and_query_password() {
-        assert_eq!(redact_url("postgres://bob:p@ss@db/app"), "postgres://bob:********@db/app");
+        assert_eq!(
+            redact_url("postgres://bob:p@ss@db/app"),
+            "postgres://bob:********@db/app"
+        );
         assert_eq!(
             redact_url("postgres://db/app?user=bob&password=hunter2&sslmode=disable"),
             "postgres://db/app?user=bob&password=********&sslmode=disable"
         );
-        assert_eq!(redact_url("host=db password=hunter2 user=x"), "host=db password=******** user=x");
-        assert_eq!(redact_url("postgres://db/app?xpassword=keep"), "postgres://db/app?xpassword=keep");
+        assert_eq!(
+            redact_url("host=db password=hunter2 user=x"),
+            "host=db password=******** user=x"
+        );
+        assert_eq!(
+            redact_url("postgres://db/app?xpassword=keep"),
+            "postgres://db/app?xpassword=keep"
+        );
     }
 
     #[test]
     fn extracts_password() {
-        assert_eq!(url_password("postgres://bob:s3cr%40t@db/app").as_deref(), Some("s3cr@t"));
-        assert_eq!(url_password("postgres://db/app?password=x1").as_deref(), Some("x1"));
+        assert_eq!(
+            url_password("postgres://bob:s3cr%40t@db/app").as_deref(),
+            Some("s3cr@t")
+        );
+        assert_eq!(
+            url_password("postgres://db/app?password=x1").as_deref(),
+            Some("x1")
+        );
         assert_eq!(url_password("postgres://bob@db/app"), None);
     }
 
     #[test]
     fn splits_tls_params() {
-        let (rest, tls) =
-            split_tls_params("postgres://u@h/d?sslmode=verify-full&sslrootcert=%2Ftmp%2Fca.crt&application_name=x").unwrap();
+        let (rest, tls) = split_tls_params(
+            "postgres://u@h/d?sslmode=verify-full&sslrootcert=%2Ftmp%2Fca.crt&application_name=x",
+        )
+        .unwrap();
         assert_eq!(rest, "postgres://u@h/d?application_name=x");
         assert_eq!(tls.mode, SslMode::VerifyFull);
         assert_eq!(tls.root_cert.as_deref(), Some("/tmp/ca.crt"));
@@ -420,7 +449,10 @@ mod tests {
             dialect_of("CockroachDB CCL v24.1.0 (x86_64-pc-linux-gnu, built 2024/05/15)"),
             Some(Dialect::Cockroach)
         );
-        assert_eq!(dialect_of("PostgreSQL 15.18 (Debian 15.18-0+deb12u1) on x86_64"), Some(Dialect::Postgres));
+        assert_eq!(
+            dialect_of("PostgreSQL 15.18 (Debian 15.18-0+deb12u1) on x86_64"),
+            Some(Dialect::Postgres)
+        );
         assert_eq!(dialect_of("MySQL 8"), None);
     }
 

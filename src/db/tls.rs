@@ -8,7 +8,9 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
 use std::sync::Arc;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
@@ -28,12 +30,15 @@ impl Connector {
             (mode, _) => mode,
         };
         let verifier: Arc<dyn ServerCertVerifier> = match mode {
-            SslMode::Disable | SslMode::Prefer | SslMode::Require => Arc::new(NoVerification(provider.clone())),
+            SslMode::Disable | SslMode::Prefer | SslMode::Require => {
+                Arc::new(NoVerification(provider.clone()))
+            }
             SslMode::VerifyCa | SslMode::VerifyFull => {
                 let roots = load_roots(settings.root_cert.as_deref())?;
-                let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                    .build()
-                    .context("could not build the certificate verifier")?;
+                let webpki =
+                    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                        .build()
+                        .context("could not build the certificate verifier")?;
                 if mode == SslMode::VerifyFull {
                     webpki
                 } else {
@@ -41,13 +46,19 @@ impl Connector {
                 }
             }
         };
-        let builder = builder.dangerous().with_custom_certificate_verifier(verifier);
+        let builder = builder
+            .dangerous()
+            .with_custom_certificate_verifier(verifier);
         let config = match (&settings.client_cert, &settings.client_key) {
             (Some(cert), Some(key)) => builder
                 .with_client_auth_cert(load_certs(cert, "sslcert")?, load_key(key)?)
                 .context("sslcert and sslkey do not form a usable client certificate")?,
-            (Some(_), None) => bail!("sslcert is set but sslkey is not: a client certificate needs its key"),
-            (None, Some(_)) => bail!("sslkey is set but sslcert is not: a client key needs its certificate"),
+            (Some(_), None) => {
+                bail!("sslcert is set but sslkey is not: a client certificate needs its key")
+            }
+            (None, Some(_)) => {
+                bail!("sslkey is set but sslcert is not: a client key needs its certificate")
+            }
             (None, None) => builder.with_no_client_auth(),
         };
         Ok(Connector { config })
@@ -64,13 +75,14 @@ fn load_roots(path: Option<&str>) -> Result<RootCertStore> {
         Some("system") => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
         Some(path) => {
             for cert in load_certs(path, "sslrootcert")? {
-                roots
-                    .add(cert)
-                    .with_context(|| format!("sslrootcert={path} holds a certificate that is not a usable CA"))?;
+                roots.add(cert).with_context(|| {
+                    format!("sslrootcert={path} holds a certificate that is not a usable CA")
+                })?;
             }
         }
         None => {
-            let default = std::env::var_os("HOME").map(|h| std::path::Path::new(&h).join(".postgresql/root.crt"));
+            let default = std::env::var_os("HOME")
+                .map(|h| std::path::Path::new(&h).join(".postgresql/root.crt"));
             match default.filter(|p| p.exists()) {
                 Some(p) => return load_roots(Some(&p.to_string_lossy())),
                 None => bail!(
@@ -98,7 +110,9 @@ fn load_key(path: &str) -> Result<PrivateKeyDer<'static>> {
     let pem = std::fs::read(path).with_context(|| format!("cannot read sslkey={path}"))?;
     rustls_pemfile::private_key(&mut pem.as_slice())
         .with_context(|| format!("sslkey={path} is not a PEM key file"))?
-        .with_context(|| format!("sslkey={path} holds no private key (PKCS#8, PKCS#1 or SEC1 PEM expected)"))
+        .with_context(|| {
+            format!("sslkey={path} holds no private key (PKCS#8, PKCS#1 or SEC1 PEM expected)")
+        })
 }
 
 /// A hint for a failed connection, when the cause is a TLS setting the user can fix.
@@ -118,13 +132,14 @@ pub(super) fn hint_for(err: &postgres::Error, settings: &TlsSettings) -> Option<
                      point sslrootcert at the CA that issued the server's certificate"
                 ),
                 rustls::Error::InvalidCertificate(
-                    CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+                    CertificateError::NotValidForName
+                    | CertificateError::NotValidForNameContext { .. },
                 ) => "the server's TLS certificate does not name the host in the URL: \
                      connect with a host name the certificate lists, or use sslmode=verify-ca"
                     .to_string(),
-                rustls::Error::InvalidCertificate(CertificateError::Expired | CertificateError::ExpiredContext { .. }) => {
-                    "the server's TLS certificate has expired".to_string()
-                }
+                rustls::Error::InvalidCertificate(
+                    CertificateError::Expired | CertificateError::ExpiredContext { .. },
+                ) => "the server's TLS certificate has expired".to_string(),
                 other => format!("TLS handshake failed: {other}"),
             });
         }
@@ -146,7 +161,10 @@ impl ServerCertVerifier for ChainOnly {
         ocsp: &[u8],
         now: UnixTime,
     ) -> std::result::Result<ServerCertVerified, rustls::Error> {
-        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+        match self
+            .0
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+        {
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => Ok(ServerCertVerified::assertion()),
@@ -195,7 +213,12 @@ impl ServerCertVerifier for NoVerification {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
     fn verify_tls13_signature(
         &self,
@@ -203,7 +226,12 @@ impl ServerCertVerifier for NoVerification {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> std::result::Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
     }
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.0.signature_verification_algorithms.supported_schemes()

@@ -63,7 +63,9 @@ fn server_user() -> Option<(String, String)> {
             return Some((uid, gid));
         }
     }
-    panic!("running as root but neither a `postgres` nor a `nobody` account exists to run PostgreSQL");
+    panic!(
+        "running as root but neither a `postgres` nor a `nobody` account exists to run PostgreSQL"
+    );
 }
 
 /// `program` as the unprivileged user; setpriv execs in place, so the child's pid is the server's.
@@ -71,7 +73,15 @@ fn as_server_user(program: &str) -> Command {
     match server_user() {
         Some((uid, gid)) => {
             let mut c = Command::new("setpriv");
-            c.args(["--reuid", &uid, "--regid", &gid, "--clear-groups", "--", program]);
+            c.args([
+                "--reuid",
+                &uid,
+                "--regid",
+                &gid,
+                "--clear-groups",
+                "--",
+                program,
+            ]);
             c
         }
         None => Command::new(program),
@@ -80,13 +90,23 @@ fn as_server_user(program: &str) -> Command {
 
 fn chown_to_server_user(path: &Path) {
     if let Some((uid, gid)) = server_user() {
-        let ok = Command::new("chown").arg("-R").arg(format!("{uid}:{gid}")).arg(path).status().unwrap().success();
+        let ok = Command::new("chown")
+            .arg("-R")
+            .arg(format!("{uid}:{gid}"))
+            .arg(path)
+            .status()
+            .unwrap()
+            .success();
         assert!(ok, "chown {} failed", path.display());
     }
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl Pg {
@@ -96,18 +116,34 @@ impl Pg {
             Path::new(PG_BIN).join("initdb").exists(),
             "PostgreSQL 15 is not installed ({PG_BIN}/initdb missing): run scripts/test.sh, which installs it"
         );
-        let dir = tempfile::Builder::new().prefix("bmdb-pg-").tempdir().unwrap().keep();
+        let dir = tempfile::Builder::new()
+            .prefix("bmdb-pg-")
+            .tempdir()
+            .unwrap()
+            .keep();
         let data = dir.join("data");
         std::fs::write(dir.join("pwfile"), PASSWORD).unwrap();
         chown_to_server_user(&dir);
         let out = as_server_user(&format!("{PG_BIN}/initdb"))
             .arg("-D")
             .arg(&data)
-            .args(["-U", USER, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-sync"])
+            .args([
+                "-U",
+                USER,
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ])
             .arg(format!("--pwfile={}", dir.join("pwfile").display()))
             .output()
             .unwrap();
-        assert!(out.status.success(), "initdb failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "initdb failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
 
         let mut conf = String::from("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n");
         if let Some(tls) = &tls {
@@ -115,7 +151,11 @@ impl Pg {
             std::fs::write(data.join("server.key"), &tls.key_pem).unwrap();
             std::fs::write(data.join("client_ca.crt"), &tls.client_ca_pem).unwrap();
             use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(data.join("server.key"), std::fs::Permissions::from_mode(0o600)).unwrap();
+            std::fs::set_permissions(
+                data.join("server.key"),
+                std::fs::Permissions::from_mode(0o600),
+            )
+            .unwrap();
             chown_to_server_user(&data);
             conf.push_str("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\nssl_ca_file = 'client_ca.crt'\n");
             std::fs::write(
@@ -145,7 +185,7 @@ impl Pg {
             .unwrap();
         let pid = child.id();
         // stop the server and remove its files once this test process is gone, however it ends
-        Command::new("sh")
+        let watchdog = Command::new("sh")
             .arg("-c")
             .arg(format!(
                 "while [ -d /proc/{me} ]; do sleep 0.5; done; kill -INT {pid} 2>/dev/null; \
@@ -159,6 +199,8 @@ impl Pg {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
+        // it must outlive this process: never waited for
+        std::mem::forget(watchdog);
         std::mem::forget(child);
         let pg = Pg { port, dir, pid };
         let deadline = Instant::now() + Duration::from_secs(60);
@@ -177,7 +219,10 @@ impl Pg {
     }
 
     pub fn url(&self, db: &str) -> String {
-        format!("postgres://{USER}:{PASSWORD}@127.0.0.1:{}/{db}?sslmode=disable", self.port)
+        format!(
+            "postgres://{USER}:{PASSWORD}@127.0.0.1:{}/{db}?sslmode=disable",
+            self.port
+        )
     }
 
     pub fn admin(&self) -> Result<postgres::Client, postgres::Error> {
@@ -189,9 +234,18 @@ impl Pg {
         let n = DB_COUNTER.fetch_add(1, Ordering::SeqCst);
         let name: String = format!("t{}_{n}_{hint}", std::process::id())
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
             .collect();
-        self.admin().unwrap().batch_execute(&format!("CREATE DATABASE {name}")).unwrap();
+        self.admin()
+            .unwrap()
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
         name
     }
 
@@ -208,7 +262,11 @@ pub struct Project {
 impl Project {
     pub fn new(dialect: &str, migrations: &[(&str, &str)]) -> Project {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("regions.yaml"), format!("database: test\ndialect: {dialect}\n")).unwrap();
+        std::fs::write(
+            dir.path().join("regions.yaml"),
+            format!("database: test\ndialect: {dialect}\n"),
+        )
+        .unwrap();
         std::fs::create_dir(dir.path().join("migrations")).unwrap();
         for (name, sql) in migrations {
             std::fs::write(dir.path().join("migrations").join(name), sql).unwrap();
@@ -238,7 +296,11 @@ impl Run {
 
 impl std::fmt::Debug for Run {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit {}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.stdout, self.stderr)
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
     }
 }
 
@@ -246,7 +308,9 @@ impl std::fmt::Debug for Run {
 pub fn bmdb(project: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_bmdb"));
     c.arg("--project").arg(project);
-    c.env_remove("BMDB_DATABASE_URL").env_remove("DATABASE_URL").env_remove("BMDB_TEST_PAUSE_AT");
+    c.env_remove("BMDB_DATABASE_URL")
+        .env_remove("DATABASE_URL")
+        .env_remove("BMDB_TEST_PAUSE_AT");
     c.stdin(Stdio::null());
     c
 }
@@ -264,7 +328,10 @@ pub fn run_checking(cmd: &mut Command, secrets: &[&str]) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     };
     for s in secrets {
-        assert!(!r.all().contains(s), "output contains the password {s:?}:\n{r:?}");
+        assert!(
+            !r.all().contains(s),
+            "output contains the password {s:?}:\n{r:?}"
+        );
     }
     r
 }
@@ -272,7 +339,9 @@ pub fn run_checking(cmd: &mut Command, secrets: &[&str]) -> Run {
 /// Start `cmd` with BMDB_TEST_PAUSE_AT=point; when it reports the pause, SIGKILL it.
 /// Returns true when it was killed at the point, false when it finished first.
 pub fn kill_at_point(cmd: &mut Command, point: u64) -> bool {
-    cmd.env("BMDB_TEST_PAUSE_AT", point.to_string()).stdout(Stdio::null()).stderr(Stdio::piped());
+    cmd.env("BMDB_TEST_PAUSE_AT", point.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
     let mut child: Child = cmd.spawn().unwrap();
     let stderr = child.stderr.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
@@ -288,14 +357,22 @@ pub fn kill_at_point(cmd: &mut Command, point: u64) -> bool {
         }
         let _ = tx.send((false, all));
     });
-    let (paused, text) = rx.recv_timeout(Duration::from_secs(60)).expect("bmdb neither paused nor finished in 60s");
-    assert!(!text.contains(PASSWORD), "stderr contains the password:\n{text}");
+    let (paused, text) = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("bmdb neither paused nor finished in 60s");
+    assert!(
+        !text.contains(PASSWORD),
+        "stderr contains the password:\n{text}"
+    );
     if paused {
         child.kill().unwrap(); // SIGKILL
     }
     let status = child.wait().unwrap();
     if !paused {
-        assert!(status.success(), "apply failed before reaching point {point}:\n{text}");
+        assert!(
+            status.success(),
+            "apply failed before reaching point {point}:\n{text}"
+        );
     }
     paused
 }
