@@ -94,15 +94,7 @@ pub fn run_migration(
                 .client
                 .transaction()
                 .context("could not begin a transaction")?;
-            history::insert_running(
-                &mut tx,
-                m.version,
-                &m.name,
-                &m.checksum,
-                total as i64,
-                run.applied_by,
-            )?;
-            crash_point("tx-history-inserted");
+            crash_point("tx-begun");
             for (i, st) in m.statements.iter().enumerate() {
                 check_continue(run.lock_held)?;
                 run.progress.statement(&label, i + 1, total, &st.sql);
@@ -112,10 +104,17 @@ pub fn run_migration(
                     ))
                 })?;
                 crash_point("tx-statement-ran");
-                history::mark_done(&mut tx, m.version, (i + 1) as i64)?;
-                crash_point("tx-progress-recorded");
             }
-            history::mark_applied(&mut tx, m.version, started.elapsed().as_millis() as i64)?;
+            // one row written with the statements: a crash leaves neither, so no per-statement updates
+            history::insert_applied(
+                &mut tx,
+                m.version,
+                &m.name,
+                &m.checksum,
+                total as i64,
+                run.applied_by,
+                started.elapsed().as_millis() as i64,
+            )?;
             crash_point("tx-before-commit");
             tx.commit()
                 .with_context(|| format!("could not commit {label}"))?;

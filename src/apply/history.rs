@@ -114,6 +114,27 @@ pub fn insert_running(
     Ok(())
 }
 
+/// Record a migration that ran whole inside the caller's transaction.
+pub fn insert_applied(
+    client: &mut impl GenericClient,
+    version: i64,
+    name: &str,
+    checksum: &str,
+    total: i64,
+    applied_by: &str,
+    execution_ms: i64,
+) -> Result<()> {
+    client
+        .execute(
+            "INSERT INTO bmdb_schema_history \
+             (version, name, checksum, status, statements_total, statements_done, finished_at, execution_ms, applied_by) \
+             VALUES ($1, $2, $3, 'applied', $4, $4, now(), $6, $5)",
+            &[&version, &name, &checksum, &total, &applied_by, &execution_ms],
+        )
+        .with_context(|| format!("could not record V{version} as applied"))?;
+    Ok(())
+}
+
 /// Record `--baseline`: applied without running anything.
 pub fn insert_baseline(
     client: &mut impl GenericClient,
