@@ -591,3 +591,27 @@ fn url_sources_and_errors_never_show_the_password() {
         "no backoff between retries"
     );
 }
+
+#[test]
+fn geography_columns_apply_with_postgis() {
+    let db = pg().new_db_postgis("postgis");
+    let project = Project::new(
+        "postgres",
+        &[(
+            "V1__territories.sql",
+            "CREATE TABLE territories (id int8 PRIMARY KEY, area GEOGRAPHY(POLYGON, 4326));\n\
+             CREATE INDEX territories_area_idx ON territories USING GIST (area);\n",
+        )],
+    );
+    let r = run(&mut apply(&project, &db));
+    assert_eq!(r.code, 0, "{r:?}");
+    let mut c = pg().client(&db);
+    let t: String = c
+        .query_one(
+            "SELECT udt_name::text FROM information_schema.columns WHERE column_name = 'area'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(t, "geography");
+}

@@ -249,6 +249,15 @@ impl Pg {
         name
     }
 
+    /// A fresh database with the PostGIS extension (scripts/test.sh installs the package).
+    pub fn new_db_postgis(&self, hint: &str) -> String {
+        let name = self.new_db(hint);
+        self.client(&name)
+            .batch_execute("CREATE EXTENSION IF NOT EXISTS postgis")
+            .unwrap_or_else(|e| panic!("PostGIS is not usable ({e}): run scripts/test.sh, which installs postgresql-15-postgis-3"));
+        name
+    }
+
     pub fn client(&self, db: &str) -> postgres::Client {
         postgres::Client::connect(&self.url(db), postgres::NoTls).unwrap()
     }
