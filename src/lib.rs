@@ -2,9 +2,11 @@
 //!
 //! The pipeline, one module per arrow:
 //! `model` (load + validate + normalise) -> `diff` (Vec<Change>) -> `plan` (order, hazards)
-//! -> `render` (minijinja templates, per dialect) -> `migrations` (files + lock) -> `apply`.
-//! `project` ties them together for the commands in `cli`.
+//! -> `render` (minijinja templates, per dialect) -> `migrations` (files + lock) -> `apply`
+//! (over `db` connections). `project` ties them together for the commands in `cli`.
+pub mod apply;
 pub mod cli;
+pub mod db;
 pub mod diff;
 pub mod migrations;
 pub mod model;

@@ -1,0 +1,254 @@
+//! exec: run one migration's remaining statements the way its server needs, recording
+//! progress so that a process killed at any instant resumes at the first statement not
+//! done. Where a statement and its progress record can share a transaction they do;
+//! where they cannot (CockroachDB DDL, PostgreSQL's CREATE INDEX CONCURRENTLY ...), an
+//! intent (`in_doubt`) is written before and the completion after.
+
+use super::files::{is_schema_change, pg_needs_autocommit, MigrationFile};
+use super::history;
+use super::progress::Progress;
+use crate::model::Dialect;
+use anyhow::{anyhow, bail, Context, Result};
+use postgres::error::SqlState;
+use postgres::Client;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Set by Ctrl-C: stop before the next statement.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Attempts for a statement CockroachDB refuses with 40001 (serialization failure).
+const RETRIES_40001: u32 = 6;
+
+/// How a migration runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// PostgreSQL: the whole migration and its history row in one transaction.
+    OneTransaction,
+    /// Statement by statement, each with its own progress record.
+    PerStatement,
+}
+
+pub fn mode_for(dialect: Dialect, m: &MigrationFile) -> Mode {
+    match dialect {
+        Dialect::Postgres if !m.statements.iter().any(|s| pg_needs_autocommit(&s.sql)) => {
+            Mode::OneTransaction
+        }
+        _ => Mode::PerStatement,
+    }
+}
+
+/// Whether statement `sql` can share a transaction with its progress update.
+fn shares_transaction(dialect: Dialect, sql: &str) -> bool {
+    match dialect {
+        Dialect::Postgres => !pg_needs_autocommit(sql),
+        // CockroachDB: DDL runs as a job and wants its own implicit transaction
+        Dialect::Cockroach => !is_schema_change(sql),
+    }
+}
+
+/// Test-only crash points: with BMDB_TEST_PAUSE_AT=N the N-th point reached prints
+/// `BMDB_TEST_PAUSED <N> <label>` on stderr and blocks, so a test can SIGKILL us there.
+pub fn crash_point(label: &str) {
+    static COUNT: AtomicU64 = AtomicU64::new(0);
+    let Some(target) = std::env::var("BMDB_TEST_PAUSE_AT")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    else {
+        return;
+    };
+    let n = COUNT.fetch_add(1, Ordering::SeqCst) + 1;
+    if n == target {
+        eprintln!("BMDB_TEST_PAUSED {n} {label}");
+        loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    }
+}
+
+pub struct Run<'a> {
+    pub client: &'a mut Client,
+    pub dialect: Dialect,
+    pub applied_by: &'a str,
+    pub progress: &'a Progress,
+    pub lock_held: &'a dyn Fn() -> bool,
+}
+
+/// Run statements `done..` of `m`; `existing` is its history row when one exists (a resume).
+/// Returns how many statements this call ran.
+pub fn run_migration(
+    run: &mut Run<'_>,
+    m: &MigrationFile,
+    existing: Option<&history::HistoryRow>,
+) -> Result<usize> {
+    let total = m.statements.len();
+    let label = m.label();
+    match mode_for(run.dialect, m) {
+        Mode::OneTransaction => {
+            if existing.is_some() {
+                // only PerStatement leaves a running row behind, and the same file picks the same mode
+                bail!("{label} has a partial history row but runs in one transaction; this cannot happen unless the row was edited by hand");
+            }
+            let started = std::time::Instant::now();
+            let mut tx = run
+                .client
+                .transaction()
+                .context("could not begin a transaction")?;
+            crash_point("tx-begun");
+            for (i, st) in m.statements.iter().enumerate() {
+                check_continue(run.lock_held)?;
+                run.progress.statement(&label, i + 1, total, &st.sql);
+                tx.batch_execute(&st.sql).map_err(|e| {
+                    statement_error(e, m, i).context(format!(
+                        "nothing of {label} was applied: it ran in one transaction, which was rolled back"
+                    ))
+                })?;
+                crash_point("tx-statement-ran");
+            }
+            // one row written with the statements: a crash leaves neither, so no per-statement updates
+            history::insert_applied(
+                &mut tx,
+                m.version,
+                &m.name,
+                &m.checksum,
+                total as i64,
+                run.applied_by,
+                started.elapsed().as_millis() as i64,
+            )?;
+            crash_point("tx-before-commit");
+            tx.commit()
+                .with_context(|| format!("could not commit {label}"))?;
+            crash_point("tx-committed");
+            Ok(total)
+        }
+        Mode::PerStatement => {
+            let started = std::time::Instant::now();
+            let mut done = match existing {
+                Some(row) => row.statements_done as usize,
+                None => {
+                    history::insert_running(
+                        run.client,
+                        m.version,
+                        &m.name,
+                        &m.checksum,
+                        total as i64,
+                        run.applied_by,
+                    )?;
+                    crash_point("row-inserted");
+                    0
+                }
+            };
+            if let Some(n) = existing.and_then(|r| r.in_doubt) {
+                let sql = m
+                    .statements
+                    .get(n as usize - 1)
+                    .map(|s| s.sql.as_str())
+                    .unwrap_or("?");
+                run.progress.warn(&format!(
+                    "{label}: statement {n} (line {}) was started by an apply that died before recording \
+                     whether it finished; running it again. bmdb's templates write IF [NOT] EXISTS forms \
+                     so this is safe for them; check hand-written statements: {}",
+                    m.statements.get(n as usize - 1).map(|s| s.line).unwrap_or(0),
+                    sql.lines().next().unwrap_or_default()
+                ));
+            }
+            let ran_before = done;
+            while done < total {
+                check_continue(run.lock_held)?;
+                let st = &m.statements[done];
+                run.progress.statement(&label, done + 1, total, &st.sql);
+                let n = (done + 1) as i64;
+                if shares_transaction(run.dialect, &st.sql) {
+                    with_retry(run.dialect, || {
+                        let mut tx = run.client.transaction()?;
+                        crash_point("stmt-tx-begun");
+                        tx.batch_execute(&st.sql)?;
+                        crash_point("stmt-tx-ran");
+                        tx.execute(
+                            "UPDATE bmdb_schema_history SET statements_done = $2, in_doubt = NULL WHERE version = $1",
+                            &[&m.version, &n],
+                        )?;
+                        crash_point("stmt-tx-recorded");
+                        tx.commit()
+                    })
+                    .map_err(|e| statement_error(e, m, done))?;
+                    crash_point("stmt-tx-committed");
+                } else {
+                    history::mark_in_doubt(run.client, m.version, n)?;
+                    crash_point("intent-recorded");
+                    with_retry(run.dialect, || run.client.batch_execute(&st.sql)).map_err(|e| {
+                        statement_error(e, m, done).context(format!(
+                            "statement {n} of {label} ran on its own (outside a transaction): \
+                             check whether it took effect before running apply again"
+                        ))
+                    })?;
+                    crash_point("autocommit-ran");
+                    history::mark_done(run.client, m.version, n)?;
+                    crash_point("completion-recorded");
+                }
+                done += 1;
+            }
+            history::mark_applied(run.client, m.version, started.elapsed().as_millis() as i64)?;
+            crash_point("marked-applied");
+            Ok(total - ran_before)
+        }
+    }
+}
+
+fn check_continue(lock_held: &dyn Fn() -> bool) -> Result<()> {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        bail!("interrupted (Ctrl-C): stopped before the next statement; run apply again to resume");
+    }
+    if !lock_held() {
+        bail!("lost the apply lock (its lease could not be renewed): stopped before the next statement");
+    }
+    Ok(())
+}
+
+/// Retry CockroachDB serialization failures (40001) with exponential backoff, boundedly.
+fn with_retry<T>(
+    dialect: Dialect,
+    mut f: impl FnMut() -> Result<T, postgres::Error>,
+) -> Result<T, postgres::Error> {
+    let mut attempt = 0;
+    loop {
+        match f() {
+            Err(e)
+                if dialect == Dialect::Cockroach
+                    && attempt + 1 < RETRIES_40001
+                    && e.code() == Some(&SqlState::T_R_SERIALIZATION_FAILURE) =>
+            {
+                attempt += 1;
+                std::thread::sleep(Duration::from_millis(50 * 2u64.pow(attempt)));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// A failed statement, named by migration, number and line, with the server's detail and hint.
+fn statement_error(e: postgres::Error, m: &MigrationFile, i: usize) -> anyhow::Error {
+    let st = &m.statements[i];
+    let mut msg = match e.as_db_error() {
+        Some(db) => {
+            let mut s = format!("{} ({})", db.message(), db.code().code());
+            if let Some(d) = db.detail() {
+                s.push_str(&format!("; detail: {d}"));
+            }
+            if let Some(h) = db.hint() {
+                s.push_str(&format!("; hint: {h}"));
+            }
+            s
+        }
+        None => e.to_string(),
+    };
+    msg = format!(
+        "{}: statement {} of {} (line {}) failed: {msg}\n  {}",
+        m.path.display(),
+        i + 1,
+        m.statements.len(),
+        st.line,
+        st.sql.lines().next().unwrap_or_default()
+    );
+    anyhow!(msg)
+}

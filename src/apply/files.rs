@@ -1,0 +1,233 @@
+//! files: the migrations directory. Discovery and `V<n>__<slug>.sql` naming follow
+//! refinery's rules (refinery-core does the walking and the name parsing); the checksum is
+//! the SHA-256 of the file's bytes, the same one the lock file records.
+
+use super::split::{split_statements, Statement};
+use anyhow::{bail, Context, Result};
+use refinery_core::{find_migration_files, parse_migration_name, MigrationType};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+/// Header line that marks a destructive step: `-- destructive: drop-column players.note`.
+pub const DESTRUCTIVE_MARK: &str = "-- destructive:";
+
+#[derive(Debug, Clone)]
+pub struct MigrationFile {
+    pub version: i64,
+    pub name: String,
+    pub path: PathBuf,
+    pub checksum: String,
+    pub statements: Vec<Statement>,
+    /// One entry per `-- destructive:` line, e.g. `drop-column players.note`.
+    pub destructive: Vec<String>,
+}
+
+impl MigrationFile {
+    pub fn label(&self) -> String {
+        format!("V{}__{}", self.version, self.name)
+    }
+}
+
+pub fn migrations_dir(project_dir: &Path) -> PathBuf {
+    project_dir.join("migrations")
+}
+
+/// Every `V<n>__<slug>.sql` under `<project>/migrations`, ordered by version.
+pub fn load_migrations(project_dir: &Path) -> Result<Vec<MigrationFile>> {
+    let dir = migrations_dir(project_dir);
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let paths = find_migration_files(&dir, MigrationType::Sql)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("cannot list migrations in {}", dir.display()))?;
+    let mut out: Vec<MigrationFile> = Vec::new();
+    for path in paths {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let (_, version, name) = parse_migration_name(&stem)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| {
+                format!("{}: not a V<n>__<slug>.sql migration name", path.display())
+            })?;
+        // refinery also accepts U<n>__ (unversioned); its Type enum is not exported
+        if !stem.starts_with('V') {
+            bail!(
+                "{}: bmdb runs only versioned migrations (V<n>__<slug>.sql); rename the file",
+                path.display()
+            );
+        }
+        let bytes =
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = String::from_utf8(bytes.clone())
+            .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
+        let statements =
+            split_statements(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let destructive = text
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix(DESTRUCTIVE_MARK))
+            .map(|s| s.trim().to_string())
+            .collect();
+        out.push(MigrationFile {
+            version: i64::from(version),
+            name,
+            path,
+            checksum: checksum(&bytes),
+            statements,
+            destructive,
+        });
+    }
+    out.sort_by_key(|m| m.version);
+    if let Some(pair) = out.windows(2).find(|w| w[0].version == w[1].version) {
+        bail!(
+            "two migrations have version {}: {} and {}; versions must be unique",
+            pair[0].version,
+            pair[0].path.display(),
+            pair[1].path.display()
+        );
+    }
+    Ok(out)
+}
+
+/// SHA-256 of the file bytes, lower-case hex.
+pub fn checksum(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// PostgreSQL statements that cannot run inside a transaction block.
+pub fn pg_needs_autocommit(sql: &str) -> bool {
+    let words: Vec<String> = normalized_words(sql, 8);
+    let w: Vec<&str> = words.iter().map(String::as_str).collect();
+    match w.as_slice() {
+        ["VACUUM", ..]
+        | ["CREATE", "DATABASE", ..]
+        | ["DROP", "DATABASE", ..]
+        | ["ALTER", "SYSTEM", ..] => true,
+        ["CREATE", "TABLESPACE", ..] | ["DROP", "TABLESPACE", ..] => true,
+        ["CREATE", "INDEX", "CONCURRENTLY", ..]
+        | ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY", ..] => true,
+        ["DROP", "INDEX", "CONCURRENTLY", ..] | ["REINDEX", ..] if w.contains(&"CONCURRENTLY") => {
+            true
+        }
+        ["ALTER", "TYPE", ..] => w.windows(2).any(|p| p == ["ADD", "VALUE"]),
+        _ => false,
+    }
+}
+
+/// Whether a statement changes the schema (CockroachDB runs those as jobs, never with DML).
+pub fn is_schema_change(sql: &str) -> bool {
+    let words = normalized_words(sql, 1);
+    matches!(
+        words.first().map(String::as_str),
+        Some(
+            "CREATE"
+                | "ALTER"
+                | "DROP"
+                | "COMMENT"
+                | "GRANT"
+                | "REVOKE"
+                | "TRUNCATE"
+                | "RENAME"
+                | "SET"
+                | "CONFIGURE"
+        )
+    )
+}
+
+/// The first `n` words of a statement, upper-cased, with comments skipped.
+fn normalized_words(sql: &str, n: usize) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut rest = sql;
+    while words.len() < n {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("--") {
+            rest = after.split_once('\n').map(|(_, r)| r).unwrap_or("");
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map(|(_, r)| r).unwrap_or("");
+            continue;
+        }
+        let end = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        if end == 0 {
+            break;
+        }
+        words.push(rest[..end].to_ascii_uppercase());
+        rest = &rest[end..];
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_statements_that_refuse_transactions() {
+        assert!(pg_needs_autocommit(
+            "create index concurrently if not exists i on t (x)"
+        ));
+        assert!(pg_needs_autocommit(
+            "/* c */ CREATE UNIQUE INDEX CONCURRENTLY i ON t (x)"
+        ));
+        assert!(pg_needs_autocommit("ALTER TYPE mood ADD VALUE 'ok'"));
+        assert!(pg_needs_autocommit("VACUUM ANALYZE t"));
+        assert!(pg_needs_autocommit("-- hdr\nCREATE DATABASE x"));
+        assert!(pg_needs_autocommit("DROP INDEX CONCURRENTLY i"));
+        assert!(!pg_needs_autocommit("CREATE INDEX i ON t (x)"));
+        assert!(!pg_needs_autocommit(
+            "ALTER TYPE mood RENAME VALUE 'a' TO 'b'"
+        ));
+        assert!(!pg_needs_autocommit("INSERT INTO t VALUES ('VACUUM')"));
+    }
+
+    #[test]
+    fn tells_schema_changes_from_dml() {
+        assert!(is_schema_change("ALTER TABLE t ADD COLUMN x INT"));
+        assert!(is_schema_change("  create table t (x int)"));
+        assert!(!is_schema_change("INSERT INTO t VALUES (1)"));
+        assert!(!is_schema_change("UPDATE t SET x = 1"));
+    }
+
+    #[test]
+    fn loads_files_in_version_order_with_checksums_and_marks() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = dir.path().join("migrations");
+        std::fs::create_dir(&m).unwrap();
+        std::fs::write(m.join("V10__later.sql"), "SELECT 10;\n").unwrap();
+        std::fs::write(
+            m.join("V2__drop_note.sql"),
+            "-- step 1: drop_column players.note [hazard: drop-column]\n-- destructive: drop-column players.note\nALTER TABLE players DROP COLUMN note;\n",
+        )
+        .unwrap();
+        std::fs::write(m.join("bmdb.lock"), "{}").unwrap();
+        let got = load_migrations(dir.path()).unwrap();
+        assert_eq!(
+            got.iter().map(|f| f.version).collect::<Vec<_>>(),
+            vec![2, 10]
+        );
+        assert_eq!(got[0].name, "drop_note");
+        assert_eq!(got[0].destructive, vec!["drop-column players.note"]);
+        assert_eq!(got[1].checksum, checksum(b"SELECT 10;\n"));
+        assert_eq!(got[1].checksum.len(), 64);
+    }
+
+    #[test]
+    fn duplicate_versions_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = dir.path().join("migrations");
+        std::fs::create_dir(&m).unwrap();
+        std::fs::write(m.join("V1__a.sql"), "SELECT 1;").unwrap();
+        std::fs::write(m.join("V01__b.sql"), "SELECT 1;").unwrap();
+        let err = load_migrations(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("two migrations have version 1"), "{err}");
+    }
+}

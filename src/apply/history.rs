@@ -1,0 +1,195 @@
+//! history: the `bmdb_schema_history` table, one row per migration that was started,
+//! with how many of its statements are done, so a killed apply resumes exactly.
+
+use anyhow::{Context, Result};
+use postgres::GenericClient;
+
+pub const HISTORY_TABLE: &str = "bmdb_schema_history";
+
+/// `running` while statements remain; `applied` when all ran; `baseline` when recorded
+/// by `--baseline` without running.
+pub const RUNNING: &str = "running";
+pub const APPLIED: &str = "applied";
+pub const BASELINE: &str = "baseline";
+
+const CREATE: &str = "CREATE TABLE IF NOT EXISTS bmdb_schema_history (
+    version INT8 PRIMARY KEY,
+    name TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    status TEXT NOT NULL,
+    statements_total INT8 NOT NULL,
+    statements_done INT8 NOT NULL,
+    -- 1-based statement started outside a transaction whose completion is not yet recorded
+    in_doubt INT8,
+    started_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    finished_at TIMESTAMPTZ,
+    execution_ms INT8,
+    applied_by TEXT NOT NULL
+)";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRow {
+    pub version: i64,
+    pub name: String,
+    pub checksum: String,
+    pub status: String,
+    pub statements_total: i64,
+    pub statements_done: i64,
+    pub in_doubt: Option<i64>,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub applied_by: String,
+}
+
+impl HistoryRow {
+    pub fn is_complete(&self) -> bool {
+        self.status == APPLIED || self.status == BASELINE
+    }
+}
+
+pub fn ensure_table(client: &mut impl GenericClient) -> Result<()> {
+    client
+        .batch_execute(CREATE)
+        .context("could not create the history table bmdb_schema_history")
+}
+
+/// Whether the history table exists in the current schema (dry-run and status must not create it).
+pub fn table_exists(client: &mut impl GenericClient) -> Result<bool> {
+    let row = client
+        .query_one(
+            "SELECT count(*) FROM information_schema.tables \
+             WHERE table_name = 'bmdb_schema_history' AND table_schema = current_schema()",
+            &[],
+        )
+        .context("could not look for the history table")?;
+    Ok(row.get::<_, i64>(0) > 0)
+}
+
+/// Every history row, by version; empty when the table does not exist.
+pub fn read(client: &mut impl GenericClient) -> Result<Vec<HistoryRow>> {
+    if !table_exists(client)? {
+        return Ok(Vec::new());
+    }
+    let rows = client
+        .query(
+            "SELECT version, name, checksum, status, statements_total, statements_done, in_doubt, \
+             started_at::TEXT, finished_at::TEXT, applied_by FROM bmdb_schema_history ORDER BY version",
+            &[],
+        )
+        .context("could not read the history table bmdb_schema_history")?;
+    Ok(rows
+        .iter()
+        .map(|r| HistoryRow {
+            version: r.get(0),
+            name: r.get(1),
+            checksum: r.get(2),
+            status: r.get(3),
+            statements_total: r.get(4),
+            statements_done: r.get(5),
+            in_doubt: r.get(6),
+            started_at: r.get(7),
+            finished_at: r.get(8),
+            applied_by: r.get(9),
+        })
+        .collect())
+}
+
+/// Record that a migration has started (no statement done yet).
+pub fn insert_running(
+    client: &mut impl GenericClient,
+    version: i64,
+    name: &str,
+    checksum: &str,
+    total: i64,
+    applied_by: &str,
+) -> Result<()> {
+    client
+        .execute(
+            "INSERT INTO bmdb_schema_history \
+             (version, name, checksum, status, statements_total, statements_done, applied_by) \
+             VALUES ($1, $2, $3, 'running', $4, 0, $5)",
+            &[&version, &name, &checksum, &total, &applied_by],
+        )
+        .with_context(|| format!("could not record V{version} as started"))?;
+    Ok(())
+}
+
+/// Record a migration that ran whole inside the caller's transaction.
+pub fn insert_applied(
+    client: &mut impl GenericClient,
+    version: i64,
+    name: &str,
+    checksum: &str,
+    total: i64,
+    applied_by: &str,
+    execution_ms: i64,
+) -> Result<()> {
+    client
+        .execute(
+            "INSERT INTO bmdb_schema_history \
+             (version, name, checksum, status, statements_total, statements_done, finished_at, execution_ms, applied_by) \
+             VALUES ($1, $2, $3, 'applied', $4, $4, now(), $6, $5)",
+            &[&version, &name, &checksum, &total, &applied_by, &execution_ms],
+        )
+        .with_context(|| format!("could not record V{version} as applied"))?;
+    Ok(())
+}
+
+/// Record `--baseline`: applied without running anything.
+pub fn insert_baseline(
+    client: &mut impl GenericClient,
+    version: i64,
+    name: &str,
+    checksum: &str,
+    total: i64,
+    applied_by: &str,
+) -> Result<()> {
+    client
+        .execute(
+            "INSERT INTO bmdb_schema_history \
+             (version, name, checksum, status, statements_total, statements_done, finished_at, execution_ms, applied_by) \
+             VALUES ($1, $2, $3, 'baseline', $4, $4, now(), 0, $5)",
+            &[&version, &name, &checksum, &total, &applied_by],
+        )
+        .with_context(|| format!("could not record V{version} as baselined"))?;
+    Ok(())
+}
+
+/// Intent: statement `n` (1-based) is about to run outside a transaction.
+pub fn mark_in_doubt(client: &mut impl GenericClient, version: i64, n: i64) -> Result<()> {
+    client
+        .execute(
+            "UPDATE bmdb_schema_history SET in_doubt = $2 WHERE version = $1",
+            &[&version, &n],
+        )
+        .with_context(|| {
+            format!("could not record that statement {n} of V{version} is starting")
+        })?;
+    Ok(())
+}
+
+/// Completion: `done` statements of the migration have run.
+pub fn mark_done(client: &mut impl GenericClient, version: i64, done: i64) -> Result<()> {
+    client
+        .execute(
+            "UPDATE bmdb_schema_history SET statements_done = $2, in_doubt = NULL WHERE version = $1",
+            &[&version, &done],
+        )
+        .with_context(|| format!("could not record statement {done} of V{version} as done"))?;
+    Ok(())
+}
+
+pub fn mark_applied(
+    client: &mut impl GenericClient,
+    version: i64,
+    execution_ms: i64,
+) -> Result<()> {
+    client
+        .execute(
+            "UPDATE bmdb_schema_history SET status = 'applied', in_doubt = NULL, \
+             finished_at = now(), execution_ms = $2 WHERE version = $1",
+            &[&version, &execution_ms],
+        )
+        .with_context(|| format!("could not record V{version} as applied"))?;
+    Ok(())
+}

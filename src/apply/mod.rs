@@ -1,0 +1,459 @@
+//! apply: run pending migrations against a live server and report where each stands.
+//! Owns the history table, the table lock, per-server execution with crash-safe resume,
+//! progress display, and `status`. The CLI only parses and calls `run_apply`/`run_status`.
+
+pub mod exec;
+pub mod files;
+pub mod history;
+pub mod lock;
+pub mod progress;
+pub mod split;
+pub mod status;
+
+use crate::db::{scrub_error, ConnectOpts, Connection};
+use crate::model::Dialect;
+use anyhow::{bail, Context, Result};
+use files::MigrationFile;
+use history::HistoryRow;
+use progress::{Outcome, Progress};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+pub use status::{run_status, MigrationState, StatusArgs, StatusReport};
+
+/// Flags of `bmdb apply`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ApplyArgs {
+    /// Print what would run and change nothing (not even the history table).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Apply up to and including this version, no further.
+    #[arg(long, value_name = "VERSION")]
+    pub target: Option<i64>,
+    /// Record migrations up to this version as applied without running them
+    /// (adopting a database that already has their schema), then stop.
+    #[arg(long, value_name = "VERSION", conflicts_with = "target")]
+    pub baseline: Option<i64>,
+    /// Seconds to wait for another apply's lock before giving up.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub lock_timeout: u64,
+    /// Seconds a lock stays valid without a heartbeat (a dead holder's lock frees after this).
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub lock_lease: u64,
+    /// Allow migrations that hold destructive steps (`-- destructive:` lines).
+    #[arg(long)]
+    pub allow_destructive: bool,
+    /// No progress output; only warnings, errors and the final summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+impl Default for ApplyArgs {
+    fn default() -> Self {
+        ApplyArgs {
+            dry_run: false,
+            target: None,
+            baseline: None,
+            lock_timeout: 60,
+            lock_lease: 30,
+            allow_destructive: false,
+            quiet: false,
+        }
+    }
+}
+
+/// What an apply did (or, with --dry-run, would do).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ApplyReport {
+    pub dry_run: bool,
+    pub migrations: Vec<Outcome>,
+}
+
+impl ApplyReport {
+    pub fn nothing_to_do(&self) -> bool {
+        self.migrations.is_empty()
+    }
+}
+
+/// Apply the pending migrations of `project_dir` to the server of `conn`; prints progress on
+/// stderr and the summary (or the dry-run SQL) on stdout.
+pub fn run_apply(
+    project_dir: &Path,
+    expected: Dialect,
+    conn: &ConnectOpts,
+    args: &ApplyArgs,
+) -> Result<ApplyReport> {
+    let secret = conn.resolve().ok().and_then(|u| u.password());
+    apply_inner(project_dir, expected, conn, args).map_err(|e| scrub_error(e, secret.as_deref()))
+}
+
+fn apply_inner(
+    project_dir: &Path,
+    expected: Dialect,
+    conn: &ConnectOpts,
+    args: &ApplyArgs,
+) -> Result<ApplyReport> {
+    let files = files::load_migrations(project_dir)?;
+    let mut db = conn.connect()?;
+    db.expect_dialect(expected)?;
+    let secret = db.url.password();
+
+    let history_rows = history::read(&mut db.client)?;
+    check_history(&files, &history_rows)?;
+    let pending = pending_work(&files, &history_rows, args.target, args.baseline)?;
+
+    if args.dry_run {
+        return Ok(dry_run(&db, &pending, args));
+    }
+    if pending.is_empty() {
+        if !args.quiet {
+            eprintln!(
+                "{}: nothing to apply, every migration is applied",
+                db.url.redacted()
+            );
+        }
+        return Ok(ApplyReport {
+            dry_run: false,
+            migrations: Vec::new(),
+        });
+    }
+    if args.baseline.is_none() && !args.allow_destructive {
+        refuse_destructive(&pending)?;
+    }
+
+    install_ctrlc();
+    let heartbeat_session = db.reconnect()?;
+    let progress = Progress::new(args.quiet, pending.len());
+    let guard = lock::acquire(
+        &mut db.client,
+        heartbeat_session,
+        Duration::from_secs(args.lock_timeout),
+        Duration::from_secs(args.lock_lease.max(1)),
+        |holder| {
+            progress.line(&format!(
+                "waiting for the apply lock held by host {}, pid {}, since {} (up to {}s)",
+                holder.host, holder.pid, holder.since, args.lock_timeout
+            ))
+        },
+    )?;
+    // the lock may have been waited for: read history again under it
+    let history_rows = history::read(&mut db.client)?;
+    check_history(&files, &history_rows)?;
+    let pending = pending_work(&files, &history_rows, args.target, args.baseline)?;
+    history::ensure_table(&mut db.client)?;
+
+    let applied_by = format!(
+        "{}@{} pid {}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into()),
+        lock::this_host(),
+        std::process::id()
+    );
+    let mut outcomes = Vec::new();
+    let result = run_pending(
+        &mut db,
+        &pending,
+        args,
+        &applied_by,
+        &progress,
+        &guard,
+        &mut outcomes,
+    );
+    progress.finish();
+    drop(guard);
+    if !outcomes.is_empty() {
+        println!(
+            "{}",
+            crate::db::scrub_text(&progress::summary_table(&outcomes), secret.as_deref())
+        );
+    }
+    result?;
+    Ok(ApplyReport {
+        dry_run: false,
+        migrations: outcomes,
+    })
+}
+
+fn run_pending(
+    db: &mut Connection,
+    pending: &[Pending<'_>],
+    args: &ApplyArgs,
+    applied_by: &str,
+    progress: &Progress,
+    guard: &lock::LockGuard,
+    outcomes: &mut Vec<Outcome>,
+) -> Result<()> {
+    for p in pending {
+        let m = p.file;
+        let total = m.statements.len();
+        let started = Instant::now();
+        if args.baseline.is_some() {
+            history::insert_baseline(
+                &mut db.client,
+                m.version,
+                &m.name,
+                &m.checksum,
+                total as i64,
+                applied_by,
+            )?;
+            progress.line(&format!(
+                "{}: recorded as applied (baseline), nothing run",
+                m.label()
+            ));
+            outcomes.push(outcome(m, 0, started, "baselined"));
+            progress.migration_done();
+            continue;
+        }
+        let resumed = p.row.is_some();
+        if let Some(row) = p.row {
+            progress.line(&format!(
+                "{}: resuming at statement {} of {} (an earlier apply stopped there)",
+                m.label(),
+                row.statements_done + 1,
+                total
+            ));
+        } else {
+            progress.line(&format!("{}: {} statements", m.label(), total));
+        }
+        let mut run = exec::Run {
+            client: &mut db.client,
+            dialect: db.dialect,
+            applied_by,
+            progress,
+            lock_held: &|| guard.still_held(),
+        };
+        match exec::run_migration(&mut run, m, p.row) {
+            Ok(ran) => {
+                let result = if resumed {
+                    "resumed, applied"
+                } else {
+                    "applied"
+                };
+                progress.line(&format!(
+                    "{}: {result} in {}",
+                    m.label(),
+                    progress::format_millis(started.elapsed().as_millis())
+                ));
+                outcomes.push(outcome(m, ran, started, result));
+                progress.migration_done();
+            }
+            Err(e) => {
+                outcomes.push(outcome(m, 0, started, "failed"));
+                return Err(e.context(format!(
+                    "{} failed; later migrations were not run",
+                    m.label()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn outcome(m: &MigrationFile, ran: usize, started: Instant, result: &str) -> Outcome {
+    Outcome {
+        version: m.version,
+        name: m.name.clone(),
+        statements_run: ran,
+        statements_total: m.statements.len(),
+        millis: started.elapsed().as_millis(),
+        result: result.to_string(),
+    }
+}
+
+/// A migration still to run, with its partial history row when an earlier apply died in it.
+pub struct Pending<'a> {
+    pub file: &'a MigrationFile,
+    pub row: Option<&'a HistoryRow>,
+}
+
+/// Refuse when an applied (or partly applied) migration's file was edited or removed.
+fn check_history(files: &[MigrationFile], rows: &[HistoryRow]) -> Result<()> {
+    let mut problems = Vec::new();
+    for row in rows {
+        match files.iter().find(|f| f.version == row.version) {
+            None => problems.push(format!(
+                "V{}__{} is recorded as {} in bmdb_schema_history but its file is missing from migrations/",
+                row.version, row.name, row.status
+            )),
+            Some(f) if f.checksum != row.checksum => problems.push(format!(
+                "{} was edited after it was applied: file checksum {} , applied checksum {}",
+                f.path.display(),
+                f.checksum,
+                row.checksum
+            )),
+            Some(_) => {}
+        }
+    }
+    if !problems.is_empty() {
+        bail!(
+            "applied migrations do not match the files:\n  {}\nhelp: migrations are append-only; restore the \
+             original files (git checkout) and put new changes in a new migration",
+            problems.join("\n  ")
+        );
+    }
+    Ok(())
+}
+
+fn pending_work<'a>(
+    files: &'a [MigrationFile],
+    rows: &'a [HistoryRow],
+    target: Option<i64>,
+    baseline: Option<i64>,
+) -> Result<Vec<Pending<'a>>> {
+    let limit = target.or(baseline);
+    if let Some(v) = limit {
+        if !files.iter().any(|f| f.version == v) {
+            let flag = if target.is_some() {
+                "--target"
+            } else {
+                "--baseline"
+            };
+            bail!(
+                "{flag} {v}: there is no migration V{v} in migrations/ (versions: {})",
+                files
+                    .iter()
+                    .map(|f| format!("V{}", f.version))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+        }
+    }
+    let last_applied = rows
+        .iter()
+        .filter(|r| r.is_complete())
+        .map(|r| r.version)
+        .max();
+    let mut out = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| limit.is_none_or(|v| f.version <= v))
+    {
+        let row = rows.iter().find(|r| r.version == f.version);
+        match row {
+            Some(r) if r.is_complete() => continue,
+            Some(r) if baseline.is_some() => bail!(
+                "--baseline: V{} is partly applied ({} of {} statements); finish it with apply first",
+                r.version,
+                r.statements_done,
+                r.statements_total
+            ),
+            _ => {}
+        }
+        if let (None, Some(last)) = (row, last_applied) {
+            if f.version < last && baseline.is_none() {
+                bail!(
+                    "{} is pending but V{last} is already applied: migrations run in version order; \
+                     give the new migration a version above V{last}",
+                    f.path.display()
+                );
+            }
+        }
+        out.push(Pending { file: f, row });
+    }
+    Ok(out)
+}
+
+fn refuse_destructive(pending: &[Pending<'_>]) -> Result<()> {
+    let found: Vec<String> = pending
+        .iter()
+        .flat_map(|p| {
+            p.file
+                .destructive
+                .iter()
+                .map(move |d| format!("{}: {d}", p.file.label()))
+        })
+        .collect();
+    if !found.is_empty() {
+        bail!(
+            "pending migrations hold destructive steps:\n  {}\nhelp: review them, then run apply with --allow-destructive",
+            found.join("\n  ")
+        );
+    }
+    Ok(())
+}
+
+fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> ApplyReport {
+    let mut outcomes = Vec::new();
+    if pending.is_empty() {
+        println!("-- {}: nothing to apply", db.url.redacted());
+    }
+    for p in pending {
+        let m = p.file;
+        let from = p.row.map(|r| r.statements_done as usize).unwrap_or(0);
+        let total = m.statements.len();
+        if args.baseline.is_some() {
+            println!(
+                "-- {}: would be recorded as applied (baseline), nothing run",
+                m.label()
+            );
+            outcomes.push(outcome(m, 0, Instant::now(), "would baseline"));
+            continue;
+        }
+        let how = match exec::mode_for(db.dialect, m) {
+            exec::Mode::OneTransaction => "in one transaction",
+            exec::Mode::PerStatement => "statement by statement",
+        };
+        println!("-- {} ({} statements, {how})", m.label(), total);
+        if from > 0 {
+            println!("-- resuming after statement {from} (an earlier apply stopped there)");
+        }
+        for d in &m.destructive {
+            let need = if args.allow_destructive {
+                ""
+            } else {
+                " (needs --allow-destructive)"
+            };
+            println!("-- destructive: {d}{need}");
+        }
+        for st in &m.statements[from..] {
+            println!("{};", st.sql);
+        }
+        println!();
+        let result = if from > 0 {
+            "would resume"
+        } else {
+            "would apply"
+        };
+        outcomes.push(Outcome {
+            version: m.version,
+            name: m.name.clone(),
+            statements_run: total - from,
+            statements_total: total,
+            millis: 0,
+            result: result.into(),
+        });
+    }
+    ApplyReport {
+        dry_run: true,
+        migrations: outcomes,
+    }
+}
+
+fn install_ctrlc() {
+    // a CLI that installed its own handler keeps it; ours only asks the loop to stop
+    let _ = ctrlc::set_handler(|| {
+        if exec::INTERRUPTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            eprintln!("interrupted again: exiting now; the lock frees when its lease expires");
+            std::process::exit(130);
+        }
+        eprintln!("interrupt: stopping after the running statement (Ctrl-C again to quit at once)");
+    });
+}
+
+/// Read `dialect:` from `<project>/regions.yaml` (default cockroach), for callers that have
+/// not loaded the model.
+pub fn project_dialect(project_dir: &Path) -> Result<Dialect> {
+    let path = project_dir.join("regions.yaml");
+    if !path.exists() {
+        return Ok(Dialect::default());
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    #[derive(serde::Deserialize)]
+    struct Head {
+        #[serde(default)]
+        dialect: Dialect,
+    }
+    let head: Head = serde_yaml::from_str(&text)
+        .with_context(|| format!("{}: cannot read `dialect`", path.display()))?;
+    Ok(head.dialect)
+}

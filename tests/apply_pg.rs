@@ -1,0 +1,617 @@
+//! `bmdb apply` and `bmdb status` end to end against a real PostgreSQL 15.
+
+mod support;
+
+use support::{bmdb, kill_at_point, pg, run, Project, PASSWORD};
+
+/// Four migrations: V1, V2, V4 run in one transaction each; V3 holds CREATE INDEX
+/// CONCURRENTLY so it runs statement by statement. Every INSERT has its own tag, so a
+/// statement run twice shows up as a duplicate row, and ADD COLUMN without IF NOT EXISTS
+/// would fail if run twice.
+pub const FIXTURE: &[(&str, &str)] = &[
+    (
+        "V1__init.sql",
+        "-- step 1: create_table counter\nCREATE TABLE counter (id serial PRIMARY KEY, tag text NOT NULL);\n\
+         -- step 2: create_table players\nCREATE TABLE players (player_id int8 PRIMARY KEY, name text);\n\
+         INSERT INTO counter (tag) VALUES ('v1');\n",
+    ),
+    (
+        "V2__columns.sql",
+        "ALTER TABLE players ADD COLUMN level int4 NOT NULL DEFAULT 1;\nINSERT INTO counter (tag) VALUES ('v2a');\n\
+         CREATE TABLE items (id int8 PRIMARY KEY, player_id int8 REFERENCES players);\n\
+         INSERT INTO counter (tag) VALUES ('v2b; with a semicolon');\n",
+    ),
+    (
+        "V3__concurrent.sql",
+        "INSERT INTO counter (tag) VALUES ('v3a');\n\
+         CREATE INDEX CONCURRENTLY IF NOT EXISTS players_name_idx ON players (name);\n\
+         INSERT INTO counter (tag) VALUES ('v3b');\nALTER TABLE items ADD COLUMN qty int4;\n\
+         INSERT INTO counter (tag) VALUES ('v3c');\n\
+         CREATE INDEX CONCURRENTLY IF NOT EXISTS items_player_idx ON items (player_id);\n\
+         INSERT INTO counter (tag) VALUES ('v3d');\n",
+    ),
+    (
+        "V4__more.sql",
+        "INSERT INTO counter (tag) VALUES ('v4');\nALTER TABLE players ADD COLUMN note text;\n\
+         /* a function body with ; inside */\nCREATE FUNCTION bump() RETURNS int LANGUAGE sql AS $$ SELECT 1; $$;\n",
+    ),
+];
+
+fn apply(project: &Project, db: &str) -> std::process::Command {
+    let mut c = bmdb(project.path());
+    c.args(["apply", "--url", &pg().url(db)]);
+    c
+}
+
+fn status_json(project: &Project, db: &str) -> serde_json::Value {
+    let r = run(bmdb(project.path()).args(["status", "--format", "json", "--url", &pg().url(db)]));
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("status JSON: {e}\n{r:?}"))
+}
+
+/// Everything a converged database must agree on: columns, indexes, functions, the
+/// counter rows (with multiplicity) and the history rows (without times).
+fn fingerprint(db: &str) -> Vec<String> {
+    let mut c = pg().client(db);
+    let mut out = Vec::new();
+    for row in c
+        .query(
+            "SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || \
+             coalesce(column_default, '') FROM information_schema.columns WHERE table_schema = 'public' \
+             AND table_name NOT IN ('bmdb_lock') ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+    {
+        out.push(row.get(0));
+    }
+    for row in c
+        .query(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+    {
+        out.push(row.get(0));
+    }
+    for row in c
+        .query(
+            "SELECT i.indexrelid::regclass::text FROM pg_index i WHERE NOT i.indisvalid",
+            &[],
+        )
+        .unwrap()
+    {
+        out.push(format!("INVALID INDEX {}", row.get::<_, String>(0)));
+    }
+    for row in c
+        .query(
+            "SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+    {
+        out.push(format!("function {}", row.get::<_, String>(0)));
+    }
+    for row in c
+        .query(
+            "SELECT tag || ' x' || count(*) FROM counter GROUP BY tag ORDER BY tag",
+            &[],
+        )
+        .unwrap()
+    {
+        out.push(row.get(0));
+    }
+    for row in c
+        .query(
+            "SELECT version || ' ' || name || ' ' || checksum || ' ' || status || ' ' || statements_done || '/' || \
+             statements_total || ' ' || coalesce(in_doubt::text, '-') FROM bmdb_schema_history ORDER BY version",
+            &[],
+        )
+        .unwrap()
+    {
+        out.push(row.get(0));
+    }
+    out
+}
+
+#[test]
+fn applies_then_does_nothing_and_status_shows_all_applied() {
+    let db = pg().new_db("basic");
+    let project = Project::new("postgres", FIXTURE);
+
+    let st = status_json(&project, &db);
+    assert_eq!(st["version"], 1);
+    assert!(
+        st["migrations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["state"] == "pending"),
+        "{st}"
+    );
+    let r =
+        run(bmdb(project.path()).args(["status", "--detailed-exitcode", "--url", &pg().url(&db)]));
+    assert_eq!(r.code, 2, "{r:?}");
+
+    let r = run(&mut apply(&project, &db));
+    assert_eq!(r.code, 0, "{r:?}");
+    for v in ["V1", "V2", "V3", "V4"] {
+        assert!(r.stdout.contains(v), "summary lacks {v}: {r:?}");
+    }
+    assert!(r.stdout.contains("applied"), "{r:?}");
+    let first = fingerprint(&db);
+    assert!(
+        first.contains(&"v2b; with a semicolon x1".to_string()),
+        "{first:#?}"
+    );
+    assert!(
+        first.iter().any(|l| l.contains("players_name_idx")),
+        "{first:#?}"
+    );
+
+    let r = run(&mut apply(&project, &db));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("nothing to apply"), "{r:?}");
+    assert_eq!(
+        fingerprint(&db),
+        first,
+        "a second apply changed the database"
+    );
+
+    let st = status_json(&project, &db);
+    let states: Vec<_> = st["migrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["state"].clone())
+        .collect();
+    assert_eq!(states, vec!["applied"; 4], "{st}");
+    assert_eq!(st["migrations"][2]["statements_done"], 7);
+    let r =
+        run(bmdb(project.path()).args(["status", "--detailed-exitcode", "--url", &pg().url(&db)]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("4 applied, 0 pending"), "{r:?}");
+}
+
+/// SIGKILL apply at many crash points (and a second, seeded point in the resumed run);
+/// each database must end exactly like one applied without interruption.
+#[test]
+fn killed_apply_resumes_without_running_anything_twice() {
+    let reference = pg().new_db("reference");
+    let project = Project::new("postgres", FIXTURE);
+    assert_eq!(run(&mut apply(&project, &reference)).code, 0);
+    let expected = fingerprint(&reference);
+
+    let mut seed: u64 = 0x5eed_b3db;
+    let mut killed = 0;
+    let mut resumed_partly = 0;
+    for point in 1..=64 {
+        let db = pg().new_db(&format!("kill{point}"));
+        if !kill_at_point(&mut apply(&project, &db), point) {
+            break; // past the last crash point
+        }
+        killed += 1;
+        let st = status_json(&project, &db);
+        if st["migrations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["state"] == "partly_applied")
+        {
+            resumed_partly += 1;
+        }
+        // a second crash in the resumed run, at a seeded point
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let second = 1 + (seed >> 33) % 40;
+        kill_at_point(&mut apply(&project, &db), second);
+        let r = run(&mut apply(&project, &db));
+        assert_eq!(
+            r.code, 0,
+            "rerun after kills at {point} and {second}: {r:?}"
+        );
+        assert_eq!(
+            fingerprint(&db),
+            expected,
+            "diverged after kills at points {point} and {second}"
+        );
+    }
+    assert!(
+        killed >= 20,
+        "only {killed} distinct crash points were reached"
+    );
+    assert!(
+        resumed_partly >= 3,
+        "only {resumed_partly} kills left a partly applied migration"
+    );
+}
+
+#[test]
+fn second_apply_waits_then_names_the_holder_and_a_dead_holder_loses_the_lock() {
+    let db = pg().new_db("lock");
+    let project = Project::new("postgres", FIXTURE);
+    // the first apply pauses inside V1, holding the lock
+    let mut first = apply(&project, &db);
+    first
+        .env("BMDB_TEST_PAUSE_AT", "2")
+        .stderr(std::process::Stdio::piped());
+    let mut child = first.spawn().unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            std::io::BufRead::read_line(&mut stderr, &mut line).unwrap() > 0,
+            "first apply ended early"
+        );
+        if line.starts_with("BMDB_TEST_PAUSED") {
+            break;
+        }
+    }
+    let started = std::time::Instant::now();
+    let r = run(apply(&project, &db).args(["--lock-timeout", "2"]));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(2),
+        "did not wait for the lock"
+    );
+    let host = gethostname::gethostname().to_string_lossy().into_owned();
+    assert!(r.stderr.contains("waiting for the apply lock"), "{r:?}");
+    assert!(
+        r.stderr
+            .contains(&format!("host {host}, pid {}, since ", child.id())),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("--lock-timeout"), "{r:?}");
+
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // the holder died on this host: the next apply takes over without waiting for the lease
+    let r = run(apply(&project, &db).args(["--lock-timeout", "5"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let mut c = pg().client(&db);
+    let left: i64 = c
+        .query_one("SELECT count(*) FROM bmdb_lock", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0, "the lock was not released");
+}
+
+#[test]
+fn lock_of_a_holder_elsewhere_expires_with_its_lease() {
+    let db = pg().new_db("lease");
+    let project = Project::new("postgres", &FIXTURE[..1]);
+    let mut c = pg().client(&db);
+    c.batch_execute(
+        "CREATE TABLE bmdb_lock (id INT8 PRIMARY KEY, holder_id TEXT NOT NULL, host TEXT NOT NULL, \
+         pid INT8 NOT NULL, since TIMESTAMPTZ NOT NULL, expires_at TIMESTAMPTZ NOT NULL); \
+         INSERT INTO bmdb_lock VALUES (1, 'gone', 'build-host-7', 4242, now(), now() + INTERVAL '3 seconds')",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let r = run(apply(&project, &db).args(["--lock-timeout", "30"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr.contains("held by host build-host-7, pid 4242"),
+        "{r:?}"
+    );
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_secs(2) && waited < std::time::Duration::from_secs(20),
+        "{waited:?}"
+    );
+}
+
+#[test]
+fn edited_and_deleted_applied_migrations_block_apply() {
+    let db = pg().new_db("edited");
+    let project = Project::new("postgres", FIXTURE);
+    assert_eq!(run(apply(&project, &db).args(["--target", "3"])).code, 0);
+    let original = std::fs::read(project.migration("V1__init.sql")).unwrap();
+    let old_sum = bmdb::apply::files::checksum(&original);
+    std::fs::write(
+        project.migration("V1__init.sql"),
+        b"CREATE TABLE counter (id int);\n",
+    )
+    .unwrap();
+    let new_sum = bmdb::apply::files::checksum(b"CREATE TABLE counter (id int);\n");
+    std::fs::remove_file(project.migration("V2__columns.sql")).unwrap();
+
+    let r = run(&mut apply(&project, &db));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("V1__init.sql was edited"), "{r:?}");
+    assert!(
+        r.stderr.contains(&old_sum) && r.stderr.contains(&new_sum),
+        "both checksums: {r:?}"
+    );
+    assert!(
+        r.stderr.contains("V2__columns is recorded as applied") && r.stderr.contains("missing"),
+        "{r:?}"
+    );
+    let mut c = pg().client(&db);
+    let n: i64 = c
+        .query_one("SELECT count(*) FROM bmdb_schema_history", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 3, "V4 must not have run");
+
+    let st = status_json(&project, &db);
+    let states: Vec<_> = st["migrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["state"].clone())
+        .collect();
+    assert_eq!(
+        states,
+        vec!["edited", "missing", "applied", "pending"],
+        "{st}"
+    );
+    assert_eq!(st["migrations"][0]["file_checksum"], new_sum.as_str());
+    assert_eq!(st["migrations"][0]["applied_checksum"], old_sum.as_str());
+    let r = run(bmdb(project.path()).args(["status", "--url", &pg().url(&db)]));
+    assert_eq!(r.code, 1, "edited/missing make status fail: {r:?}");
+    assert!(
+        r.stdout.contains("edited") && r.stdout.contains("missing"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn dry_run_prints_sql_and_touches_nothing() {
+    let db = pg().new_db("dry");
+    let project = Project::new("postgres", FIXTURE);
+    let r = run(apply(&project, &db).arg("--dry-run"));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout
+            .contains("-- V3__concurrent (7 statements, statement by statement)"),
+        "{r:?}"
+    );
+    assert!(
+        r.stdout
+            .contains("-- V1__init (3 statements, in one transaction)"),
+        "{r:?}"
+    );
+    assert!(r
+        .stdout
+        .contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS players_name_idx ON players (name);"));
+    let mut c = pg().client(&db);
+    let tables: i64 = c
+        .query_one(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0, "dry run created tables");
+}
+
+#[test]
+fn target_and_baseline() {
+    let db = pg().new_db("target");
+    let project = Project::new("postgres", FIXTURE);
+    let r = run(apply(&project, &db).args(["--target", "2"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let st = status_json(&project, &db);
+    let states: Vec<_> = st["migrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["state"].clone())
+        .collect();
+    assert_eq!(states, vec!["applied", "applied", "pending", "pending"]);
+    let r = run(apply(&project, &db).args(["--target", "9"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("--target 9: there is no migration V9"),
+        "{r:?}"
+    );
+
+    // adopt a database whose schema already has V1..V2 (made by hand), then apply the rest
+    let adopted = pg().new_db("baseline");
+    let mut c = pg().client(&adopted);
+    for (_, sql) in &FIXTURE[..2] {
+        c.batch_execute(sql).unwrap();
+    }
+    let r = run(apply(&project, &adopted).args(["--baseline", "2"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("baselined"), "{r:?}");
+    let r = run(&mut apply(&project, &adopted));
+    assert_eq!(r.code, 0, "{r:?}");
+    let tags: i64 = c
+        .query_one("SELECT count(*) FROM counter WHERE tag = 'v1'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(tags, 1, "baseline must not run V1 again");
+    let st = status_json(&project, &adopted);
+    assert!(
+        st["migrations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["state"] == "applied"),
+        "{st}"
+    );
+}
+
+#[test]
+fn destructive_migrations_need_the_flag() {
+    let db = pg().new_db("destructive");
+    let mut files = FIXTURE.to_vec();
+    files.push((
+        "V5__drop_note.sql",
+        "-- step 1: drop_column players.note [hazard: drop-column]\n-- destructive: drop-column players.note\n\
+         ALTER TABLE players DROP COLUMN note;\n",
+    ));
+    let project = Project::new("postgres", &files);
+    let r = run(&mut apply(&project, &db));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr.contains("V5__drop_note: drop-column players.note"),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("--allow-destructive"), "{r:?}");
+    let mut c = pg().client(&db);
+    let tables: i64 = c
+        .query_one(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(tables, 0, "a refused apply must change nothing");
+    let r = run(apply(&project, &db).arg("--allow-destructive"));
+    assert_eq!(r.code, 0, "{r:?}");
+}
+
+#[test]
+fn failing_statement_rolls_back_its_migration_and_names_it() {
+    let db = pg().new_db("failing");
+    let project = Project::new(
+        "postgres",
+        &[
+            FIXTURE[0],
+            (
+                "V2__bad.sql",
+                "INSERT INTO counter (tag) VALUES ('x');\n\nSELECT * FROM no_such_table;\n",
+            ),
+        ],
+    );
+    let r = run(&mut apply(&project, &db));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("V2__bad.sql: statement 2 of 2 (line 3) failed"),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("no_such_table"), "{r:?}");
+    assert!(r.stderr.contains("rolled back"), "{r:?}");
+    assert!(
+        r.stdout.contains("failed"),
+        "summary shows the failure: {r:?}"
+    );
+    let mut c = pg().client(&db);
+    let x: i64 = c
+        .query_one("SELECT count(*) FROM counter WHERE tag = 'x'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(x, 0);
+    let locks: i64 = c
+        .query_one("SELECT count(*) FROM bmdb_lock", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(locks, 0, "lock released on the error path");
+}
+
+#[test]
+fn wrong_dialect_is_refused() {
+    let db = pg().new_db("dialect");
+    let project = Project::new("cockroach", FIXTURE);
+    let r = run(&mut apply(&project, &db));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr.contains("the project's dialect is cockroach but"),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("is a postgres server"), "{r:?}");
+}
+
+#[test]
+fn url_sources_and_errors_never_show_the_password() {
+    let db = pg().new_db("urls");
+    let project = Project::new("postgres", &FIXTURE[..1]);
+    // no URL anywhere: one error naming all three sources
+    let r = run(bmdb(project.path()).arg("status"));
+    assert_eq!(r.code, 1);
+    for name in ["--url", "BMDB_DATABASE_URL", "DATABASE_URL"] {
+        assert!(r.stderr.contains(name), "{r:?}");
+    }
+    // DATABASE_URL is used; BMDB_DATABASE_URL wins over it
+    let r = run(bmdb(project.path())
+        .arg("apply")
+        .env("DATABASE_URL", pg().url(&db)));
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run(bmdb(project.path())
+        .args(["status"])
+        .env("DATABASE_URL", "postgres://x:wrong@127.0.0.1:1/nope")
+        .env("BMDB_DATABASE_URL", pg().url(&db)));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("1 applied"), "{r:?}");
+
+    // malformed URLs name where they came from
+    let bad = format!("postgres://bmdb:{PASSWORD}@127.0.0.1:notaport/db");
+    let r = run(bmdb(project.path()).args(["status", "--url", &bad]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("the URL from --url") && r.stderr.contains("malformed"),
+        "{r:?}"
+    );
+    let r = run(bmdb(project.path())
+        .arg("apply")
+        .env("BMDB_DATABASE_URL", format!("{bad}?sslmode=maybe")));
+    assert!(r.stderr.contains("BMDB_DATABASE_URL"), "{r:?}");
+    let r = run(bmdb(project.path()).args([
+        "status",
+        "--url",
+        &format!("mysql://bmdb:{PASSWORD}@h/db"),
+    ]));
+    assert!(
+        r.stderr.contains("not a postgres:// or postgresql:// URL"),
+        "{r:?}"
+    );
+
+    // wrong password: the wrong one must not be echoed either
+    let wrong = "Wr0ng-pa55word-XYZ";
+    let url = pg().url(&db).replace(PASSWORD, wrong);
+    let r = support::run_checking(
+        bmdb(project.path()).args(["apply", "--url", &url]),
+        &[wrong, PASSWORD],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("could not connect to postgres://bmdb:********@127.0.0.1"),
+        "{r:?}"
+    );
+
+    // refused connection: bounded retries, then a clear error
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let refused = format!("postgres://bmdb:{PASSWORD}@127.0.0.1:{port}/db?sslmode=disable");
+    let started = std::time::Instant::now();
+    let r = run(bmdb(project.path()).args(["apply", "--connect-retries", "2", "--url", &refused]));
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("gave up after 3 attempts"), "{r:?}");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(1000),
+        "no backoff between retries"
+    );
+}
+
+#[test]
+fn geography_columns_apply_with_postgis() {
+    let db = pg().new_db_postgis("postgis");
+    let project = Project::new(
+        "postgres",
+        &[(
+            "V1__territories.sql",
+            "CREATE TABLE territories (id int8 PRIMARY KEY, area GEOGRAPHY(POLYGON, 4326));\n\
+             CREATE INDEX territories_area_idx ON territories USING GIST (area);\n",
+        )],
+    );
+    let r = run(&mut apply(&project, &db));
+    assert_eq!(r.code, 0, "{r:?}");
+    let mut c = pg().client(&db);
+    let t: String = c
+        .query_one(
+            "SELECT udt_name::text FROM information_schema.columns WHERE column_name = 'area'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(t, "geography");
+}

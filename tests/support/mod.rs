@@ -1,0 +1,387 @@
+//! Test harness: a real PostgreSQL 15 started once per test process (initdb into a temp
+//! dir, loopback port, password auth), one database per test, stopped when the process
+//! exits (a watchdog shell waits for this process to disappear). Runs initdb/postgres as
+//! an unprivileged user when the tests run as root. Also: project fixtures and a runner
+//! for the built `bmdb` binary that asserts no output ever contains the password.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+pub const USER: &str = "bmdb";
+/// Every URL the tests hand to bmdb carries this; no output may ever show it.
+pub const PASSWORD: &str = "Hunter2-s3cr3t-PW";
+pub const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+
+pub struct Pg {
+    pub port: u16,
+    pub dir: PathBuf,
+    pub pid: u32,
+}
+
+/// Files for a server started with TLS.
+pub struct ServerTls {
+    pub cert_pem: String,
+    pub key_pem: String,
+    /// CA that client certificates must chain to.
+    pub client_ca_pem: String,
+}
+
+static SHARED: OnceLock<Pg> = OnceLock::new();
+static DB_COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// The server shared by every test of this process.
+pub fn pg() -> &'static Pg {
+    SHARED.get_or_init(|| Pg::start(None))
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// The unprivileged account (uid, gid) that runs the server when we are root.
+fn server_user() -> Option<(String, String)> {
+    if !is_root() {
+        return None;
+    }
+    let id = |flag: &str, user: &str| {
+        Command::new("id")
+            .args([flag, user])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    for user in ["postgres", "nobody"] {
+        if let (Some(uid), Some(gid)) = (id("-u", user), id("-g", user)) {
+            return Some((uid, gid));
+        }
+    }
+    panic!(
+        "running as root but neither a `postgres` nor a `nobody` account exists to run PostgreSQL"
+    );
+}
+
+/// `program` as the unprivileged user; setpriv execs in place, so the child's pid is the server's.
+fn as_server_user(program: &str) -> Command {
+    match server_user() {
+        Some((uid, gid)) => {
+            let mut c = Command::new("setpriv");
+            c.args([
+                "--reuid",
+                &uid,
+                "--regid",
+                &gid,
+                "--clear-groups",
+                "--",
+                program,
+            ]);
+            c
+        }
+        None => Command::new(program),
+    }
+}
+
+fn chown_to_server_user(path: &Path) {
+    if let Some((uid, gid)) = server_user() {
+        let ok = Command::new("chown")
+            .arg("-R")
+            .arg(format!("{uid}:{gid}"))
+            .arg(path)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "chown {} failed", path.display());
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Pg {
+    /// initdb + start; with `tls`, ssl=on and client-certificate auth for role `bmdb_cert`.
+    pub fn start(tls: Option<ServerTls>) -> Pg {
+        assert!(
+            Path::new(PG_BIN).join("initdb").exists(),
+            "PostgreSQL 15 is not installed ({PG_BIN}/initdb missing): run scripts/test.sh, which installs it"
+        );
+        let dir = tempfile::Builder::new()
+            .prefix("bmdb-pg-")
+            .tempdir()
+            .unwrap()
+            .keep();
+        let data = dir.join("data");
+        std::fs::write(dir.join("pwfile"), PASSWORD).unwrap();
+        chown_to_server_user(&dir);
+        let out = as_server_user(&format!("{PG_BIN}/initdb"))
+            .arg("-D")
+            .arg(&data)
+            .args([
+                "-U",
+                USER,
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "-E",
+                "UTF8",
+                "--no-sync",
+            ])
+            .arg(format!("--pwfile={}", dir.join("pwfile").display()))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "initdb failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+
+        let mut conf = String::from("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nmax_connections = 200\n");
+        if let Some(tls) = &tls {
+            std::fs::write(data.join("server.crt"), &tls.cert_pem).unwrap();
+            std::fs::write(data.join("server.key"), &tls.key_pem).unwrap();
+            std::fs::write(data.join("client_ca.crt"), &tls.client_ca_pem).unwrap();
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(
+                data.join("server.key"),
+                std::fs::Permissions::from_mode(0o600),
+            )
+            .unwrap();
+            chown_to_server_user(&data);
+            conf.push_str("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\nssl_ca_file = 'client_ca.crt'\n");
+            std::fs::write(
+                data.join("pg_hba.conf"),
+                "local all all trust\nhostssl all bmdb_cert 127.0.0.1/32 cert\nhost all all 127.0.0.1/32 scram-sha-256\n",
+            )
+            .unwrap();
+        }
+        let mut existing = std::fs::read_to_string(data.join("postgresql.conf")).unwrap();
+        existing.push_str(&conf);
+        std::fs::write(data.join("postgresql.conf"), existing).unwrap();
+        chown_to_server_user(&dir);
+
+        let port = free_port();
+        let log = std::fs::File::create(dir.join("server.log")).unwrap();
+        chown_to_server_user(&dir.join("server.log"));
+        let child = as_server_user(&format!("{PG_BIN}/postgres"))
+            .arg("-D")
+            .arg(&data)
+            .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1"])
+            .arg("-k")
+            .arg(&dir)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        // stop the server and remove its files once this test process is gone, however it ends
+        let watchdog = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "while [ -d /proc/{me} ]; do sleep 0.5; done; kill -INT {pid} 2>/dev/null; \
+                 for i in $(seq 100); do [ -d /proc/{pid} ] || break; sleep 0.1; done; \
+                 kill -KILL {pid} 2>/dev/null; rm -rf '{dir}'",
+                me = std::process::id(),
+                dir = dir.display()
+            ))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // it must outlive this process: never waited for
+        std::mem::forget(watchdog);
+        std::mem::forget(child);
+        let pg = Pg { port, dir, pid };
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if pg.admin().is_ok() {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "PostgreSQL did not start: {}",
+                std::fs::read_to_string(pg.dir.join("server.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        pg
+    }
+
+    pub fn url(&self, db: &str) -> String {
+        format!(
+            "postgres://{USER}:{PASSWORD}@127.0.0.1:{}/{db}?sslmode=disable",
+            self.port
+        )
+    }
+
+    pub fn admin(&self) -> Result<postgres::Client, postgres::Error> {
+        postgres::Client::connect(&self.url("postgres"), postgres::NoTls)
+    }
+
+    /// A fresh, empty database for one test; returns its name.
+    pub fn new_db(&self, hint: &str) -> String {
+        let n = DB_COUNTER.fetch_add(1, Ordering::SeqCst);
+        let name: String = format!("t{}_{n}_{hint}", std::process::id())
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        self.admin()
+            .unwrap()
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        name
+    }
+
+    /// A fresh database with the PostGIS extension (scripts/test.sh installs the package).
+    pub fn new_db_postgis(&self, hint: &str) -> String {
+        let name = self.new_db(hint);
+        self.client(&name)
+            .batch_execute("CREATE EXTENSION IF NOT EXISTS postgis")
+            .unwrap_or_else(|e| panic!("PostGIS is not usable ({e}): run scripts/test.sh, which installs postgresql-15-postgis-3"));
+        name
+    }
+
+    pub fn client(&self, db: &str) -> postgres::Client {
+        postgres::Client::connect(&self.url(db), postgres::NoTls).unwrap()
+    }
+}
+
+/// A project directory with `regions.yaml` and the given migration files.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn new(dialect: &str, migrations: &[(&str, &str)]) -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("regions.yaml"),
+            format!("database: test\ndialect: {dialect}\n"),
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("migrations")).unwrap();
+        for (name, sql) in migrations {
+            std::fs::write(dir.path().join("migrations").join(name), sql).unwrap();
+        }
+        Project { dir }
+    }
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+    pub fn migration(&self, name: &str) -> PathBuf {
+        self.dir.path().join("migrations").join(name)
+    }
+}
+
+/// The outcome of one bmdb run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// A `bmdb` command with a clean environment (no URL variables inherited).
+pub fn bmdb(project: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_bmdb"));
+    c.arg("--project").arg(project);
+    c.env_remove("BMDB_DATABASE_URL")
+        .env_remove("DATABASE_URL")
+        .env_remove("BMDB_TEST_PAUSE_AT");
+    c.stdin(Stdio::null());
+    c
+}
+
+/// Run to completion; fails the test if any output contains a password.
+pub fn run(cmd: &mut Command) -> Run {
+    run_checking(cmd, &[PASSWORD])
+}
+
+pub fn run_checking(cmd: &mut Command, secrets: &[&str]) -> Run {
+    let out: Output = cmd.output().unwrap();
+    let r = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    for s in secrets {
+        assert!(
+            !r.all().contains(s),
+            "output contains the password {s:?}:\n{r:?}"
+        );
+    }
+    r
+}
+
+/// Start `cmd` with BMDB_TEST_PAUSE_AT=point; when it reports the pause, SIGKILL it.
+/// Returns true when it was killed at the point, false when it finished first.
+pub fn kill_at_point(cmd: &mut Command, point: u64) -> bool {
+    cmd.env("BMDB_TEST_PAUSE_AT", point.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child: Child = cmd.spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            all.push_str(&line);
+            all.push('\n');
+            if line.starts_with("BMDB_TEST_PAUSED") {
+                let _ = tx.send((true, all.clone()));
+            }
+        }
+        let _ = tx.send((false, all));
+    });
+    let (paused, text) = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("bmdb neither paused nor finished in 60s");
+    assert!(
+        !text.contains(PASSWORD),
+        "stderr contains the password:\n{text}"
+    );
+    if paused {
+        child.kill().unwrap(); // SIGKILL
+    }
+    let status = child.wait().unwrap();
+    if !paused {
+        assert!(
+            status.success(),
+            "apply failed before reaching point {point}:\n{text}"
+        );
+    }
+    paused
+}
