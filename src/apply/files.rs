@@ -5,7 +5,6 @@
 use super::split::{split_statements, Statement};
 use anyhow::{bail, Context, Result};
 use refinery_core::{find_migration_files, parse_migration_name, MigrationType};
-use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 
 /// Header line that marks a destructive step: `-- destructive: drop-column players.note`.
@@ -92,13 +91,8 @@ pub fn load_migrations(project_dir: &Path) -> Result<Vec<MigrationFile>> {
     Ok(out)
 }
 
-/// SHA-256 of the file bytes, lower-case hex.
-pub fn checksum(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+/// The one checksum: the lock file and the history table record the same value.
+pub use crate::migrations::checksum;
 
 /// PostgreSQL statements that cannot run inside a transaction block.
 pub fn pg_needs_autocommit(sql: &str) -> bool {
