@@ -31,48 +31,159 @@ impl std::fmt::Display for ZoneTarget {
 pub enum Change {
     // --- database and regions (CockroachDB only) ---
     /// The first primary region makes the database multi-region.
-    SetPrimaryRegion { database: String, region: String, from: Option<String> },
-    AddRegion { database: String, region: String },
-    DropRegion { database: String, region: String },
-    SetSecondaryRegion { database: String, region: String },
-    DropSecondaryRegion { database: String, region: String },
-    SetSurvivalGoal { database: String, from: SurvivalGoal, to: SurvivalGoal },
-    SetPlacement { database: String, from: Placement, to: Placement },
-    AddSuperRegion { database: String, name: String, regions: Vec<String> },
-    AlterSuperRegion { database: String, name: String, regions: Vec<String> },
-    DropSuperRegion { database: String, name: String },
+    SetPrimaryRegion {
+        database: String,
+        region: String,
+        from: Option<String>,
+    },
+    AddRegion {
+        database: String,
+        region: String,
+    },
+    DropRegion {
+        database: String,
+        region: String,
+    },
+    SetSecondaryRegion {
+        database: String,
+        region: String,
+    },
+    DropSecondaryRegion {
+        database: String,
+        region: String,
+    },
+    SetSurvivalGoal {
+        database: String,
+        from: SurvivalGoal,
+        to: SurvivalGoal,
+    },
+    SetPlacement {
+        database: String,
+        from: Placement,
+        to: Placement,
+    },
+    AddSuperRegion {
+        database: String,
+        name: String,
+        regions: Vec<String>,
+    },
+    AlterSuperRegion {
+        database: String,
+        name: String,
+        regions: Vec<String>,
+    },
+    DropSuperRegion {
+        database: String,
+        name: String,
+    },
     /// `to: None` discards the zone (the object inherits again).
-    ConfigureZone { database: String, target: ZoneTarget, from: Option<ZoneConfig>, to: Option<ZoneConfig> },
+    ConfigureZone {
+        database: String,
+        target: ZoneTarget,
+        from: Option<ZoneConfig>,
+        to: Option<ZoneConfig>,
+    },
 
     // --- tables ---
     /// Foreign keys the planner could not put inline (cycles) are split out as
     /// `AddForeignKey` and removed from `table.foreign_keys` here.
-    CreateTable { table: Table },
-    DropTable { table: Table },
-    SetTableComment { table: String, comment: Option<String> },
-    SetLocality { table: String, from: Option<Locality>, to: Option<Locality> },
-    SetTtl { table: String, ttl: Ttl },
-    ResetTtl { table: String },
+    CreateTable {
+        table: Table,
+    },
+    DropTable {
+        table: Table,
+    },
+    SetTableComment {
+        table: String,
+        comment: Option<String>,
+    },
+    SetLocality {
+        table: String,
+        from: Option<Locality>,
+        to: Option<Locality>,
+    },
+    SetTtl {
+        table: String,
+        ttl: Ttl,
+    },
+    ResetTtl {
+        table: String,
+    },
 
     // --- columns ---
-    AddColumn { table: String, column: Column },
-    DropColumn { table: String, column: Column },
-    RenameColumn { table: String, from: String, to: String },
-    AlterColumnType { table: String, column: String, from: String, to: String },
-    SetColumnDefault { table: String, column: String, default: Option<String> },
-    SetColumnNullable { table: String, column: String, nullable: bool },
-    SetColumnComment { table: String, column: String, comment: Option<String> },
+    AddColumn {
+        table: String,
+        column: Column,
+    },
+    DropColumn {
+        table: String,
+        column: Column,
+    },
+    RenameColumn {
+        table: String,
+        from: String,
+        to: String,
+    },
+    AlterColumnType {
+        table: String,
+        column: String,
+        from: String,
+        to: String,
+    },
+    SetColumnDefault {
+        table: String,
+        column: String,
+        default: Option<String>,
+    },
+    SetColumnNullable {
+        table: String,
+        column: String,
+        nullable: bool,
+    },
+    SetColumnComment {
+        table: String,
+        column: String,
+        comment: Option<String>,
+    },
 
     // --- keys, indexes, constraints ---
-    AlterPrimaryKey { table: String, from: Option<PrimaryKey>, to: PrimaryKey },
-    CreateIndex { table: String, index: Index },
-    DropIndex { table: String, index: Index },
-    AddUnique { table: String, unique: UniqueConstraint },
-    DropUnique { table: String, unique: UniqueConstraint },
-    AddForeignKey { table: String, foreign_key: ForeignKey },
-    DropForeignKey { table: String, foreign_key: ForeignKey },
-    AddCheck { table: String, check: Check },
-    DropCheck { table: String, check: Check },
+    AlterPrimaryKey {
+        table: String,
+        from: Option<PrimaryKey>,
+        to: PrimaryKey,
+    },
+    CreateIndex {
+        table: String,
+        index: Index,
+    },
+    DropIndex {
+        table: String,
+        index: Index,
+    },
+    AddUnique {
+        table: String,
+        unique: UniqueConstraint,
+    },
+    DropUnique {
+        table: String,
+        unique: UniqueConstraint,
+    },
+    AddForeignKey {
+        table: String,
+        foreign_key: ForeignKey,
+    },
+    DropForeignKey {
+        table: String,
+        foreign_key: ForeignKey,
+    },
+    AddCheck {
+        table: String,
+        check: Check,
+    },
+    DropCheck {
+        table: String,
+        check: Check,
+    },
 }
 
 impl Change {
@@ -187,7 +298,8 @@ impl Change {
             Change::AddUnique { table, unique } | Change::DropUnique { table, unique } => {
                 format!("{table}.{}", unique.name)
             }
-            Change::AddForeignKey { table, foreign_key } | Change::DropForeignKey { table, foreign_key } => {
+            Change::AddForeignKey { table, foreign_key }
+            | Change::DropForeignKey { table, foreign_key } => {
                 format!("{table}.{}", foreign_key.name)
             }
             Change::AddCheck { table, check } | Change::DropCheck { table, check } => {
@@ -220,8 +332,14 @@ impl Change {
             | Change::DropForeignKey { table, .. }
             | Change::AddCheck { table, .. }
             | Change::DropCheck { table, .. } => Some(table),
-            Change::ConfigureZone { target: ZoneTarget::Table { table }, .. }
-            | Change::ConfigureZone { target: ZoneTarget::Index { table, .. }, .. } => Some(table),
+            Change::ConfigureZone {
+                target: ZoneTarget::Table { table },
+                ..
+            }
+            | Change::ConfigureZone {
+                target: ZoneTarget::Index { table, .. },
+                ..
+            } => Some(table),
             _ => None,
         }
     }

@@ -272,9 +272,13 @@ pub struct Ttl {
 pub enum Locality {
     Global,
     /// `None` = IN PRIMARY REGION.
-    RegionalByTable { region: Option<String> },
+    RegionalByTable {
+        region: Option<String>,
+    },
     /// `None` = the hidden `crdb_region` column CockroachDB adds.
-    RegionalByRow { column: Option<String> },
+    RegionalByRow {
+        column: Option<String>,
+    },
 }
 
 impl Locality {
@@ -293,7 +297,11 @@ pub struct ZoneConfig {
     pub num_replicas: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num_voters: Option<u32>,
-    #[serde(default, rename = "gc.ttlseconds", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "gc.ttlseconds",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub gc_ttlseconds: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range_min_bytes: Option<u64>,
@@ -357,7 +365,10 @@ impl ZoneConfig {
             out.push(("voter_constraints", sql_string(&c.to_crdb())));
         }
         if let Some(lp) = &self.lease_preferences {
-            out.push(("lease_preferences", sql_string(&lease_preferences_to_crdb(lp))));
+            out.push((
+                "lease_preferences",
+                sql_string(&lease_preferences_to_crdb(lp)),
+            ));
         }
         out
     }

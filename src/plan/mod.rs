@@ -19,6 +19,8 @@ impl Plan {
         self.steps.is_empty()
     }
     pub fn destructive(&self) -> bool {
-        self.steps.iter().any(|s| s.hazards.iter().any(|h| h.destructive))
+        self.steps
+            .iter()
+            .any(|s| s.hazards.iter().any(|h| h.destructive))
     }
 }
