@@ -866,7 +866,7 @@ pub fn effective_zones(model: &Model) -> Vec<ObjectZone> {
             _ => Layer::new(),
         };
         let t_layer = overlay(t_mr, model_layer(table.zone.as_ref(), &t_label, is_mr));
-        let ancestors = vec![(db_label.clone(), &db_layer), (rd_label.clone(), &rd_layer)];
+        let ancestors = [(db_label.clone(), &db_layer), (rd_label.clone(), &rd_layer)];
         let mut chain = vec![(t_label.clone(), &t_layer)];
         chain.extend(ancestors.iter().cloned());
         out.push(ObjectZone {
