@@ -13,3 +13,4 @@ pub mod model;
 pub mod plan;
 pub mod project;
 pub mod render;
+pub mod zones;

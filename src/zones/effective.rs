@@ -1,0 +1,973 @@
+//! The effective zone configuration of every object in a model, field by field, with
+//! where each value comes from: the model, a parent (table, database, `range default`),
+//! CockroachDB's multi-region machinery, or CockroachDB's built-in defaults.
+//!
+//! The multi-region values follow CockroachDB's own synthesis (`pkg/sql/regions/region_util.go`:
+//! `GetNumVotersAndNumReplicas`, `SynthesizeReplicaConstraints`, `SynthesizeVoterConstraints`,
+//! `SynthesizeLeasePreferences`, `ZoneConfigForMultiRegionTable`/`Partition`,
+//! `AddConstraintsForSuperRegion`) and crdb-reference §1.3 and §3. Zone config extensions
+//! (`ALTER LOCALITY ... CONFIGURE ZONE`) are not part of the model and are not applied.
+//!
+//! # JSON shape (`bmdb zones show --format json`, [`to_json`])
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "objects": [
+//!     {
+//!       "object": "table players",
+//!       "target": { "kind": "table", "table": "players" },
+//!       "fields": [
+//!         { "name": "num_replicas", "value": 5,
+//!           "source": { "kind": "inherited", "from": "database" } },
+//!         { "name": "voter_constraints", "value": { "+region=us-west-2": 2 },
+//!           "source": { "kind": "multi_region", "rule": "survive region: 2 of the 5 voters in the home region us-west-2" } },
+//!         { "name": "gc.ttlseconds", "value": 90000,
+//!           "source": { "kind": "model", "object": "database" } }
+//!       ]
+//!     }
+//!   ]
+//! }
+//! ```
+//!
+//! - `target.kind` is `database` (with `name`), `range` (`name`), `table` (`table`),
+//!   `index` (`table`, `index`) or `partition` (`table`, `region`: the implicit partition of
+//!   every index of a REGIONAL BY ROW table that holds the rows homed in `region`).
+//! - `fields` always lists the nine fields in this order: num_replicas, num_voters,
+//!   constraints, voter_constraints, lease_preferences, global_reads, gc.ttlseconds,
+//!   range_min_bytes, range_max_bytes.
+//! - `value`: a number, a boolean, a constraint list (`["+region=a", "-disk=hdd"]`), a
+//!   per-replica constraint map (`{"+region=a": 2}`), a list of lease preferences
+//!   (`[["+region=a"], ["+region=b"]]`), or `null` when unset (num_voters unset means
+//!   "equal to num_replicas"; voter_constraints unset means "none").
+//! - `source.kind`: `model` (`object`: set in the model on this object), `inherited`
+//!   (`from`: the ancestor that holds the value: `table T`, `index T@I`, `database`,
+//!   `range default`), `multi_region` (`rule`: what CockroachDB writes for this locality
+//!   and survival goal), `default` (CockroachDB's built-in value).
+
+use crate::model::types::{
+    Constraints, Database, Locality, Model, Placement, SurvivalGoal, ZoneConfig,
+};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table as ComfyTable};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Version of the JSON shape produced by [`to_json`].
+pub const JSON_VERSION: u32 = 1;
+
+/// The nine zone fields, in the order every report lists them.
+pub const FIELDS: [&str; 9] = [
+    "num_replicas",
+    "num_voters",
+    "constraints",
+    "voter_constraints",
+    "lease_preferences",
+    "global_reads",
+    "gc.ttlseconds",
+    "range_min_bytes",
+    "range_max_bytes",
+];
+
+/// CockroachDB's `range default` values (v23.1+ clusters).
+pub const DEFAULT_NUM_REPLICAS: u32 = 3;
+pub const DEFAULT_GC_TTLSECONDS: u64 = 14400;
+pub const DEFAULT_RANGE_MIN_BYTES: u64 = 134_217_728;
+pub const DEFAULT_RANGE_MAX_BYTES: u64 = 536_870_912;
+
+/// What a zone is attached to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ZoneObject {
+    Database {
+        name: String,
+    },
+    Range {
+        name: String,
+    },
+    Table {
+        table: String,
+    },
+    Index {
+        table: String,
+        index: String,
+    },
+    /// The implicit partition `region` of every index of a REGIONAL BY ROW table.
+    Partition {
+        table: String,
+        region: String,
+    },
+}
+
+impl fmt::Display for ZoneObject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ZoneObject::Database { .. } => write!(f, "database"),
+            ZoneObject::Range { name } => write!(f, "range {name}"),
+            ZoneObject::Table { table } => write!(f, "table {table}"),
+            ZoneObject::Index { table, index } => write!(f, "index {table}@{index}"),
+            ZoneObject::Partition { table, region } => {
+                write!(f, "partition {region} of table {table}")
+            }
+        }
+    }
+}
+
+/// A zone field's value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum FieldValue {
+    Int(u64),
+    Bool(bool),
+    Constraints(Constraints),
+    LeasePreferences(Vec<Vec<String>>),
+}
+
+impl FieldValue {
+    pub fn as_int(&self) -> Option<u64> {
+        match self {
+            FieldValue::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn as_constraints(&self) -> Option<&Constraints> {
+        match self {
+            FieldValue::Constraints(c) => Some(c),
+            _ => None,
+        }
+    }
+    pub fn as_lease_preferences(&self) -> Option<&[Vec<String>]> {
+        match self {
+            FieldValue::LeasePreferences(lp) => Some(lp),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for FieldValue {
+    /// CockroachDB's SHOW ZONE spelling, without the outer quotes.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FieldValue::Int(n) => write!(f, "{n}"),
+            FieldValue::Bool(b) => write!(f, "{b}"),
+            FieldValue::Constraints(Constraints::All(list)) => write!(f, "[{}]", list.join(", ")),
+            FieldValue::Constraints(Constraints::PerReplica(map)) => {
+                let parts: Vec<String> = map.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+                write!(f, "{{{}}}", parts.join(", "))
+            }
+            FieldValue::LeasePreferences(lp) => {
+                let parts: Vec<String> = lp.iter().map(|p| format!("[{}]", p.join(", "))).collect();
+                write!(f, "[{}]", parts.join(", "))
+            }
+        }
+    }
+}
+
+/// Where an effective value comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Source {
+    /// Set in the model on this object.
+    Model { object: String },
+    /// Resolved from an ancestor zone: `table T`, `index T@I`, `database`, `range default`.
+    Inherited { from: String },
+    /// Written by CockroachDB's multi-region machinery for this locality and survival goal.
+    MultiRegion { rule: String },
+    /// CockroachDB's built-in value (`range default`, or the system ranges' own).
+    Default,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Model { .. } => write!(f, "model"),
+            Source::Inherited { from } => write!(f, "inherited from {from}"),
+            Source::MultiRegion { rule } => write!(f, "multi-region: {rule}"),
+            Source::Default => write!(f, "CockroachDB default"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EffectiveField {
+    pub name: &'static str,
+    /// `None` = unset (num_voters: equal to num_replicas; voter_constraints: none).
+    pub value: Option<FieldValue>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ObjectZone {
+    pub object: ZoneObject,
+    /// The nine fields of [`FIELDS`], in that order.
+    pub fields: Vec<EffectiveField>,
+}
+
+impl ObjectZone {
+    pub fn label(&self) -> String {
+        self.object.to_string()
+    }
+    pub fn field(&self, name: &str) -> Option<&EffectiveField> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+    pub fn value(&self, name: &str) -> Option<&FieldValue> {
+        self.field(name).and_then(|f| f.value.as_ref())
+    }
+    pub fn int(&self, name: &str) -> Option<u64> {
+        self.value(name).and_then(FieldValue::as_int)
+    }
+    /// Voting replicas: num_voters, or num_replicas when num_voters is unset.
+    pub fn voters(&self) -> Option<u64> {
+        self.int("num_voters").or_else(|| self.int("num_replicas"))
+    }
+    /// Whether this object itself decides the field (not an ancestor).
+    pub fn decides(&self, name: &str) -> bool {
+        match self.field(name).map(|f| &f.source) {
+            Some(Source::Model { .. }) | Some(Source::MultiRegion { .. }) => true,
+            Some(Source::Default) => matches!(self.object, ZoneObject::Range { .. }),
+            _ => false,
+        }
+    }
+}
+
+/// One zone's own fields: value and source per field name.
+type Layer = BTreeMap<&'static str, (FieldValue, Source)>;
+
+/// A resolution chain: own layer first, then ancestors with their labels.
+struct Chain<'a> {
+    layers: Vec<(String, &'a Layer)>,
+    defaults: &'a Layer,
+}
+
+impl Chain<'_> {
+    fn resolve(&self) -> Vec<EffectiveField> {
+        FIELDS
+            .iter()
+            .map(|&name| {
+                for (i, (label, layer)) in self.layers.iter().enumerate() {
+                    if let Some((value, source)) = layer.get(name) {
+                        let source = if i == 0 {
+                            source.clone()
+                        } else {
+                            Source::Inherited {
+                                from: label.clone(),
+                            }
+                        };
+                        return EffectiveField {
+                            name,
+                            value: Some(value.clone()),
+                            source,
+                        };
+                    }
+                }
+                let value = self.defaults.get(name).map(|(v, _)| v.clone());
+                EffectiveField {
+                    name,
+                    value,
+                    source: Source::Default,
+                }
+            })
+            .collect()
+    }
+}
+
+fn range_default_layer() -> Layer {
+    let mut l = Layer::new();
+    l.insert(
+        "num_replicas",
+        (
+            FieldValue::Int(DEFAULT_NUM_REPLICAS as u64),
+            Source::Default,
+        ),
+    );
+    l.insert(
+        "constraints",
+        (
+            FieldValue::Constraints(Constraints::All(vec![])),
+            Source::Default,
+        ),
+    );
+    l.insert(
+        "lease_preferences",
+        (FieldValue::LeasePreferences(vec![]), Source::Default),
+    );
+    l.insert("global_reads", (FieldValue::Bool(false), Source::Default));
+    l.insert(
+        "gc.ttlseconds",
+        (FieldValue::Int(DEFAULT_GC_TTLSECONDS), Source::Default),
+    );
+    l.insert(
+        "range_min_bytes",
+        (FieldValue::Int(DEFAULT_RANGE_MIN_BYTES), Source::Default),
+    );
+    l.insert(
+        "range_max_bytes",
+        (FieldValue::Int(DEFAULT_RANGE_MAX_BYTES), Source::Default),
+    );
+    l
+}
+
+/// The system ranges CockroachDB bootstraps with their own zone (5 replicas; shorter GC
+/// for meta and liveness); other named ranges inherit `range default`.
+fn system_range_defaults(name: &str) -> Option<Layer> {
+    let gc = match name {
+        "meta" => 3600,
+        "liveness" => 600,
+        "system" => DEFAULT_GC_TTLSECONDS,
+        _ => return None,
+    };
+    let mut l = range_default_layer();
+    l.insert("num_replicas", (FieldValue::Int(5), Source::Default));
+    l.insert("gc.ttlseconds", (FieldValue::Int(gc), Source::Default));
+    Some(l)
+}
+
+/// The model's own zone as a layer. On a multi-region database a protected field only
+/// counts with `override_multi_region: true` (CockroachDB refuses it otherwise).
+fn model_layer(zone: Option<&ZoneConfig>, label: &str, multi_region: bool) -> Layer {
+    let mut l = Layer::new();
+    let Some(z) = zone else { return l };
+    let src = || Source::Model {
+        object: label.to_string(),
+    };
+    let protected_ok = !multi_region || z.override_multi_region;
+    let mut put = |name: &'static str, v: Option<FieldValue>, protected: bool| {
+        if let Some(v) = v {
+            if !protected || protected_ok {
+                l.insert(name, (v, src()));
+            }
+        }
+    };
+    put(
+        "num_replicas",
+        z.num_replicas.map(|n| FieldValue::Int(n as u64)),
+        true,
+    );
+    put(
+        "num_voters",
+        z.num_voters.map(|n| FieldValue::Int(n as u64)),
+        true,
+    );
+    put(
+        "constraints",
+        z.constraints.clone().map(FieldValue::Constraints),
+        true,
+    );
+    put(
+        "voter_constraints",
+        z.voter_constraints.clone().map(FieldValue::Constraints),
+        true,
+    );
+    put(
+        "lease_preferences",
+        z.lease_preferences
+            .clone()
+            .map(FieldValue::LeasePreferences),
+        true,
+    );
+    put("global_reads", z.global_reads.map(FieldValue::Bool), true);
+    put("gc.ttlseconds", z.gc_ttlseconds.map(FieldValue::Int), false);
+    put(
+        "range_min_bytes",
+        z.range_min_bytes.map(FieldValue::Int),
+        false,
+    );
+    put(
+        "range_max_bytes",
+        z.range_max_bytes.map(FieldValue::Int),
+        false,
+    );
+    l
+}
+
+/// Model fields override the multi-region ones they set.
+fn overlay(mut base: Layer, top: Layer) -> Layer {
+    base.extend(top);
+    base
+}
+
+/// A multi-region database's configuration, as CockroachDB's `RegionConfig` sees it.
+#[derive(Debug, Clone)]
+pub struct RegionConfig {
+    pub regions: Vec<String>,
+    pub primary: String,
+    pub secondary: Option<String>,
+    pub survival: SurvivalGoal,
+    pub placement: Placement,
+    pub super_regions: BTreeMap<String, Vec<String>>,
+}
+
+impl RegionConfig {
+    /// `None` when the database is not multi-region.
+    pub fn of(db: &Database) -> Option<RegionConfig> {
+        let primary = db.primary_region.clone()?;
+        let mut regions = db.regions.clone();
+        if !regions.contains(&primary) {
+            regions.push(primary.clone());
+        }
+        regions.sort();
+        regions.dedup();
+        Some(RegionConfig {
+            regions,
+            primary,
+            secondary: db.secondary_region.clone(),
+            survival: db.survival_goal,
+            placement: db.placement,
+            super_regions: db.super_regions.clone(),
+        })
+    }
+
+    /// `GetNumVotersAndNumReplicas`: (num_voters, num_replicas).
+    pub fn voters_and_replicas(&self) -> (u32, u32) {
+        let n = self.regions.len() as u32;
+        match self.survival {
+            SurvivalGoal::Zone => match self.placement {
+                Placement::Default => (3, 3 + n.saturating_sub(1)),
+                Placement::Restricted => (3, 3),
+            },
+            SurvivalGoal::Region => {
+                let mut replicas = max_failures(5) + n.saturating_sub(1);
+                if self.secondary.is_some() {
+                    replicas += 1;
+                }
+                (5, replicas.max(5))
+            }
+        }
+    }
+
+    fn super_region_of(&self, region: &str) -> Option<(&str, &[String])> {
+        self.super_regions
+            .iter()
+            .find(|(_, members)| members.iter().any(|m| m == region))
+            .map(|(name, members)| (name.as_str(), members.as_slice()))
+    }
+
+    /// The secondary region, unless `region` sits in a super region that excludes it.
+    fn secondary_for(&self, region: &str) -> Option<&str> {
+        let sec = self.secondary.as_deref()?;
+        match self.super_region_of(region) {
+            Some((_, members)) if !members.iter().any(|m| m == sec) => None,
+            _ => Some(sec),
+        }
+    }
+
+    fn survival_words(&self) -> &'static str {
+        match self.survival {
+            SurvivalGoal::Zone => "survive zone",
+            SurvivalGoal::Region => "survive region",
+        }
+    }
+}
+
+/// `MaxFailuresBeforeUnavailability`.
+fn max_failures(voters: u32) -> u32 {
+    voters.div_ceil(2) - 1
+}
+
+fn region_constraint(region: &str) -> String {
+    format!("+region={region}")
+}
+
+fn replica_constraints(regions: &[String], placement: Placement) -> Constraints {
+    match placement {
+        Placement::Default => {
+            Constraints::PerReplica(regions.iter().map(|r| (region_constraint(r), 1)).collect())
+        }
+        Placement::Restricted => Constraints::All(vec![]),
+    }
+}
+
+/// `SynthesizeVoterConstraints` (with the secondary dropped when it lies outside the
+/// home region's super region).
+fn voter_constraints(cfg: &RegionConfig, home: &str) -> Constraints {
+    match cfg.survival {
+        SurvivalGoal::Zone => Constraints::All(vec![region_constraint(home)]),
+        SurvivalGoal::Region => {
+            let quorum_minus_one = max_failures(cfg.voters_and_replicas().0);
+            let mut m = BTreeMap::new();
+            m.insert(region_constraint(home), quorum_minus_one);
+            if let Some(sec) = cfg.secondary_for(home) {
+                if sec != home {
+                    m.insert(region_constraint(sec), quorum_minus_one);
+                }
+            }
+            Constraints::PerReplica(m)
+        }
+    }
+}
+
+/// `SynthesizeLeasePreferences`.
+fn lease_preferences(home: &str, secondary: Option<&str>) -> Vec<Vec<String>> {
+    let mut lp = vec![vec![region_constraint(home)]];
+    if let Some(sec) = secondary {
+        if sec != home {
+            lp.push(vec![region_constraint(sec)]);
+        }
+    }
+    lp
+}
+
+fn voter_rule(cfg: &RegionConfig, home: &str, what: &str) -> String {
+    match cfg.survival {
+        SurvivalGoal::Zone => format!("survive zone: all 3 voters in the {what} {home}"),
+        SurvivalGoal::Region => {
+            let mut s = format!("survive region: 2 of the 5 voters in the {what} {home}");
+            if let Some(sec) = cfg.secondary_for(home).filter(|s| *s != home) {
+                s.push_str(&format!(", 2 in the secondary region {sec}"));
+            }
+            s
+        }
+    }
+}
+
+fn replicas_rule(cfg: &RegionConfig, regions: usize, placement: Placement) -> String {
+    match (cfg.survival, placement) {
+        (SurvivalGoal::Zone, Placement::Default) => {
+            format!("survive zone, placement default: 3 voters + 1 replica in each of the other {} regions", regions - 1)
+        }
+        (SurvivalGoal::Zone, Placement::Restricted) => {
+            "survive zone, placement restricted: 3 voters, no non-voters".into()
+        }
+        (SurvivalGoal::Region, _) => {
+            let sec = if cfg.secondary.is_some() {
+                " + 1 for the secondary region"
+            } else {
+                ""
+            };
+            format!(
+                "survive region: 2 in the home region + 1 in each of the other {} regions{sec}, at least 5",
+                regions - 1
+            )
+        }
+    }
+}
+
+fn lease_rule(home: &str, secondary: Option<&str>, what: &str) -> String {
+    match secondary.filter(|s| *s != home) {
+        Some(sec) => format!("leaseholder in the {what} {home}, then the secondary region {sec}"),
+        None => format!("leaseholder in the {what} {home}"),
+    }
+}
+
+fn mr(rule: String) -> Source {
+    Source::MultiRegion { rule }
+}
+
+/// The database zone CockroachDB writes (`zoneConfigForMultiRegionDatabase`).
+fn database_mr_layer(cfg: &RegionConfig) -> Layer {
+    let (voters, replicas) = cfg.voters_and_replicas();
+    let mut l = Layer::new();
+    l.insert(
+        "num_replicas",
+        (
+            FieldValue::Int(replicas as u64),
+            mr(replicas_rule(cfg, cfg.regions.len(), cfg.placement)),
+        ),
+    );
+    l.insert(
+        "num_voters",
+        (
+            FieldValue::Int(voters as u64),
+            mr(format!("{}: {voters} voters", cfg.survival_words())),
+        ),
+    );
+    let constraints_rule = match cfg.placement {
+        Placement::Default => {
+            "placement default: at least 1 replica in every database region".to_string()
+        }
+        Placement::Restricted => {
+            "placement restricted: no replica constraints at the database level".to_string()
+        }
+    };
+    l.insert(
+        "constraints",
+        (
+            FieldValue::Constraints(replica_constraints(&cfg.regions, cfg.placement)),
+            mr(constraints_rule),
+        ),
+    );
+    l.insert(
+        "voter_constraints",
+        (
+            FieldValue::Constraints(voter_constraints(cfg, &cfg.primary)),
+            mr(voter_rule(cfg, &cfg.primary, "primary region")),
+        ),
+    );
+    let sec = cfg.secondary.as_deref();
+    l.insert(
+        "lease_preferences",
+        (
+            FieldValue::LeasePreferences(lease_preferences(&cfg.primary, sec)),
+            mr(lease_rule(&cfg.primary, sec, "primary region")),
+        ),
+    );
+    l
+}
+
+/// `distributeReplicasAcrossRegions`: replicas per region within a super region.
+fn distribute(
+    replicas: u32,
+    regions: &[String],
+    affinity: &str,
+    min_affinity: u32,
+) -> BTreeMap<String, u32> {
+    let n = regions.len() as u32;
+    let mut per: BTreeMap<&str, u32> = BTreeMap::new();
+    if min_affinity > 0 {
+        let min_affinity = min_affinity.min(replicas);
+        per.insert(affinity, min_affinity);
+        let remainder = replicas - min_affinity;
+        let others = n - 1;
+        if others > 0 && remainder > 0 {
+            let (base, extra) = (remainder / others, remainder % others);
+            for (idx, r) in regions.iter().filter(|r| *r != affinity).enumerate() {
+                let k = base + u32::from((idx as u32) < extra);
+                if k > 0 {
+                    per.insert(r, k);
+                }
+            }
+        }
+    } else {
+        let (base, mut extra) = (replicas / n, replicas % n);
+        let mut gets_extra = std::collections::BTreeSet::new();
+        if extra > 0 {
+            gets_extra.insert(affinity);
+            extra -= 1;
+        }
+        for r in regions {
+            if extra == 0 {
+                break;
+            }
+            if r != affinity {
+                gets_extra.insert(r.as_str());
+                extra -= 1;
+            }
+        }
+        for r in regions {
+            per.insert(r, base + u32::from(gets_extra.contains(r.as_str())));
+        }
+    }
+    per.into_iter()
+        .filter(|(_, k)| *k > 0)
+        .map(|(r, k)| (region_constraint(r), k))
+        .collect()
+}
+
+/// The zone of a table or partition homed in `home` (`ZoneConfigForMultiRegionTable` for
+/// REGIONAL BY TABLE IN r, `ZoneConfigForMultiRegionPartition` for REGIONAL BY ROW).
+fn homed_mr_layer(cfg: &RegionConfig, home: &str, what: &str) -> Layer {
+    let (voters, _) = cfg.voters_and_replicas();
+    let mut l = Layer::new();
+    l.insert(
+        "num_voters",
+        (
+            FieldValue::Int(voters as u64),
+            mr(format!("{}: {voters} voters", cfg.survival_words())),
+        ),
+    );
+    if let Some((sr_name, members)) = cfg.super_region_of(home) {
+        let mut members = members.to_vec();
+        members.sort();
+        let sr_cfg = RegionConfig {
+            regions: members.clone(),
+            ..cfg.clone()
+        };
+        let (sr_voters, sr_replicas) = sr_cfg.voters_and_replicas();
+        let min_affinity = if cfg.survival == SurvivalGoal::Zone {
+            sr_voters
+        } else {
+            0
+        };
+        l.insert(
+            "num_replicas",
+            (
+                FieldValue::Int(sr_replicas as u64),
+                mr(format!(
+                    "super region {sr_name}: {}",
+                    replicas_rule(cfg, members.len(), cfg.placement)
+                )),
+            ),
+        );
+        l.insert(
+            "constraints",
+            (
+                FieldValue::Constraints(Constraints::PerReplica(distribute(
+                    sr_replicas,
+                    &members,
+                    home,
+                    min_affinity,
+                ))),
+                mr(format!(
+                    "super region {sr_name}: every replica inside {}",
+                    members.join(", ")
+                )),
+            ),
+        );
+    }
+    l.insert(
+        "voter_constraints",
+        (
+            FieldValue::Constraints(voter_constraints(cfg, home)),
+            mr(voter_rule(cfg, home, what)),
+        ),
+    );
+    let sec = cfg.secondary_for(home);
+    l.insert(
+        "lease_preferences",
+        (
+            FieldValue::LeasePreferences(lease_preferences(home, sec)),
+            mr(lease_rule(home, sec, what)),
+        ),
+    );
+    l
+}
+
+/// A GLOBAL table's zone. Under RESTRICTED placement it cannot inherit the database's
+/// constraints, so CockroachDB writes the full replica set with DEFAULT placement.
+fn global_mr_layer(cfg: &RegionConfig) -> Layer {
+    let mut l = Layer::new();
+    l.insert(
+        "global_reads",
+        (
+            FieldValue::Bool(true),
+            mr("GLOBAL: non-blocking transactions, fast reads from every region".into()),
+        ),
+    );
+    if cfg.placement == Placement::Restricted {
+        let dflt = RegionConfig {
+            placement: Placement::Default,
+            ..cfg.clone()
+        };
+        let (voters, replicas) = dflt.voters_and_replicas();
+        let why = "GLOBAL tables ignore placement restricted";
+        l.insert(
+            "num_replicas",
+            (
+                FieldValue::Int(replicas as u64),
+                mr(format!(
+                    "{why}; {}",
+                    replicas_rule(&dflt, dflt.regions.len(), Placement::Default)
+                )),
+            ),
+        );
+        l.insert(
+            "num_voters",
+            (
+                FieldValue::Int(voters as u64),
+                mr(format!("{why}; {}: {voters} voters", dflt.survival_words())),
+            ),
+        );
+        l.insert(
+            "constraints",
+            (
+                FieldValue::Constraints(replica_constraints(&dflt.regions, Placement::Default)),
+                mr(format!(
+                    "{why}: at least 1 replica in every database region"
+                )),
+            ),
+        );
+        l.insert(
+            "voter_constraints",
+            (
+                FieldValue::Constraints(voter_constraints(&dflt, &dflt.primary)),
+                mr(voter_rule(&dflt, &dflt.primary, "primary region")),
+            ),
+        );
+        l.insert(
+            "lease_preferences",
+            (
+                FieldValue::LeasePreferences(lease_preferences(&dflt.primary, None)),
+                mr(lease_rule(&dflt.primary, None, "primary region")),
+            ),
+        );
+    }
+    l
+}
+
+/// The effective zone configuration of the database, each named range (and `range
+/// default`), each table, each index that has a zone or sits in a multi-region database,
+/// and each region partition of a REGIONAL BY ROW table.
+pub fn effective_zones(model: &Model) -> Vec<ObjectZone> {
+    let db = &model.database;
+    let cfg = RegionConfig::of(db);
+    let is_mr = cfg.is_some();
+    let defaults = range_default_layer();
+    let mut out = Vec::new();
+
+    // range default, then the other named ranges.
+    let rd_label = "range default".to_string();
+    let rd_layer = model_layer(db.range_zones.get("default"), &rd_label, false);
+    out.push(ObjectZone {
+        object: ZoneObject::Range {
+            name: "default".into(),
+        },
+        fields: Chain {
+            layers: vec![(rd_label.clone(), &rd_layer)],
+            defaults: &defaults,
+        }
+        .resolve(),
+    });
+    for (name, zone) in db
+        .range_zones
+        .iter()
+        .filter(|(n, _)| n.as_str() != "default")
+    {
+        let label = format!("range {name}");
+        let own = model_layer(Some(zone), &label, false);
+        let fields = match system_range_defaults(name) {
+            Some(sys) => Chain {
+                layers: vec![(label, &own)],
+                defaults: &sys,
+            }
+            .resolve(),
+            None => Chain {
+                layers: vec![(label, &own), (rd_label.clone(), &rd_layer)],
+                defaults: &defaults,
+            }
+            .resolve(),
+        };
+        out.push(ObjectZone {
+            object: ZoneObject::Range { name: name.clone() },
+            fields,
+        });
+    }
+
+    // database
+    let db_label = "database".to_string();
+    let db_mr = cfg.as_ref().map(database_mr_layer).unwrap_or_default();
+    let db_layer = overlay(db_mr, model_layer(db.zone.as_ref(), &db_label, is_mr));
+    out.push(ObjectZone {
+        object: ZoneObject::Database {
+            name: db.name.clone(),
+        },
+        fields: Chain {
+            layers: vec![(db_label.clone(), &db_layer), (rd_label.clone(), &rd_layer)],
+            defaults: &defaults,
+        }
+        .resolve(),
+    });
+
+    for table in model.tables.values() {
+        let t_label = format!("table {}", table.name);
+        let locality = table
+            .locality
+            .clone()
+            .or_else(|| is_mr.then_some(Locality::RegionalByTable { region: None }));
+        let t_mr = match (&cfg, &locality) {
+            (Some(cfg), Some(Locality::Global)) => global_mr_layer(cfg),
+            (Some(cfg), Some(Locality::RegionalByTable { region: Some(r) })) => {
+                homed_mr_layer(cfg, r, "table's region")
+            }
+            (Some(cfg), Some(Locality::RegionalByTable { region: None }))
+                if cfg.super_region_of(&cfg.primary).is_some() =>
+            {
+                homed_mr_layer(cfg, &cfg.primary.clone(), "primary region")
+            }
+            _ => Layer::new(),
+        };
+        let t_layer = overlay(t_mr, model_layer(table.zone.as_ref(), &t_label, is_mr));
+        let ancestors = [(db_label.clone(), &db_layer), (rd_label.clone(), &rd_layer)];
+        let mut chain = vec![(t_label.clone(), &t_layer)];
+        chain.extend(ancestors.iter().cloned());
+        out.push(ObjectZone {
+            object: ZoneObject::Table {
+                table: table.name.clone(),
+            },
+            fields: Chain {
+                layers: chain,
+                defaults: &defaults,
+            }
+            .resolve(),
+        });
+
+        if let (Some(cfg), Some(Locality::RegionalByRow { .. })) = (&cfg, &locality) {
+            for region in &cfg.regions {
+                let p_layer = homed_mr_layer(cfg, region, "partition's region");
+                let mut chain = vec![
+                    (
+                        format!("partition {region} of table {}", table.name),
+                        &p_layer,
+                    ),
+                    (t_label.clone(), &t_layer),
+                ];
+                chain.extend(ancestors.iter().cloned());
+                out.push(ObjectZone {
+                    object: ZoneObject::Partition {
+                        table: table.name.clone(),
+                        region: region.clone(),
+                    },
+                    fields: Chain {
+                        layers: chain,
+                        defaults: &defaults,
+                    }
+                    .resolve(),
+                });
+            }
+        }
+
+        for index in &table.indexes {
+            if index.zone.is_none() && !is_mr {
+                continue;
+            }
+            let i_label = format!("index {}@{}", table.name, index.name);
+            let i_layer = model_layer(index.zone.as_ref(), &i_label, is_mr);
+            let mut chain = vec![(i_label, &i_layer), (t_label.clone(), &t_layer)];
+            chain.extend(ancestors.iter().cloned());
+            out.push(ObjectZone {
+                object: ZoneObject::Index {
+                    table: table.name.clone(),
+                    index: index.name.clone(),
+                },
+                fields: Chain {
+                    layers: chain,
+                    defaults: &defaults,
+                }
+                .resolve(),
+            });
+        }
+    }
+    out
+}
+
+fn show_value(field: &EffectiveField) -> String {
+    match (&field.value, field.name) {
+        (Some(v), _) => v.to_string(),
+        (None, "num_voters") => "(= num_replicas)".into(),
+        (None, _) => "(none)".into(),
+    }
+}
+
+/// A table: one row per object and field, the object named on its first row.
+pub fn render_table(zones: &[ObjectZone]) -> String {
+    let mut t = ComfyTable::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_header(vec!["object", "field", "value", "source"]);
+    for z in zones {
+        for (i, f) in z.fields.iter().enumerate() {
+            let object = if i == 0 { z.label() } else { String::new() };
+            t.add_row(vec![
+                object,
+                f.name.to_string(),
+                show_value(f),
+                f.source.to_string(),
+            ]);
+        }
+    }
+    t.to_string()
+}
+
+/// The documented JSON shape (see the module docs).
+pub fn to_json(zones: &[ObjectZone]) -> serde_json::Value {
+    let objects: Vec<serde_json::Value> = zones
+        .iter()
+        .map(|z| {
+            serde_json::json!({
+                "object": z.label(),
+                "target": z.object,
+                "fields": z.fields,
+            })
+        })
+        .collect();
+    serde_json::json!({ "version": JSON_VERSION, "objects": objects })
+}

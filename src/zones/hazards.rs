@@ -1,0 +1,295 @@
+//! Replication hazards in a model's zone configurations, judged on the effective values
+//! (inheritance and multi-region rules applied, see `effective`). Each hazard is reported
+//! once, on the object that decides the offending value, with a stable kebab-case id.
+//! Survival-goal downgrades and region drops with data are plan hazards (the planner's).
+
+use crate::model::types::{Constraints, Model};
+use crate::zones::effective::{effective_zones, FieldValue, ObjectZone, Source, ZoneObject};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ZoneHazard {
+    pub id: &'static str,
+    /// `database`, `range default`, `table T`, `index T@I`, `partition R of table T`.
+    pub object: String,
+    pub reason: String,
+    pub help: String,
+}
+
+/// Every stable hazard id this module can raise.
+pub const HAZARD_IDS: [&str; 8] = [
+    "fewer-than-three-replicas",
+    "even-voters",
+    "voters-exceed-replicas",
+    "constraints-exceed-replicas",
+    "constraint-unknown-region",
+    "lease-preferences-without-constraints",
+    "gc-below-stale-reads",
+    "gc-below-backup-interval",
+];
+
+fn origin(z: &ObjectZone, field: &str) -> String {
+    match z.field(field).map(|f| &f.source) {
+        Some(Source::Model { .. }) => "set in the model".into(),
+        Some(Source::MultiRegion { .. }) => "from the multi-region rules".into(),
+        Some(Source::Inherited { from }) => format!("inherited from {from}"),
+        Some(Source::Default) | None => "CockroachDB's default".into(),
+    }
+}
+
+fn constraints(z: &ObjectZone, field: &str) -> Option<Constraints> {
+    z.value(field).and_then(FieldValue::as_constraints).cloned()
+}
+
+/// Every `region=X` a constraint string names (`+region=a`, `-region=b`, `+region=a,+ssd`).
+fn regions_named(c: &str) -> Vec<String> {
+    c.split(',')
+        .filter_map(|part| {
+            part.trim()
+                .trim_start_matches(['+', '-'])
+                .strip_prefix("region=")
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+fn constraint_strings(c: &Constraints) -> Vec<String> {
+    match c {
+        Constraints::All(list) => list.clone(),
+        Constraints::PerReplica(map) => map.keys().cloned().collect(),
+    }
+}
+
+/// Whether replicas constrained by `c` (out of `total`) can sit in `region`.
+fn region_reachable(c: &Constraints, total: u64, region: &str) -> bool {
+    let required = format!("+region={region}");
+    let prohibited = format!("-region={region}");
+    match c {
+        Constraints::All(list) => {
+            let parts: Vec<&str> = list
+                .iter()
+                .flat_map(|s| s.split(','))
+                .map(str::trim)
+                .collect();
+            if parts.contains(&prohibited.as_str()) {
+                return false;
+            }
+            let pinned_elsewhere = parts
+                .iter()
+                .any(|p| p.starts_with("+region=") && *p != required);
+            !pinned_elsewhere
+        }
+        Constraints::PerReplica(map) => {
+            let names_it = map
+                .keys()
+                .any(|k| k.split(',').any(|p| p.trim() == required));
+            names_it || (map.values().map(|n| *n as u64).sum::<u64>() < total)
+        }
+    }
+}
+
+fn push(out: &mut Vec<ZoneHazard>, id: &'static str, z: &ObjectZone, reason: String, help: String) {
+    out.push(ZoneHazard {
+        id,
+        object: z.label(),
+        reason,
+        help,
+    });
+}
+
+/// All replication hazards of the model, in object order.
+pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
+    let db = &model.database;
+    let mut out = Vec::new();
+    for z in effective_zones(model) {
+        let label = z.label();
+        let replicas = z.int("num_replicas");
+        let voters = z.voters();
+        let explicit_voters = z.int("num_voters");
+
+        if let Some(r) = replicas.filter(|r| *r < 3 && z.decides("num_replicas")) {
+            push(
+                &mut out,
+                "fewer-than-three-replicas",
+                &z,
+                format!("{label} keeps {r} replica{} ({}): losing one node loses its data's availability", if r == 1 { "" } else { "s" }, origin(&z, "num_replicas")),
+                "set num_replicas to at least 3 (5 survives two failures at once)".into(),
+            );
+        }
+
+        let voters_decided = if explicit_voters.is_some() {
+            z.decides("num_voters")
+        } else {
+            z.decides("num_replicas")
+        };
+        if let Some(v) = voters.filter(|v| *v > 0 && v % 2 == 0 && voters_decided) {
+            let field = if explicit_voters.is_some() {
+                "num_voters"
+            } else {
+                "num_replicas"
+            };
+            push(
+                &mut out,
+                "even-voters",
+                &z,
+                format!(
+                    "{label} has {v} voting replicas ({field}, {}): a quorum needs {}, so it survives no more failures than {} voters would",
+                    origin(&z, field),
+                    v / 2 + 1,
+                    v - 1
+                ),
+                format!("use an odd number of voters, {} or {}", v - 1, v + 1),
+            );
+        }
+
+        if let (Some(v), Some(r)) = (explicit_voters, replicas) {
+            if v > r && (z.decides("num_voters") || z.decides("num_replicas")) {
+                push(
+                    &mut out,
+                    "voters-exceed-replicas",
+                    &z,
+                    format!("{label} asks for {v} voters but only {r} replicas (num_voters {}, num_replicas {})", origin(&z, "num_voters"), origin(&z, "num_replicas")),
+                    format!("raise num_replicas to at least {v}, or lower num_voters; CockroachDB rejects num_voters above num_replicas"),
+                );
+            }
+        }
+
+        if let (Some(c), Some(r)) = (constraints(&z, "constraints"), replicas) {
+            let pinned = c.pinned() as u64;
+            if pinned > r && (z.decides("constraints") || z.decides("num_replicas")) {
+                push(
+                    &mut out,
+                    "constraints-exceed-replicas",
+                    &z,
+                    format!("{label} pins {pinned} replicas in its constraints but keeps only {r} (num_replicas {})", origin(&z, "num_replicas")),
+                    format!("raise num_replicas to at least {pinned}, or pin fewer replicas per constraint"),
+                );
+            }
+        }
+        if let (Some(c), Some(v)) = (constraints(&z, "voter_constraints"), voters) {
+            let pinned = c.pinned() as u64;
+            if pinned > v && (z.decides("voter_constraints") || voters_decided) {
+                push(
+                    &mut out,
+                    "constraints-exceed-replicas",
+                    &z,
+                    format!("{label} pins {pinned} voters in its voter_constraints but has only {v} voters"),
+                    format!("raise num_voters to at least {pinned}, or pin fewer voters per constraint"),
+                );
+            }
+        }
+
+        if !db.regions.is_empty() {
+            let mut named = Vec::new();
+            for field in ["constraints", "voter_constraints"] {
+                if z.decides(field) {
+                    if let Some(c) = constraints(&z, field) {
+                        named.extend(
+                            constraint_strings(&c)
+                                .iter()
+                                .flat_map(|s| regions_named(s))
+                                .map(|r| (field, r)),
+                        );
+                    }
+                }
+            }
+            if z.decides("lease_preferences") {
+                if let Some(lp) = z
+                    .value("lease_preferences")
+                    .and_then(FieldValue::as_lease_preferences)
+                {
+                    named.extend(
+                        lp.iter()
+                            .flatten()
+                            .flat_map(|s| regions_named(s))
+                            .map(|r| ("lease_preferences", r)),
+                    );
+                }
+            }
+            named.dedup();
+            for (field, region) in named.into_iter().filter(|(_, r)| !db.regions.contains(r)) {
+                push(
+                    &mut out,
+                    "constraint-unknown-region",
+                    &z,
+                    format!("{label} {field} name region \"{region}\", which regions.yaml does not declare"),
+                    format!("declared regions are {}; add the region to regions.yaml or fix the name", db.regions.join(", ")),
+                );
+            }
+        }
+
+        if z.decides("lease_preferences") {
+            let lp = z
+                .value("lease_preferences")
+                .and_then(FieldValue::as_lease_preferences)
+                .unwrap_or(&[])
+                .to_vec();
+            if !lp.is_empty() {
+                let has_own = z.decides("constraints") || z.decides("voter_constraints");
+                if !has_own {
+                    push(
+                        &mut out,
+                        "lease-preferences-without-constraints",
+                        &z,
+                        format!("{label} sets lease_preferences but no constraints or voter_constraints of its own"),
+                        "set constraints (or voter_constraints with num_voters) in the same zone; CockroachDB refuses lease preferences without them".into(),
+                    );
+                } else {
+                    let all = constraints(&z, "constraints");
+                    let vc = constraints(&z, "voter_constraints");
+                    for region in lp
+                        .iter()
+                        .flatten()
+                        .filter(|s| s.starts_with('+'))
+                        .flat_map(|s| regions_named(s))
+                    {
+                        let replicas_ok = all
+                            .as_ref()
+                            .is_none_or(|c| region_reachable(c, replicas.unwrap_or(0), &region));
+                        let voters_ok = vc
+                            .as_ref()
+                            .is_none_or(|c| region_reachable(c, voters.unwrap_or(0), &region));
+                        if !(replicas_ok && voters_ok) {
+                            push(
+                                &mut out,
+                                "lease-preferences-without-constraints",
+                                &z,
+                                format!("{label} prefers leases in {region}, but its constraints put no voting replica there"),
+                                format!("constrain a voter to +region={region} (voter_constraints) or drop that lease preference"),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+
+        // Judged where application data is: the database answers for what it inherits from
+        // `range default`; system ranges (meta, liveness ...) hold no application data.
+        let gc_here = match &z.object {
+            ZoneObject::Range { .. } => false,
+            ZoneObject::Database { .. } => true,
+            _ => z.decides("gc.ttlseconds"),
+        };
+        if let Some(gc) = z.int("gc.ttlseconds").filter(|_| gc_here) {
+            if let Some(stale) = db.expectations.stale_reads_seconds.filter(|s| gc < *s) {
+                push(
+                    &mut out,
+                    "gc-below-stale-reads",
+                    &z,
+                    format!("{label} keeps old versions for {gc}s (gc.ttlseconds, {}), less than the {stale}s stale reads the application issues", origin(&z, "gc.ttlseconds")),
+                    format!("raise gc.ttlseconds to at least {stale}, or lower expectations.stale_reads in regions.yaml"),
+                );
+            }
+            if let Some(backup) = db.expectations.backup_interval_seconds.filter(|b| gc <= *b) {
+                push(
+                    &mut out,
+                    "gc-below-backup-interval",
+                    &z,
+                    format!("{label} keeps old versions for {gc}s (gc.ttlseconds, {}), not longer than the {backup}s backup interval: incremental backups WITH revision_history will fail", origin(&z, "gc.ttlseconds")),
+                    format!("raise gc.ttlseconds above {backup} (with room for a missed run), or back up more often"),
+                );
+            }
+        }
+    }
+    out
+}
