@@ -1,8 +1,10 @@
 //! cli: every clap type lives here; each command parses, calls the library and returns an
 //! exit code. Errors travel up to main.rs, which prints them with their whole context.
 
+mod apply;
 mod init;
 mod plan;
+mod zones;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -28,6 +30,13 @@ pub enum Command {
     Validate(ValidateArgs),
     /// Diff the model against the state the migrations produce; print the ordered steps and SQL.
     Plan(plan::PlanArgs),
+    /// Apply pending migrations to the database (history, lock, crash-safe resume).
+    Apply(apply::ApplyCmd),
+    /// Each migration: applied / pending / partly applied / edited / missing.
+    Status(apply::StatusCmd),
+    /// Zone configurations: show the effective values, set or unset overrides in the model.
+    #[command(subcommand)]
+    Zones(zones::ZonesCmd),
     /// Scaffold a small project in DIR.
     Init(init::InitArgs),
 }
@@ -58,6 +67,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Validate(args) => validate(&cli, args),
         Command::Plan(args) => plan::run(&cli, args),
+        Command::Apply(cmd) => apply::run_apply(&cli, cmd),
+        Command::Status(cmd) => apply::run_status(&cli, cmd),
+        Command::Zones(cmd) => zones::run(&cli, cmd),
         Command::Init(args) => init::run(args),
     }
 }

@@ -40,6 +40,13 @@ pub fn load_project(dir: &Path) -> Result<Model, Diagnostics> {
     Err(Diagnostics(diags))
 }
 
+/// The schema file (relative to `dir`) that defines `table`, for commands that edit the
+/// model in place (`bmdb zones set`).
+pub fn table_file(dir: &Path, table: &str) -> Option<PathBuf> {
+    let loaded = load(dir, &mut Vec::new());
+    loaded.origins.get(&["table", table]).map(|(file, _)| file)
+}
+
 const REGIONS_KEYS: &[&str] = &[
     "database",
     "dialect",

@@ -1,0 +1,71 @@
+//! `bmdb apply` and `bmdb status`: the model must be fully written as migrations before
+//! anything is sent; the engine lives in `crate::apply`.
+
+use super::Cli;
+use crate::apply::{self, ApplyArgs, StatusArgs};
+use crate::db::ConnectOpts;
+use crate::project::Project;
+use clap::Args;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct ApplyCmd {
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+    #[command(flatten)]
+    pub args: ApplyArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct StatusCmd {
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+    #[command(flatten)]
+    pub args: StatusArgs,
+}
+
+pub fn run_apply(cli: &Cli, cmd: &ApplyCmd) -> anyhow::Result<ExitCode> {
+    let project = Project::open(&cli.project)?;
+    refuse_unwritten_changes(&project)?;
+    apply::run_apply(
+        &cli.project,
+        project.desired.database.dialect,
+        &cmd.conn,
+        &cmd.args,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Applying migrations that do not reach the model would leave the database short of what the
+/// YAML says, and the next `plan --write` would then describe a state the database never had.
+pub fn refuse_unwritten_changes(project: &Project) -> anyhow::Result<()> {
+    let plan = project.plan_from(&project.migrated_state());
+    if plan.is_empty() {
+        return Ok(());
+    }
+    let objects: Vec<String> = plan
+        .steps
+        .iter()
+        .take(5)
+        .map(|s| format!("{} {}", s.change.kind(), s.change.object()))
+        .collect();
+    let more = plan.steps.len().saturating_sub(objects.len());
+    anyhow::bail!(
+        "the model has {} change{} not yet written as a migration ({}{})\n  help: run `bmdb plan` to review and `bmdb plan --write NAME` to write them, then apply",
+        plan.steps.len(),
+        if plan.steps.len() == 1 { "" } else { "s" },
+        objects.join(", "),
+        if more > 0 { format!(", and {more} more") } else { String::new() }
+    )
+}
+
+pub fn run_status(cli: &Cli, cmd: &StatusCmd) -> anyhow::Result<ExitCode> {
+    let report = apply::run_status(&cli.project, &cmd.conn, &cmd.args)?;
+    match cmd.args.format {
+        apply::status::StatusFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        apply::status::StatusFormat::Table => println!("{}", report.to_table()),
+    }
+    Ok(ExitCode::from(
+        report.exit_code(cmd.args.detailed_exitcode) as u8
+    ))
+}

@@ -1,0 +1,217 @@
+//! `bmdb zones show|set|unset`. `set`/`unset` edit the model file in place (everything else
+//! byte-identical) and then go down the ordinary line: validate, plan, `--write`, `--apply`.
+
+use super::plan::PlanArgs;
+use super::{Cli, Format, OutputArgs};
+use crate::apply::ApplyArgs;
+use crate::db::ConnectOpts;
+use crate::model::Dialect;
+use crate::project::Project;
+use crate::zones::edit::{self, MultiRegionGuard, ZoneTargetArg};
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand};
+use std::fs;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Subcommand, Debug)]
+pub enum ZonesCmd {
+    /// Every object's effective zone configuration and where each value comes from.
+    Show(ShowArgs),
+    /// `zones set TARGET KEY=VALUE...`; TARGET is `database`, `range NAME`, `table T` or `index T@I`.
+    Set(SetArgs),
+    /// `zones unset TARGET KEY...`: remove overrides from the model.
+    Unset(UnsetArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct EditArgs {
+    /// Write the change as the next migration, migrations/V<n>__NAME.sql.
+    #[arg(long, value_name = "NAME")]
+    pub write: Option<String>,
+    /// Also apply it (needs --write and a connection).
+    #[arg(long, requires = "write")]
+    pub apply: bool,
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+}
+
+#[derive(Args, Debug)]
+pub struct SetArgs {
+    /// TARGET words, then KEY=VALUE assignments.
+    #[arg(required = true, num_args = 2.., value_name = "TARGET KEY=VALUE")]
+    pub words: Vec<String>,
+    /// Consent to set a field CockroachDB's multi-region machinery manages; recorded as
+    /// `override_multi_region: true` in the zone.
+    #[arg(long)]
+    pub override_multi_region: bool,
+    #[command(flatten)]
+    pub edit: EditArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct UnsetArgs {
+    /// TARGET words, then the KEYs to remove.
+    #[arg(required = true, num_args = 2.., value_name = "TARGET KEY")]
+    pub words: Vec<String>,
+    #[command(flatten)]
+    pub edit: EditArgs,
+}
+
+pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
+    let project = Project::open(&cli.project)?;
+    let dialect = project.desired.database.dialect;
+    match cmd {
+        ZonesCmd::Show(args) => {
+            if dialect == Dialect::Postgres {
+                println!("{}", not_on_postgres("zones show"));
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!(
+                "{}",
+                crate::zones::zones_show(&project.desired, args.output.format == Format::Json)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        ZonesCmd::Set(args) => {
+            refuse_on_postgres(dialect, "zones set")?;
+            let (target, rest) = split_target(&args.words)?;
+            let sets = rest
+                .iter()
+                .map(|a| edit::parse_assignment(a))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let guard = MultiRegionGuard {
+                database_is_multi_region: project.desired.database.is_multi_region(),
+                override_multi_region: args.override_multi_region,
+            };
+            edit_model(cli, &project, &target, |text| {
+                edit::set_in_text(text, &target, &sets, guard)
+            })?;
+            after_edit(cli, &args.edit)
+        }
+        ZonesCmd::Unset(args) => {
+            refuse_on_postgres(dialect, "zones unset")?;
+            let (target, rest) = split_target(&args.words)?;
+            let keys = rest
+                .iter()
+                .map(|k| edit::ZoneKey::parse(k))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            edit_model(cli, &project, &target, |text| {
+                edit::unset_in_text(text, &target, &keys)
+            })?;
+            after_edit(cli, &args.edit)
+        }
+    }
+}
+
+fn not_on_postgres(what: &str) -> String {
+    format!(
+        "`bmdb {what}`: zone configurations are CockroachDB settings and do not apply to this project (dialect: postgres); nothing was changed"
+    )
+}
+
+fn refuse_on_postgres(dialect: Dialect, what: &str) -> anyhow::Result<()> {
+    if dialect == Dialect::Postgres {
+        bail!("{}\n  help: set `dialect: cockroach` in regions.yaml when the project moves to CockroachDB", not_on_postgres(what));
+    }
+    Ok(())
+}
+
+/// `database` takes one word; `range`, `table` and `index` take two.
+fn split_target(words: &[String]) -> anyhow::Result<(ZoneTargetArg, &[String])> {
+    let n = if words.first().map(String::as_str) == Some("database") {
+        1
+    } else {
+        2
+    };
+    let n = n.min(words.len());
+    let target = edit::parse_target(&words[..n])?;
+    let rest = &words[n..];
+    if rest.is_empty() {
+        bail!(
+            "nothing to change after `{}`; e.g. `bmdb zones set table players gc.ttlseconds=600`",
+            words[..n].join(" ")
+        );
+    }
+    Ok((target, rest))
+}
+
+/// Edit the file that holds `target`; if the edited model does not load, put the file back.
+fn edit_model(
+    cli: &Cli,
+    project: &Project,
+    target: &ZoneTargetArg,
+    edit: impl FnOnce(&str) -> anyhow::Result<String>,
+) -> anyhow::Result<()> {
+    let rel: PathBuf = match target.table() {
+        None => PathBuf::from("regions.yaml"),
+        Some(t) => {
+            let Some(table) = project.desired.tables.get(t) else {
+                let known: Vec<&str> = project
+                    .desired
+                    .tables
+                    .keys()
+                    .map(String::as_str)
+                    .take(8)
+                    .collect();
+                bail!(
+                    "there is no table {t:?} in schema/\n  help: tables include {}",
+                    known.join(", ")
+                );
+            };
+            if let ZoneTargetArg::Index(_, i) = target {
+                if table.index(i).is_none() {
+                    let known: Vec<&str> = table.indexes.iter().map(|x| x.name.as_str()).collect();
+                    let help = if known.is_empty() {
+                        "it has no secondary indexes; add one to its schema file first".to_string()
+                    } else {
+                        format!("its indexes are {}", known.join(", "))
+                    };
+                    bail!("table {t:?} has no index {i:?}\n  help: {help}");
+                }
+            }
+            crate::model::load::table_file(&cli.project, t)
+                .with_context(|| format!("cannot find the schema file of {t:?}"))?
+        }
+    };
+    let path = cli.project.join(&rel);
+    let original =
+        fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let edited = edit(&original)?;
+    fs::write(&path, &edited).with_context(|| format!("cannot write {}", path.display()))?;
+    if let Err(e) = Project::open(&cli.project) {
+        fs::write(&path, &original)
+            .with_context(|| format!("cannot restore {}", path.display()))?;
+        return Err(e.context(format!(
+            "the edit would make the model invalid; {} is unchanged",
+            rel.display()
+        )));
+    }
+    println!("Edited {}.", rel.display());
+    Ok(())
+}
+
+fn after_edit(cli: &Cli, args: &EditArgs) -> anyhow::Result<ExitCode> {
+    let plan_args = PlanArgs {
+        write: args.write.clone(),
+        detailed_exitcode: false,
+        output: OutputArgs {
+            format: Format::Table,
+        },
+    };
+    super::plan::run(cli, &plan_args)?;
+    if args.apply {
+        let cmd = super::apply::ApplyCmd {
+            conn: args.conn.clone(),
+            args: ApplyArgs::default(),
+        };
+        return super::apply::run_apply(cli, &cmd);
+    }
+    Ok(ExitCode::SUCCESS)
+}
