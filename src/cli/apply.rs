@@ -25,6 +25,19 @@ pub struct StatusCmd {
 }
 
 pub fn run_apply(cli: &Cli, cmd: &ApplyCmd) -> anyhow::Result<ExitCode> {
+    // A folder of hand-written migrations with no model (no schema/) is run as a plain
+    // migration runner; a project with a model gets the model checks.
+    if !cli.project.join("schema").is_dir() {
+        if !cmd.args.quiet {
+            eprintln!(
+                "note: {} has no schema/ folder: applying its migrations without model checks",
+                cli.project.display()
+            );
+        }
+        let dialect = apply::project_dialect(&cli.project)?;
+        apply::run_apply(&cli.project, dialect, &cmd.conn, &cmd.args)?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let project = Project::open(&cli.project)?;
     refuse_unwritten_changes(&project)?;
     apply::run_apply(
