@@ -32,7 +32,7 @@ def main():
             "  - { name: owner_id, type: UUID }",
             "  - { name: code, type: STRING, nullable: false }",
             "  - { name: qty, type: INT4, nullable: false, default: \"0\" }",
-            "  - { name: price, type: "DECIMAL(12,2)" }",
+            '  - { name: price, type: "DECIMAL(12,2)" }',
             "  - { name: payload, type: JSONB }",
             "  - { name: active, type: BOOL, nullable: false, default: \"true\" }",
             "  - { name: created_at, type: TIMESTAMPTZ, nullable: false, default: now() }",
