@@ -21,7 +21,7 @@ measure() {
   for _ in $(seq "$RUNS"); do
     /usr/bin/time -f "%e %M" -o "$WORK/t" "$@" >/dev/null 2>"$WORK/err" || {
       rc=$?; [ $rc -eq 2 ] || { cat "$WORK/err"; exit 1; }; }
-    read -r t m <"$WORK/t"
+    read -r t m < <(tail -n 1 "$WORK/t")  # GNU time adds a "Command exited ..." line for exit 2
     times+=("$t"); [ "$m" -gt "$rss" ] && rss=$m
   done
   local med

@@ -27,8 +27,14 @@ impl Project {
                 dir.display()
             );
         }
-        let desired = model::load_project(dir)?;
-        let lock = migrations::read_lock(dir)?;
+        // The lock (a large JSON state) is read while the YAML loads.
+        let (desired, lock) = std::thread::scope(|scope| {
+            let lock = scope.spawn(|| migrations::read_lock(dir));
+            let desired = model::load_project(dir);
+            (desired, lock.join().expect("the lock reader panicked"))
+        });
+        let desired = desired?;
+        let lock = lock?;
         let files = migrations::check_consistency(dir, lock.as_ref())?;
         Ok(Project {
             dir: dir.to_path_buf(),

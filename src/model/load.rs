@@ -120,37 +120,36 @@ pub fn load(dir: &Path, diags: &mut Vec<Diagnostic>) -> Loaded {
             help: Some("add one file per table, e.g. schema/players.yaml with `table: players` and its columns".to_string()),
         });
     }
-    for rel in files {
-        let Some(root) = read_yaml(dir, &rel, diags) else {
+    for file in read_schema_files(dir, files, &model.database) {
+        diags.extend(file.diags);
+        if !file.parsed {
             incomplete = true;
             continue;
-        };
-        let mut cx = Cx {
-            file: rel.clone(),
-            diags,
-        };
-        match read_table(&mut cx, &root, &model.database, &mut origins) {
-            Some(table) => {
-                if let Some((first, _)) = origins
-                    .get(&["table", &table.name])
-                    .filter(|(f, _)| *f != rel)
-                {
-                    let pos = origins_pos_in(&root).unwrap_or(Pos::START);
-                    cx.err(
-                        pos,
-                        "duplicate-table",
-                        format!(
-                            "table \"{}\" is also defined in {}",
-                            table.name,
-                            first.display()
-                        ),
-                        "keep one file per table; merge or rename one of them".to_string(),
-                    );
-                } else {
-                    model.tables.insert(table.name.clone(), table);
-                }
+        }
+        let duplicate_of = file.table.as_ref().and_then(|t| {
+            origins
+                .get(&["table", &t.name])
+                .filter(|(f, _)| *f != file.rel)
+                .map(|(first, _)| (t.name.clone(), first))
+        });
+        origins.merge(file.origins);
+        match (file.table, duplicate_of) {
+            (Some(table), None) => {
+                model.tables.insert(table.name.clone(), table);
             }
-            None => incomplete = true,
+            (Some(_), Some((name, first))) => {
+                let mut cx = Cx {
+                    file: file.rel.clone(),
+                    diags,
+                };
+                cx.err(
+                    file.table_pos.unwrap_or(Pos::START),
+                    "duplicate-table",
+                    format!("table \"{name}\" is also defined in {}", first.display()),
+                    "keep one file per table; merge or rename one of them".to_string(),
+                );
+            }
+            (None, _) => incomplete = true,
         }
     }
     Loaded {
@@ -159,6 +158,77 @@ pub fn load(dir: &Path, diags: &mut Vec<Diagnostic>) -> Loaded {
         incomplete,
         database_ok,
     }
+}
+
+/// One schema file, read on its own: what `load` merges in file order.
+struct SchemaFile {
+    rel: PathBuf,
+    parsed: bool,
+    table: Option<Table>,
+    table_pos: Option<Pos>,
+    origins: Origins,
+    diags: Vec<Diagnostic>,
+}
+
+fn read_schema_file(dir: &Path, rel: PathBuf, db: &Database) -> SchemaFile {
+    let mut diags = Vec::new();
+    let mut origins = Origins::default();
+    let Some(root) = read_yaml(dir, &rel, &mut diags) else {
+        return SchemaFile {
+            rel,
+            parsed: false,
+            table: None,
+            table_pos: None,
+            origins,
+            diags,
+        };
+    };
+    let mut cx = Cx {
+        file: rel.clone(),
+        diags: &mut diags,
+    };
+    let table = read_table(&mut cx, &root, db, &mut origins);
+    let table_pos = origins_pos_in(&root);
+    SchemaFile {
+        rel,
+        parsed: true,
+        table,
+        table_pos,
+        origins,
+        diags,
+    }
+}
+
+/// Read every schema file, on all cores (YAML parsing is most of a large project's load
+/// time); each file's tree is dropped as soon as its table is read, so memory stays that of
+/// the model. The result keeps the order of `files`.
+fn read_schema_files(dir: &Path, files: Vec<PathBuf>, db: &Database) -> Vec<SchemaFile> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads < 2 || files.len() < 64 {
+        return files
+            .into_iter()
+            .map(|rel| read_schema_file(dir, rel, db))
+            .collect();
+    }
+    let chunk = files.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|c| {
+                scope.spawn(move || {
+                    c.iter()
+                        .map(|rel| read_schema_file(dir, rel.clone(), db))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a schema reader thread panicked"))
+            .collect()
+    })
 }
 
 fn origins_pos_in(root: &Node) -> Option<Pos> {

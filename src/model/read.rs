@@ -244,6 +244,13 @@ impl Origins {
             .or_insert_with(|| (file.to_path_buf(), pos));
     }
 
+    /// Take in what another file recorded; what is already here wins (first file first).
+    pub fn merge(&mut self, other: Origins) {
+        for (k, v) in other.map {
+            self.map.entry(k).or_insert(v);
+        }
+    }
+
     pub fn get(&self, key: &[&str]) -> Option<(PathBuf, Pos)> {
         self.map.get(&join(key)).cloned()
     }
