@@ -36,11 +36,10 @@ for i in $(seq 1 500); do
   printf 'BEGIN;\n'; cat "$SMALL/migrations/V${i}__t${i}.sql"; printf 'COMMIT;\n'
 done >"$WORK/small_all.sql"
 
-n=0
-fresh_db() {
-  n=$((n + 1)); local db="b$n"
-  psql -q -c "CREATE DATABASE $db" postgres
-  [ "$1" = postgis ] && psql -q -c "CREATE EXTENSION postgis" "$db"
+fresh_db() { # runs in a subshell ($(...)): a unique name, not a counter
+  local db="b$(date +%s%N)"
+  psql -q -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db" postgres
+  if [ "$1" = postgis ]; then psql -q -v ON_ERROR_STOP=1 -c "CREATE EXTENSION postgis" "$db"; fi
   echo "$db"
 }
 secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err"; exit 1; }; e=$(date +%s.%N); awk -v s="$s" -v e="$e" 'BEGIN{printf "%.4f", e - s}'; }
