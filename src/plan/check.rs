@@ -331,13 +331,6 @@ impl Sim {
                 let Some(t) = self.tables.get(table).cloned() else {
                     return;
                 };
-                if self.primary.is_none() {
-                    refuse(
-                        "locality-without-regions",
-                        format!("table {table} cannot change locality in a database that is not multi-region"),
-                        "set primary_region in regions.yaml".into(),
-                    );
-                }
                 self.check_locality(table, to.as_ref(), &t, refuse);
                 let t = self.tables.get_mut(table).expect("checked above");
                 t.locality = to.clone();
