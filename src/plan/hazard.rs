@@ -35,7 +35,8 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
         )),
         Change::DropRegion { region, .. } => {
             let homed = tables_homed_in(current, region);
-            let rows = tables_by_row(current);
+            // Tables still REGIONAL BY ROW when the region goes: the desired ones.
+            let rows = tables_by_row(desired);
             let mut what = Vec::new();
             if !homed.is_empty() {
                 what.push(format!("tables homed there ({}) move first", homed.join(", ")));
