@@ -159,7 +159,11 @@ fn override_is_on_exactly_around_the_statements_that_need_it() {
     for step in text.split("-- step ").skip(1) {
         let first = step.lines().next().unwrap();
         let ons = step.matches(on).count();
-        assert_eq!(ons, step.matches(off).count(), "unbalanced override in {first}");
+        assert_eq!(
+            ons,
+            step.matches(off).count(),
+            "unbalanced override in {first}"
+        );
         assert_eq!(ons, 1, "step {first} should run with the override on");
     }
     // Without the override zone, the same region changes do not touch the setting.
@@ -196,7 +200,9 @@ fn warnings_report_replication_hazards_of_the_desired_model() {
         )
         .unwrap(),
     ));
-    assert!(warnings(&desired).iter().all(|w| w.id != "fewer-than-three-replicas"));
+    assert!(warnings(&desired)
+        .iter()
+        .all(|w| w.id != "fewer-than-three-replicas"));
     let t: &mut Table = desired.tables.get_mut("t").unwrap();
     t.zone = Some(bmdb::model::ZoneConfig {
         num_replicas: Some(2),
@@ -222,8 +228,8 @@ fn lifecycle_goldens_pass_the_cockroach_grammar() {
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("../shared/crdb-grammar"))
         .join("check.py");
-    let python = std::env::var_os("HOME")
-        .map(|h| PathBuf::from(h).join(".venvs/crdb-grammar/bin/python"));
+    let python =
+        std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".venvs/crdb-grammar/bin/python"));
     let (true, Some(python)) = (checker.is_file(), python.filter(|p| p.is_file())) else {
         eprintln!("skipped: crdb-grammar checker or its venv not found (run scripts/check-crdb-grammar.sh once)");
         return;
