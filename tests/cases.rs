@@ -3,10 +3,13 @@
 //! object. Models use the lock-file state shape, with two shorthands to keep cases small:
 //! `database` defaults to `{name: game, dialect: cockroach}`, and a table's `name`
 //! defaults to its key. An omitted `current` is the empty model.
+//!
+//! A case with `error:` expects `bmdb::plan::check` to refuse the plan: each entry is
+//! `<id>: <text the message contains>`, in step order. Every other case must pass the check.
 
 use bmdb::diff::{diff, Change};
 use bmdb::model::Model;
-use bmdb::plan::{plan, Plan};
+use bmdb::plan::{check as check_plan, plan, Plan};
 use serde::Deserialize;
 use serde_yaml::{Mapping, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,6 +29,9 @@ struct Case {
     /// every step with a hazard must be listed.
     #[serde(default)]
     hazards: Option<BTreeMap<String, Vec<String>>>,
+    /// `<id>: <message text>` per refused step, in order.
+    #[serde(default)]
+    error: Option<Vec<String>>,
 }
 
 fn case_files() -> Vec<PathBuf> {
@@ -152,7 +158,43 @@ fn check(case: Case, kinds: &mut BTreeSet<&'static str>) -> Vec<String> {
         }
     }
 
-    problems.extend(simulate(&current, &desired, &planned));
+    let refused = check_plan(&current, &desired, &planned);
+    match (&case.error, &refused) {
+        (None, Err(e)) => problems.push(format!("the check refuses the plan:\n{e}")),
+        (Some(want), Ok(())) => problems.push(format!("expected the check to refuse: {want:?}")),
+        (Some(want), Err(e)) => {
+            let got: Vec<String> = e
+                .problems
+                .iter()
+                .map(|p| format!("{}: {}", p.id, p.message))
+                .collect();
+            let matches = got.len() == want.len()
+                && got.iter().zip(want).all(|(g, w)| {
+                    let (id, text) = w.split_once(": ").unwrap_or((w, ""));
+                    g.starts_with(&format!("{id}: ")) && g.contains(text)
+                });
+            if !matches {
+                problems.push(format!(
+                    "refusals differ\n  expected:\n{}\n  actual:\n{}",
+                    indent(want),
+                    indent(&got)
+                ));
+            }
+            for p in &e.problems {
+                if p.help.is_empty() || p.message.contains('\n') {
+                    problems.push(format!(
+                        "refusal {} lacks a one-line message and help",
+                        p.id
+                    ));
+                }
+            }
+        }
+        (None, Ok(())) => {}
+    }
+    // A refused plan is never run: the simulator only judges plans the check accepts.
+    if case.error.is_none() {
+        problems.extend(simulate(&current, &desired, &planned));
+    }
 
     if run(&current, &desired) != planned {
         problems.push("the plan is not deterministic: a second run differs".into());
@@ -251,8 +293,12 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         .map(|(n, t)| (n.clone(), SimTable::of(t)))
         .collect();
     let mut problems = Vec::new();
+    let mut zones = OverrideZones::of(current);
 
-    for step in &planned.steps {
+    for (i, step) in planned.steps.iter().enumerate() {
+        if let Some(why) = zones.step(&step.change, planned.needs_zone_override(i)) {
+            problems.push(format!("step {:?} would fail: {why}", line(&step.change)));
+        }
         let at = line(&step.change);
         let mut fail = |why: String| problems.push(format!("step {at:?} would fail: {why}"));
         let mut check = |r: Result<(), String>| {
@@ -489,6 +535,7 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         }
     }
 
+    problems.extend(zones.finish(desired));
     let want_tables: BTreeMap<String, SimTable> = desired
         .tables
         .iter()
@@ -504,6 +551,111 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         ));
     }
     problems
+}
+
+/// Zones that override multi-region fields, as CockroachDB's multi-region statements see
+/// them: a statement that rewrites an overridden zone fails with 42P17 unless the override
+/// is on, and afterwards that zone holds the generated values until it is written again.
+struct OverrideZones {
+    /// `database`, `table t`, `index t@i` (ZoneTarget's Display).
+    overridden: BTreeSet<String>,
+    /// Overridden zones a statement rewrote and no later step wrote back yet.
+    reset: BTreeSet<String>,
+}
+
+fn zone_table(key: &str) -> Option<&str> {
+    key.strip_prefix("table ")
+        .or_else(|| key.strip_prefix("index ").and_then(|k| k.split('@').next()))
+}
+
+impl OverrideZones {
+    fn of(m: &Model) -> OverrideZones {
+        let mut overridden = BTreeSet::new();
+        let mut add = |key: String, z: &Option<bmdb::model::ZoneConfig>| {
+            if z.as_ref().is_some_and(|z| z.override_multi_region) {
+                overridden.insert(key);
+            }
+        };
+        add("database".into(), &m.database.zone);
+        for t in m.tables.values() {
+            add(format!("table {}", t.name), &t.zone);
+            for i in &t.indexes {
+                add(format!("index {}@{}", t.name, i.name), &i.zone);
+            }
+        }
+        OverrideZones {
+            overridden,
+            reset: BTreeSet::new(),
+        }
+    }
+
+    /// Why the step would fail, if it would.
+    fn step(&mut self, change: &Change, override_on: bool) -> Option<String> {
+        // Which zones the statement rewrites: all for database-wide changes, a table's own for SET LOCALITY.
+        let scope: Option<Option<&str>> = match change {
+            Change::SetPrimaryRegion { from: Some(_), .. }
+            | Change::AddRegion { .. }
+            | Change::DropRegion { .. }
+            | Change::SetSecondaryRegion { .. }
+            | Change::DropSecondaryRegion { .. }
+            | Change::SetSurvivalGoal { .. }
+            | Change::SetPlacement { .. }
+            | Change::AddSuperRegion { .. }
+            | Change::AlterSuperRegion { .. }
+            | Change::DropSuperRegion { .. } => Some(None),
+            Change::SetLocality { table, .. } => Some(Some(table.as_str())),
+            _ => None,
+        };
+        if let Some(scope) = scope {
+            let hit: Vec<String> = self
+                .overridden
+                .iter()
+                .filter(|k| scope.is_none() || zone_table(k) == scope)
+                .cloned()
+                .collect();
+            let fails = !hit.is_empty() && !override_on;
+            for k in hit {
+                self.overridden.remove(&k);
+                self.reset.insert(k);
+            }
+            if fails {
+                return Some(
+                    "42P17: an overridden zone is in the way and the override is off".into(),
+                );
+            }
+            return None;
+        }
+        match change {
+            Change::ConfigureZone { target, to, .. } => {
+                let key = target.to_string();
+                self.reset.remove(&key);
+                if to.as_ref().is_some_and(|z| z.override_multi_region) {
+                    self.overridden.insert(key);
+                } else {
+                    self.overridden.remove(&key);
+                }
+            }
+            Change::DropTable { table } => {
+                let name = table.name.as_str();
+                self.overridden.retain(|k| zone_table(k) != Some(name));
+                self.reset.retain(|k| zone_table(k) != Some(name));
+            }
+            _ => {}
+        }
+        None
+    }
+
+    /// Overrides the desired model keeps that a statement reset and nothing wrote back.
+    fn finish(&self, desired: &Model) -> Vec<String> {
+        let want = OverrideZones::of(desired).overridden;
+        self.reset
+            .iter()
+            .filter(|k| want.contains(*k))
+            .map(|k| {
+                format!("zone {k} was reset by a region or locality change and never re-applied")
+            })
+            .collect()
+    }
 }
 
 fn indent(lines: &[String]) -> String {

@@ -35,12 +35,25 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
         )),
         Change::DropRegion { region, .. } => {
             let homed = tables_homed_in(current, region);
-            let what = if homed.is_empty() {
-                "its replicas move away".to_string()
-            } else {
-                format!("tables homed there ({}) must move first", homed.join(", "))
-            };
-            out.push(destructive("drop-region", format!("drops region {region} from the database; {what}")));
+            // Tables still REGIONAL BY ROW when the region goes: the desired ones.
+            let rows = tables_by_row(desired);
+            let mut what = Vec::new();
+            if !homed.is_empty() {
+                what.push(format!("tables homed there ({}) move first", homed.join(", ")));
+            }
+            if !rows.is_empty() {
+                what.push(format!(
+                    "rows of REGIONAL BY ROW tables ({}) homed there block the drop until re-homed",
+                    rows.join(", ")
+                ));
+            }
+            if what.is_empty() {
+                what.push("its replicas move away".to_string());
+            }
+            out.push(destructive(
+                "drop-region",
+                format!("drops region {region} from the database; {}", what.join("; ")),
+            ));
         }
         Change::AlterColumnType { from, to, .. } if narrows(from, to) => out.push(destructive(
             "narrowing-type",
@@ -107,6 +120,15 @@ fn tables_homed_in(model: &Model, region: &str) -> Vec<String> {
         .tables
         .values()
         .filter(|t| matches!(&t.locality, Some(Locality::RegionalByTable { region: Some(r) }) if r == region))
+        .map(|t| t.name.clone())
+        .collect()
+}
+
+fn tables_by_row(model: &Model) -> Vec<String> {
+    model
+        .tables
+        .values()
+        .filter(|t| matches!(&t.locality, Some(Locality::RegionalByRow { .. })))
         .map(|t| t.name.clone())
         .collect()
 }

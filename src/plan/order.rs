@@ -6,6 +6,7 @@
 //! (deterministic) order for ties. Foreign keys that cannot be created inline are split
 //! out of `CreateTable` here.
 
+use super::{rewrite_scope, RewriteScope};
 use crate::diff::{Change, ZoneTarget};
 use crate::model::types::*;
 use std::collections::{BTreeMap, BTreeSet};
@@ -57,6 +58,9 @@ enum Phase {
     DropRegion,
     /// Dropping the primary (only ever the last region) turns the database single-region.
     DropPrimaryRegion,
+    /// Zones overriding multi-region fields, written (again) after every region, survival
+    /// and locality change that rewrites them: CockroachDB regenerates those zones.
+    ReapplyOverrideZone,
 }
 
 /// The sort key: phase, then a rank (table order or region name), then a sub-rank that
@@ -68,6 +72,8 @@ type Key = (Phase, usize, String, u8);
 pub(crate) fn order(current: &Model, desired: &Model, changes: Vec<Change>) -> Vec<Change> {
     let changes = split_create_foreign_keys(desired, changes);
     let changes = break_drop_cycles(current, changes);
+    let rewrites = Rewrites::of(&changes);
+    let changes = reapply_override_zones(current, desired, &rewrites, changes);
 
     let forward = rank_map(&fk_order(&desired.tables, None));
     let mut reverse_list = fk_order(&current.tables, None);
@@ -92,6 +98,7 @@ pub(crate) fn order(current: &Model, desired: &Model, changes: Vec<Change>) -> V
         reverse,
         create_rank,
         replaced: replaced_names(&changes),
+        rewrites,
         downgrade: changes.iter().any(|c| {
             matches!(
                 c,
@@ -126,6 +133,7 @@ struct Context<'a> {
     create_rank: BTreeMap<String, usize>,
     /// (table, name) of indexes and constraints both dropped and added: a replacement.
     replaced: BTreeSet<(String, String)>,
+    rewrites: Rewrites,
     downgrade: bool,
     new_primary: Option<String>,
 }
@@ -149,6 +157,25 @@ impl Context<'_> {
         let named = |phase: Phase, name: &str| (phase, 0, name.to_string(), 0);
 
         match change {
+            Change::ConfigureZone {
+                target, from, to, ..
+            } if (overrides(from) || overrides(to)) && self.rewrites.reach(target) => {
+                match target {
+                    ZoneTarget::Table { table } => (
+                        P::ReapplyOverrideZone,
+                        fwd(table).saturating_add(1),
+                        String::new(),
+                        0,
+                    ),
+                    ZoneTarget::Index { table, index } => (
+                        P::ReapplyOverrideZone,
+                        fwd(table).saturating_add(1),
+                        index.clone(),
+                        1,
+                    ),
+                    _ => named(P::ReapplyOverrideZone, ""),
+                }
+            }
             Change::ConfigureZone {
                 target: ZoneTarget::Database,
                 to: None,
@@ -276,6 +303,103 @@ impl Context<'_> {
             1
         }
     }
+}
+
+fn overrides(zone: &Option<ZoneConfig>) -> bool {
+    zone.as_ref().is_some_and(|z| z.override_multi_region)
+}
+
+/// Which zones the plan's region and locality changes make CockroachDB rewrite.
+#[derive(Default)]
+struct Rewrites {
+    database: bool,
+    tables: BTreeSet<String>,
+}
+
+impl Rewrites {
+    fn of(changes: &[Change]) -> Rewrites {
+        let mut out = Rewrites::default();
+        for scope in changes.iter().filter_map(rewrite_scope) {
+            match scope {
+                RewriteScope::Database => out.database = true,
+                RewriteScope::Table(t) => {
+                    out.tables.insert(t.to_string());
+                }
+            }
+        }
+        out
+    }
+
+    fn reach(&self, target: &ZoneTarget) -> bool {
+        match target {
+            ZoneTarget::Range { .. } => false,
+            ZoneTarget::Database => self.database,
+            ZoneTarget::Table { table } | ZoneTarget::Index { table, .. } => {
+                self.database || self.tables.contains(table)
+            }
+        }
+    }
+}
+
+/// For every zone that overrides multi-region fields, is unchanged by the plan and is
+/// rewritten by one of its region or locality changes: a `ConfigureZone` writing it again.
+fn reapply_override_zones(
+    current: &Model,
+    desired: &Model,
+    rewrites: &Rewrites,
+    mut changes: Vec<Change>,
+) -> Vec<Change> {
+    let touched: BTreeSet<ZoneTarget> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::ConfigureZone { target, .. } => Some(target.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut kept: Vec<(ZoneTarget, &ZoneConfig)> = Vec::new();
+    if let (Some(have), Some(want)) = (&current.database.zone, &desired.database.zone) {
+        if have == want {
+            kept.push((ZoneTarget::Database, want));
+        }
+    }
+    for (name, want) in &desired.tables {
+        let Some(have) = current.tables.get(name) else {
+            continue;
+        };
+        if let (Some(h), Some(w)) = (&have.zone, &want.zone) {
+            if h == w {
+                kept.push((
+                    ZoneTarget::Table {
+                        table: name.clone(),
+                    },
+                    w,
+                ));
+            }
+        }
+        for index in &want.indexes {
+            let old = have.index(&index.name).and_then(|i| i.zone.as_ref());
+            if let (Some(h), Some(w)) = (old, &index.zone) {
+                if h == w {
+                    let target = ZoneTarget::Index {
+                        table: name.clone(),
+                        index: index.name.clone(),
+                    };
+                    kept.push((target, w));
+                }
+            }
+        }
+    }
+    for (target, zone) in kept {
+        if zone.override_multi_region && rewrites.reach(&target) && !touched.contains(&target) {
+            changes.push(Change::ConfigureZone {
+                database: desired.database.name.clone(),
+                target,
+                from: Some(zone.clone()),
+                to: Some(zone.clone()),
+            });
+        }
+    }
+    changes
 }
 
 fn rank_map(list: &[String]) -> BTreeMap<String, usize> {

@@ -340,6 +340,7 @@ impl Renderer {
                 database => &ctx.database,
                 multi_region => ctx.multi_region,
                 zone => zone_values(change),
+                override_multi_region => plan.needs_zone_override(i),
             };
             let statements = self.render_template(&name, values).with_context(|| {
                 format!("step {}: {} {}", i + 1, change.kind(), change.object())

@@ -1,0 +1,2 @@
+-- step 1: set_locality players
+ALTER TABLE players SET LOCALITY GLOBAL;
