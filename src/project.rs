@@ -52,10 +52,11 @@ impl Project {
         }
     }
 
-    /// The ordered plan from `current` to the desired model.
-    pub fn plan_from(&self, current: &Model) -> Plan {
+    /// The ordered plan from `current` to the desired model, refused (every problem at once)
+    /// when a step would be one CockroachDB rejects, before anything is written or sent.
+    pub fn plan_from(&self, current: &Model) -> Result<Plan> {
         let changes = diff::diff(current, &self.desired);
-        plan::plan(current, &self.desired, changes)
+        Ok(plan::checked_plan(current, &self.desired, changes)?)
     }
 
     pub fn render(&self, current: &Model, plan: &Plan) -> Result<RenderedPlan> {

@@ -24,7 +24,8 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     let slug = args.write.as_deref().map(migrations::slug).transpose()?;
     let project = Project::open(&cli.project)?;
     let current = project.migrated_state();
-    let plan = project.plan_from(&current);
+    let plan = project.plan_from(&current)?;
+    let warnings = crate::plan::warnings(&project.desired);
     let rendered = project.render(&current, &plan)?;
 
     let mut written = None;
@@ -71,11 +72,12 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
                 "preamble": rendered.preamble,
                 "steps": steps,
                 "left_out": rendered.left_out_line(),
+                "warnings": warnings,
                 "written": written.as_ref().map(|p| p.display().to_string()),
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
-        Format::Table => print_table(&project, &plan, &rendered, written.as_deref()),
+        Format::Table => print_table(&project, &plan, &rendered, &warnings, written.as_deref()),
     }
     if args.detailed_exitcode && !plan.is_empty() {
         return Ok(ExitCode::from(2));
@@ -87,8 +89,16 @@ fn print_table(
     project: &Project,
     plan: &crate::plan::Plan,
     rendered: &crate::render::RenderedPlan,
+    warnings: &[crate::zones::ZoneHazard],
     written: Option<&std::path::Path>,
 ) {
+    // Replication hazards are about the model, not the change: shown even with no changes.
+    for w in warnings {
+        eprintln!(
+            "warning[{}]: {}: {}\n  help: {}",
+            w.id, w.object, w.reason, w.help
+        );
+    }
     if plan.is_empty() {
         println!(
             "No changes: the model matches the state of {} migration{} ({}/{}).",
