@@ -1,7 +1,9 @@
 //! cli: every clap type lives here; each command parses, calls the library and returns an
 //! exit code. Errors travel up to main.rs, which prints them with their whole context.
 
+mod drift;
 mod init;
+mod inspect;
 mod plan;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -30,6 +32,10 @@ pub enum Command {
     Plan(plan::PlanArgs),
     /// Scaffold a small project in DIR.
     Init(init::InitArgs),
+    /// The CI gate: model vs migrations, migrations vs history, live schema vs model.
+    Drift(drift::DriftArgs),
+    /// Write a model (regions.yaml and schema/) from a live database.
+    Inspect(inspect::InspectArgs),
 }
 
 #[derive(Args, Debug)]
@@ -59,6 +65,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Validate(args) => validate(&cli, args),
         Command::Plan(args) => plan::run(&cli, args),
         Command::Init(args) => init::run(args),
+        Command::Drift(args) => drift::run(&cli, args),
+        Command::Inspect(args) => inspect::run(&cli, args),
     }
 }
 
