@@ -116,7 +116,7 @@ const TYPE_WORDS: &[&str] = &[
 /// a type; what remains is the expression's skeleton, which two spellings of one
 /// expression share.
 fn skeleton(s: &str) -> Vec<Token> {
-    let toks = tokenize(s);
+    let toks = rewrite_between(rewrite_in(tokenize(s)));
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -176,6 +176,84 @@ fn skeleton(s: &str) -> Vec<Token> {
                 i += 1;
             }
         }
+    }
+    out
+}
+
+fn word(w: &str) -> Token {
+    Token::Word(w.to_string())
+}
+
+fn punct(p: &str) -> Token {
+    Token::Punct(p.to_string())
+}
+
+/// `x IN (a, b)` -> `x = ANY (ARRAY[a, b])` and `x NOT IN (...)` -> `x <> ALL (ARRAY[...])`:
+/// the form PostgreSQL deparses a list membership to.
+fn rewrite_in(toks: Vec<Token>) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(toks.len());
+    let mut closers: Vec<usize> = Vec::new();
+    let mut depth_stack: Vec<bool> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        if *t == word("in") && toks.get(i + 1) == Some(&punct("(")) {
+            let negated = out.last() == Some(&word("not"));
+            if negated {
+                out.pop();
+                out.extend([punct("<>"), word("all")]);
+            } else {
+                out.extend([punct("="), word("any")]);
+            }
+            out.extend([punct("("), word("array"), punct("[")]);
+            depth_stack.push(true);
+            closers.push(out.len());
+            i += 2;
+            continue;
+        }
+        if *t == punct("(") {
+            depth_stack.push(false);
+        } else if *t == punct(")") {
+            if depth_stack.pop() == Some(true) {
+                out.extend([punct("]"), punct(")")]);
+                i += 1;
+                continue;
+            }
+        }
+        out.push(t.clone());
+        i += 1;
+    }
+    out
+}
+
+/// `x BETWEEN a AND b` -> `x >= a AND x <= b` (for a one-token `x` and `b`, the shape
+/// checks have), as PostgreSQL deparses it.
+fn rewrite_between(toks: Vec<Token>) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        if toks[i] == word("between") && !out.is_empty() {
+            let operand = out.pop().expect("checked non-empty");
+            let Some(and_at) = (i + 1..toks.len()).find(|&k| toks[k] == word("and")) else {
+                out.push(operand);
+                out.push(toks[i].clone());
+                i += 1;
+                continue;
+            };
+            let Some(high) = toks.get(and_at + 1) else {
+                out.push(operand);
+                out.push(toks[i].clone());
+                i += 1;
+                continue;
+            };
+            out.extend([operand.clone(), punct(">=")]);
+            out.extend(toks[i + 1..and_at].iter().cloned());
+            out.extend([word("and"), operand, punct("<="), high.clone()]);
+            i = and_at + 2;
+            continue;
+        }
+        out.push(toks[i].clone());
+        i += 1;
     }
     out
 }
@@ -458,6 +536,26 @@ mod tests {
         assert!(same_expr("-1", "'-1'::integer"));
         assert!(same_expr("\"order\" >= 0", "(\"order\" >= 0)"));
         assert!(same_expr("qty > 0", "qty > 0:::INT8"));
+        assert!(same_expr(
+            "status IN ('a', 'b')",
+            "(status = ANY (ARRAY['a'::text, 'b'::text]))"
+        ));
+        assert!(same_expr(
+            "status NOT IN ('a')",
+            "(status <> ALL (ARRAY['a'::text]))"
+        ));
+        assert!(same_expr(
+            "rarity BETWEEN 0 AND 5",
+            "((rarity >= 0) AND (rarity <= 5))"
+        ));
+        assert!(same_expr(
+            "q BETWEEN 0 AND m AND q > 1",
+            "((q >= (0)::double precision) AND (q <= m) AND (q > 1))"
+        ));
+        assert!(!same_expr(
+            "status IN ('a', 'b')",
+            "status = ANY (ARRAY['a'::text])"
+        ));
         assert!(!same_expr("a > 0", "a >= 0"));
         assert!(!same_expr("'a'", "'b'"));
         assert!(!same_expr("\"Order\" > 0", "\"order\" > 0"));
