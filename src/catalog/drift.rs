@@ -165,13 +165,12 @@ fn plural(n: usize) -> &'static str {
 pub fn run_drift(dir: &Path, conn: &ConnectOpts) -> Result<DriftReport> {
     let project = Project::open(dir)?;
     let migrated = project.migrated_state();
-    let unwritten = project
-        .plan_from(&migrated)
-        .steps
+    // the differ alone says whether anything is unwritten; ordering is `bmdb plan`'s job
+    let unwritten = crate::diff::diff(&migrated, &project.desired)
         .iter()
-        .map(|s| UnwrittenChange {
-            kind: s.change.kind(),
-            object: s.change.object(),
+        .map(|c| UnwrittenChange {
+            kind: c.kind(),
+            object: c.object(),
         })
         .collect();
 
