@@ -192,7 +192,6 @@ fn punct(p: &str) -> Token {
 /// the form PostgreSQL deparses a list membership to.
 fn rewrite_in(toks: Vec<Token>) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::with_capacity(toks.len());
-    let mut closers: Vec<usize> = Vec::new();
     let mut depth_stack: Vec<bool> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -207,18 +206,15 @@ fn rewrite_in(toks: Vec<Token>) -> Vec<Token> {
             }
             out.extend([punct("("), word("array"), punct("[")]);
             depth_stack.push(true);
-            closers.push(out.len());
             i += 2;
             continue;
         }
         if *t == punct("(") {
             depth_stack.push(false);
-        } else if *t == punct(")") {
-            if depth_stack.pop() == Some(true) {
-                out.extend([punct("]"), punct(")")]);
-                i += 1;
-                continue;
-            }
+        } else if *t == punct(")") && depth_stack.pop() == Some(true) {
+            out.extend([punct("]"), punct(")")]);
+            i += 1;
+            continue;
         }
         out.push(t.clone());
         i += 1;
