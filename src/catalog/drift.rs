@@ -18,7 +18,7 @@
 //! `changes` and `migrations` list only what is not clean (`migrations` omits applied ones).
 
 use super::{live_changes, read_catalog, CatalogStats};
-use crate::apply::{run_status, MigrationState, StatusArgs, StatusReport};
+use crate::apply::MigrationState;
 use crate::db::ConnectOpts;
 use crate::diff::{Change, ZoneTarget};
 use crate::model::types::*;
@@ -163,7 +163,26 @@ fn plural(n: usize) -> &'static str {
 
 /// Builds the report for the project in `dir` against the database of `conn`.
 pub fn run_drift(dir: &Path, conn: &ConnectOpts) -> Result<DriftReport> {
-    let project = Project::open(dir)?;
+    // The live read (server round trips) and the project load (files) are independent:
+    // run them side by side.
+    let (project, live_side) = std::thread::scope(|scope| {
+        let live = scope.spawn(|| -> Result<_> {
+            let mut db = conn.connect()?;
+            let rows = crate::apply::history::read(&mut db.client)?;
+            let (live, stats) = read_catalog(&mut db)?;
+            Ok((db, rows, live, stats))
+        });
+        let files = scope.spawn(|| crate::apply::files::load_migrations(dir));
+        let project = Project::open(dir);
+        let live = live.join().unwrap_or_else(|_| Err(panicked()));
+        let files = files.join().unwrap_or_else(|_| Err(panicked()));
+        (project.and_then(|p| Ok((p, files?))), live)
+    });
+    // a broken model is the first thing to fix, whatever the database said
+    let (project, files) = project?;
+    let (db, rows, live, stats) = live_side?;
+    db.expect_dialect(project.desired.database.dialect)?;
+
     let migrated = project.migrated_state();
     // the differ alone says whether anything is unwritten; ordering is `bmdb plan`'s job
     let unwritten = crate::diff::diff(&migrated, &project.desired)
@@ -174,11 +193,8 @@ pub fn run_drift(dir: &Path, conn: &ConnectOpts) -> Result<DriftReport> {
         })
         .collect();
 
-    let mut db = conn.connect()?;
-    db.expect_dialect(project.desired.database.dialect)?;
-    let status: StatusReport = run_status(dir, conn, &StatusArgs::default())?;
-    let migrations = status
-        .migrations
+    // the same states `bmdb status` reports
+    let migrations = crate::apply::status::states(&files, &rows)
         .iter()
         .filter(|m| m.state != MigrationState::Applied)
         .map(|m| MigrationDrift {
@@ -188,7 +204,6 @@ pub fn run_drift(dir: &Path, conn: &ConnectOpts) -> Result<DriftReport> {
         })
         .collect();
 
-    let (live, stats) = read_catalog(&mut db)?;
     let (have, want, changes) = live_changes(&live, &project.desired);
     Ok(DriftReport {
         unwritten,
@@ -196,6 +211,10 @@ pub fn run_drift(dir: &Path, conn: &ConnectOpts) -> Result<DriftReport> {
         live: describe_all(&changes, &have, &want),
         stats,
     })
+}
+
+fn panicked() -> anyhow::Error {
+    anyhow::anyhow!("a drift worker thread panicked")
 }
 
 /// One `Difference` per object: a drop and an add of the same object (a changed index,

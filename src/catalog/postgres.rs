@@ -32,14 +32,18 @@ ORDER BY c.relname";
 
 const COLUMNS_SQL: &str = "\
 SELECT a.attrelid, a.attnum, a.attname::text, format_type(a.atttypid, a.atttypmod),
-       a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), col_description(a.attrelid, a.attnum),
-       a.attgenerated::text, a.attidentity::text,
-       EXISTS (SELECT 1 FROM pg_depend d JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
-               WHERE d.classid = 'pg_class'::regclass AND d.refobjid = a.attrelid
-                 AND d.refobjsubid = a.attnum AND d.deptype = 'a')
+       a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), d.description,
+       a.attgenerated::text, a.attidentity::text, owned.refobjid IS NOT NULL
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass
+       AND d.objsubid = a.attnum
+LEFT JOIN (SELECT DISTINCT dp.refobjid, dp.refobjsubid FROM pg_depend dp
+           JOIN pg_class s ON s.oid = dp.objid AND s.relkind = 'S'
+           WHERE dp.classid = 'pg_class'::regclass AND dp.refclassid = 'pg_class'::regclass
+             AND dp.deptype = 'a') owned
+       ON owned.refobjid = a.attrelid AND owned.refobjsubid = a.attnum
 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum";
 
