@@ -5,6 +5,7 @@
 //! -> `render` (minijinja templates, per dialect) -> `migrations` (files + lock) -> `apply`
 //! (over `db` connections). `project` ties them together for the commands in `cli`.
 pub mod apply;
+pub mod catalog;
 pub mod cli;
 pub mod db;
 pub mod diff;

@@ -115,3 +115,24 @@ fn zone_commands_say_they_do_not_apply_to_postgres_and_change_nothing() {
     assert!(r.stdout.contains("do not apply"), "{r:?}");
     assert!(!p.path().join("migrations").exists());
 }
+
+#[test]
+fn apply_fails_loudly_when_the_live_schema_does_not_match_the_model() {
+    let db = pg().new_db("verify");
+    let url = pg().url(&db);
+    pg().client(&db)
+        .batch_execute("CREATE TABLE intruder (id int8 PRIMARY KEY)")
+        .unwrap();
+    let p = project();
+    assert_eq!(
+        run(bmdb(p.path()).args(["plan", "--write", "init"])).code,
+        0
+    );
+    let r = run(bmdb(p.path()).args(["apply", "--url", &url]));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("does not match the model"), "{r:?}");
+    assert!(r.stderr.contains("intruder"), "names the object: {r:?}");
+    // The migration itself ran and is recorded; only the verification failed.
+    let r = run(bmdb(p.path()).args(["status", "--url", &url, "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "{r:?}");
+}

@@ -40,12 +40,27 @@ pub fn run_apply(cli: &Cli, cmd: &ApplyCmd) -> anyhow::Result<ExitCode> {
     }
     let project = Project::open(&cli.project)?;
     refuse_unwritten_changes(&project)?;
-    apply::run_apply(
+    let report = apply::run_apply(
         &cli.project,
         project.desired.database.dialect,
         &cmd.conn,
         &cmd.args,
     )?;
+    // The history says what ran; the catalog says what is there. They must agree with the
+    // model once every migration is in (not after --dry-run or a --target short of the end).
+    let last = project.files.last().map(|f| i64::from(f.version));
+    let reached_end = cmd.args.target.is_none_or(|t| Some(t) >= last);
+    if !report.dry_run && reached_end {
+        let secret = cmd.conn.resolve().ok().and_then(|u| u.password());
+        let verify = || -> anyhow::Result<()> {
+            let mut conn = cmd.conn.connect()?;
+            crate::catalog::verify_live(&mut conn, &project.desired)
+        };
+        verify().map_err(|e| crate::db::scrub_error(e, secret.as_deref()))?;
+        if !cmd.args.quiet {
+            eprintln!("verified: the live schema matches the model");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -2,7 +2,9 @@
 //! exit code. Errors travel up to main.rs, which prints them with their whole context.
 
 mod apply;
+mod drift;
 mod init;
+mod inspect;
 mod plan;
 mod zones;
 
@@ -39,6 +41,10 @@ pub enum Command {
     Zones(zones::ZonesCmd),
     /// Scaffold a small project in DIR.
     Init(init::InitArgs),
+    /// The CI gate: model vs migrations, migrations vs history, live schema vs model.
+    Drift(drift::DriftArgs),
+    /// Write a model (regions.yaml and schema/) from a live database.
+    Inspect(inspect::InspectArgs),
 }
 
 #[derive(Args, Debug)]
@@ -71,6 +77,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Status(cmd) => apply::run_status(&cli, cmd),
         Command::Zones(cmd) => zones::run(&cli, cmd),
         Command::Init(args) => init::run(args),
+        Command::Drift(args) => drift::run(&cli, args),
+        Command::Inspect(args) => inspect::run(&cli, args),
     }
 }
 

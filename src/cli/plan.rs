@@ -1,7 +1,11 @@
 //! `bmdb plan`: model vs the migrations' state -> ordered steps, hazards and SQL.
 
 use super::{Cli, Format, OutputArgs, JSON_VERSION};
+use crate::catalog;
+use crate::db::{scrub_error, ConnectOpts};
 use crate::migrations;
+use crate::model::Model;
+use crate::plan::Plan;
 use crate::project::Project;
 use clap::Args;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
@@ -17,14 +21,25 @@ pub struct PlanArgs {
     pub detailed_exitcode: bool,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Plan from the live database at --url (not from the migrations' state): the repair
+    /// of any drift. With --write, that repair becomes the next migration.
+    #[command(flatten)]
+    pub connect: ConnectOpts,
 }
 
 pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     // Check the name before anything else so a bad flag changes nothing.
     let slug = args.write.as_deref().map(migrations::slug).transpose()?;
     let project = Project::open(&cli.project)?;
-    let current = project.migrated_state();
-    let plan = project.plan_from(&current)?;
+    let live = args.connect.url.is_some();
+    let (current, plan) = if live {
+        let secret = args.connect.resolve().ok().and_then(|u| u.password());
+        live_plan(&project, &args.connect).map_err(|e| scrub_error(e, secret.as_deref()))?
+    } else {
+        let current = project.migrated_state();
+        let plan = project.plan_from(&current)?;
+        (current, plan)
+    };
     let warnings = crate::plan::warnings(&project.desired);
     let rendered = project.render(&current, &plan)?;
 
@@ -74,10 +89,18 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
                 "left_out": rendered.left_out_line(),
                 "warnings": warnings,
                 "written": written.as_ref().map(|p| p.display().to_string()),
+                "from": if live { "live" } else { "migrations" },
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
-        Format::Table => print_table(&project, &plan, &rendered, &warnings, written.as_deref()),
+        Format::Table => print_table(
+            &project,
+            &plan,
+            &rendered,
+            &warnings,
+            written.as_deref(),
+            live,
+        ),
     }
     if args.detailed_exitcode && !plan.is_empty() {
         return Ok(ExitCode::from(2));
@@ -91,6 +114,7 @@ fn print_table(
     rendered: &crate::render::RenderedPlan,
     warnings: &[crate::zones::ZoneHazard],
     written: Option<&std::path::Path>,
+    live: bool,
 ) {
     // Replication hazards are about the model, not the change: shown even with no changes.
     for w in warnings {
@@ -98,6 +122,10 @@ fn print_table(
             "warning[{}]: {}: {}\n  help: {}",
             w.id, w.object, w.reason, w.help
         );
+    }
+    if plan.is_empty() && live {
+        println!("No changes: the live database matches the model.");
+        return;
     }
     if plan.is_empty() {
         println!(
@@ -180,4 +208,15 @@ fn print_table(
         ),
         None => println!("Run `bmdb plan --write NAME` to write it as the next migration."),
     }
+}
+
+/// The plan from the live database (read from its catalog) to the model, on the model's
+/// projection onto the server's dialect.
+fn live_plan(project: &Project, connect: &ConnectOpts) -> anyhow::Result<(Model, Plan)> {
+    let mut conn = connect.connect()?;
+    conn.expect_dialect(project.desired.database.dialect)?;
+    let (live, _) = catalog::read_catalog(&mut conn)?;
+    let (have, want, changes) = catalog::live_changes(&live, &project.desired);
+    let plan = crate::plan::checked_plan(&have, &want, changes)?;
+    Ok((have, plan))
 }

@@ -204,6 +204,8 @@ fn after_edit(cli: &Cli, args: &EditArgs) -> anyhow::Result<ExitCode> {
         output: OutputArgs {
             format: Format::Table,
         },
+        // the plan of a model edit is against the migrations' state, not a live database
+        connect: ConnectOpts::default(),
     };
     super::plan::run(cli, &plan_args)?;
     if args.apply {

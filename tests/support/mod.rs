@@ -282,6 +282,50 @@ impl Project {
         }
         Project { dir }
     }
+    /// A project whose model (`schema`: file name, YAML) describes what the hand-written
+    /// migrations build, with the lock `plan --write` would have left: apply then runs with
+    /// the model checks and its verification, and `plan` and `drift` can check convergence.
+    pub fn modelled(
+        dialect: &str,
+        migrations: &[(&str, &str)],
+        schema: &[(&str, &str)],
+    ) -> Project {
+        let p = Project::new(dialect, migrations);
+        std::fs::create_dir(p.path().join("schema")).unwrap();
+        for (name, yaml) in schema {
+            std::fs::write(p.path().join("schema").join(name), yaml).unwrap();
+        }
+        let state = bmdb::model::load_project(p.path()).unwrap_or_else(|d| panic!("{d}"));
+        let locked: Vec<_> = bmdb::migrations::scan(p.path())
+            .unwrap()
+            .into_iter()
+            .map(|f| bmdb::migrations::LockedMigration {
+                version: f.version,
+                name: f.name,
+                checksum: f.checksum,
+            })
+            .collect();
+        let lock = bmdb::migrations::Lock {
+            version: 1,
+            migrations: locked,
+            state,
+        };
+        std::fs::write(
+            bmdb::migrations::lock_path(p.path()),
+            serde_json::to_string_pretty(&lock).unwrap(),
+        )
+        .unwrap();
+        p
+    }
+
+    /// After an apply: the next plan is empty and the drift gate is clean.
+    pub fn assert_converged(&self, url: &str) {
+        let r = run(bmdb(self.path()).args(["plan", "--detailed-exitcode"]));
+        assert_eq!(r.code, 0, "the plan after apply is not empty: {r:?}");
+        let r = run(bmdb(self.path()).args(["drift", "--url", url]));
+        assert_eq!(r.code, 0, "drift after apply: {r:?}");
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }

@@ -1,0 +1,1015 @@
+//! The CockroachDB catalog reader, in two halves: [`read_cockroach`] sends a fixed set
+//! of queries (one per catalog aspect, every table at once) and collects their rows into
+//! [`CockroachCatalogRows`]; [`from_rows`] is a pure function from those rows to the
+//! normalised `Model`, so it is tested on rows shaped exactly as CockroachDB returns them.
+//!
+//! What CockroachDB adds on its own is normalised away: the hidden `crdb_region` column of
+//! REGIONAL BY ROW tables, the hidden `rowid` key, hash-shard virtual columns, implicit
+//! (region) index columns, `:::` annotations in defaults and checks, `ASC` on index columns,
+//! and the zone fields its multi-region machinery wrote (the values `zones::effective`
+//! computes for the table's locality and the database's survival goal).
+
+use super::expr::{check_body, strip_literal_cast};
+use super::CatalogStats;
+use crate::model::normalize::{canonical_type, parse_constraints_str, parse_lease_preferences_str};
+use crate::model::types::*;
+use crate::zones::effective::{
+    effective_zones, FieldValue, Source, ZoneObject, DEFAULT_GC_TTLSECONDS, DEFAULT_NUM_REPLICAS,
+    DEFAULT_RANGE_MAX_BYTES, DEFAULT_RANGE_MIN_BYTES,
+};
+use anyhow::{bail, Context, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// `crdb_internal.databases`, the current database's row.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DatabaseRow {
+    pub name: String,
+    pub primary_region: Option<String>,
+    pub secondary_region: Option<String>,
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// `zone` | `region`; NULL on a database that is not multi-region.
+    pub survival_goal: Option<String>,
+    /// `default` | `restricted`; NULL on a database that is not multi-region.
+    pub placement_policy: Option<String>,
+}
+
+/// `crdb_internal.super_regions`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuperRegionRow {
+    pub super_region_name: String,
+    pub regions: Vec<String>,
+}
+
+/// `crdb_internal.tables` joined with the table comment.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableRow {
+    pub name: String,
+    /// `REGIONAL BY TABLE IN PRIMARY REGION`, `REGIONAL BY TABLE IN "us-east1"`, `GLOBAL`,
+    /// `REGIONAL BY ROW`, `REGIONAL BY ROW AS "region"`; NULL outside multi-region.
+    pub locality: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// `information_schema.columns` (CockroachDB's extra `crdb_sql_type` and `is_hidden`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnRow {
+    pub table_name: String,
+    pub column_name: String,
+    pub crdb_sql_type: String,
+    /// `YES` | `NO`
+    pub is_nullable: String,
+    pub column_default: Option<String>,
+    /// `YES` | `NO`
+    pub is_hidden: String,
+    pub generation_expression: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// `information_schema.statistics`: one row per index column, in `seq_in_index` order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexColumnRow {
+    pub table_name: String,
+    pub index_name: String,
+    /// `YES` | `NO`
+    pub non_unique: String,
+    pub seq_in_index: i64,
+    pub column_name: String,
+    /// `ASC` | `DESC` | `N/A` (stored columns)
+    pub direction: String,
+    /// `YES` | `NO`
+    pub storing: String,
+    /// `YES` | `NO`: added by CockroachDB (key suffix, region prefix, shard column).
+    pub implicit: String,
+}
+
+/// `crdb_internal.table_indexes`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexRow {
+    pub descriptor_name: String,
+    pub index_name: String,
+    /// `primary` | `secondary`
+    pub index_type: String,
+    pub is_unique: bool,
+    pub is_inverted: bool,
+    pub is_sharded: bool,
+    pub shard_bucket_count: Option<i64>,
+    pub create_statement: String,
+}
+
+/// `pg_catalog.pg_constraint` with `pg_get_constraintdef`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConstraintRow {
+    pub table_name: String,
+    pub constraint_name: String,
+    /// `p` | `u` | `f` | `c`
+    pub constraint_type: String,
+    pub definition: String,
+}
+
+/// `crdb_internal.zones`: the fields set on each zone (`raw_config_sql`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZoneRow {
+    pub target: String,
+    pub range_name: Option<String>,
+    pub database_name: Option<String>,
+    pub table_name: Option<String>,
+    pub index_name: Option<String>,
+    pub partition_name: Option<String>,
+    pub raw_config_sql: Option<String>,
+}
+
+/// Every row `from_rows` needs, each field the result of one query.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CockroachCatalogRows {
+    /// `SELECT current_database()`
+    pub database: String,
+    pub databases: Vec<DatabaseRow>,
+    #[serde(default)]
+    pub super_regions: Vec<SuperRegionRow>,
+    pub tables: Vec<TableRow>,
+    pub columns: Vec<ColumnRow>,
+    pub index_columns: Vec<IndexColumnRow>,
+    pub indexes: Vec<IndexRow>,
+    pub constraints: Vec<ConstraintRow>,
+    #[serde(default)]
+    pub zones: Vec<ZoneRow>,
+}
+
+/// The queries `read_cockroach` sends, in order; their count never grows with the schema.
+pub const QUERIES: [(&str, &str); 9] = [
+    ("database", "SELECT current_database()"),
+    (
+        "databases",
+        "SELECT name, primary_region, secondary_region, regions, survival_goal, placement_policy \
+         FROM crdb_internal.databases WHERE name = current_database()",
+    ),
+    (
+        "super_regions",
+        "SELECT super_region_name, regions FROM crdb_internal.super_regions \
+         WHERE database_name = current_database() ORDER BY super_region_name",
+    ),
+    (
+        "tables",
+        "SELECT t.name, t.locality, obj_description(t.table_id::OID) \
+         FROM crdb_internal.tables t WHERE t.database_name = current_database() \
+         AND t.schema_name = 'public' AND t.drop_time IS NULL AND t.state = 'PUBLIC' \
+         AND t.name NOT IN ('bmdb_schema_history', 'bmdb_lock') ORDER BY t.name",
+    ),
+    (
+        "columns",
+        "SELECT c.table_name, c.column_name, c.crdb_sql_type, c.is_nullable, c.column_default, \
+         c.is_hidden, c.generation_expression, \
+         col_description(format('%I.%I', c.table_schema, c.table_name)::REGCLASS::OID, c.ordinal_position::INT) \
+         FROM information_schema.columns c WHERE c.table_schema = 'public' \
+         ORDER BY c.table_name, c.ordinal_position",
+    ),
+    (
+        "index_columns",
+        "SELECT table_name, index_name, non_unique, seq_in_index, column_name, direction, storing, implicit \
+         FROM information_schema.statistics WHERE table_schema = 'public' \
+         ORDER BY table_name, index_name, seq_in_index",
+    ),
+    (
+        "indexes",
+        "SELECT i.descriptor_name, i.index_name, i.index_type, i.is_unique, i.is_inverted, i.is_sharded, \
+         i.shard_bucket_count, i.create_statement FROM crdb_internal.table_indexes i \
+         JOIN crdb_internal.tables t ON t.table_id = i.descriptor_id \
+         WHERE t.database_name = current_database() AND t.schema_name = 'public' \
+         ORDER BY i.descriptor_name, i.index_name",
+    ),
+    (
+        "constraints",
+        "SELECT c.relname, k.conname, k.contype::STRING, pg_get_constraintdef(k.oid) \
+         FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid \
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' \
+         ORDER BY c.relname, k.conname",
+    ),
+    (
+        "zones",
+        "SELECT target, range_name, database_name, table_name, index_name, partition_name, raw_config_sql \
+         FROM crdb_internal.zones WHERE database_name = current_database() \
+         OR (database_name IS NULL AND range_name IS NOT NULL)",
+    ),
+];
+
+/// Runs [`QUERIES`] and folds the rows with [`from_rows`].
+pub fn read_cockroach(client: &mut postgres::Client) -> Result<(Model, CatalogStats)> {
+    let mut stats = CatalogStats::default();
+    let mut run = |i: usize| -> Result<Vec<postgres::Row>> {
+        let (what, sql) = QUERIES[i];
+        stats.queries += 1;
+        client
+            .query(sql, &[])
+            .with_context(|| format!("reading the CockroachDB catalog ({what})"))
+    };
+    let text = |r: &postgres::Row, i: usize| -> String { r.get::<_, String>(i) };
+    let opt = |r: &postgres::Row, i: usize| -> Option<String> { r.get::<_, Option<String>>(i) };
+    let mut rows = CockroachCatalogRows {
+        database: text(&run(0)?[0], 0),
+        ..Default::default()
+    };
+    rows.databases = run(1)?
+        .iter()
+        .map(|r| DatabaseRow {
+            name: text(r, 0),
+            primary_region: opt(r, 1),
+            secondary_region: opt(r, 2),
+            regions: r.get::<_, Option<Vec<String>>>(3).unwrap_or_default(),
+            survival_goal: opt(r, 4),
+            placement_policy: opt(r, 5),
+        })
+        .collect();
+    rows.super_regions = run(2)?
+        .iter()
+        .map(|r| SuperRegionRow {
+            super_region_name: text(r, 0),
+            regions: r.get(1),
+        })
+        .collect();
+    rows.tables = run(3)?
+        .iter()
+        .map(|r| TableRow {
+            name: text(r, 0),
+            locality: opt(r, 1),
+            comment: opt(r, 2),
+        })
+        .collect();
+    rows.columns = run(4)?
+        .iter()
+        .map(|r| ColumnRow {
+            table_name: text(r, 0),
+            column_name: text(r, 1),
+            crdb_sql_type: text(r, 2),
+            is_nullable: text(r, 3),
+            column_default: opt(r, 4),
+            is_hidden: text(r, 5),
+            generation_expression: opt(r, 6),
+            comment: opt(r, 7),
+        })
+        .collect();
+    rows.index_columns = run(5)?
+        .iter()
+        .map(|r| IndexColumnRow {
+            table_name: text(r, 0),
+            index_name: text(r, 1),
+            non_unique: text(r, 2),
+            seq_in_index: r.get(3),
+            column_name: text(r, 4),
+            direction: text(r, 5),
+            storing: text(r, 6),
+            implicit: text(r, 7),
+        })
+        .collect();
+    rows.indexes = run(6)?
+        .iter()
+        .map(|r| IndexRow {
+            descriptor_name: text(r, 0),
+            index_name: text(r, 1),
+            index_type: text(r, 2),
+            is_unique: r.get(3),
+            is_inverted: r.get(4),
+            is_sharded: r.get(5),
+            shard_bucket_count: r.get(6),
+            create_statement: text(r, 7),
+        })
+        .collect();
+    rows.constraints = run(7)?
+        .iter()
+        .map(|r| ConstraintRow {
+            table_name: text(r, 0),
+            constraint_name: text(r, 1),
+            constraint_type: text(r, 2),
+            definition: text(r, 3),
+        })
+        .collect();
+    rows.zones = run(8)?
+        .iter()
+        .map(|r| ZoneRow {
+            target: text(r, 0),
+            range_name: opt(r, 1),
+            database_name: opt(r, 2),
+            table_name: opt(r, 3),
+            index_name: opt(r, 4),
+            partition_name: opt(r, 5),
+            raw_config_sql: opt(r, 6),
+        })
+        .collect();
+    let (model, skipped) = from_rows_with_notes(&rows)?;
+    stats.skipped = skipped;
+    Ok((model, stats))
+}
+
+/// The normalised model of the rows' database.
+pub fn from_rows(rows: &CockroachCatalogRows) -> Result<Model> {
+    from_rows_with_notes(rows).map(|(m, _)| m)
+}
+
+fn yes(s: &str) -> bool {
+    s.eq_ignore_ascii_case("yes")
+}
+
+/// `crdb_internal_x_shard_16`: the virtual column of a hash-sharded index.
+fn is_shard_column(name: &str) -> bool {
+    name.starts_with("crdb_internal_")
+        && name
+            .rsplit_once("_shard_")
+            .is_some_and(|(_, n)| n.parse::<u32>().is_ok())
+}
+
+/// `from_rows`, plus notes on what the model cannot express.
+pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<String>)> {
+    let mut notes = Vec::new();
+    let mut db = Database {
+        name: rows.database.clone(),
+        dialect: Dialect::Cockroach,
+        ..Database::default()
+    };
+    if let Some(d) = rows.databases.iter().find(|d| d.name == rows.database) {
+        db.primary_region = d.primary_region.clone().filter(|s| !s.is_empty());
+        db.secondary_region = d.secondary_region.clone().filter(|s| !s.is_empty());
+        db.regions = d.regions.clone();
+        db.regions.sort();
+        db.survival_goal = match d.survival_goal.as_deref() {
+            Some("region") => SurvivalGoal::Region,
+            _ => SurvivalGoal::Zone,
+        };
+        db.placement = match d.placement_policy.as_deref() {
+            Some("restricted") => Placement::Restricted,
+            _ => Placement::Default,
+        };
+    }
+    for sr in &rows.super_regions {
+        let mut members = sr.regions.clone();
+        members.sort();
+        db.super_regions
+            .insert(sr.super_region_name.clone(), members);
+    }
+    let multi_region = db.primary_region.is_some();
+
+    let mut tables: BTreeMap<String, Table> = BTreeMap::new();
+    for t in &rows.tables {
+        let locality = match t.locality.as_deref() {
+            Some(l) if multi_region => Some(parse_locality(l)?),
+            _ => None,
+        };
+        tables.insert(
+            t.name.clone(),
+            Table {
+                name: t.name.clone(),
+                comment: t.comment.clone(),
+                locality,
+                ..Table::default()
+            },
+        );
+    }
+    // hidden columns CockroachDB added, per table
+    let mut dropped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for c in &rows.columns {
+        let Some(t) = tables.get_mut(&c.table_name) else {
+            continue;
+        };
+        let hidden = yes(&c.is_hidden);
+        let implicit_region = hidden
+            && c.column_name == "crdb_region"
+            && t.locality == Some(Locality::RegionalByRow { column: None });
+        if hidden
+            && (c.column_name == "rowid" || implicit_region || is_shard_column(&c.column_name))
+        {
+            dropped
+                .entry(c.table_name.as_str())
+                .or_default()
+                .push(c.column_name.as_str());
+            continue;
+        }
+        let label = format!("{}.{}", c.table_name, c.column_name);
+        let ty = match canonical_type(&c.crdb_sql_type, Dialect::Cockroach) {
+            Some(ct) => ct.ty,
+            None => {
+                notes.push(format!(
+                    "{label}: type {} is not one bmdb models; kept as written",
+                    c.crdb_sql_type
+                ));
+                c.crdb_sql_type.clone()
+            }
+        };
+        if c.generation_expression
+            .as_deref()
+            .is_some_and(|g| !g.is_empty())
+        {
+            notes.push(format!(
+                "{label}: computed column; its expression is not modelled"
+            ));
+        }
+        t.columns.push(Column {
+            name: c.column_name.clone(),
+            ty,
+            nullable: yes(&c.is_nullable),
+            default: c.column_default.as_deref().map(strip_literal_cast),
+            comment: c.comment.clone(),
+            renamed_from: None,
+        });
+    }
+    let is_dropped =
+        |table: &str, col: &str| dropped.get(table).is_some_and(|cols| cols.contains(&col));
+
+    let mut pk_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut unique_names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for k in &rows.constraints {
+        let Some(t) = tables.get_mut(&k.table_name) else {
+            continue;
+        };
+        let label = format!("{}.{}", k.table_name, k.constraint_name);
+        match k.constraint_type.as_str() {
+            "p" => {
+                let cols: Vec<String> = paren_list(&k.definition)
+                    .into_iter()
+                    .filter(|c| !is_dropped(&k.table_name, c))
+                    .collect();
+                pk_names.insert(k.table_name.clone(), k.constraint_name.clone());
+                if !cols.is_empty() {
+                    t.primary_key = Some(PrimaryKey {
+                        name: k.constraint_name.clone(),
+                        columns: cols,
+                    });
+                }
+            }
+            "u" => {
+                unique_names
+                    .entry(k.table_name.clone())
+                    .or_default()
+                    .push(k.constraint_name.clone());
+            }
+            "f" => match parse_fk(&k.constraint_name, &k.definition) {
+                Some(fk) => t.foreign_keys.push(fk),
+                None => notes.push(format!("{label}: cannot read {}", k.definition)),
+            },
+            "c" => t.checks.push(Check {
+                name: k.constraint_name.clone(),
+                expr: check_body(&k.definition),
+            }),
+            _ => notes.push(format!("{label}: {} (not modelled)", k.definition)),
+        }
+    }
+
+    for ix in &rows.indexes {
+        let Some(t) = tables.get_mut(&ix.descriptor_name) else {
+            continue;
+        };
+        if ix.index_type == "primary" || pk_names.get(&ix.descriptor_name) == Some(&ix.index_name) {
+            continue;
+        }
+        let mut columns = Vec::new();
+        let mut storing = Vec::new();
+        for c in rows
+            .index_columns
+            .iter()
+            .filter(|c| c.table_name == ix.descriptor_name && c.index_name == ix.index_name)
+        {
+            if yes(&c.implicit)
+                || is_dropped(&c.table_name, &c.column_name)
+                || is_shard_column(&c.column_name)
+            {
+                continue;
+            }
+            if yes(&c.storing) {
+                storing.push(c.column_name.clone());
+            } else {
+                columns.push(IndexColumn {
+                    name: c.column_name.clone(),
+                    desc: c.direction.eq_ignore_ascii_case("desc"),
+                });
+            }
+        }
+        let using = if ix.is_inverted {
+            let spatial = columns.iter().any(|c| {
+                t.column(&c.name).is_some_and(|col| {
+                    col.ty.starts_with("GEOGRAPHY") || col.ty.starts_with("GEOMETRY")
+                })
+            });
+            if spatial {
+                IndexMethod::Gist
+            } else {
+                IndexMethod::Gin
+            }
+        } else {
+            IndexMethod::Btree
+        };
+        let index = Index {
+            name: ix.index_name.clone(),
+            columns,
+            unique: ix.is_unique,
+            using,
+            sharded_buckets: ix
+                .is_sharded
+                .then(|| ix.shard_bucket_count.unwrap_or(16) as u32),
+            storing,
+            predicate: index_predicate(&ix.create_statement),
+            zone: None,
+        };
+        let is_constraint = unique_names
+            .get(&ix.descriptor_name)
+            .is_some_and(|names| names.contains(&ix.index_name));
+        // A UNIQUE constraint is a unique index in CockroachDB; a plain one reads as the
+        // constraint (reconcile follows the model where it declares a unique index instead).
+        if is_constraint
+            && index.storing.is_empty()
+            && index.predicate.is_none()
+            && index.sharded_buckets.is_none()
+            && index.using == IndexMethod::Btree
+            && index.columns.iter().all(|c| !c.desc)
+        {
+            t.unique.push(UniqueConstraint {
+                name: index.name,
+                columns: index.columns.into_iter().map(|c| c.name).collect(),
+            });
+        } else {
+            t.indexes.push(index);
+        }
+    }
+
+    let mut model = Model {
+        database: db,
+        tables: BTreeMap::new(),
+    };
+    for (_, mut t) in tables {
+        t.unique.sort_by(|a, b| a.name.cmp(&b.name));
+        t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        t.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        // the model keeps key columns NOT NULL already; CockroachDB agrees
+        model.tables.insert(t.name.clone(), t);
+    }
+    apply_zones(&mut model, &rows.zones, &rows.database, &mut notes)?;
+    Ok((model, notes))
+}
+
+/// `REGIONAL BY TABLE IN "us-east1"` and friends (an optional `LOCALITY ` prefix allowed).
+pub fn parse_locality(raw: &str) -> Result<Locality> {
+    let t = raw.trim();
+    let t = t.strip_prefix("LOCALITY ").unwrap_or(t).trim();
+    let upper = t.to_ascii_uppercase();
+    if upper == "GLOBAL" {
+        return Ok(Locality::Global);
+    }
+    if let Some(rest) = upper.strip_prefix("REGIONAL BY ROW") {
+        let rest_orig = &t[t.len() - rest.len()..];
+        let rest_orig = rest_orig.trim();
+        if rest_orig.is_empty() {
+            return Ok(Locality::RegionalByRow { column: None });
+        }
+        if rest_orig.to_ascii_uppercase().starts_with("AS ") {
+            return Ok(Locality::RegionalByRow {
+                column: Some(unquote_ident(rest_orig[3..].trim())),
+            });
+        }
+    }
+    for head in ["REGIONAL BY TABLE", "REGIONAL"] {
+        if let Some(rest) = upper.strip_prefix(head) {
+            let rest_orig = t[t.len() - rest.len()..].trim();
+            let up = rest_orig.to_ascii_uppercase();
+            if rest_orig.is_empty() || up == "IN PRIMARY REGION" {
+                return Ok(Locality::RegionalByTable { region: None });
+            }
+            if up.starts_with("IN ") {
+                return Ok(Locality::RegionalByTable {
+                    region: Some(unquote_ident(rest_orig[3..].trim())),
+                });
+            }
+        }
+    }
+    bail!("unrecognised table locality {raw:?} in crdb_internal.tables")
+}
+
+fn unquote_ident(s: &str) -> String {
+    let s = s.trim();
+    if let Some(inner) = s.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
+        return inner.replace("\"\"", "\"");
+    }
+    if let Some(inner) = s.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')) {
+        return inner.replace("''", "'");
+    }
+    s.to_string()
+}
+
+/// Splits on commas outside parentheses and quotes.
+fn split_commas(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth = 0i32;
+    let mut quote: Option<char> = None;
+    for c in s.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                cur.push(c);
+            }
+            (Some(_), c) => cur.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                cur.push(c);
+            }
+            (None, '(' | '[' | '{') => {
+                depth += 1;
+                cur.push(c);
+            }
+            (None, ')' | ']' | '}') => {
+                depth -= 1;
+                cur.push(c);
+            }
+            (None, ',') if depth == 0 => out.push(std::mem::take(&mut cur).trim().to_string()),
+            (None, c) => cur.push(c),
+        }
+    }
+    if !cur.trim().is_empty() {
+        out.push(cur.trim().to_string());
+    }
+    out
+}
+
+/// The first parenthesised column list of a definition, `ASC`/`DESC` dropped:
+/// `PRIMARY KEY (id ASC, "Order" DESC)` -> `[id, Order]`.
+fn paren_list(def: &str) -> Vec<String> {
+    let Some(open) = def.find('(') else {
+        return Vec::new();
+    };
+    let Some(close) = matching_paren(def, open) else {
+        return Vec::new();
+    };
+    split_commas(&def[open + 1..close])
+        .iter()
+        .map(|c| {
+            let c = c.trim();
+            let c = c
+                .strip_suffix(" ASC")
+                .or_else(|| c.strip_suffix(" DESC"))
+                .unwrap_or(c);
+            unquote_ident(c)
+        })
+        .collect()
+}
+
+fn matching_paren(s: &str, open: usize) -> Option<usize> {
+    let mut depth = 0;
+    let mut quote: Option<char> = None;
+    for (i, c) in s.char_indices().skip_while(|(i, _)| *i < open) {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '(') => depth += 1,
+            (None, ')') => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// `FOREIGN KEY (player_id) REFERENCES players(player_id) ON DELETE CASCADE`.
+fn parse_fk(name: &str, def: &str) -> Option<ForeignKey> {
+    let columns = paren_list(def);
+    let upper = def.to_ascii_uppercase();
+    let refs_at = upper.find("REFERENCES ")? + "REFERENCES ".len();
+    let rest = &def[refs_at..];
+    let open = rest.find('(')?;
+    let table = unquote_ident(rest[..open].trim().rsplit('.').next()?.trim());
+    let close = matching_paren(rest, open)?;
+    let ref_columns = paren_list(&rest[open..=close]);
+    let tail = rest[close + 1..].to_ascii_uppercase();
+    let action = |kw: &str| -> FkAction {
+        let Some(at) = tail.find(kw) else {
+            return FkAction::NoAction;
+        };
+        let after = tail[at + kw.len()..].trim_start();
+        if after.starts_with("CASCADE") {
+            FkAction::Cascade
+        } else if after.starts_with("RESTRICT") {
+            FkAction::Restrict
+        } else if after.starts_with("SET NULL") {
+            FkAction::SetNull
+        } else if after.starts_with("SET DEFAULT") {
+            FkAction::SetDefault
+        } else {
+            FkAction::NoAction
+        }
+    };
+    Some(ForeignKey {
+        name: name.to_string(),
+        columns,
+        ref_table: table,
+        ref_columns,
+        on_delete: action("ON DELETE"),
+        on_update: action("ON UPDATE"),
+    })
+}
+
+/// The `WHERE` of a `CREATE INDEX` statement, outer parentheses and `:::` dropped.
+fn index_predicate(create: &str) -> Option<String> {
+    let upper = create.to_ascii_uppercase();
+    // the last top-level " WHERE " (column lists and storing come before it)
+    let mut depth = 0i32;
+    let mut quote = false;
+    let bytes = upper.as_bytes();
+    let mut found = None;
+    for i in 0..bytes.len() {
+        match bytes[i] {
+            b'\'' => quote = !quote,
+            b'(' if !quote => depth += 1,
+            b')' if !quote => depth -= 1,
+            b' ' if !quote && depth == 0 && upper[i..].starts_with(" WHERE ") => found = Some(i),
+            _ => {}
+        }
+    }
+    let at = found? + " WHERE ".len();
+    Some(check_body(&create[at..]))
+}
+
+/// One zone's `raw_config_sql` (`ALTER ... CONFIGURE ZONE USING\n\tk = v,\n\t...`).
+pub fn parse_raw_zone(sql: &str) -> Result<ZoneConfig> {
+    let mut z = ZoneConfig::default();
+    let upper = sql.to_ascii_uppercase();
+    let Some(at) = upper.find(" USING") else {
+        return Ok(z);
+    };
+    let body = &sql[at + " USING".len()..];
+    for part in split_commas(body) {
+        let Some((k, v)) = part.split_once('=') else {
+            continue;
+        };
+        let key = k.trim();
+        let v = v.trim();
+        let unq = v
+            .strip_prefix('\'')
+            .and_then(|x| x.strip_suffix('\''))
+            .unwrap_or(v)
+            .replace("''", "'");
+        let int = || -> Result<u64> {
+            v.parse::<u64>()
+                .with_context(|| format!("zone field {key} = {v} is not a number"))
+        };
+        let err = |e: String| anyhow::anyhow!("zone field {key}: {e}");
+        match key {
+            "num_replicas" => z.num_replicas = Some(int()? as u32),
+            "num_voters" => z.num_voters = Some(int()? as u32),
+            "gc.ttlseconds" => z.gc_ttlseconds = Some(int()?),
+            "range_min_bytes" => z.range_min_bytes = Some(int()?),
+            "range_max_bytes" => z.range_max_bytes = Some(int()?),
+            "global_reads" => z.global_reads = Some(v.eq_ignore_ascii_case("true")),
+            "constraints" => z.constraints = Some(parse_constraints_str(&unq).map_err(err)?),
+            "voter_constraints" => {
+                z.voter_constraints = Some(parse_constraints_str(&unq).map_err(err)?)
+            }
+            "lease_preferences" => {
+                z.lease_preferences = Some(parse_lease_preferences_str(&unq).map_err(err)?)
+            }
+            // num_voters etc. are all above; anything newer is not modelled
+            _ => {}
+        }
+    }
+    Ok(z)
+}
+
+/// Attaches the zones of the database, its tables and indexes, and named ranges, each
+/// without the fields the multi-region machinery wrote.
+fn apply_zones(
+    model: &mut Model,
+    rows: &[ZoneRow],
+    database: &str,
+    notes: &mut Vec<String>,
+) -> Result<()> {
+    // what the machinery writes for this database's regions and localities
+    let synthesized: Vec<_> = effective_zones(&Model {
+        database: Database {
+            zone: None,
+            range_zones: BTreeMap::new(),
+            ..model.database.clone()
+        },
+        tables: model
+            .tables
+            .iter()
+            .map(|(n, t)| {
+                let mut t = t.clone();
+                t.zone = None;
+                for i in &mut t.indexes {
+                    i.zone = None;
+                }
+                (n.clone(), t)
+            })
+            .collect(),
+    });
+    let mr_fields = |object: &ZoneObject| -> BTreeMap<&'static str, FieldValue> {
+        synthesized
+            .iter()
+            .find(|z| &z.object == object)
+            .map(|z| {
+                z.fields
+                    .iter()
+                    .filter(|f| matches!(f.source, Source::MultiRegion { .. }))
+                    .filter_map(|f| f.value.clone().map(|v| (f.name, v)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let multi_region = model.database.is_multi_region();
+    for row in rows {
+        let Some(sql) = row.raw_config_sql.as_deref() else {
+            continue;
+        };
+        if row.partition_name.is_some() {
+            // region partitions of REGIONAL BY ROW tables belong to the machinery
+            continue;
+        }
+        let raw = parse_raw_zone(sql).with_context(|| format!("zone of {}", row.target))?;
+        if let Some(range) = &row.range_name {
+            if row.database_name.is_none() {
+                model.database.range_zones.insert(range.clone(), raw);
+            }
+            continue;
+        }
+        if row.database_name.as_deref() != Some(database) {
+            continue;
+        }
+        let (object, slot): (ZoneObject, &mut Option<ZoneConfig>) =
+            match (&row.table_name, &row.index_name) {
+                (None, _) => (
+                    ZoneObject::Database {
+                        name: database.to_string(),
+                    },
+                    &mut model.database.zone,
+                ),
+                (Some(t), None) => {
+                    let Some(table) = model.tables.get_mut(t) else {
+                        continue;
+                    };
+                    (ZoneObject::Table { table: t.clone() }, &mut table.zone)
+                }
+                (Some(t), Some(i)) => {
+                    let Some(index) = model
+                        .tables
+                        .get_mut(t)
+                        .and_then(|tb| tb.indexes.iter_mut().find(|x| &x.name == i))
+                    else {
+                        notes.push(format!("zone of {}: index not read", row.target));
+                        continue;
+                    };
+                    (
+                        ZoneObject::Index {
+                            table: t.clone(),
+                            index: i.clone(),
+                        },
+                        &mut index.zone,
+                    )
+                }
+            };
+        let own = if multi_region {
+            without_machinery(raw, &mr_fields(&object))
+        } else {
+            raw
+        };
+        *slot = (!own.is_empty()).then_some(own);
+    }
+    Ok(())
+}
+
+/// A zone minus the protected fields equal to what the multi-region machinery writes
+/// there; a protected field that differs stays and marks the zone as an override.
+fn without_machinery(mut z: ZoneConfig, mr: &BTreeMap<&'static str, FieldValue>) -> ZoneConfig {
+    let same = |name: &str, v: FieldValue| mr.get(name) == Some(&v);
+    if z.num_replicas
+        .is_some_and(|n| same("num_replicas", FieldValue::Int(n as u64)))
+    {
+        z.num_replicas = None;
+    }
+    if z.num_voters
+        .is_some_and(|n| same("num_voters", FieldValue::Int(n as u64)))
+    {
+        z.num_voters = None;
+    }
+    if z.constraints
+        .clone()
+        .is_some_and(|c| same("constraints", FieldValue::Constraints(c)))
+    {
+        z.constraints = None;
+    }
+    if z.voter_constraints
+        .clone()
+        .is_some_and(|c| same("voter_constraints", FieldValue::Constraints(c)))
+    {
+        z.voter_constraints = None;
+    }
+    if z.lease_preferences
+        .clone()
+        .is_some_and(|l| same("lease_preferences", FieldValue::LeasePreferences(l)))
+    {
+        z.lease_preferences = None;
+    }
+    if z.global_reads
+        .is_some_and(|b| same("global_reads", FieldValue::Bool(b)))
+    {
+        z.global_reads = None;
+    }
+    // CockroachDB writes global_reads = false nowhere; an explicit false is the default
+    z.override_multi_region = !z.protected_fields_set().is_empty();
+    z
+}
+
+/// Named ranges: CockroachDB shows every field of `range default` and of its system
+/// ranges. A field the model does not set and that holds CockroachDB's built-in value is
+/// dropped; system ranges the model does not mention are dropped whole.
+pub fn reconcile_range_zones(live: &mut Model, desired: &Model) {
+    let names: Vec<String> = live.database.range_zones.keys().cloned().collect();
+    for name in names {
+        let want = desired.database.range_zones.get(&name);
+        if name != "default" && want.is_none() {
+            live.database.range_zones.remove(&name);
+            continue;
+        }
+        let Some(z) = live.database.range_zones.get_mut(&name) else {
+            continue;
+        };
+        let w = want.cloned().unwrap_or_default();
+        if w.num_replicas.is_none() && z.num_replicas == Some(DEFAULT_NUM_REPLICAS) {
+            z.num_replicas = None;
+        }
+        // clusters created before v23.1 kept 90000
+        if w.gc_ttlseconds.is_none()
+            && matches!(z.gc_ttlseconds, Some(DEFAULT_GC_TTLSECONDS) | Some(90000))
+        {
+            z.gc_ttlseconds = None;
+        }
+        if w.range_min_bytes.is_none() && z.range_min_bytes == Some(DEFAULT_RANGE_MIN_BYTES) {
+            z.range_min_bytes = None;
+        }
+        if w.range_max_bytes.is_none() && z.range_max_bytes == Some(DEFAULT_RANGE_MAX_BYTES) {
+            z.range_max_bytes = None;
+        }
+        if w.constraints.is_none() && z.constraints == Some(Constraints::All(vec![])) {
+            z.constraints = None;
+        }
+        if w.lease_preferences.is_none() && z.lease_preferences == Some(vec![]) {
+            z.lease_preferences = None;
+        }
+        if w.global_reads.is_none() && z.global_reads == Some(false) {
+            z.global_reads = None;
+        }
+        z.override_multi_region = w.override_multi_region;
+        if z.is_empty() {
+            live.database.range_zones.remove(&name);
+        }
+    }
+}
+
+/// A unique index and a UNIQUE constraint are one object in CockroachDB: follow the
+/// model's choice where it names the object one way and the catalog reads it the other.
+pub fn reconcile_unique(live: &mut Model, desired: &Model) {
+    for (name, want) in &desired.tables {
+        let Some(have) = live.tables.get_mut(name) else {
+            continue;
+        };
+        for ix in &want.indexes {
+            if !ix.unique {
+                continue;
+            }
+            if let Some(pos) = have.unique.iter().position(|u| u.name == ix.name) {
+                let u = have.unique.remove(pos);
+                have.indexes.push(Index {
+                    name: u.name,
+                    columns: u
+                        .columns
+                        .into_iter()
+                        .map(|c| IndexColumn {
+                            name: c,
+                            desc: false,
+                        })
+                        .collect(),
+                    unique: true,
+                    ..Index::default()
+                });
+                have.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+            }
+        }
+        for u in &want.unique {
+            if let Some(pos) = have
+                .indexes
+                .iter()
+                .position(|i| i.name == u.name && i.unique)
+            {
+                let ix = &have.indexes[pos];
+                if ix.storing.is_empty() && ix.predicate.is_none() && ix.sharded_buckets.is_none() {
+                    let ix = have.indexes.remove(pos);
+                    have.unique.push(UniqueConstraint {
+                        name: ix.name,
+                        columns: ix.columns.into_iter().map(|c| c.name).collect(),
+                    });
+                    have.unique.sort_by(|a, b| a.name.cmp(&b.name));
+                }
+            }
+        }
+    }
+}

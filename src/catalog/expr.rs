@@ -1,0 +1,560 @@
+//! SQL expressions as catalogs print them: the casts and parentheses a server adds when
+//! it deparses a default, a check or an index predicate, stripped so that what a model
+//! author wrote and what the server prints can be compared.
+
+/// One lexical token: enough of SQL to compare expressions, not to parse them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Token {
+    /// An unquoted word, lower-cased (keywords, identifiers, function names).
+    Word(String),
+    /// A double-quoted identifier, as written inside the quotes.
+    Quoted(String),
+    /// A string literal's content (quotes undone).
+    Str(String),
+    Number(String),
+    /// Operators and punctuation: `(`, `)`, `,`, `::`, `:::`, `>=`, `[` ...
+    Punct(String),
+}
+
+fn tokenize(s: &str) -> Vec<Token> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '\'' || ((c == 'e' || c == 'E') && chars.get(i + 1) == Some(&'\'')) {
+            if c != '\'' {
+                i += 1;
+            }
+            let mut lit = String::new();
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == '\'' {
+                    if chars.get(i + 1) == Some(&'\'') {
+                        lit.push('\'');
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    break;
+                }
+                lit.push(chars[i]);
+                i += 1;
+            }
+            out.push(Token::Str(lit));
+        } else if c == '"' {
+            let mut id = String::new();
+            i += 1;
+            while i < chars.len() {
+                if chars[i] == '"' {
+                    if chars.get(i + 1) == Some(&'"') {
+                        id.push('"');
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    break;
+                }
+                id.push(chars[i]);
+                i += 1;
+            }
+            out.push(Token::Quoted(id));
+        } else if c.is_ascii_digit()
+            || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
+        {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            out.push(Token::Number(chars[start..i].iter().collect()));
+        } else if c.is_alphanumeric() || c == '_' {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
+            {
+                i += 1;
+            }
+            let w: String = chars[start..i].iter().collect();
+            out.push(Token::Word(w.to_lowercase()));
+        } else if c == ':' {
+            let start = i;
+            while i < chars.len() && chars[i] == ':' {
+                i += 1;
+            }
+            out.push(Token::Punct(chars[start..i].iter().collect()));
+        } else if "<>=!~|&+-*/%^@#".contains(c) {
+            let start = i;
+            while i < chars.len() && "<>=!~|&+-*/%^@#".contains(chars[i]) {
+                i += 1;
+            }
+            out.push(Token::Punct(chars[start..i].iter().collect()));
+        } else {
+            out.push(Token::Punct(c.to_string()));
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Words that continue a multi-word type name after `::`.
+const TYPE_WORDS: &[&str] = &[
+    "character",
+    "varying",
+    "double",
+    "precision",
+    "timestamp",
+    "time",
+    "with",
+    "without",
+    "zone",
+    "bit",
+];
+
+/// Drops every `::type` / `:::type` annotation, parentheses and the word `public.` before
+/// a type; what remains is the expression's skeleton, which two spellings of one
+/// expression share.
+fn skeleton(s: &str) -> Vec<Token> {
+    let toks = rewrite_between(rewrite_in(tokenize(s)));
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        match &toks[i] {
+            Token::Punct(p) if p == "::" || p == ":::" => {
+                i += 1;
+                // the type: words (schema-qualified, multi-word), then (args), then []
+                let mut first = true;
+                while i < toks.len() {
+                    match &toks[i] {
+                        Token::Word(w) if first || TYPE_WORDS.contains(&w.as_str()) => {
+                            first = false;
+                            i += 1;
+                        }
+                        Token::Quoted(_) if first => {
+                            first = false;
+                            i += 1;
+                        }
+                        Token::Punct(d) if d == "." => {
+                            first = true;
+                            i += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                if matches!(toks.get(i), Some(Token::Punct(p)) if p == "(")
+                    && matches!(toks.get(i + 1), Some(Token::Number(_)))
+                {
+                    while i < toks.len() && toks[i] != Token::Punct(")".into()) {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                while matches!(toks.get(i), Some(Token::Punct(p)) if p == "[")
+                    && matches!(toks.get(i + 1), Some(Token::Punct(p)) if p == "]")
+                {
+                    i += 2;
+                }
+            }
+            Token::Punct(p) if p == "(" || p == ")" => i += 1,
+            // a quoted identifier that needs no quotes is the same name unquoted
+            Token::Quoted(q) if q.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
+                out.push(Token::Word(q.clone()));
+                i += 1;
+            }
+            // a numeric string literal ('-1'::integer) is the number
+            Token::Str(s) if is_number(s) => {
+                push_number(&mut out, s);
+                i += 1;
+            }
+            Token::Number(n) => {
+                push_number(&mut out, n);
+                i += 1;
+            }
+            t => {
+                out.push(t.clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn word(w: &str) -> Token {
+    Token::Word(w.to_string())
+}
+
+fn punct(p: &str) -> Token {
+    Token::Punct(p.to_string())
+}
+
+/// `x IN (a, b)` -> `x = ANY (ARRAY[a, b])` and `x NOT IN (...)` -> `x <> ALL (ARRAY[...])`:
+/// the form PostgreSQL deparses a list membership to.
+fn rewrite_in(toks: Vec<Token>) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(toks.len());
+    let mut depth_stack: Vec<bool> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        if *t == word("in") && toks.get(i + 1) == Some(&punct("(")) {
+            let negated = out.last() == Some(&word("not"));
+            if negated {
+                out.pop();
+                out.extend([punct("<>"), word("all")]);
+            } else {
+                out.extend([punct("="), word("any")]);
+            }
+            out.extend([punct("("), word("array"), punct("[")]);
+            depth_stack.push(true);
+            i += 2;
+            continue;
+        }
+        if *t == punct("(") {
+            depth_stack.push(false);
+        } else if *t == punct(")") && depth_stack.pop() == Some(true) {
+            out.extend([punct("]"), punct(")")]);
+            i += 1;
+            continue;
+        }
+        out.push(t.clone());
+        i += 1;
+    }
+    out
+}
+
+/// `x BETWEEN a AND b` -> `x >= a AND x <= b` (for a one-token `x` and `b`, the shape
+/// checks have), as PostgreSQL deparses it.
+fn rewrite_between(toks: Vec<Token>) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(toks.len());
+    let mut i = 0;
+    while i < toks.len() {
+        if toks[i] == word("between") && !out.is_empty() {
+            let operand = out.pop().expect("checked non-empty");
+            let Some(and_at) = (i + 1..toks.len()).find(|&k| toks[k] == word("and")) else {
+                out.push(operand);
+                out.push(toks[i].clone());
+                i += 1;
+                continue;
+            };
+            let Some(high) = toks.get(and_at + 1) else {
+                out.push(operand);
+                out.push(toks[i].clone());
+                i += 1;
+                continue;
+            };
+            out.extend([operand.clone(), punct(">=")]);
+            out.extend(toks[i + 1..and_at].iter().cloned());
+            out.extend([word("and"), operand, punct("<="), high.clone()]);
+            i = and_at + 2;
+            continue;
+        }
+        out.push(toks[i].clone());
+        i += 1;
+    }
+    out
+}
+
+fn is_number(s: &str) -> bool {
+    let t = s.strip_prefix('-').unwrap_or(s);
+    !t.is_empty()
+        && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && t.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Negative numbers print as `'-1'`, `(-1)` or `-1`: one token either way.
+fn push_number(out: &mut Vec<Token>, n: &str) {
+    if matches!(out.last(), Some(Token::Punct(p)) if p == "-") && !n.starts_with('-') {
+        let before = out.len().checked_sub(2).map(|k| &out[k]);
+        // a minus after an operand (a name, a number, a literal) subtracts
+        let unary = match before {
+            None => true,
+            Some(Token::Punct(_)) => true,
+            Some(Token::Word(w)) => is_keyword_operator(w),
+            _ => false,
+        };
+        if unary {
+            out.pop();
+            out.push(Token::Number(format!("-{n}")));
+            return;
+        }
+    }
+    out.push(Token::Number(n.to_string()));
+}
+
+fn is_keyword_operator(w: &str) -> bool {
+    matches!(
+        w,
+        "and" | "or" | "not" | "is" | "in" | "like" | "between" | "when" | "then" | "else"
+    )
+}
+
+/// Whether two spellings of an expression say the same: equal after dropping type
+/// annotations, parentheses, whitespace and letter case of unquoted words.
+///
+/// Parentheses are ignored wholesale, so `(a + b) * c` and `a + b * c` compare equal; a
+/// change between those two on a live server is not reported as drift (documented limit).
+pub fn same_expr(a: &str, b: &str) -> bool {
+    a.trim() == b.trim() || skeleton(a) == skeleton(b)
+}
+
+/// A default as PostgreSQL or CockroachDB prints it, with the cast the server adds to a
+/// plain literal removed: `'active'::text` -> `'active'`, `'-1'::integer` -> `-1`,
+/// `now():::TIMESTAMPTZ` -> `now()`, `1:::INT8` -> `1`.
+pub fn strip_literal_cast(expr: &str) -> String {
+    let e = expr.trim();
+    // `:::T` annotations (CockroachDB) come off everywhere: they never change the value.
+    let e = strip_triple_colon(e);
+    let e = e.trim();
+    if let Some((lit, ty)) = split_top_level_cast(e) {
+        let lit = lit.trim();
+        let is_string_lit = lit.starts_with('\'')
+            && lit.ends_with('\'')
+            && lit.len() >= 2
+            && !lit[1..lit.len() - 1].replace("''", "").contains('\'');
+        let numeric_ty = is_numeric_type(ty);
+        if is_string_lit {
+            let inner = &lit[1..lit.len() - 1];
+            if numeric_ty && is_number(inner) {
+                return inner.to_string();
+            }
+            return lit.to_string();
+        }
+        if is_number(lit.trim_start_matches('(').trim_end_matches(')')) {
+            return lit
+                .trim_start_matches('(')
+                .trim_end_matches(')')
+                .to_string();
+        }
+        if matches!(lit.to_ascii_lowercase().as_str(), "true" | "false" | "null") {
+            return lit.to_ascii_lowercase();
+        }
+    }
+    e.to_string()
+}
+
+fn is_numeric_type(ty: &str) -> bool {
+    let t = ty.trim().to_ascii_lowercase();
+    let base = t.split('(').next().unwrap_or("").trim();
+    matches!(
+        base,
+        "integer"
+            | "bigint"
+            | "smallint"
+            | "int"
+            | "int2"
+            | "int4"
+            | "int8"
+            | "numeric"
+            | "decimal"
+            | "real"
+            | "double precision"
+            | "float4"
+            | "float8"
+    )
+}
+
+/// `<lit>::<type>` where `::` is outside quotes and the type is the rest of the text.
+fn split_top_level_cast(e: &str) -> Option<(&str, &str)> {
+    let bytes = e.as_bytes();
+    let mut in_str = false;
+    let mut depth = 0i32;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if in_str {
+            if c == b'\'' {
+                in_str = false;
+            }
+        } else if c == b'\'' {
+            in_str = true;
+        } else if c == b'(' {
+            depth += 1;
+        } else if c == b')' {
+            depth -= 1;
+        } else if depth == 0 && c == b':' && bytes.get(i + 1) == Some(&b':') {
+            let ty = &e[i + 2..];
+            // only a bare type name may follow (no further operators)
+            if ty
+                .chars()
+                .all(|ch| ch.is_alphanumeric() || " _().,[]\"".contains(ch))
+            {
+                return Some((&e[..i], ty));
+            }
+            return None;
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Removes CockroachDB's `:::TYPE` annotations outside string literals.
+pub fn strip_triple_colon(e: &str) -> String {
+    let chars: Vec<char> = e.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    let mut in_str = false;
+    while i < chars.len() {
+        let c = chars[i];
+        if in_str {
+            out.push(c);
+            if c == '\'' {
+                in_str = false;
+            }
+            i += 1;
+            continue;
+        }
+        if c == '\'' {
+            in_str = true;
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if c == ':' && chars.get(i + 1) == Some(&':') && chars.get(i + 2) == Some(&':') {
+            i += 3;
+            // the type: a (possibly schema-qualified, quoted) name, then optional (args) and []
+            while i < chars.len() && (chars[i].is_alphanumeric() || "_.\"".contains(chars[i])) {
+                i += 1;
+            }
+            if chars.get(i) == Some(&'(') {
+                let mut depth = 0;
+                while i < chars.len() {
+                    if chars[i] == '(' {
+                        depth += 1;
+                    } else if chars[i] == ')' {
+                        depth -= 1;
+                        if depth == 0 {
+                            i += 1;
+                            break;
+                        }
+                    }
+                    i += 1;
+                }
+            }
+            while chars.get(i) == Some(&'[') && chars.get(i + 1) == Some(&']') {
+                i += 2;
+            }
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
+/// The outer parentheses around a whole expression, removed while they wrap all of it:
+/// `((a > 0))` -> `a > 0`, but `(a) AND (b)` stays.
+pub fn strip_outer_parens(e: &str) -> String {
+    let mut s = e.trim();
+    loop {
+        if !(s.starts_with('(') && s.ends_with(')')) {
+            return s.to_string();
+        }
+        // does the first '(' close at the very end?
+        let mut depth = 0i32;
+        let mut in_str = false;
+        let mut closes_at_end = true;
+        for (i, c) in s.char_indices() {
+            if in_str {
+                if c == '\'' {
+                    in_str = false;
+                }
+                continue;
+            }
+            match c {
+                '\'' => in_str = true,
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 && i != s.len() - 1 {
+                        closes_at_end = false;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !closes_at_end {
+            return s.to_string();
+        }
+        s = s[1..s.len() - 1].trim();
+    }
+}
+
+/// `CHECK ((quantity > 0))` (pg_get_constraintdef) -> `quantity > 0`; a trailing
+/// `NOT VALID` is dropped.
+pub fn check_body(def: &str) -> String {
+    let d = def.trim();
+    let d = d.strip_suffix("NOT VALID").unwrap_or(d).trim();
+    let d = match d.get(..5) {
+        Some(head) if head.eq_ignore_ascii_case("check") => d[5..].trim(),
+        _ => d,
+    };
+    strip_outer_parens(&strip_triple_colon(d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_casts_come_off() {
+        assert_eq!(strip_literal_cast("'active'::text"), "'active'");
+        assert_eq!(strip_literal_cast("'a''b'::character varying"), "'a''b'");
+        assert_eq!(strip_literal_cast("'-1'::integer"), "-1");
+        assert_eq!(strip_literal_cast("'{}'::jsonb"), "'{}'");
+        assert_eq!(strip_literal_cast("now()"), "now()");
+        assert_eq!(strip_literal_cast("now():::TIMESTAMPTZ"), "now()");
+        assert_eq!(strip_literal_cast("1:::INT8"), "1");
+        assert_eq!(strip_literal_cast("'x':::STRING"), "'x'");
+        assert_eq!(
+            strip_literal_cast("nextval('s'::regclass)"),
+            "nextval('s'::regclass)"
+        );
+        assert_eq!(strip_literal_cast("(0)::numeric"), "0");
+    }
+
+    #[test]
+    fn checks_lose_the_wrapping() {
+        assert_eq!(check_body("CHECK ((quantity > 0))"), "quantity > 0");
+        assert_eq!(
+            check_body("CHECK (((a > 0) AND (b < 5)))"),
+            "(a > 0) AND (b < 5)"
+        );
+        assert_eq!(check_body("CHECK ((a > 0)) NOT VALID"), "a > 0");
+        assert_eq!(check_body("CHECK ((qty > 0:::INT8))"), "qty > 0");
+    }
+
+    #[test]
+    fn equivalent_spellings_compare_equal() {
+        assert!(same_expr("a > 0 AND b < 5", "((a > 0) AND (b < 5))"));
+        assert!(same_expr("status = 'x'", "(status = 'x'::text)"));
+        assert!(same_expr("NOW()", "now()"));
+        assert!(same_expr("-1", "'-1'::integer"));
+        assert!(same_expr("\"order\" >= 0", "(\"order\" >= 0)"));
+        assert!(same_expr("qty > 0", "qty > 0:::INT8"));
+        assert!(same_expr(
+            "status IN ('a', 'b')",
+            "(status = ANY (ARRAY['a'::text, 'b'::text]))"
+        ));
+        assert!(same_expr(
+            "status NOT IN ('a')",
+            "(status <> ALL (ARRAY['a'::text]))"
+        ));
+        assert!(same_expr(
+            "rarity BETWEEN 0 AND 5",
+            "((rarity >= 0) AND (rarity <= 5))"
+        ));
+        assert!(same_expr(
+            "q BETWEEN 0 AND m AND q > 1",
+            "((q >= (0)::double precision) AND (q <= m) AND (q > 1))"
+        ));
+        assert!(!same_expr(
+            "status IN ('a', 'b')",
+            "status = ANY (ARRAY['a'::text])"
+        ));
+        assert!(!same_expr("a > 0", "a >= 0"));
+        assert!(!same_expr("'a'", "'b'"));
+        assert!(!same_expr("\"Order\" > 0", "\"order\" > 0"));
+        assert!(!same_expr("a - 1", "a 1"));
+    }
+}

@@ -1,0 +1,153 @@
+//! catalog: the live database read back into bmdb's normalised `Model`, so the differ can
+//! compare it with the YAML. One reader per dialect (a fixed number of catalog queries
+//! whatever the number of tables), the projection of a desired model onto what a dialect
+//! can hold, expression reconciliation, the drift report, and the YAML writer of inspect.
+
+pub mod cockroach;
+pub mod drift;
+pub mod expr;
+pub mod postgres;
+pub mod write_yaml;
+
+use crate::db::Connection;
+use crate::diff;
+use crate::model::types::*;
+use crate::render::is_crdb_only_default;
+use anyhow::Result;
+
+/// What reading the catalog cost, and what it could not represent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct CatalogStats {
+    /// Catalog queries sent; fixed per dialect, independent of the number of tables.
+    pub queries: usize,
+    /// Objects the model cannot express (expression indexes, exclusion constraints ...),
+    /// each as `object: reason`; they are left out of the live model.
+    pub skipped: Vec<String>,
+}
+
+/// Reads the live schema of the connection's current database, dispatching on its dialect.
+pub fn read_catalog(conn: &mut Connection) -> Result<(Model, CatalogStats)> {
+    match conn.dialect {
+        Dialect::Postgres => postgres::read_postgres_with_stats(&mut conn.client),
+        Dialect::Cockroach => cockroach::read_cockroach(&mut conn.client),
+    }
+}
+
+/// The desired model as a server of `dialect` can hold it: on PostgreSQL the
+/// CockroachDB-only parts (regions, survival goal, placement, locality, zones, TTL, hash
+/// sharding, CockroachDB-only defaults) are left out, exactly as the postgres rendering
+/// leaves them out, so they never show up as drift.
+pub fn comparable(desired: &Model, dialect: Dialect) -> Model {
+    let mut m = desired.clone();
+    for t in m.tables.values_mut() {
+        for c in &mut t.columns {
+            c.renamed_from = None;
+        }
+    }
+    if dialect == Dialect::Cockroach {
+        return m;
+    }
+    m.database = Database {
+        name: m.database.name.clone(),
+        dialect: Dialect::Postgres,
+        expectations: m.database.expectations.clone(),
+        ..Database::default()
+    };
+    for t in m.tables.values_mut() {
+        t.locality = None;
+        t.ttl = None;
+        t.zone = None;
+        for c in &mut t.columns {
+            if c.default.as_deref().is_some_and(is_crdb_only_default) {
+                c.default = None;
+            }
+            if c.ty == "crdb_internal_region" {
+                c.ty = "STRING".into();
+            }
+        }
+        for i in &mut t.indexes {
+            i.sharded_buckets = None;
+            i.zone = None;
+        }
+    }
+    m
+}
+
+/// Makes `live` take the model's spelling wherever the two say the same thing in
+/// different words: a default, check or index predicate the server deparsed
+/// (`'active'::text`, `((a > 0) AND (b > 0))`), and the database name. Anything that
+/// really differs is left alone, so the differ still sees it.
+pub fn reconcile(live: &mut Model, desired: &Model) {
+    live.database.name = desired.database.name.clone();
+    live.database.expectations = desired.database.expectations.clone();
+    for (name, want) in &desired.tables {
+        let Some(have) = live.tables.get_mut(name) else {
+            continue;
+        };
+        for c in &mut have.columns {
+            let Some(w) = want.column(&c.name) else {
+                continue;
+            };
+            if let (Some(h), Some(wd)) = (&c.default, &w.default) {
+                if h != wd && expr::same_expr(h, wd) {
+                    c.default = Some(wd.clone());
+                }
+            }
+        }
+        for ch in &mut have.checks {
+            if let Some(w) = want.checks.iter().find(|w| w.name == ch.name) {
+                if ch.expr != w.expr && expr::same_expr(&ch.expr, &w.expr) {
+                    ch.expr = w.expr.clone();
+                }
+            }
+        }
+        for ix in &mut have.indexes {
+            if let Some(w) = want.index(&ix.name) {
+                if let (Some(h), Some(wp)) = (&ix.predicate, &w.predicate) {
+                    if h != wp && expr::same_expr(h, wp) {
+                        ix.predicate = Some(wp.clone());
+                    }
+                }
+            }
+        }
+    }
+    if live.database.dialect == Dialect::Cockroach {
+        cockroach::reconcile_unique(live, desired);
+    }
+    cockroach::reconcile_range_zones(live, desired);
+}
+
+/// The changes that would turn the live schema into the model, after projecting the
+/// model onto the live dialect and reconciling spellings. Empty = no drift.
+pub fn live_changes(live: &Model, desired: &Model) -> (Model, Model, Vec<diff::Change>) {
+    let want = comparable(desired, live.database.dialect);
+    let mut have = live.clone();
+    reconcile(&mut have, &want);
+    let changes = diff::diff(&have, &want);
+    (have, want, changes)
+}
+
+/// Reads the catalog again and fails, naming every difference, when the live schema does
+/// not match `desired`. `bmdb apply` calls this after its last migration.
+pub fn verify_live(conn: &mut Connection, desired: &Model) -> Result<()> {
+    let (live, _) = read_catalog(conn)?;
+    let (have, want, changes) = live_changes(&live, desired);
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let diffs = drift::describe_all(&changes, &have, &want);
+    let mut msg = format!(
+        "after applying, the live schema of {} does not match the model ({} difference{}):",
+        conn.url.redacted(),
+        diffs.len(),
+        if diffs.len() == 1 { "" } else { "s" }
+    );
+    for d in &diffs {
+        msg.push_str(&format!(
+            "\n  {}: {} (expected {}, actual {})",
+            d.object, d.what, d.expected, d.actual
+        ));
+    }
+    msg.push_str("\n  help: run `bmdb drift` for the full report; a migration edited by hand or a change made outside bmdb is the usual cause; `bmdb plan --url` shows the repair");
+    anyhow::bail!(msg)
+}

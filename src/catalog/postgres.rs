@@ -1,0 +1,398 @@
+//! The PostgreSQL catalog reader: the current database's `public` schema from pg_catalog,
+//! in five queries whatever the number of tables (database, tables, columns, constraints,
+//! indexes), folded into the same normalised `Model` the YAML loader produces.
+//!
+//! Left out: bmdb's own tables, tables owned by an extension (PostGIS's spatial_ref_sys),
+//! partitions of a partitioned table. Types go through `canonical_type` after PostgreSQL's
+//! names are mapped to CockroachDB's (integer -> INT4, bigint -> INT8, text -> STRING ...);
+//! an integer column whose default is `nextval` of the sequence it owns is SERIAL,
+//! BIGSERIAL or SMALLSERIAL, as the loader keeps them on postgres.
+
+use super::expr::{check_body, strip_literal_cast, strip_outer_parens};
+use super::CatalogStats;
+use crate::model::normalize::canonical_type;
+use crate::model::types::*;
+use anyhow::{Context, Result};
+use std::collections::BTreeMap;
+
+/// Tables bmdb itself keeps in the database; never part of a model.
+pub const BMDB_TABLES: [&str; 2] = ["bmdb_schema_history", "bmdb_lock"];
+
+/// How many catalog queries `read_postgres` sends (it never grows with the schema).
+pub const QUERY_COUNT: usize = 5;
+
+const TABLES_SQL: &str = "\
+SELECT c.oid, c.relname::text, obj_description(c.oid, 'pg_class')
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND c.relname NOT IN ('bmdb_schema_history', 'bmdb_lock', 'spatial_ref_sys')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                  AND d.objid = c.oid AND d.deptype = 'e')
+ORDER BY c.relname";
+
+const COLUMNS_SQL: &str = "\
+SELECT a.attrelid, a.attnum, a.attname::text, format_type(a.atttypid, a.atttypmod),
+       a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), d.description,
+       a.attgenerated::text, a.attidentity::text, owned.refobjid IS NOT NULL
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass
+       AND d.objsubid = a.attnum
+LEFT JOIN (SELECT DISTINCT dp.refobjid, dp.refobjsubid FROM pg_depend dp
+           JOIN pg_class s ON s.oid = dp.objid AND s.relkind = 'S'
+           WHERE dp.classid = 'pg_class'::regclass AND dp.refclassid = 'pg_class'::regclass
+             AND dp.deptype = 'a') owned
+       ON owned.refobjid = a.attrelid AND owned.refobjsubid = a.attnum
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum";
+
+const CONSTRAINTS_SQL: &str = "\
+SELECT k.conrelid, k.conname::text, k.contype::text, k.conkey, f.relname::text, fn.nspname::text,
+       k.confkey, k.confdeltype::text, k.confupdtype::text, pg_get_constraintdef(k.oid)
+FROM pg_constraint k
+JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_class f ON f.oid = k.confrelid
+LEFT JOIN pg_namespace fn ON fn.oid = f.relnamespace
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND k.contype IN ('p', 'u', 'f', 'c', 'x')
+ORDER BY k.conrelid, k.conname";
+
+const INDEXES_SQL: &str = "\
+SELECT i.indrelid, ic.relname::text, i.indisunique, i.indkey::int2[], i.indoption::int2[],
+       i.indnkeyatts, am.amname::text, pg_get_expr(i.indpred, i.indrelid)
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_am am ON am.oid = ic.relam
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
+                  AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
+ORDER BY i.indrelid, ic.relname";
+
+/// The current database's public schema as a normalised model.
+pub fn read_postgres(client: &mut postgres::Client) -> Result<Model> {
+    read_postgres_with_stats(client).map(|(m, _)| m)
+}
+
+/// `read_postgres`, with the number of queries sent and what was left out.
+pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model, CatalogStats)> {
+    let mut stats = CatalogStats::default();
+    let mut query = |sql: &str, what: &str| {
+        stats.queries += 1;
+        client
+            .query(sql, &[])
+            .with_context(|| format!("reading the PostgreSQL catalog ({what})"))
+    };
+    let db_rows = query("SELECT current_database()::text", "database")?;
+    let table_rows = query(TABLES_SQL, "tables")?;
+    let column_rows = query(COLUMNS_SQL, "columns")?;
+    let constraint_rows = query(CONSTRAINTS_SQL, "constraints")?;
+    let index_rows = query(INDEXES_SQL, "indexes")?;
+
+    let mut model = Model {
+        database: Database {
+            name: db_rows[0].get(0),
+            dialect: Dialect::Postgres,
+            ..Database::default()
+        },
+        tables: BTreeMap::new(),
+    };
+    // oid -> table, and (oid, attnum) -> column name
+    let mut tables: BTreeMap<u32, Table> = BTreeMap::new();
+    for r in &table_rows {
+        let oid: u32 = r.get(0);
+        tables.insert(
+            oid,
+            Table {
+                name: r.get(1),
+                comment: r.get(2),
+                ..Table::default()
+            },
+        );
+    }
+    let mut attnames: BTreeMap<(u32, i16), String> = BTreeMap::new();
+    for r in &column_rows {
+        let oid: u32 = r.get(0);
+        let Some(table) = tables.get_mut(&oid) else {
+            continue;
+        };
+        let name: String = r.get(2);
+        attnames.insert((oid, r.get(1)), name.clone());
+        let raw_type: String = r.get(3);
+        let default: Option<String> = r.get(5);
+        let generated: String = r.get(7);
+        let identity: String = r.get(8);
+        let owns_sequence: bool = r.get(9);
+        let label = format!("{}.{}", table.name, name);
+        let ty = match pg_type(&raw_type) {
+            Some(t) => t,
+            None => {
+                stats.skipped.push(format!(
+                    "{label}: type {raw_type} is not one bmdb models; kept as written"
+                ));
+                raw_type.clone()
+            }
+        };
+        if !generated.is_empty() {
+            stats.skipped.push(format!(
+                "{label}: generated column; its expression is not modelled"
+            ));
+        }
+        if !identity.is_empty() {
+            stats.skipped.push(format!(
+                "{label}: identity column; modelled as a plain {ty}"
+            ));
+        }
+        let mut col = Column {
+            name,
+            ty,
+            nullable: !r.get::<_, bool>(4),
+            default: default
+                .as_deref()
+                .filter(|_| generated.is_empty())
+                .map(strip_literal_cast),
+            comment: r.get(6),
+            renamed_from: None,
+        };
+        if let Some(serial) = serial_for(&col, owns_sequence) {
+            col.ty = serial.to_string();
+            col.default = None;
+            col.nullable = false;
+        }
+        table.columns.push(col);
+    }
+    let col_names = |oid: u32, keys: &[i16]| -> Option<Vec<String>> {
+        keys.iter()
+            .map(|k| attnames.get(&(oid, *k)).cloned())
+            .collect()
+    };
+    // referenced table oid is not selected: resolve by (schema, name)
+    for r in &constraint_rows {
+        let oid: u32 = r.get(0);
+        let Some(table_name) = tables.get(&oid).map(|t| t.name.clone()) else {
+            continue;
+        };
+        let name: String = r.get(1);
+        let kind: String = r.get(2);
+        let conkey: Option<Vec<i16>> = r.get(3);
+        let def: String = r.get(9);
+        let label = format!("{table_name}.{name}");
+        let cols = conkey.as_deref().and_then(|k| col_names(oid, k));
+        match kind.as_str() {
+            "p" | "u" => {
+                let Some(columns) = cols else {
+                    stats.skipped.push(format!("{label}: key on an expression"));
+                    continue;
+                };
+                let t = tables.get_mut(&oid).expect("table present");
+                if kind == "p" {
+                    t.primary_key = Some(PrimaryKey { name, columns });
+                } else {
+                    t.unique.push(UniqueConstraint { name, columns });
+                }
+            }
+            "f" => {
+                let ref_table: Option<String> = r.get(4);
+                let ref_schema: Option<String> = r.get(5);
+                let confkey: Option<Vec<i16>> = r.get(6);
+                let (Some(ref_table), Some(columns)) = (ref_table, cols) else {
+                    continue;
+                };
+                if ref_schema.as_deref() != Some("public") {
+                    stats.skipped.push(format!(
+                        "{label}: references a table outside the public schema"
+                    ));
+                    continue;
+                }
+                let ref_oid = tables
+                    .iter()
+                    .find(|(_, t)| t.name == ref_table)
+                    .map(|(o, _)| *o);
+                let ref_columns = ref_oid
+                    .zip(confkey.as_deref())
+                    .and_then(|(o, k)| col_names(o, k));
+                let Some(ref_columns) = ref_columns else {
+                    stats.skipped.push(format!(
+                        "{label}: references {ref_table}, which bmdb does not read"
+                    ));
+                    continue;
+                };
+                let t = tables.get_mut(&oid).expect("table present");
+                t.foreign_keys.push(ForeignKey {
+                    name,
+                    columns,
+                    ref_table,
+                    ref_columns,
+                    on_delete: fk_action(&r.get::<_, String>(7)),
+                    on_update: fk_action(&r.get::<_, String>(8)),
+                });
+            }
+            "c" => {
+                let t = tables.get_mut(&oid).expect("table present");
+                t.checks.push(Check {
+                    name,
+                    expr: check_body(&def),
+                });
+            }
+            _ => stats.skipped.push(format!("{label}: {def} (not modelled)")),
+        }
+    }
+    for r in &index_rows {
+        let oid: u32 = r.get(0);
+        let Some(table_name) = tables.get(&oid).map(|t| t.name.clone()) else {
+            continue;
+        };
+        let name: String = r.get(1);
+        let label = format!("{table_name}@{name}");
+        let keys: Vec<i16> = r.get(3);
+        let options: Vec<i16> = r.get(4);
+        let nkey = r.get::<_, i16>(5).max(0) as usize;
+        let method: String = r.get(6);
+        let using = match method.as_str() {
+            "btree" => IndexMethod::Btree,
+            "gin" => IndexMethod::Gin,
+            "gist" => IndexMethod::Gist,
+            other => {
+                stats.skipped.push(format!(
+                    "{label}: index method {other} is not modelled (btree, gin, gist are)"
+                ));
+                continue;
+            }
+        };
+        if keys.contains(&0) {
+            stats.skipped.push(format!(
+                "{label}: expression index; bmdb models column indexes only"
+            ));
+            continue;
+        }
+        let Some(names) = col_names(oid, &keys) else {
+            continue;
+        };
+        let columns = names
+            .iter()
+            .take(nkey)
+            .enumerate()
+            .map(|(k, n)| IndexColumn {
+                name: n.clone(),
+                desc: options.get(k).is_some_and(|o| o & 1 == 1),
+            })
+            .collect();
+        let predicate: Option<String> = r.get(7);
+        tables
+            .get_mut(&oid)
+            .expect("table present")
+            .indexes
+            .push(Index {
+                name,
+                columns,
+                unique: r.get(2),
+                using,
+                sharded_buckets: None,
+                storing: names.into_iter().skip(nkey).collect(),
+                predicate: predicate.map(|p| strip_outer_parens(&p)),
+                zone: None,
+            });
+    }
+    for (_, mut t) in tables {
+        t.unique.sort_by(|a, b| a.name.cmp(&b.name));
+        t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
+        t.checks.sort_by(|a, b| a.name.cmp(&b.name));
+        t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        model.tables.insert(t.name.clone(), t);
+    }
+    debug_assert_eq!(stats.queries, QUERY_COUNT);
+    Ok((model, stats))
+}
+
+/// `format_type` output -> bmdb's canonical type. PostgreSQL's `integer` is 4 bytes
+/// (CockroachDB's INT is 8), so the integer names are mapped before `canonical_type`.
+pub fn pg_type(raw: &str) -> Option<String> {
+    let t = raw.trim();
+    if let Some(elem) = t.strip_suffix("[]") {
+        return pg_type(elem).map(|e| format!("{e}[]"));
+    }
+    // `timestamp(3) without time zone`: the precision sits inside the multi-word name
+    for (head, plain, tz) in [
+        ("timestamp(", "TIMESTAMP", "TIMESTAMPTZ"),
+        ("time(", "TIME", "TIMETZ"),
+    ] {
+        if let Some(rest) = t.strip_prefix(head) {
+            let (p, tail) = rest.split_once(')')?;
+            let base = if tail.trim() == "with time zone" {
+                tz
+            } else {
+                plain
+            };
+            return canonical_type(&format!("{base}({p})"), Dialect::Postgres).map(|c| c.ty);
+        }
+    }
+    let mapped = match t {
+        "integer" => "INT4",
+        "bigint" => "INT8",
+        "smallint" => "INT2",
+        "real" => "FLOAT4",
+        "double precision" => "FLOAT8",
+        "text" => "STRING",
+        "boolean" => "BOOL",
+        "bytea" => "BYTES",
+        other => other,
+    };
+    canonical_type(mapped, Dialect::Postgres)
+        .filter(|c| c.serial_default.is_none())
+        .map(|c| c.ty)
+}
+
+/// SERIAL and friends: an integer column defaulting to `nextval` of a sequence it owns.
+fn serial_for(col: &Column, owns_sequence: bool) -> Option<&'static str> {
+    let default = col.default.as_deref()?;
+    if !owns_sequence || !default.starts_with("nextval(") {
+        return None;
+    }
+    match col.ty.as_str() {
+        "INT4" => Some("SERIAL"),
+        "INT8" => Some("BIGSERIAL"),
+        "INT2" => Some("SMALLSERIAL"),
+        _ => None,
+    }
+}
+
+fn fk_action(code: &str) -> FkAction {
+    match code {
+        "r" => FkAction::Restrict,
+        "c" => FkAction::Cascade,
+        "n" => FkAction::SetNull,
+        "d" => FkAction::SetDefault,
+        _ => FkAction::NoAction,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postgres_type_names_map_back() {
+        for (raw, want) in [
+            ("integer", "INT4"),
+            ("bigint", "INT8"),
+            ("smallint", "INT2"),
+            ("text", "STRING"),
+            ("text[]", "STRING[]"),
+            ("character varying(32)", "VARCHAR(32)"),
+            ("numeric(12,2)", "DECIMAL(12,2)"),
+            ("double precision", "FLOAT8"),
+            ("real", "FLOAT4"),
+            ("timestamp with time zone", "TIMESTAMPTZ"),
+            ("timestamp(3) without time zone", "TIMESTAMP(3)"),
+            ("geography(Point,4326)", "GEOGRAPHY(POINT,4326)"),
+            ("geometry", "GEOMETRY"),
+            ("jsonb", "JSONB"),
+            ("boolean", "BOOL"),
+            ("bytea", "BYTES"),
+            ("uuid", "UUID"),
+        ] {
+            assert_eq!(pg_type(raw).as_deref(), Some(want), "{raw}");
+        }
+        assert_eq!(pg_type("tsvector"), None);
+    }
+}

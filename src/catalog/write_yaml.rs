@@ -1,0 +1,331 @@
+//! The model written back as a project: regions.yaml and one schema/<table>.yaml per
+//! table, in the user-facing shape of the spec (flow maps per column and index, stable key
+//! order), so `bmdb inspect` gives files a person can read and the loader reads back to
+//! the same model.
+
+use crate::model::types::*;
+use anyhow::{bail, Context, Result};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// A YAML scalar, plain when that reads back as the same string, double-quoted otherwise
+/// (parameterised types like "DECIMAL(12,2)" always are: a comma ends a flow value).
+pub fn scalar(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || "_-.()".contains(c))
+        && !s.starts_with(['-', '.', '('])
+        && !s.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        );
+    if plain {
+        return s.to_string();
+    }
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn list(items: &[String]) -> String {
+    let parts: Vec<String> = items.iter().map(|s| scalar(s)).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+fn zone_flow(z: &ZoneConfig) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in z.settings() {
+        let v = match k {
+            "constraints" | "voter_constraints" | "lease_preferences" => {
+                // settings() gives a SQL literal: back to the bare CockroachDB string
+                let inner = v
+                    .strip_prefix('\'')
+                    .and_then(|x| x.strip_suffix('\''))
+                    .unwrap_or(&v)
+                    .replace("''", "'");
+                scalar(&inner)
+            }
+            _ => v,
+        };
+        parts.push(format!("{k}: {v}"));
+    }
+    if z.override_multi_region {
+        parts.push("override_multi_region: true".into());
+    }
+    format!("{{ {} }}", parts.join(", "))
+}
+
+/// regions.yaml for the model's database.
+pub fn regions_yaml(db: &Database) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "database: {}", scalar(&db.name));
+    let _ = writeln!(s, "dialect: {}", db.dialect.as_str());
+    if let Some(p) = &db.primary_region {
+        let _ = writeln!(s, "primary_region: {}", scalar(p));
+        let _ = writeln!(s, "regions: {}", list(&db.regions));
+        let goal = match db.survival_goal {
+            SurvivalGoal::Zone => "zone",
+            SurvivalGoal::Region => "region",
+        };
+        let _ = writeln!(s, "survival_goal: {goal}");
+        if db.placement == Placement::Restricted {
+            let _ = writeln!(s, "placement: restricted");
+        }
+        if let Some(sec) = &db.secondary_region {
+            let _ = writeln!(s, "secondary_region: {}", scalar(sec));
+        }
+        if !db.super_regions.is_empty() {
+            let _ = writeln!(s, "super_regions:");
+            for (name, members) in &db.super_regions {
+                let _ = writeln!(s, "  {}: {}", scalar(name), list(members));
+            }
+        }
+    }
+    if db.zone.is_some() || !db.range_zones.is_empty() {
+        let _ = writeln!(s, "zones:");
+        if let Some(z) = &db.zone {
+            let _ = writeln!(s, "  database: {}", zone_flow(z));
+        }
+        for (name, z) in &db.range_zones {
+            let _ = writeln!(s, "  range {name}: {}", zone_flow(z));
+        }
+    }
+    s
+}
+
+/// schema/<table>.yaml for one table.
+pub fn table_yaml(t: &Table) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "table: {}", scalar(&t.name));
+    if let Some(c) = &t.comment {
+        let _ = writeln!(s, "comment: {}", scalar(c));
+    }
+    if let Some(l) = &t.locality {
+        let v = match l {
+            Locality::Global => "global".to_string(),
+            Locality::RegionalByTable { region: None } => "regional_by_table".into(),
+            Locality::RegionalByTable { region: Some(r) } => {
+                format!("{{ regional_by_table: {} }}", scalar(r))
+            }
+            Locality::RegionalByRow { column: None } => "regional_by_row".into(),
+            Locality::RegionalByRow { column: Some(c) } => {
+                format!("{{ regional_by_row: {} }}", scalar(c))
+            }
+        };
+        let _ = writeln!(s, "locality: {v}");
+    }
+    let _ = writeln!(s, "columns:");
+    let pk: &[String] = t.primary_key.as_ref().map_or(&[], |p| &p.columns);
+    for c in &t.columns {
+        let mut parts = vec![
+            format!("name: {}", scalar(&c.name)),
+            format!("type: {}", scalar(&c.ty)),
+        ];
+        // serial and key columns are NOT NULL by definition; saying so is noise
+        if !c.nullable && !pk.contains(&c.name) && !c.ty.ends_with("SERIAL") {
+            parts.push("nullable: false".into());
+        }
+        if let Some(d) = &c.default {
+            // always quoted: a default is SQL text, never a YAML number or boolean
+            parts.push(format!("default: {}", quoted(d)));
+        }
+        if let Some(cm) = &c.comment {
+            parts.push(format!("comment: {}", scalar(cm)));
+        }
+        let _ = writeln!(s, "  - {{ {} }}", parts.join(", "));
+    }
+    if let Some(pk) = &t.primary_key {
+        if pk.name == crate::model::normalize::fit_identifier(&format!("{}_pkey", t.name)) {
+            let _ = writeln!(s, "primary_key: {}", list(&pk.columns));
+        } else {
+            let _ = writeln!(
+                s,
+                "primary_key: {{ name: {}, columns: {} }}",
+                scalar(&pk.name),
+                list(&pk.columns)
+            );
+        }
+    }
+    if !t.unique.is_empty() {
+        let _ = writeln!(s, "unique:");
+        for u in &t.unique {
+            let _ = writeln!(
+                s,
+                "  - {{ name: {}, columns: {} }}",
+                scalar(&u.name),
+                list(&u.columns)
+            );
+        }
+    }
+    if !t.indexes.is_empty() {
+        let _ = writeln!(s, "indexes:");
+        for i in &t.indexes {
+            let cols: Vec<String> = i
+                .columns
+                .iter()
+                .map(|c| {
+                    if c.desc {
+                        format!("{{ column: {}, desc: true }}", scalar(&c.name))
+                    } else {
+                        scalar(&c.name)
+                    }
+                })
+                .collect();
+            let mut parts = vec![
+                format!("name: {}", scalar(&i.name)),
+                format!("columns: [{}]", cols.join(", ")),
+            ];
+            if i.unique {
+                parts.push("unique: true".into());
+            }
+            match i.using {
+                IndexMethod::Btree => {}
+                IndexMethod::Gin => parts.push("using: gin".into()),
+                IndexMethod::Gist => parts.push("using: gist".into()),
+            }
+            if let Some(b) = i.sharded_buckets {
+                parts.push(format!("sharded: {{ buckets: {b} }}"));
+            }
+            if !i.storing.is_empty() {
+                parts.push(format!("storing: {}", list(&i.storing)));
+            }
+            if let Some(p) = &i.predicate {
+                parts.push(format!("where: {}", quoted(p)));
+            }
+            if let Some(z) = &i.zone {
+                parts.push(format!("zone: {}", zone_flow(z)));
+            }
+            let _ = writeln!(s, "  - {{ {} }}", parts.join(", "));
+        }
+    }
+    if !t.foreign_keys.is_empty() {
+        let _ = writeln!(s, "foreign_keys:");
+        for fk in &t.foreign_keys {
+            let mut parts = vec![
+                format!("name: {}", scalar(&fk.name)),
+                format!("columns: {}", list(&fk.columns)),
+                format!(
+                    "references: {{ table: {}, columns: {} }}",
+                    scalar(&fk.ref_table),
+                    list(&fk.ref_columns)
+                ),
+            ];
+            for (key, a) in [("on_delete", fk.on_delete), ("on_update", fk.on_update)] {
+                if a != FkAction::NoAction {
+                    parts.push(format!(
+                        "{key}: {}",
+                        a.sql().to_lowercase().replace(' ', "_")
+                    ));
+                }
+            }
+            let _ = writeln!(s, "  - {{ {} }}", parts.join(", "));
+        }
+    }
+    if !t.checks.is_empty() {
+        let _ = writeln!(s, "checks:");
+        for c in &t.checks {
+            let _ = writeln!(
+                s,
+                "  - {{ name: {}, expr: {} }}",
+                scalar(&c.name),
+                quoted(&c.expr)
+            );
+        }
+    }
+    if let Some(ttl) = &t.ttl {
+        let _ = writeln!(s, "ttl: {{ expire_after: {} }}", quoted(&ttl.expire_after));
+    }
+    if let Some(z) = &t.zone {
+        let _ = writeln!(s, "zone: {}", zone_flow(z));
+    }
+    s
+}
+
+fn quoted(s: &str) -> String {
+    let q = scalar(s);
+    if q.starts_with('"') {
+        q
+    } else {
+        format!("\"{q}\"")
+    }
+}
+
+/// A file name for a table: its name, with anything outside [A-Za-z0-9_-] replaced, made
+/// unique among `taken`.
+fn file_stem(name: &str, taken: &mut std::collections::BTreeSet<String>) -> String {
+    let base: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut stem = base.clone();
+    let mut n = 2;
+    while !taken.insert(stem.to_lowercase()) {
+        stem = format!("{base}_{n}");
+        n += 1;
+    }
+    stem
+}
+
+/// Writes regions.yaml and schema/*.yaml into `dir`, which must not hold a project yet.
+/// Returns the files written.
+pub fn write_project(dir: &Path, model: &Model) -> Result<Vec<PathBuf>> {
+    for existing in ["regions.yaml", "schema", "migrations"] {
+        if dir.join(existing).exists() {
+            bail!(
+                "{} already holds a project ({} exists); refusing to overwrite it\n  help: pass an empty or new directory to --out",
+                dir.display(),
+                existing
+            );
+        }
+    }
+    let schema = dir.join("schema");
+    std::fs::create_dir_all(&schema)
+        .with_context(|| format!("cannot create {}", schema.display()))?;
+    let mut written = Vec::new();
+    let regions = dir.join("regions.yaml");
+    std::fs::write(&regions, regions_yaml(&model.database))
+        .with_context(|| format!("cannot write {}", regions.display()))?;
+    written.push(regions);
+    let mut taken = std::collections::BTreeSet::new();
+    for t in model.tables.values() {
+        let path = schema.join(format!("{}.yaml", file_stem(&t.name, &mut taken)));
+        std::fs::write(&path, table_yaml(t))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars_quote_what_yaml_would_misread() {
+        assert_eq!(scalar("players"), "players");
+        assert_eq!(scalar("DECIMAL(12,2)"), "\"DECIMAL(12,2)\"");
+        assert_eq!(scalar("INT8"), "INT8");
+        assert_eq!(scalar("gen_random_uuid()"), "gen_random_uuid()");
+        assert_eq!(scalar("true"), "\"true\"");
+        assert_eq!(scalar("1"), "\"1\"");
+        assert_eq!(scalar("Order\"Check"), "\"Order\\\"Check\"");
+        assert_eq!(scalar("us-west-2"), "us-west-2");
+        assert_eq!(scalar("a b"), "\"a b\"");
+    }
+}

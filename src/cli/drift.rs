@@ -1,0 +1,33 @@
+//! `bmdb drift`: the CI gate. Exit 0 clean, 2 drift, 1 error (see catalog::drift).
+
+use super::{Cli, Format, OutputArgs};
+use crate::catalog::drift::run_drift;
+use crate::db::{scrub_error, ConnectOpts};
+use clap::Args;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct DriftArgs {
+    #[command(flatten)]
+    pub connect: ConnectOpts,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Also print how many catalog queries the live read took.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+pub fn run(cli: &Cli, args: &DriftArgs) -> anyhow::Result<ExitCode> {
+    let secret = args.connect.resolve().ok().and_then(|u| u.password());
+    let report =
+        run_drift(&cli.project, &args.connect).map_err(|e| scrub_error(e, secret.as_deref()))?;
+    match args.output.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report.to_json())?),
+        Format::Table => print!("{}", report.to_table(args.verbose)),
+    }
+    Ok(if report.clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
+}
