@@ -593,39 +593,13 @@ fn unquote_ident(s: &str) -> String {
     s.to_string()
 }
 
-/// Splits on commas outside parentheses and quotes.
+/// Splits on commas outside brackets and quotes, trimmed, empty parts dropped.
 fn split_commas(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut depth = 0i32;
-    let mut quote: Option<char> = None;
-    for c in s.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => {
-                quote = None;
-                cur.push(c);
-            }
-            (Some(_), c) => cur.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                cur.push(c);
-            }
-            (None, '(' | '[' | '{') => {
-                depth += 1;
-                cur.push(c);
-            }
-            (None, ')' | ']' | '}') => {
-                depth -= 1;
-                cur.push(c);
-            }
-            (None, ',') if depth == 0 => out.push(std::mem::take(&mut cur).trim().to_string()),
-            (None, c) => cur.push(c),
-        }
-    }
-    if !cur.trim().is_empty() {
-        out.push(cur.trim().to_string());
-    }
-    out
+    crate::model::normalize::split_top(s)
+        .into_iter()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// The first parenthesised column list of a definition, `ASC`/`DESC` dropped:

@@ -359,8 +359,9 @@ pub fn parse_lease_preferences_str(raw: &str) -> Result<Vec<Vec<String>>, String
     Ok(out)
 }
 
-/// Splits on commas that are not inside brackets or quotes.
-fn split_top(s: &str) -> Vec<String> {
+/// Splits on commas that are not inside brackets or quotes; parts are not trimmed, and a
+/// trailing comma leaves an empty last part (callers report it).
+pub(crate) fn split_top(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut depth = 0i32;
     let mut quote: Option<char> = None;
@@ -376,11 +377,11 @@ fn split_top(s: &str) -> Vec<String> {
                 quote = Some(c);
                 cur.push(c);
             }
-            (None, '[' | '{') => {
+            (None, '(' | '[' | '{') => {
                 depth += 1;
                 cur.push(c);
             }
-            (None, ']' | '}') => {
+            (None, ')' | ']' | '}') => {
                 depth -= 1;
                 cur.push(c);
             }
