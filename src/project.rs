@@ -7,6 +7,7 @@ use crate::model::{self, Model};
 use crate::plan::{self, Plan};
 use crate::render::{RenderContext, RenderedPlan, Renderer};
 use anyhow::Result;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 pub struct Project {
@@ -27,15 +28,22 @@ impl Project {
                 dir.display()
             );
         }
-        // The lock (a large JSON state) is read while the YAML loads.
-        let (desired, lock) = std::thread::scope(|scope| {
-            let lock = scope.spawn(|| migrations::read_lock(dir));
+        // The lock (a large JSON state) is read, and the migration files checksummed, while
+        // the YAML loads: neither depends on the model.
+        let (desired, migrations) = std::thread::scope(|scope| {
+            let migrations = scope.spawn(|| -> Result<_> {
+                let lock = migrations::read_lock(dir)?;
+                let files = migrations::check_consistency(dir, lock.as_ref())?;
+                Ok((lock, files))
+            });
             let desired = model::load_project(dir);
-            (desired, lock.join().expect("the lock reader panicked"))
+            (
+                desired,
+                migrations.join().expect("the lock reader panicked"),
+            )
         });
         let desired = desired?;
-        let lock = lock?;
-        let files = migrations::check_consistency(dir, lock.as_ref())?;
+        let (lock, files) = migrations?;
         Ok(Project {
             dir: dir.to_path_buf(),
             desired,
@@ -45,10 +53,11 @@ impl Project {
     }
 
     /// The state the committed migrations produce (empty before the first one).
-    pub fn migrated_state(&self) -> Model {
+    pub fn migrated_state(&self) -> Cow<'_, Model> {
+        // Borrowed: a 10,000-table state is not worth copying just to compare against.
         match &self.lock {
-            Some(l) => l.state.clone(),
-            None => migrations::empty_state(&self.desired.database),
+            Some(l) => Cow::Borrowed(&l.state),
+            None => Cow::Owned(migrations::empty_state(&self.desired.database)),
         }
     }
 

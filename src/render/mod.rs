@@ -330,9 +330,8 @@ impl Renderer {
                 postgis_needed => ctx.postgis_needed,
             },
         )?;
-        let mut steps = Vec::with_capacity(plan.steps.len());
-        for (i, step) in plan.steps.iter().enumerate() {
-            let change = &step.change;
+        let render_step = |i: usize| -> Result<RenderedStep> {
+            let change = &plan.steps[i].change;
             let name = template_name(change.kind());
             let values = context! {
                 change => Value::from_serialize(change),
@@ -345,8 +344,38 @@ impl Renderer {
             let statements = self.render_template(&name, values).with_context(|| {
                 format!("step {}: {} {}", i + 1, change.kind(), change.object())
             })?;
-            steps.push(RenderedStep { statements });
-        }
+            Ok(RenderedStep { statements })
+        };
+        // Steps render independently: a large plan (a new 10,000-table model) uses every core.
+        let n = plan.steps.len();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |t| t.get())
+            .min(8);
+        let steps: Vec<RenderedStep> = if threads < 2 || n < 512 {
+            (0..n).map(render_step).collect::<Result<_>>()?
+        } else {
+            let chunk = n.div_ceil(threads);
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..n)
+                    .step_by(chunk)
+                    .map(|start| {
+                        let render_step = &render_step;
+                        scope.spawn(move || {
+                            (start..(start + chunk).min(n))
+                                .map(render_step)
+                                .collect::<Result<Vec<_>>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("a render thread panicked"))
+                    .collect::<Result<Vec<Vec<_>>>>()
+            })?
+            .into_iter()
+            .flatten()
+            .collect()
+        };
         let left_out = match ctx.dialect {
             Dialect::Cockroach => Vec::new(),
             Dialect::Postgres => left_out_by_postgres(plan),
