@@ -211,6 +211,15 @@ fn multi_region_lifecycle_converges_at_every_stage() {
         );
         let status = run(&["status", "--url", &url, "--detailed-exitcode"]);
         assert_eq!(status.code, 0, "stage {}: status\n{status:?}", stage.name);
+        // Convergence against the live catalog too: the drift gate and the zone values.
+        let drift = run(&["drift", "--url", &url]);
+        assert_eq!(drift.code, 0, "stage {}: drift\n{drift:?}", stage.name);
+        let zones = run(&["zones", "show", "--url", &url, "--detailed-exitcode"]);
+        assert_eq!(
+            zones.code, 0,
+            "stage {}: zones show --url\n{zones:?}",
+            stage.name
+        );
     }
     let mut c = connect(&url);
     let regions = c

@@ -28,6 +28,12 @@ pub enum ZonesCmd {
 pub struct ShowArgs {
     #[command(flatten)]
     pub output: OutputArgs,
+    /// With --url: the live value beside the model's, differences marked.
+    #[command(flatten)]
+    pub conn: ConnectOpts,
+    /// With --url: exit 2 when a live value differs from the model's.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
 }
 
 #[derive(Args, Debug)]
@@ -73,6 +79,9 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
                 println!("{}", not_on_postgres("zones show"));
                 return Ok(ExitCode::SUCCESS);
             }
+            if args.conn.url.is_some() {
+                return show_live(&project, args);
+            }
             println!(
                 "{}",
                 crate::zones::zones_show(&project.desired, args.output.format == Format::Json)
@@ -108,6 +117,34 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
             after_edit(cli, &args.edit)
         }
     }
+}
+
+/// The model's effective zones beside the live database's, both by the same rules.
+fn show_live(project: &Project, args: &ShowArgs) -> anyhow::Result<ExitCode> {
+    use crate::zones::effective;
+    let secret = args.conn.resolve().ok().and_then(|u| u.password());
+    let read = || -> anyhow::Result<crate::model::Model> {
+        let mut conn = args.conn.connect()?;
+        conn.expect_dialect(project.desired.database.dialect)?;
+        Ok(crate::catalog::read_catalog(&mut conn)?.0)
+    };
+    let live = read().map_err(|e| crate::db::scrub_error(e, secret.as_deref()))?;
+    let want = effective::effective_zones(&project.desired);
+    let have = effective::effective_zones(&live);
+    let rows = effective::compare(&want, &have);
+    match args.output.format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&effective::comparison_json(&rows))?
+        ),
+        Format::Table => println!("{}", effective::render_comparison_table(&rows)),
+    }
+    let differs = rows.iter().any(|r| r.differs());
+    Ok(if differs && args.detailed_exitcode {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn not_on_postgres(what: &str) -> String {

@@ -971,3 +971,95 @@ pub fn to_json(zones: &[ObjectZone]) -> serde_json::Value {
         .collect();
     serde_json::json!({ "version": JSON_VERSION, "objects": objects })
 }
+
+/// One field of `zones show --url`: the model's effective value beside the live one.
+pub struct FieldComparison<'a> {
+    pub object: String,
+    pub field: &'a EffectiveField,
+    /// `None` when the live database has no such object.
+    pub live: Option<&'a EffectiveField>,
+}
+
+impl FieldComparison<'_> {
+    pub fn differs(&self) -> bool {
+        self.live.is_none_or(|l| l.value != self.field.value)
+    }
+}
+
+/// Pair every field of the model's effective zones with the live database's (both worked
+/// out by the same rules, the live model being what the catalog reader made of it).
+pub fn compare<'a>(model: &'a [ObjectZone], live: &'a [ObjectZone]) -> Vec<FieldComparison<'a>> {
+    let live_by_label: std::collections::HashMap<String, &ObjectZone> =
+        live.iter().map(|z| (z.label(), z)).collect();
+    let mut out = Vec::new();
+    for z in model {
+        let label = z.label();
+        let other = live_by_label.get(&label);
+        for f in &z.fields {
+            out.push(FieldComparison {
+                object: label.clone(),
+                field: f,
+                live: other.and_then(|o| o.field(f.name)),
+            });
+        }
+    }
+    out
+}
+
+/// `zones show --url` as a table: model value and source, live value, `≠` where they differ.
+pub fn render_comparison_table(rows: &[FieldComparison]) -> String {
+    let mut t = ComfyTable::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    t.set_header(vec!["object", "field", "model", "source", "live", ""]);
+    let mut last = String::new();
+    for r in rows {
+        let object = if r.object != last {
+            r.object.clone()
+        } else {
+            String::new()
+        };
+        last = r.object.clone();
+        t.add_row(vec![
+            object,
+            r.field.name.to_string(),
+            show_value(r.field),
+            r.field.source.to_string(),
+            r.live.map_or("(no such object)".to_string(), show_value),
+            if r.differs() {
+                "≠".to_string()
+            } else {
+                String::new()
+            },
+        ]);
+    }
+    t.to_string()
+}
+
+/// `zones show --url --format json`: the documented shape, each field with `live` and
+/// `differs` added.
+pub fn comparison_json(rows: &[FieldComparison]) -> serde_json::Value {
+    let mut objects: Vec<serde_json::Value> = Vec::new();
+    let mut current: Option<(String, Vec<serde_json::Value>)> = None;
+    for r in rows {
+        let mut field = serde_json::to_value(r.field).expect("a zone field serialises");
+        field["live"] = r.live.map_or(serde_json::Value::Null, |l| {
+            serde_json::to_value(&l.value).expect("a zone value serialises")
+        });
+        field["differs"] = serde_json::Value::Bool(r.differs());
+        match &mut current {
+            Some((label, fields)) if *label == r.object => fields.push(field),
+            _ => {
+                if let Some((label, fields)) = current.take() {
+                    objects.push(serde_json::json!({ "object": label, "fields": fields }));
+                }
+                current = Some((r.object.clone(), vec![field]));
+            }
+        }
+    }
+    if let Some((label, fields)) = current {
+        objects.push(serde_json::json!({ "object": label, "fields": fields }));
+    }
+    let differences = rows.iter().filter(|r| r.differs()).count();
+    serde_json::json!({ "version": JSON_VERSION, "live": true, "differences": differences, "objects": objects })
+}
