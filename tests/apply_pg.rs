@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{bmdb, kill_at_point, pg, run, Project, PASSWORD};
+use support::{bmdb, interrupt_at_point, kill_at_point, pg, run, Project, PASSWORD};
 
 /// Four migrations: V1, V2, V4 run in one transaction each; V3 holds CREATE INDEX
 /// CONCURRENTLY so it runs statement by statement. Every INSERT has its own tag, so a
@@ -632,4 +632,29 @@ fn geography_columns_apply_with_postgis() {
         .unwrap()
         .get(0);
     assert_eq!(t, "geography");
+}
+
+/// Ctrl-C stops after the running statement and releases the lock on the way out: the next
+/// apply takes it at once (well inside the lease) and finishes the job.
+#[test]
+fn ctrl_c_stops_cleanly_and_releases_the_lock() {
+    let reference = pg().new_db("ctrlc_ref");
+    let project = Project::modelled("postgres", FIXTURE, FIXTURE_SCHEMA);
+    assert_eq!(run(&mut apply(&project, &reference)).code, 0);
+    let db = pg().new_db("ctrlc");
+    let r = interrupt_at_point(apply(&project, &db).args(["--lock-lease", "30"]), 3);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("interrupted (Ctrl-C)"), "{r:?}");
+    let mut c = pg().client(&db);
+    let held: i64 = c
+        .query_one("SELECT count(*) FROM bmdb_lock", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(held, 0, "the lock row must be gone after Ctrl-C");
+    let started = std::time::Instant::now();
+    let r = run(apply(&project, &db).args(["--lock-timeout", "2"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(fingerprint(&db), fingerprint(&reference));
+    project.assert_converged(&pg().url(&db));
 }

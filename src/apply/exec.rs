@@ -60,8 +60,10 @@ pub fn crash_point(label: &str) {
     let n = COUNT.fetch_add(1, Ordering::SeqCst) + 1;
     if n == target {
         eprintln!("BMDB_TEST_PAUSED {n} {label}");
-        loop {
-            std::thread::sleep(Duration::from_secs(3600));
+        // Paused until killed, or interrupted (Ctrl-C), which lets the test see the lock
+        // released on that exit path.
+        while !INTERRUPTED.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 }

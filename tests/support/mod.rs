@@ -391,6 +391,44 @@ pub fn run_checking(cmd: &mut Command, secrets: &[&str]) -> Run {
 
 /// Start `cmd` with BMDB_TEST_PAUSE_AT=point; when it reports the pause, SIGKILL it.
 /// Returns true when it was killed at the point, false when it finished first.
+/// Run `cmd` until it pauses at crash point `point`, then send it SIGINT (Ctrl-C) and
+/// return how it ended.
+pub fn interrupt_at_point(cmd: &mut Command, point: u64) -> Run {
+    cmd.env("BMDB_TEST_PAUSE_AT", point.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child: Child = cmd.spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if line.starts_with("BMDB_TEST_PAUSED") {
+                let _ = tx.send(());
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("bmdb did not pause in 60s");
+    // SAFETY: signalling our own child process
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: reader.join().unwrap(),
+    };
+    assert!(
+        !run.stderr.contains(PASSWORD) && !run.stdout.contains(PASSWORD),
+        "{run:?}"
+    );
+    run
+}
+
 pub fn kill_at_point(cmd: &mut Command, point: u64) -> bool {
     cmd.env("BMDB_TEST_PAUSE_AT", point.to_string())
         .stdout(Stdio::null())
