@@ -210,10 +210,14 @@ pub fn parse_url(
     resolved: &ResolvedUrl,
     opts: &ConnectOpts,
 ) -> Result<(postgres::Config, TlsSettings)> {
-    let where_from = format!("the URL from {} ({})", resolved.source, resolved.redacted());
     if !(resolved.url.starts_with("postgres://") || resolved.url.starts_with("postgresql://")) {
-        bail!("{where_from} is not a postgres:// or postgresql:// URL");
+        // Not echoed at all: a URL that does not parse may not show where its password is.
+        bail!(
+            "the URL from {} is not a postgres:// or postgresql:// URL\n  help: write it as postgres://user@host:port/database?sslmode=verify-full (add :password after the user, or use a client certificate)",
+            resolved.source
+        );
     }
+    let where_from = format!("the URL from {} ({})", resolved.source, resolved.redacted());
     let (rest, tls) =
         split_tls_params(&resolved.url).with_context(|| format!("{where_from} is malformed"))?;
     let mut config = postgres::Config::from_str(&rest)
@@ -307,60 +311,121 @@ fn is_refused(e: &postgres::Error) -> bool {
 
 const MASK: &str = "********";
 
-/// THE redaction function: a connection URL (or key=value string) with every password masked.
+/// Where the user:password part of a URL-ish string starts: after `scheme://` (or a
+/// mistyped `scheme:/`, `scheme:`), else at the start (a URL written without a scheme).
+fn userinfo_start(url: &str) -> usize {
+    let scheme_len = url
+        .char_indices()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+        .count();
+    let scheme = &url[..scheme_len];
+    let postgres =
+        scheme.eq_ignore_ascii_case("postgres") || scheme.eq_ignore_ascii_case("postgresql");
+    let is_scheme = scheme_len > 0
+        && url.as_bytes()[0].is_ascii_alphabetic()
+        && (url[scheme_len..].starts_with("://")
+            || (postgres && url[scheme_len..].starts_with(':')));
+    if !is_scheme {
+        return 0;
+    }
+    let after = scheme_len + 1;
+    after + url[after..].bytes().take_while(|b| *b == b'/').count()
+}
+
+/// The byte range of the userinfo password: from the first `:` after the userinfo start to
+/// the LAST `@` of the string. A password may hold unencoded `/`, `?`, `@` or `:`; masking
+/// too much (an `@` in a query value) is harmless, masking too little is not.
+fn userinfo_password_range(url: &str) -> Option<std::ops::Range<usize>> {
+    let start = userinfo_start(url);
+    let at = url.rfind('@').filter(|at| *at > start)?;
+    let colon = url[start..at].find(':')? + start;
+    Some(colon + 1..at)
+}
+
+/// `password=value` / `password = value` spans (query string or key=value form): the value's
+/// byte ranges.
+fn password_value_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find("password") {
+        let key = from + i;
+        from = key + "password".len();
+        let boundary = key == 0 || matches!(text.as_bytes()[key - 1], b'?' | b'&' | b' ' | b';');
+        let rest = &text[from..];
+        let eq = rest.len() - rest.trim_start_matches(' ').len();
+        if !boundary || !rest[eq..].starts_with('=') {
+            continue;
+        }
+        let value_start = from + eq + 1;
+        let value_start = value_start
+            + (text[value_start..].len() - text[value_start..].trim_start_matches(' ').len());
+        let end = text[value_start..]
+            .find(['&', ' ', ';'])
+            .map_or(text.len(), |e| value_start + e);
+        if end > value_start {
+            out.push(value_start..end);
+        }
+        from = end.max(from);
+    }
+    out
+}
+
+/// THE redaction function: a connection URL (or key=value string) with every password masked,
+/// whatever its shape (a password with unencoded `/?@`, a missing or mistyped scheme).
 pub fn redact_url(url: &str) -> String {
+    let mut ranges = password_value_ranges(url);
+    ranges.extend(userinfo_password_range(url));
+    ranges.sort_by_key(|r| std::cmp::Reverse(r.start));
     let mut out = url.to_string();
-    if let Some(scheme_end) = out.find("://") {
-        let auth_start = scheme_end + 3;
-        let auth_end = out[auth_start..]
-            .find(['/', '?'])
-            .map(|i| auth_start + i)
-            .unwrap_or(out.len());
-        if let Some(at) = out[auth_start..auth_end].rfind('@') {
-            let userinfo = &out[auth_start..auth_start + at];
-            if let Some(colon) = userinfo.find(':') {
-                let from = auth_start + colon + 1;
-                out.replace_range(from..auth_start + at, MASK);
-            }
+    let mut last_start = usize::MAX;
+    for r in ranges {
+        // overlapping ranges: the later one was already masked
+        if r.end > last_start {
+            continue;
+        }
+        out.replace_range(r.clone(), MASK);
+        last_start = r.start;
+    }
+    out
+}
+
+/// Free text (an error, clap's echo of the arguments) with every URL-shaped word redacted:
+/// the last line of defence for a password typed where it does not belong.
+pub fn redact_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let looks_like_url = word.contains('@') && word.contains(':');
+        if looks_like_url {
+            out.push_str(&redact_url(word));
+        } else {
+            out.push_str(word);
         }
     }
-    // `password=` in a query string or a key=value connection string
-    let mut result = String::with_capacity(out.len());
-    let mut rest = out.as_str();
-    while let Some(i) = rest.find("password=") {
-        let boundary_ok = i == 0 || matches!(rest.as_bytes()[i - 1], b'?' | b'&' | b' ');
-        result.push_str(&rest[..i + "password=".len()]);
-        rest = &rest[i + "password=".len()..];
-        if boundary_ok {
-            let end = rest.find(['&', ' ']).unwrap_or(rest.len());
-            result.push_str(MASK);
-            rest = &rest[end..];
-        }
+    // `password = x` spans several words
+    redact_password_values(&out)
+}
+
+fn redact_password_values(text: &str) -> String {
+    let mut out = text.to_string();
+    for r in password_value_ranges(text).into_iter().rev() {
+        out.replace_range(r, MASK);
     }
-    result.push_str(rest);
-    result
+    out
 }
 
 /// The password carried by a URL (userinfo or `password=`), decoded.
 pub fn url_password(url: &str) -> Option<String> {
-    if let Some(scheme_end) = url.find("://") {
-        let auth_start = scheme_end + 3;
-        let auth_end = url[auth_start..]
-            .find(['/', '?'])
-            .map(|i| auth_start + i)
-            .unwrap_or(url.len());
-        if let Some(at) = url[auth_start..auth_end].rfind('@') {
-            if let Some((_, pw)) = url[auth_start..auth_start + at].split_once(':') {
-                if !pw.is_empty() {
-                    return Some(percent_decode(pw));
-                }
-            }
-        }
+    if let Some(r) = userinfo_password_range(url).filter(|r| !r.is_empty()) {
+        return Some(percent_decode(&url[r]));
     }
-    url.split(['?', '&', ' '])
-        .find_map(|p| p.strip_prefix("password="))
-        .filter(|p| !p.is_empty())
-        .map(percent_decode)
+    password_value_ranges(url)
+        .into_iter()
+        .next()
+        .map(|r| percent_decode(&url[r]))
 }
 
 /// Rebuild an error with every trace of `secret` masked (belt and braces over redact_url:
@@ -416,6 +481,38 @@ mod tests {
             redact_url("postgres://db/app?xpassword=keep"),
             "postgres://db/app?xpassword=keep"
         );
+    }
+
+    #[test]
+    fn redacts_every_url_shape_a_password_can_hide_in() {
+        // (input, the password that must not survive)
+        for (url, pw) in [
+            ("postgres://bmdb:Hunter2/pw@127.0.0.1:5432/db", "Hunter2/pw"),
+            ("postgres://bmdb:Hun?ter2pw@127.0.0.1/db", "Hun?ter2pw"),
+            (
+                "postgres://bmdb:a:b@c@127.0.0.1/db?sslmode=disable",
+                "a:b@c",
+            ),
+            ("postgres:/bmdb:Hunter2pw@127.0.0.1/db", "Hunter2pw"),
+            ("postgresql:bmdb:Hunter2pw@127.0.0.1/db", "Hunter2pw"),
+            ("bmdb:Hunter2pw@127.0.0.1/db", "Hunter2pw"),
+            ("mysql://bmdb:Hunter2pw@127.0.0.1/db", "Hunter2pw"),
+            ("host=db password = Hunter2pw user=x", "Hunter2pw"),
+            ("host=db PASSWORD=Hunter2pw", "Hunter2pw"),
+        ] {
+            let red = redact_url(url);
+            assert!(!red.contains(pw), "{url} -> {red}");
+            assert!(red.contains(MASK), "{url} -> {red}");
+            assert_eq!(url_password(url).as_deref(), Some(pw), "{url}");
+        }
+        // Nothing to hide: left as it is.
+        for url in [
+            "postgres://bob@db/app",
+            "postgres://db:26257/app?sslmode=verify-full",
+        ] {
+            assert_eq!(redact_url(url), url);
+            assert_eq!(url_password(url), None);
+        }
     }
 
     #[test]
