@@ -136,3 +136,32 @@ fn apply_fails_loudly_when_the_live_schema_does_not_match_the_model() {
     let r = run(bmdb(p.path()).args(["status", "--url", &url, "--detailed-exitcode"]));
     assert_eq!(r.code, 0, "{r:?}");
 }
+
+/// Defaults and checks are SQL the schema's authors wrote: semicolons, doubled quotes,
+/// E'' escapes and dollar quotes must reach the server exactly as written.
+#[test]
+fn literals_with_semicolons_and_escapes_survive_plan_write_and_apply() {
+    let db = pg().new_db("literals");
+    let url = pg().url(&db);
+    let p = project();
+    fs::write(
+        p.path().join("schema/notes.yaml"),
+        "table: notes\ncolumns:\n  - { name: id, type: INT8 }\n  - { name: a, type: STRING, default: \"'x;y'\" }\n  - { name: b, type: STRING, default: \"$$it's; fine$$\" }\n  - { name: c, type: STRING, default: \"E'a\\\\';b'\" }\nprimary_key: [id]\nchecks:\n  - { name: notes_a_check, expr: \"a <> 'it''s;'\" }\n",
+    )
+    .unwrap();
+    assert_eq!(
+        run(bmdb(p.path()).args(["plan", "--write", "init"])).code,
+        0
+    );
+    let r = run(bmdb(p.path()).args(["apply", "--url", &url]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let mut c = pg().client(&db);
+    c.batch_execute("INSERT INTO notes (id) VALUES (1)")
+        .unwrap();
+    let row = c.query_one("SELECT a, b, c FROM notes", &[]).unwrap();
+    assert_eq!(row.get::<_, String>(0), "x;y");
+    assert_eq!(row.get::<_, String>(1), "it's; fine");
+    assert_eq!(row.get::<_, String>(2), "a';b");
+    let r = run(bmdb(p.path()).args(["drift", "--url", &url]));
+    assert_eq!(r.code, 0, "{r:?}");
+}

@@ -24,13 +24,36 @@ fn tokenize(s: &str) -> Vec<Token> {
         let c = chars[i];
         if c.is_whitespace() {
             i += 1;
+        } else if c == '$' && dollar_tag(&chars, i).is_some() {
+            // $tag$ ... $tag$: the server prints the same string as a plain '' literal
+            let tag = dollar_tag(&chars, i).expect("checked above");
+            i += tag.len();
+            let mut lit = String::new();
+            while i < chars.len() && !chars[i..].starts_with(&tag) {
+                lit.push(chars[i]);
+                i += 1;
+            }
+            i = (i + tag.len()).min(chars.len());
+            out.push(Token::Str(lit));
         } else if c == '\'' || ((c == 'e' || c == 'E') && chars.get(i + 1) == Some(&'\'')) {
-            if c != '\'' {
+            // E'...' also takes backslash escapes
+            let escapes = c != '\'';
+            if escapes {
                 i += 1;
             }
             let mut lit = String::new();
             i += 1;
             while i < chars.len() {
+                if escapes && chars[i] == '\\' && i + 1 < chars.len() {
+                    lit.push(match chars[i + 1] {
+                        'n' => '\n',
+                        't' => '\t',
+                        'r' => '\r',
+                        other => other,
+                    });
+                    i += 2;
+                    continue;
+                }
                 if chars[i] == '\'' {
                     if chars.get(i + 1) == Some(&'\'') {
                         lit.push('\'');
@@ -115,6 +138,16 @@ const TYPE_WORDS: &[&str] = &[
 /// Drops every `::type` / `:::type` annotation, parentheses and the word `public.` before
 /// a type; what remains is the expression's skeleton, which two spellings of one
 /// expression share.
+/// The `$tag$` opening a dollar-quoted string at `i` (tag: letters, digits, `_`; may be empty).
+fn dollar_tag(chars: &[char], i: usize) -> Option<Vec<char>> {
+    let mut j = i + 1;
+    while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
+        j += 1;
+    }
+    let starts_with_digit = chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
+    (chars.get(j) == Some(&'$') && !starts_with_digit).then(|| chars[i..=j].to_vec())
+}
+
 fn skeleton(s: &str) -> Vec<Token> {
     let toks = rewrite_between(rewrite_in(tokenize(s)));
     let mut out = Vec::new();
@@ -495,6 +528,16 @@ pub fn check_body(def: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn string_literal_spellings_compare_by_value() {
+        assert!(same_expr("$$it's; fine$$", "'it''s; fine'"));
+        assert!(same_expr("$x$a$$b$x$", "'a$$b'"));
+        assert!(same_expr("E'a\\';b'", "'a'';b'"));
+        assert!(same_expr("E'line\\n'", "'line\n'"));
+        assert!(!same_expr("$$a$$", "'b'"));
+        assert!(!same_expr("E'a\\nb'", "'a\\nb'"));
+    }
 
     #[test]
     fn literal_casts_come_off() {

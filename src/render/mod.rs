@@ -395,7 +395,7 @@ impl Renderer {
         let text = template
             .render(values)
             .map_err(|e| anyhow::anyhow!("template {name} failed: {e:#}"))?;
-        Ok(split_statements(&text))
+        split_statements(&text)
     }
 }
 
@@ -468,39 +468,26 @@ fn zone_values(change: &Change) -> Value {
     context! { settings, removed_fields, override_multi_region }
 }
 
-/// Splits rendered text into statements at top-level `;` (outside quotes and `--` comments), each trimmed and
-/// ending in `;`. Templates write statements one after another; this is the only split.
-fn split_statements(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut current = String::new();
-    let mut quote: Option<char> = None;
-    let mut in_comment = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        current.push(c);
-        if in_comment {
-            in_comment = c != '\n';
-            continue;
-        }
-        match (quote, c) {
-            (None, '-') if chars.peek() == Some(&'-') => in_comment = true,
-            (None, '\'' | '"') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, ';') => {
-                let stmt = current.trim();
-                if stmt != ";" {
-                    out.push(stmt.to_string());
-                }
-                current.clear();
+/// Splits rendered text into statements, each ending in `;`. Templates pass defaults, checks
+/// and predicates through as the schema's authors wrote them (E'' escapes, dollar quotes), so
+/// this is the same splitter `apply` uses on the written file: one notion of a statement.
+fn split_statements(text: &str) -> Result<Vec<String>> {
+    let statements = crate::apply::split::split_statements(text)
+        .map_err(|e| anyhow::anyhow!("the rendered SQL does not split into statements: {e}"))?;
+    // A template's own `--` comment lines above a statement stay with it (they end up in the
+    // migration file, where a reviewer reads them).
+    Ok(statements
+        .into_iter()
+        .map(|s| {
+            let mut text = s.header.join("\n");
+            if !text.is_empty() {
+                text.push('\n');
             }
-            _ => {}
-        }
-    }
-    let rest = current.trim();
-    if !rest.is_empty() {
-        out.push(format!("{rest};"));
-    }
-    out
+            text.push_str(s.sql.trim_end());
+            text.push(';');
+            text
+        })
+        .collect())
 }
 
 /// Counts, per kind of CockroachDB-only setting, what a postgres rendering of `plan` leaves
@@ -661,16 +648,19 @@ mod tests {
 
     #[test]
     fn statements_split_at_top_level_semicolons_only() {
-        let text = "COMMENT ON TABLE t IS 'a; b';\n\nALTER TABLE \"x;y\" ADD COLUMN c INT8;\n\
+        let text = "COMMENT ON TABLE t IS 'a; b';\n\nALTER TABLE \"x;y\" ADD COLUMN c INT8 DEFAULT E'a\\';b';\n\
+                    ALTER TABLE t ADD COLUMN d STRING DEFAULT $$it's; fine$$;\n\
                     -- the player's; own\nDROP TABLE t;";
         assert_eq!(
-            split_statements(text),
+            split_statements(text).unwrap(),
             vec![
                 "COMMENT ON TABLE t IS 'a; b';",
-                "ALTER TABLE \"x;y\" ADD COLUMN c INT8;",
+                "ALTER TABLE \"x;y\" ADD COLUMN c INT8 DEFAULT E'a\\';b';",
+                "ALTER TABLE t ADD COLUMN d STRING DEFAULT $$it's; fine$$;",
                 "-- the player's; own\nDROP TABLE t;"
             ]
         );
-        assert!(split_statements("\n  \n").is_empty());
+        assert!(split_statements("\n  \n").unwrap().is_empty());
+        assert!(split_statements("SELECT 'open").is_err());
     }
 }
