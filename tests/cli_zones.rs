@@ -10,6 +10,8 @@ fn bmdb(project: &Path, args: &[&str]) -> Output {
         .arg("--project")
         .arg(project)
         .args(args)
+        .env_remove("BMDB_DATABASE_URL")
+        .env_remove("DATABASE_URL")
         .output()
         .unwrap()
 }
@@ -170,6 +172,65 @@ fn zones_set_refuses_bad_input_and_protected_fields_without_override() {
         (
             &["zones", "set", "index", "players@nope", "gc.ttlseconds=600"][..],
             "no index \"nope\"",
+        ),
+        (
+            &[
+                "zones",
+                "set",
+                "table",
+                "players",
+                "gc.ttlseconds=7000",
+                "--write",
+                "bad;name",
+            ][..],
+            "--write",
+        ),
+        (
+            &[
+                "zones",
+                "set",
+                "table",
+                "players",
+                "gc.ttlseconds=7000",
+                "--write",
+                "ttl",
+                "--apply",
+            ][..],
+            "no database URL",
+        ),
+        (
+            &[
+                "zones",
+                "set",
+                "table",
+                "players",
+                "gc.ttlseconds=100",
+                "gc.ttlseconds=200",
+            ][..],
+            "given twice",
+        ),
+        // every bad assignment at once: both are named
+        (
+            &[
+                "zones",
+                "set",
+                "table",
+                "players",
+                "num_replicas=abc",
+                "bogus=2",
+            ][..],
+            "unknown zone variable `bogus`",
+        ),
+        (
+            &[
+                "zones",
+                "set",
+                "table",
+                "players",
+                "num_replicas=abc",
+                "bogus=2",
+            ][..],
+            "num_replicas=abc",
         ),
         (
             &["zones", "set", "table", "players", "num_replicas=7"][..],

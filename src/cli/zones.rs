@@ -90,11 +90,10 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
         }
         ZonesCmd::Set(args) => {
             refuse_on_postgres(dialect, "zones set")?;
+            check_edit_flags(&args.edit)?;
             let (target, rest) = split_target(&args.words)?;
-            let sets = rest
-                .iter()
-                .map(|a| edit::parse_assignment(a))
-                .collect::<anyhow::Result<Vec<_>>>()?;
+            let sets = all_or_every_error(rest.iter().map(|a| edit::parse_assignment(a)))?;
+            refuse_repeated_keys(sets.iter().map(|(k, _)| *k))?;
             let guard = MultiRegionGuard {
                 database_is_multi_region: project.desired.database.is_multi_region(),
                 override_multi_region: args.override_multi_region,
@@ -106,11 +105,10 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
         }
         ZonesCmd::Unset(args) => {
             refuse_on_postgres(dialect, "zones unset")?;
+            check_edit_flags(&args.edit)?;
             let (target, rest) = split_target(&args.words)?;
-            let keys = rest
-                .iter()
-                .map(|k| edit::ZoneKey::parse(k))
-                .collect::<anyhow::Result<Vec<_>>>()?;
+            let keys = all_or_every_error(rest.iter().map(|k| edit::ZoneKey::parse(k)))?;
+            refuse_repeated_keys(keys.iter().copied())?;
             edit_model(cli, &project, &target, |text| {
                 edit::unset_in_text(text, &target, &keys)
             })?;
@@ -145,6 +143,48 @@ fn show_live(project: &Project, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--write NAME` and `--apply` are checked before the model file is touched: a bad name or
+/// a missing URL must change nothing.
+fn check_edit_flags(args: &EditArgs) -> anyhow::Result<()> {
+    if let Some(name) = &args.write {
+        crate::migrations::slug(name)?;
+    }
+    if args.apply {
+        args.conn.resolve()?;
+    }
+    Ok(())
+}
+
+/// Every bad assignment at once, not the first.
+fn all_or_every_error<T>(items: impl Iterator<Item = anyhow::Result<T>>) -> anyhow::Result<Vec<T>> {
+    let mut ok = Vec::new();
+    let mut errors = Vec::new();
+    for item in items {
+        match item {
+            Ok(v) => ok.push(v),
+            Err(e) => errors.push(format!("{e:#}")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(ok)
+    } else {
+        bail!("{}", errors.join("\n"))
+    }
+}
+
+fn refuse_repeated_keys(keys: impl Iterator<Item = edit::ZoneKey>) -> anyhow::Result<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    for k in keys {
+        if !seen.insert(k) {
+            bail!(
+                "{} is given twice\n  help: give each variable once",
+                k.as_str()
+            );
+        }
+    }
+    Ok(())
 }
 
 fn not_on_postgres(what: &str) -> String {
