@@ -35,10 +35,12 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "VERSION", conflicts_with = "target")]
     pub baseline: Option<i64>,
     /// Seconds to wait for another apply's lock before giving up.
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    #[arg(long, value_name = "SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(0..=604_800))]
     pub lock_timeout: u64,
     /// Seconds a lock stays valid without a heartbeat (a dead holder's lock frees after this).
-    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    #[arg(long, value_name = "SECS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub lock_lease: u64,
     /// Allow migrations that hold destructive steps (`-- destructive:` lines).
     #[arg(long)]

@@ -673,8 +673,19 @@ fn read_table(cx: &mut Cx, root: &Node, db: &Database, origins: &mut Origins) ->
                 "\"ttl\"",
                 "add `expire_after: \"90 days\"`",
             ) {
-                table.ttl = cx.text(v, "\"expire_after\"").map(|s| Ttl {
-                    expire_after: s.trim().to_string(),
+                table.ttl = cx.text(v, "\"expire_after\"").and_then(|s| {
+                    let s = s.trim().to_string();
+                    if crate::model::normalize::is_interval(&s) {
+                        Some(Ttl { expire_after: s })
+                    } else {
+                        cx.err(
+                            v.pos,
+                            "ttl-interval",
+                            format!("expire_after {s:?} is not an interval"),
+                            "write it like \"90 days\", \"12 hours\", \"1 day 12:00:00\" or \"P90D\"".to_string(),
+                        );
+                        None
+                    }
                 });
             }
         }

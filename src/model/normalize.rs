@@ -393,6 +393,85 @@ pub(crate) fn split_top(s: &str) -> Vec<String> {
     out
 }
 
+/// Whether `s` reads as an INTERVAL CockroachDB and PostgreSQL accept for row-level TTL:
+/// `90 days`, `1 day 12:00:00`, `12h`, `30 minutes`, ISO 8601 `P90D` / `PT12H`.
+pub fn is_interval(s: &str) -> bool {
+    const UNITS: &[&str] = &[
+        "year",
+        "years",
+        "y",
+        "mon",
+        "month",
+        "months",
+        "week",
+        "weeks",
+        "w",
+        "day",
+        "days",
+        "d",
+        "hour",
+        "hours",
+        "h",
+        "minute",
+        "minutes",
+        "min",
+        "mins",
+        "m",
+        "second",
+        "seconds",
+        "sec",
+        "secs",
+        "s",
+        "millisecond",
+        "milliseconds",
+        "ms",
+        "microsecond",
+        "microseconds",
+        "us",
+    ];
+    let s = s.trim();
+    if s.is_empty() {
+        return false;
+    }
+    if let Some(rest) = s.strip_prefix(['P', 'p']) {
+        return !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_digit() || "YMWDTHS.ymwdths".contains(c))
+            && rest.chars().any(|c| c.is_ascii_digit());
+    }
+    let is_number = |t: &str| !t.is_empty() && t.parse::<f64>().is_ok();
+    let is_clock = |t: &str| {
+        let parts: Vec<&str> = t.split(':').collect();
+        (2..=3).contains(&parts.len()) && parts.iter().all(|p| is_number(p))
+    };
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let mut i = 0;
+    let mut any = false;
+    while i < words.len() {
+        let w = words[i].to_ascii_lowercase();
+        if is_clock(&w) {
+            i += 1;
+        } else if is_number(&w)
+            && words
+                .get(i + 1)
+                .is_some_and(|u| UNITS.contains(&u.to_ascii_lowercase().as_str()))
+        {
+            i += 2;
+        } else {
+            // `90d`, `12h`: the number and its unit in one word
+            let split = w.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(w.len());
+            let (n, u) = w.split_at(split);
+            if !(is_number(n) && UNITS.contains(&u)) {
+                return false;
+            }
+            i += 1;
+        }
+        any = true;
+    }
+    any
+}
+
 /// Levenshtein distance, for "did you mean".
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -428,6 +507,36 @@ mod tests {
         canonical_type(s, Dialect::Cockroach)
             .map(|c| c.ty)
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn intervals() {
+        for ok in [
+            "90 days",
+            "1 day",
+            "12 hours",
+            "1 day 12:00:00",
+            "00:30:00",
+            "90d",
+            "12h",
+            "P90D",
+            "PT12H",
+            "1.5 hours",
+        ] {
+            assert!(is_interval(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "   ",
+            "soon",
+            "90",
+            "days",
+            "90 parsecs",
+            "P",
+            "1 day and a bit",
+        ] {
+            assert!(!is_interval(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub struct YamlProblem {
 pub fn parse(text: &str) -> Result<(Option<Node>, Vec<YamlProblem>), YamlProblem> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    if let Err(e) = parser.load(&mut builder, false) {
+    if let Err(e) = parser.load(&mut builder, true) {
         return Err(YamlProblem {
             pos: Pos::from_marker(e.marker()),
             check: "yaml-syntax",
@@ -146,6 +146,7 @@ struct Builder {
     anchors: HashMap<usize, Node>,
     problems: Vec<YamlProblem>,
     done: bool,
+    second_document_reported: bool,
 }
 
 impl Builder {
@@ -213,12 +214,24 @@ impl Builder {
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         if self.done {
+            // A second document would be silently ignored: one table per file, so say so.
+            if matches!(ev, Event::DocumentStart) && !self.second_document_reported {
+                self.second_document_reported = true;
+                self.problems.push(YamlProblem {
+                    pos: Pos::from_marker(&mark),
+                    check: "multiple-documents",
+                    message: "a second YAML document (`---`) in one file".to_string(),
+                    help: Some(
+                        "put one table in each file; move this document to a file of its own"
+                            .to_string(),
+                    ),
+                });
+            }
             return;
         }
         let pos = Pos::from_marker(&mark);
         match ev {
             Event::DocumentEnd => {
-                // Only the first document counts; later ones are ignored.
                 if self.root.is_some() {
                     self.done = true;
                 }
