@@ -71,6 +71,29 @@ fn every_bad_project_fails_cleanly_through_the_cli() {
                 }
             }
         }
+        // The same problems as a JSON document, one entry per diagnostic line.
+        let o = Command::new(env!("CARGO_BIN_EXE_bmdb"))
+            .arg("--project")
+            .arg(case)
+            .args(["validate", "--format", "json"])
+            .output()
+            .unwrap();
+        match serde_json::from_slice::<serde_json::Value>(&o.stdout) {
+            Ok(v) => {
+                let want = expected.lines().filter(|l| l.contains(": error[")).count();
+                let got = v["problems"].as_array().map_or(0, |p| p.len());
+                if v["version"] != 1
+                    || v["valid"] != false
+                    || got != want
+                    || o.status.code() != Some(1)
+                {
+                    failures.push(format!("{name}: validate --format json gave {got} problems (want {want}), exit {:?}: {v}", o.status.code()));
+                }
+            }
+            Err(e) => failures.push(format!(
+                "{name}: validate --format json printed no JSON ({e})"
+            )),
+        }
         if before != snapshot(case) {
             failures.push(format!("{name}: files changed"));
         }

@@ -83,7 +83,36 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn validate(cli: &Cli, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
-    let project = crate::project::Project::open(&cli.project)?;
+    let project = match crate::project::Project::open(&cli.project) {
+        Ok(p) => p,
+        // JSON asked for: the problems as a document too, not only text on stderr.
+        Err(e) if args.output.format == Format::Json => {
+            if let Some(diags) = e.downcast_ref::<crate::model::Diagnostics>() {
+                let problems: Vec<_> = diags
+                    .0
+                    .iter()
+                    .map(|d| {
+                        serde_json::json!({
+                            "file": d.file.display().to_string(),
+                            "line": d.line,
+                            "col": d.col,
+                            "id": d.check,
+                            "message": d.message,
+                            "help": d.help,
+                        })
+                    })
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "version": JSON_VERSION, "valid": false, "problems": problems
+                    }))?
+                );
+            }
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     let m = &project.desired;
     match args.output.format {
         Format::Json => println!(

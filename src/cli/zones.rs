@@ -76,7 +76,13 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
     match cmd {
         ZonesCmd::Show(args) => {
             if dialect == Dialect::Postgres {
-                println!("{}", not_on_postgres("zones show"));
+                match args.output.format {
+                    Format::Json => println!(
+                        "{}",
+                        serde_json::json!({"version": super::JSON_VERSION, "applies": false, "message": not_on_postgres("zones show"), "objects": []})
+                    ),
+                    Format::Table => println!("{}", not_on_postgres("zones show")),
+                }
                 return Ok(ExitCode::SUCCESS);
             }
             if args.conn.url.is_some() {

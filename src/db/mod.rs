@@ -82,6 +82,11 @@ impl ResolvedUrl {
 impl ConnectOpts {
     /// `--url`, else BMDB_DATABASE_URL, else DATABASE_URL.
     pub fn resolve(&self) -> Result<ResolvedUrl> {
+        self.resolve_with(|var| std::env::var(var).ok())
+    }
+
+    /// `resolve` over any environment (tests pass their own).
+    pub fn resolve_with(&self, env: impl Fn(&str) -> Option<String>) -> Result<ResolvedUrl> {
         if let Some(url) = self.url.as_deref().filter(|u| !u.trim().is_empty()) {
             return Ok(ResolvedUrl {
                 url: url.trim().to_string(),
@@ -89,7 +94,7 @@ impl ConnectOpts {
             });
         }
         for var in URL_ENV_VARS {
-            if let Ok(url) = std::env::var(var) {
+            if let Some(url) = env(var) {
                 if !url.trim().is_empty() {
                     return Ok(ResolvedUrl {
                         url: url.trim().to_string(),
@@ -555,14 +560,27 @@ mod tests {
 
     #[test]
     fn no_url_names_all_three_sources() {
-        // only meaningful when the environment has neither variable set
-        if URL_ENV_VARS.iter().any(|v| std::env::var(v).is_ok()) {
-            return;
-        }
-        let err = ConnectOpts::default().resolve().unwrap_err().to_string();
+        let err = ConnectOpts::default()
+            .resolve_with(|_| None)
+            .unwrap_err()
+            .to_string();
         for name in ["--url", "BMDB_DATABASE_URL", "DATABASE_URL"] {
             assert!(err.contains(name), "{err}");
         }
+        // and the order: flag, then BMDB_DATABASE_URL, then DATABASE_URL
+        let env = |v: &str| Some(format!("postgres://{v}@h/d"));
+        let r = ConnectOpts::default().resolve_with(env).unwrap();
+        assert_eq!(r.source, "BMDB_DATABASE_URL");
+        let only_db = |v: &str| (v == "DATABASE_URL").then(|| "postgres://x@h/d".to_string());
+        assert_eq!(
+            ConnectOpts::default().resolve_with(only_db).unwrap().source,
+            "DATABASE_URL"
+        );
+        let flag = ConnectOpts {
+            url: Some("postgres://f@h/d".into()),
+            ..ConnectOpts::default()
+        };
+        assert_eq!(flag.resolve_with(env).unwrap().source, "--url");
     }
 
     #[test]
