@@ -176,14 +176,28 @@ pub fn run_migration(
                     .map_err(|e| statement_error(e, m, done))?;
                     crash_point("stmt-tx-committed");
                 } else {
+                    let was_in_doubt = existing.and_then(|r| r.in_doubt) == Some(n);
                     history::mark_in_doubt(run.client, m.version, n)?;
                     crash_point("intent-recorded");
-                    with_retry(run.dialect, || run.client.batch_execute(&st.sql)).map_err(|e| {
-                        statement_error(e, m, done).context(format!(
-                            "statement {n} of {label} ran on its own (outside a transaction): \
-                             check whether it took effect before running apply again"
-                        ))
-                    })?;
+                    match with_retry(run.dialect, || run.client.batch_execute(&st.sql)) {
+                        Ok(()) => {}
+                        // The apply that died had sent this statement: an error saying its
+                        // effect is already there (the index exists, the renamed column is
+                        // gone) means that first run completed.
+                        Err(e) if was_in_doubt && already_took_effect(&e) => {
+                            run.progress.warn(&format!(
+                                "{label}: statement {n} was in doubt and running it again says its effect is \
+                                 already there ({}): recording it as done",
+                                e.as_db_error().map_or(String::new(), |d| d.message().to_string())
+                            ));
+                        }
+                        Err(e) => {
+                            return Err(statement_error(e, m, done).context(format!(
+                                "statement {n} of {label} ran on its own (outside a transaction): \
+                                 check whether it took effect before running apply again"
+                            )))
+                        }
+                    }
                     crash_point("autocommit-ran");
                     history::mark_done(run.client, m.version, n)?;
                     crash_point("completion-recorded");
@@ -205,6 +219,23 @@ fn check_continue(lock_held: &dyn Fn() -> bool) -> Result<()> {
         bail!("lost the apply lock (its lease could not be renewed): stopped before the next statement");
     }
     Ok(())
+}
+
+/// Errors a schema change gives when run a second time after it completed: the object it
+/// creates exists (42P07, 42710, 42701) or the one it renames or drops is gone (42703,
+/// 42704, 42P01). Only consulted for a statement that was in doubt.
+fn already_took_effect(e: &postgres::Error) -> bool {
+    e.code().is_some_and(|c| {
+        [
+            SqlState::DUPLICATE_TABLE,
+            SqlState::DUPLICATE_OBJECT,
+            SqlState::DUPLICATE_COLUMN,
+            SqlState::UNDEFINED_COLUMN,
+            SqlState::UNDEFINED_OBJECT,
+            SqlState::UNDEFINED_TABLE,
+        ]
+        .contains(c)
+    })
 }
 
 /// Retry CockroachDB serialization failures (40001) with exponential backoff, boundedly.
