@@ -251,12 +251,16 @@ fn killed_apply_resumes_without_running_anything_twice() {
     );
 }
 
-#[test]
-fn second_apply_waits_then_names_the_holder_and_a_dead_holder_loses_the_lock() {
-    let db = pg().new_db("lock");
-    let project = Project::new("postgres", FIXTURE);
-    // the first apply pauses inside V1, holding the lock
-    let mut first = apply(&project, &db);
+/// Start an apply that pauses inside V1 (crash point 2) holding the lock; returns once it
+/// has paused, with its stderr kept open so it does not die writing to it.
+fn start_paused_holder(
+    project: &Project,
+    db: &str,
+) -> (
+    std::process::Child,
+    std::io::BufReader<std::process::ChildStderr>,
+) {
+    let mut first = apply(project, db);
     first
         .env("BMDB_TEST_PAUSE_AT", "2")
         .stderr(std::process::Stdio::piped());
@@ -273,6 +277,15 @@ fn second_apply_waits_then_names_the_holder_and_a_dead_holder_loses_the_lock() {
             break;
         }
     }
+    (child, stderr)
+}
+
+#[test]
+fn second_apply_waits_then_names_the_holder_and_a_dead_holder_loses_the_lock() {
+    let db = pg().new_db("lock");
+    let project = Project::new("postgres", FIXTURE);
+    // the first apply pauses inside V1, holding the lock
+    let (mut child, _stderr) = start_paused_holder(&project, &db);
     let started = std::time::Instant::now();
     let r = run(apply(&project, &db).args(["--lock-timeout", "2"]));
     assert_eq!(r.code, 1, "{r:?}");
@@ -300,6 +313,106 @@ fn second_apply_waits_then_names_the_holder_and_a_dead_holder_loses_the_lock() {
         .unwrap()
         .get(0);
     assert_eq!(left, 0, "the lock was not released");
+}
+
+/// A holder with our host name but in another PID namespace (a container with host
+/// networking, a CI runner) cannot be looked up in our /proc: its pid being absent there
+/// must not count as dead. The second apply, in a fresh PID namespace where the holder's pid
+/// does not exist, waits for the lease and fails naming the holder.
+#[test]
+fn holder_in_another_pid_namespace_is_not_taken_for_dead() {
+    let probe = std::process::Command::new("unshare")
+        .args(["--pid", "--fork", "--mount-proc", "true"])
+        .output();
+    match probe {
+        Ok(o) if o.status.success() => {}
+        Ok(o) => {
+            eprintln!(
+                "skipped: `unshare --pid --fork --mount-proc` is not permitted here (needs root \
+                 or user namespaces): {}",
+                String::from_utf8_lossy(&o.stderr).trim()
+            );
+            return;
+        }
+        Err(e) => {
+            eprintln!("skipped: cannot run `unshare` (util-linux): {e}");
+            return;
+        }
+    }
+    let db = pg().new_db("lockns");
+    let project = Project::new("postgres", FIXTURE);
+    let (mut child, _stderr) = start_paused_holder(&project, &db);
+    let held: String = pg()
+        .client(&db)
+        .query_one("SELECT holder_id FROM bmdb_lock", &[])
+        .unwrap()
+        .get(0);
+
+    let inner = apply(&project, &db);
+    let mut second = std::process::Command::new("unshare");
+    second
+        .args(["--pid", "--fork", "--mount-proc", "--kill-child"])
+        .arg(inner.get_program())
+        .args(inner.get_args())
+        .args(["--lock-timeout", "3"])
+        .env_remove("BMDB_DATABASE_URL")
+        .env_remove("DATABASE_URL")
+        .env_remove("BMDB_TEST_PAUSE_AT")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let started = std::time::Instant::now();
+    let mut second = second.spawn().unwrap();
+    // a second apply that took the lock would block behind the holder's open transaction:
+    // bound the wait so that shows up as a failure, not a hang
+    while second.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(40) {
+            let _ = second.kill();
+            let _ = second.wait();
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("the second apply did not give up in 40s: it took the live holder's lock");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let waited = started.elapsed();
+    let out = second.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains(PASSWORD), "{stderr}");
+
+    let still: String = pg()
+        .client(&db)
+        .query_one("SELECT holder_id FROM bmdb_lock", &[])
+        .unwrap()
+        .get(0);
+    let holder_pid = child.id();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the live holder's lock was taken: {stderr}"
+    );
+    assert!(
+        waited >= std::time::Duration::from_secs(3),
+        "did not wait for the lock: {waited:?} {stderr}"
+    );
+    let host = gethostname::gethostname().to_string_lossy().into_owned();
+    assert!(
+        stderr.contains(&format!("host {host}, pid {holder_pid}, since ")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("in another PID namespace"), "{stderr}");
+    assert_eq!(still, held, "the lock row changed hands");
+
+    // the holder is gone now and was in our namespace: the next apply here takes over at once
+    let started = std::time::Instant::now();
+    let r = run(apply(&project, &db).args(["--lock-timeout", "20"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "waited for the lease of a dead holder of this namespace"
+    );
 }
 
 #[test]

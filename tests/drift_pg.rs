@@ -315,3 +315,117 @@ fn bluemarble_in_the_postgres_dialect_applies_without_drift() {
     let r = run(bmdb(dir.path()).args(["plan", "--url", &url, "--detailed-exitcode"]));
     assert_eq!(r.code, 0, "{r:?}");
 }
+
+/// The findings of `migrations_vs_history` for one version, by what they compared.
+fn migration_findings(v: &serde_json::Value, version: i64) -> Vec<serde_json::Value> {
+    v["categories"]["migrations_vs_history"]["migrations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["version"] == version)
+        .cloned()
+        .collect()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    bmdb::migrations::checksum(bytes)
+}
+
+#[test]
+fn an_edited_migration_is_drift_naming_both_checksums() {
+    let (dir, _db, url) = applied_project("edited_file");
+    let v1 = dir.path().join("migrations/V1__init.sql");
+    let before = std::fs::read(&v1).unwrap();
+    let mut after = before.clone();
+    after.extend_from_slice(b"-- a hand edit\n");
+    std::fs::write(&v1, &after).unwrap();
+    let (old, new) = (sha256_hex(&before), sha256_hex(&after));
+
+    let (code, v) = drift_json(dir.path(), &url);
+    assert_eq!(code, 2, "{v:#}");
+    assert_eq!(v["clean"], false);
+    let cat = &v["categories"]["migrations_vs_history"];
+    assert_eq!(cat["clean"], false, "{v:#}");
+    let found = migration_findings(&v, 1);
+    let lock = found
+        .iter()
+        .find(|m| m["against"] == "lock")
+        .unwrap_or_else(|| panic!("no lock finding for V1: {v:#}"));
+    assert_eq!(lock["name"], "init");
+    assert_eq!(lock["state"], "edited");
+    assert_eq!(lock["recorded_checksum"], old.as_str(), "{v:#}");
+    assert_eq!(lock["file_checksum"], new.as_str(), "{v:#}");
+    let history = found
+        .iter()
+        .find(|m| m["against"] == "history")
+        .unwrap_or_else(|| panic!("no history finding for V1: {v:#}"));
+    assert_eq!(history["state"], "edited");
+    assert_eq!(history["recorded_checksum"], old.as_str());
+    assert_eq!(history["file_checksum"], new.as_str());
+    // the other categories still ran
+    assert_eq!(v["categories"]["model_vs_migrations"]["clean"], true);
+    assert_eq!(v["categories"]["live_vs_model"]["clean"], true);
+
+    let r = run(bmdb(dir.path()).args(["drift", "--url", &url]));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.contains("migrations vs history: DRIFT"), "{r:?}");
+    assert!(r.stdout.contains("V1 init"), "{r:?}");
+    assert!(
+        r.stdout.contains("edited") || r.stdout.contains("file vs bmdb.lock"),
+        "{r:?}"
+    );
+    assert!(r.stdout.contains(&old[..12]), "lock checksum: {r:?}");
+    assert!(r.stdout.contains(&new[..12]), "file checksum: {r:?}");
+    assert!(r.stdout.contains("bmdb.lock"), "{r:?}");
+
+    // other commands still refuse a folder that does not match its lock
+    let r = run(bmdb(dir.path()).args(["plan"]));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("does not match its lock"), "{r:?}");
+}
+
+#[test]
+fn deleted_and_stray_migrations_are_drift_named_missing_and_stray() {
+    let (dir, _db, url) = applied_project("missing_file");
+    std::fs::remove_file(dir.path().join("migrations/V1__init.sql")).unwrap();
+    std::fs::write(dir.path().join("migrations/V2__by_hand.sql"), "SELECT 1;\n").unwrap();
+
+    let (code, v) = drift_json(dir.path(), &url);
+    assert_eq!(code, 2, "{v:#}");
+    let v1 = migration_findings(&v, 1);
+    let lock = v1
+        .iter()
+        .find(|m| m["against"] == "lock")
+        .unwrap_or_else(|| panic!("no lock finding for V1: {v:#}"));
+    assert_eq!(lock["name"], "init");
+    assert_eq!(lock["state"], "missing");
+    let history = v1.iter().find(|m| m["against"] == "history").unwrap();
+    assert_eq!(history["state"], "missing", "{v:#}");
+    let v2 = migration_findings(&v, 2);
+    assert!(
+        v2.iter()
+            .any(|m| m["against"] == "lock" && m["state"] == "stray" && m["name"] == "by_hand"),
+        "{v:#}"
+    );
+    assert!(
+        v2.iter()
+            .any(|m| m["against"] == "history" && m["state"] == "pending"),
+        "{v:#}"
+    );
+
+    let r = run(bmdb(dir.path()).args(["drift", "--url", &url]));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.contains("V1 init"), "{r:?}");
+    assert!(r.stdout.contains("file missing"), "{r:?}");
+    assert!(r.stdout.contains("V2 by_hand"), "{r:?}");
+    assert!(r.stdout.contains("stray file"), "{r:?}");
+}
+
+#[test]
+fn an_unreadable_lock_is_an_error_not_drift() {
+    let (dir, _db, url) = applied_project("bad_lock");
+    std::fs::write(dir.path().join("migrations/bmdb.lock"), "not json").unwrap();
+    let r = run(bmdb(dir.path()).args(["drift", "--format", "json", "--url", &url]));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("is not a bmdb lock file"), "{r:?}");
+}

@@ -1,7 +1,13 @@
 //! lock: one row in `bmdb_lock` guards a database against two applies at once
 //! (CockroachDB has no advisory locks). The holder renews a lease from a heartbeat thread on
 //! its own session; a holder that died loses the lock when the lease runs out, or at once
-//! when it ran on this host and its process is gone. Dropping the guard releases it.
+//! when it ran in this very PID namespace and boot and its process is gone. Dropping the
+//! guard releases it.
+//!
+//! A hostname alone does not say a pid is ours to look up: containers with host networking
+//! and CI runners share it across PID namespaces, and pids are reused. So `holder_id` (an
+//! existing TEXT column: tables created by older releases keep working) also carries the
+//! holder's process identity, `<host>:<pid>:<nanos> ns=<inode> boot=<id> start=<ticks>`.
 
 use anyhow::{bail, Context, Result};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -69,7 +75,11 @@ pub fn acquire(
         .context("could not create the lock table bmdb_lock")?;
     let host = this_host();
     let pid = i64::from(std::process::id());
-    let holder_id = format!("{host}:{pid}:{}", nanos_now());
+    let me = ProcessIdentity::current(std::process::id());
+    let holder_id = match &me {
+        Some(id) => format!("{host}:{pid}:{} {}", nanos_now(), id.encode()),
+        None => format!("{host}:{pid}:{}", nanos_now()),
+    };
     let lease_text = format!("{} milliseconds", lease.as_millis());
     let deadline = Instant::now() + timeout;
     let mut reported = false;
@@ -90,8 +100,8 @@ pub fn acquire(
         let Some(holder) = current_holder(client)? else {
             continue; // released between our insert and this read
         };
-        if holder.host == host && !process_alive(holder.pid) {
-            // same machine and the process is gone: no need to wait for the lease
+        if holder.host == host && me.as_ref().is_some_and(|me| holder_gone(me, &holder)) {
+            // same namespace and boot, and that process is gone: no need to wait for the lease
             client
                 .execute(
                     "DELETE FROM bmdb_lock WHERE id = 1 AND holder_id = $1",
@@ -101,13 +111,20 @@ pub fn acquire(
             continue;
         }
         if Instant::now() >= deadline {
+            // a same-named host whose pid we cannot check: say why we did not take over
+            let elsewhere = if holder.host == host {
+                " in another PID namespace or boot of this host name"
+            } else {
+                ""
+            };
             bail!(
-                "another bmdb apply holds the lock on this database: host {}, pid {}, since {} \
+                "another bmdb apply holds the lock on this database: host {}, pid {}, since {}{} \
                  (lease expires at {}); waited {}s (--lock-timeout). If that process is gone, \
                  the lock frees itself when the lease expires",
                 holder.host,
                 holder.pid,
                 holder.since,
+                elsewhere,
                 holder.expires_at,
                 timeout.as_secs()
             );
@@ -177,11 +194,143 @@ fn nanos_now() -> u128 {
         .unwrap_or(0)
 }
 
-/// Whether a process of this host still runs; where it cannot be known, assume it does.
-fn process_alive(pid: i64) -> bool {
-    if cfg!(target_os = "linux") {
-        std::path::Path::new(&format!("/proc/{pid}")).exists()
-    } else {
-        true
+/// Who a process is, beyond its pid: its PID namespace, the boot it runs in, and its start
+/// time (clock ticks since boot), so a pid reused by a new process does not look like it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessIdentity {
+    pub pid_ns: u64,
+    pub boot_id: String,
+    pub start_ticks: u64,
+}
+
+impl ProcessIdentity {
+    /// This process's identity as seen from itself; `None` off Linux or without /proc.
+    #[cfg(target_os = "linux")]
+    pub fn current(pid: u32) -> Option<ProcessIdentity> {
+        use std::os::unix::fs::MetadataExt;
+        let pid_ns = std::fs::metadata("/proc/self/ns/pid").ok()?.ino();
+        let boot_id = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").ok()?;
+        Some(ProcessIdentity {
+            pid_ns,
+            boot_id: boot_id.trim().to_string(),
+            start_ticks: start_ticks(i64::from(pid))?,
+        })
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    pub fn current(_pid: u32) -> Option<ProcessIdentity> {
+        None
+    }
+
+    /// The `ns=.. boot=.. start=..` words appended to `holder_id`.
+    pub fn encode(&self) -> String {
+        format!(
+            "ns={} boot={} start={}",
+            self.pid_ns, self.boot_id, self.start_ticks
+        )
+    }
+
+    /// The identity recorded in a `holder_id`; `None` for rows written without one.
+    pub fn decode(holder_id: &str) -> Option<ProcessIdentity> {
+        let mut words = holder_id.split_whitespace().skip(1);
+        let mut field = |key: &str| {
+            words
+                .next()
+                .and_then(|w| w.strip_prefix(key))
+                .map(str::to_string)
+        };
+        let pid_ns = field("ns=")?.parse().ok()?;
+        let boot_id = field("boot=")?;
+        let start_ticks = field("start=")?.parse().ok()?;
+        Some(ProcessIdentity {
+            pid_ns,
+            boot_id,
+            start_ticks,
+        })
+    }
+}
+
+/// Whether the holder surely no longer runs: it recorded our PID namespace and boot, and its
+/// pid is gone or now belongs to a process that started at another time. Anything unknown
+/// (an older row without an identity, another namespace or boot) counts as running.
+fn holder_gone(me: &ProcessIdentity, holder: &Holder) -> bool {
+    let Some(theirs) = ProcessIdentity::decode(&holder.holder_id) else {
+        return false;
+    };
+    if theirs.pid_ns != me.pid_ns || theirs.boot_id != me.boot_id {
+        return false;
+    }
+    match start_ticks(holder.pid) {
+        None => !std::path::Path::new(&format!("/proc/{}", holder.pid)).exists(),
+        Some(ticks) => ticks != theirs.start_ticks,
+    }
+}
+
+/// Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot.
+fn start_ticks(pid: i64) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // the command name (field 2) is in parentheses and may hold spaces: count after it
+    let rest = &stat[stat.rfind(')')? + 1..];
+    rest.split_whitespace().nth(19)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn holder(holder_id: String, pid: i64) -> Holder {
+        Holder {
+            holder_id,
+            host: this_host(),
+            pid,
+            since: String::new(),
+            expires_at: String::new(),
+            expired: false,
+        }
+    }
+
+    #[test]
+    fn identity_round_trips_through_holder_id() {
+        let me = ProcessIdentity::current(std::process::id()).expect("Linux /proc");
+        let id = format!("h:1:2 {}", me.encode());
+        assert_eq!(ProcessIdentity::decode(&id), Some(me));
+        assert_eq!(ProcessIdentity::decode("host:1:2"), None);
+        assert_eq!(ProcessIdentity::decode("gone"), None);
+    }
+
+    #[test]
+    fn only_a_holder_of_our_namespace_and_boot_whose_process_is_gone_is_dead() {
+        let pid = std::process::id();
+        let me = ProcessIdentity::current(pid).unwrap();
+        let alive = holder(format!("h:{pid}:0 {}", me.encode()), i64::from(pid));
+        assert!(!holder_gone(&me, &alive), "this very process runs");
+
+        let reused = ProcessIdentity {
+            start_ticks: me.start_ticks + 1,
+            ..me.clone()
+        };
+        let reused = holder(format!("h:{pid}:0 {}", reused.encode()), i64::from(pid));
+        assert!(holder_gone(&me, &reused), "a reused pid is another process");
+
+        // a pid beyond pid_max never exists
+        let gone = holder(format!("h:1:0 {}", me.encode()), 1 << 23);
+        assert!(holder_gone(&me, &gone));
+        let other_ns = ProcessIdentity {
+            pid_ns: me.pid_ns + 1,
+            ..me.clone()
+        };
+        let other_ns = holder(format!("h:1:0 {}", other_ns.encode()), 1 << 23);
+        assert!(
+            !holder_gone(&me, &other_ns),
+            "another namespace: cannot tell"
+        );
+        let other_boot = ProcessIdentity {
+            boot_id: "another-boot".into(),
+            ..me.clone()
+        };
+        let other_boot = holder(format!("h:1:0 {}", other_boot.encode()), 1 << 23);
+        assert!(!holder_gone(&me, &other_boot), "another boot: cannot tell");
+        let old_row = holder("h:1:0".into(), 1 << 23);
+        assert!(!holder_gone(&me, &old_row), "no identity recorded: wait");
     }
 }

@@ -1,7 +1,9 @@
 //! The drift report behind `bmdb drift`, the CI gate: three categories, each clean or
 //! not — the model against the migrations (changes never written), the migrations
 //! against the history table (pending, partly applied, edited, missing), and the live
-//! schema against the model (every difference named, with expected and actual).
+//! schema against the model (every difference named, with expected and actual). The
+//! migrations category also names each file that disagrees with `bmdb.lock` (edited,
+//! missing, stray): drift reports that as drift where other commands refuse to start.
 //!
 //! JSON shape (`bmdb drift --format json`):
 //!
@@ -9,18 +11,25 @@
 //! { "version": 1, "clean": false,
 //!   "categories": {
 //!     "model_vs_migrations":   { "clean": true,  "changes": [ { "kind": "add_column", "object": "players.email" } ] },
-//!     "migrations_vs_history": { "clean": true,  "migrations": [ { "version": 1, "name": "init", "state": "pending" } ] },
+//!     "migrations_vs_history": { "clean": false, "migrations": [
+//!         { "version": 1, "name": "init", "state": "pending", "against": "history" },
+//!         { "version": 2, "name": "more", "state": "edited", "against": "lock",
+//!           "recorded_checksum": "9f2c…", "file_checksum": "41ab…" } ] },
 //!     "live_vs_model":         { "clean": false, "differences": [
 //!         { "object": "players.level", "what": "default", "kind": "set_column_default",
 //!           "expected": "1", "actual": "2" } ] } },
 //!   "catalog_queries": 5, "skipped": [] }
 //! ```
 //! `changes` and `migrations` list only what is not clean (`migrations` omits applied ones).
+//! `against` is `history` (the file vs `bmdb_schema_history`: pending, partly applied,
+//! edited, missing) or `lock` (the file vs `bmdb.lock`: edited, missing, stray); the
+//! checksums appear for an edited migration.
 
 use super::{live_changes, read_catalog, CatalogStats};
 use crate::apply::MigrationState;
 use crate::db::ConnectOpts;
 use crate::diff::{Change, ZoneTarget};
+use crate::migrations::{self, LockMismatch};
 use crate::model::types::*;
 use crate::project::Project;
 use anyhow::Result;
@@ -50,12 +59,71 @@ pub struct UnwrittenChange {
     pub object: String,
 }
 
-/// A migration whose state is not `applied`.
+/// A migration whose state is not `applied`, or whose file disagrees with the lock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MigrationDrift {
     pub version: i64,
     pub name: String,
     pub state: &'static str,
+    /// What the file was compared with: `history` or `lock`.
+    pub against: &'static str,
+    /// The checksum the history table or the lock recorded (for an edited migration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_checksum: Option<String>,
+    /// The checksum of the file on disk (for an edited migration).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_checksum: Option<String>,
+}
+
+const AGAINST_HISTORY: &str = "history";
+const AGAINST_LOCK: &str = "lock";
+
+impl MigrationDrift {
+    fn from_lock(m: &LockMismatch) -> MigrationDrift {
+        let (name, state, recorded, file) = match m {
+            LockMismatch::Missing { locked } => (locked.name.clone(), "missing", None, None),
+            LockMismatch::Edited { locked, file } => (
+                file.name.clone(),
+                "edited",
+                Some(locked.checksum.clone()),
+                Some(file.checksum.clone()),
+            ),
+            LockMismatch::Stray { file } => (file.name.clone(), "stray", None, None),
+        };
+        MigrationDrift {
+            version: i64::from(m.version()),
+            name,
+            state,
+            against: AGAINST_LOCK,
+            recorded_checksum: recorded,
+            file_checksum: file,
+        }
+    }
+
+    /// The table's `expected` and `actual` cells.
+    fn cells(&self) -> (String, String) {
+        let short = |c: &Option<String>| {
+            c.as_deref()
+                .map_or("-".to_string(), |c| c.chars().take(12).collect())
+        };
+        match (self.against, self.state) {
+            (_, "edited") => (
+                format!(
+                    "{} checksum {}",
+                    if self.against == AGAINST_LOCK {
+                        "bmdb.lock"
+                    } else {
+                        "applied"
+                    },
+                    short(&self.recorded_checksum)
+                ),
+                format!("file checksum {}", short(&self.file_checksum)),
+            ),
+            (AGAINST_LOCK, "missing") => ("in bmdb.lock".into(), "file missing".into()),
+            (AGAINST_LOCK, state) => ("not in bmdb.lock".into(), format!("{state} file")),
+            (_, state) => ("applied".into(), state.to_string()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -96,7 +164,7 @@ impl DriftReport {
             plural(self.unwritten.len())
         ));
         out.push_str(&format!(
-            "migrations vs history: {} ({} migration{} not applied as written)\n",
+            "migrations vs history: {} ({} migration finding{})\n",
             mark(self.migrations.is_empty()),
             self.migrations.len(),
             plural(self.migrations.len())
@@ -125,12 +193,18 @@ impl DriftReport {
                 ]);
             }
             for m in &self.migrations {
+                let (expected, actual) = m.cells();
+                let what = if m.against == AGAINST_LOCK {
+                    "file vs bmdb.lock"
+                } else {
+                    "migration"
+                };
                 t.add_row([
                     "migrations vs history".to_string(),
                     format!("V{} {}", m.version, m.name),
-                    "migration".to_string(),
-                    "applied".to_string(),
-                    m.state.to_string(),
+                    what.to_string(),
+                    expected,
+                    actual,
                 ]);
             }
             for d in &self.live {
@@ -143,6 +217,11 @@ impl DriftReport {
             for s in &self.stats.skipped {
                 out.push_str(&format!("not modelled: {s}\n"));
             }
+        }
+        if self.migrations.iter().any(|m| m.against == AGAINST_LOCK) {
+            out.push_str(
+                "Migration files differ from bmdb.lock: restore them from version control (migrations are append-only); to change the schema, edit the model and run `bmdb plan --write NAME`.\n",
+            );
         }
         out.push_str(if self.clean() {
             "No drift.\n"
@@ -173,13 +252,13 @@ pub fn run_drift(dir: &Path, conn: &ConnectOpts) -> Result<DriftReport> {
             Ok((db, rows, live, stats))
         });
         let files = scope.spawn(|| crate::apply::files::load_migrations(dir));
-        let project = Project::open(dir);
+        let project = open_reporting_lock_mismatches(dir);
         let live = live.join().unwrap_or_else(|_| Err(panicked()));
         let files = files.join().unwrap_or_else(|_| Err(panicked()));
         (project.and_then(|p| Ok((p, files?))), live)
     });
     // a broken model is the first thing to fix, whatever the database said
-    let (project, files) = project?;
+    let ((project, mismatches), files) = project?;
     let (db, rows, live, stats) = live_side?;
     db.expect_dialect(project.desired.database.dialect)?;
 
@@ -194,15 +273,24 @@ pub fn run_drift(dir: &Path, conn: &ConnectOpts) -> Result<DriftReport> {
         .collect();
 
     // the same states `bmdb status` reports
-    let migrations = crate::apply::status::states(&files, &rows)
+    let mut migrations: Vec<MigrationDrift> = crate::apply::status::states(&files, &rows)
         .iter()
         .filter(|m| m.state != MigrationState::Applied)
-        .map(|m| MigrationDrift {
-            version: m.version,
-            name: m.name.clone(),
-            state: m.state.as_str(),
+        .map(|m| {
+            let edited = m.state == MigrationState::Edited;
+            MigrationDrift {
+                version: m.version,
+                name: m.name.clone(),
+                state: m.state.as_str(),
+                against: AGAINST_HISTORY,
+                recorded_checksum: m.applied_checksum.clone().filter(|_| edited),
+                file_checksum: m.file_checksum.clone().filter(|_| edited),
+            }
         })
         .collect();
+    migrations.extend(mismatches.iter().map(MigrationDrift::from_lock));
+    // by version, the history finding before the lock finding of one version
+    migrations.sort_by_key(|m| (m.version, m.against == AGAINST_LOCK));
 
     let (have, want, changes) = live_changes(&live, &project.desired);
     Ok(DriftReport {
@@ -210,6 +298,35 @@ pub fn run_drift(dir: &Path, conn: &ConnectOpts) -> Result<DriftReport> {
         migrations,
         live: describe_all(&changes, &have, &want),
         stats,
+    })
+}
+
+/// `Project::open`, except that files disagreeing with the lock are returned as findings
+/// instead of failing: the lock's state still stands for what the migrations produce.
+fn open_reporting_lock_mismatches(dir: &Path) -> Result<(Project, Vec<LockMismatch>)> {
+    if !dir.is_dir() {
+        // Project::open owns the message for a missing project directory
+        Project::open(dir)?;
+    }
+    std::thread::scope(|scope| {
+        let lock_side = scope.spawn(|| -> Result<_> {
+            let lock = migrations::read_lock(dir)?;
+            let (files, mismatches) = migrations::compare_with_lock(dir, lock.as_ref())?;
+            Ok((lock, files, mismatches))
+        });
+        let desired = crate::model::load_project(dir);
+        let lock_side = lock_side.join().unwrap_or_else(|_| Err(panicked()));
+        let desired = desired?;
+        let (lock, files, mismatches) = lock_side?;
+        Ok((
+            Project {
+                dir: dir.to_path_buf(),
+                desired,
+                lock,
+                files,
+            },
+            mismatches,
+        ))
     })
 }
 
