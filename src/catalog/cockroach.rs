@@ -534,10 +534,7 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
         tables: BTreeMap::new(),
     };
     for (_, mut t) in tables {
-        t.unique.sort_by(|a, b| a.name.cmp(&b.name));
-        t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
-        t.checks.sort_by(|a, b| a.name.cmp(&b.name));
-        t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        t.sort_named_by_name();
         // the model keeps key columns NOT NULL already; CockroachDB agrees
         model.tables.insert(t.name.clone(), t);
     }

@@ -294,10 +294,7 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
             });
     }
     for (_, mut t) in tables {
-        t.unique.sort_by(|a, b| a.name.cmp(&b.name));
-        t.foreign_keys.sort_by(|a, b| a.name.cmp(&b.name));
-        t.checks.sort_by(|a, b| a.name.cmp(&b.name));
-        t.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        t.sort_named_by_name();
         model.tables.insert(t.name.clone(), t);
     }
     debug_assert_eq!(stats.queries, QUERY_COUNT);
