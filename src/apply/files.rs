@@ -1,10 +1,8 @@
-//! files: the migrations directory. Discovery and `V<n>__<slug>.sql` naming follow
-//! refinery's rules (refinery-core does the walking and the name parsing); the checksum is
-//! the SHA-256 of the file's bytes, the same one the lock file records.
+//! files: the migrations as apply runs them: found by `migrations::scan` (refinery's naming,
+//! the lock's checksum), cut into statements, with their `-- destructive:` marks.
 
 use super::split::{split_statements, Statement};
-use anyhow::{bail, Context, Result};
-use refinery_core::{find_migration_files, parse_migration_name, MigrationType};
+use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
 /// Header line that marks a destructive step: `-- destructive: drop-column players.note`.
@@ -31,64 +29,31 @@ pub fn migrations_dir(project_dir: &Path) -> PathBuf {
     project_dir.join("migrations")
 }
 
-/// Every `V<n>__<slug>.sql` under `<project>/migrations`, ordered by version.
+/// Every `V<n>__<slug>.sql` under `<project>/migrations`, ordered by version (found by
+/// `migrations::scan`, the one discovery), cut into statements with its destructive marks.
 pub fn load_migrations(project_dir: &Path) -> Result<Vec<MigrationFile>> {
-    let dir = migrations_dir(project_dir);
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let paths = find_migration_files(&dir, MigrationType::Sql)
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .with_context(|| format!("cannot list migrations in {}", dir.display()))?;
-    let mut out: Vec<MigrationFile> = Vec::new();
-    for path in paths {
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default()
-            .to_string();
-        let (_, version, name) = parse_migration_name(&stem)
-            .map_err(|e| anyhow::anyhow!("{e}"))
-            .with_context(|| {
-                format!("{}: not a V<n>__<slug>.sql migration name", path.display())
-            })?;
-        // refinery also accepts U<n>__ (unversioned); its Type enum is not exported
-        if !stem.starts_with('V') {
-            bail!(
-                "{}: bmdb runs only versioned migrations (V<n>__<slug>.sql); rename the file",
-                path.display()
-            );
-        }
-        let bytes =
-            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        let text = String::from_utf8(bytes.clone())
-            .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
-        let statements =
-            split_statements(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        let destructive = text
-            .lines()
-            .filter_map(|l| l.trim().strip_prefix(DESTRUCTIVE_MARK))
-            .map(|s| s.trim().to_string())
-            .collect();
-        out.push(MigrationFile {
-            version: i64::from(version),
-            name,
-            path,
-            checksum: checksum(&bytes),
-            statements,
-            destructive,
-        });
-    }
-    out.sort_by_key(|m| m.version);
-    if let Some(pair) = out.windows(2).find(|w| w[0].version == w[1].version) {
-        bail!(
-            "two migrations have version {}: {} and {}; versions must be unique",
-            pair[0].version,
-            pair[0].path.display(),
-            pair[1].path.display()
-        );
-    }
-    Ok(out)
+    crate::migrations::scan(project_dir)?
+        .into_iter()
+        .map(|f| {
+            let text = std::fs::read_to_string(&f.path)
+                .with_context(|| format!("{} is not readable UTF-8 text", f.path.display()))?;
+            let statements = split_statements(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", f.path.display()))?;
+            let destructive = text
+                .lines()
+                .filter_map(|l| l.trim().strip_prefix(DESTRUCTIVE_MARK))
+                .map(|s| s.trim().to_string())
+                .collect();
+            Ok(MigrationFile {
+                version: i64::from(f.version),
+                name: f.name,
+                path: f.path,
+                checksum: f.checksum,
+                statements,
+                destructive,
+            })
+        })
+        .collect()
 }
 
 /// The one checksum: the lock file and the history table record the same value.

@@ -69,38 +69,43 @@ pub fn empty_state(desired: &Database) -> Model {
     }
 }
 
-/// Parse `V<n>__<name>.sql`; `None` for any other file name.
-pub fn parse_file_name(file: &str) -> Option<(u32, String)> {
-    let rest = file.strip_prefix('V')?.strip_suffix(".sql")?;
-    let (num, name) = rest.split_once("__")?;
-    if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) || name.is_empty() {
-        return None;
-    }
-    Some((num.parse().ok()?, name.to_string()))
-}
-
-/// Every `V<n>__*.sql` in `<project>/migrations`, sorted by version. Two files with one
-/// version are an error.
+/// Every `V<n>__<name>.sql` in `<project>/migrations`, sorted by version: refinery-core does
+/// the walking and the name parsing (refinery's naming rules), bmdb the checksum. An
+/// unversioned `U<n>__` file or two files with one version are an error.
 pub fn scan(project: &Path) -> Result<Vec<MigrationFile>> {
     let dir = project.join(DIR);
     let mut out: Vec<MigrationFile> = Vec::new();
-    let entries = match fs::read_dir(&dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
-    };
-    for entry in entries {
-        let entry = entry?;
-        let fname = entry.file_name().to_string_lossy().into_owned();
-        let Some((version, name)) = parse_file_name(&fname) else {
-            continue;
-        };
-        let bytes = fs::read(entry.path())
-            .with_context(|| format!("cannot read {}", entry.path().display()))?;
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    let paths = refinery_core::find_migration_files(&dir, refinery_core::MigrationType::Sql)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| format!("cannot list migrations in {}", dir.display()))?;
+    for path in paths {
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let (_, version, name) = refinery_core::parse_migration_name(&stem)
+            .map_err(|e| anyhow::anyhow!("{e}"))
+            .with_context(|| {
+                format!("{}: not a V<n>__<name>.sql migration name", path.display())
+            })?;
+        // refinery also accepts U<n>__ (unversioned); its Type enum is not exported
+        if !stem.starts_with('V') {
+            bail!(
+                "{}: bmdb runs only versioned migrations (V<n>__<name>.sql)\n  help: rename the file",
+                path.display()
+            );
+        }
+        let version = u32::try_from(version)
+            .with_context(|| format!("{}: a negative version", path.display()))?;
+        let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         out.push(MigrationFile {
             version,
             name,
-            path: entry.path(),
+            path,
             checksum: checksum(&bytes),
         });
     }
@@ -380,26 +385,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn file_names_round_trip() {
-        assert_eq!(
-            parse_file_name("V12__add_nickname.sql"),
-            Some((12, "add_nickname".into()))
-        );
-        assert_eq!(
-            parse_file_name(&file_name(3, "init")),
-            Some((3, "init".into()))
-        );
-        for bad in [
-            "V__x.sql",
-            "V1_x.sql",
-            "v1__x.sql",
-            "V1__.sql",
-            "V1x__a.sql",
-            "bmdb.lock",
-            "V1__a.sql.bak",
+    fn scan_finds_versioned_sql_files_only_in_version_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = dir.path().join(DIR);
+        fs::create_dir(&m).unwrap();
+        for (name, text) in [
+            ("V12__add_nickname.sql", "SELECT 12;\n"),
+            (file_name(3, "init").as_str(), "SELECT 3;\n"),
+            ("bmdb.lock", "{}"),
+            ("README.md", "notes"),
+            ("V1__a.sql.bak", "old"),
+            ("v1__lower.sql", "SELECT 1;"),
         ] {
-            assert_eq!(parse_file_name(bad), None, "{bad}");
+            fs::write(m.join(name), text).unwrap();
         }
+        let got = scan(dir.path()).unwrap();
+        let names: Vec<(u32, &str)> = got.iter().map(|f| (f.version, f.name.as_str())).collect();
+        assert_eq!(names, vec![(3, "init"), (12, "add_nickname")]);
+        assert_eq!(got[0].checksum, checksum(b"SELECT 3;\n"));
+        fs::write(m.join("U4__unversioned.sql"), "SELECT 4;").unwrap();
+        let err = scan(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("only versioned migrations"), "{err}");
     }
 
     #[test]
