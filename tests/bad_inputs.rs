@@ -1,6 +1,8 @@
 //! Every tests/bad/<case>/ is a malformed project; its expected.txt holds the exact
 //! diagnostics `load_project` must report. `BMDB_BLESS=1 cargo test` rewrites them.
 
+#[path = "common/golden.rs"]
+mod golden_files;
 use std::path::{Path, PathBuf};
 
 fn cases() -> Vec<PathBuf> {
@@ -25,7 +27,6 @@ fn report(dir: &Path) -> String {
 
 #[test]
 fn every_bad_case_reports_exactly_its_expected_diagnostics() {
-    let bless = std::env::var_os("BMDB_BLESS").is_some();
     let cases = cases();
     assert!(cases.len() >= 45, "only {} bad cases", cases.len());
     let mut failures = Vec::new();
@@ -38,14 +39,8 @@ fn every_bad_case_reports_exactly_its_expected_diagnostics() {
                 continue;
             }
         };
-        let expected_path = case.join("expected.txt");
-        if bless {
-            std::fs::write(&expected_path, &got).unwrap();
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if got != expected {
-            failures.push(format!("{name}:\n--- expected\n{expected}--- got\n{got}"));
+        if let Some(f) = golden_files::check_file(&case.join("expected.txt"), &got) {
+            failures.push(format!("{name}: {f}"));
         }
     }
     assert!(

@@ -2,10 +2,13 @@
 //! compared byte for byte with tests/golden/{cockroach,postgres}/<kind>[__variant].sql.
 //! `BMDB_BLESS=1 cargo test --test golden` rewrites them (and removes files no case produces).
 
+#[path = "common/golden.rs"]
+mod golden_files;
 use bmdb::diff::{Change, ZoneTarget};
 use bmdb::model::types::*;
 use bmdb::plan::{Plan, Step};
 use bmdb::render::{builtin_templates, template_name, RenderContext, RenderedPlan, Renderer};
+use golden_files::GoldenDir;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -964,12 +967,10 @@ fn golden_dir(dialect: Dialect) -> PathBuf {
 
 #[test]
 fn golden_files_match() {
-    let bless = std::env::var_os("BMDB_BLESS").is_some_and(|v| v == "1");
     let renderer = Renderer::new(None).unwrap();
     let mut failures = Vec::new();
     for dialect in [Dialect::Cockroach, Dialect::Postgres] {
-        let dir = golden_dir(dialect);
-        let mut expected_files = BTreeSet::new();
+        let mut dir = GoldenDir::new(golden_dir(dialect));
         for c in cases() {
             let plan = plan_of(&c.changes);
             let rendered = renderer
@@ -988,36 +989,9 @@ fn golden_files_match() {
                     c.stem
                 );
             }
-            let text = golden_text(&c, &rendered);
-            let path = dir.join(format!("{}.sql", c.stem));
-            expected_files.insert(path.clone());
-            if bless {
-                std::fs::create_dir_all(&dir).unwrap();
-                std::fs::write(&path, &text).unwrap();
-                continue;
-            }
-            match std::fs::read_to_string(&path) {
-                Ok(on_disk) if on_disk == text => {}
-                Ok(on_disk) => failures.push(format!(
-                    "{} differs:\n--- expected (file)\n{on_disk}--- rendered\n{text}",
-                    path.display()
-                )),
-                Err(e) => failures.push(format!("{}: {e}", path.display())),
-            }
+            dir.check(&format!("{}.sql", c.stem), &golden_text(&c, &rendered));
         }
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if !expected_files.contains(&path) {
-                if bless {
-                    std::fs::remove_file(&path).unwrap();
-                } else {
-                    failures.push(format!(
-                        "{}: no golden case produces this file",
-                        path.display()
-                    ));
-                }
-            }
-        }
+        failures.extend(dir.finish());
     }
     assert!(
         failures.is_empty(),

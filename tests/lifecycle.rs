@@ -4,10 +4,13 @@
 //! cargo test --test lifecycle` rewrites them. When CockroachDB's grammar checker is
 //! installed (scripts/check-crdb-grammar.sh sets it up) every file is parsed with it.
 
+#[path = "common/golden.rs"]
+mod golden_files;
 use bmdb::diff::diff;
 use bmdb::model::{Model, Table};
 use bmdb::plan::{check, plan, warnings, Plan};
 use bmdb::render::{RenderContext, Renderer};
+use golden_files::GoldenDir;
 use serde_yaml::{Mapping, Value};
 use std::path::{Path, PathBuf};
 
@@ -96,51 +99,26 @@ fn render(current: &Model, desired: &Model, planned: &Plan) -> String {
 
 #[test]
 fn lifecycle_golden_files_match() {
-    let bless = std::env::var_os("BMDB_BLESS").is_some_and(|v| v == "1");
-    let dir = root().join("tests/golden/lifecycle");
+    let mut dir = GoldenDir::new(root().join("tests/golden/lifecycle"));
     let cases = lifecycle_cases();
     assert!(cases.len() >= 24, "only {} lifecycle cases", cases.len());
-    let mut failures = Vec::new();
-    let mut expected_files = Vec::new();
     for case in &cases {
         let doc: Value = serde_yaml::from_str(&std::fs::read_to_string(case).unwrap()).unwrap();
         let current = model(doc.get("current"));
         let desired = model(doc.get("desired"));
         let planned = plan(&current, &desired, diff(&current, &desired));
         if let Err(e) = check(&current, &desired, &planned) {
-            failures.push(format!("{}: refused\n{e}", case.display()));
+            dir.failures
+                .push(format!("{}: refused\n{e}", case.display()));
             continue;
         }
-        let text = render(&current, &desired, &planned);
         let stem = case.file_stem().unwrap().to_string_lossy().to_string();
-        let path = dir.join(format!("{stem}.sql"));
-        expected_files.push(path.clone());
-        if bless {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&path, &text).unwrap();
-            continue;
-        }
-        match std::fs::read_to_string(&path) {
-            Ok(on_disk) if on_disk == text => {}
-            Ok(on_disk) => failures.push(format!(
-                "{} differs:\n--- file\n{on_disk}--- rendered\n{text}",
-                path.display()
-            )),
-            Err(e) => failures.push(format!("{}: {e}", path.display())),
-        }
+        dir.check(
+            &format!("{stem}.sql"),
+            &render(&current, &desired, &planned),
+        );
     }
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        for entry in entries {
-            let path = entry.unwrap().path();
-            if !expected_files.contains(&path) {
-                if bless {
-                    std::fs::remove_file(&path).unwrap();
-                } else {
-                    failures.push(format!("{}: no lifecycle case produces it", path.display()));
-                }
-            }
-        }
-    }
+    let failures = dir.finish();
     assert!(
         failures.is_empty(),
         "{}\n\nIf the new output is right: BMDB_BLESS=1 cargo test --test lifecycle",

@@ -2,6 +2,8 @@
 //! keys), the YAML they parse to, and refusals that produce no text.
 //! Re-bless the golden files with `BMDB_BLESS=1 cargo test --test zones_edit`.
 
+#[path = "common/golden.rs"]
+mod golden_files;
 use bmdb::model::types::{Constraints, ZoneConfig};
 use bmdb::zones::edit::*;
 use serde_yaml::Value;
@@ -16,15 +18,9 @@ fn fixture(name: &str) -> String {
 }
 
 fn golden(name: &str, actual: &str) {
-    let path = dir().join("golden").join(name);
-    if std::env::var_os("BMDB_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
+    if let Some(f) = golden_files::check_file(&dir().join("golden").join(name), actual) {
+        panic!("golden {name}: {f}");
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (bless with BMDB_BLESS=1)", path.display()));
-    assert_eq!(actual, expected, "golden {name} differs");
 }
 
 fn words(s: &str) -> Vec<String> {
