@@ -108,14 +108,13 @@ pub fn run_migration(
                 crash_point("tx-statement-ran");
             }
             // one row written with the statements: a crash leaves neither, so no per-statement updates
-            history::insert_applied(
+            history::insert(
                 &mut tx,
-                m.version,
-                &m.name,
-                &m.checksum,
-                total as i64,
+                m,
                 run.applied_by,
-                started.elapsed().as_millis() as i64,
+                history::Recorded::Applied {
+                    execution_ms: started.elapsed().as_millis() as i64,
+                },
             )?;
             crash_point("tx-before-commit");
             tx.commit()
@@ -128,14 +127,7 @@ pub fn run_migration(
             let mut done = match existing {
                 Some(row) => row.statements_done as usize,
                 None => {
-                    history::insert_running(
-                        run.client,
-                        m.version,
-                        &m.name,
-                        &m.checksum,
-                        total as i64,
-                        run.applied_by,
-                    )?;
+                    history::insert(run.client, m, run.applied_by, history::Recorded::Running)?;
                     crash_point("row-inserted");
                     0
                 }

@@ -94,64 +94,37 @@ pub fn read(client: &mut impl GenericClient) -> Result<Vec<HistoryRow>> {
         .collect())
 }
 
-/// Record that a migration has started (no statement done yet).
-pub fn insert_running(
-    client: &mut impl GenericClient,
-    version: i64,
-    name: &str,
-    checksum: &str,
-    total: i64,
-    applied_by: &str,
-) -> Result<()> {
-    client
-        .execute(
-            "INSERT INTO bmdb_schema_history \
-             (version, name, checksum, status, statements_total, statements_done, applied_by) \
-             VALUES ($1, $2, $3, 'running', $4, 0, $5)",
-            &[&version, &name, &checksum, &total, &applied_by],
-        )
-        .with_context(|| format!("could not record V{version} as started"))?;
-    Ok(())
+/// How a migration's history row starts out.
+pub enum Recorded {
+    /// Started, no statement done yet (statement-by-statement execution).
+    Running,
+    /// Ran whole inside the caller's transaction.
+    Applied { execution_ms: i64 },
+    /// `--baseline`: recorded as applied without running anything.
+    Baseline,
 }
 
-/// Record a migration that ran whole inside the caller's transaction.
-pub fn insert_applied(
+/// Insert the history row of a migration (one place for the row's shape).
+pub fn insert(
     client: &mut impl GenericClient,
-    version: i64,
-    name: &str,
-    checksum: &str,
-    total: i64,
+    m: &super::files::MigrationFile,
     applied_by: &str,
-    execution_ms: i64,
+    how: Recorded,
 ) -> Result<()> {
+    let total = m.statements.len() as i64;
+    let (status, done, execution_ms, what) = match how {
+        Recorded::Running => ("running", 0, None, "started"),
+        Recorded::Applied { execution_ms } => ("applied", total, Some(execution_ms), "applied"),
+        Recorded::Baseline => ("baseline", total, Some(0), "baselined"),
+    };
     client
         .execute(
             "INSERT INTO bmdb_schema_history \
              (version, name, checksum, status, statements_total, statements_done, finished_at, execution_ms, applied_by) \
-             VALUES ($1, $2, $3, 'applied', $4, $4, now(), $6, $5)",
-            &[&version, &name, &checksum, &total, &applied_by, &execution_ms],
+             VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $4 = 'running' THEN NULL ELSE now() END, $7, $8)",
+            &[&m.version, &m.name, &m.checksum, &status, &total, &done, &execution_ms, &applied_by],
         )
-        .with_context(|| format!("could not record V{version} as applied"))?;
-    Ok(())
-}
-
-/// Record `--baseline`: applied without running anything.
-pub fn insert_baseline(
-    client: &mut impl GenericClient,
-    version: i64,
-    name: &str,
-    checksum: &str,
-    total: i64,
-    applied_by: &str,
-) -> Result<()> {
-    client
-        .execute(
-            "INSERT INTO bmdb_schema_history \
-             (version, name, checksum, status, statements_total, statements_done, finished_at, execution_ms, applied_by) \
-             VALUES ($1, $2, $3, 'baseline', $4, $4, now(), 0, $5)",
-            &[&version, &name, &checksum, &total, &applied_by],
-        )
-        .with_context(|| format!("could not record V{version} as baselined"))?;
+        .with_context(|| format!("could not record V{} as {what}", m.version))?;
     Ok(())
 }
 

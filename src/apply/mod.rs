@@ -189,14 +189,7 @@ fn run_pending(
         let total = m.statements.len();
         let started = Instant::now();
         if args.baseline.is_some() {
-            history::insert_baseline(
-                &mut db.client,
-                m.version,
-                &m.name,
-                &m.checksum,
-                total as i64,
-                applied_by,
-            )?;
+            history::insert(&mut db.client, m, applied_by, history::Recorded::Baseline)?;
             progress.line(&format!(
                 "{}: recorded as applied (baseline), nothing run",
                 m.label()
