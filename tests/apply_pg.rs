@@ -817,3 +817,78 @@ fn an_in_doubt_statement_that_already_took_effect_is_recorded_not_failed() {
         "no kill left the CREATE INDEX CONCURRENTLY in doubt"
     );
 }
+
+/// On a terminal apply shows a bar over migrations with the elapsed time and the running
+/// statement (coloured unless NO_COLOR); without one, plain lines; with --quiet, neither.
+/// The terminal is a real pseudo-terminal from util-linux `script`.
+#[test]
+fn progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: util-linux `script` is not installed, no pseudo-terminal to test with");
+        return;
+    }
+    const SLOW: &[(&str, &str)] = &[(
+        "V1__slow.sql",
+        "CREATE TABLE slow (id int8 PRIMARY KEY);\nSELECT pg_sleep(0.7);\n",
+    )];
+    let on_tty = |no_color: bool| -> String {
+        let db = pg().new_db("tty");
+        let project = Project::new("postgres", SLOW);
+        let cmd = format!(
+            "{} --project {} apply --url '{}'",
+            env!("CARGO_BIN_EXE_bmdb"),
+            project.path().display(),
+            pg().url(&db)
+        );
+        let mut c = std::process::Command::new("script");
+        c.args(["-qec", &cmd, "/dev/null"]).env_remove("CI");
+        if no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let tty = on_tty(false);
+    assert!(
+        tty.contains("1/1 migrations") || tty.contains("0/1 migrations"),
+        "no bar: {tty}"
+    );
+    assert!(tty.contains("[00:00:0"), "no elapsed clock: {tty}");
+    assert!(
+        tty.contains("V1__slow [2/2] SELECT pg_sleep"),
+        "no running statement: {tty}"
+    );
+    assert!(
+        tty.contains("\u{1b}[32m"),
+        "the spinner is green on a terminal: {tty:?}"
+    );
+    assert!(!tty.contains(PASSWORD), "{tty}");
+    let plain_colour = on_tty(true);
+    assert!(
+        !plain_colour.contains("\u{1b}[32m"),
+        "NO_COLOR: {plain_colour:?}"
+    );
+
+    // No terminal: plain lines, no bar.
+    let db = pg().new_db("notty");
+    let project = Project::new("postgres", SLOW);
+    let r = run(&mut apply(&project, &db));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr.contains("  V1__slow [2/2] SELECT pg_sleep"),
+        "{r:?}"
+    );
+    assert!(!r.stderr.contains("migrations  "), "{r:?}");
+    // --quiet: neither
+    let db = pg().new_db("quiet");
+    let r = run(apply(&project, &db).arg("--quiet"));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!r.stderr.contains("V1__slow ["), "{r:?}");
+}

@@ -226,3 +226,38 @@ fn missing_project_dir_is_a_clear_error() {
         text(&o)
     );
 }
+
+#[test]
+fn replication_warnings_come_with_the_plan_in_text_and_json() {
+    let (_t, p) = bluemarble();
+    // The database keeps 25 hours of MVCC history; a 30-hour backup interval needs more.
+    let regions = fs::read_to_string(p.join("regions.yaml")).unwrap();
+    let regions = regions.replace("backup_interval: 1h", "backup_interval: 30h");
+    assert!(
+        regions.contains("30h"),
+        "the fixture line moved; update this test"
+    );
+    fs::write(p.join("regions.yaml"), regions).unwrap();
+    let o = bmdb(&p, &["plan"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("warning[gc-below-backup-interval]"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help:"), "{stderr}");
+    let o = bmdb(&p, &["plan", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ids: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"gc-below-backup-interval"), "{v}");
+    // and the bundled model as committed raises none
+    let (_t2, clean) = bluemarble();
+    let o = bmdb(&clean, &["plan", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["warnings"].as_array().unwrap().len(), 0, "{v}");
+}
