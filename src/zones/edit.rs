@@ -9,8 +9,8 @@
 //! `<table>_<col>_..._idx` is I). A zone block created by an edit is written in flow
 //! style on one line (`zone: { gc.ttlseconds: 600 }`).
 
-use crate::diff::{Change, ZoneTarget};
-use crate::model::types::{Constraints, Model, ZoneConfig};
+use crate::diff::ZoneTarget;
+use crate::model::types::{Constraints, ZoneConfig};
 pub use crate::zones::effective::FieldValue as ZoneValue;
 use anyhow::{anyhow, bail, Context, Result};
 use std::fmt;
@@ -1242,115 +1242,4 @@ pub fn unset_in_text(yaml: &str, target: &ZoneTargetArg, keys: &[ZoneKey]) -> Re
         text = unset_one(&text, target, "override_multi_region")?;
     }
     Ok(text)
-}
-
-// ---------------------------------------------------------------------------
-// Plan preview: the typed change an edit produces.
-
-/// One `zones set` or `zones unset`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ZoneEdit {
-    Set {
-        sets: Vec<(ZoneKey, ZoneValue)>,
-        override_multi_region: bool,
-    },
-    Unset {
-        keys: Vec<ZoneKey>,
-    },
-}
-
-/// Apply an edit to a zone (`None` = no zone); an emptied zone becomes `None`.
-pub fn edit_zone(zone: Option<&ZoneConfig>, edit: &ZoneEdit) -> Option<ZoneConfig> {
-    let mut z = zone.cloned().unwrap_or_default();
-    let u32v = |v: &ZoneValue| v.as_int().map(|n| n as u32);
-    match edit {
-        ZoneEdit::Set {
-            sets,
-            override_multi_region,
-        } => {
-            for (k, v) in sets {
-                match k {
-                    ZoneKey::NumReplicas => z.num_replicas = u32v(v),
-                    ZoneKey::NumVoters => z.num_voters = u32v(v),
-                    ZoneKey::GcTtlseconds => z.gc_ttlseconds = v.as_int(),
-                    ZoneKey::RangeMinBytes => z.range_min_bytes = v.as_int(),
-                    ZoneKey::RangeMaxBytes => z.range_max_bytes = v.as_int(),
-                    ZoneKey::Constraints => z.constraints = v.as_constraints().cloned(),
-                    ZoneKey::VoterConstraints => z.voter_constraints = v.as_constraints().cloned(),
-                    ZoneKey::LeasePreferences => {
-                        z.lease_preferences = v.as_lease_preferences().map(<[_]>::to_vec)
-                    }
-                    ZoneKey::GlobalReads => {
-                        z.global_reads = match v {
-                            ZoneValue::Bool(b) => Some(*b),
-                            _ => None,
-                        }
-                    }
-                }
-            }
-            if *override_multi_region && sets.iter().any(|(k, _)| k.is_protected()) {
-                z.override_multi_region = true;
-            }
-        }
-        ZoneEdit::Unset { keys } => {
-            for k in keys {
-                match k {
-                    ZoneKey::NumReplicas => z.num_replicas = None,
-                    ZoneKey::NumVoters => z.num_voters = None,
-                    ZoneKey::GcTtlseconds => z.gc_ttlseconds = None,
-                    ZoneKey::RangeMinBytes => z.range_min_bytes = None,
-                    ZoneKey::RangeMaxBytes => z.range_max_bytes = None,
-                    ZoneKey::Constraints => z.constraints = None,
-                    ZoneKey::VoterConstraints => z.voter_constraints = None,
-                    ZoneKey::LeasePreferences => z.lease_preferences = None,
-                    ZoneKey::GlobalReads => z.global_reads = None,
-                }
-            }
-            if z.protected_fields_set().is_empty() {
-                z.override_multi_region = false;
-            }
-        }
-    }
-    (!z.is_empty()).then_some(z)
-}
-
-/// The `ConfigureZone` change an edit makes to `model` (for the plan preview), or `None`
-/// when the zone stays the same.
-pub fn zone_change(
-    model: &Model,
-    target: &ZoneTargetArg,
-    edit: &ZoneEdit,
-) -> Result<Option<Change>> {
-    let db = &model.database;
-    let from = match target {
-        ZoneTargetArg::Database => db.zone.clone(),
-        ZoneTargetArg::Range(r) => db.range_zones.get(r).cloned(),
-        ZoneTargetArg::Table(t) | ZoneTargetArg::Index(t, _) => {
-            let table = model.tables.get(t).ok_or_else(|| {
-                let names: Vec<&str> = model.tables.keys().map(String::as_str).collect();
-                anyhow!("no table `{t}` in the model{}", did_you_mean(t, &names))
-            })?;
-            match target {
-                ZoneTargetArg::Index(_, i) => {
-                    let index = table.index(i).ok_or_else(|| {
-                        let names: Vec<&str> =
-                            table.indexes.iter().map(|x| x.name.as_str()).collect();
-                        anyhow!("table {t} has no index `{i}`{}", did_you_mean(i, &names))
-                    })?;
-                    index.zone.clone()
-                }
-                _ => table.zone.clone(),
-            }
-        }
-    };
-    let to = edit_zone(from.as_ref(), edit);
-    if to == from {
-        return Ok(None);
-    }
-    Ok(Some(Change::ConfigureZone {
-        database: db.name.clone(),
-        target: target.to_zone_target(),
-        from,
-        to,
-    }))
 }
