@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod cli;
 pub mod db;
 pub mod diff;
+pub mod drift;
 pub mod migrations;
 pub mod model;
 pub mod plan;

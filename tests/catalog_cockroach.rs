@@ -6,7 +6,8 @@
 use bmdb::catalog::cockroach::{
     from_rows, parse_locality, parse_raw_zone, CockroachCatalogRows, QUERIES,
 };
-use bmdb::catalog::{drift::describe_all, live_changes};
+use bmdb::catalog::live_changes;
+use bmdb::drift::describe_all;
 use bmdb::model::types::*;
 use std::path::Path;
 

@@ -4,7 +4,6 @@
 //! can hold, expression reconciliation, the drift report, and the YAML writer of inspect.
 
 pub mod cockroach;
-pub mod drift;
 pub mod expr;
 pub mod postgres;
 pub mod write_yaml;
@@ -135,7 +134,7 @@ pub fn verify_live(conn: &mut Connection, desired: &Model) -> Result<()> {
     if changes.is_empty() {
         return Ok(());
     }
-    let diffs = drift::describe_all(&changes, &have, &want);
+    let diffs = crate::drift::describe_all(&changes, &have, &want);
     let mut msg = format!(
         "after applying, the live schema of {} does not match the model ({} difference{}):",
         conn.url.redacted(),

@@ -1,8 +1,8 @@
-//! `bmdb drift`: the CI gate. Exit 0 clean, 2 drift, 1 error (see catalog::drift).
+//! `bmdb drift`: the CI gate. Exit 0 clean, 2 drift, 1 error (see the drift module).
 
 use super::{Cli, Format, OutputArgs};
-use crate::catalog::drift::run_drift;
 use crate::db::{scrub_error, ConnectOpts};
+use crate::drift::run_drift;
 use clap::Args;
 use std::process::ExitCode;
 

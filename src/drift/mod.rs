@@ -25,8 +25,8 @@
 //! edited, missing) or `lock` (the file vs `bmdb.lock`: edited, missing, stray); the
 //! checksums appear for an edited migration.
 
-use super::{live_changes, read_catalog, CatalogStats};
 use crate::apply::MigrationState;
+use crate::catalog::{live_changes, read_catalog, CatalogStats};
 use crate::db::ConnectOpts;
 use crate::diff::{Change, ZoneTarget};
 use crate::migrations::{self, LockMismatch};
