@@ -6,8 +6,7 @@
 use bmdb::catalog::cockroach::{
     from_rows, parse_locality, parse_raw_zone, CockroachCatalogRows, QUERIES,
 };
-use bmdb::catalog::live_changes;
-use bmdb::drift::describe_all;
+use bmdb::catalog::{difference::describe_all, live_changes};
 use bmdb::model::types::*;
 use std::path::Path;
 

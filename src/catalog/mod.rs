@@ -1,9 +1,11 @@
 //! catalog: the live database read back into bmdb's normalised `Model`, so the differ can
 //! compare it with the YAML. One reader per dialect (a fixed number of catalog queries
 //! whatever the number of tables), the projection of a desired model onto what a dialect
-//! can hold, expression reconciliation, the drift report, and the YAML writer of inspect.
+//! can hold, expression reconciliation, the live-vs-model differences (what `bmdb drift` and
+//! apply's final check name), and the YAML writer of inspect.
 
 pub mod cockroach;
+pub mod difference;
 pub mod expr;
 pub mod postgres;
 pub mod write_yaml;
@@ -134,7 +136,7 @@ pub fn verify_live(conn: &mut Connection, desired: &Model) -> Result<()> {
     if changes.is_empty() {
         return Ok(());
     }
-    let diffs = crate::drift::describe_all(&changes, &have, &want);
+    let diffs = difference::describe_all(&changes, &have, &want);
     let mut msg = format!(
         "after applying, the live schema of {} does not match the model ({} difference{}):",
         conn.url.redacted(),

@@ -1,0 +1,367 @@
+//! The differences between the live schema and a model, each named for a person: the
+//! object, what differs, what the model says and what the database has. `bmdb drift`
+//! reports them and `bmdb apply`'s final check (`verify_live`) fails with them.
+
+use crate::diff::{Change, ZoneTarget};
+use crate::model::types::*;
+use serde::Serialize;
+
+/// One object that differs between the live database and the model.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    /// `players`, `players.level`, `players@players_name_idx`, `zone table players` ...
+    pub object: String,
+    /// What differs: `table`, `column`, `type`, `default`, `nullability`, `index` ...
+    pub what: String,
+    /// The change kind that would repair it (`Change::kind`).
+    pub kind: &'static str,
+    /// What the model says.
+    pub expected: String,
+    /// What the live database has.
+    pub actual: String,
+}
+
+/// One `Difference` per object: a drop and an add of the same object (a changed index,
+/// check, key) read as one difference with both definitions.
+pub fn describe_all(changes: &[Change], have: &Model, want: &Model) -> Vec<Difference> {
+    let mut out: Vec<Difference> = Vec::new();
+    for c in changes {
+        let d = describe(c, have, want);
+        if let Some(prev) = out.iter_mut().find(|p| {
+            p.object == d.object && p.what == d.what && p.expected == ABSENT && d.actual == MISSING
+        }) {
+            prev.expected = d.expected;
+            prev.kind = d.kind;
+            continue;
+        }
+        out.push(d);
+    }
+    out
+}
+
+const MISSING: &str = "missing";
+const ABSENT: &str = "absent (not in the model)";
+
+fn diff(
+    object: String,
+    what: &str,
+    kind: &'static str,
+    expected: String,
+    actual: String,
+) -> Difference {
+    Difference {
+        object,
+        what: what.to_string(),
+        kind,
+        expected,
+        actual,
+    }
+}
+
+fn column_def(c: &Column) -> String {
+    let mut s = c.ty.clone();
+    if !c.nullable {
+        s.push_str(" NOT NULL");
+    }
+    if let Some(d) = &c.default {
+        s.push_str(&format!(" DEFAULT {d}"));
+    }
+    s
+}
+
+fn index_def(i: &Index) -> String {
+    let cols: Vec<String> = i
+        .columns
+        .iter()
+        .map(|c| format!("{}{}", c.name, if c.desc { " DESC" } else { "" }))
+        .collect();
+    let mut s = format!(
+        "{}{:?} ({})",
+        if i.unique { "UNIQUE " } else { "" },
+        i.using,
+        cols.join(", ")
+    )
+    .to_lowercase()
+    .replacen("unique ", "UNIQUE ", 1);
+    if let Some(b) = i.sharded_buckets {
+        s.push_str(&format!(" sharded {b}"));
+    }
+    if !i.storing.is_empty() {
+        s.push_str(&format!(" storing ({})", i.storing.join(", ")));
+    }
+    if let Some(p) = &i.predicate {
+        s.push_str(&format!(" WHERE {p}"));
+    }
+    s
+}
+
+fn fk_def(fk: &ForeignKey) -> String {
+    let mut s = format!(
+        "({}) -> {}({})",
+        fk.columns.join(", "),
+        fk.ref_table,
+        fk.ref_columns.join(", ")
+    );
+    if fk.on_delete != FkAction::NoAction {
+        s.push_str(&format!(" ON DELETE {}", fk.on_delete.sql()));
+    }
+    if fk.on_update != FkAction::NoAction {
+        s.push_str(&format!(" ON UPDATE {}", fk.on_update.sql()));
+    }
+    s
+}
+
+fn zone_def(z: &Option<ZoneConfig>) -> String {
+    match z {
+        None => "none (inherited)".into(),
+        Some(z) => {
+            let mut parts: Vec<String> = z
+                .settings()
+                .into_iter()
+                .map(|(k, v)| format!("{k} = {v}"))
+                .collect();
+            if z.override_multi_region {
+                parts.push("override_multi_region".into());
+            }
+            parts.join(", ")
+        }
+    }
+}
+
+fn locality_def(l: &Option<Locality>) -> String {
+    match l {
+        None => "none".into(),
+        Some(Locality::Global) => "GLOBAL".into(),
+        Some(Locality::RegionalByTable { region: None }) => {
+            "REGIONAL BY TABLE IN PRIMARY REGION".into()
+        }
+        Some(Locality::RegionalByTable { region: Some(r) }) => format!("REGIONAL BY TABLE IN {r}"),
+        Some(Locality::RegionalByRow { column: None }) => "REGIONAL BY ROW".into(),
+        Some(Locality::RegionalByRow { column: Some(c) }) => format!("REGIONAL BY ROW AS {c}"),
+    }
+}
+
+fn opt(s: &Option<String>) -> String {
+    s.clone().unwrap_or_else(|| "none".into())
+}
+
+fn column<'a>(m: &'a Model, table: &str, col: &str) -> Option<&'a Column> {
+    m.tables.get(table).and_then(|t| t.column(col))
+}
+
+/// Names the object a change is about, with the model's and the live database's side.
+fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
+    let obj = c.object();
+    let kind = c.kind();
+    let db_have = &have.database;
+    match c {
+        Change::CreateTable { table } => diff(
+            obj,
+            "table",
+            kind,
+            format!(
+                "table with {} columns",
+                want.tables
+                    .get(&table.name)
+                    .map_or(table.columns.len(), |t| t.columns.len())
+            ),
+            MISSING.into(),
+        ),
+        Change::DropTable { table } => diff(
+            obj,
+            "table",
+            kind,
+            ABSENT.into(),
+            format!("table with {} columns", table.columns.len()),
+        ),
+        Change::AddColumn { column, .. } => {
+            diff(obj, "column", kind, column_def(column), MISSING.into())
+        }
+        Change::DropColumn { column, .. } => {
+            diff(obj, "column", kind, ABSENT.into(), column_def(column))
+        }
+        Change::RenameColumn { from, to, .. } => {
+            diff(obj, "column name", kind, to.clone(), from.clone())
+        }
+        Change::AlterColumnType { from, to, .. } => {
+            diff(obj, "type", kind, to.clone(), from.clone())
+        }
+        Change::SetColumnDefault {
+            table,
+            column: col,
+            default,
+        } => diff(
+            obj,
+            "default",
+            kind,
+            opt(default),
+            opt(&column(have, table, col).and_then(|c| c.default.clone())),
+        ),
+        Change::SetColumnNullable { nullable, .. } => {
+            let word = |n: bool| if n { "NULL" } else { "NOT NULL" };
+            diff(
+                obj,
+                "nullability",
+                kind,
+                word(*nullable).into(),
+                word(!*nullable).into(),
+            )
+        }
+        Change::SetColumnComment {
+            table,
+            column: col,
+            comment,
+        } => diff(
+            obj,
+            "comment",
+            kind,
+            opt(comment),
+            opt(&column(have, table, col).and_then(|c| c.comment.clone())),
+        ),
+        Change::SetTableComment { table, comment } => diff(
+            obj,
+            "comment",
+            kind,
+            opt(comment),
+            opt(&have.tables.get(table).and_then(|t| t.comment.clone())),
+        ),
+        Change::SetLocality { from, to, .. } => {
+            diff(obj, "locality", kind, locality_def(to), locality_def(from))
+        }
+        Change::SetTtl { table, ttl } => diff(
+            obj,
+            "row-level TTL",
+            kind,
+            ttl.expire_after.clone(),
+            have.tables
+                .get(table)
+                .and_then(|t| t.ttl.as_ref())
+                .map_or("none".into(), |t| t.expire_after.clone()),
+        ),
+        Change::ResetTtl { table } => diff(
+            obj,
+            "row-level TTL",
+            kind,
+            "none".into(),
+            have.tables
+                .get(table)
+                .and_then(|t| t.ttl.as_ref())
+                .map_or("none".into(), |t| t.expire_after.clone()),
+        ),
+        Change::AlterPrimaryKey { from, to, .. } => diff(
+            obj,
+            "primary key",
+            kind,
+            format!("{} ({})", to.name, to.columns.join(", ")),
+            from.as_ref().map_or("none".into(), |p| {
+                format!("{} ({})", p.name, p.columns.join(", "))
+            }),
+        ),
+        Change::CreateIndex { index, .. } => {
+            diff(obj, "index", kind, index_def(index), MISSING.into())
+        }
+        Change::DropIndex { index, .. } => {
+            diff(obj, "index", kind, ABSENT.into(), index_def(index))
+        }
+        Change::AddUnique { unique, .. } => diff(
+            obj,
+            "unique constraint",
+            kind,
+            format!("UNIQUE ({})", unique.columns.join(", ")),
+            MISSING.into(),
+        ),
+        Change::DropUnique { unique, .. } => diff(
+            obj,
+            "unique constraint",
+            kind,
+            ABSENT.into(),
+            format!("UNIQUE ({})", unique.columns.join(", ")),
+        ),
+        Change::AddForeignKey { foreign_key, .. } => diff(
+            obj,
+            "foreign key",
+            kind,
+            fk_def(foreign_key),
+            MISSING.into(),
+        ),
+        Change::DropForeignKey { foreign_key, .. } => {
+            diff(obj, "foreign key", kind, ABSENT.into(), fk_def(foreign_key))
+        }
+        Change::AddCheck { check, .. } => diff(
+            obj,
+            "check",
+            kind,
+            format!("CHECK ({})", check.expr),
+            MISSING.into(),
+        ),
+        Change::DropCheck { check, .. } => diff(
+            obj,
+            "check",
+            kind,
+            ABSENT.into(),
+            format!("CHECK ({})", check.expr),
+        ),
+        Change::ConfigureZone {
+            from, to, target, ..
+        } => {
+            let _ = target as &ZoneTarget;
+            diff(obj, "zone config", kind, zone_def(to), zone_def(from))
+        }
+        Change::SetPrimaryRegion { region, from, .. } => {
+            diff(obj, "primary region", kind, region.clone(), opt(from))
+        }
+        Change::AddRegion { .. } => diff(obj, "region", kind, "present".into(), MISSING.into()),
+        Change::DropRegion { .. } => diff(obj, "region", kind, ABSENT.into(), "present".into()),
+        Change::SetSecondaryRegion { region, .. } => diff(
+            obj,
+            "secondary region",
+            kind,
+            region.clone(),
+            opt(&db_have.secondary_region),
+        ),
+        Change::DropSecondaryRegion { region, .. } => {
+            diff(obj, "secondary region", kind, "none".into(), region.clone())
+        }
+        Change::SetSurvivalGoal { from, to, .. } => diff(
+            obj,
+            "survival goal",
+            kind,
+            format!("{to:?}").to_lowercase(),
+            format!("{from:?}").to_lowercase(),
+        ),
+        Change::SetPlacement { from, to, .. } => diff(
+            obj,
+            "placement",
+            kind,
+            format!("{to:?}").to_lowercase(),
+            format!("{from:?}").to_lowercase(),
+        ),
+        Change::AddSuperRegion { regions, .. } => diff(
+            obj,
+            "super region",
+            kind,
+            regions.join(", "),
+            MISSING.into(),
+        ),
+        Change::AlterSuperRegion { name, regions, .. } => diff(
+            obj,
+            "super region",
+            kind,
+            regions.join(", "),
+            db_have
+                .super_regions
+                .get(name)
+                .map_or("none".into(), |r| r.join(", ")),
+        ),
+        Change::DropSuperRegion { name, .. } => diff(
+            obj,
+            "super region",
+            kind,
+            ABSENT.into(),
+            db_have
+                .super_regions
+                .get(name)
+                .map_or("none".into(), |r| r.join(", ")),
+        ),
+    }
+}

@@ -1,0 +1,133 @@
+//! How a drift report is shown: the human table and the JSON document.
+
+use super::{DriftReport, MigrationDrift, AGAINST_LOCK};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table as Comfy};
+
+impl MigrationDrift {
+    /// The table's `expected` and `actual` cells.
+    fn cells(&self) -> (String, String) {
+        let short = |c: &Option<String>| {
+            c.as_deref()
+                .map_or("-".to_string(), |c| c.chars().take(12).collect())
+        };
+        match (self.against, self.state) {
+            (_, "edited") => (
+                format!(
+                    "{} checksum {}",
+                    if self.against == AGAINST_LOCK {
+                        "bmdb.lock"
+                    } else {
+                        "applied"
+                    },
+                    short(&self.recorded_checksum)
+                ),
+                format!("file checksum {}", short(&self.file_checksum)),
+            ),
+            (AGAINST_LOCK, "missing") => ("in bmdb.lock".into(), "file missing".into()),
+            (AGAINST_LOCK, state) => ("not in bmdb.lock".into(), format!("{state} file")),
+            (_, state) => ("applied".into(), state.to_string()),
+        }
+    }
+}
+
+impl DriftReport {
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "version": 1,
+            "clean": self.clean(),
+            "categories": {
+                "model_vs_migrations": { "clean": self.unwritten.is_empty(), "changes": self.unwritten },
+                "migrations_vs_history": { "clean": self.migrations.is_empty(), "migrations": self.migrations },
+                "live_vs_model": { "clean": self.live.is_empty(), "differences": self.live },
+            },
+            "catalog_queries": self.stats.queries,
+            "skipped": self.stats.skipped,
+        })
+    }
+
+    /// The human report: one line per category, then a table of what differs.
+    pub fn to_table(&self, verbose: bool) -> String {
+        let mut out = String::new();
+        let mark = |clean: bool| if clean { "clean" } else { "DRIFT" };
+        out.push_str(&format!(
+            "model vs migrations:   {} ({} unwritten change{})\n",
+            mark(self.unwritten.is_empty()),
+            self.unwritten.len(),
+            plural(self.unwritten.len())
+        ));
+        out.push_str(&format!(
+            "migrations vs history: {} ({} migration finding{})\n",
+            mark(self.migrations.is_empty()),
+            self.migrations.len(),
+            plural(self.migrations.len())
+        ));
+        out.push_str(&format!(
+            "live schema vs model:  {} ({} difference{})\n",
+            mark(self.live.is_empty()),
+            self.live.len(),
+            plural(self.live.len())
+        ));
+        if !self.clean() {
+            let mut t = Comfy::new();
+            t.load_preset(UTF8_FULL_CONDENSED)
+                .set_content_arrangement(ContentArrangement::Dynamic);
+            if std::env::var_os("NO_COLOR").is_some() {
+                t.force_no_tty();
+            }
+            t.set_header(["category", "object", "what", "expected (model)", "actual"]);
+            for c in &self.unwritten {
+                t.add_row([
+                    "model vs migrations",
+                    &c.object,
+                    c.kind,
+                    "in the model",
+                    "not in any migration",
+                ]);
+            }
+            for m in &self.migrations {
+                let (expected, actual) = m.cells();
+                let what = if m.against == AGAINST_LOCK {
+                    "file vs bmdb.lock"
+                } else {
+                    "migration"
+                };
+                t.add_row([
+                    "migrations vs history".to_string(),
+                    format!("V{} {}", m.version, m.name),
+                    what.to_string(),
+                    expected,
+                    actual,
+                ]);
+            }
+            for d in &self.live {
+                t.add_row(["live vs model", &d.object, &d.what, &d.expected, &d.actual]);
+            }
+            out.push_str(&format!("{t}\n"));
+        }
+        if verbose || !self.stats.skipped.is_empty() {
+            out.push_str(&format!("catalog read in {} queries\n", self.stats.queries));
+            for s in &self.stats.skipped {
+                out.push_str(&format!("not modelled: {s}\n"));
+            }
+        }
+        if self.migrations.iter().any(|m| m.against == AGAINST_LOCK) {
+            out.push_str(
+                "Migration files differ from bmdb.lock: restore them from version control (migrations are append-only); to change the schema, edit the model and run `bmdb plan --write NAME`.\n",
+            );
+        }
+        out.push_str(if self.clean() {
+            "No drift.\n"
+        } else {
+            "Drift found: `bmdb plan` writes unwritten changes, `bmdb apply` runs pending migrations, `bmdb plan --url` shows the repair of the live schema.\n"
+        });
+        out
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
