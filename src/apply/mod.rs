@@ -11,6 +11,7 @@ pub mod split;
 pub mod status;
 
 use crate::db::{scrub_error, ConnectOpts, Connection};
+use crate::migrations::comment_text;
 use crate::model::Dialect;
 use anyhow::{bail, Context, Result};
 use files::MigrationFile;
@@ -369,7 +370,7 @@ fn refuse_destructive(pending: &[Pending<'_>]) -> Result<()> {
 fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> ApplyReport {
     let mut outcomes = Vec::new();
     if pending.is_empty() {
-        println!("-- {}: nothing to apply", db.url.redacted());
+        println!("-- {}: nothing to apply", comment_text(&db.url.redacted()));
     }
     for p in pending {
         let m = p.file;
@@ -378,7 +379,7 @@ fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> ApplyR
         if args.baseline.is_some() {
             println!(
                 "-- {}: would be recorded as applied (baseline), nothing run",
-                m.label()
+                comment_text(&m.label())
             );
             outcomes.push(outcome(m, 0, Instant::now(), "would baseline"));
             continue;
@@ -387,7 +388,11 @@ fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> ApplyR
             exec::Mode::OneTransaction => "in one transaction",
             exec::Mode::PerStatement => "statement by statement",
         };
-        println!("-- {} ({} statements, {how})", m.label(), total);
+        println!(
+            "-- {} ({} statements, {how})",
+            comment_text(&m.label()),
+            total
+        );
         if from > 0 {
             println!("-- resuming after statement {from} (an earlier apply stopped there)");
         }
@@ -397,7 +402,7 @@ fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> ApplyR
             } else {
                 " (needs --allow-destructive)"
             };
-            println!("-- destructive: {d}{need}");
+            println!("-- destructive: {}{need}", comment_text(d));
         }
         for st in &m.statements[from..] {
             println!("{};", st.sql);

@@ -197,10 +197,15 @@ fn print_table(
             "-- step {}: {} {}",
             i + 1,
             step.change.kind(),
-            step.change.object()
+            migrations::comment_text(&step.change.object())
         );
         for h in &step.hazards {
-            let _ = writeln!(out, "-- hazard {}: {}", h.id, h.reason);
+            let _ = writeln!(
+                out,
+                "-- hazard {}: {}",
+                h.id,
+                migrations::comment_text(&h.reason)
+            );
         }
         for s in &r.statements {
             let _ = writeln!(out, "{}", s.trim_end());

@@ -422,6 +422,13 @@ fn read_regions_file(
     if let Some(n) = get(entries, "super_regions") {
         if let Some(sr) = cx.map(n, "\"super_regions\"") {
             for (k, v) in sr {
+                if cx
+                    .name(k.name.clone(), k.pos, "a super region name")
+                    .is_none()
+                {
+                    ok = false;
+                    continue;
+                }
                 if let Some(list) = cx.ident_list(
                     v,
                     &format!("super region \"{}\"", k.name),

@@ -114,18 +114,38 @@ impl Cx<'_> {
     /// A non-empty identifier; one longer than 63 bytes is flagged but still returned.
     pub fn ident(&mut self, node: &Node, what: &str) -> Option<String> {
         let s = self.text(node, what)?;
+        self.name(s, node.pos, what)
+    }
+
+    /// `s` (written at `pos`) checked as a name: not empty, no control characters
+    /// (`invalid-identifier`, refused), at most 63 bytes (flagged but still returned).
+    pub fn name(&mut self, s: String, pos: Pos, what: &str) -> Option<String> {
         if s.trim().is_empty() {
             self.err(
-                node.pos,
+                pos,
                 "invalid-value",
                 format!("{what} is empty"),
                 "give it a name".to_string(),
             );
             return None;
         }
+        if let Some((i, c)) = s.char_indices().find(|(_, c)| forbidden_in_identifier(*c)) {
+            self.err(
+                pos,
+                "invalid-identifier",
+                format!(
+                    "{what} \"{}\" contains U+{:04X}, a control or line-break character, at byte {i}",
+                    s.escape_debug(),
+                    c as u32
+                ),
+                "names may not contain newlines, tabs, NUL or other control characters; use letters, digits and '_'"
+                    .to_string(),
+            );
+            return None;
+        }
         if s.len() > MAX_IDENT_BYTES {
             self.err(
-                node.pos,
+                pos,
                 "identifier-too-long",
                 format!(
                     "{what} \"{s}\" is {} bytes long; the limit is {MAX_IDENT_BYTES}",
@@ -213,6 +233,13 @@ impl Cx<'_> {
         }
         Some(out)
     }
+}
+
+/// Characters no name may hold: control characters (C0 incl. NUL, DEL, C1) and the Unicode
+/// line and paragraph separators. The servers cannot name some of them (NUL), and the rest
+/// would break the one-line SQL comments and messages that carry names.
+pub fn forbidden_in_identifier(c: char) -> bool {
+    c.is_control() || c == '\u{2028}' || c == '\u{2029}'
 }
 
 pub fn get<'n>(entries: &'n [(Key, Node)], key: &str) -> Option<&'n Node> {
