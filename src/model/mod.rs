@@ -11,3 +11,4 @@ pub use diagnostic::{Diagnostic, Diagnostics};
 pub use load::load_project;
 pub use normalize::canonical_type;
 pub use types::*;
+pub use zone::ZONE_COUNT_MAX;

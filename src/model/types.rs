@@ -425,11 +425,14 @@ impl Constraints {
             }
         }
     }
-    /// Replicas pinned by a per-replica map (0 for the list form).
-    pub fn pinned(&self) -> u32 {
+    /// Replicas pinned by a per-replica map (0 for the list form), summed in u64 so that
+    /// counts near u32::MAX cannot wrap around to a small total.
+    pub fn pinned(&self) -> u64 {
         match self {
             Constraints::All(_) => 0,
-            Constraints::PerReplica(m) => m.values().sum(),
+            Constraints::PerReplica(m) => m
+                .values()
+                .fold(0u64, |sum, n| sum.saturating_add(u64::from(*n))),
         }
     }
 }

@@ -31,12 +31,16 @@ pub struct ZoneCx<'a> {
     pub owner: String,
 }
 
+/// The largest replica count, voter count, per-constraint count and gc.ttlseconds
+/// CockroachDB stores (int32 fields of its zone config). Sums of counts are taken in u64.
+pub const ZONE_COUNT_MAX: i64 = i32::MAX as i64;
+
 pub fn read_zone(cx: &mut Cx, node: &Node, zcx: &ZoneCx) -> Option<ZoneConfig> {
     let what = format!("the zone of {}", zcx.owner);
     let entries = cx.map(node, &what)?;
     cx.check_keys(entries, ZONE_KEYS, &what);
     let mut z = ZoneConfig::default();
-    let int_in = |cx: &mut Cx, key: &str, min: i64, why: &str| -> Option<i64> {
+    let int_in = |cx: &mut Cx, key: &str, min: i64, max: i64, why: &str| -> Option<i64> {
         let v = get(entries, key)?;
         let n = cx.int(v, &format!("\"{key}\""))?;
         if n < min {
@@ -48,14 +52,30 @@ pub fn read_zone(cx: &mut Cx, node: &Node, zcx: &ZoneCx) -> Option<ZoneConfig> {
             );
             return None;
         }
+        if n > max {
+            cx.err(
+                v.pos,
+                "zone-value-out-of-range",
+                format!("{key} = {n} in {what} is above the maximum {max}"),
+                format!("CockroachDB stores {key} in a field that holds at most {max}"),
+            );
+            return None;
+        }
         Some(n)
     };
-    z.num_replicas = int_in(cx, "num_replicas", 1, "a range needs at least one replica")
-        .and_then(|n| u32::try_from(n).ok());
+    z.num_replicas = int_in(
+        cx,
+        "num_replicas",
+        1,
+        ZONE_COUNT_MAX,
+        "a range needs at least one replica",
+    )
+    .and_then(|n| u32::try_from(n).ok());
     z.num_voters = int_in(
         cx,
         "num_voters",
         1,
+        ZONE_COUNT_MAX,
         "a range needs at least one voting replica",
     )
     .and_then(|n| u32::try_from(n).ok());
@@ -63,18 +83,26 @@ pub fn read_zone(cx: &mut Cx, node: &Node, zcx: &ZoneCx) -> Option<ZoneConfig> {
         cx,
         "gc.ttlseconds",
         1,
+        ZONE_COUNT_MAX,
         "CockroachDB rejects gc.ttlseconds below 1",
     )
-    .map(|n| n as u64);
-    z.range_min_bytes =
-        int_in(cx, "range_min_bytes", 0, "sizes cannot be negative").map(|n| n as u64);
+    .and_then(|n| u64::try_from(n).ok());
+    z.range_min_bytes = int_in(
+        cx,
+        "range_min_bytes",
+        0,
+        i64::MAX,
+        "sizes cannot be negative",
+    )
+    .and_then(|n| u64::try_from(n).ok());
     z.range_max_bytes = int_in(
         cx,
         "range_max_bytes",
         65536,
+        i64::MAX,
         "CockroachDB rejects range_max_bytes below 64 KiB (65536)",
     )
-    .map(|n| n as u64);
+    .and_then(|n| u64::try_from(n).ok());
     if let Some(v) = get(entries, "global_reads") {
         z.global_reads = cx.boolean(v, "\"global_reads\"");
     }
@@ -137,7 +165,7 @@ fn check_tandem(cx: &mut Cx, entries: &[(super::yaml::Key, Node)], z: &ZoneConfi
                 "add num_replicas, or use the list form [+region=...] that applies to all replicas"
                     .to_string(),
             ),
-            Some(r) if c.pinned() > r => cx.err(
+            Some(r) if c.pinned() > u64::from(r) => cx.err(
                 at("constraints"),
                 "zone-value-out-of-range",
                 format!(
@@ -157,7 +185,7 @@ fn check_tandem(cx: &mut Cx, entries: &[(super::yaml::Key, Node)], z: &ZoneConfi
                 format!("voter_constraints in {what} need num_voters in the same zone"),
                 "add num_voters".to_string(),
             ),
-            Some(v) if c.pinned() > v => cx.err(
+            Some(v) if c.pinned() > u64::from(v) => cx.err(
                 at("voter_constraints"),
                 "zone-value-out-of-range",
                 format!(
@@ -219,6 +247,19 @@ fn read_constraints(
                     );
                     return None;
                 };
+                if i64::from(n) > ZONE_COUNT_MAX {
+                    cx.err(
+                        v.pos,
+                        "zone-value-out-of-range",
+                        format!(
+                            "replica count {n} for \"{}\" is above the maximum {ZONE_COUNT_MAX}",
+                            k.name
+                        ),
+                        "a count this large cannot be a number of replicas; use a small count"
+                            .to_string(),
+                    );
+                    return None;
+                }
                 map.insert(k.name.trim().to_string(), n);
             }
             Constraints::PerReplica(map)

@@ -245,12 +245,24 @@ pub fn parse_value(key: ZoneKey, v: &str) -> Result<ZoneValue> {
     let value = match key {
         ZoneKey::NumReplicas | ZoneKey::NumVoters => {
             let n = int(1, "(replicas)")?;
-            if n.as_int().unwrap_or(0) > u32::MAX as u64 {
-                bail!("{key}={v}: too large");
+            if n.as_int().unwrap_or(0) > crate::model::ZONE_COUNT_MAX as u64 {
+                bail!(
+                    "{key}={v}: too large; the maximum is {}",
+                    crate::model::ZONE_COUNT_MAX
+                );
             }
             n
         }
-        ZoneKey::GcTtlseconds => int(1, "(seconds)")?,
+        ZoneKey::GcTtlseconds => {
+            let n = int(1, "(seconds)")?;
+            if n.as_int().unwrap_or(0) > crate::model::ZONE_COUNT_MAX as u64 {
+                bail!(
+                    "{key}={v}: too large; the maximum is {}",
+                    crate::model::ZONE_COUNT_MAX
+                );
+            }
+            n
+        }
         ZoneKey::RangeMinBytes => int(0, "(bytes)")?,
         ZoneKey::RangeMaxBytes => int(65536, "(bytes; CockroachDB's minimum range size)")?,
         ZoneKey::GlobalReads => match v {

@@ -155,7 +155,7 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
         }
 
         if let (Some(c), Some(r)) = (constraints(&z, "constraints"), replicas) {
-            let pinned = c.pinned() as u64;
+            let pinned = c.pinned();
             if pinned > r && (z.decides("constraints") || z.decides("num_replicas")) {
                 push(
                     &mut out,
@@ -167,7 +167,7 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
             }
         }
         if let (Some(c), Some(v)) = (constraints(&z, "voter_constraints"), voters) {
-            let pinned = c.pinned() as u64;
+            let pinned = c.pinned();
             if pinned > v && (z.decides("voter_constraints") || voters_decided) {
                 push(
                     &mut out,
