@@ -12,7 +12,12 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     while let Some(d) = stack.pop() {
         for e in fs::read_dir(&d).unwrap() {
             let p = e.unwrap().path();
-            if p.is_dir() {
+            // Not following symlinks: some cases hold dangling or looping ones.
+            let kind = fs::symlink_metadata(&p).unwrap().file_type();
+            if kind.is_symlink() {
+                let target = fs::read_link(&p).unwrap();
+                out.push((p, target.into_os_string().into_encoded_bytes()));
+            } else if kind.is_dir() {
                 stack.push(p);
             } else {
                 out.push((p.clone(), fs::read(&p).unwrap()));

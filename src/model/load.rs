@@ -108,9 +108,10 @@ pub fn load(dir: &Path, diags: &mut Vec<Diagnostic>) -> Loaded {
         database,
         tables: Default::default(),
     };
-    let mut incomplete = false;
-    let files = schema_files(dir);
-    if files.is_empty() {
+    let found_before = diags.len();
+    let files = schema_files(dir, diags);
+    let mut incomplete = diags.len() > found_before;
+    if files.is_empty() && !incomplete {
         diags.push(Diagnostic {
             file: PathBuf::from("schema/"),
             line: 1,
@@ -235,25 +236,172 @@ fn origins_pos_in(root: &Node) -> Option<Pos> {
     root.as_map().and_then(|m| get(m, "table")).map(|n| n.pos)
 }
 
-/// Every `schema/**/*.yaml` (and `.yml`), relative to `dir`, sorted.
-fn schema_files(dir: &Path) -> Vec<PathBuf> {
-    fn walk(base: &Path, d: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(rd) = std::fs::read_dir(d) else { return };
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else if matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml")) {
-                if let Ok(rel) = p.strip_prefix(base) {
-                    out.push(rel.to_path_buf());
+/// The most files a project's schema/ may hold (see docs/limits.md).
+pub const MAX_FILES: usize = 100_000;
+/// The largest YAML file bmdb reads (see docs/limits.md).
+pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Every `schema/**/*.yaml` (and `.yml`), relative to `dir`, sorted. A folder or entry that
+/// cannot be read (permissions, a dangling symlink, a symlink loop) is a finding, never
+/// skipped: skipping it would plan its tables as dropped.
+fn schema_files(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    struct Walk<'a> {
+        base: &'a Path,
+        out: Vec<PathBuf>,
+        diags: &'a mut Vec<Diagnostic>,
+        /// Folders already walked (canonical), so a symlink cycle is walked once.
+        seen: std::collections::HashSet<PathBuf>,
+    }
+    impl Walk<'_> {
+        fn rel(&self, p: &Path) -> PathBuf {
+            p.strip_prefix(self.base).unwrap_or(p).to_path_buf()
+        }
+        fn problem(&mut self, p: &Path, check: &'static str, message: String, help: &str) {
+            let file = self.rel(p);
+            self.diags.push(Diagnostic {
+                file,
+                line: 1,
+                col: 1,
+                check,
+                message,
+                help: Some(help.to_string()),
+            });
+        }
+        fn walk(&mut self, d: &Path) {
+            if self.out.len() > MAX_FILES {
+                return; // reported once by the caller
+            }
+            match d.canonicalize() {
+                Ok(c) => {
+                    if !self.seen.insert(c) {
+                        let shown = self.rel(d).display().to_string();
+                        self.problem(
+                            d,
+                            "unreadable-folder",
+                            format!("{shown} leads back to a folder already read (a symlink loop)"),
+                            "remove the symlink, or point it outside the folders it is in",
+                        );
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let shown = self.rel(d).display().to_string();
+                    self.problem(
+                        d,
+                        "unreadable-folder",
+                        format!("cannot read the folder {shown}: {e}"),
+                        "check that it exists and that bmdb may read it",
+                    );
+                    return;
+                }
+            }
+            let rd = match std::fs::read_dir(d) {
+                Ok(rd) => rd,
+                Err(e) => {
+                    let shown = self.rel(d).display().to_string();
+                    self.problem(
+                        d,
+                        "unreadable-folder",
+                        format!("cannot read the folder {shown}: {e}"),
+                        "check the folder's permissions (bmdb must list every folder under schema/)",
+                    );
+                    return;
+                }
+            };
+            let mut entries = Vec::new();
+            for e in rd {
+                match e {
+                    Ok(e) => entries.push(e.path()),
+                    Err(e) => {
+                        let shown = self.rel(d).display().to_string();
+                        self.problem(
+                            d,
+                            "unreadable-folder",
+                            format!("cannot list the folder {shown}: {e}"),
+                            "check the folder's permissions",
+                        );
+                        return;
+                    }
+                }
+            }
+            entries.sort();
+            for p in entries {
+                // Follows symlinks: a dangling one or a loop fails here.
+                match std::fs::metadata(&p) {
+                    Ok(m) if m.is_dir() => self.walk(&p),
+                    Ok(_) if is_yaml(&p) => self.out.push(self.rel(&p)),
+                    Ok(_) => {}
+                    Err(e) => {
+                        let shown = self.rel(&p).display().to_string();
+                        self.problem(
+                            &p,
+                            "unreadable-file",
+                            format!("cannot read {shown}: {e}"),
+                            "fix or remove the entry (a dangling symlink or a symlink loop?)",
+                        );
+                    }
                 }
             }
         }
     }
-    let mut out = Vec::new();
-    walk(dir, &dir.join("schema"), &mut out);
+    fn is_yaml(p: &Path) -> bool {
+        matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml"))
+    }
+    let schema = dir.join("schema");
+    if std::fs::symlink_metadata(&schema).is_err() {
+        return Vec::new();
+    }
+    let mut w = Walk {
+        base: dir,
+        out: Vec::new(),
+        diags,
+        seen: Default::default(),
+    };
+    w.walk(&schema);
+    let mut out = w.out;
+    if out.len() > MAX_FILES {
+        diags.push(Diagnostic {
+            file: PathBuf::from("schema/"),
+            line: 1,
+            col: 1,
+            check: "too-many-files",
+            message: format!("schema/ holds more than {MAX_FILES} YAML files"),
+            help: Some(format!(
+                "bmdb reads at most {MAX_FILES} table files (see docs/limits.md); is schema/ the right folder?"
+            )),
+        });
+        return Vec::new();
+    }
     out.sort();
     out
+}
+
+enum ReadError {
+    NotAFile,
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+/// A file's bytes, if it is a regular file (a FIFO would block the read forever) of at most
+/// MAX_FILE_BYTES (checked again while reading, for a file that grows).
+fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile);
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(meta.len()));
+    }
+    let f = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// Reads and parses one file; `None` (with a finding) when it cannot give a tree.
@@ -262,8 +410,29 @@ fn read_yaml(dir: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<Node
         file: rel.to_path_buf(),
         diags,
     };
-    let text = match std::fs::read(dir.join(rel)) {
-        Err(e) => {
+    let text = match read_limited(&dir.join(rel)) {
+        Err(ReadError::NotAFile) => {
+            cx.err(
+                Pos::START,
+                "unreadable-file",
+                format!("{} is not a regular file", rel.display()),
+                "a project file must be a plain file (not a FIFO, socket or device)".to_string(),
+            );
+            return None;
+        }
+        Err(ReadError::TooLarge(n)) => {
+            cx.err(
+                Pos::START,
+                "file-too-large",
+                format!(
+                    "{} is {n} bytes; bmdb reads files of at most {MAX_FILE_BYTES} bytes (4 MiB)",
+                    rel.display()
+                ),
+                "split it: one table per file (see docs/limits.md)".to_string(),
+            );
+            return None;
+        }
+        Err(ReadError::Io(e)) => {
             cx.err(
                 Pos::START,
                 "unreadable-file",

@@ -1,0 +1,145 @@
+//! Hostile files and folders under a project: what cannot be read is a finding with its
+//! path (never skipped, never a hang), and the limits of docs/limits.md hold.
+
+use std::path::Path;
+
+const REGIONS: &str = "database: shop\n";
+const PLAYERS: &str =
+    "table: players\ncolumns:\n  - { name: player_id, type: INT8 }\nprimary_key: [player_id]\n";
+
+fn project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("regions.yaml"), REGIONS).unwrap();
+    std::fs::create_dir(dir.path().join("schema")).unwrap();
+    std::fs::write(dir.path().join("schema/players.yaml"), PLAYERS).unwrap();
+    dir
+}
+
+/// The report lines for `dir`, or a panic if it loaded.
+fn problems(dir: &Path) -> String {
+    match bmdb::model::load_project(dir) {
+        Ok(_) => panic!("{} loaded without errors", dir.display()),
+        Err(d) => d.0.iter().map(|x| format!("{x}\n")).collect(),
+    }
+}
+
+fn running_as_root() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
+
+#[test]
+fn a_fifo_named_like_a_table_file_is_refused_without_blocking() {
+    let dir = project();
+    let fifo = dir.path().join("schema/orders.yaml");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let got = problems(dir.path());
+    assert!(
+        got.starts_with("schema/orders.yaml:1:1: error[unreadable-file]: schema/orders.yaml is not a regular file"),
+        "{got}"
+    );
+}
+
+#[test]
+fn a_fifo_as_regions_yaml_is_refused_without_blocking() {
+    let dir = project();
+    let regions = dir.path().join("regions.yaml");
+    std::fs::remove_file(&regions).unwrap();
+    let c = std::ffi::CString::new(regions.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+    let got = problems(dir.path());
+    assert!(
+        got.contains(
+            "regions.yaml:1:1: error[unreadable-file]: regions.yaml is not a regular file"
+        ),
+        "{got}"
+    );
+}
+
+#[test]
+fn a_folder_symlink_loop_is_reported_once_not_followed_forever() {
+    let dir = project();
+    std::fs::create_dir(dir.path().join("schema/economy")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("schema/economy/up")).unwrap();
+    let got = problems(dir.path());
+    assert_eq!(
+        got,
+        "schema/economy/up:1:1: error[unreadable-folder]: schema/economy/up leads back to a folder already read (a symlink loop)\n  help: remove the symlink, or point it outside the folders it is in\n"
+    );
+}
+
+#[test]
+fn a_dangling_symlink_folder_is_an_error_not_dropped_tables() {
+    let dir = project();
+    std::os::unix::fs::symlink(
+        "/nonexistent/bmdb/economy",
+        dir.path().join("schema/economy"),
+    )
+    .unwrap();
+    let got = problems(dir.path());
+    assert!(got.starts_with("schema/economy:1:1: error[unreadable-file]: cannot read schema/economy: No such file or directory"), "{got}");
+}
+
+#[test]
+#[ignore = "runs as root: chmod 000 does not stop root from reading"]
+fn an_unreadable_folder_is_an_error_not_dropped_tables() {
+    use std::os::unix::fs::PermissionsExt;
+    assert!(!running_as_root(), "run as a normal user");
+    let dir = project();
+    let eco = dir.path().join("schema/economy");
+    std::fs::create_dir(&eco).unwrap();
+    std::fs::write(
+        eco.join("wallets.yaml"),
+        PLAYERS.replace("players", "wallets"),
+    )
+    .unwrap();
+    std::fs::set_permissions(&eco, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let got = problems(dir.path());
+    std::fs::set_permissions(&eco, std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert!(got.starts_with("schema/economy:1:1: error[unreadable-folder]: cannot read the folder schema/economy: Permission denied"), "{got}");
+}
+
+#[test]
+#[ignore = "runs as root: chmod 000 does not stop root from reading"]
+fn an_unreadable_file_is_an_error() {
+    use std::os::unix::fs::PermissionsExt;
+    assert!(!running_as_root(), "run as a normal user");
+    let dir = project();
+    let f = dir.path().join("schema/players.yaml");
+    std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let got = problems(dir.path());
+    assert!(got.starts_with("schema/players.yaml:1:1: error[unreadable-file]: cannot read schema/players.yaml: Permission denied"), "{got}");
+}
+
+#[test]
+fn a_file_over_four_mib_is_refused_before_parsing() {
+    let dir = project();
+    let mut text = String::from(PLAYERS);
+    text.push_str(&"# padding\n".repeat(430_000));
+    std::fs::write(dir.path().join("schema/players.yaml"), &text).unwrap();
+    let got = problems(dir.path());
+    assert_eq!(
+        got,
+        format!("schema/players.yaml:1:1: error[file-too-large]: schema/players.yaml is {} bytes; bmdb reads files of at most 4194304 bytes (4 MiB)\n  help: split it: one table per file (see docs/limits.md)\n", text.len())
+    );
+}
+
+#[test]
+fn more_than_the_file_limit_is_refused_without_reading_them() {
+    let dir = project();
+    let many = dir.path().join("schema/many");
+    std::fs::create_dir(&many).unwrap();
+    for i in 0..bmdb::model::load::MAX_FILES {
+        std::fs::File::create(many.join(format!("t{i}.yaml"))).unwrap();
+    }
+    let got = problems(dir.path());
+    assert!(
+        got.starts_with(
+            "schema/:1:1: error[too-many-files]: schema/ holds more than 100000 YAML files"
+        ),
+        "{got}"
+    );
+}
