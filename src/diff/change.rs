@@ -26,243 +26,200 @@ impl std::fmt::Display for ZoneTarget {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Change {
-    // --- database and regions (CockroachDB only) ---
-    /// The first primary region makes the database multi-region.
-    SetPrimaryRegion {
-        database: String,
-        region: String,
-        from: Option<String>,
-    },
-    AddRegion {
-        database: String,
-        region: String,
-    },
-    DropRegion {
-        database: String,
-        region: String,
-    },
-    SetSecondaryRegion {
-        database: String,
-        region: String,
-    },
-    DropSecondaryRegion {
-        database: String,
-        region: String,
-    },
-    SetSurvivalGoal {
-        database: String,
-        from: SurvivalGoal,
-        to: SurvivalGoal,
-    },
-    SetPlacement {
-        database: String,
-        from: Placement,
-        to: Placement,
-    },
-    AddSuperRegion {
-        database: String,
-        name: String,
-        regions: Vec<String>,
-    },
-    AlterSuperRegion {
-        database: String,
-        name: String,
-        regions: Vec<String>,
-    },
-    DropSuperRegion {
-        database: String,
-        name: String,
-    },
-    /// `to: None` discards the zone (the object inherits again).
-    ConfigureZone {
-        database: String,
-        target: ZoneTarget,
-        from: Option<ZoneConfig>,
-        to: Option<ZoneConfig>,
-    },
+/// THE list of change kinds, each declared once: its variant with fields, and its id (the
+/// `kind` in JSON and the stem of its template, `templates/<id>.sql.j2`). `with_change_kinds!(m)`
+/// calls the macro `m` with the list; this module builds the `Change` enum, `Change::kind` and
+/// `Change::ALL_KINDS` from it, and render builds its table of built-in templates. A new kind is
+/// one entry here, one template, and whatever the differ and planner do with it.
+macro_rules! with_change_kinds {
+    ($m:ident) => {
+        $m! {
+            // --- database and regions (CockroachDB only) ---
+            /// The first primary region makes the database multi-region.
+            SetPrimaryRegion = "set_primary_region" {
+                database: String,
+                region: String,
+                from: Option<String>,
+            },
+            AddRegion = "add_region" {
+                database: String,
+                region: String,
+            },
+            DropRegion = "drop_region" {
+                database: String,
+                region: String,
+            },
+            SetSecondaryRegion = "set_secondary_region" {
+                database: String,
+                region: String,
+            },
+            DropSecondaryRegion = "drop_secondary_region" {
+                database: String,
+                region: String,
+            },
+            SetSurvivalGoal = "set_survival_goal" {
+                database: String,
+                from: SurvivalGoal,
+                to: SurvivalGoal,
+            },
+            SetPlacement = "set_placement" {
+                database: String,
+                from: Placement,
+                to: Placement,
+            },
+            AddSuperRegion = "add_super_region" {
+                database: String,
+                name: String,
+                regions: Vec<String>,
+            },
+            AlterSuperRegion = "alter_super_region" {
+                database: String,
+                name: String,
+                regions: Vec<String>,
+            },
+            DropSuperRegion = "drop_super_region" {
+                database: String,
+                name: String,
+            },
+            /// `to: None` discards the zone (the object inherits again).
+            ConfigureZone = "configure_zone" {
+                database: String,
+                target: ZoneTarget,
+                from: Option<ZoneConfig>,
+                to: Option<ZoneConfig>,
+            },
 
-    // --- tables ---
-    /// Foreign keys the planner could not put inline (cycles) are split out as
-    /// `AddForeignKey` and removed from `table.foreign_keys` here.
-    CreateTable {
-        table: Table,
-    },
-    DropTable {
-        table: Table,
-    },
-    SetTableComment {
-        table: String,
-        comment: Option<String>,
-    },
-    SetLocality {
-        table: String,
-        from: Option<Locality>,
-        to: Option<Locality>,
-    },
-    SetTtl {
-        table: String,
-        ttl: Ttl,
-    },
-    ResetTtl {
-        table: String,
-    },
+            // --- tables ---
+            /// Foreign keys the planner could not put inline (cycles) are split out as
+            /// `AddForeignKey` and removed from `table.foreign_keys` here.
+            CreateTable = "create_table" {
+                table: Table,
+            },
+            DropTable = "drop_table" {
+                table: Table,
+            },
+            SetTableComment = "set_table_comment" {
+                table: String,
+                comment: Option<String>,
+            },
+            SetLocality = "set_locality" {
+                table: String,
+                from: Option<Locality>,
+                to: Option<Locality>,
+            },
+            SetTtl = "set_ttl" {
+                table: String,
+                ttl: Ttl,
+            },
+            ResetTtl = "reset_ttl" {
+                table: String,
+            },
 
-    // --- columns ---
-    AddColumn {
-        table: String,
-        column: Column,
-    },
-    DropColumn {
-        table: String,
-        column: Column,
-    },
-    RenameColumn {
-        table: String,
-        from: String,
-        to: String,
-    },
-    AlterColumnType {
-        table: String,
-        column: String,
-        from: String,
-        to: String,
-    },
-    SetColumnDefault {
-        table: String,
-        column: String,
-        default: Option<String>,
-    },
-    SetColumnNullable {
-        table: String,
-        column: String,
-        nullable: bool,
-    },
-    SetColumnComment {
-        table: String,
-        column: String,
-        comment: Option<String>,
-    },
+            // --- columns ---
+            AddColumn = "add_column" {
+                table: String,
+                column: Column,
+            },
+            DropColumn = "drop_column" {
+                table: String,
+                column: Column,
+            },
+            RenameColumn = "rename_column" {
+                table: String,
+                from: String,
+                to: String,
+            },
+            AlterColumnType = "alter_column_type" {
+                table: String,
+                column: String,
+                from: String,
+                to: String,
+            },
+            SetColumnDefault = "set_column_default" {
+                table: String,
+                column: String,
+                default: Option<String>,
+            },
+            SetColumnNullable = "set_column_nullable" {
+                table: String,
+                column: String,
+                nullable: bool,
+            },
+            SetColumnComment = "set_column_comment" {
+                table: String,
+                column: String,
+                comment: Option<String>,
+            },
 
-    // --- keys, indexes, constraints ---
-    AlterPrimaryKey {
-        table: String,
-        from: Option<PrimaryKey>,
-        to: PrimaryKey,
-    },
-    CreateIndex {
-        table: String,
-        index: Index,
-    },
-    DropIndex {
-        table: String,
-        index: Index,
-    },
-    AddUnique {
-        table: String,
-        unique: UniqueConstraint,
-    },
-    DropUnique {
-        table: String,
-        unique: UniqueConstraint,
-    },
-    AddForeignKey {
-        table: String,
-        foreign_key: ForeignKey,
-    },
-    DropForeignKey {
-        table: String,
-        foreign_key: ForeignKey,
-    },
-    AddCheck {
-        table: String,
-        check: Check,
-    },
-    DropCheck {
-        table: String,
-        check: Check,
-    },
+            // --- keys, indexes, constraints ---
+            AlterPrimaryKey = "alter_primary_key" {
+                table: String,
+                from: Option<PrimaryKey>,
+                to: PrimaryKey,
+            },
+            CreateIndex = "create_index" {
+                table: String,
+                index: Index,
+            },
+            DropIndex = "drop_index" {
+                table: String,
+                index: Index,
+            },
+            AddUnique = "add_unique" {
+                table: String,
+                unique: UniqueConstraint,
+            },
+            DropUnique = "drop_unique" {
+                table: String,
+                unique: UniqueConstraint,
+            },
+            AddForeignKey = "add_foreign_key" {
+                table: String,
+                foreign_key: ForeignKey,
+            },
+            DropForeignKey = "drop_foreign_key" {
+                table: String,
+                foreign_key: ForeignKey,
+            },
+            AddCheck = "add_check" {
+                table: String,
+                check: Check,
+            },
+            DropCheck = "drop_check" {
+                table: String,
+                check: Check,
+            },
+        }
+    };
+}
+pub(crate) use with_change_kinds;
+
+/// Builds the enum, `kind()` and `ALL_KINDS` from the list.
+macro_rules! define_changes {
+    ($( $(#[$meta:meta])* $variant:ident = $id:literal { $($fields:tt)* }, )*) => {
+        #[derive(Debug, Clone, PartialEq, Serialize)]
+        #[serde(tag = "kind")]
+        pub enum Change {
+            $( $(#[$meta])* #[serde(rename = $id)] $variant { $($fields)* }, )*
+        }
+
+        impl Change {
+            /// Stable snake_case name of the kind; also the template's file stem.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $( Change::$variant { .. } => $id, )*
+                }
+            }
+
+            /// Every kind, in declaration order.
+            pub const ALL_KINDS: [&'static str; [$($id),*].len()] = [$($id),*];
+        }
+    };
 }
 
+with_change_kinds!(define_changes);
+
 impl Change {
-    /// Stable snake_case name of the kind; also the template's file stem.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Change::SetPrimaryRegion { .. } => "set_primary_region",
-            Change::AddRegion { .. } => "add_region",
-            Change::DropRegion { .. } => "drop_region",
-            Change::SetSecondaryRegion { .. } => "set_secondary_region",
-            Change::DropSecondaryRegion { .. } => "drop_secondary_region",
-            Change::SetSurvivalGoal { .. } => "set_survival_goal",
-            Change::SetPlacement { .. } => "set_placement",
-            Change::AddSuperRegion { .. } => "add_super_region",
-            Change::AlterSuperRegion { .. } => "alter_super_region",
-            Change::DropSuperRegion { .. } => "drop_super_region",
-            Change::ConfigureZone { .. } => "configure_zone",
-            Change::CreateTable { .. } => "create_table",
-            Change::DropTable { .. } => "drop_table",
-            Change::SetTableComment { .. } => "set_table_comment",
-            Change::SetLocality { .. } => "set_locality",
-            Change::SetTtl { .. } => "set_ttl",
-            Change::ResetTtl { .. } => "reset_ttl",
-            Change::AddColumn { .. } => "add_column",
-            Change::DropColumn { .. } => "drop_column",
-            Change::RenameColumn { .. } => "rename_column",
-            Change::AlterColumnType { .. } => "alter_column_type",
-            Change::SetColumnDefault { .. } => "set_column_default",
-            Change::SetColumnNullable { .. } => "set_column_nullable",
-            Change::SetColumnComment { .. } => "set_column_comment",
-            Change::AlterPrimaryKey { .. } => "alter_primary_key",
-            Change::CreateIndex { .. } => "create_index",
-            Change::DropIndex { .. } => "drop_index",
-            Change::AddUnique { .. } => "add_unique",
-            Change::DropUnique { .. } => "drop_unique",
-            Change::AddForeignKey { .. } => "add_foreign_key",
-            Change::DropForeignKey { .. } => "drop_foreign_key",
-            Change::AddCheck { .. } => "add_check",
-            Change::DropCheck { .. } => "drop_check",
-        }
-    }
-
-    /// Every kind, for tests that check one template exists per kind.
-    pub const ALL_KINDS: [&'static str; 33] = [
-        "set_primary_region",
-        "add_region",
-        "drop_region",
-        "set_secondary_region",
-        "drop_secondary_region",
-        "set_survival_goal",
-        "set_placement",
-        "add_super_region",
-        "alter_super_region",
-        "drop_super_region",
-        "configure_zone",
-        "create_table",
-        "drop_table",
-        "set_table_comment",
-        "set_locality",
-        "set_ttl",
-        "reset_ttl",
-        "add_column",
-        "drop_column",
-        "rename_column",
-        "alter_column_type",
-        "set_column_default",
-        "set_column_nullable",
-        "set_column_comment",
-        "alter_primary_key",
-        "create_index",
-        "drop_index",
-        "add_unique",
-        "drop_unique",
-        "add_foreign_key",
-        "drop_foreign_key",
-        "add_check",
-        "drop_check",
-    ];
-
     /// The object a person would name: `players`, `players.email`, `players@players_email_idx`,
     /// `database bluemarble`, `region eu-west-1`, `zone table players`.
     pub fn object(&self) -> String {

@@ -8,6 +8,7 @@
 
 pub mod keywords;
 
+use crate::diff::change::with_change_kinds;
 use crate::diff::Change;
 use crate::model::types::{sql_string, Dialect, ZoneConfig};
 use crate::plan::Plan;
@@ -16,150 +17,27 @@ use minijinja::{context, AutoEscape, Environment, UndefinedBehavior, Value};
 use serde::Serialize;
 use std::path::Path;
 
-/// The templates compiled into the binary: every change kind, plus helpers whose name starts
-/// with `_` (imported by the kind templates, never rendered for a change).
-const BUILTIN: [(&str, &str); 35] = [
-    (
-        "_macros.sql.j2",
-        include_str!("../../templates/_macros.sql.j2"),
-    ),
-    (
-        "_preamble.sql.j2",
-        include_str!("../../templates/_preamble.sql.j2"),
-    ),
-    (
-        "set_primary_region.sql.j2",
-        include_str!("../../templates/set_primary_region.sql.j2"),
-    ),
-    (
-        "add_region.sql.j2",
-        include_str!("../../templates/add_region.sql.j2"),
-    ),
-    (
-        "drop_region.sql.j2",
-        include_str!("../../templates/drop_region.sql.j2"),
-    ),
-    (
-        "set_secondary_region.sql.j2",
-        include_str!("../../templates/set_secondary_region.sql.j2"),
-    ),
-    (
-        "drop_secondary_region.sql.j2",
-        include_str!("../../templates/drop_secondary_region.sql.j2"),
-    ),
-    (
-        "set_survival_goal.sql.j2",
-        include_str!("../../templates/set_survival_goal.sql.j2"),
-    ),
-    (
-        "set_placement.sql.j2",
-        include_str!("../../templates/set_placement.sql.j2"),
-    ),
-    (
-        "add_super_region.sql.j2",
-        include_str!("../../templates/add_super_region.sql.j2"),
-    ),
-    (
-        "alter_super_region.sql.j2",
-        include_str!("../../templates/alter_super_region.sql.j2"),
-    ),
-    (
-        "drop_super_region.sql.j2",
-        include_str!("../../templates/drop_super_region.sql.j2"),
-    ),
-    (
-        "configure_zone.sql.j2",
-        include_str!("../../templates/configure_zone.sql.j2"),
-    ),
-    (
-        "create_table.sql.j2",
-        include_str!("../../templates/create_table.sql.j2"),
-    ),
-    (
-        "drop_table.sql.j2",
-        include_str!("../../templates/drop_table.sql.j2"),
-    ),
-    (
-        "set_table_comment.sql.j2",
-        include_str!("../../templates/set_table_comment.sql.j2"),
-    ),
-    (
-        "set_locality.sql.j2",
-        include_str!("../../templates/set_locality.sql.j2"),
-    ),
-    (
-        "set_ttl.sql.j2",
-        include_str!("../../templates/set_ttl.sql.j2"),
-    ),
-    (
-        "reset_ttl.sql.j2",
-        include_str!("../../templates/reset_ttl.sql.j2"),
-    ),
-    (
-        "add_column.sql.j2",
-        include_str!("../../templates/add_column.sql.j2"),
-    ),
-    (
-        "drop_column.sql.j2",
-        include_str!("../../templates/drop_column.sql.j2"),
-    ),
-    (
-        "rename_column.sql.j2",
-        include_str!("../../templates/rename_column.sql.j2"),
-    ),
-    (
-        "alter_column_type.sql.j2",
-        include_str!("../../templates/alter_column_type.sql.j2"),
-    ),
-    (
-        "set_column_default.sql.j2",
-        include_str!("../../templates/set_column_default.sql.j2"),
-    ),
-    (
-        "set_column_nullable.sql.j2",
-        include_str!("../../templates/set_column_nullable.sql.j2"),
-    ),
-    (
-        "set_column_comment.sql.j2",
-        include_str!("../../templates/set_column_comment.sql.j2"),
-    ),
-    (
-        "alter_primary_key.sql.j2",
-        include_str!("../../templates/alter_primary_key.sql.j2"),
-    ),
-    (
-        "create_index.sql.j2",
-        include_str!("../../templates/create_index.sql.j2"),
-    ),
-    (
-        "drop_index.sql.j2",
-        include_str!("../../templates/drop_index.sql.j2"),
-    ),
-    (
-        "add_unique.sql.j2",
-        include_str!("../../templates/add_unique.sql.j2"),
-    ),
-    (
-        "drop_unique.sql.j2",
-        include_str!("../../templates/drop_unique.sql.j2"),
-    ),
-    (
-        "add_foreign_key.sql.j2",
-        include_str!("../../templates/add_foreign_key.sql.j2"),
-    ),
-    (
-        "drop_foreign_key.sql.j2",
-        include_str!("../../templates/drop_foreign_key.sql.j2"),
-    ),
-    (
-        "add_check.sql.j2",
-        include_str!("../../templates/add_check.sql.j2"),
-    ),
-    (
-        "drop_check.sql.j2",
-        include_str!("../../templates/drop_check.sql.j2"),
-    ),
-];
+/// The templates compiled into the binary: the `_` helpers (imported by the kind templates,
+/// never rendered for a change), then one per change kind, from the list of kinds.
+macro_rules! builtin_templates {
+    ($( $(#[$meta:meta])* $variant:ident = $id:literal { $($fields:tt)* }, )*) => {
+        &[
+            (
+                "_macros.sql.j2",
+                include_str!("../../templates/_macros.sql.j2"),
+            ),
+            (
+                "_preamble.sql.j2",
+                include_str!("../../templates/_preamble.sql.j2"),
+            ),
+            $( (
+                concat!($id, ".sql.j2"),
+                include_str!(concat!("../../templates/", $id, ".sql.j2")),
+            ), )*
+        ]
+    };
+}
+const BUILTIN: &[(&str, &str)] = with_change_kinds!(builtin_templates);
 
 /// The file name of the template that renders a change kind.
 pub fn template_name(kind: &str) -> String {
@@ -310,7 +188,7 @@ impl Renderer {
         );
         env.add_test("crdb_only", |expr: &str| is_crdb_only_default(expr));
 
-        for (name, source) in BUILTIN {
+        for &(name, source) in BUILTIN {
             env.add_template(name, source)
                 .with_context(|| format!("built-in template {name} does not compile"))?;
         }
