@@ -7,15 +7,12 @@
 use super::files::{is_schema_change, pg_needs_autocommit, MigrationFile};
 use super::history;
 use super::progress::Progress;
+use super::{crash_point, interrupt};
 use crate::model::Dialect;
 use anyhow::{anyhow, bail, Context, Result};
 use postgres::error::SqlState;
 use postgres::Client;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
-
-/// Set by Ctrl-C: stop before the next statement.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Attempts for a statement CockroachDB refuses with 40001 (serialization failure).
 const RETRIES_40001: u32 = 6;
@@ -44,27 +41,6 @@ fn shares_transaction(dialect: Dialect, sql: &str) -> bool {
         Dialect::Postgres => !pg_needs_autocommit(sql),
         // CockroachDB: DDL runs as a job and wants its own implicit transaction
         Dialect::Cockroach => !is_schema_change(sql),
-    }
-}
-
-/// Test-only crash points: with BMDB_TEST_PAUSE_AT=N the N-th point reached prints
-/// `BMDB_TEST_PAUSED <N> <label>` on stderr and blocks, so a test can SIGKILL us there.
-pub fn crash_point(label: &str) {
-    static COUNT: AtomicU64 = AtomicU64::new(0);
-    let Some(target) = std::env::var("BMDB_TEST_PAUSE_AT")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    else {
-        return;
-    };
-    let n = COUNT.fetch_add(1, Ordering::SeqCst) + 1;
-    if n == target {
-        eprintln!("BMDB_TEST_PAUSED {n} {label}");
-        // Paused until killed, or interrupted (Ctrl-C), which lets the test see the lock
-        // released on that exit path.
-        while !INTERRUPTED.load(Ordering::SeqCst) {
-            std::thread::sleep(Duration::from_millis(20));
-        }
     }
 }
 
@@ -204,8 +180,8 @@ pub fn run_migration(
 }
 
 fn check_continue(lock_held: &dyn Fn() -> bool) -> Result<()> {
-    if INTERRUPTED.load(Ordering::SeqCst) {
-        bail!("interrupted (Ctrl-C): stopped before the next statement; run apply again to resume");
+    if interrupt::requested() {
+        bail!("stopped before the next statement");
     }
     if !lock_held() {
         bail!("lost the apply lock (its lease could not be renewed): stopped before the next statement");

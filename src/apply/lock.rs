@@ -110,6 +110,9 @@ pub fn acquire(
                 .context("could not clear the lock left by a dead process")?;
             continue;
         }
+        if super::interrupt::requested() {
+            bail!("interrupted (Ctrl-C) while waiting for the apply lock; nothing was run");
+        }
         if Instant::now() >= deadline {
             // a same-named host whose pid we cannot check: say why we did not take over
             let elsewhere = if holder.host == host {

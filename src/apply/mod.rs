@@ -5,10 +5,21 @@
 pub mod exec;
 pub mod files;
 pub mod history;
+pub mod interrupt;
 pub mod lock;
 pub mod progress;
 pub mod split;
 pub mod status;
+#[cfg(debug_assertions)]
+mod test_hook;
+
+/// Crash points for the kill -9 tests: only debug builds have them (see `test_hook`).
+#[cfg(debug_assertions)]
+pub(crate) use test_hook::crash_point;
+/// Release builds: no crash points, and no environment variable is read.
+#[cfg(not(debug_assertions))]
+#[inline(always)]
+pub(crate) fn crash_point(_label: &str) {}
 
 use crate::db::{scrub_error, ConnectOpts, Connection};
 use crate::migrations::comment_text;
@@ -124,7 +135,7 @@ fn apply_inner(
         refuse_destructive(&pending)?;
     }
 
-    install_ctrlc();
+    interrupt::install(db.cancel_handle());
     let heartbeat_session = db.reconnect()?;
     let progress = Progress::new(args.quiet, pending.len());
     let guard = lock::acquire(
@@ -232,6 +243,13 @@ fn run_pending(
                 outcomes.push(outcome(m, ran, started, result));
                 progress.migration_done();
             }
+            Err(e) if interrupt::requested() => {
+                outcomes.push(outcome(m, 0, started, "interrupted"));
+                let stopped = where_stopped(&mut db.client, m);
+                return Err(e.context(format!(
+                    "interrupted (Ctrl-C): {stopped}; later migrations were not run; run apply again to resume"
+                )));
+            }
             Err(e) => {
                 outcomes.push(outcome(m, 0, started, "failed"));
                 return Err(e.context(format!(
@@ -242,6 +260,31 @@ fn run_pending(
         }
     }
     Ok(())
+}
+
+/// Where an interrupted migration stopped, as its history row says (the server's word, not
+/// our count: a cancelled statement's transaction was rolled back there).
+fn where_stopped(client: &mut postgres::Client, m: &MigrationFile) -> String {
+    let total = m.statements.len();
+    match history::read(client) {
+        Ok(rows) => match rows.iter().find(|r| r.version == m.version) {
+            Some(r) => format!(
+                "{} stopped with {} of {total} statements done, as recorded in {}",
+                m.label(),
+                r.statements_done,
+                history::HISTORY_TABLE
+            ),
+            None => format!(
+                "nothing of {} was applied (it runs in one transaction, which was rolled back)",
+                m.label()
+            ),
+        },
+        Err(e) => format!(
+            "{} stopped; could not read {} to say where ({e:#})",
+            m.label(),
+            history::HISTORY_TABLE
+        ),
+    }
 }
 
 fn outcome(m: &MigrationFile, ran: usize, started: Instant, result: &str) -> Outcome {
@@ -426,17 +469,6 @@ fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> ApplyR
         dry_run: true,
         migrations: outcomes,
     }
-}
-
-fn install_ctrlc() {
-    // a CLI that installed its own handler keeps it; ours only asks the loop to stop
-    let _ = ctrlc::set_handler(|| {
-        if exec::INTERRUPTED.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            eprintln!("interrupted again: exiting now; the lock frees when its lease expires");
-            std::process::exit(130);
-        }
-        eprintln!("interrupt: stopping after the running statement (Ctrl-C again to quit at once)");
-    });
 }
 
 /// Read `dialect:` from `<project>/regions.yaml` (default cockroach), for callers that have

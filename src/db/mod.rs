@@ -127,7 +127,31 @@ pub struct Connection {
     tls: tls::Connector,
 }
 
+/// What a second Ctrl-C needs to cancel the statement running on a session: its cancel
+/// key and the same TLS settings (the request goes over a connection of its own).
+pub struct CancelHandle {
+    token: postgres::CancelToken,
+    tls: tls::Connector,
+}
+
+impl CancelHandle {
+    /// Ask the server to cancel whatever the session runs now (a no-op when it is idle).
+    pub fn cancel(&self) -> Result<()> {
+        self.token
+            .cancel_query(self.tls.make())
+            .context("the cancel request failed")
+    }
+}
+
 impl Connection {
+    /// How to cancel, from another thread, the statement this session runs.
+    pub fn cancel_handle(&self) -> CancelHandle {
+        CancelHandle {
+            token: self.client.cancel_token(),
+            tls: self.tls.clone(),
+        }
+    }
+
     /// A second session to the same server (the lock heartbeat needs its own).
     pub fn reconnect(&self) -> Result<postgres::Client> {
         let secret = self.url.password();
