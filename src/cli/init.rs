@@ -12,11 +12,21 @@ pub struct InitArgs {
     /// The database name written into regions.yaml (default: the directory's name).
     #[arg(long)]
     pub database: Option<String>,
+    /// The dialect written into regions.yaml: cockroach renders everything, postgres the
+    /// portable subset (for a project that starts on PostgreSQL).
+    #[arg(long, value_enum, default_value = "cockroach")]
+    pub dialect: InitDialect,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum InitDialect {
+    Cockroach,
+    Postgres,
 }
 
 const REGIONS: &str = r#"# bmdb project: the database, its regions and survival goal.
 database: {database}
-dialect: cockroach          # cockroach | postgres
+dialect: {dialect}{pad}# cockroach | postgres
 # Multi-region (CockroachDB): uncomment, then `bmdb plan`.
 # primary_region: us-east-1
 # regions: [us-east-1, us-west-2, eu-west-1]
@@ -72,7 +82,13 @@ pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
     fs::create_dir_all(dir.join("templates"))?;
     fs::write(
         dir.join("regions.yaml"),
-        REGIONS.replace("{database}", &database),
+        REGIONS.replace("{database}", &database).replace(
+            "{dialect}{pad}",
+            match args.dialect {
+                InitDialect::Cockroach => "cockroach          ",
+                InitDialect::Postgres => "postgres           ",
+            },
+        ),
     )?;
     if !dir.join("schema/accounts.yaml").exists() {
         fs::write(dir.join("schema/accounts.yaml"), ACCOUNTS)?;
