@@ -143,3 +143,40 @@ fn more_than_the_file_limit_is_refused_without_reading_them() {
         "{got}"
     );
 }
+
+#[test]
+fn a_million_levels_of_nesting_are_refused_without_overflowing_the_stack() {
+    let dir = project();
+    let text = format!("table: orders\ncolumns:\n  {}x\n", "- ".repeat(1_000_000));
+    std::fs::write(dir.path().join("schema/orders.yaml"), text).unwrap();
+    let got = problems(dir.path());
+    assert!(got.starts_with("schema/orders.yaml:3:"), "{got}");
+    assert!(got.contains("error[yaml-too-deep]"), "{got}");
+}
+
+#[test]
+fn an_alias_bomb_in_regions_yaml_is_refused_by_every_reader() {
+    let dir = project();
+    let mut text =
+        String::from("database: shop\nexpectations: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for (i, (prev, next)) in ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .enumerate()
+    {
+        text.push_str(&format!(
+            "k{i}: &{next} [{}]\n",
+            vec![format!("*{prev}"); 10].join(", ")
+        ));
+    }
+    std::fs::write(dir.path().join("regions.yaml"), &text).unwrap();
+    let got = problems(dir.path());
+    assert!(got.contains("error[yaml-alias-limit]"), "{got}");
+    // A project without schema/ is applied as plain migrations; its regions.yaml is read for
+    // `dialect:` by the same bounded reader.
+    std::fs::remove_dir_all(dir.path().join("schema")).unwrap();
+    let err = bmdb::apply::project_dialect(dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("error[yaml-alias-limit]"), "{err}");
+}

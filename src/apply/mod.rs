@@ -24,7 +24,7 @@ pub(crate) fn crash_point(_label: &str) {}
 use crate::db::{scrub_error, ConnectOpts, Connection};
 use crate::migrations::comment_text;
 use crate::model::Dialect;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use files::MigrationFile;
 use history::HistoryRow;
 use progress::{Outcome, Progress};
@@ -478,14 +478,25 @@ pub fn project_dialect(project_dir: &Path) -> Result<Dialect> {
     if !path.exists() {
         return Ok(Dialect::default());
     }
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    #[derive(serde::Deserialize)]
-    struct Head {
-        #[serde(default)]
-        dialect: Dialect,
+    // The loader's reader, so the same size, depth and alias limits hold here.
+    let mut diags = Vec::new();
+    let root = crate::model::load::read_yaml(project_dir, Path::new("regions.yaml"), &mut diags);
+    if let Some(d) = diags.first() {
+        bail!("{d}");
     }
-    let head: Head = serde_yaml::from_str(&text)
-        .with_context(|| format!("{}: cannot read `dialect`", path.display()))?;
-    Ok(head.dialect)
+    let value = root
+        .as_ref()
+        .and_then(|r| r.as_map())
+        .and_then(|m| m.iter().find(|(k, _)| k.name == "dialect"))
+        .map(|(_, v)| v);
+    match value.map(|v| (v.as_scalar(), v.pos)) {
+        None => Ok(Dialect::default()),
+        Some((Some("cockroach"), _)) => Ok(Dialect::Cockroach),
+        Some((Some("postgres"), _)) => Ok(Dialect::Postgres),
+        Some((_, pos)) => bail!(
+            "regions.yaml:{}:{}: error[invalid-value]: \"dialect\" must be cockroach or postgres",
+            pos.line,
+            pos.col
+        ),
+    }
 }

@@ -404,8 +404,9 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
-/// Reads and parses one file; `None` (with a finding) when it cannot give a tree.
-fn read_yaml(dir: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+/// Reads and parses one file within the limits of docs/limits.md; `None` (with a finding)
+/// when it cannot give a tree. Every YAML file of a project is read through here.
+pub fn read_yaml(dir: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<Node> {
     let mut cx = Cx {
         file: rel.to_path_buf(),
         diags,

@@ -100,13 +100,40 @@ pub struct YamlProblem {
     pub help: Option<String>,
 }
 
+/// The deepest nesting of lists and maps a file may have (see docs/limits.md).
+pub const MAX_DEPTH: usize = 64;
+/// Aliases (`*name`) are resolved by copying the anchored node; a file's aliases may copy
+/// at most this many nodes in all, and at most MAX_ALIAS_BYTES of scalar text, so that a
+/// few lines of nested aliases ("billion laughs") cannot exhaust memory. The check is made
+/// before each copy.
+pub const MAX_ALIAS_NODES: u64 = 100_000;
+pub const MAX_ALIAS_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Parses one YAML document. `Ok(None)` for a file with no document at all.
 /// A syntax error gives `Err` with the single `yaml-syntax` problem; other
 /// problems (duplicate keys, non-string keys) come back beside the tree.
 pub fn parse(text: &str) -> Result<(Option<Node>, Vec<YamlProblem>), YamlProblem> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    if let Err(e) = parser.load(&mut builder, true) {
+    // Events are pulled one by one rather than through `Parser::load`, which recurses once
+    // per nesting level (a file of a million nested `- ` would overflow the stack) and
+    // asserts on what it expects; reading stops at the first limit hit.
+    let loaded = loop {
+        match parser.next_token() {
+            Err(e) => break Err(e),
+            Ok((ev, mark)) => {
+                let end = matches!(ev, Event::StreamEnd);
+                builder.on_event(ev, mark);
+                if end || builder.fatal.is_some() {
+                    break Ok(());
+                }
+            }
+        }
+    };
+    if let Some(fatal) = builder.fatal {
+        return Err(fatal);
+    }
+    if let Err(e) = loaded {
         return Err(YamlProblem {
             pos: Pos::from_marker(e.marker()),
             check: "yaml-syntax",
@@ -125,17 +152,33 @@ fn syntax_help(text: &str, m: &Marker) -> String {
     "check the indentation, quoting and brackets near this point; quote values that contain ': ' or start with '{', '[', '*', '&' or '@'".to_string()
 }
 
+/// How much a node weighs once built: its nodes and the bytes of its scalars.
+#[derive(Clone, Copy, Default)]
+struct Size {
+    nodes: u64,
+    bytes: u64,
+}
+
+impl Size {
+    fn add(&mut self, other: Size) {
+        self.nodes = self.nodes.saturating_add(other.nodes);
+        self.bytes = self.bytes.saturating_add(other.bytes);
+    }
+}
+
 enum Frame {
     Map {
         pos: Pos,
         entries: Vec<(Key, Node)>,
         pending_key: Option<Key>,
         anchor: usize,
+        size: Size,
     },
     Seq {
         pos: Pos,
         items: Vec<Node>,
         anchor: usize,
+        size: Size,
     },
 }
 
@@ -143,76 +186,99 @@ enum Frame {
 struct Builder {
     stack: Vec<Frame>,
     root: Option<Node>,
-    anchors: HashMap<usize, Node>,
+    anchors: HashMap<usize, (Node, Size)>,
+    /// What aliases have copied so far.
+    copied: Size,
     problems: Vec<YamlProblem>,
+    /// A limit was hit: the file is refused with this, and later events are ignored.
+    fatal: Option<YamlProblem>,
     done: bool,
     second_document_reported: bool,
 }
 
 impl Builder {
-    fn push_node(&mut self, node: Node) {
+    fn push_node(&mut self, node: Node, weight: Size) {
         match self.stack.last_mut() {
             None => {
                 if self.root.is_none() {
                     self.root = Some(node);
                 }
             }
-            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Seq { items, size, .. }) => {
+                size.add(weight);
+                items.push(node)
+            }
             Some(Frame::Map {
                 entries,
                 pending_key,
+                size,
                 ..
-            }) => match pending_key.take() {
-                None => {
-                    let name = match &node.kind {
-                        NodeKind::Scalar { value, .. } => value.clone(),
-                        NodeKind::Null => String::new(),
-                        _ => {
-                            self.problems.push(YamlProblem {
-                                pos: node.pos,
-                                check: "wrong-type",
-                                message: format!(
-                                    "expected a string key, found {}",
-                                    node.kind_name()
-                                ),
-                                help: Some("map keys must be plain names".to_string()),
-                            });
-                            String::from("\u{0}")
-                        }
-                    };
-                    *pending_key = Some(Key {
-                        name,
-                        pos: node.pos,
-                    });
-                }
-                Some(key) => {
-                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == key.name) {
-                        self.problems.push(YamlProblem {
-                            pos: key.pos,
-                            check: "duplicate-key",
-                            message: format!("duplicate key \"{}\"", key.name),
-                            help: Some(format!(
-                                "remove one of them; the first is at line {}",
-                                first.pos.line
-                            )),
+            }) => {
+                size.add(weight);
+                match pending_key.take() {
+                    None => {
+                        let name = match &node.kind {
+                            NodeKind::Scalar { value, .. } => value.clone(),
+                            NodeKind::Null => String::new(),
+                            _ => {
+                                self.problems.push(YamlProblem {
+                                    pos: node.pos,
+                                    check: "wrong-type",
+                                    message: format!(
+                                        "expected a string key, found {}",
+                                        node.kind_name()
+                                    ),
+                                    help: Some("map keys must be plain names".to_string()),
+                                });
+                                String::from("\u{0}")
+                            }
+                        };
+                        *pending_key = Some(Key {
+                            name,
+                            pos: node.pos,
                         });
-                    } else if key.name != "\u{0}" {
-                        entries.push((key, node));
+                    }
+                    Some(key) => {
+                        if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == key.name) {
+                            self.problems.push(YamlProblem {
+                                pos: key.pos,
+                                check: "duplicate-key",
+                                message: format!("duplicate key \"{}\"", key.name),
+                                help: Some(format!(
+                                    "remove one of them; the first is at line {}",
+                                    first.pos.line
+                                )),
+                            });
+                        } else if key.name != "\u{0}" {
+                            entries.push((key, node));
+                        }
                     }
                 }
-            },
+            }
         }
     }
 
-    fn remember(&mut self, anchor: usize, node: &Node) {
+    fn remember(&mut self, anchor: usize, node: &Node, size: Size) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            self.anchors.insert(anchor, (node.clone(), size));
         }
+    }
+
+    fn refuse(&mut self, pos: Pos, check: &'static str, message: String, help: &str) {
+        self.fatal = Some(YamlProblem {
+            pos,
+            check,
+            message,
+            help: Some(help.to_string()),
+        });
     }
 }
 
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.fatal.is_some() {
+            return;
+        }
         if self.done {
             // A second document would be silently ignored: one table per file, so say so.
             if matches!(ev, Event::DocumentStart) && !self.second_document_reported {
@@ -248,47 +314,89 @@ impl MarkedEventReceiver for Builder {
                     },
                     pos,
                 };
-                self.remember(anchor, &node);
-                self.push_node(node);
-            }
-            Event::Alias(id) => {
-                // Aliases resolve to a copy of the anchored node, at the alias's position.
-                let node = match self.anchors.get(&id) {
-                    Some(n) => Node {
-                        kind: n.kind.clone(),
-                        pos,
-                    },
-                    None => Node {
-                        kind: NodeKind::Null,
-                        pos,
+                let size = Size {
+                    nodes: 1,
+                    bytes: match &node.kind {
+                        NodeKind::Scalar { value, .. } => value.len() as u64,
+                        _ => 0,
                     },
                 };
-                self.push_node(node);
+                self.remember(anchor, &node, size);
+                self.push_node(node, size);
+            }
+            Event::Alias(id) => {
+                // Aliases resolve to a copy of the anchored node, at the alias's position;
+                // the copy is made only if the file's copies stay within the limits.
+                let Some((anchored, size)) = self.anchors.get(&id) else {
+                    let node = Node {
+                        kind: NodeKind::Null,
+                        pos,
+                    };
+                    self.push_node(node, Size { nodes: 1, bytes: 0 });
+                    return;
+                };
+                let size = *size;
+                let mut copied = self.copied;
+                copied.add(size);
+                if copied.nodes > MAX_ALIAS_NODES || copied.bytes > MAX_ALIAS_BYTES {
+                    self.refuse(
+                        pos,
+                        "yaml-alias-limit",
+                        format!(
+                            "the aliases in this file expand to more than {MAX_ALIAS_NODES} nodes or {MAX_ALIAS_BYTES} bytes"
+                        ),
+                        "aliases are copied where they are used; use fewer or smaller ones, or write the values out (see docs/limits.md)",
+                    );
+                    return;
+                }
+                self.copied = copied;
+                let node = Node {
+                    kind: anchored.kind.clone(),
+                    pos,
+                };
+                self.push_node(node, size);
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
+                self.refuse(
+                    pos,
+                    "yaml-too-deep",
+                    format!("lists and maps nest more than {MAX_DEPTH} levels deep here"),
+                    "a bmdb file needs a few levels; look for a runaway indentation or unclosed brackets (see docs/limits.md)",
+                );
             }
             Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
                 pos,
                 items: Vec::new(),
                 anchor,
+                size: Size::default(),
             }),
             Event::MappingStart(anchor, _) => self.stack.push(Frame::Map {
                 pos,
                 entries: Vec::new(),
                 pending_key: None,
                 anchor,
+                size: Size::default(),
             }),
             Event::SequenceEnd | Event::MappingEnd => {
-                let (node, anchor) = match self.stack.pop() {
-                    Some(Frame::Seq { pos, items, anchor }) => (
+                let (node, anchor, mut size) = match self.stack.pop() {
+                    Some(Frame::Seq {
+                        pos,
+                        items,
+                        anchor,
+                        size,
+                    }) => (
                         Node {
                             pos: items.first().map_or(pos, |i| pos.min(i.pos)),
                             kind: NodeKind::Seq(items),
                         },
                         anchor,
+                        size,
                     ),
                     Some(Frame::Map {
                         pos,
                         entries,
                         anchor,
+                        size,
                         ..
                     }) => (
                         Node {
@@ -297,11 +405,13 @@ impl MarkedEventReceiver for Builder {
                             kind: NodeKind::Map(entries),
                         },
                         anchor,
+                        size,
                     ),
                     None => return,
                 };
-                self.remember(anchor, &node);
-                self.push_node(node);
+                size.add(Size { nodes: 1, bytes: 0 });
+                self.remember(anchor, &node, size);
+                self.push_node(node, size);
             }
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentStart => {}
         }
