@@ -1026,6 +1026,7 @@ fn read_column(
         col.comment = cx.text(n, "\"comment\"");
     }
     if let Some(n) = get(m, "renamed_from") {
+        origins.set(&["renamed_from", t, &name], &cx.file, n.pos);
         col.renamed_from = cx.ident(n, "\"renamed_from\"");
     }
     Some(col)

@@ -235,6 +235,51 @@ fn table_checks(v: &mut V, model: &Model, t: &Table, incomplete: bool) {
         foreign_key(v, model, t, i, fk, incomplete);
     }
     names_in_table(v, t);
+    renames(v, t);
+}
+
+/// `renamed_from` must name a column the table no longer has, and at most one column may
+/// come from each old name: otherwise the differ cannot tell a rename from an add.
+fn renames(v: &mut V, t: &Table) {
+    let tn = t.name.as_str();
+    let mut sources: HashMap<&str, &str> = HashMap::new();
+    for c in &t.columns {
+        let Some(old) = c.renamed_from.as_deref() else {
+            continue;
+        };
+        let at = v.at(&[&["renamed_from", tn, &c.name], &["column", tn, &c.name]]);
+        if old == c.name {
+            v.err(
+                at,
+                "invalid-rename",
+                format!(
+                    "column \"{}\" in table \"{tn}\" is renamed from itself",
+                    c.name
+                ),
+                "remove renamed_from, or name the column it used to be called".to_string(),
+            );
+        } else if t.column(old).is_some() {
+            v.err(
+                at,
+                "invalid-rename",
+                format!(
+                    "column \"{}\" is renamed from \"{old}\", which table \"{tn}\" still has",
+                    c.name
+                ),
+                format!("a rename leaves no column \"{old}\" behind: remove that column, or remove renamed_from to add \"{}\" as a new column", c.name),
+            );
+        } else if let Some(first) = sources.insert(old, &c.name) {
+            v.err(
+                at,
+                "invalid-rename",
+                format!(
+                    "columns \"{first}\" and \"{}\" are both renamed from \"{old}\" in table \"{tn}\"",
+                    c.name
+                ),
+                "one column can become only one: keep renamed_from on one of them".to_string(),
+            );
+        }
+    }
 }
 
 fn known_columns(t: &Table) -> String {
