@@ -15,4 +15,5 @@ pub mod model;
 pub mod plan;
 pub mod project;
 pub mod render;
+pub mod sql;
 pub mod zones;

@@ -1,7 +1,7 @@
 //! files: the migrations as apply runs them: found by `migrations::scan` (refinery's naming,
 //! the lock's checksum), cut into statements, with their `-- destructive:` marks.
 
-use super::split::{split_statements, Statement};
+use crate::sql::{leading_words, split_statements, Statement};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
@@ -61,7 +61,7 @@ pub use crate::migrations::checksum;
 
 /// PostgreSQL statements that cannot run inside a transaction block.
 pub fn pg_needs_autocommit(sql: &str) -> bool {
-    let words: Vec<String> = normalized_words(sql, 8);
+    let words: Vec<String> = leading_words(sql, 8);
     let w: Vec<&str> = words.iter().map(String::as_str).collect();
     match w.as_slice() {
         ["VACUUM", ..]
@@ -81,7 +81,7 @@ pub fn pg_needs_autocommit(sql: &str) -> bool {
 
 /// Whether a statement changes the schema (CockroachDB runs those as jobs, never with DML).
 pub fn is_schema_change(sql: &str) -> bool {
-    let words = normalized_words(sql, 1);
+    let words = leading_words(sql, 1);
     matches!(
         words.first().map(String::as_str),
         Some(
@@ -97,32 +97,6 @@ pub fn is_schema_change(sql: &str) -> bool {
                 | "CONFIGURE"
         )
     )
-}
-
-/// The first `n` words of a statement, upper-cased, with comments skipped.
-fn normalized_words(sql: &str, n: usize) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut rest = sql;
-    while words.len() < n {
-        rest = rest.trim_start();
-        if let Some(after) = rest.strip_prefix("--") {
-            rest = after.split_once('\n').map(|(_, r)| r).unwrap_or("");
-            continue;
-        }
-        if let Some(after) = rest.strip_prefix("/*") {
-            rest = after.split_once("*/").map(|(_, r)| r).unwrap_or("");
-            continue;
-        }
-        let end = rest
-            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        if end == 0 {
-            break;
-        }
-        words.push(rest[..end].to_ascii_uppercase());
-        rest = &rest[end..];
-    }
-    words
 }
 
 #[cfg(test)]

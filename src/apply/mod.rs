@@ -8,7 +8,6 @@ pub mod history;
 pub mod interrupt;
 pub mod lock;
 pub mod progress;
-pub mod split;
 pub mod status;
 #[cfg(debug_assertions)]
 mod test_hook;

@@ -13,6 +13,7 @@ use super::expr::{check_body, strip_literal_cast};
 use super::CatalogStats;
 use crate::model::normalize::{canonical_type, parse_constraints_str, parse_lease_preferences_str};
 use crate::model::types::*;
+use crate::sql::{first_paren, literal_value, matching_paren, top_level_word_ends};
 use crate::zones::effective::{
     effective_zones, FieldValue, Source, ZoneObject, DEFAULT_GC_TTLSECONDS, DEFAULT_NUM_REPLICAS,
     DEFAULT_RANGE_MAX_BYTES, DEFAULT_RANGE_MIN_BYTES,
@@ -579,20 +580,14 @@ pub fn parse_locality(raw: &str) -> Result<Locality> {
     bail!("unrecognised table locality {raw:?} in crdb_internal.tables")
 }
 
+/// `"Order"` -> `Order`, `'x'` -> `x`, anything else as written (trimmed).
 fn unquote_ident(s: &str) -> String {
-    let s = s.trim();
-    if let Some(inner) = s.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
-        return inner.replace("\"\"", "\"");
-    }
-    if let Some(inner) = s.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')) {
-        return inner.replace("''", "'");
-    }
-    s.to_string()
+    literal_value(s).map_or_else(|| s.trim().to_string(), |v| v.into_owned())
 }
 
 /// Splits on commas outside brackets and quotes, trimmed, empty parts dropped.
 fn split_commas(s: &str) -> Vec<String> {
-    crate::model::normalize::split_top(s)
+    crate::sql::split_top_commas(s)
         .into_iter()
         .map(|p| p.trim().to_string())
         .filter(|p| !p.is_empty())
@@ -602,7 +597,7 @@ fn split_commas(s: &str) -> Vec<String> {
 /// The first parenthesised column list of a definition, `ASC`/`DESC` dropped:
 /// `PRIMARY KEY (id ASC, "Order" DESC)` -> `[id, Order]`.
 fn paren_list(def: &str) -> Vec<String> {
-    let Some(open) = def.find('(') else {
+    let Some(open) = first_paren(def) else {
         return Vec::new();
     };
     let Some(close) = matching_paren(def, open) else {
@@ -621,34 +616,13 @@ fn paren_list(def: &str) -> Vec<String> {
         .collect()
 }
 
-fn matching_paren(s: &str, open: usize) -> Option<usize> {
-    let mut depth = 0;
-    let mut quote: Option<char> = None;
-    for (i, c) in s.char_indices().skip_while(|(i, _)| *i < open) {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, '\'' | '"') => quote = Some(c),
-            (None, '(') => depth += 1,
-            (None, ')') => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
 /// `FOREIGN KEY (player_id) REFERENCES players(player_id) ON DELETE CASCADE`.
 fn parse_fk(name: &str, def: &str) -> Option<ForeignKey> {
     let columns = paren_list(def);
     let upper = def.to_ascii_uppercase();
     let refs_at = upper.find("REFERENCES ")? + "REFERENCES ".len();
     let rest = &def[refs_at..];
-    let open = rest.find('(')?;
+    let open = first_paren(rest)?;
     let table = unquote_ident(rest[..open].trim().rsplit('.').next()?.trim());
     let close = matching_paren(rest, open)?;
     let ref_columns = paren_list(&rest[open..=close]);
@@ -682,44 +656,25 @@ fn parse_fk(name: &str, def: &str) -> Option<ForeignKey> {
 
 /// The `WHERE` of a `CREATE INDEX` statement, outer parentheses and `:::` dropped.
 fn index_predicate(create: &str) -> Option<String> {
-    let upper = create.to_ascii_uppercase();
-    // the last top-level " WHERE " (column lists and storing come before it)
-    let mut depth = 0i32;
-    let mut quote = false;
-    let bytes = upper.as_bytes();
-    let mut found = None;
-    for i in 0..bytes.len() {
-        match bytes[i] {
-            b'\'' => quote = !quote,
-            b'(' if !quote => depth += 1,
-            b')' if !quote => depth -= 1,
-            b' ' if !quote && depth == 0 && upper[i..].starts_with(" WHERE ") => found = Some(i),
-            _ => {}
-        }
-    }
-    let at = found? + " WHERE ".len();
+    // the last top-level WHERE (column lists and storing come before it)
+    let at = top_level_word_ends(create, "WHERE").last()?;
     Some(check_body(&create[at..]))
 }
 
 /// One zone's `raw_config_sql` (`ALTER ... CONFIGURE ZONE USING\n\tk = v,\n\t...`).
 pub fn parse_raw_zone(sql: &str) -> Result<ZoneConfig> {
     let mut z = ZoneConfig::default();
-    let upper = sql.to_ascii_uppercase();
-    let Some(at) = upper.find(" USING") else {
+    let Some(at) = top_level_word_ends(sql, "USING").next() else {
         return Ok(z);
     };
-    let body = &sql[at + " USING".len()..];
+    let body = &sql[at..];
     for part in split_commas(body) {
         let Some((k, v)) = part.split_once('=') else {
             continue;
         };
         let key = k.trim();
         let v = v.trim();
-        let unq = v
-            .strip_prefix('\'')
-            .and_then(|x| x.strip_suffix('\''))
-            .unwrap_or(v)
-            .replace("''", "'");
+        let unq = literal_value(v).map_or_else(|| v.to_string(), |u| u.into_owned());
         let int = || -> Result<u64> {
             v.parse::<u64>()
                 .with_context(|| format!("zone field {key} = {v} is not a number"))

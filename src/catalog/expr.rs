@@ -2,14 +2,18 @@
 //! it deparses a default, a check or an index predicate, stripped so that what a model
 //! author wrote and what the server prints can be compared.
 
-/// One lexical token: enough of SQL to compare expressions, not to parse them.
+use crate::sql::{self, Kind};
+
+/// One lexical token as expressions compare: enough of SQL to compare them, not to parse
+/// them. Built from [`crate::sql::tokenize`]'s tokens, whitespace and comments left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Token {
     /// An unquoted word, lower-cased (keywords, identifiers, function names).
     Word(String),
     /// A double-quoted identifier, as written inside the quotes.
     Quoted(String),
-    /// A string literal's content (quotes undone).
+    /// A string literal's content (quotes undone): `'..'`, `E'..'` and `$$..$$` alike, as
+    /// the server prints every string as a plain literal.
     Str(String),
     Number(String),
     /// Operators and punctuation: `(`, `)`, `,`, `::`, `:::`, `>=`, `[` ...
@@ -17,108 +21,20 @@ enum Token {
 }
 
 fn tokenize(s: &str) -> Vec<Token> {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '$' && dollar_tag(&chars, i).is_some() {
-            // $tag$ ... $tag$: the server prints the same string as a plain '' literal
-            let tag = dollar_tag(&chars, i).expect("checked above");
-            i += tag.len();
-            let mut lit = String::new();
-            while i < chars.len() && !chars[i..].starts_with(&tag) {
-                lit.push(chars[i]);
-                i += 1;
-            }
-            i = (i + tag.len()).min(chars.len());
-            out.push(Token::Str(lit));
-        } else if c == '\'' || ((c == 'e' || c == 'E') && chars.get(i + 1) == Some(&'\'')) {
-            // E'...' also takes backslash escapes
-            let escapes = c != '\'';
-            if escapes {
-                i += 1;
-            }
-            let mut lit = String::new();
-            i += 1;
-            while i < chars.len() {
-                if escapes && chars[i] == '\\' && i + 1 < chars.len() {
-                    lit.push(match chars[i + 1] {
-                        'n' => '\n',
-                        't' => '\t',
-                        'r' => '\r',
-                        other => other,
-                    });
-                    i += 2;
-                    continue;
+    sql::tokenize(s)
+        .filter_map(|t| {
+            Some(match t.kind {
+                Kind::Space | Kind::LineComment | Kind::BlockComment => return None,
+                Kind::Word => Token::Word(t.text.to_lowercase()),
+                Kind::QuotedIdent => Token::Quoted(t.value()?.into_owned()),
+                Kind::String | Kind::EscapeString | Kind::DollarString => {
+                    Token::Str(t.value()?.into_owned())
                 }
-                if chars[i] == '\'' {
-                    if chars.get(i + 1) == Some(&'\'') {
-                        lit.push('\'');
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                lit.push(chars[i]);
-                i += 1;
-            }
-            out.push(Token::Str(lit));
-        } else if c == '"' {
-            let mut id = String::new();
-            i += 1;
-            while i < chars.len() {
-                if chars[i] == '"' {
-                    if chars.get(i + 1) == Some(&'"') {
-                        id.push('"');
-                        i += 2;
-                        continue;
-                    }
-                    i += 1;
-                    break;
-                }
-                id.push(chars[i]);
-                i += 1;
-            }
-            out.push(Token::Quoted(id));
-        } else if c.is_ascii_digit()
-            || (c == '.' && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()))
-        {
-            let start = i;
-            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
-                i += 1;
-            }
-            out.push(Token::Number(chars[start..i].iter().collect()));
-        } else if c.is_alphanumeric() || c == '_' {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
-            {
-                i += 1;
-            }
-            let w: String = chars[start..i].iter().collect();
-            out.push(Token::Word(w.to_lowercase()));
-        } else if c == ':' {
-            let start = i;
-            while i < chars.len() && chars[i] == ':' {
-                i += 1;
-            }
-            out.push(Token::Punct(chars[start..i].iter().collect()));
-        } else if "<>=!~|&+-*/%^@#".contains(c) {
-            let start = i;
-            while i < chars.len() && "<>=!~|&+-*/%^@#".contains(chars[i]) {
-                i += 1;
-            }
-            out.push(Token::Punct(chars[start..i].iter().collect()));
-        } else {
-            out.push(Token::Punct(c.to_string()));
-            i += 1;
-        }
-    }
-    out
+                Kind::Number => Token::Number(t.text.to_string()),
+                Kind::Punct => Token::Punct(t.text.to_string()),
+            })
+        })
+        .collect()
 }
 
 /// Words that continue a multi-word type name after `::`.
@@ -138,16 +54,6 @@ const TYPE_WORDS: &[&str] = &[
 /// Drops every `::type` / `:::type` annotation, parentheses and the word `public.` before
 /// a type; what remains is the expression's skeleton, which two spellings of one
 /// expression share.
-/// The `$tag$` opening a dollar-quoted string at `i` (tag: letters, digits, `_`; may be empty).
-fn dollar_tag(chars: &[char], i: usize) -> Option<Vec<char>> {
-    let mut j = i + 1;
-    while j < chars.len() && (chars[j].is_alphanumeric() || chars[j] == '_') {
-        j += 1;
-    }
-    let starts_with_digit = chars.get(i + 1).is_some_and(|c| c.is_ascii_digit());
-    (chars.get(j) == Some(&'$') && !starts_with_digit).then(|| chars[i..=j].to_vec())
-}
-
 fn skeleton(s: &str) -> Vec<Token> {
     let toks = rewrite_between(rewrite_in(tokenize(s)));
     let mut out = Vec::new();
@@ -386,90 +292,69 @@ fn is_numeric_type(ty: &str) -> bool {
     )
 }
 
-/// `<lit>::<type>` where `::` is outside quotes and the type is the rest of the text.
+/// `<lit>::<type>` where `::` is outside literals and parentheses and the type is the rest
+/// of the text.
 fn split_top_level_cast(e: &str) -> Option<(&str, &str)> {
-    let bytes = e.as_bytes();
-    let mut in_str = false;
     let mut depth = 0i32;
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        if in_str {
-            if c == b'\'' {
-                in_str = false;
-            }
-        } else if c == b'\'' {
-            in_str = true;
-        } else if c == b'(' {
+    for t in sql::tokenize(e) {
+        if t.is_punct("(") {
             depth += 1;
-        } else if c == b')' {
+        } else if t.is_punct(")") {
             depth -= 1;
-        } else if depth == 0 && c == b':' && bytes.get(i + 1) == Some(&b':') {
-            let ty = &e[i + 2..];
+        } else if depth == 0 && t.kind == Kind::Punct && t.text.starts_with("::") {
+            let ty = &e[t.start + 2..];
             // only a bare type name may follow (no further operators)
             if ty
                 .chars()
                 .all(|ch| ch.is_alphanumeric() || " _().,[]\"".contains(ch))
             {
-                return Some((&e[..i], ty));
+                return Some((&e[..t.start], ty));
             }
             return None;
         }
-        i += 1;
     }
     None
 }
 
-/// Removes CockroachDB's `:::TYPE` annotations outside string literals.
+/// Removes CockroachDB's `:::TYPE` annotations outside literals: the type is a (possibly
+/// schema-qualified, quoted) name written right after the `:::`, then optional `(args)`
+/// and `[]`.
 pub fn strip_triple_colon(e: &str) -> String {
-    let chars: Vec<char> = e.chars().collect();
-    let mut out = String::new();
+    let toks: Vec<sql::Token> = sql::tokenize(e).collect();
+    let mut out = String::with_capacity(e.len());
     let mut i = 0;
-    let mut in_str = false;
-    while i < chars.len() {
-        let c = chars[i];
-        if in_str {
-            out.push(c);
-            if c == '\'' {
-                in_str = false;
-            }
+    while i < toks.len() {
+        if !toks[i].is_punct(":::") {
+            out.push_str(toks[i].text);
             i += 1;
             continue;
         }
-        if c == '\'' {
-            in_str = true;
-            out.push(c);
+        i += 1;
+        while toks.get(i).is_some_and(|t| {
+            matches!(t.kind, Kind::Word | Kind::QuotedIdent | Kind::Number) || t.is_punct(".")
+        }) {
             i += 1;
-            continue;
         }
-        if c == ':' && chars.get(i + 1) == Some(&':') && chars.get(i + 2) == Some(&':') {
-            i += 3;
-            // the type: a (possibly schema-qualified, quoted) name, then optional (args) and []
-            while i < chars.len() && (chars[i].is_alphanumeric() || "_.\"".contains(chars[i])) {
+        if toks.get(i).is_some_and(|t| t.is_punct("(")) {
+            let mut depth = 0;
+            while i < toks.len() {
+                if toks[i].is_punct("(") {
+                    depth += 1;
+                } else if toks[i].is_punct(")") {
+                    depth -= 1;
+                    if depth == 0 {
+                        i += 1;
+                        break;
+                    }
+                }
                 i += 1;
             }
-            if chars.get(i) == Some(&'(') {
-                let mut depth = 0;
-                while i < chars.len() {
-                    if chars[i] == '(' {
-                        depth += 1;
-                    } else if chars[i] == ')' {
-                        depth -= 1;
-                        if depth == 0 {
-                            i += 1;
-                            break;
-                        }
-                    }
-                    i += 1;
-                }
-            }
-            while chars.get(i) == Some(&'[') && chars.get(i + 1) == Some(&']') {
-                i += 2;
-            }
-            continue;
         }
-        out.push(c);
-        i += 1;
+        while toks.get(i).is_some_and(|t| t.is_punct("["))
+            && toks.get(i + 1).is_some_and(|t| t.is_punct("]"))
+        {
+            i += 2;
+        }
     }
     out
 }
@@ -478,39 +363,14 @@ pub fn strip_triple_colon(e: &str) -> String {
 /// `((a > 0))` -> `a > 0`, but `(a) AND (b)` stays.
 pub fn strip_outer_parens(e: &str) -> String {
     let mut s = e.trim();
-    loop {
-        if !(s.starts_with('(') && s.ends_with(')')) {
-            return s.to_string();
+    while s.starts_with('(') && s.ends_with(')') {
+        // the first '(' must close at the very end (an unclosed one is taken to)
+        match sql::matching_paren(s, 0) {
+            Some(close) if close != s.len() - 1 => break,
+            _ => s = s[1..s.len() - 1].trim(),
         }
-        // does the first '(' close at the very end?
-        let mut depth = 0i32;
-        let mut in_str = false;
-        let mut closes_at_end = true;
-        for (i, c) in s.char_indices() {
-            if in_str {
-                if c == '\'' {
-                    in_str = false;
-                }
-                continue;
-            }
-            match c {
-                '\'' => in_str = true,
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 && i != s.len() - 1 {
-                        closes_at_end = false;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        if !closes_at_end {
-            return s.to_string();
-        }
-        s = s[1..s.len() - 1].trim();
     }
+    s.to_string()
 }
 
 /// `CHECK ((quantity > 0))` (pg_get_constraintdef) -> `quantity > 0`; a trailing
@@ -554,6 +414,34 @@ mod tests {
             "nextval('s'::regclass)"
         );
         assert_eq!(strip_literal_cast("(0)::numeric"), "0");
+    }
+
+    #[test]
+    fn annotations_come_off_outside_literals_only() {
+        assert_eq!(strip_triple_colon("a > 0:::INT8"), "a > 0");
+        assert_eq!(
+            strip_triple_colon("x = 'a:::b':::STRING AND y = \"q:::r\""),
+            "x = 'a:::b' AND y = \"q:::r\""
+        );
+        assert_eq!(strip_triple_colon("E'\\':::x':::STRING"), "E'\\':::x'");
+        assert_eq!(
+            strip_triple_colon("ARRAY[]:::INT8[] || d:::DECIMAL(10,2)::STRING"),
+            "ARRAY[] || d::STRING"
+        );
+        assert_eq!(strip_triple_colon("r:::public.crdb_internal_region"), "r");
+    }
+
+    #[test]
+    fn outer_parentheses() {
+        assert_eq!(strip_outer_parens(" ((a > 0)) "), "a > 0");
+        assert_eq!(strip_outer_parens("(a) AND (b)"), "(a) AND (b)");
+        assert_eq!(strip_outer_parens("(')' || x)"), "')' || x");
+        assert_eq!(strip_outer_parens("(\")\" > 0)"), "\")\" > 0");
+    }
+
+    #[test]
+    fn comments_are_not_part_of_an_expression() {
+        assert!(same_expr("a /* positive */ > 0", "(a > 0)"));
     }
 
     #[test]

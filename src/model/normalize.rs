@@ -3,6 +3,7 @@
 //! durations and zone constraint strings all have exactly one spelling after this.
 
 use super::types::{Constraints, Dialect};
+use crate::sql::split_top_commas;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 
@@ -303,7 +304,7 @@ pub fn clean_constraint(raw: &str) -> String {
 pub fn parse_constraints_str(raw: &str) -> Result<Constraints, String> {
     let t = raw.trim();
     if let Some(inner) = t.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
-        let list: Vec<String> = split_top(inner)
+        let list: Vec<String> = split_top_commas(inner)
             .iter()
             .map(|s| clean_constraint(s))
             .filter(|s| !s.is_empty())
@@ -312,7 +313,7 @@ pub fn parse_constraints_str(raw: &str) -> Result<Constraints, String> {
     }
     if let Some(inner) = t.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
         let mut map = BTreeMap::new();
-        for part in split_top(inner) {
+        for part in split_top_commas(inner) {
             if part.trim().is_empty() {
                 continue;
             }
@@ -339,7 +340,7 @@ pub fn parse_lease_preferences_str(raw: &str) -> Result<Vec<Vec<String>>, String
         .and_then(|s| s.strip_suffix(']'))
         .ok_or_else(|| format!("\"{t}\" is not a list of lists like [[+region=a], [+region=b]]"))?;
     let mut out = Vec::new();
-    for part in split_top(inner) {
+    for part in split_top_commas(inner) {
         let p = part.trim();
         if p.is_empty() {
             continue;
@@ -349,7 +350,7 @@ pub fn parse_lease_preferences_str(raw: &str) -> Result<Vec<Vec<String>>, String
             .and_then(|s| s.strip_suffix(']'))
             .ok_or_else(|| format!("\"{p}\" is not a [list] of constraints"))?;
         out.push(
-            split_top(list)
+            split_top_commas(list)
                 .iter()
                 .map(|s| clean_constraint(s))
                 .filter(|s| !s.is_empty())
@@ -357,40 +358,6 @@ pub fn parse_lease_preferences_str(raw: &str) -> Result<Vec<Vec<String>>, String
         );
     }
     Ok(out)
-}
-
-/// Splits on commas that are not inside brackets or quotes; parts are not trimmed, and a
-/// trailing comma leaves an empty last part (callers report it).
-pub(crate) fn split_top(s: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut depth = 0i32;
-    let mut quote: Option<char> = None;
-    let mut cur = String::new();
-    for c in s.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => {
-                quote = None;
-                cur.push(c);
-            }
-            (Some(_), c) => cur.push(c),
-            (None, '"' | '\'') => {
-                quote = Some(c);
-                cur.push(c);
-            }
-            (None, '(' | '[' | '{') => {
-                depth += 1;
-                cur.push(c);
-            }
-            (None, ')' | ']' | '}') => {
-                depth -= 1;
-                cur.push(c);
-            }
-            (None, ',') if depth == 0 => out.push(std::mem::take(&mut cur)),
-            (None, c) => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
 }
 
 /// Whether `s` reads as an INTERVAL CockroachDB and PostgreSQL accept for row-level TTL:

@@ -350,7 +350,7 @@ fn zone_values(change: &Change) -> Value {
 /// and predicates through as the schema's authors wrote them (E'' escapes, dollar quotes), so
 /// this is the same splitter `apply` uses on the written file: one notion of a statement.
 fn split_statements(text: &str) -> Result<Vec<String>> {
-    let statements = crate::apply::split::split_statements(text)
+    let statements = crate::sql::split_statements(text)
         .map_err(|e| anyhow::anyhow!("the rendered SQL does not split into statements: {e}"))?;
     // A template's own `--` comment lines above a statement stay with it (they end up in the
     // migration file, where a reviewer reads them).
