@@ -1,6 +1,8 @@
 //! history: the `bmdb_schema_history` table, one row per migration that was started,
 //! with how many of its statements are done, so a killed apply resumes exactly.
 
+use super::bootstrap::{self, OwnTable};
+use crate::db::cell;
 use anyhow::{Context, Result};
 use postgres::GenericClient;
 
@@ -27,6 +29,25 @@ const CREATE: &str = "CREATE TABLE IF NOT EXISTS bmdb_schema_history (
     applied_by TEXT NOT NULL
 )";
 
+/// The history table as bmdb creates it and the columns it reads and writes.
+pub const TABLE: OwnTable = OwnTable {
+    name: HISTORY_TABLE,
+    create: CREATE,
+    columns: &[
+        ("version", "bigint"),
+        ("name", "text"),
+        ("checksum", "text"),
+        ("status", "text"),
+        ("statements_total", "bigint"),
+        ("statements_done", "bigint"),
+        ("in_doubt", "bigint"),
+        ("started_at", "timestamp with time zone"),
+        ("finished_at", "timestamp with time zone"),
+        ("execution_ms", "bigint"),
+        ("applied_by", "text"),
+    ],
+};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HistoryRow {
     pub version: i64,
@@ -47,29 +68,13 @@ impl HistoryRow {
     }
 }
 
-pub fn ensure_table(client: &mut impl GenericClient) -> Result<()> {
-    client
-        .batch_execute(CREATE)
-        .context("could not create the history table bmdb_schema_history")
-}
-
-/// Whether the history table exists in the current schema (dry-run and status must not create it).
-pub fn table_exists(client: &mut impl GenericClient) -> Result<bool> {
-    let row = client
-        .query_one(
-            "SELECT count(*) FROM information_schema.tables \
-             WHERE table_name = 'bmdb_schema_history' AND table_schema = current_schema()",
-            &[],
-        )
-        .context("could not look for the history table")?;
-    Ok(row.get::<_, i64>(0) > 0)
-}
-
-/// Every history row, by version; empty when the table does not exist.
+/// Every history row, by version; empty when the table does not exist. A table of another
+/// shape, or a row with a NULL or a value of another type, is an error naming the column.
 pub fn read(client: &mut impl GenericClient) -> Result<Vec<HistoryRow>> {
-    if !table_exists(client)? {
+    if !bootstrap::exists(client, HISTORY_TABLE)? {
         return Ok(Vec::new());
     }
+    bootstrap::check_shape(client, &TABLE)?;
     let rows = client
         .query(
             "SELECT version, name, checksum, status, statements_total, statements_done, in_doubt, \
@@ -77,21 +82,25 @@ pub fn read(client: &mut impl GenericClient) -> Result<Vec<HistoryRow>> {
             &[],
         )
         .context("could not read the history table bmdb_schema_history")?;
-    Ok(rows
-        .iter()
-        .map(|r| HistoryRow {
-            version: r.get(0),
-            name: r.get(1),
-            checksum: r.get(2),
-            status: r.get(3),
-            statements_total: r.get(4),
-            statements_done: r.get(5),
-            in_doubt: r.get(6),
-            started_at: r.get(7),
-            finished_at: r.get(8),
-            applied_by: r.get(9),
+    rows.iter()
+        .map(|r| {
+            let version: i64 = cell(r, 0, HISTORY_TABLE, None)?;
+            let label = format!("V{version}");
+            let of = Some(label.as_str());
+            Ok(HistoryRow {
+                version,
+                name: cell(r, 1, HISTORY_TABLE, of)?,
+                checksum: cell(r, 2, HISTORY_TABLE, of)?,
+                status: cell(r, 3, HISTORY_TABLE, of)?,
+                statements_total: cell(r, 4, HISTORY_TABLE, of)?,
+                statements_done: cell(r, 5, HISTORY_TABLE, of)?,
+                in_doubt: cell(r, 6, HISTORY_TABLE, of)?,
+                started_at: cell(r, 7, HISTORY_TABLE, of)?,
+                finished_at: cell(r, 8, HISTORY_TABLE, of)?,
+                applied_by: cell(r, 9, HISTORY_TABLE, of)?,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// How a migration's history row starts out.

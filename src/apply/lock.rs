@@ -9,12 +9,31 @@
 //! existing TEXT column: tables created by older releases keep working) also carries the
 //! holder's process identity, `<host>:<pid>:<nanos> ns=<inode> boot=<id> start=<ticks>`.
 
+use super::bootstrap::OwnTable;
+use crate::db::cell;
 use anyhow::{bail, Context, Result};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+pub const LOCK_TABLE: &str = "bmdb_lock";
+
+/// The lock table as bmdb creates it (by `bootstrap::ensure`, before `acquire`) and the
+/// columns it reads and writes.
+pub const TABLE: OwnTable = OwnTable {
+    name: LOCK_TABLE,
+    create: CREATE,
+    columns: &[
+        ("id", "bigint"),
+        ("holder_id", "text"),
+        ("host", "text"),
+        ("pid", "bigint"),
+        ("since", "timestamp with time zone"),
+        ("expires_at", "timestamp with time zone"),
+    ],
+};
 
 const CREATE: &str = "CREATE TABLE IF NOT EXISTS bmdb_lock (
     id INT8 PRIMARY KEY,
@@ -62,7 +81,8 @@ pub fn this_host() -> String {
     gethostname::gethostname().to_string_lossy().into_owned()
 }
 
-/// Take the lock, waiting up to `timeout`; `session` is a session of its own for the heartbeat.
+/// Take the lock, waiting up to `timeout`; `session` is a session of its own for the
+/// heartbeat. The table must exist (`bootstrap::ensure`).
 pub fn acquire(
     client: &mut postgres::Client,
     mut session: postgres::Client,
@@ -70,9 +90,6 @@ pub fn acquire(
     lease: Duration,
     mut on_wait: impl FnMut(&Holder),
 ) -> Result<LockGuard> {
-    client
-        .batch_execute(CREATE)
-        .context("could not create the lock table bmdb_lock")?;
     let host = this_host();
     let pid = i64::from(std::process::id());
     let me = ProcessIdentity::current(std::process::id());
@@ -180,13 +197,17 @@ pub fn current_holder(client: &mut postgres::Client) -> Result<Option<Holder>> {
             &[],
         )
         .context("could not read the apply lock")?;
-    Ok(row.map(|r| Holder {
-        holder_id: r.get(0),
-        host: r.get(1),
-        pid: r.get(2),
-        since: r.get(3),
-        expires_at: r.get(4),
-        expired: r.get(5),
+    let Some(r) = row else {
+        return Ok(None);
+    };
+    let of = Some("the lock row");
+    Ok(Some(Holder {
+        holder_id: cell(&r, 0, LOCK_TABLE, of)?,
+        host: cell(&r, 1, LOCK_TABLE, of)?,
+        pid: cell(&r, 2, LOCK_TABLE, of)?,
+        since: cell(&r, 3, LOCK_TABLE, of)?,
+        expires_at: cell(&r, 4, LOCK_TABLE, of)?,
+        expired: cell(&r, 5, LOCK_TABLE, of)?,
     }))
 }
 

@@ -2,6 +2,7 @@
 //! Owns the history table, the table lock, per-server execution with crash-safe resume,
 //! progress display, and `status`. The CLI only parses and calls `run_apply`/`run_status`.
 
+pub mod bootstrap;
 pub mod exec;
 pub mod files;
 pub mod history;
@@ -135,6 +136,7 @@ fn apply_inner(
     }
 
     interrupt::install(db.cancel_handle());
+    bootstrap::ensure(&mut db.client, db.dialect, &[&lock::TABLE, &history::TABLE])?;
     let heartbeat_session = db.reconnect()?;
     let progress = Progress::new(args.quiet, pending.len());
     let guard = lock::acquire(
@@ -153,7 +155,6 @@ fn apply_inner(
     let history_rows = history::read(&mut db.client)?;
     check_history(&files, &history_rows)?;
     let pending = pending_work(&files, &history_rows, args.target, args.baseline)?;
-    history::ensure_table(&mut db.client)?;
 
     let applied_by = format!(
         "{}@{} pid {}",
@@ -303,9 +304,12 @@ pub struct Pending<'a> {
     pub row: Option<&'a HistoryRow>,
 }
 
-/// Refuse when an applied (or partly applied) migration's file was edited or removed.
+/// Refuse when an applied (or partly applied) migration's file was edited or removed, or
+/// when its history row does not fit the file (a count of statements outside the file's, an
+/// unknown status): resuming would skip or repeat statements, or index past the file.
 fn check_history(files: &[MigrationFile], rows: &[HistoryRow]) -> Result<()> {
     let mut problems = Vec::new();
+    let mut misfits = Vec::new();
     for row in rows {
         match files.iter().find(|f| f.version == row.version) {
             None => problems.push(format!(
@@ -318,7 +322,7 @@ fn check_history(files: &[MigrationFile], rows: &[HistoryRow]) -> Result<()> {
                 f.checksum,
                 row.checksum
             )),
-            Some(_) => {}
+            Some(f) => misfits.extend(row_misfit(row, f)),
         }
     }
     if !problems.is_empty() {
@@ -328,7 +332,62 @@ fn check_history(files: &[MigrationFile], rows: &[HistoryRow]) -> Result<()> {
             problems.join("\n  ")
         );
     }
+    if !misfits.is_empty() {
+        bail!(
+            "{} does not fit the migration files:\n  {}\nhelp: the row was edited by hand or written by \
+             another tool (or by a bmdb that cut the file into statements differently); check the database \
+             against the file and correct the row (UPDATE {} SET statements_total = ..., statements_done = ... \
+             WHERE version = ...) before running apply again",
+            history::HISTORY_TABLE,
+            misfits.join("\n  "),
+            history::HISTORY_TABLE
+        );
+    }
     Ok(())
+}
+
+/// What is wrong with a history row whose checksum matches its file, if anything.
+fn row_misfit(row: &HistoryRow, f: &MigrationFile) -> Option<String> {
+    let total = f.statements.len() as i64;
+    let label = f.label();
+    let known = [history::RUNNING, history::APPLIED, history::BASELINE];
+    if !known.contains(&row.status.as_str()) {
+        return Some(format!(
+            "{label}: status {:?} is not one bmdb writes ({})",
+            row.status,
+            known.join(", ")
+        ));
+    }
+    if row.statements_total != total {
+        return Some(format!(
+            "{label}: the row counts {} statements but {} holds {total}",
+            row.statements_total,
+            f.path.display()
+        ));
+    }
+    if !(0..=total).contains(&row.statements_done) {
+        return Some(format!(
+            "{label}: the row says {} statements are done, outside 0..={total}",
+            row.statements_done
+        ));
+    }
+    if row.is_complete() && row.statements_done != total {
+        return Some(format!(
+            "{label}: recorded as {} with only {} of {total} statements done",
+            row.status, row.statements_done
+        ));
+    }
+    match row.in_doubt {
+        Some(n)
+            if row.is_complete() || !(1..=total).contains(&n) || n != row.statements_done + 1 =>
+        {
+            Some(format!(
+                "{label}: statement {n} is recorded as in doubt, but {} of {total} are done ({})",
+                row.statements_done, row.status
+            ))
+        }
+        _ => None,
+    }
 }
 
 fn pending_work<'a>(

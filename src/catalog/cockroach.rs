@@ -11,6 +11,7 @@
 
 use super::expr::{check_body, strip_literal_cast};
 use super::CatalogStats;
+use crate::db::Cells;
 use crate::model::normalize::{canonical_type, parse_constraints_str, parse_lease_preferences_str};
 use crate::model::types::*;
 use crate::sql::{first_paren, literal_value, matching_paren, top_level_word_ends};
@@ -205,98 +206,135 @@ pub fn read_cockroach(client: &mut postgres::Client) -> Result<(Model, CatalogSt
             .query(sql, &[])
             .with_context(|| format!("reading the CockroachDB catalog ({what})"))
     };
-    let text = |r: &postgres::Row, i: usize| -> String { r.get::<_, String>(i) };
-    let opt = |r: &postgres::Row, i: usize| -> Option<String> { r.get::<_, Option<String>>(i) };
+    // every cell read fallibly: a NULL or a type from a newer server is an error naming
+    // the catalog query, the column and the row's table
+    let source = |i: usize| format!("the CockroachDB catalog ({})", QUERIES[i].0);
+    let database_rows = run(0)?;
+    let database_row = database_rows
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("{}: no row", source(0)))?;
     let mut rows = CockroachCatalogRows {
-        database: text(&run(0)?[0], 0),
+        database: Cells::new(database_row, &source(0)).get(0)?,
         ..Default::default()
     };
-    rows.databases = run(1)?
+    let (src, fetched) = (source(1), run(1)?);
+    rows.databases = fetched
         .iter()
-        .map(|r| DatabaseRow {
-            name: text(r, 0),
-            primary_region: opt(r, 1),
-            secondary_region: opt(r, 2),
-            regions: r.get::<_, Option<Vec<String>>>(3).unwrap_or_default(),
-            survival_goal: opt(r, 4),
-            placement_policy: opt(r, 5),
+        .map(|r| {
+            let c = Cells::about_first(r, &src)?;
+            Ok(DatabaseRow {
+                name: c.get(0)?,
+                primary_region: c.get(1)?,
+                secondary_region: c.get(2)?,
+                regions: c.get::<Option<Vec<String>>>(3)?.unwrap_or_default(),
+                survival_goal: c.get(4)?,
+                placement_policy: c.get(5)?,
+            })
         })
-        .collect();
-    rows.super_regions = run(2)?
+        .collect::<Result<_>>()?;
+    let (src, fetched) = (source(2), run(2)?);
+    rows.super_regions = fetched
         .iter()
-        .map(|r| SuperRegionRow {
-            super_region_name: text(r, 0),
-            regions: r.get(1),
+        .map(|r| {
+            let c = Cells::about_first(r, &src)?;
+            Ok(SuperRegionRow {
+                super_region_name: c.get(0)?,
+                regions: c.get(1)?,
+            })
         })
-        .collect();
-    rows.tables = run(3)?
+        .collect::<Result<_>>()?;
+    let (src, fetched) = (source(3), run(3)?);
+    rows.tables = fetched
         .iter()
-        .map(|r| TableRow {
-            name: text(r, 0),
-            locality: opt(r, 1),
-            comment: opt(r, 2),
+        .map(|r| {
+            let c = Cells::about_first(r, &src)?;
+            Ok(TableRow {
+                name: c.get(0)?,
+                locality: c.get(1)?,
+                comment: c.get(2)?,
+            })
         })
-        .collect();
-    rows.columns = run(4)?
+        .collect::<Result<_>>()?;
+    let (src, fetched) = (source(4), run(4)?);
+    rows.columns = fetched
         .iter()
-        .map(|r| ColumnRow {
-            table_name: text(r, 0),
-            column_name: text(r, 1),
-            crdb_sql_type: text(r, 2),
-            is_nullable: text(r, 3),
-            column_default: opt(r, 4),
-            is_hidden: text(r, 5),
-            generation_expression: opt(r, 6),
-            comment: opt(r, 7),
+        .map(|r| {
+            let c = Cells::about_first(r, &src)?;
+            Ok(ColumnRow {
+                table_name: c.get(0)?,
+                column_name: c.get(1)?,
+                crdb_sql_type: c.get(2)?,
+                is_nullable: c.get(3)?,
+                column_default: c.get(4)?,
+                is_hidden: c.get(5)?,
+                generation_expression: c.get(6)?,
+                comment: c.get(7)?,
+            })
         })
-        .collect();
-    rows.index_columns = run(5)?
+        .collect::<Result<_>>()?;
+    let (src, fetched) = (source(5), run(5)?);
+    rows.index_columns = fetched
         .iter()
-        .map(|r| IndexColumnRow {
-            table_name: text(r, 0),
-            index_name: text(r, 1),
-            non_unique: text(r, 2),
-            seq_in_index: r.get(3),
-            column_name: text(r, 4),
-            direction: text(r, 5),
-            storing: text(r, 6),
-            implicit: text(r, 7),
+        .map(|r| {
+            let c = Cells::about_first(r, &src)?;
+            Ok(IndexColumnRow {
+                table_name: c.get(0)?,
+                index_name: c.get(1)?,
+                non_unique: c.get(2)?,
+                seq_in_index: c.get(3)?,
+                column_name: c.get(4)?,
+                direction: c.get(5)?,
+                storing: c.get(6)?,
+                implicit: c.get(7)?,
+            })
         })
-        .collect();
-    rows.indexes = run(6)?
+        .collect::<Result<_>>()?;
+    let (src, fetched) = (source(6), run(6)?);
+    rows.indexes = fetched
         .iter()
-        .map(|r| IndexRow {
-            descriptor_name: text(r, 0),
-            index_name: text(r, 1),
-            index_type: text(r, 2),
-            is_unique: r.get(3),
-            is_inverted: r.get(4),
-            is_sharded: r.get(5),
-            shard_bucket_count: r.get(6),
-            create_statement: text(r, 7),
+        .map(|r| {
+            let c = Cells::about_first(r, &src)?;
+            Ok(IndexRow {
+                descriptor_name: c.get(0)?,
+                index_name: c.get(1)?,
+                index_type: c.get(2)?,
+                is_unique: c.get(3)?,
+                is_inverted: c.get(4)?,
+                is_sharded: c.get(5)?,
+                shard_bucket_count: c.get(6)?,
+                create_statement: c.get(7)?,
+            })
         })
-        .collect();
-    rows.constraints = run(7)?
+        .collect::<Result<_>>()?;
+    let (src, fetched) = (source(7), run(7)?);
+    rows.constraints = fetched
         .iter()
-        .map(|r| ConstraintRow {
-            table_name: text(r, 0),
-            constraint_name: text(r, 1),
-            constraint_type: text(r, 2),
-            definition: text(r, 3),
+        .map(|r| {
+            let c = Cells::about_first(r, &src)?;
+            Ok(ConstraintRow {
+                table_name: c.get(0)?,
+                constraint_name: c.get(1)?,
+                constraint_type: c.get(2)?,
+                definition: c.get(3)?,
+            })
         })
-        .collect();
-    rows.zones = run(8)?
+        .collect::<Result<_>>()?;
+    let (src, fetched) = (source(8), run(8)?);
+    rows.zones = fetched
         .iter()
-        .map(|r| ZoneRow {
-            target: text(r, 0),
-            range_name: opt(r, 1),
-            database_name: opt(r, 2),
-            table_name: opt(r, 3),
-            index_name: opt(r, 4),
-            partition_name: opt(r, 5),
-            raw_config_sql: opt(r, 6),
+        .map(|r| {
+            let c = Cells::new(r, &src);
+            Ok(ZoneRow {
+                target: c.get(0)?,
+                range_name: c.get(1)?,
+                database_name: c.get(2)?,
+                table_name: c.get(3)?,
+                index_name: c.get(4)?,
+                partition_name: c.get(5)?,
+                raw_config_sql: c.get(6)?,
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let (model, skipped) = from_rows_with_notes(&rows)?;
     stats.skipped = skipped;
     Ok((model, stats))

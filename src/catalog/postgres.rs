@@ -10,6 +10,7 @@
 
 use super::expr::{check_body, strip_literal_cast, strip_outer_parens};
 use super::CatalogStats;
+use crate::db::Cells;
 use crate::model::normalize::canonical_type;
 use crate::model::types::*;
 use anyhow::{Context, Result};
@@ -91,7 +92,13 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
 
     let mut model = Model {
         database: Database {
-            name: db_rows[0].get(0),
+            name: Cells::new(
+                db_rows
+                    .first()
+                    .ok_or_else(|| anyhow::anyhow!("current_database() returned no row"))?,
+                "current_database()",
+            )
+            .get(0)?,
             dialect: Dialect::Postgres,
             ..Database::default()
         },
@@ -99,30 +106,37 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
     };
     // oid -> table, and (oid, attnum) -> column name
     let mut tables: BTreeMap<u32, Table> = BTreeMap::new();
+    // every cell read fallibly: a NULL or a type from a newer server is an error naming the
+    // catalog query, the column and the row's table
     for r in &table_rows {
-        let oid: u32 = r.get(0);
+        let c = Cells::new(r, "the PostgreSQL catalog (tables)");
+        let oid: u32 = c.get(0)?;
+        let name: String = c.get(1)?;
+        let c = c.of(name.clone());
         tables.insert(
             oid,
             Table {
-                name: r.get(1),
-                comment: r.get(2),
+                name,
+                comment: c.get(2)?,
                 ..Table::default()
             },
         );
     }
     let mut attnames: BTreeMap<(u32, i16), String> = BTreeMap::new();
     for r in &column_rows {
-        let oid: u32 = r.get(0);
+        let c = Cells::new(r, "the PostgreSQL catalog (columns)");
+        let oid: u32 = c.get(0)?;
         let Some(table) = tables.get_mut(&oid) else {
             continue;
         };
-        let name: String = r.get(2);
-        attnames.insert((oid, r.get(1)), name.clone());
-        let raw_type: String = r.get(3);
-        let default: Option<String> = r.get(5);
-        let generated: String = r.get(7);
-        let identity: String = r.get(8);
-        let owns_sequence: bool = r.get(9);
+        let c = c.of(table.name.clone());
+        let name: String = c.get(2)?;
+        attnames.insert((oid, c.get(1)?), name.clone());
+        let raw_type: String = c.get(3)?;
+        let default: Option<String> = c.get(5)?;
+        let generated: String = c.get(7)?;
+        let identity: String = c.get(8)?;
+        let owns_sequence: bool = c.get(9)?;
         let label = format!("{}.{}", table.name, name);
         let ty = match pg_type(&raw_type) {
             Some(t) => t,
@@ -146,12 +160,12 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
         let mut col = Column {
             name,
             ty,
-            nullable: !r.get::<_, bool>(4),
+            nullable: !c.get::<bool>(4)?,
             default: default
                 .as_deref()
                 .filter(|_| generated.is_empty())
                 .map(strip_literal_cast),
-            comment: r.get(6),
+            comment: c.get(6)?,
             renamed_from: None,
         };
         if let Some(serial) = serial_for(&col, owns_sequence) {
@@ -168,14 +182,16 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
     };
     // referenced table oid is not selected: resolve by (schema, name)
     for r in &constraint_rows {
-        let oid: u32 = r.get(0);
+        let c = Cells::new(r, "the PostgreSQL catalog (constraints)");
+        let oid: u32 = c.get(0)?;
         let Some(table_name) = tables.get(&oid).map(|t| t.name.clone()) else {
             continue;
         };
-        let name: String = r.get(1);
-        let kind: String = r.get(2);
-        let conkey: Option<Vec<i16>> = r.get(3);
-        let def: String = r.get(9);
+        let c = c.of(table_name.clone());
+        let name: String = c.get(1)?;
+        let kind: String = c.get(2)?;
+        let conkey: Option<Vec<i16>> = c.get(3)?;
+        let def: String = c.get(9)?;
         let label = format!("{table_name}.{name}");
         let cols = conkey.as_deref().and_then(|k| col_names(oid, k));
         match kind.as_str() {
@@ -192,9 +208,9 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
                 }
             }
             "f" => {
-                let ref_table: Option<String> = r.get(4);
-                let ref_schema: Option<String> = r.get(5);
-                let confkey: Option<Vec<i16>> = r.get(6);
+                let ref_table: Option<String> = c.get(4)?;
+                let ref_schema: Option<String> = c.get(5)?;
+                let confkey: Option<Vec<i16>> = c.get(6)?;
                 let (Some(ref_table), Some(columns)) = (ref_table, cols) else {
                     continue;
                 };
@@ -223,8 +239,8 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
                     columns,
                     ref_table,
                     ref_columns,
-                    on_delete: fk_action(&r.get::<_, String>(7)),
-                    on_update: fk_action(&r.get::<_, String>(8)),
+                    on_delete: fk_action(&c.get::<String>(7)?),
+                    on_update: fk_action(&c.get::<String>(8)?),
                 });
             }
             "c" => {
@@ -238,16 +254,19 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
         }
     }
     for r in &index_rows {
-        let oid: u32 = r.get(0);
+        let c = Cells::new(r, "the PostgreSQL catalog (indexes)");
+        let oid: u32 = c.get(0)?;
         let Some(table_name) = tables.get(&oid).map(|t| t.name.clone()) else {
             continue;
         };
-        let name: String = r.get(1);
+        let c = c.of(table_name.clone());
+        let name: String = c.get(1)?;
         let label = format!("{table_name}@{name}");
-        let keys: Vec<i16> = r.get(3);
-        let options: Vec<i16> = r.get(4);
-        let nkey = r.get::<_, i16>(5).max(0) as usize;
-        let method: String = r.get(6);
+        let keys: Vec<i16> = c.get(3)?;
+        let options: Vec<i16> = c.get(4)?;
+        let nkey = c.get::<i16>(5)?.max(0) as usize;
+        let method: String = c.get(6)?;
+        let unique: bool = c.get(2)?;
         let using = match method.as_str() {
             "btree" => IndexMethod::Btree,
             "gin" => IndexMethod::Gin,
@@ -277,7 +296,7 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
                 desc: options.get(k).is_some_and(|o| o & 1 == 1),
             })
             .collect();
-        let predicate: Option<String> = r.get(7);
+        let predicate: Option<String> = c.get(7)?;
         tables
             .get_mut(&oid)
             .expect("table present")
@@ -285,7 +304,7 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
             .push(Index {
                 name,
                 columns,
-                unique: r.get(2),
+                unique,
                 using,
                 sharded_buckets: None,
                 storing: names.into_iter().skip(nkey).collect(),

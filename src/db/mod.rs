@@ -3,7 +3,10 @@
 //! connections, reads the server's dialect from `version()`, and owns the one function
 //! that redacts passwords from URLs and from any text that might echo them.
 
+mod row;
 mod tls;
+
+pub use row::{cell, Cells};
 
 use crate::model::Dialect;
 use anyhow::{anyhow, bail, Context, Result};
@@ -296,10 +299,10 @@ fn connect_resolved(resolved: &ResolvedUrl, opts: &ConnectOpts) -> Result<Connec
             }
         }
     };
-    let server_version: String = client
+    let version_row = client
         .query_one("SELECT version()", &[])
-        .with_context(|| format!("could not read version() from {}", resolved.redacted()))?
-        .get(0);
+        .with_context(|| format!("could not read version() from {}", resolved.redacted()))?;
+    let server_version: String = cell(&version_row, 0, "version()", None)?;
     let dialect = dialect_of(&server_version).ok_or_else(|| {
         anyhow!(
             "{} runs neither PostgreSQL nor CockroachDB: version() says {server_version:?}",
