@@ -125,13 +125,8 @@ fn nulls_in_bmdb_tables_are_errors_naming_the_column() {
              INSERT INTO bmdb_lock VALUES (1, 'elsewhere:1:1', NULL, 1, now(), now() + interval '1 hour')",
         )
         .unwrap();
-    let r = run(bmdb(project.path()).args([
-        "apply",
-        "--url",
-        &pg().url(&db),
-        "--lock-timeout",
-        "0",
-    ]));
+    let r =
+        run(bmdb(project.path()).args(["apply", "--url", &pg().url(&db), "--lock-timeout", "0"]));
     refused(
         &r,
         &["unexpected value in bmdb_lock, column host (of the lock row): it is NULL"],
@@ -150,9 +145,13 @@ fn history_rows_that_do_not_fit_the_file_name_the_migration() {
     assert_eq!(r.code, 0, "{r:?}");
     let mut c = pg().client(&db);
     // V2 partly applied: its first statement done, as a killed apply leaves it
-    c.batch_execute("ALTER TABLE a ADD COLUMN note text").unwrap();
+    c.batch_execute("ALTER TABLE a ADD COLUMN note text")
+        .unwrap();
     let checksum: String = c
-        .query_one("SELECT checksum FROM bmdb_schema_history WHERE version = 1", &[])
+        .query_one(
+            "SELECT checksum FROM bmdb_schema_history WHERE version = 1",
+            &[],
+        )
         .unwrap()
         .get(0);
     assert!(!checksum.is_empty());
@@ -232,7 +231,11 @@ fn history_rows_that_do_not_fit_the_file_name_the_migration() {
             );
         }
         c.batch_execute(restore).unwrap();
-        assert_eq!(history(&mut c), before, "apply wrote history after: {message}");
+        assert_eq!(
+            history(&mut c),
+            before,
+            "apply wrote history after: {message}"
+        );
     }
 
     let r = run(bmdb(project.path()).args(["apply", "--url", &url]));
