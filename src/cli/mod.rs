@@ -3,6 +3,7 @@
 
 mod apply;
 mod drift;
+mod generate;
 mod init;
 mod inspect;
 mod plan;
@@ -45,6 +46,10 @@ pub enum Command {
     Drift(drift::DriftArgs),
     /// Write a model (regions.yaml and schema/) from a live database.
     Inspect(inspect::InspectArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(generate::CompletionsArgs),
+    /// Print the man page (roff), or write one page per command with --out DIR.
+    Man(generate::ManArgs),
 }
 
 #[derive(Args, Debug)]
@@ -79,6 +84,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(args),
         Command::Drift(args) => drift::run(&cli, args),
         Command::Inspect(args) => inspect::run(&cli, args),
+        Command::Completions(args) => generate::completions(args),
+        Command::Man(args) => generate::man(args),
     }
 }
 
