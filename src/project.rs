@@ -64,6 +64,7 @@ impl Project {
     /// The ordered plan from `current` to the desired model, refused (every problem at once)
     /// when a step would be one CockroachDB rejects, before anything is written or sent.
     pub fn plan_from(&self, current: &Model) -> Result<Plan> {
+        diff::refusals::check(current, &self.desired, diff::Against::Migrations)?;
         let changes = diff::diff(current, &self.desired);
         Ok(plan::checked_plan(current, &self.desired, changes)?)
     }

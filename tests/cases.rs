@@ -6,6 +6,10 @@
 //!
 //! A case with `error:` expects `bmdb::plan::check` to refuse the plan: each entry is
 //! `<id>: <text the message contains>`, in step order. Every other case must pass the check.
+//!
+//! A case with `refused:` expects `bmdb::diff::refusals` (against the migrations) to refuse
+//! what the differ cannot plan, in the same `<id>: <text>` form; every other case must have
+//! no refusal.
 
 use bmdb::diff::{diff, Change};
 use bmdb::model::Model;
@@ -32,6 +36,9 @@ struct Case {
     /// `<id>: <message text>` per refused step, in order.
     #[serde(default)]
     error: Option<Vec<String>>,
+    /// `<id>: <message text>` per difference the differ refuses to plan, in order.
+    #[serde(default)]
+    refused: Option<Vec<String>>,
 }
 
 fn case_files() -> Vec<PathBuf> {
@@ -191,8 +198,34 @@ fn check(case: Case, kinds: &mut BTreeSet<&'static str>) -> Vec<String> {
         }
         (None, Ok(())) => {}
     }
+    let got: Vec<String> =
+        bmdb::diff::refusals(&current, &desired, bmdb::diff::Against::Migrations)
+            .iter()
+            .map(|r| {
+                if r.help.is_empty() || r.message.contains('\n') || r.help.contains('\n') {
+                    problems.push(format!(
+                        "refusal {} lacks a one-line message and help",
+                        r.id
+                    ));
+                }
+                format!("{}: {}", r.id, r.message)
+            })
+            .collect();
+    let want = case.refused.clone().unwrap_or_default();
+    let matches = got.len() == want.len()
+        && got.iter().zip(&want).all(|(g, w)| {
+            let (id, text) = w.split_once(": ").unwrap_or((w, ""));
+            g.starts_with(&format!("{id}: ")) && g.contains(text)
+        });
+    if !matches {
+        problems.push(format!(
+            "differ refusals differ\n  expected:\n{}\n  actual:\n{}",
+            indent(&want),
+            indent(&got)
+        ));
+    }
     // A refused plan is never run: the simulator only judges plans the check accepts.
-    if case.error.is_none() {
+    if case.error.is_none() && case.refused.is_none() {
         problems.extend(simulate(&current, &desired, &planned));
     }
 

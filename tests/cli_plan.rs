@@ -261,3 +261,47 @@ fn replication_warnings_come_with_the_plan_in_text_and_json() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["warnings"].as_array().unwrap().len(), 0, "{v}");
 }
+
+/// What the differ cannot plan is refused by plan and plan --write with a help line (never
+/// "No changes"), writes nothing, and shows up in no other way.
+#[test]
+fn dialect_switch_database_rename_and_removed_primary_key_are_refused_with_help() {
+    let edits: [(&str, &str, &str, &str); 3] = [
+        (
+            "regions.yaml",
+            "dialect: cockroach",
+            "dialect: postgres",
+            "error[dialect-changed]",
+        ),
+        (
+            "regions.yaml",
+            "database: bluemarble",
+            "database: bluemarble2",
+            "error[database-renamed]",
+        ),
+        (
+            "schema/players.yaml",
+            "primary_key: [player_id]\n",
+            "",
+            "error[primary-key-removed]",
+        ),
+    ];
+    for (file, from, to, want) in edits {
+        let (_tmp, p) = bluemarble();
+        let path = p.join(file);
+        let original = fs::read_to_string(&path).unwrap();
+        assert!(original.contains(from), "{file} lacks {from:?}");
+        fs::write(&path, original.replacen(from, to, 1)).unwrap();
+        let before = snapshot(&p);
+        for args in [&["plan"][..], &["plan", "--write", "switch"][..]] {
+            let o = bmdb(&p, args);
+            let out = text(&o);
+            assert_eq!(o.status.code(), Some(1), "{args:?} {want}: {out}");
+            assert!(out.contains(want), "{args:?}: {out}");
+            assert!(out.contains("  help: "), "{args:?}: {out}");
+            assert!(!out.contains("No changes"), "{args:?}: {out}");
+            assert!(!out.contains("panicked"), "{args:?}: {out}");
+        }
+        assert!(before == snapshot(&p), "{want}: files changed");
+    }
+}

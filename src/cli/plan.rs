@@ -253,6 +253,7 @@ fn live_plan(project: &Project, connect: &ConnectOpts) -> anyhow::Result<(Model,
     conn.expect_dialect(project.desired.database.dialect)?;
     let (live, _) = catalog::read_catalog(&mut conn)?;
     let (have, want, changes) = catalog::live_changes(&live, &project.desired);
+    crate::diff::refusals::check(&have, &want, crate::diff::Against::Live)?;
     let plan = crate::plan::checked_plan(&have, &want, changes)?;
     Ok((have, plan))
 }

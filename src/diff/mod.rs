@@ -3,5 +3,7 @@
 
 pub mod change;
 mod differ;
+pub mod refusals;
 pub use change::{Change, Hazard, ZoneTarget};
 pub use differ::diff;
+pub use refusals::{refusals, Against, Refusal, Unplannable};

@@ -35,6 +35,7 @@ use crate::apply::MigrationState;
 use crate::catalog::difference::{describe_all, Difference};
 use crate::catalog::{live_changes, read_catalog, CatalogStats};
 use crate::db::ConnectOpts;
+use crate::diff::Against;
 use crate::migrations::{self, LockMismatch};
 use crate::project::Project;
 use anyhow::Result;
@@ -128,12 +129,21 @@ pub fn run_drift(dir: &Path, conn: &ConnectOpts) -> Result<DriftReport> {
 
     let migrated = project.migrated_state();
     // the differ alone says whether anything is unwritten; ordering is `bmdb plan`'s job
-    let unwritten = crate::diff::diff(&migrated, &project.desired)
-        .iter()
-        .map(|c| UnwrittenChange {
-            kind: c.kind(),
-            object: c.object(),
+    // what bmdb refuses to plan (a dialect switch, a removed primary key) is unwritten too
+    let unwritten = crate::diff::refusals(&migrated, &project.desired, Against::Migrations)
+        .into_iter()
+        .map(|r| UnwrittenChange {
+            kind: r.id,
+            object: r.object,
         })
+        .chain(
+            crate::diff::diff(&migrated, &project.desired)
+                .iter()
+                .map(|c| UnwrittenChange {
+                    kind: c.kind(),
+                    object: c.object(),
+                }),
+        )
         .collect();
 
     // the same states `bmdb status` reports
