@@ -217,6 +217,39 @@ fn init_scaffolds_a_project_that_validates_and_plans() {
 }
 
 #[test]
+fn init_refuses_project_and_keeps_existing_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("shop");
+    let o = Command::new(env!("CARGO_BIN_EXE_bmdb"))
+        .args(["--project", "elsewhere", "init"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("--project does not apply to init"),
+        "{}",
+        text(&o)
+    );
+    assert!(!p.exists(), "init wrote something after refusing");
+
+    std::fs::create_dir_all(p.join("templates")).unwrap();
+    std::fs::write(p.join("templates/README.md"), "mine\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_bmdb"))
+        .arg("init")
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("kept"), "{}", text(&o));
+    assert_eq!(
+        std::fs::read_to_string(p.join("templates/README.md")).unwrap(),
+        "mine\n"
+    );
+    assert!(p.join("regions.yaml").exists());
+}
+
+#[test]
 fn missing_project_dir_is_a_clear_error() {
     let o = bmdb(Path::new("/nonexistent/bmdb-project"), &["plan"]);
     assert_eq!(o.status.code(), Some(1));

@@ -74,7 +74,7 @@ fn readme_quickstart_converges() {
     let url = pg.url(&pg.new_db("quickstart"));
     let dir = tempfile::tempdir().unwrap();
     let shop = dir.path().join("shop");
-    let r = run(bmdb(Path::new("."))
+    let r = run(std::process::Command::new(env!("CARGO_BIN_EXE_bmdb"))
         .args(["init", "--dialect", "postgres"])
         .arg(&shop));
     assert_eq!(r.code, 0, "{r:?}");

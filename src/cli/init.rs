@@ -24,7 +24,13 @@ pub enum InitDialect {
     Postgres,
 }
 
-const REGIONS: &str = r#"# bmdb project: the database, its regions and survival goal.
+/// The JSON Schemas editors validate the YAML with (yaml-language-server reads the
+/// `# yaml-language-server: $schema=` line at the top of each file init writes).
+const REGIONS_SCHEMA: &str = include_str!("../../jsonschema/regions.schema.json");
+const TABLE_SCHEMA: &str = include_str!("../../jsonschema/table.schema.json");
+
+const REGIONS: &str = r#"# yaml-language-server: $schema=jsonschema/regions.schema.json
+# bmdb project: the database, its regions and survival goal.
 database: {database}
 dialect: {dialect}{pad}# cockroach | postgres
 # Multi-region (CockroachDB): uncomment, then `bmdb plan`.
@@ -33,7 +39,8 @@ dialect: {dialect}{pad}# cockroach | postgres
 # survival_goal: zone       # zone | region (needs 3 regions)
 "#;
 
-const ACCOUNTS: &str = r#"table: accounts
+const ACCOUNTS: &str = r#"# yaml-language-server: $schema=../jsonschema/table.schema.json
+table: accounts
 comment: Example table; edit or replace it
 columns:
   - { name: account_id, type: UUID, default: gen_random_uuid() }
@@ -44,7 +51,14 @@ unique:
   - [email]
 "#;
 
-pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
+/// `project_given`: the global `--project` was on the command line; init takes its directory
+/// as an argument instead, and says so rather than silently ignoring the flag.
+pub fn run(args: &InitArgs, project_given: bool) -> anyhow::Result<ExitCode> {
+    if project_given {
+        anyhow::bail!(
+            "--project does not apply to init\n  help: give the new project's directory as the argument: bmdb init DIR"
+        );
+    }
     let dir = &args.dir;
     if dir.join("regions.yaml").exists() {
         anyhow::bail!(
@@ -77,27 +91,51 @@ pub fn run(args: &InitArgs) -> anyhow::Result<ExitCode> {
             }
         }
     };
-    fs::create_dir_all(dir.join("schema"))?;
-    fs::create_dir_all(dir.join("migrations"))?;
-    fs::create_dir_all(dir.join("templates"))?;
-    fs::write(
-        dir.join("regions.yaml"),
-        REGIONS.replace("{database}", &database).replace(
-            "{dialect}{pad}",
-            match args.dialect {
-                InitDialect::Cockroach => "cockroach          ",
-                InitDialect::Postgres => "postgres           ",
-            },
+    let regions = REGIONS.replace("{database}", &database).replace(
+        "{dialect}{pad}",
+        match args.dialect {
+            InitDialect::Cockroach => "cockroach          ",
+            InitDialect::Postgres => "postgres           ",
+        },
+    );
+    let files: [(&str, &str); 5] = [
+        ("regions.yaml", &regions),
+        ("schema/accounts.yaml", ACCOUNTS),
+        (
+            "templates/README.md",
+            "Put a file here named like a built-in template (e.g. add_column.sql.j2) to override it.\n",
         ),
-    )?;
-    if !dir.join("schema/accounts.yaml").exists() {
-        fs::write(dir.join("schema/accounts.yaml"), ACCOUNTS)?;
+        ("jsonschema/regions.schema.json", REGIONS_SCHEMA),
+        ("jsonschema/table.schema.json", TABLE_SCHEMA),
+    ];
+    for sub in ["schema", "migrations", "templates", "jsonschema"] {
+        let path = dir.join(sub);
+        fs::create_dir_all(&path)
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))?;
     }
-    fs::write(
-        dir.join("templates/README.md"),
-        "Put a file here named like a built-in template (e.g. add_column.sql.j2) to override it.\n",
-    )?;
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        // create_new: an existing file is kept, never overwritten, even one created meanwhile.
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                use std::io::Write;
+                f.write_all(text.as_bytes())
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                println!(
+                    "kept {} (it exists; bmdb init never overwrites)",
+                    path.display()
+                );
+            }
+            Err(e) => anyhow::bail!("cannot create {}: {e}", path.display()),
+        }
+    }
     println!("Created a bmdb project in {}.", dir.display());
-    println!("Next: bmdb --project {} plan", dir.display());
+    println!("Next: cd {} && bmdb plan", dir.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -81,7 +81,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Apply(cmd) => apply::run_apply(&cli, cmd),
         Command::Status(cmd) => apply::run_status(&cli, cmd),
         Command::Zones(cmd) => zones::run(&cli, cmd),
-        Command::Init(args) => init::run(args),
+        Command::Init(args) => init::run(
+            args,
+            std::env::args_os().any(|a| {
+                let a = a.to_string_lossy();
+                a == "--project" || a.starts_with("--project=")
+            }),
+        ),
         Command::Drift(args) => drift::run(&cli, args),
         Command::Inspect(args) => inspect::run(&cli, args),
         Command::Completions(args) => generate::completions(args),

@@ -47,7 +47,7 @@ pub fn table_file(dir: &Path, table: &str) -> Option<PathBuf> {
     loaded.origins.get(&["table", table]).map(|(file, _)| file)
 }
 
-const REGIONS_KEYS: &[&str] = &[
+pub const REGIONS_KEYS: &[&str] = &[
     "database",
     "dialect",
     "primary_region",
@@ -67,7 +67,7 @@ const RANGE_NAMES: &[&str] = &[
     "timeseries",
     "tenants",
 ];
-const TABLE_KEYS: &[&str] = &[
+pub const TABLE_KEYS: &[&str] = &[
     "table",
     "comment",
     "locality",
@@ -80,7 +80,7 @@ const TABLE_KEYS: &[&str] = &[
     "ttl",
     "zone",
 ];
-const COLUMN_KEYS: &[&str] = &[
+pub const COLUMN_KEYS: &[&str] = &[
     "name",
     "type",
     "nullable",
@@ -88,10 +88,10 @@ const COLUMN_KEYS: &[&str] = &[
     "comment",
     "renamed_from",
 ];
-const INDEX_KEYS: &[&str] = &[
+pub const INDEX_KEYS: &[&str] = &[
     "name", "columns", "unique", "using", "sharded", "storing", "where", "zone",
 ];
-const FK_KEYS: &[&str] = &["name", "columns", "references", "on_delete", "on_update"];
+pub const FK_KEYS: &[&str] = &["name", "columns", "references", "on_delete", "on_update"];
 const FK_ACTIONS: &[&str] = &[
     "no_action",
     "restrict",

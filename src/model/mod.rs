@@ -9,6 +9,9 @@ pub mod yaml;
 mod zone;
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use load::load_project;
+/// The keys each YAML object accepts (tests/jsonschema.rs holds the JSON Schemas to them).
+pub use load::{COLUMN_KEYS, FK_KEYS, INDEX_KEYS, REGIONS_KEYS, TABLE_KEYS};
 pub use normalize::canonical_type;
 pub use types::*;
 pub use zone::ZONE_COUNT_MAX;
+pub use zone::ZONE_KEYS;
