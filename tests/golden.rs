@@ -1227,3 +1227,93 @@ fn a_misnamed_project_template_is_an_error_not_ignored() {
         "{message}"
     );
 }
+
+/// Whatever path a model took, no template sees an expression that is not exactly one SQL
+/// expression: render refuses the step and names it (validation refuses it earlier, with
+/// the file position; see tests/bad/invalid-expression-*).
+#[test]
+fn unchecked_expressions_never_reach_a_template() {
+    let renderer = Renderer::new(None).unwrap();
+    let mut t = table("accounts", vec![col("id", "INT8")], &["id"]);
+    t.columns[0].default = Some("1; DELETE FROM accounts".into());
+    let mut with_check = table("accounts", vec![col("id", "INT8")], &["id"]);
+    with_check.checks.push(Check {
+        name: "c".into(),
+        expr: "id > 0) OR (true".into(),
+    });
+    let mut with_index = table("accounts", vec![col("id", "INT8")], &["id"]);
+    with_index.indexes.push(Index {
+        predicate: Some("id > 0 --".into()),
+        ..index("i", &["id"])
+    });
+    let mut column = col("note", "STRING");
+    column.default = Some("'open".into());
+    let bad = [
+        (Change::CreateTable { table: t }, "default of accounts.id"),
+        (
+            Change::CreateTable { table: with_check },
+            "check accounts.c",
+        ),
+        (
+            Change::CreateTable { table: with_index },
+            "where of index accounts@i",
+        ),
+        (
+            Change::AddColumn {
+                table: "accounts".into(),
+                column,
+            },
+            "default of accounts.note",
+        ),
+        (
+            Change::SetColumnDefault {
+                table: "accounts".into(),
+                column: "id".into(),
+                default: Some("$$x".into()),
+            },
+            "default of accounts.id",
+        ),
+        (
+            Change::AddCheck {
+                table: "accounts".into(),
+                check: Check {
+                    name: "c".into(),
+                    expr: "id > 0 /* open".into(),
+                },
+            },
+            "check accounts.c",
+        ),
+        (
+            Change::CreateIndex {
+                table: "accounts".into(),
+                index: Index {
+                    predicate: Some("(id > 0".into()),
+                    ..index("i", &["id"])
+                },
+            },
+            "where of index accounts@i",
+        ),
+    ];
+    for (change, what) in bad {
+        let err = renderer
+            .render_plan(&plan_of(&[change]), &cockroach())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("step 1: ") && err.contains(&format!("the {what} `")),
+            "{err}"
+        );
+        assert!(err.contains("is not one SQL expression"), "{err}");
+    }
+    // CockroachDB's own syntax is one expression
+    let mut ok = table("accounts", vec![col("id", "INT8")], &["id"]);
+    ok.columns[0].default =
+        Some("default_to_database_primary_region(gateway_region())::crdb_internal_region".into());
+    ok.checks.push(Check {
+        name: "c".into(),
+        expr: "id > 0:::INT8 AND crdb_internal.cluster_id() IS NOT NULL".into(),
+    });
+    renderer
+        .render_plan(&plan_of(&[Change::CreateTable { table: ok }]), &cockroach())
+        .unwrap();
+}

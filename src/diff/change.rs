@@ -265,6 +265,83 @@ impl Change {
         }
     }
 
+    /// Every SQL expression this change writes into its statements, named for a message:
+    /// `("default of players.score", "0")`. Render checks each with
+    /// `crate::sql::check_expression` before a template sees it; a new kind of change that
+    /// carries an expression lists it here (the match names every kind on purpose).
+    pub fn rendered_expressions(&self) -> Vec<(String, &str)> {
+        fn table_exprs(t: &Table) -> Vec<(String, &str)> {
+            let mut out: Vec<(String, &str)> = Vec::new();
+            for c in &t.columns {
+                if let Some(d) = &c.default {
+                    out.push((format!("default of {}.{}", t.name, c.name), d.as_str()));
+                }
+            }
+            for k in &t.checks {
+                out.push((format!("check {}.{}", t.name, k.name), k.expr.as_str()));
+            }
+            for ix in &t.indexes {
+                if let Some(p) = &ix.predicate {
+                    out.push((format!("where of index {}@{}", t.name, ix.name), p.as_str()));
+                }
+            }
+            out
+        }
+        match self {
+            Change::CreateTable { table } => table_exprs(table),
+            Change::AddColumn { table, column } => column
+                .default
+                .iter()
+                .map(|d| (format!("default of {table}.{}", column.name), d.as_str()))
+                .collect(),
+            Change::SetColumnDefault {
+                table,
+                column,
+                default,
+            } => default
+                .iter()
+                .map(|d| (format!("default of {table}.{column}"), d.as_str()))
+                .collect(),
+            Change::CreateIndex { table, index } => index
+                .predicate
+                .iter()
+                .map(|p| (format!("where of index {table}@{}", index.name), p.as_str()))
+                .collect(),
+            Change::AddCheck { table, check } => {
+                vec![(format!("check {table}.{}", check.name), check.expr.as_str())]
+            }
+            // what is dropped is named, never written out again
+            Change::DropTable { .. }
+            | Change::DropColumn { .. }
+            | Change::DropIndex { .. }
+            | Change::DropCheck { .. } => Vec::new(),
+            Change::SetPrimaryRegion { .. }
+            | Change::AddRegion { .. }
+            | Change::DropRegion { .. }
+            | Change::SetSecondaryRegion { .. }
+            | Change::DropSecondaryRegion { .. }
+            | Change::SetSurvivalGoal { .. }
+            | Change::SetPlacement { .. }
+            | Change::AddSuperRegion { .. }
+            | Change::AlterSuperRegion { .. }
+            | Change::DropSuperRegion { .. }
+            | Change::ConfigureZone { .. }
+            | Change::SetTableComment { .. }
+            | Change::SetLocality { .. }
+            | Change::SetTtl { .. }
+            | Change::ResetTtl { .. }
+            | Change::RenameColumn { .. }
+            | Change::AlterColumnType { .. }
+            | Change::SetColumnNullable { .. }
+            | Change::SetColumnComment { .. }
+            | Change::AlterPrimaryKey { .. }
+            | Change::AddUnique { .. }
+            | Change::DropUnique { .. }
+            | Change::AddForeignKey { .. }
+            | Change::DropForeignKey { .. } => Vec::new(),
+        }
+    }
+
     /// The table this change is about, if any (the planner groups and orders by it).
     pub fn table(&self) -> Option<&str> {
         match self {

@@ -825,7 +825,7 @@ fn read_table(cx: &mut Cx, root: &Node, db: &Database, origins: &mut Origins) ->
                         "a check",
                         "add `expr: <SQL boolean expression>`",
                     )
-                    .and_then(|v| cx.text(v, "\"expr\""))
+                    .and_then(|v| cx.expression(v, "expr"))
                 else {
                     continue;
                 };
@@ -1016,7 +1016,7 @@ fn read_column(
     if let Some(n) = get(m, "default") {
         col.default = match &n.kind {
             NodeKind::Null => None,
-            _ => cx.text(n, "\"default\"").map(|s| s.trim().to_string()),
+            _ => cx.expression(n, "default").map(|s| s.trim().to_string()),
         };
     }
     if col.default.is_none() {
@@ -1191,7 +1191,7 @@ fn read_index(
         }
     }
     if let Some(v) = get(m, "where") {
-        ix.predicate = cx.text(v, "\"where\"").map(|s| s.trim().to_string());
+        ix.predicate = cx.expression(v, "where").map(|s| s.trim().to_string());
     }
     if let Some(v) = get(m, "zone") {
         let label = given.clone().unwrap_or_else(|| "an index".to_string());

@@ -7,6 +7,19 @@ use super::yaml::{Key, Node, NodeKind, Pos};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+/// `s` with control characters (newlines, tabs ...) escaped, everything else as written.
+fn escape_controls(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_debug().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Collects the findings of one file.
 pub struct Cx<'a> {
     pub file: PathBuf,
@@ -106,6 +119,28 @@ impl Cx<'_> {
             NodeKind::Scalar { value, .. } => Some(value.clone()),
             _ => {
                 self.wrong_type(node, "a string", what);
+                None
+            }
+        }
+    }
+
+    /// The SQL expression under `key` (a default, a check's `expr`, an index's `where`),
+    /// checked to be exactly one expression (`crate::sql::check_expression`); an
+    /// `invalid-expression` finding otherwise. Every expression of the model is read here.
+    pub fn expression(&mut self, node: &Node, key: &str) -> Option<String> {
+        let s = self.text(node, &format!("\"{key}\""))?;
+        match crate::sql::check_expression(&s) {
+            Ok(()) => Some(s),
+            Err(e) => {
+                self.err(
+                    node.pos,
+                    "invalid-expression",
+                    format!(
+                        "\"{key}\" `{}` is not one SQL expression: {e}",
+                        escape_controls(&s)
+                    ),
+                    e.help.to_string(),
+                );
                 None
             }
         }

@@ -210,6 +210,19 @@ impl Renderer {
         )?;
         let render_step = |i: usize| -> Result<RenderedStep> {
             let change = &plan.steps[i].change;
+            // No template sees an expression that is not exactly one SQL expression, whatever
+            // path the model took (validation refuses them first, with the file position).
+            for (what, expr) in change.rendered_expressions() {
+                if let Err(e) = crate::sql::check_expression(expr) {
+                    anyhow::bail!(
+                        "step {}: {} {}: the {what} `{}` is not one SQL expression: {e}",
+                        i + 1,
+                        change.kind(),
+                        change.object(),
+                        expr.escape_debug()
+                    );
+                }
+            }
             let name = template_name(change.kind());
             let values = context! {
                 change => Value::from_serialize(change),

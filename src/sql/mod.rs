@@ -5,9 +5,11 @@
 //!
 //! It imports nothing from the rest of bmdb; every stage may use it.
 
+pub mod expression;
 pub mod statements;
 pub mod tokens;
 
+pub use expression::{check_expression, ExpressionError};
 pub use statements::{split_statements, Statement};
 pub use tokens::{tokenize, Kind, Token};
 
