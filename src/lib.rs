@@ -8,6 +8,7 @@ pub mod apply;
 pub mod catalog;
 pub mod cli;
 pub mod db;
+pub mod dialect;
 pub mod diff;
 pub mod drift;
 pub mod migrations;

@@ -4,6 +4,7 @@
 
 #[path = "common/golden.rs"]
 mod golden_files;
+use bmdb::dialect::FEATURES;
 use bmdb::diff::{Change, ZoneTarget};
 use bmdb::model::types::*;
 use bmdb::plan::{Plan, Step};
@@ -1115,6 +1116,62 @@ fn postgres_names_everything_it_left_out_in_one_line() {
         rendered.preamble.is_empty(),
         "CockroachDB has GEOGRAPHY built in"
     );
+}
+
+/// The templates' choices and the left-out line both read `dialect::FEATURES`: over every
+/// golden case, a dialect never writes the SQL of a feature it lacks, and a dropped feature is
+/// named in the left-out line exactly when the dialect that has it wrote its SQL.
+#[test]
+fn templates_and_the_left_out_line_agree_with_the_capability_table() {
+    let renderer = Renderer::new(None).unwrap();
+    let mut checked = BTreeSet::new();
+    for c in cases() {
+        let plan = plan_of(&c.changes);
+        let render = |d: Dialect| {
+            let r = renderer.render_plan(&plan, &context(d, &c)).unwrap();
+            let sql: Vec<&str> = r.statements().map(String::as_str).collect();
+            (sql.join("\n"), r.left_out.clone())
+        };
+        let both = [render(Dialect::Cockroach), render(Dialect::Postgres)];
+        for f in FEATURES {
+            let writes = |sql: &str| f.sql.iter().any(|m| sql.contains(m));
+            for (d, (sql, _)) in [Dialect::Cockroach, Dialect::Postgres].iter().zip(&both) {
+                if !f.supported_by(*d) {
+                    assert!(
+                        !writes(sql),
+                        "{} ({}): writes {} SQL it lacks:\n{sql}",
+                        c.stem,
+                        d.as_str(),
+                        f.flag
+                    );
+                }
+            }
+            let Some(lo) = &f.left_out else { continue };
+            let (crdb_sql, _) = &both[0];
+            let (_, pg_left_out) = &both[1];
+            let named = pg_left_out
+                .iter()
+                .any(|e| e == lo.label || e.starts_with(&format!("{} (", lo.label)));
+            if c.multi_region || f.flag != "locality" {
+                assert_eq!(
+                    writes(crdb_sql),
+                    named,
+                    "{}: cockroach writes {} SQL = {}, postgres left-out line {:?}",
+                    c.stem,
+                    f.flag,
+                    writes(crdb_sql),
+                    pg_left_out
+                );
+            }
+            if named {
+                checked.insert(f.flag);
+            }
+        }
+    }
+    // Every dropped feature is exercised by some golden case.
+    for f in FEATURES.iter().filter(|f| f.left_out.is_some()) {
+        assert!(checked.contains(f.flag), "no golden case drops {}", f.flag);
+    }
 }
 
 #[test]

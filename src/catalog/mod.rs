@@ -13,7 +13,6 @@ pub mod write_yaml;
 use crate::db::Connection;
 use crate::diff;
 use crate::model::types::*;
-use crate::render::is_crdb_only_default;
 use anyhow::Result;
 
 /// What reading the catalog cost, and what it could not represent.
@@ -34,10 +33,10 @@ pub fn read_catalog(conn: &mut Connection) -> Result<(Model, CatalogStats)> {
     }
 }
 
-/// The desired model as a server of `dialect` can hold it: on PostgreSQL the
-/// CockroachDB-only parts (regions, survival goal, placement, locality, zones, TTL, hash
-/// sharding, CockroachDB-only defaults) are left out, exactly as the postgres rendering
-/// leaves them out, so they never show up as drift.
+/// The desired model as a server of `dialect` can hold it: what the dialect lacks
+/// (`dialect::FEATURES`: regions, zones, locality, TTL, hash sharding, CockroachDB-only
+/// defaults ...) is projected away exactly as the rendering leaves it out, so it never shows
+/// up as drift.
 pub fn comparable(desired: &Model, dialect: Dialect) -> Model {
     let mut m = desired.clone();
     for t in m.tables.values_mut() {
@@ -45,32 +44,7 @@ pub fn comparable(desired: &Model, dialect: Dialect) -> Model {
             c.renamed_from = None;
         }
     }
-    if dialect == Dialect::Cockroach {
-        return m;
-    }
-    m.database = Database {
-        name: m.database.name.clone(),
-        dialect: Dialect::Postgres,
-        expectations: m.database.expectations.clone(),
-        ..Database::default()
-    };
-    for t in m.tables.values_mut() {
-        t.locality = None;
-        t.ttl = None;
-        t.zone = None;
-        for c in &mut t.columns {
-            if c.default.as_deref().is_some_and(is_crdb_only_default) {
-                c.default = None;
-            }
-            if c.ty == "crdb_internal_region" {
-                c.ty = "STRING".into();
-            }
-        }
-        for i in &mut t.indexes {
-            i.sharded_buckets = None;
-            i.zone = None;
-        }
-    }
+    crate::dialect::project(&mut m, dialect);
     m
 }
 

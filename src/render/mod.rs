@@ -4,10 +4,13 @@
 //! Templates decide what SQL to write; Rust only supplies the change (serialised with serde),
 //! small derived values (zone settings) and the filters that must exist in one place:
 //! `ident` (identifier quoting), `literal` (string literals), `sql_type` (a column type per
-//! dialect) and the `crdb_only` test (a default PostgreSQL cannot run).
+//! dialect), the `crdb_only` test (a default PostgreSQL cannot run) and, from the capability
+//! table `dialect::FEATURES`, `supports` in every context (`supports.zone_configs`) and the
+//! `supports` filter for macros (`dialect|supports("crdb_only_defaults")`).
 
 pub mod keywords;
 
+use crate::dialect;
 use crate::diff::change::with_change_kinds;
 use crate::diff::Change;
 use crate::model::types::{sql_string, Dialect, ZoneConfig};
@@ -72,8 +75,8 @@ pub struct RenderedPlan {
     pub preamble: Vec<String>,
     /// `steps[i]` renders `plan.steps[i]`.
     pub steps: Vec<RenderedStep>,
-    /// What the postgres rendering left out, one entry per kind of setting, e.g.
-    /// `locality (9 tables)`; empty for CockroachDB.
+    /// What the rendering left out, one entry per feature of `dialect::FEATURES` the dialect
+    /// lacks, e.g. `locality (9 tables)`; empty for CockroachDB.
     pub left_out: Vec<String>,
 }
 
@@ -138,19 +141,6 @@ pub fn sql_type(ty: &str, dialect: Dialect) -> String {
     }
 }
 
-/// Whether a default expression calls something only CockroachDB has.
-pub fn is_crdb_only_default(expr: &str) -> bool {
-    let lower = expr.to_ascii_lowercase();
-    [
-        "unique_rowid(",
-        "gateway_region(",
-        "default_to_database_primary_region(",
-        "crdb_internal",
-    ]
-    .iter()
-    .any(|f| lower.contains(f))
-}
-
 /// Renders plans; holds the compiled templates.
 pub struct Renderer {
     env: Environment<'static>,
@@ -186,7 +176,22 @@ impl Renderer {
                 Ok(sql_type(ty, parse_dialect(dialect)?))
             },
         );
-        env.add_test("crdb_only", |expr: &str| is_crdb_only_default(expr));
+        env.add_test("crdb_only", |expr: &str| {
+            dialect::is_crdb_only_default(expr)
+        });
+        // `dialect|supports("flag")`: for macros, which do not see the template's `supports`.
+        env.add_filter(
+            "supports",
+            |dialect: &str, flag: &str| -> Result<bool, minijinja::Error> {
+                let feature = dialect::feature(flag).ok_or_else(|| {
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("no dialect feature is named {flag:?}"),
+                    )
+                })?;
+                Ok(feature.supported_by(parse_dialect(dialect)?))
+            },
+        );
 
         for &(name, source) in BUILTIN {
             env.add_template(name, source)
@@ -199,10 +204,13 @@ impl Renderer {
     }
 
     pub fn render_plan(&self, plan: &Plan, ctx: &RenderContext) -> Result<RenderedPlan> {
+        // What the dialect has, from the capability table: templates test `supports.<flag>`.
+        let supports = Value::from_serialize(dialect::supports(ctx.dialect));
         let preamble = self.render_template(
             "_preamble.sql.j2",
             context! {
                 dialect => ctx.dialect.as_str(),
+                supports => supports.clone(),
                 database => &ctx.database,
                 multi_region => ctx.multi_region,
                 postgis_needed => ctx.postgis_needed,
@@ -227,6 +235,7 @@ impl Renderer {
             let values = context! {
                 change => Value::from_serialize(change),
                 dialect => ctx.dialect.as_str(),
+                supports => supports.clone(),
                 database => &ctx.database,
                 multi_region => ctx.multi_region,
                 zone => zone_values(change),
@@ -267,10 +276,7 @@ impl Renderer {
             .flatten()
             .collect()
         };
-        let left_out = match ctx.dialect {
-            Dialect::Cockroach => Vec::new(),
-            Dialect::Postgres => left_out_by_postgres(plan),
-        };
+        let left_out = dialect::left_out(plan.steps.iter().map(|s| &s.change), ctx.dialect);
         Ok(RenderedPlan {
             preamble,
             steps,
@@ -381,92 +387,6 @@ fn split_statements(text: &str) -> Result<Vec<String>> {
         .collect())
 }
 
-/// Counts, per kind of CockroachDB-only setting, what a postgres rendering of `plan` leaves
-/// out. Mirrors the `dialect == "postgres"` branches of the built-in templates.
-fn left_out_by_postgres(plan: &Plan) -> Vec<String> {
-    #[derive(Default)]
-    struct Counts {
-        locality_tables: std::collections::BTreeSet<String>,
-        zones: usize,
-        regions: bool,
-        survival_goal: bool,
-        placement: bool,
-        super_regions: bool,
-        ttl: usize,
-        hash_sharding: usize,
-        defaults: usize,
-    }
-    let mut n = Counts::default();
-    let defaults_in = |cols: &mut dyn Iterator<Item = &Option<String>>| {
-        cols.filter(|d| d.as_deref().is_some_and(is_crdb_only_default))
-            .count()
-    };
-    for step in &plan.steps {
-        match &step.change {
-            Change::SetPrimaryRegion { .. }
-            | Change::AddRegion { .. }
-            | Change::DropRegion { .. }
-            | Change::SetSecondaryRegion { .. }
-            | Change::DropSecondaryRegion { .. } => n.regions = true,
-            Change::SetSurvivalGoal { .. } => n.survival_goal = true,
-            Change::SetPlacement { .. } => n.placement = true,
-            Change::AddSuperRegion { .. }
-            | Change::AlterSuperRegion { .. }
-            | Change::DropSuperRegion { .. } => n.super_regions = true,
-            Change::ConfigureZone { .. } => n.zones += 1,
-            Change::CreateTable { table } => {
-                if table.locality.is_some() {
-                    n.locality_tables.insert(table.name.clone());
-                }
-                if table.ttl.is_some() {
-                    n.ttl += 1;
-                }
-                n.defaults += defaults_in(&mut table.columns.iter().map(|c| &c.default));
-            }
-            Change::SetLocality { table, .. } => {
-                n.locality_tables.insert(table.clone());
-            }
-            Change::SetTtl { .. } | Change::ResetTtl { .. } => n.ttl += 1,
-            Change::AddColumn { column, .. } => {
-                n.defaults += defaults_in(&mut std::iter::once(&column.default));
-            }
-            Change::SetColumnDefault { default, .. } => {
-                n.defaults += defaults_in(&mut std::iter::once(default));
-            }
-            Change::CreateIndex { index, .. } if index.sharded_buckets.is_some() => {
-                n.hash_sharding += 1
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    match n.locality_tables.len() {
-        0 => {}
-        1 => out.push("locality (1 table)".to_string()),
-        k => out.push(format!("locality ({k} tables)")),
-    }
-    let counted = |out: &mut Vec<String>, what: &str, k: usize| {
-        if k > 0 {
-            out.push(format!("{what} ({k})"));
-        }
-    };
-    counted(&mut out, "zone configs", n.zones);
-    for (present, what) in [
-        (n.regions, "regions"),
-        (n.survival_goal, "survival goal"),
-        (n.placement, "placement"),
-        (n.super_regions, "super regions"),
-    ] {
-        if present {
-            out.push(what.to_string());
-        }
-    }
-    counted(&mut out, "row-level TTL", n.ttl);
-    counted(&mut out, "hash sharding", n.hash_sharding);
-    counted(&mut out, "CockroachDB-only defaults", n.defaults);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -524,17 +444,6 @@ mod tests {
         assert_eq!(pg("GEOGRAPHY(POINT,4326)"), "GEOGRAPHY(POINT,4326)");
         assert_eq!(pg("INT8"), "INT8");
         assert_eq!(sql_type("STRING", Dialect::Cockroach), "STRING");
-    }
-
-    #[test]
-    fn crdb_only_defaults_are_recognised() {
-        assert!(is_crdb_only_default("unique_rowid()"));
-        assert!(is_crdb_only_default(
-            "default_to_database_primary_region(gateway_region())::crdb_internal_region"
-        ));
-        assert!(is_crdb_only_default("crdb_internal.cluster_id()"));
-        assert!(!is_crdb_only_default("gen_random_uuid()"));
-        assert!(!is_crdb_only_default("now()"));
     }
 
     #[test]

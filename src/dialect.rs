@@ -1,0 +1,621 @@
+//! dialect: THE capability table. One row per dialect feature in `FEATURES`: what a dialect
+//! that has it renders, what one without it renders instead (or leaves out), and how the
+//! catalog reader and drift treat what was not rendered. Everything that depends on a dialect's
+//! capabilities reads this table:
+//! - the templates test `supports.<flag>` (a kind template's context) or
+//!   `dialect|supports("<flag>")` (inside a macro) instead of naming a dialect;
+//! - `left_out` counts, for the plan's "left out" line, what a rendering dropped;
+//! - `project` turns the desired model into what a server of the dialect can hold, so drift
+//!   never reports what was never rendered.
+//!
+//! Adding a dialect feature is one row here plus the template that tests its flag;
+//! `docs/dialects.md` is checked against this table by a test.
+//!
+//! Imports: model and diff only (render, catalog and drift import this).
+
+use crate::diff::Change;
+pub use crate::model::types::Dialect;
+use crate::model::types::{Model, Placement, SurvivalGoal};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One thing the dialects do differently.
+#[derive(Debug)]
+pub struct Feature {
+    /// The template flag: `supports.<flag>` is true for the dialects in `dialects`.
+    pub flag: &'static str,
+    /// The dialects that render the feature.
+    pub dialects: &'static [Dialect],
+    /// What those dialects render.
+    pub renders: &'static str,
+    /// What the other dialects render instead; "nothing" when they leave it out.
+    pub otherwise: &'static str,
+    /// How the catalog reader and drift treat the feature on a dialect without it.
+    pub catalog: &'static str,
+    /// Set when a dialect without the feature drops it (rather than spelling it differently):
+    /// how the plan's left-out line names and counts it.
+    pub left_out: Option<LeftOut>,
+    /// SQL that only a dialect with the feature writes (a test checks the templates against
+    /// it, and against `left_out`).
+    pub sql: &'static [&'static str],
+    /// The desired model as a server without the feature holds it.
+    pub project: fn(&mut Model),
+}
+
+/// How the left-out line counts a dropped feature.
+#[derive(Debug)]
+pub struct LeftOut {
+    /// As the line names it, e.g. `zone configs`.
+    pub label: &'static str,
+    pub tally: Tally,
+    /// How many of the feature's settings a change carries (0: none).
+    pub count: fn(&Change) -> usize,
+}
+
+/// How counts become a left-out entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tally {
+    /// `label (3 tables)`: distinct tables.
+    Tables,
+    /// `label (3)`: settings.
+    Count,
+    /// `label`: present or not.
+    Present,
+}
+
+impl Feature {
+    pub fn supported_by(&self, dialect: Dialect) -> bool {
+        self.dialects.contains(&dialect)
+    }
+}
+
+const CRDB: &[Dialect] = &[Dialect::Cockroach];
+const PG: &[Dialect] = &[Dialect::Postgres];
+
+fn none(_: &mut Model) {}
+
+fn one_if(yes: bool) -> usize {
+    usize::from(yes)
+}
+
+/// THE table. The order of the left-out rows is the order of the left-out line.
+pub const FEATURES: &[Feature] = &[
+    Feature {
+        flag: "locality",
+        dialects: CRDB,
+        renders: "`LOCALITY GLOBAL | REGIONAL BY TABLE IN ... | REGIONAL BY ROW` on CREATE TABLE (multi-region databases) and `ALTER TABLE ... SET LOCALITY`",
+        otherwise: "nothing",
+        catalog: "PostgreSQL has no locality; drift compares without the model's `locality`",
+        left_out: Some(LeftOut {
+            label: "locality",
+            tally: Tally::Tables,
+            count: |c| match c {
+                Change::CreateTable { table } => one_if(table.locality.is_some()),
+                Change::SetLocality { .. } => 1,
+                _ => 0,
+            },
+        }),
+        sql: &["LOCALITY"],
+        project: |m| {
+            for t in m.tables.values_mut() {
+                t.locality = None;
+            }
+        },
+    },
+    Feature {
+        flag: "zone_configs",
+        dialects: CRDB,
+        renders: "`ALTER ... CONFIGURE ZONE USING ...` / `DISCARD` for the database, named ranges, tables and indexes",
+        otherwise: "nothing",
+        catalog: "PostgreSQL has no zones; drift compares without the model's zones",
+        left_out: Some(LeftOut {
+            label: "zone configs",
+            tally: Tally::Count,
+            count: |c| one_if(matches!(c, Change::ConfigureZone { .. })),
+        }),
+        sql: &["CONFIGURE ZONE"],
+        project: |m| {
+            m.database.zone = None;
+            m.database.range_zones.clear();
+            for t in m.tables.values_mut() {
+                t.zone = None;
+                for i in &mut t.indexes {
+                    i.zone = None;
+                }
+            }
+        },
+    },
+    Feature {
+        flag: "regions",
+        dialects: CRDB,
+        renders: "`ALTER DATABASE ... SET PRIMARY REGION / ADD REGION / DROP REGION / SET SECONDARY REGION / DROP SECONDARY REGION`; the region column type `crdb_internal_region`",
+        otherwise: "nothing; a `crdb_internal_region` column is `TEXT`",
+        catalog: "PostgreSQL has no regions; drift compares without the model's regions and reads a region column as `STRING`",
+        left_out: Some(LeftOut {
+            label: "regions",
+            tally: Tally::Present,
+            count: |c| {
+                one_if(matches!(
+                    c,
+                    Change::SetPrimaryRegion { .. }
+                        | Change::AddRegion { .. }
+                        | Change::DropRegion { .. }
+                        | Change::SetSecondaryRegion { .. }
+                        | Change::DropSecondaryRegion { .. }
+                ))
+            },
+        }),
+        sql: &[
+            "SET PRIMARY REGION",
+            "ADD REGION",
+            "DROP REGION",
+            "SECONDARY REGION",
+        ],
+        project: |m| {
+            m.database.primary_region = None;
+            m.database.regions.clear();
+            m.database.secondary_region = None;
+            for t in m.tables.values_mut() {
+                for c in &mut t.columns {
+                    if c.ty == "crdb_internal_region" {
+                        c.ty = "STRING".into();
+                    }
+                }
+            }
+        },
+    },
+    Feature {
+        flag: "survival_goal",
+        dialects: CRDB,
+        renders: "`ALTER DATABASE ... SURVIVE ZONE | REGION FAILURE`",
+        otherwise: "nothing",
+        catalog: "drift compares with the default survival goal",
+        left_out: Some(LeftOut {
+            label: "survival goal",
+            tally: Tally::Present,
+            count: |c| one_if(matches!(c, Change::SetSurvivalGoal { .. })),
+        }),
+        sql: &["SURVIVE"],
+        project: |m| m.database.survival_goal = SurvivalGoal::default(),
+    },
+    Feature {
+        flag: "placement",
+        dialects: CRDB,
+        renders: "`ALTER DATABASE ... PLACEMENT DEFAULT | RESTRICTED`",
+        otherwise: "nothing",
+        catalog: "drift compares with the default placement",
+        left_out: Some(LeftOut {
+            label: "placement",
+            tally: Tally::Present,
+            count: |c| one_if(matches!(c, Change::SetPlacement { .. })),
+        }),
+        sql: &["PLACEMENT"],
+        project: |m| m.database.placement = Placement::default(),
+    },
+    Feature {
+        flag: "super_regions",
+        dialects: CRDB,
+        renders: "`ALTER DATABASE ... ADD / ALTER / DROP SUPER REGION`",
+        otherwise: "nothing",
+        catalog: "drift compares without the model's super regions",
+        left_out: Some(LeftOut {
+            label: "super regions",
+            tally: Tally::Present,
+            count: |c| {
+                one_if(matches!(
+                    c,
+                    Change::AddSuperRegion { .. }
+                        | Change::AlterSuperRegion { .. }
+                        | Change::DropSuperRegion { .. }
+                ))
+            },
+        }),
+        sql: &["SUPER REGION"],
+        project: |m| m.database.super_regions.clear(),
+    },
+    Feature {
+        flag: "row_level_ttl",
+        dialects: CRDB,
+        renders: "`WITH (ttl_expire_after = ...)` on CREATE TABLE, `ALTER TABLE ... SET (ttl_expire_after = ...)` / `RESET (ttl)`",
+        otherwise: "nothing",
+        catalog: "drift compares without the model's `ttl`",
+        left_out: Some(LeftOut {
+            label: "row-level TTL",
+            tally: Tally::Count,
+            count: |c| match c {
+                Change::CreateTable { table } => one_if(table.ttl.is_some()),
+                Change::SetTtl { .. } | Change::ResetTtl { .. } => 1,
+                _ => 0,
+            },
+        }),
+        sql: &["ttl_expire_after", "RESET (ttl)"],
+        project: |m| {
+            for t in m.tables.values_mut() {
+                t.ttl = None;
+            }
+        },
+    },
+    Feature {
+        flag: "hash_sharded_indexes",
+        dialects: CRDB,
+        renders: "`USING HASH ... WITH (bucket_count = n)` on CREATE INDEX",
+        otherwise: "a plain index on the same columns",
+        catalog: "drift compares the index without `sharded_buckets`",
+        left_out: Some(LeftOut {
+            label: "hash sharding",
+            tally: Tally::Count,
+            count: |c| match c {
+                Change::CreateIndex { index, .. } => one_if(index.sharded_buckets.is_some()),
+                _ => 0,
+            },
+        }),
+        sql: &["USING HASH", "bucket_count"],
+        project: |m| {
+            for t in m.tables.values_mut() {
+                for i in &mut t.indexes {
+                    i.sharded_buckets = None;
+                }
+            }
+        },
+    },
+    Feature {
+        flag: "crdb_only_defaults",
+        dialects: CRDB,
+        renders: "column defaults calling CockroachDB-only functions (`unique_rowid()`, `gateway_region()`, the computed region column's `default_to_database_primary_region(...)`, `crdb_internal...`); portable ones such as `gen_random_uuid()` render everywhere",
+        otherwise: "the column without that default",
+        catalog: "drift compares the column without that default",
+        left_out: Some(LeftOut {
+            label: "CockroachDB-only defaults",
+            tally: Tally::Count,
+            count: |c| {
+                let crdb_only = |d: &Option<String>| one_if(d.as_deref().is_some_and(is_crdb_only_default));
+                match c {
+                    Change::CreateTable { table } => table.columns.iter().map(|c| crdb_only(&c.default)).sum(),
+                    Change::AddColumn { column, .. } => crdb_only(&column.default),
+                    Change::SetColumnDefault { default, .. } => crdb_only(default),
+                    _ => 0,
+                }
+            },
+        }),
+        sql: CRDB_ONLY_FUNCTIONS,
+        project: |m| {
+            for t in m.tables.values_mut() {
+                for c in &mut t.columns {
+                    if c.default.as_deref().is_some_and(is_crdb_only_default) {
+                        c.default = None;
+                    }
+                }
+            }
+        },
+    },
+    Feature {
+        flag: "storing",
+        dialects: CRDB,
+        renders: "`STORING (...)` on CREATE INDEX",
+        otherwise: "`INCLUDE (...)`",
+        catalog: "the PostgreSQL reader reads INCLUDE columns back as `storing`",
+        left_out: None,
+        sql: &["STORING"],
+        project: none,
+    },
+    Feature {
+        flag: "upper_case_index_methods",
+        dialects: CRDB,
+        renders: "inverted and other non-btree indexes as `USING GIN` (upper case)",
+        otherwise: "`USING gin` (PostgreSQL's access method name)",
+        catalog: "both readers map the method to `using: gin | gist`",
+        left_out: None,
+        sql: &["USING GIN", "USING GIST"],
+        project: none,
+    },
+    Feature {
+        flag: "add_constraint_if_not_exists",
+        dialects: CRDB,
+        renders: "`ADD CONSTRAINT IF NOT EXISTS` for checks, unique constraints and foreign keys",
+        otherwise: "`ADD CONSTRAINT` (PostgreSQL has no IF NOT EXISTS there)",
+        catalog: "no difference once applied",
+        left_out: None,
+        sql: &["ADD CONSTRAINT IF NOT EXISTS"],
+        project: none,
+    },
+    Feature {
+        flag: "alter_primary_key",
+        dialects: CRDB,
+        renders: "`ALTER TABLE ... ALTER PRIMARY KEY USING COLUMNS (...)`",
+        otherwise: "`DROP CONSTRAINT` of the old key, then `ADD CONSTRAINT ... PRIMARY KEY`",
+        catalog: "no difference once applied",
+        left_out: None,
+        sql: &["ALTER PRIMARY KEY"],
+        project: none,
+    },
+    Feature {
+        flag: "set_data_type",
+        dialects: CRDB,
+        renders: "`ALTER COLUMN ... SET DATA TYPE t`",
+        otherwise: "`ALTER COLUMN ... TYPE t USING col::t`",
+        catalog: "no difference once applied",
+        left_out: None,
+        sql: &["SET DATA TYPE"],
+        project: none,
+    },
+    Feature {
+        flag: "table_qualified_index_names",
+        dialects: CRDB,
+        renders: "`DROP INDEX table@index`; a UNIQUE constraint goes with `DROP INDEX table@name CASCADE` (its backing index)",
+        otherwise: "`DROP INDEX index`; `ALTER TABLE ... DROP CONSTRAINT name`",
+        catalog: "no difference once applied",
+        left_out: None,
+        sql: &["@"],
+        project: none,
+    },
+    Feature {
+        flag: "postgis_extension",
+        dialects: PG,
+        renders: "`CREATE EXTENSION IF NOT EXISTS postgis;` before the steps when the model gains GEOGRAPHY/GEOMETRY columns",
+        otherwise: "nothing (CockroachDB has the spatial types built in)",
+        catalog: "not read back: the extension is not part of the model",
+        left_out: None,
+        sql: &["CREATE EXTENSION"],
+        project: none,
+    },
+];
+
+/// The functions a CockroachDB-only default calls (matched case-insensitively).
+const CRDB_ONLY_FUNCTIONS: &[&str] = &[
+    "unique_rowid(",
+    "gateway_region(",
+    "default_to_database_primary_region(",
+    "crdb_internal",
+];
+
+/// Whether a default expression calls something only CockroachDB has.
+pub fn is_crdb_only_default(expr: &str) -> bool {
+    let lower = expr.to_ascii_lowercase();
+    CRDB_ONLY_FUNCTIONS.iter().any(|f| lower.contains(f))
+}
+
+/// The row of a flag.
+pub fn feature(flag: &str) -> Option<&'static Feature> {
+    FEATURES.iter().find(|f| f.flag == flag)
+}
+
+/// Every flag with whether `dialect` has it: the templates' `supports`.
+pub fn supports(dialect: Dialect) -> BTreeMap<&'static str, bool> {
+    FEATURES
+        .iter()
+        .map(|f| (f.flag, f.supported_by(dialect)))
+        .collect()
+}
+
+/// What a rendering of `changes` in `dialect` left out, one entry per feature in table order,
+/// e.g. `locality (9 tables)`, `zone configs (3)`, `regions`; empty when nothing was.
+pub fn left_out<'a>(changes: impl Iterator<Item = &'a Change>, dialect: Dialect) -> Vec<String> {
+    let dropped: Vec<&LeftOut> = FEATURES
+        .iter()
+        .filter(|f| !f.supported_by(dialect))
+        .filter_map(|f| f.left_out.as_ref())
+        .collect();
+    if dropped.is_empty() {
+        return Vec::new();
+    }
+    let mut counts = vec![0usize; dropped.len()];
+    let mut tables: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); dropped.len()];
+    for change in changes {
+        for (i, lo) in dropped.iter().enumerate() {
+            let n = (lo.count)(change);
+            if n > 0 {
+                counts[i] += n;
+                if let Some(t) = change.table() {
+                    tables[i].insert(t);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (i, lo) in dropped.iter().enumerate() {
+        if counts[i] == 0 {
+            continue;
+        }
+        out.push(match lo.tally {
+            Tally::Tables => match tables[i].len() {
+                1 => format!("{} (1 table)", lo.label),
+                k => format!("{} ({k} tables)", lo.label),
+            },
+            Tally::Count => format!("{} ({})", lo.label, counts[i]),
+            Tally::Present => lo.label.to_string(),
+        });
+    }
+    out
+}
+
+/// The model as a server of `dialect` holds it: every feature the dialect lacks projected
+/// away, exactly as the rendering leaves it out, so drift never reports it.
+pub fn project(model: &mut Model, dialect: Dialect) {
+    model.database.dialect = dialect;
+    for f in FEATURES.iter().filter(|f| !f.supported_by(dialect)) {
+        (f.project)(model);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::types::*;
+
+    #[test]
+    fn flags_are_unique_snake_case_and_every_row_says_what_each_dialect_does() {
+        let mut seen = BTreeSet::new();
+        for f in FEATURES {
+            assert!(seen.insert(f.flag), "flag {} twice", f.flag);
+            assert!(
+                f.flag.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{}",
+                f.flag
+            );
+            assert!(!f.dialects.is_empty(), "{}: no dialect renders it", f.flag);
+            assert!(!f.renders.is_empty() && !f.otherwise.is_empty() && !f.catalog.is_empty());
+            assert!(!f.sql.is_empty(), "{}: no SQL to recognise it by", f.flag);
+            // A dropped feature says "nothing" or what is kept; a respelled one is not counted.
+            if f.left_out.is_none() {
+                assert_ne!(
+                    f.otherwise, "nothing",
+                    "{}: dropped but not counted",
+                    f.flag
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_flag_is_tested_by_a_built_in_template_and_templates_test_only_known_flags() {
+        let sources: Vec<(&str, &str)> = crate::render::builtin_templates().collect();
+        for f in FEATURES {
+            let used = sources.iter().any(|(_, s)| {
+                s.contains(&format!("supports.{}", f.flag))
+                    || s.contains(&format!("supports(\"{}\")", f.flag))
+            });
+            assert!(used, "no built-in template tests the flag {}", f.flag);
+        }
+        for (name, source) in &sources {
+            assert!(
+                !source.contains("dialect ==") && !source.contains("dialect !="),
+                "{name} names a dialect; test a `supports` flag instead"
+            );
+            for (i, _) in source.match_indices("supports") {
+                let rest = &source[i + "supports".len()..];
+                let flag: String = rest
+                    .trim_start_matches(['.', '(', '"'])
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                assert!(feature(&flag).is_some(), "{name}: unknown flag {flag:?}");
+            }
+        }
+    }
+
+    fn everything() -> Model {
+        let zone = Some(ZoneConfig {
+            num_replicas: Some(5),
+            ..Default::default()
+        });
+        let mut m = Model::default();
+        m.database = Database {
+            name: "db".into(),
+            dialect: Dialect::Cockroach,
+            primary_region: Some("a".into()),
+            regions: vec!["a".into(), "b".into(), "c".into()],
+            survival_goal: SurvivalGoal::Region,
+            placement: Placement::Restricted,
+            secondary_region: Some("b".into()),
+            super_regions: [("s".to_string(), vec!["a".to_string()])].into(),
+            zone: zone.clone(),
+            range_zones: [("default".to_string(), zone.clone().unwrap())].into(),
+            expectations: Expectations {
+                stale_reads_seconds: Some(5),
+                ..Default::default()
+            },
+        };
+        let col = |name: &str, ty: &str, default: Option<&str>| Column {
+            name: name.into(),
+            ty: ty.into(),
+            nullable: true,
+            default: default.map(String::from),
+            ..Default::default()
+        };
+        let t = Table {
+            name: "t".into(),
+            columns: vec![
+                col("id", "INT8", Some("unique_rowid()")),
+                col("u", "UUID", Some("gen_random_uuid()")),
+                col("r", "crdb_internal_region", Some("gateway_region()")),
+            ],
+            locality: Some(Locality::Global),
+            ttl: Some(Ttl {
+                expire_after: "1 day".into(),
+                ..Default::default()
+            }),
+            zone: zone.clone(),
+            indexes: vec![Index {
+                name: "i".into(),
+                sharded_buckets: Some(8),
+                zone,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        m.tables.insert("t".into(), t);
+        m
+    }
+
+    #[test]
+    fn postgres_projection_leaves_only_what_postgres_holds() {
+        let mut m = everything();
+        project(&mut m, Dialect::Postgres);
+        // The database keeps only what every dialect has: every other field is some row's.
+        let want = Database {
+            name: "db".into(),
+            dialect: Dialect::Postgres,
+            expectations: m.database.expectations.clone(),
+            ..Database::default()
+        };
+        assert_eq!(m.database, want);
+        let t = &m.tables["t"];
+        assert_eq!(t.locality, None);
+        assert_eq!(t.ttl, None);
+        assert_eq!(t.zone, None);
+        assert_eq!(t.indexes[0].sharded_buckets, None);
+        assert_eq!(t.indexes[0].zone, None);
+        let defaults: Vec<Option<&str>> = t.columns.iter().map(|c| c.default.as_deref()).collect();
+        assert_eq!(defaults, vec![None, Some("gen_random_uuid()"), None]);
+        assert_eq!(t.columns[2].ty, "STRING");
+
+        let mut crdb = everything();
+        project(&mut crdb, Dialect::Cockroach);
+        assert_eq!(crdb, everything(), "CockroachDB holds everything");
+    }
+
+    #[test]
+    fn left_out_counts_per_row_in_table_order() {
+        let m = everything();
+        let t = m.tables["t"].clone();
+        let changes = vec![
+            Change::SetPlacement {
+                database: "db".into(),
+                from: Placement::Default,
+                to: Placement::Restricted,
+            },
+            Change::CreateTable { table: t },
+            Change::SetLocality {
+                table: "u".into(),
+                from: None,
+                to: Some(Locality::Global),
+            },
+            Change::SetLocality {
+                table: "u".into(),
+                from: Some(Locality::Global),
+                to: None,
+            },
+        ];
+        assert_eq!(
+            left_out(changes.iter(), Dialect::Postgres),
+            vec![
+                "locality (2 tables)",
+                "placement",
+                "row-level TTL (1)",
+                "CockroachDB-only defaults (2)"
+            ]
+        );
+        assert!(left_out(changes.iter(), Dialect::Cockroach).is_empty());
+    }
+
+    #[test]
+    fn crdb_only_defaults_are_recognised() {
+        assert!(is_crdb_only_default("unique_rowid()"));
+        assert!(is_crdb_only_default(
+            "default_to_database_primary_region(gateway_region())::crdb_internal_region"
+        ));
+        assert!(is_crdb_only_default("crdb_internal.cluster_id()"));
+        assert!(is_crdb_only_default("UNIQUE_ROWID()"));
+        assert!(!is_crdb_only_default("gen_random_uuid()"));
+        assert!(!is_crdb_only_default("now()"));
+    }
+}
