@@ -436,6 +436,42 @@ pub fn project(model: &mut Model, dialect: Dialect) {
     }
 }
 
+/// The capability table as Markdown, one row per feature: what `docs/dialects.md` shows
+/// between its `FEATURES` markers (a test keeps the file in step).
+pub fn markdown_table() -> String {
+    let cell = |s: &str| s.replace('|', "\\|");
+    let mut out = String::from(
+        "| feature (`supports.<flag>`) | CockroachDB | PostgreSQL | catalog reader and drift | left-out line |\n\
+         |---|---|---|---|---|\n",
+    );
+    for f in FEATURES {
+        let dialect = |d: Dialect| {
+            cell(if f.supported_by(d) {
+                f.renders
+            } else {
+                f.otherwise
+            })
+        };
+        let left_out = match &f.left_out {
+            Some(lo) => match lo.tally {
+                Tally::Tables => format!("`{} (n tables)`", lo.label),
+                Tally::Count => format!("`{} (n)`", lo.label),
+                Tally::Present => format!("`{}`", lo.label),
+            },
+            None => "-".to_string(),
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            f.flag,
+            dialect(Dialect::Cockroach),
+            dialect(Dialect::Postgres),
+            cell(f.catalog),
+            left_out
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -617,5 +653,26 @@ mod tests {
         assert!(is_crdb_only_default("UNIQUE_ROWID()"));
         assert!(!is_crdb_only_default("gen_random_uuid()"));
         assert!(!is_crdb_only_default("now()"));
+    }
+
+    /// docs/dialects.md shows the table as it is; `BMDB_BLESS=1` rewrites its table.
+    #[test]
+    fn the_dialects_doc_shows_the_capability_table() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/dialects.md");
+        let doc = std::fs::read_to_string(&path).expect("docs/dialects.md reads");
+        let (begin, end) = ("<!-- FEATURES:BEGIN -->\n", "<!-- FEATURES:END -->");
+        let start = doc.find(begin).expect("begin marker") + begin.len();
+        let stop = doc.find(end).expect("end marker");
+        let want = markdown_table();
+        if std::env::var_os("BMDB_BLESS").is_some() {
+            let text = format!("{}{want}{}", &doc[..start], &doc[stop..]);
+            std::fs::write(&path, text).unwrap();
+            return;
+        }
+        assert_eq!(
+            &doc[start..stop],
+            want,
+            "docs/dialects.md is out of date: BMDB_BLESS=1 cargo test --lib dialect rewrites it"
+        );
     }
 }
