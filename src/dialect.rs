@@ -533,8 +533,7 @@ mod tests {
             num_replicas: Some(5),
             ..Default::default()
         });
-        let mut m = Model::default();
-        m.database = Database {
+        let database = Database {
             name: "db".into(),
             dialect: Dialect::Cockroach,
             primary_region: Some("a".into()),
@@ -567,7 +566,6 @@ mod tests {
             locality: Some(Locality::Global),
             ttl: Some(Ttl {
                 expire_after: "1 day".into(),
-                ..Default::default()
             }),
             zone: zone.clone(),
             indexes: vec![Index {
@@ -576,6 +574,10 @@ mod tests {
                 zone,
                 ..Default::default()
             }],
+            ..Default::default()
+        };
+        let mut m = Model {
+            database,
             ..Default::default()
         };
         m.tables.insert("t".into(), t);
@@ -613,7 +615,7 @@ mod tests {
     fn left_out_counts_per_row_in_table_order() {
         let m = everything();
         let t = m.tables["t"].clone();
-        let changes = vec![
+        let changes = [
             Change::SetPlacement {
                 database: "db".into(),
                 from: Placement::Default,
