@@ -577,6 +577,90 @@ fn target_and_baseline() {
     );
 }
 
+/// `--baseline` with a model: at the last migration the live schema is verified BEFORE
+/// anything is recorded (a mismatch writes no history); below it the state as of that
+/// version cannot be derived from the lock, so it is recorded unverified with a note, and
+/// the apply that runs the rest verifies the whole and converges.
+#[test]
+fn baseline_is_verified_before_recording_and_below_the_last_migration_is_not_checked_against_the_whole_model(
+) {
+    let project = Project::modelled("postgres", FIXTURE, FIXTURE_SCHEMA);
+    let history_rows = |db: &str| -> i64 {
+        let mut c = pg().client(db);
+        let exists: bool = c
+            .query_one("SELECT to_regclass('bmdb_schema_history') IS NOT NULL", &[])
+            .unwrap()
+            .get(0);
+        if !exists {
+            return 0;
+        }
+        c.query_one("SELECT count(*) FROM bmdb_schema_history", &[])
+            .unwrap()
+            .get(0)
+    };
+
+    // V1..V2 made by hand: baseline 2 (below the last, V4), then apply the rest
+    let db = pg().new_db("baseline_below");
+    let mut c = pg().client(&db);
+    for (_, sql) in &FIXTURE[..2] {
+        c.batch_execute(sql).unwrap();
+    }
+    let r = run(apply(&project, &db).args(["--baseline", "2"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("note: --baseline 2 is below the last migration (V4)")
+            && r.stderr.contains("the live schema is not verified now"),
+        "{r:?}"
+    );
+    assert!(!r.stderr.contains("does not match"), "{r:?}");
+    assert_eq!(history_rows(&db), 2);
+    let r = run(&mut apply(&project, &db));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("verified: the live schema matches the model"),
+        "{r:?}"
+    );
+    project.assert_converged(&pg().url(&db));
+
+    // the same schema, baselined at the last migration: refused before recording anything
+    let db = pg().new_db("baseline_mismatch");
+    let mut c = pg().client(&db);
+    for (_, sql) in &FIXTURE[..2] {
+        c.batch_execute(sql).unwrap();
+    }
+    for args in [
+        vec!["--baseline", "4"],
+        vec!["--baseline", "4", "--dry-run"],
+    ] {
+        let r = run(apply(&project, &db).args(&args));
+        assert_eq!(r.code, 1, "{r:?}");
+        assert!(
+            r.stderr.contains("--baseline 4: nothing was recorded")
+                && r.stderr.contains("does not match the model"),
+            "{r:?}"
+        );
+        assert_eq!(history_rows(&db), 0, "{r:?}");
+    }
+
+    // a schema that is the whole model: baselined at the last migration, verified, converged
+    let db = pg().new_db("baseline_last");
+    let mut c = pg().client(&db);
+    for (_, sql) in FIXTURE {
+        c.batch_execute(&sql.replace("CONCURRENTLY ", "")).unwrap();
+    }
+    let r = run(apply(&project, &db).args(["--baseline", "4"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("verified: the live schema matches the model"),
+        "{r:?}"
+    );
+    assert_eq!(history_rows(&db), 4);
+    project.assert_converged(&pg().url(&db));
+}
+
 #[test]
 fn destructive_migrations_need_the_flag() {
     let db = pg().new_db("destructive");

@@ -105,6 +105,11 @@ pub fn live_changes(live: &Model, desired: &Model) -> (Model, Model, Vec<diff::C
 /// Reads the catalog again and fails, naming every difference, when the live schema does
 /// not match `desired`. `bmdb apply` calls this after its last migration.
 pub fn verify_live(conn: &mut Connection, desired: &Model) -> Result<()> {
+    verify_live_as(conn, desired, "after applying, the live schema")
+}
+
+/// `verify_live`, with the message's subject: `lead` says when the schema was read.
+pub fn verify_live_as(conn: &mut Connection, desired: &Model, lead: &str) -> Result<()> {
     let (live, _) = read_catalog(conn)?;
     let (have, want, changes) = live_changes(&live, desired);
     if changes.is_empty() {
@@ -112,7 +117,7 @@ pub fn verify_live(conn: &mut Connection, desired: &Model) -> Result<()> {
     }
     let diffs = difference::describe_all(&changes, &have, &want);
     let mut msg = format!(
-        "after applying, the live schema of {} does not match the model ({} difference{}):",
+        "{lead} of {} does not match the model ({} difference{}):",
         conn.url.redacted(),
         diffs.len(),
         if diffs.len() == 1 { "" } else { "s" }

@@ -40,6 +40,38 @@ pub fn run_apply(cli: &Cli, cmd: &ApplyCmd) -> anyhow::Result<ExitCode> {
     }
     let project = Project::open(&cli.project)?;
     refuse_unwritten_changes(&project)?;
+    let last = project.files.last().map(|f| i64::from(f.version));
+    let secret = cmd.conn.resolve().ok().and_then(|u| u.password());
+    let verify = |lead: &str| -> anyhow::Result<()> {
+        let mut conn = cmd.conn.connect()?;
+        crate::catalog::verify_live_as(&mut conn, &project.desired, lead)
+            .map_err(|e| crate::db::scrub_error(e, secret.as_deref()))
+    };
+    // --baseline records migrations as applied without running them: the schema must
+    // already be what they build, and that is checked before anything is recorded. The lock
+    // holds the model as of the last migration only, so a baseline below it cannot be
+    // checked against the model as of its version: it is recorded unverified (said so), and
+    // the apply that runs the rest verifies the whole.
+    if let Some(v) = cmd.args.baseline {
+        if Some(v) == last {
+            verify(&format!(
+                "--baseline {v} records every migration as applied without running them, but the live schema"
+            ))
+            .map_err(|e| {
+                e.context(format!(
+                    "--baseline {v}: nothing was recorded; bring the schema to the model first, or baseline \
+                     at the version the schema is at"
+                ))
+            })?;
+        } else if project.files.iter().any(|f| i64::from(f.version) == v) {
+            eprintln!(
+                "note: --baseline {v} is below the last migration (V{}): bmdb cannot derive the model as of \
+                 V{v}, so the live schema is not verified now; the apply that runs the rest verifies it \
+                 against the whole model",
+                last.unwrap_or_default()
+            );
+        }
+    }
     let report = apply::run_apply(
         &cli.project,
         project.desired.database.dialect,
@@ -47,17 +79,17 @@ pub fn run_apply(cli: &Cli, cmd: &ApplyCmd) -> anyhow::Result<ExitCode> {
         &cmd.args,
     )?;
     // The history says what ran; the catalog says what is there. They must agree with the
-    // model once every migration is in (not after --dry-run or a --target short of the end).
-    let last = project.files.last().map(|f| i64::from(f.version));
+    // model once every migration is in (not after --dry-run, a --target short of the end, or
+    // a --baseline, checked above).
     let reached_end = cmd.args.target.is_none_or(|t| Some(t) >= last);
-    if !report.dry_run && reached_end {
-        let secret = cmd.conn.resolve().ok().and_then(|u| u.password());
-        let verify = || -> anyhow::Result<()> {
-            let mut conn = cmd.conn.connect()?;
-            crate::catalog::verify_live(&mut conn, &project.desired)
-        };
-        verify().map_err(|e| crate::db::scrub_error(e, secret.as_deref()))?;
+    if !report.dry_run && reached_end && cmd.args.baseline.is_none() {
+        verify("after applying, the live schema")?;
         if !cmd.args.quiet {
+            eprintln!("verified: the live schema matches the model");
+        }
+    }
+    if let (Some(v), false) = (cmd.args.baseline, report.dry_run) {
+        if Some(v) == last && !cmd.args.quiet {
             eprintln!("verified: the live schema matches the model");
         }
     }
