@@ -13,6 +13,7 @@ pub mod diff;
 pub mod drift;
 pub mod migrations;
 pub mod model;
+pub mod output;
 pub mod plan;
 pub mod project;
 pub mod render;

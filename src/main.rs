@@ -27,9 +27,13 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             if let Some(diags) = err.downcast_ref::<bmdb::model::Diagnostics>() {
-                eprintln!("{diags}");
+                anstream::eprintln!("{}", bmdb::output::paint_diagnostics(&diags.to_string()));
             } else {
-                eprintln!("error: {}", bmdb::db::redact_text(&format!("{err:#}")));
+                anstream::eprintln!(
+                    "{}: {}",
+                    bmdb::output::error("error"),
+                    bmdb::db::redact_text(&format!("{err:#}"))
+                );
             }
             ExitCode::FAILURE
         }

@@ -906,9 +906,29 @@ fn an_in_doubt_statement_that_already_took_effect_is_recorded_not_failed() {
     );
 }
 
-/// On a terminal apply shows a bar over migrations with the elapsed time and the running
-/// statement (coloured unless NO_COLOR); without one, plain lines; with --quiet, neither.
-/// The terminal is a real pseudo-terminal from util-linux `script`.
+/// The visible text of terminal output: CSI escape sequences (colours, cursor moves) removed.
+fn visible(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            for d in chars.by_ref() {
+                if d.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// On a terminal apply shows a bar over every statement of the apply (across migrations),
+/// the ETA, and the running statement with its own clock, coloured unless NO_COLOR and never
+/// wider than the terminal; without one, plain lines; with --quiet, neither. The terminal is a
+/// real pseudo-terminal of 80 columns from util-linux `script`.
 #[test]
 fn progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere() {
     if std::process::Command::new("script")
@@ -919,49 +939,90 @@ fn progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere() {
         eprintln!("SKIPPED: util-linux `script` is not installed, no pseudo-terminal to test with");
         return;
     }
-    const SLOW: &[(&str, &str)] = &[(
-        "V1__slow.sql",
-        "CREATE TABLE slow (id int8 PRIMARY KEY);\nSELECT pg_sleep(0.7);\n",
-    )];
-    let on_tty = |no_color: bool| -> String {
+    const SLOW: &[(&str, &str)] = &[
+        (
+            "V1__slow.sql",
+            "CREATE TABLE slow (id int8 PRIMARY KEY, a_column_with_a_long_name_to_reach_the_edge_of_the_terminal text, another_long_column_name text);\nSELECT pg_sleep(1.1);\n",
+        ),
+        ("V2__more.sql", "CREATE TABLE more (id int8 PRIMARY KEY);\n"),
+    ];
+    let on_tty = |env: &[(&str, &str)]| -> String {
         let db = pg().new_db("tty");
         let project = Project::new("postgres", SLOW);
         let cmd = format!(
-            "{} --project {} apply --url '{}'",
+            "stty cols 80 rows 24; {} --project {} apply --url '{}'",
             env!("CARGO_BIN_EXE_bmdb"),
             project.path().display(),
             pg().url(&db)
         );
         let mut c = std::process::Command::new("script");
-        c.args(["-qec", &cmd, "/dev/null"]).env_remove("CI");
-        if no_color {
-            c.env("NO_COLOR", "1");
-        } else {
-            c.env_remove("NO_COLOR");
+        c.args(["-qec", &cmd, "/dev/null"])
+            .env_remove("CI")
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR")
+            .env_remove("CLICOLOR_FORCE")
+            .env("LANG", "C.UTF-8");
+        for (k, v) in env {
+            c.env(k, v);
         }
         let out = c.output().unwrap();
         assert!(out.status.success(), "{out:?}");
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    let tty = on_tty(false);
+    let tty = on_tty(&[]);
+    let seen = visible(&tty);
     assert!(
-        tty.contains("1/1 migrations") || tty.contains("0/1 migrations"),
-        "no bar: {tty}"
+        ["1/3 statements", "2/3 statements"]
+            .iter()
+            .any(|s| seen.contains(s)),
+        "no bar counted in statements over both migrations: {seen}"
     );
-    assert!(tty.contains("[00:00:0"), "no elapsed clock: {tty}");
+    assert!(seen.contains("ETA "), "no ETA: {seen}");
+    assert!(seen.contains("[00:00:0"), "no elapsed clock: {seen}");
     assert!(
-        tty.contains("V1__slow [2/2] SELECT pg_sleep"),
-        "no running statement: {tty}"
+        seen.contains("V1__slow [2/2] SELECT pg_sleep"),
+        "no running statement: {seen}"
     );
+    assert!(
+        seen.contains("V1__slow [2/2] took 1."),
+        "the slow statement's time is not shown: {seen}"
+    );
+    // The bar's two lines are redrawn in place: wider than the terminal, they would wrap and
+    // leave stale lines behind. (Lines printed above the bar may wrap; they stay.)
+    let bar_lines: Vec<&str> = seen
+        .split(['\r', '\n'])
+        .filter(|l| l.contains(" statements  ETA") || l.contains("] CREATE TABLE"))
+        .collect();
+    assert!(
+        bar_lines
+            .iter()
+            .any(|l| l.contains("V1__slow [1/2] CREATE TABLE slow")),
+        "the long statement was never shown: {seen}"
+    );
+    for line in bar_lines {
+        assert!(
+            line.chars().count() <= 80,
+            "a line wider than the 80-column terminal ({}): {line:?}",
+            line.chars().count()
+        );
+    }
     assert!(
         tty.contains("\u{1b}[32m"),
         "the spinner is green on a terminal: {tty:?}"
     );
+    assert!(tty.contains('┌'), "box drawing on a UTF-8 terminal: {seen}");
     assert!(!tty.contains(PASSWORD), "{tty}");
-    let plain_colour = on_tty(true);
+    for env in [[("NO_COLOR", "1")], [("CLICOLOR", "0")]] {
+        let plain = on_tty(&env);
+        assert!(
+            !plain.contains("\u{1b}[3"),
+            "{env:?}: coloured anyway: {plain:?}"
+        );
+    }
+    let ascii = on_tty(&[("LANG", "C")]);
     assert!(
-        !plain_colour.contains("\u{1b}[32m"),
-        "NO_COLOR: {plain_colour:?}"
+        !ascii.contains('┌') && ascii.contains("+-"),
+        "LANG=C: {ascii}"
     );
 
     // No terminal: plain lines, no bar.
@@ -973,7 +1034,13 @@ fn progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere() {
         r.stderr.contains("  V1__slow [2/2] SELECT pg_sleep"),
         "{r:?}"
     );
-    assert!(!r.stderr.contains("migrations  "), "{r:?}");
+    assert!(r.stderr.contains("  V1__slow [2/2] took 1."), "{r:?}");
+    assert!(!r.stderr.contains(" statements  ETA"), "{r:?}");
+    assert!(!r.all().contains('\u{1b}'), "colour on a pipe: {r:?}");
+    assert!(
+        !r.stdout.contains('┌') && r.stdout.contains("+-"),
+        "ASCII table on a pipe: {r:?}"
+    );
     // --quiet: neither
     let db = pg().new_db("quiet");
     let r = run(apply(&project, &db).arg("--quiet"));

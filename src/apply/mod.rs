@@ -138,7 +138,7 @@ fn apply_inner(
     interrupt::install(db.cancel_handle());
     bootstrap::ensure(&mut db.client, db.dialect, &[&lock::TABLE, &history::TABLE])?;
     let heartbeat_session = db.reconnect()?;
-    let progress = Progress::new(args.quiet, pending.len());
+    let progress = Progress::new(args.quiet, statements_to_run(&pending, args));
     let guard = lock::acquire(
         &mut db.client,
         heartbeat_session,
@@ -155,6 +155,7 @@ fn apply_inner(
     let history_rows = history::read(&mut db.client)?;
     check_history(&files, &history_rows)?;
     let pending = pending_work(&files, &history_rows, args.target, args.baseline)?;
+    progress.set_total(statements_to_run(&pending, args));
 
     let applied_by = format!(
         "{}@{} pid {}",
@@ -185,6 +186,21 @@ fn apply_inner(
         dry_run: false,
         migrations: outcomes,
     })
+}
+
+/// The statements this apply will run: every pending one, not those a resumed migration
+/// already ran; none for a baseline.
+fn statements_to_run(pending: &[Pending<'_>], args: &ApplyArgs) -> usize {
+    if args.baseline.is_some() {
+        return 0;
+    }
+    pending
+        .iter()
+        .map(|p| {
+            let done = p.row.map_or(0, |r| r.statements_done.max(0) as usize);
+            p.file.statements.len().saturating_sub(done)
+        })
+        .sum()
 }
 
 fn run_pending(

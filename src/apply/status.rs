@@ -5,7 +5,6 @@ use super::files::{self, MigrationFile};
 use super::history::{self, HistoryRow};
 use crate::db::{scrub_error, ConnectOpts};
 use anyhow::Result;
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
 use serde::Serialize;
 use std::path::Path;
 
@@ -97,8 +96,7 @@ impl StatusReport {
     }
 
     pub fn to_table(&self) -> String {
-        let mut table = Table::new();
-        table.load_preset(UTF8_FULL_CONDENSED);
+        let mut table = crate::output::table();
         table.set_header([
             "Version",
             "Name",

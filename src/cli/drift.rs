@@ -23,7 +23,7 @@ pub fn run(cli: &Cli, args: &DriftArgs) -> anyhow::Result<ExitCode> {
         run_drift(&cli.project, &args.connect).map_err(|e| scrub_error(e, secret.as_deref()))?;
     match args.output.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report.to_json())?),
-        Format::Table => print!("{}", report.to_table(args.verbose)),
+        Format::Table => anstream::print!("{}", report.to_table(args.verbose)),
     }
     Ok(if report.clean() {
         ExitCode::SUCCESS

@@ -23,6 +23,18 @@ pub struct Cli {
     /// The project directory (holds regions.yaml, schema/, migrations/).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
     pub project: PathBuf,
+    /// When to colour the output (auto: on a terminal, unless NO_COLOR or CLICOLOR=0).
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    pub color: crate::output::ColorWhen,
+    /// Draw tables with ASCII characters (also when not on a UTF-8 terminal).
+    #[arg(long, global = true, env = "BMDB_ASCII")]
+    pub ascii: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -75,6 +87,7 @@ pub struct OutputArgs {
 pub const JSON_VERSION: u32 = 1;
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    crate::output::init(cli.color, cli.ascii);
     match &cli.command {
         Command::Validate(args) => validate(&cli, args),
         Command::Plan(args) => plan::run(&cli, args),

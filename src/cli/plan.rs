@@ -5,10 +5,11 @@ use crate::catalog;
 use crate::db::{scrub_error, ConnectOpts};
 use crate::migrations;
 use crate::model::Model;
+use crate::output;
 use crate::plan::Plan;
 use crate::project::Project;
 use clap::Args;
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use comfy_table::Cell;
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
@@ -136,9 +137,13 @@ fn print_table(
 ) {
     // Replication hazards are about the model, not the change: shown even with no changes.
     for w in warnings {
-        eprintln!(
-            "warning[{}]: {}: {}\n  help: {}",
-            w.id, w.object, w.reason, w.help
+        anstream::eprintln!(
+            "{}[{}]: {}: {}\n  help: {}",
+            output::warning("warning"),
+            w.id,
+            w.object,
+            w.reason,
+            w.help
         );
     }
     if plan.is_empty() && live {
@@ -147,19 +152,14 @@ fn print_table(
     }
     if plan.is_empty() {
         println!(
-            "No changes: the model matches the state of {} migration{} ({}/{}).",
-            project.files.len(),
-            if project.files.len() == 1 { "" } else { "s" },
+            "No changes: the model matches the state of {} ({}/{}).",
+            output::count(project.files.len(), "migration", "migrations"),
             migrations::DIR,
             migrations::LOCK_FILE
         );
         return;
     }
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
-    if std::env::var_os("NO_COLOR").is_some() {
-        table.force_no_tty();
-    }
+    let mut table = output::table();
     table.set_header(vec!["#", "object", "change", "hazard"]);
     for (i, s) in plan.steps.iter().enumerate() {
         let hz: Vec<String> = s
@@ -173,11 +173,16 @@ fn print_table(
                 )
             })
             .collect();
+        let colour = if s.hazards.iter().any(|h| h.destructive) {
+            comfy_table::Color::Red
+        } else {
+            comfy_table::Color::Yellow
+        };
         table.add_row(vec![
-            (i + 1).to_string(),
-            s.change.object(),
-            s.change.kind().to_string(),
-            hz.join(", "),
+            Cell::new(i + 1),
+            Cell::new(s.change.object()),
+            Cell::new(s.change.kind()),
+            Cell::new(hz.join(", ")).fg(colour),
         ]);
     }
     // One write: stdout is line-buffered, and a 10,000-table plan prints 200,000 lines.
@@ -219,14 +224,16 @@ fn print_table(
         .count();
     let _ = write!(
         out,
-        "Plan: {} step{}",
-        plan.steps.len(),
-        if plan.steps.len() == 1 { "" } else { "s" }
+        "Plan: {}",
+        output::count(plan.steps.len(), "step", "steps")
     );
     if destructive > 0 {
         let _ = write!(
             out,
-            ", {destructive} destructive (apply needs --allow-destructive)"
+            ", {}",
+            output::danger(&format!(
+                "{destructive} destructive (apply needs --allow-destructive)"
+            ))
         );
     }
     let _ = writeln!(out, ".");
@@ -243,7 +250,7 @@ fn print_table(
             "Run `bmdb plan --write NAME` to write it as the next migration."
         ),
     };
-    print!("{out}");
+    anstream::print!("{out}");
 }
 
 /// The plan from the live database (read from its catalog) to the model, on the model's

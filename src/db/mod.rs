@@ -283,7 +283,16 @@ fn connect_resolved(resolved: &ResolvedUrl, opts: &ConnectOpts) -> Result<Connec
             Ok(client) => break client,
             Err(e) if attempt < opts.connect_retries && is_refused(&e) => {
                 attempt += 1;
-                std::thread::sleep(Duration::from_millis(250 * 2u64.pow(attempt)));
+                let wait = Duration::from_millis(250 * 2u64.pow(attempt));
+                // Said, not silent: the retries of a server that is down take seconds.
+                anstream::eprintln!(
+                    "{}: {} not answering, retrying ({attempt}/{}) in {}...",
+                    crate::output::warning("warning"),
+                    resolved.redacted(),
+                    opts.connect_retries,
+                    crate::output::format_millis(wait.as_millis())
+                );
+                std::thread::sleep(wait);
             }
             Err(e) => {
                 let hint = tls::hint_for(&e, &settings);

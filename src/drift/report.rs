@@ -1,7 +1,8 @@
 //! How a drift report is shown: the human table and the JSON document.
 
 use super::{DriftReport, MigrationDrift, AGAINST_LOCK};
-use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table as Comfy};
+use crate::output;
+use comfy_table::ContentArrangement;
 
 impl MigrationDrift {
     /// The table's `expected` and `actual` cells.
@@ -48,32 +49,39 @@ impl DriftReport {
     /// The human report: one line per category, then a table of what differs.
     pub fn to_table(&self, verbose: bool) -> String {
         let mut out = String::new();
-        let mark = |clean: bool| if clean { "clean" } else { "DRIFT" };
+        let mark = |clean: bool| {
+            if clean {
+                output::good("clean")
+            } else {
+                output::danger("DRIFT")
+            }
+        };
         out.push_str(&format!(
-            "model vs migrations:   {} ({} unwritten change{})\n",
+            "model vs migrations:   {} ({})\n",
             mark(self.unwritten.is_empty()),
-            self.unwritten.len(),
-            plural(self.unwritten.len())
+            output::count(
+                self.unwritten.len(),
+                "unwritten change",
+                "unwritten changes"
+            )
         ));
         out.push_str(&format!(
-            "migrations vs history: {} ({} migration finding{})\n",
+            "migrations vs history: {} ({})\n",
             mark(self.migrations.is_empty()),
-            self.migrations.len(),
-            plural(self.migrations.len())
+            output::count(
+                self.migrations.len(),
+                "migration finding",
+                "migration findings"
+            )
         ));
         out.push_str(&format!(
-            "live schema vs model:  {} ({} difference{})\n",
+            "live schema vs model:  {} ({})\n",
             mark(self.live.is_empty()),
-            self.live.len(),
-            plural(self.live.len())
+            output::count(self.live.len(), "difference", "differences")
         ));
         if !self.clean() {
-            let mut t = Comfy::new();
-            t.load_preset(UTF8_FULL_CONDENSED)
-                .set_content_arrangement(ContentArrangement::Dynamic);
-            if std::env::var_os("NO_COLOR").is_some() {
-                t.force_no_tty();
-            }
+            let mut t = output::table();
+            t.set_content_arrangement(ContentArrangement::Dynamic);
             t.set_header(["category", "object", "what", "expected (model)", "actual"]);
             for c in &self.unwritten {
                 t.add_row([
@@ -115,19 +123,11 @@ impl DriftReport {
                 "Migration files differ from bmdb.lock: restore them from version control (migrations are append-only); to change the schema, edit the model and run `bmdb plan --write NAME`.\n",
             );
         }
-        out.push_str(if self.clean() {
-            "No drift.\n"
+        out.push_str(&if self.clean() {
+            format!("{}\n", output::good("No drift."))
         } else {
-            "Drift found: `bmdb plan` writes unwritten changes, `bmdb apply` runs pending migrations, `bmdb plan --url` shows the repair of the live schema.\n"
+            format!("{} `bmdb plan` writes unwritten changes, `bmdb apply` runs pending migrations, `bmdb plan --url` shows the repair of the live schema.\n", output::danger("Drift found:"))
         });
         out
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }

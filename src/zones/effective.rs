@@ -48,7 +48,7 @@
 use crate::model::types::{
     Constraints, Database, Locality, Model, Placement, SurvivalGoal, ZoneConfig,
 };
-use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table as ComfyTable};
+use comfy_table::ContentArrangement;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -939,9 +939,8 @@ fn show_value(field: &EffectiveField) -> String {
 
 /// A table: one row per object and field, the object named on its first row.
 pub fn render_table(zones: &[ObjectZone]) -> String {
-    let mut t = ComfyTable::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
+    let mut t = crate::output::table();
+    t.set_content_arrangement(ContentArrangement::Dynamic);
     t.set_header(vec!["object", "field", "value", "source"]);
     for z in zones {
         for (i, f) in z.fields.iter().enumerate() {
@@ -1008,9 +1007,8 @@ pub fn compare<'a>(model: &'a [ObjectZone], live: &'a [ObjectZone]) -> Vec<Field
 
 /// `zones show --url` as a table: model value and source, live value, `≠` where they differ.
 pub fn render_comparison_table(rows: &[FieldComparison]) -> String {
-    let mut t = ComfyTable::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
+    let mut t = crate::output::table();
+    t.set_content_arrangement(ContentArrangement::Dynamic);
     t.set_header(vec!["object", "field", "model", "source", "live", ""]);
     let mut last = String::new();
     for r in rows {

@@ -1,0 +1,193 @@
+//! output: what every command's printing shares, in one place: whether to colour (anstream
+//! decides as clap does: `--color`, then NO_COLOR, CLICOLOR_FORCE, CLICOLOR, then whether the
+//! stream is a terminal), the styles for errors, warnings, hazards and drift, the table style
+//! (box drawing on a UTF-8 terminal, ASCII otherwise or on request) and plurals.
+//!
+//! Painted text carries ANSI codes; print it with `anstream::println!`/`eprintln!`, which strip
+//! them where colour is off.
+
+use anstyle::{AnsiColor, Style};
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// `--color`: when to colour.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// On a terminal, unless NO_COLOR or CLICOLOR=0 (CLICOLOR_FORCE forces it).
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+static ASCII: AtomicBool = AtomicBool::new(false);
+
+/// Called once by the CLI before any output.
+pub fn init(color: ColorWhen, ascii: bool) {
+    let choice = match color {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    };
+    choice.write_global();
+    ASCII.store(ascii, Ordering::Relaxed);
+}
+
+/// Whether text written to stdout is coloured.
+pub fn colour_stdout() -> bool {
+    anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
+}
+
+/// Whether text written to stderr is coloured.
+pub fn colour_stderr() -> bool {
+    anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never
+}
+
+fn paint(style: Style, text: &str) -> String {
+    format!("{style}{text}{style:#}")
+}
+
+const RED: Style = Style::new()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)))
+    .bold();
+const YELLOW: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)));
+const GREEN: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)));
+
+/// `error`, an error's label.
+pub fn error(text: &str) -> String {
+    paint(RED, text)
+}
+/// `warning`, a warning's label.
+pub fn warning(text: &str) -> String {
+    paint(YELLOW.bold(), text)
+}
+/// A destructive hazard, or drift found.
+pub fn danger(text: &str) -> String {
+    paint(RED, text)
+}
+/// A hazard that does not block.
+pub fn caution(text: &str) -> String {
+    paint(YELLOW, text)
+}
+/// Nothing to do, clean.
+pub fn good(text: &str) -> String {
+    paint(GREEN, text)
+}
+
+/// Colours the labels of diagnostics printed as text (`file:line:col: error[id]: ...` and
+/// `  help:` lines).
+pub fn paint_diagnostics(text: &str) -> String {
+    text.lines()
+        .map(|l| {
+            if let Some(i) = l.find(": error[") {
+                format!(
+                    "{}: {}{}",
+                    &l[..i],
+                    error("error"),
+                    &l[i + ": error".len()..]
+                )
+            } else if let Some(i) = l.find(": warning[") {
+                format!(
+                    "{}: {}{}",
+                    &l[..i],
+                    warning("warning"),
+                    &l[i + ": warning".len()..]
+                )
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether tables are drawn with ASCII: asked for (`--ascii`, BMDB_ASCII), stdout is not a
+/// terminal, or the locale is not UTF-8.
+pub fn ascii() -> bool {
+    ASCII.load(Ordering::Relaxed) || !std::io::stdout().is_terminal() || !utf8_locale()
+}
+
+/// The locale's character set as libc picks it: LC_ALL, else LC_CTYPE, else LANG (unset: C).
+pub fn utf8_locale() -> bool {
+    let locale = ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .filter_map(|k| std::env::var(k).ok())
+        .find(|v| !v.is_empty())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    locale.contains("utf-8") || locale.contains("utf8")
+}
+
+/// A table in bmdb's style: condensed box drawing, or ASCII (see [`ascii`]); cell colours
+/// only where stdout is coloured.
+pub fn table() -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(if ascii() {
+        comfy_table::presets::ASCII_FULL_CONDENSED
+    } else {
+        comfy_table::presets::UTF8_FULL_CONDENSED
+    });
+    if colour_stdout() {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t
+}
+
+/// `1 table`, `2 tables`, `0 tables`.
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}
+
+/// `text` cut to `width` characters, ending in `…` (or `...` in ASCII) when cut.
+pub fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let ellipsis = if ascii() { "..." } else { "…" };
+    let keep = width.saturating_sub(ellipsis.chars().count());
+    let mut out: String = text.chars().take(keep).collect();
+    out.push_str(ellipsis);
+    out
+}
+
+/// A duration for people: `12ms`, `3.4s`, `2m05s`.
+pub fn format_millis(ms: u128) -> String {
+    if ms < 1000 {
+        format!("{ms}ms")
+    } else if ms < 60_000 {
+        format!("{:.1}s", ms as f64 / 1000.0)
+    } else {
+        format!("{}m{:02}s", ms / 60_000, (ms % 60_000) / 1000)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn count_uses_the_singular_for_one_only() {
+        assert_eq!(count(0, "table", "tables"), "0 tables");
+        assert_eq!(count(1, "table", "tables"), "1 table");
+        assert_eq!(count(2, "statement", "statements"), "2 statements");
+    }
+
+    #[test]
+    fn diagnostics_get_their_label_painted_and_nothing_else() {
+        let text = "a.yaml:1:2: error[unknown-key]: x: error[y]\n  help: z";
+        let painted = paint_diagnostics(text);
+        assert!(painted.starts_with("a.yaml:1:2: \u{1b}["), "{painted:?}");
+        assert!(
+            painted.ends_with("[unknown-key]: x: error[y]\n  help: z"),
+            "{painted:?}"
+        );
+    }
+
+    #[test]
+    fn truncate_keeps_short_text() {
+        assert_eq!(truncate("abc", 5), "abc");
+        assert_eq!(truncate("abcdefgh", 5).chars().count(), 5);
+    }
+}
