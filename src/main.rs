@@ -1,24 +1,30 @@
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // First of all: a panic prints where, never its message (it may hold a password).
+    install_panic_hook();
+    #[cfg(debug_assertions)]
+    if let Some(payload) = std::env::var_os("BMDB_DEBUG_PANIC") {
+        // Debug builds only: lets the tests provoke a panic carrying a secret.
+        panic!("debug panic with payload {}", payload.to_string_lossy());
+    }
     // Like every Unix filter: a closed pipe (`bmdb plan | head`) ends the process quietly.
     // SAFETY: setting a signal disposition at startup, before any thread exists.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
-    let cli = match bmdb::cli::Cli::try_parse() {
+    let cli = match bmdb::cli::parse_args() {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors; a usage error exits 1, never 2, which
             // means "changes or drift found" to a CI gate. The text echoes the arguments,
-            // so anything URL-shaped in it is redacted.
-            let text = bmdb::db::redact_text(&e.render().to_string());
+            // so it was rendered from redacted arguments, and is redacted again.
             return if e.use_stderr() {
-                eprint!("{text}");
+                eprint!("{}", bmdb::db::redact_text(&e.render().to_string()));
                 ExitCode::FAILURE
             } else {
-                print!("{text}");
+                // --help, --version: bmdb's own text, nothing of the user's
+                print!("{}", e.render());
                 ExitCode::SUCCESS
             };
         }
@@ -38,6 +44,25 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// A panic ends the process with exit 101 and a short message naming where it happened; its
+/// payload is never printed (it may quote a URL or a server's row). BMDB_BACKTRACE=1 adds
+/// the backtrace (frames only: no values).
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!("{}:{}", l.file(), l.line()))
+            .unwrap_or_else(|| "an unknown place".to_string());
+        eprintln!(
+            "bmdb: internal error at {place}; please report it (run with BMDB_BACKTRACE=1 to add a backtrace to the report)"
+        );
+        if std::env::var_os("BMDB_BACKTRACE").is_some_and(|v| v == "1") {
+            eprintln!("{}", std::backtrace::Backtrace::force_capture());
+        }
+        std::process::exit(101);
+    }));
 }
 
 // Loading and planning a large model is allocation-bound (many small strings and vectors);

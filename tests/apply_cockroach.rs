@@ -45,7 +45,7 @@ fn base_url() -> Option<String> {
 fn fresh_db(base: &str, hint: &str) -> String {
     let name = format!("bmdb_t{}_{hint}", std::process::id());
     let mut admin = ConnectOpts {
-        url: Some(base.to_string()),
+        url: Some(base.into()),
         ..Default::default()
     }
     .connect()
@@ -85,7 +85,7 @@ fn apply(project: &Project, url: &str) -> std::process::Command {
 
 fn fingerprint(url: &str) -> Vec<String> {
     let mut db = ConnectOpts {
-        url: Some(url.to_string()),
+        url: Some(url.into()),
         ..Default::default()
     }
     .connect()

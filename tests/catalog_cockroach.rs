@@ -249,8 +249,8 @@ fn live_cockroach_catalog_round_trip() {
         return;
     };
     let opts = bmdb::db::ConnectOpts {
-        url: Some(url),
-        connect_timeout: 10,
+        url: Some(url.into()),
+        connect_timeout: Some(std::time::Duration::from_secs(10)),
         connect_retries: 3,
     };
     let mut conn = opts.connect().expect("connect to BMDB_TEST_COCKROACH_URL");

@@ -114,3 +114,31 @@ fn a_closed_pipe_ends_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_ne!(out.status.code(), Some(101), "{stderr}");
 }
+
+/// The panic hook: exit 101, a short message naming the place, never the payload (debug
+/// builds can be made to panic with BMDB_DEBUG_PANIC, whose value goes into the payload).
+#[cfg(debug_assertions)]
+#[test]
+fn a_panic_prints_where_but_never_its_payload() {
+    let secret = format!("postgres://u:{PW}@h/d");
+    for backtrace in [false, true] {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_bmdb"));
+        c.args(["--version"]).env("BMDB_DEBUG_PANIC", &secret);
+        if backtrace {
+            c.env("BMDB_BACKTRACE", "1");
+        }
+        let out = c.output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(101), "{text}");
+        assert!(
+            text.contains("bmdb: internal error at src/main.rs:"),
+            "{text}"
+        );
+        assert!(text.contains("please report it"), "{text}");
+        assert!(!text.contains(PW) && !text.contains("payload"), "{text}");
+    }
+}

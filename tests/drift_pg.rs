@@ -54,8 +54,8 @@ pub fn write_project(dir: &Path, regions: &str, tables: &[(&str, &str)]) {
 
 pub fn connect_opts(url: &str) -> ConnectOpts {
     ConnectOpts {
-        url: Some(url.to_string()),
-        connect_timeout: 10,
+        url: Some(url.into()),
+        connect_timeout: Some(std::time::Duration::from_secs(10)),
         connect_retries: 3,
     }
 }

@@ -53,8 +53,8 @@ COMMENT ON COLUMN places.props IS 'free-form';
 
 fn opts(url: &str) -> ConnectOpts {
     ConnectOpts {
-        url: Some(url.to_string()),
-        connect_timeout: 10,
+        url: Some(url.into()),
+        connect_timeout: Some(std::time::Duration::from_secs(10)),
         connect_retries: 3,
     }
 }

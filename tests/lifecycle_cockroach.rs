@@ -17,7 +17,7 @@ const HOME: &str = "{ name: home, type: crdb_internal_region, nullable: false, d
 
 fn connect(url: &str) -> postgres::Client {
     ConnectOpts {
-        url: Some(url.to_string()),
+        url: Some(url.into()),
         ..Default::default()
     }
     .connect()

@@ -39,21 +39,24 @@ pub struct ApplyArgs {
     /// Print what would run and change nothing (not even the history table).
     #[arg(long)]
     pub dry_run: bool,
-    /// Apply up to and including this version, no further.
-    #[arg(long, value_name = "VERSION")]
+    /// Apply up to and including this version, no further (`V4` or `4`).
+    #[arg(long, value_name = "VERSION", value_parser = crate::migrations::parse_version_flag)]
     pub target: Option<i64>,
-    /// Record migrations up to this version as applied without running them
+    /// Record migrations up to this version (`V4` or `4`) as applied without running them
     /// (adopting a database that already has their schema), then stop.
-    #[arg(long, value_name = "VERSION", conflicts_with = "target")]
+    #[arg(long, value_name = "VERSION", conflicts_with = "target",
+          value_parser = crate::migrations::parse_version_flag)]
     pub baseline: Option<i64>,
-    /// Seconds to wait for another apply's lock before giving up.
-    #[arg(long, value_name = "SECS", default_value_t = 60,
-          value_parser = clap::value_parser!(u64).range(0..=604_800))]
-    pub lock_timeout: u64,
-    /// Seconds a lock stays valid without a heartbeat (a dead holder's lock frees after this).
-    #[arg(long, value_name = "SECS", default_value_t = 30,
-          value_parser = clap::value_parser!(u64).range(1..=86_400))]
-    pub lock_lease: u64,
+    /// How long to wait for another apply's lock before giving up: 120s, 2m, 1h or bare
+    /// seconds (at most 7 days).
+    #[arg(long, value_name = "DURATION", default_value = "60s",
+          value_parser = |s: &str| duration_within(s, Duration::ZERO, Duration::from_secs(604_800)))]
+    pub lock_timeout: Duration,
+    /// How long a lock stays valid without a heartbeat (a dead holder's lock frees after
+    /// this): 30s, 1m or bare seconds (1s to 1 day).
+    #[arg(long, value_name = "DURATION", default_value = "30s",
+          value_parser = |s: &str| duration_within(s, Duration::from_secs(1), Duration::from_secs(86_400)))]
+    pub lock_lease: Duration,
     /// Allow migrations that hold destructive steps (`-- destructive:` lines).
     #[arg(long)]
     pub allow_destructive: bool,
@@ -62,14 +65,28 @@ pub struct ApplyArgs {
     pub quiet: bool,
 }
 
+/// A duration flag's value within `min..=max`.
+fn duration_within(raw: &str, min: Duration, max: Duration) -> Result<Duration, String> {
+    let d = crate::model::parse_duration_flag(raw)?;
+    if d < min || d > max {
+        return Err(format!(
+            "{} is outside {}..={}",
+            crate::model::format_duration(d),
+            crate::model::format_duration(min),
+            crate::model::format_duration(max)
+        ));
+    }
+    Ok(d)
+}
+
 impl Default for ApplyArgs {
     fn default() -> Self {
         ApplyArgs {
             dry_run: false,
             target: None,
             baseline: None,
-            lock_timeout: 60,
-            lock_lease: 30,
+            lock_timeout: Duration::from_secs(60),
+            lock_lease: Duration::from_secs(30),
             allow_destructive: false,
             quiet: false,
         }
@@ -142,12 +159,15 @@ fn apply_inner(
     let guard = lock::acquire(
         &mut db.client,
         heartbeat_session,
-        Duration::from_secs(args.lock_timeout),
-        Duration::from_secs(args.lock_lease.max(1)),
+        args.lock_timeout,
+        args.lock_lease.max(Duration::from_secs(1)),
         |holder| {
             progress.line(&format!(
-                "waiting for the apply lock held by host {}, pid {}, since {} (up to {}s)",
-                holder.host, holder.pid, holder.since, args.lock_timeout
+                "waiting for the apply lock held by host {}, pid {}, since {} (up to {})",
+                holder.host,
+                holder.pid,
+                holder.since,
+                crate::model::format_duration(args.lock_timeout)
             ))
         },
     )?;

@@ -83,6 +83,87 @@ pub struct OutputArgs {
     pub format: Format,
 }
 
+/// Parse the process's arguments. A usage error is rendered from the arguments with every
+/// URL-shaped one redacted (clap echoes what it did not expect, and an unquoted password
+/// with a space splits into words clap reports), so its text never holds a password.
+pub fn parse_args() -> Result<Cli, clap::Error> {
+    parse_args_from(std::env::args_os().collect())
+}
+
+/// [`parse_args`] over given arguments (the program name first).
+pub fn parse_args_from(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error> {
+    let err = match Cli::try_parse_from(&args) {
+        Ok(cli) => return Ok(cli),
+        Err(e) => e,
+    };
+    if !err.use_stderr() {
+        return Err(err); // --help, --version: nothing of the user's echoed
+    }
+    match Cli::try_parse_from(redact_args(&args)) {
+        Err(redacted) => Err(redacted),
+        // Masking changed what parses: say only that the arguments were refused.
+        Ok(_) => Err(clap::Error::raw(
+            clap::error::ErrorKind::InvalidValue,
+            "the arguments were refused; the error is not shown because it would quote a database URL\n",
+        )),
+    }
+}
+
+/// The arguments with every URL (and what follows an unquoted URL up to its `@`) masked,
+/// token for token, so clap's error has the same shape without the secrets.
+fn redact_args(args: &[std::ffi::OsString]) -> Vec<String> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut url_value_next = false;
+    // a URL value without `@` may have been split by the shell at a space in its password
+    let mut continuing = false;
+    for arg in args {
+        let text = arg.to_string_lossy().into_owned();
+        if continuing && !text.starts_with('-') {
+            continuing = !text.contains('@');
+            out.push("********".to_string());
+            continue;
+        }
+        continuing = false;
+        if url_value_next {
+            url_value_next = false;
+            continuing = !text.contains('@') && text.contains(':');
+            out.push(mask_url_arg(&text));
+            continue;
+        }
+        if text == "--url" {
+            url_value_next = true;
+            out.push(text);
+            continue;
+        }
+        if let Some(value) = text.strip_prefix("--url=") {
+            continuing = !value.contains('@') && value.contains(':');
+            out.push(format!("--url={}", mask_url_arg(value)));
+            continue;
+        }
+        let lower = text.to_ascii_lowercase();
+        if text.contains('@') || text.contains("://") || lower.contains("password") {
+            out.push(mask_url_arg(&text));
+            continue;
+        }
+        out.push(text);
+    }
+    out
+}
+
+/// A URL-ish argument with its password masked; one without `@` loses all after its
+/// first `:` past the scheme (it may be the start of a password cut at a space).
+fn mask_url_arg(text: &str) -> String {
+    let redacted = crate::db::redact_text(text);
+    if text.contains('@') {
+        return redacted;
+    }
+    let start = redacted.find("://").map_or(0, |i| i + 3);
+    match redacted[start..].find(':') {
+        Some(colon) => format!("{}********", &redacted[..start + colon + 1]),
+        None => redacted,
+    }
+}
+
 /// The version of every JSON document bmdb prints.
 pub const JSON_VERSION: u32 = 1;
 

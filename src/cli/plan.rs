@@ -13,6 +13,7 @@ use comfy_table::Cell;
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
+#[command(mut_arg("url", |a| a.help(crate::db::OFFLINE_URL_HELP)))]
 pub struct PlanArgs {
     /// Write the plan as the next migration, migrations/V<n>__NAME.sql, and update the lock.
     #[arg(long, value_name = "NAME")]

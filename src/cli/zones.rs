@@ -25,6 +25,7 @@ pub enum ZonesCmd {
 }
 
 #[derive(Args, Debug)]
+#[command(mut_arg("url", |a| a.help(crate::db::OFFLINE_URL_HELP)))]
 pub struct ShowArgs {
     #[command(flatten)]
     pub output: OutputArgs,

@@ -1,34 +1,103 @@
-//! db: the connection to a live server. Resolves the URL (flag, then BMDB_DATABASE_URL,
-//! then DATABASE_URL), applies libpq's sslmode rules over rustls, retries refused
-//! connections, reads the server's dialect from `version()`, and owns the one function
-//! that redacts passwords from URLs and from any text that might echo them.
+//! db: the connection to a live server. Resolves where to connect (`--url`, then
+//! BMDB_DATABASE_URL, then DATABASE_URL; libpq's PG* variables and ~/.pgpass fill what the URL
+//! leaves out, as in libpq), applies libpq's sslmode rules over rustls, retries refused
+//! connections, reads the server's dialect from `version()`, and owns the one function that
+//! redacts passwords from URLs and from any text that might echo them.
 
+mod pgpass;
 mod row;
 mod tls;
+pub mod url;
 
 pub use row::{cell, Cells};
 
 use crate::model::Dialect;
 use anyhow::{anyhow, bail, Context, Result};
+use std::fmt;
 use std::str::FromStr;
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// The environment variables read, in order, when `--url` is not given.
 pub const URL_ENV_VARS: [&str; 2] = ["BMDB_DATABASE_URL", "DATABASE_URL"];
 
+/// The source named when no URL was given and libpq's PG* variables say where to connect.
+pub const PG_ENV_SOURCE: &str = "the PG* environment variables";
+
+/// The connection-order help shared by every command that connects (`--help` of apply,
+/// status, drift, inspect, zones set/unset).
+pub const URL_HELP: &str =
+    "Database URL (postgres://user:pass@host:port/db?sslmode=verify-full&sslrootcert=ca.crt). \
+Without it: BMDB_DATABASE_URL, then DATABASE_URL, then libpq's PG* variables alone. \
+PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE, ... fill what the URL leaves out, \
+then ~/.pgpass (or PGPASSFILE) the password (docs/connections.md)";
+
+/// `--url` of the commands that stay offline unless given it (plan, zones show).
+pub const OFFLINE_URL_HELP: &str =
+    "Compare with the live database at this URL instead of working offline \
+(postgres://user:pass@host:port/db?sslmode=verify-full). Only this flag turns it on: \
+BMDB_DATABASE_URL and DATABASE_URL are not read. PGHOST, PGPORT, PGUSER, PGPASSWORD, \
+PGDATABASE, PGSSLMODE, ... fill what the URL leaves out, then ~/.pgpass (or PGPASSFILE) the \
+password (docs/connections.md)";
+
+/// A connection URL as typed: shown (Debug) only with its password masked.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretUrl(String);
+
+impl SecretUrl {
+    /// The URL itself, password included: for the parser only, never for output.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for SecretUrl {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(SecretUrl(s.to_string()))
+    }
+}
+
+impl From<&str> for SecretUrl {
+    fn from(s: &str) -> Self {
+        SecretUrl(s.to_string())
+    }
+}
+
+impl From<String> for SecretUrl {
+    fn from(s: String) -> Self {
+        SecretUrl(s)
+    }
+}
+
+impl fmt::Debug for SecretUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", redact_url(&self.0))
+    }
+}
+
 /// How to reach the database; flattened into every command that needs a connection.
-#[derive(clap::Args, Debug, Clone, Default)]
+#[derive(clap::Args, Clone, Default)]
 pub struct ConnectOpts {
-    /// Database URL (postgres://user:pass@host:port/db?sslmode=verify-full&sslrootcert=ca.crt).
-    /// Defaults to BMDB_DATABASE_URL, then DATABASE_URL.
-    #[arg(long, value_name = "URL")]
-    pub url: Option<String>,
-    /// Seconds to wait for each connection attempt (used when the URL has no connect_timeout).
-    #[arg(long, value_name = "SECS", default_value_t = 10)]
-    pub connect_timeout: u64,
+    #[arg(long, value_name = "URL", help = URL_HELP)]
+    pub url: Option<SecretUrl>,
+    /// How long to wait for each connection attempt: 10s, 2m, 500ms or bare seconds
+    /// (the URL's connect_timeout wins, then this flag, then PGCONNECT_TIMEOUT) [default: 10s].
+    #[arg(long, value_name = "DURATION", value_parser = crate::model::parse_duration_flag)]
+    pub connect_timeout: Option<Duration>,
     /// Extra attempts when the server refuses the connection (it may still be starting).
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub connect_retries: u32,
+}
+
+impl fmt::Debug for ConnectOpts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectOpts")
+            .field("url", &self.url)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("connect_retries", &self.connect_retries)
+            .finish()
+    }
 }
 
 /// libpq's sslmode values; `allow` is treated as `prefer`.
@@ -63,52 +132,110 @@ pub struct TlsSettings {
     pub client_key: Option<String>,
 }
 
-/// A URL with its origin, so every error can say which flag or variable was wrong.
-#[derive(Debug, Clone)]
+/// Where to connect, with its origin, so every error can say which flag or variable was wrong.
+#[derive(Clone)]
 pub struct ResolvedUrl {
-    url: String,
-    /// `--url`, `BMDB_DATABASE_URL` or `DATABASE_URL`.
+    /// The URL text, when one was given (`None`: the PG* variables alone).
+    url: Option<String>,
+    /// `--url`, `BMDB_DATABASE_URL`, `DATABASE_URL` or [`PG_ENV_SOURCE`].
     pub source: &'static str,
+}
+
+impl fmt::Debug for ResolvedUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResolvedUrl")
+            .field("url", &self.url.as_deref().map(redact_url))
+            .field("source", &self.source)
+            .finish()
+    }
 }
 
 impl ResolvedUrl {
     /// The URL with its password replaced; the only form that may be shown.
     pub fn redacted(&self) -> String {
-        redact_url(&self.url)
+        match &self.url {
+            Some(url) => redact_url(url),
+            None => pg_env_display(&|v| std::env::var(v).ok()),
+        }
     }
     /// The password in the URL, if any, so errors can be scrubbed of it.
     pub fn password(&self) -> Option<String> {
-        url_password(&self.url)
+        self.url.as_deref().and_then(url_password)
+    }
+}
+
+/// `postgres://user@host:port/db` as the PG* variables describe it (no password).
+fn pg_env_display(env: &dyn Fn(&str) -> Option<String>) -> String {
+    let host = env("PGHOST").unwrap_or_else(|| "localhost".into());
+    let port = env("PGPORT").unwrap_or_else(|| "5432".into());
+    let user = env("PGUSER").or_else(os_user).unwrap_or_default();
+    let db = env("PGDATABASE").unwrap_or_else(|| user.clone());
+    format!("postgres://{user}@{host}:{port}/{db} (from {PG_ENV_SOURCE})")
+}
+
+/// The operating-system user name, libpq's default user.
+fn os_user() -> Option<String> {
+    // SAFETY: getpwuid returns a pointer into static storage or null; read at once, on the
+    // main path before any thread that could call getpw* runs.
+    unsafe {
+        let pw = libc::getpwuid(libc::geteuid());
+        if pw.is_null() || (*pw).pw_name.is_null() {
+            return None;
+        }
+        std::ffi::CStr::from_ptr((*pw).pw_name)
+            .to_str()
+            .ok()
+            .map(str::to_string)
     }
 }
 
 impl ConnectOpts {
-    /// `--url`, else BMDB_DATABASE_URL, else DATABASE_URL.
+    /// Options for one URL (tests and library callers).
+    pub fn from_url(url: &str) -> ConnectOpts {
+        ConnectOpts {
+            url: Some(url.into()),
+            ..ConnectOpts::default()
+        }
+    }
+
+    /// `--url`, else BMDB_DATABASE_URL, else DATABASE_URL, else the PG* variables alone.
     pub fn resolve(&self) -> Result<ResolvedUrl> {
         self.resolve_with(|var| std::env::var(var).ok())
     }
 
     /// `resolve` over any environment (tests pass their own).
     pub fn resolve_with(&self, env: impl Fn(&str) -> Option<String>) -> Result<ResolvedUrl> {
-        if let Some(url) = self.url.as_deref().filter(|u| !u.trim().is_empty()) {
+        let given = self.url.as_ref().map(|u| u.expose());
+        let found = given
+            .filter(|u| !u.trim().is_empty())
+            .map(|u| (u.trim().to_string(), "--url"))
+            .or_else(|| {
+                URL_ENV_VARS.iter().find_map(|var| {
+                    env(var)
+                        .filter(|u| !u.trim().is_empty())
+                        .map(|u| (u.trim().to_string(), *var))
+                })
+            });
+        if let Some((url, source)) = found {
+            register_url_secrets(&url);
             return Ok(ResolvedUrl {
-                url: url.trim().to_string(),
-                source: "--url",
+                url: Some(url),
+                source,
             });
         }
-        for var in URL_ENV_VARS {
-            if let Some(url) = env(var) {
-                if !url.trim().is_empty() {
-                    return Ok(ResolvedUrl {
-                        url: url.trim().to_string(),
-                        source: var,
-                    });
-                }
-            }
+        if PG_WHERE_VARS
+            .iter()
+            .any(|v| env(v).is_some_and(|x| !x.is_empty()))
+        {
+            return Ok(ResolvedUrl {
+                url: None,
+                source: PG_ENV_SOURCE,
+            });
         }
         bail!(
             "no database URL: pass --url, or set BMDB_DATABASE_URL or DATABASE_URL \
-             (e.g. postgres://user@localhost:26257/mydb?sslmode=verify-full&sslrootcert=certs/ca.crt)"
+             (e.g. postgres://user@localhost:26257/mydb?sslmode=verify-full&sslrootcert=certs/ca.crt), \
+             or libpq's PGHOST / PGDATABASE variables"
         )
     }
 
@@ -182,91 +309,286 @@ impl Connection {
     }
 }
 
-/// Split libpq TLS parameters out of a URL's query; the rest goes to tokio-postgres.
-fn split_tls_params(url: &str) -> Result<(String, TlsSettings)> {
-    let mut settings = TlsSettings {
+/// The PG* variables that, without any URL, say where to connect.
+const PG_WHERE_VARS: [&str; 4] = ["PGHOST", "PGPORT", "PGDATABASE", "PGUSER"];
+
+/// Everything a connection needs, merged in libpq's order: the URL, then the PG* variables,
+/// then the password file, then the defaults.
+struct Settings {
+    user: String,
+    password: Option<Vec<u8>>,
+    hosts: Vec<(String, u16)>,
+    dbname: String,
+    tls: TlsSettings,
+    connect_timeout: Option<Duration>,
+    application_name: String,
+    /// Parameters passed on to the driver as they are.
+    extra: Vec<(String, String)>,
+}
+
+/// Parameters the driver takes as they are (libpq's names).
+const PASSED_PARAMS: [&str; 6] = [
+    "options",
+    "keepalives",
+    "keepalives_idle",
+    "target_session_attrs",
+    "channel_binding",
+    "load_balance_hosts",
+];
+
+fn settings(
+    parts: url::UrlParts,
+    source: &str,
+    opts: &ConnectOpts,
+    env: &dyn Fn(&str) -> Option<String>,
+    warn: &mut dyn FnMut(String),
+) -> Result<Settings> {
+    let text_env = |var: &str| env(var).filter(|v| !v.is_empty());
+    let mut tls = TlsSettings {
         mode: SslMode::Prefer,
         root_cert: None,
         client_cert: None,
         client_key: None,
     };
-    let Some((base, query)) = url.split_once('?') else {
-        return Ok((url.to_string(), settings));
-    };
-    let mut kept = Vec::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let decoded = percent_decode(value);
-        match key {
+    let mut connect_timeout = None;
+    let mut application_name = None;
+    let mut extra = Vec::new();
+    for (key, value) in &parts.params {
+        match key.as_str() {
             "sslmode" => {
-                settings.mode = SslMode::parse(&decoded).ok_or_else(|| {
-                    anyhow!(
-                        "sslmode={decoded} is not one of disable, allow, prefer, require, verify-ca, verify-full"
-                    )
+                tls.mode = SslMode::parse(value).ok_or_else(|| {
+                    anyhow!("sslmode in the URL from {source} is not one of disable, allow, prefer, require, verify-ca, verify-full")
                 })?
             }
-            "sslrootcert" => settings.root_cert = Some(decoded),
-            "sslcert" => settings.client_cert = Some(decoded),
-            "sslkey" => settings.client_key = Some(decoded),
-            _ => kept.push(pair),
+            "sslrootcert" => tls.root_cert = Some(value.clone()),
+            "sslcert" => tls.client_cert = Some(value.clone()),
+            "sslkey" => tls.client_key = Some(value.clone()),
+            "connect_timeout" => {
+                connect_timeout = Some(timeout_seconds(value).ok_or_else(|| {
+                    anyhow!("connect_timeout in the URL from {source} is not a whole number of seconds")
+                })?)
+            }
+            "application_name" => application_name = Some(value.clone()),
+            k if PASSED_PARAMS.contains(&k) => extra.push((key.clone(), value.clone())),
+            _ => bail!(
+                "the URL from {source} has a query parameter bmdb does not know: {}\n  help: known are sslmode, sslrootcert, sslcert, sslkey, connect_timeout, application_name, user, password, host, port, dbname, {}",
+                url::shown_key(key),
+                PASSED_PARAMS.join(", ")
+            ),
         }
     }
-    let rest = if kept.is_empty() {
-        base.to_string()
-    } else {
-        format!("{base}?{}", kept.join("&"))
-    };
-    Ok((rest, settings))
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
+    let has = |key: &str| parts.param(key).is_some();
+    if !has("sslmode") {
+        if let Some(mode) = text_env("PGSSLMODE") {
+            tls.mode = SslMode::parse(&mode).ok_or_else(|| {
+                anyhow!("PGSSLMODE is not one of disable, allow, prefer, require, verify-ca, verify-full")
+            })?;
+        }
+    }
+    for (key, var, slot) in [
+        ("sslrootcert", "PGSSLROOTCERT", &mut tls.root_cert),
+        ("sslcert", "PGSSLCERT", &mut tls.client_cert),
+        ("sslkey", "PGSSLKEY", &mut tls.client_key),
+    ] {
+        if !has(key) {
+            if let Some(v) = text_env(var) {
+                *slot = Some(v);
             }
         }
-        out.push(bytes[i]);
-        i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    let connect_timeout = match connect_timeout {
+        Some(t) => Some(t),
+        None => match opts.connect_timeout {
+            Some(t) => Some(t),
+            None => match text_env("PGCONNECT_TIMEOUT") {
+                Some(v) => Some(timeout_seconds(&v).ok_or_else(|| {
+                    anyhow!("PGCONNECT_TIMEOUT is not a whole number of seconds")
+                })?),
+                None => Some(Duration::from_secs(10)),
+            },
+        },
+    }
+    .filter(|t| !t.is_zero());
+    if !parts.params.iter().any(|(k, _)| k == "options") {
+        if let Some(v) = text_env("PGOPTIONS") {
+            extra.push(("options".into(), v));
+        }
+    }
+
+    let user = match parts.user {
+        Some(u) => u,
+        None => text_env("PGUSER").or_else(os_user).ok_or_else(|| {
+            anyhow!("the URL from {source} names no user, PGUSER is not set and the system user is unknown\n  help: write postgres://USER@host/db")
+        })?,
+    };
+    let dbname = parts
+        .dbname
+        .or_else(|| text_env("PGDATABASE"))
+        .unwrap_or_else(|| user.clone());
+    let env_ports: Vec<u16> = match text_env("PGPORT") {
+        Some(v) => v
+            .split(',')
+            .map(|p| p.trim().parse::<u16>().ok().filter(|p| *p > 0))
+            .collect::<Option<_>>()
+            .ok_or_else(|| {
+                anyhow!("PGPORT is not a port number (1 to 65535, or a comma-separated list)")
+            })?,
+        None => Vec::new(),
+    };
+    let mut hosts = parts.hosts;
+    if hosts.is_empty() || hosts.iter().all(|(h, _)| h.is_empty()) {
+        let ports: Vec<Option<u16>> = hosts.iter().map(|(_, p)| *p).collect();
+        hosts = text_env("PGHOST")
+            .unwrap_or_else(|| "localhost".into())
+            .split(',')
+            .map(|h| (h.trim().to_string(), None))
+            .collect();
+        if ports.len() == hosts.len() {
+            for (h, p) in hosts.iter_mut().zip(ports) {
+                h.1 = p;
+            }
+        } else if let [Some(p)] = ports[..] {
+            hosts.iter_mut().for_each(|h| h.1 = Some(p));
+        }
+    }
+    let hosts: Vec<(String, u16)> = hosts
+        .into_iter()
+        .enumerate()
+        .map(|(i, (h, p))| {
+            let port = p
+                .or_else(|| match env_ports[..] {
+                    [one] => Some(one),
+                    _ => env_ports.get(i).copied(),
+                })
+                .unwrap_or(5432);
+            (if h.is_empty() { "localhost".into() } else { h }, port)
+        })
+        .collect();
+
+    let mut password = parts.password;
+    if password.is_none() {
+        if let Some(pw) = env("PGPASSWORD").filter(|p| !p.is_empty()) {
+            register_secret(pw.as_bytes());
+            password = Some(pw.into_bytes());
+        }
+    }
+    if password.is_none() {
+        let file = text_env("PGPASSFILE")
+            .map(std::path::PathBuf::from)
+            .or_else(|| text_env("HOME").map(|h| std::path::Path::new(&h).join(".pgpass")));
+        if let Some(file) = file {
+            let (host, port) = &hosts[0];
+            if let Some(pw) = pgpass::lookup_file(&file, host, *port, &dbname, &user, warn) {
+                register_secret(pw.as_bytes());
+                password = Some(pw.into_bytes());
+            }
+        }
+    }
+    Ok(Settings {
+        user,
+        password,
+        hosts,
+        dbname,
+        tls,
+        connect_timeout,
+        application_name: application_name
+            .or_else(|| text_env("PGAPPNAME"))
+            .unwrap_or_else(|| "bmdb".into()),
+        extra,
+    })
 }
 
-/// Parse the URL into a client config and TLS settings; errors name the URL's source.
+/// libpq's connect_timeout: whole seconds (bmdb also takes its duration forms).
+fn timeout_seconds(text: &str) -> Option<Duration> {
+    crate::model::parse_duration_flag(text.trim()).ok()
+}
+
+/// Parse the URL (or the PG* variables) into a client config and TLS settings; errors name
+/// the URL's source and never quote its text. The password goes to the config as bytes: the
+/// driver never sees a URL string holding it.
 pub fn parse_url(
     resolved: &ResolvedUrl,
     opts: &ConnectOpts,
 ) -> Result<(postgres::Config, TlsSettings)> {
-    if !(resolved.url.starts_with("postgres://") || resolved.url.starts_with("postgresql://")) {
-        // Not echoed at all: a URL that does not parse may not show where its password is.
-        bail!(
-            "the URL from {} is not a postgres:// or postgresql:// URL\n  help: write it as postgres://user@host:port/database?sslmode=verify-full (add :password after the user, or use a client certificate)",
-            resolved.source
-        );
+    let parts = match &resolved.url {
+        Some(text) => url::parse(text)
+            .map_err(|e| anyhow!("the URL from {} is malformed: {e}", resolved.source))?,
+        None => url::UrlParts::default(),
+    };
+    let env = |v: &str| std::env::var(v).ok();
+    let mut warn = |w: String| eprintln!("warning: {w}");
+    let s = settings(parts, resolved.source, opts, &env, &mut warn)?;
+    let mut config = postgres::Config::new();
+    config.user(&s.user);
+    if let Some(pw) = &s.password {
+        config.password(pw);
     }
-    let where_from = format!("the URL from {} ({})", resolved.source, resolved.redacted());
-    let (rest, tls) =
-        split_tls_params(&resolved.url).with_context(|| format!("{where_from} is malformed"))?;
-    let mut config = postgres::Config::from_str(&rest)
-        .map_err(|e| anyhow!("{e}"))
-        .with_context(|| format!("{where_from} is malformed"))?;
-    if config.get_connect_timeout().is_none() && opts.connect_timeout > 0 {
-        config.connect_timeout(Duration::from_secs(opts.connect_timeout));
+    for (host, port) in &s.hosts {
+        config.host(host);
+        config.port(*port);
     }
-    if config.get_application_name().is_none() {
-        config.application_name("bmdb");
+    config.dbname(&s.dbname);
+    config.application_name(&s.application_name);
+    if let Some(t) = s.connect_timeout {
+        config.connect_timeout(t);
     }
-    config.ssl_mode(match tls.mode {
+    for (key, value) in &s.extra {
+        apply_param(&mut config, key, value)
+            .with_context(|| format!("{key} from {} is not usable", resolved.source))?;
+    }
+    config.ssl_mode(match s.tls.mode {
         SslMode::Disable => postgres::config::SslMode::Disable,
         SslMode::Prefer => postgres::config::SslMode::Prefer,
         _ => postgres::config::SslMode::Require,
     });
-    Ok((config, tls))
+    Ok((config, s.tls))
+}
+
+/// One of [`PASSED_PARAMS`] onto the driver's config.
+fn apply_param(config: &mut postgres::Config, key: &str, value: &str) -> Result<()> {
+    use postgres::config::{ChannelBinding, LoadBalanceHosts, TargetSessionAttrs};
+    match key {
+        "options" => {
+            config.options(value);
+        }
+        "keepalives" => {
+            config.keepalives(match value {
+                "1" => true,
+                "0" => false,
+                _ => bail!("not 0 or 1"),
+            });
+        }
+        "keepalives_idle" => {
+            config.keepalives_idle(
+                timeout_seconds(value).ok_or_else(|| anyhow!("not a number of seconds"))?,
+            );
+        }
+        "target_session_attrs" => {
+            config.target_session_attrs(match value {
+                "any" => TargetSessionAttrs::Any,
+                "read-write" => TargetSessionAttrs::ReadWrite,
+                "read-only" => TargetSessionAttrs::ReadOnly,
+                _ => bail!("not any, read-write or read-only"),
+            });
+        }
+        "channel_binding" => {
+            config.channel_binding(match value {
+                "disable" => ChannelBinding::Disable,
+                "prefer" => ChannelBinding::Prefer,
+                "require" => ChannelBinding::Require,
+                _ => bail!("not disable, prefer or require"),
+            });
+        }
+        "load_balance_hosts" => {
+            config.load_balance_hosts(match value {
+                "disable" => LoadBalanceHosts::Disable,
+                "random" => LoadBalanceHosts::Random,
+                _ => bail!("not disable or random"),
+            });
+        }
+        _ => bail!("not a parameter bmdb passes on"),
+    }
+    Ok(())
 }
 
 fn connect_resolved(resolved: &ResolvedUrl, opts: &ConnectOpts) -> Result<Connection> {
@@ -350,7 +672,7 @@ fn is_refused(e: &postgres::Error) -> bool {
     false
 }
 
-const MASK: &str = "********";
+pub(crate) const MASK: &str = "********";
 
 /// Where the user:password part of a URL-ish string starts: after `scheme://` (or a
 /// mistyped `scheme:/`, `scheme:`), else at the start (a URL written without a scheme).
@@ -431,23 +753,47 @@ pub fn redact_url(url: &str) -> String {
     out
 }
 
-/// Free text (an error, clap's echo of the arguments) with every URL-shaped word redacted:
-/// the last line of defence for a password typed where it does not belong.
+/// Free text (an error, clap's echo of the arguments) with every URL-shaped span redacted,
+/// and every password bmdb has seen in this process masked: the last line of defence for a
+/// password typed where it does not belong, or echoed by a server or driver.
 pub fn redact_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for (i, word) in text.split(' ').enumerate() {
-        if i > 0 {
-            out.push(' ');
+    let lines: Vec<String> = text.split('\n').map(redact_line).collect();
+    // `password = x` spans several words
+    scrub_registered(&redact_password_values(&lines.join("\n")))
+}
+
+/// One line: each `scheme://user:...@` span masked up to the line's last `@` (a password may
+/// hold spaces), then each remaining `user:password@host` word.
+fn redact_line(line: &str) -> String {
+    let mut out = line.to_string();
+    let mut from = 0;
+    while let Some(i) = out[from..].find("://").map(|i| from + i) {
+        let user_start = i + 3;
+        let Some(at) = out.rfind('@').filter(|at| *at > user_start) else {
+            break;
+        };
+        match out[user_start..at].find(':') {
+            Some(colon) if out[user_start + colon + 1..at] != *MASK => {
+                out.replace_range(user_start + colon + 1..at, MASK);
+                from = user_start + colon + 1 + MASK.len() + 1;
+            }
+            _ => from = at + 1,
         }
-        let looks_like_url = word.contains('@') && word.contains(':');
-        if looks_like_url {
-            out.push_str(&redact_url(word));
-        } else {
-            out.push_str(word);
+        if from >= out.len() {
+            break;
         }
     }
-    // `password = x` spans several words
-    redact_password_values(&out)
+    let words: Vec<String> = out
+        .split(' ')
+        .map(|word| {
+            if word.contains('@') && word.contains(':') {
+                redact_url(word)
+            } else {
+                word.to_string()
+            }
+        })
+        .collect();
+    words.join(" ")
 }
 
 fn redact_password_values(text: &str) -> String {
@@ -458,36 +804,82 @@ fn redact_password_values(text: &str) -> String {
     out
 }
 
-/// The password carried by a URL (userinfo or `password=`), decoded.
+/// The password carried by a URL (userinfo or `password=`), decoded (lossily when it is not
+/// UTF-8, or as written when its escapes are malformed).
 pub fn url_password(url: &str) -> Option<String> {
-    if let Some(r) = userinfo_password_range(url).filter(|r| !r.is_empty()) {
-        return Some(percent_decode(&url[r]));
+    let raw = userinfo_password_range(url)
+        .filter(|r| !r.is_empty())
+        .or_else(|| password_value_ranges(url).into_iter().next())
+        .map(|r| &url[r])?;
+    Some(match url::percent_decode(raw) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(url::BadEscape) => raw.to_string(),
+    })
+}
+
+/// Every password this process has seen (URLs, PGPASSWORD, the password file), in each form
+/// it could be printed in: masked in every error and in any text passed to `redact_text`.
+static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Remember a password (raw bytes) so no later output can show it.
+pub fn register_secret(bytes: &[u8]) {
+    let mut forms = vec![String::from_utf8_lossy(bytes).into_owned()];
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        forms.push(text.to_string());
     }
-    password_value_ranges(url)
+    let mut secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    for form in forms {
+        if !form.is_empty() && !secrets.contains(&form) {
+            secrets.push(form);
+        }
+    }
+    // longest first, so a password that contains another is masked whole
+    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+}
+
+/// A URL's passwords as written (percent-encoded or not) and decoded.
+fn register_url_secrets(url: &str) {
+    let ranges = userinfo_password_range(url)
         .into_iter()
-        .next()
-        .map(|r| percent_decode(&url[r]))
+        .chain(password_value_ranges(url));
+    for r in ranges.filter(|r| !r.is_empty()) {
+        let raw = &url[r];
+        register_secret(raw.as_bytes());
+        if let Ok(bytes) = url::percent_decode(raw) {
+            register_secret(&bytes);
+        }
+    }
 }
 
-/// Rebuild an error with every trace of `secret` masked (belt and braces over redact_url:
-/// a server or driver message might echo what it was given).
+fn scrub_registered(text: &str) -> String {
+    let secrets = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    let mut out = text.to_string();
+    for s in secrets.iter() {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), MASK);
+        }
+    }
+    out
+}
+
+/// Rebuild an error with every trace of `secret` (and of every registered password) masked:
+/// a server or driver message might echo what it was given.
 pub fn scrub_error(err: anyhow::Error, secret: Option<&str>) -> anyhow::Error {
-    let Some(secret) = secret.filter(|s| !s.is_empty()) else {
-        return err;
-    };
     let text = format!("{err:#}");
-    if !text.contains(secret) {
+    let scrubbed = scrub_text(&text, secret);
+    if scrubbed == text {
         return err;
     }
-    anyhow!(text.replace(secret, MASK))
+    anyhow!(scrubbed)
 }
 
-/// Mask `secret` in any text about to be printed.
+/// Mask `secret` and every registered password in any text about to be printed.
 pub fn scrub_text(text: &str, secret: Option<&str>) -> String {
-    match secret.filter(|s| !s.is_empty()) {
+    let text = match secret.filter(|s| !s.is_empty()) {
         Some(s) => text.replace(s, MASK),
         None => text.to_string(),
-    }
+    };
+    scrub_registered(&text)
 }
 
 #[cfg(test)]
@@ -569,16 +961,79 @@ mod tests {
         assert_eq!(url_password("postgres://bob@db/app"), None);
     }
 
+    /// `settings` over a URL and a fake environment.
+    fn merged(url: &str, vars: &[(&str, &str)]) -> Result<Settings> {
+        let env = |v: &str| {
+            vars.iter()
+                .find(|(k, _)| *k == v)
+                .map(|(_, x)| x.to_string())
+        };
+        let parts = if url.is_empty() {
+            url::UrlParts::default()
+        } else {
+            url::parse(url).map_err(|e| anyhow!("{e}"))?
+        };
+        settings(parts, "--url", &ConnectOpts::default(), &env, &mut |_| {})
+    }
+
     #[test]
-    fn splits_tls_params() {
-        let (rest, tls) = split_tls_params(
+    fn takes_tls_params_out_of_the_url() {
+        let s = merged(
             "postgres://u@h/d?sslmode=verify-full&sslrootcert=%2Ftmp%2Fca.crt&application_name=x",
+            &[],
         )
         .unwrap();
-        assert_eq!(rest, "postgres://u@h/d?application_name=x");
-        assert_eq!(tls.mode, SslMode::VerifyFull);
-        assert_eq!(tls.root_cert.as_deref(), Some("/tmp/ca.crt"));
-        assert!(split_tls_params("postgres://u@h/d?sslmode=bogus").is_err());
+        assert_eq!(s.tls.mode, SslMode::VerifyFull);
+        assert_eq!(s.tls.root_cert.as_deref(), Some("/tmp/ca.crt"));
+        assert_eq!(s.application_name, "x");
+        assert!(merged("postgres://u@h/d?sslmode=bogus", &[]).is_err());
+        let e = match merged("postgres://u@h/d?Hunter2=1", &[]) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("an unknown parameter was accepted"),
+        };
+        assert!(
+            !e.contains("Hunter2") && e.contains("(name not shown)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_url_wins_over_pg_variables_which_fill_the_rest() {
+        let vars = [
+            ("PGHOST", "envhost"),
+            ("PGPORT", "6543"),
+            ("PGUSER", "envuser"),
+            ("PGPASSWORD", "envpw"),
+            ("PGDATABASE", "envdb"),
+            ("PGSSLMODE", "require"),
+            ("PGSSLROOTCERT", "/env/ca.crt"),
+            ("PGCONNECT_TIMEOUT", "7"),
+            ("PGAPPNAME", "envapp"),
+        ];
+        let s = merged(
+            "postgres://u:p@h:1/d?sslmode=disable&connect_timeout=3",
+            &vars,
+        )
+        .unwrap();
+        assert_eq!((s.user.as_str(), s.dbname.as_str()), ("u", "d"));
+        assert_eq!(s.password.as_deref(), Some(&b"p"[..]));
+        assert_eq!(s.hosts, vec![("h".to_string(), 1)]);
+        assert_eq!(s.tls.mode, SslMode::Disable);
+        assert_eq!(s.tls.root_cert.as_deref(), Some("/env/ca.crt"));
+        assert_eq!(s.connect_timeout, Some(Duration::from_secs(3)));
+        assert_eq!(s.application_name, "envapp");
+        let s = merged("postgres:///", &vars).unwrap();
+        assert_eq!((s.user.as_str(), s.dbname.as_str()), ("envuser", "envdb"));
+        assert_eq!(s.password.as_deref(), Some(&b"envpw"[..]));
+        assert_eq!(s.hosts, vec![("envhost".to_string(), 6543)]);
+        assert_eq!(s.tls.mode, SslMode::Require);
+        assert_eq!(s.connect_timeout, Some(Duration::from_secs(7)));
+        // no URL at all: the variables alone; defaults where they say nothing
+        let s = merged("", &[("PGDATABASE", "x"), ("PGUSER", "me")]).unwrap();
+        assert_eq!(s.hosts, vec![("localhost".to_string(), 5432)]);
+        assert_eq!((s.user.as_str(), s.dbname.as_str()), ("me", "x"));
+        assert_eq!(s.connect_timeout, Some(Duration::from_secs(10)));
+        assert!(merged("", &[("PGPORT", "nope")]).is_err());
     }
 
     #[test]

@@ -47,6 +47,15 @@ pub struct MigrationFile {
     pub checksum: String,
 }
 
+/// A version flag's value (clap's value parser): `V4` (as bmdb prints versions) or `4`.
+pub fn parse_version_flag(raw: &str) -> Result<i64, String> {
+    let digits = raw.trim().strip_prefix(['V', 'v']).unwrap_or(raw.trim());
+    match digits.parse::<u32>() {
+        Ok(v) if !digits.starts_with('+') => Ok(i64::from(v)),
+        _ => Err("not a migration version: write it as V4 or 4".to_string()),
+    }
+}
+
 pub fn file_name(version: u32, name: &str) -> String {
     format!("V{version}__{name}.sql")
 }

@@ -11,7 +11,7 @@ pub use diagnostic::{Diagnostic, Diagnostics};
 pub use load::load_project;
 /// The keys each YAML object accepts (tests/jsonschema.rs holds the JSON Schemas to them).
 pub use load::{COLUMN_KEYS, FK_KEYS, INDEX_KEYS, REGIONS_KEYS, TABLE_KEYS};
-pub use normalize::canonical_type;
+pub use normalize::{canonical_type, format_duration, parse_duration_flag, parse_duration_text};
 pub use types::*;
 pub use zone::ZONE_COUNT_MAX;
 pub use zone::ZONE_KEYS;

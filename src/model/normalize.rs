@@ -269,23 +269,55 @@ pub fn fit_identifier(name: &str) -> String {
     format!("{}_{hex}", &name[..cut])
 }
 
-/// `30s`, `5m`, `1h`, `2d` (or bare seconds) -> seconds.
+/// `30s`, `5m`, `1h`, `2d` (or bare seconds) -> seconds: the model's durations (whole
+/// seconds; `ms` is for flags only).
 pub fn parse_duration(raw: &str) -> Option<u64> {
+    let d = parse_duration_text(raw)?;
+    (d.subsec_nanos() == 0 && !raw.trim().ends_with("ms")).then_some(d.as_secs())
+}
+
+/// THE duration reader: `500ms`, `30s`, `5m`, `1h`, `2d`, or bare seconds (whole numbers,
+/// one unit). The model's durations and every timeout flag go through it.
+pub fn parse_duration_text(raw: &str) -> Option<std::time::Duration> {
+    use std::time::Duration;
     let raw = raw.trim();
     if let Ok(n) = raw.parse::<u64>() {
-        return Some(n);
+        return Some(Duration::from_secs(n));
     }
     let split = raw.find(|c: char| !c.is_ascii_digit())?;
     let (num, unit) = raw.split_at(split);
     let n: u64 = num.parse().ok()?;
-    let mult = match unit.trim() {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86400,
-        _ => return None,
-    };
-    n.checked_mul(mult)
+    let secs = |mult: u64| n.checked_mul(mult).map(Duration::from_secs);
+    match unit.trim() {
+        "ms" => Some(Duration::from_millis(n)),
+        "s" => secs(1),
+        "m" => secs(60),
+        "h" => secs(3600),
+        "d" => secs(86400),
+        _ => None,
+    }
+}
+
+/// A duration as people write it: `500ms`, `90s`, `2m`, `1h` (the largest unit that is exact).
+pub fn format_duration(d: std::time::Duration) -> String {
+    let ms = d.as_millis();
+    if !ms.is_multiple_of(1000) {
+        return format!("{ms}ms");
+    }
+    let s = d.as_secs();
+    match s {
+        0 => "0s".to_string(),
+        s if s.is_multiple_of(3600) => format!("{}h", s / 3600),
+        s if s.is_multiple_of(60) => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+/// A duration flag's value (clap's value parser): the error says what is accepted.
+pub fn parse_duration_flag(raw: &str) -> Result<std::time::Duration, String> {
+    parse_duration_text(raw).ok_or_else(|| {
+        "not a duration: write e.g. 500ms, 30s, 2m, 1h or bare seconds (a whole number and one unit)".to_string()
+    })
 }
 
 /// One constraint as CockroachDB prints it, inner quotes dropped: `+region=us-east-1`.

@@ -357,15 +357,43 @@ impl std::fmt::Debug for Run {
     }
 }
 
-/// A `bmdb` command with a clean environment (no URL variables inherited).
+/// libpq's variables bmdb reads: never inherited from the developer's environment.
+pub const PG_VARS: [&str; 13] = [
+    "PGHOST",
+    "PGPORT",
+    "PGUSER",
+    "PGPASSWORD",
+    "PGDATABASE",
+    "PGSSLMODE",
+    "PGSSLROOTCERT",
+    "PGSSLCERT",
+    "PGSSLKEY",
+    "PGCONNECT_TIMEOUT",
+    "PGPASSFILE",
+    "PGAPPNAME",
+    "PGOPTIONS",
+];
+
+/// A `bmdb` command with a clean environment (no URL or PG* variables inherited, and a
+/// HOME without a ~/.pgpass).
 pub fn bmdb(project: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_bmdb"));
     c.arg("--project").arg(project);
     c.env_remove("BMDB_DATABASE_URL")
         .env_remove("DATABASE_URL")
         .env_remove("BMDB_TEST_PAUSE_AT");
+    for var in PG_VARS {
+        c.env_remove(var);
+    }
+    c.env("HOME", empty_home());
     c.stdin(Stdio::null());
     c
+}
+
+/// An empty directory used as HOME, so no ~/.pgpass of the developer is read.
+pub fn empty_home() -> &'static Path {
+    static HOME: OnceLock<tempfile::TempDir> = OnceLock::new();
+    HOME.get_or_init(|| tempfile::tempdir().unwrap()).path()
 }
 
 /// Run to completion; fails the test if any output contains a password.
