@@ -266,9 +266,12 @@ fn hostile_passwords_work_and_never_show_on_the_real_postgresql() {
         let db = format!("{role}_db");
         admin
             .batch_execute(&format!(
-                "CREATE ROLE {role} LOGIN PASSWORD '{}'; CREATE DATABASE {db} OWNER {role}",
+                "CREATE ROLE {role} LOGIN PASSWORD '{}'",
                 pw.replace('\'', "''")
             ))
+            .unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {db} OWNER {role}"))
             .unwrap();
         let good = format!(
             "postgres://{role}:{}@127.0.0.1:{}/{db}?sslmode=disable",
@@ -288,7 +291,8 @@ fn hostile_passwords_work_and_never_show_on_the_real_postgresql() {
         let wrong = good.replace(&encode(pw), &encode(&format!("{pw}Frag1x")));
         for cmd in url_commands(&wrong, out.to_str().unwrap()) {
             let r = support::run(support::bmdb(project.path()).args(&cmd));
-            assert_eq!(r.code, 1, "{cmd:?}: {r:?}");
+            // (zones show does not connect on a postgres project)
+            assert!(r.code == 1 || cmd[0] == "zones", "{cmd:?}: {r:?}");
             assert_clean(&format!("{cmd:?}"), &r, &format!("{pw}Frag1x"));
         }
         // the same password unencoded: it works where the URL stays unambiguous, and
