@@ -52,7 +52,7 @@ pub struct LeftOut {
 }
 
 /// How counts become a left-out entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub enum Tally {
     /// `label (3 tables)`: distinct tables.
     Tables,
@@ -60,7 +60,14 @@ pub enum Tally {
     Count,
     /// `label`: present or not.
     Present,
+    /// `label (players.home_region, orders.region)`: the `table.column`s a change drops it
+    /// from, named (a user reading the line must find the column whose default went away);
+    /// past [`NAMED_COLUMNS`], `... and 7 more`.
+    Columns(fn(&Change) -> Vec<String>),
 }
+
+/// How many columns a `Tally::Columns` entry names before `... and N more`.
+pub const NAMED_COLUMNS: usize = 5;
 
 impl Feature {
     pub fn supported_by(&self, dialect: Dialect) -> bool {
@@ -265,16 +272,8 @@ pub const FEATURES: &[Feature] = &[
         catalog: "drift compares the column without that default",
         left_out: Some(LeftOut {
             label: "CockroachDB-only defaults",
-            tally: Tally::Count,
-            count: |c| {
-                let crdb_only = |d: &Option<String>| one_if(d.as_deref().is_some_and(is_crdb_only_default));
-                match c {
-                    Change::CreateTable { table } => table.columns.iter().map(|c| crdb_only(&c.default)).sum(),
-                    Change::AddColumn { column, .. } => crdb_only(&column.default),
-                    Change::SetColumnDefault { default, .. } => crdb_only(default),
-                    _ => 0,
-                }
-            },
+            tally: Tally::Columns(crdb_only_default_columns),
+            count: |c| crdb_only_default_columns(c).len(),
         }),
         sql: CRDB_ONLY_FUNCTIONS,
         project: |m| {
@@ -399,7 +398,8 @@ pub fn left_out<'a>(changes: impl Iterator<Item = &'a Change>, dialect: Dialect)
     }
     let mut counts = vec![0usize; dropped.len()];
     let mut tables: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); dropped.len()];
-    for change in changes {
+    let changes: Vec<&Change> = changes.collect();
+    for &change in &changes {
         for (i, lo) in dropped.iter().enumerate() {
             let n = (lo.count)(change);
             if n > 0 {
@@ -422,9 +422,47 @@ pub fn left_out<'a>(changes: impl Iterator<Item = &'a Change>, dialect: Dialect)
             },
             Tally::Count => format!("{} ({})", lo.label, counts[i]),
             Tally::Present => lo.label.to_string(),
+            Tally::Columns(names) => {
+                let mut all: Vec<String> = Vec::new();
+                for &change in &changes {
+                    for n in names(change) {
+                        if !all.contains(&n) {
+                            all.push(n);
+                        }
+                    }
+                }
+                let more = all.len().saturating_sub(NAMED_COLUMNS);
+                all.truncate(NAMED_COLUMNS);
+                if more > 0 {
+                    all.push(format!("... and {more} more"));
+                }
+                format!("{} ({})", lo.label, all.join(", "))
+            }
         });
     }
     out
+}
+
+/// The `table.column`s whose CockroachDB-only default a change sets.
+fn crdb_only_default_columns(c: &Change) -> Vec<String> {
+    let crdb_only = |d: &Option<String>| d.as_deref().is_some_and(is_crdb_only_default);
+    match c {
+        Change::CreateTable { table } => table
+            .columns
+            .iter()
+            .filter(|col| crdb_only(&col.default))
+            .map(|col| format!("{}.{}", table.name, col.name))
+            .collect(),
+        Change::AddColumn { table, column } if crdb_only(&column.default) => {
+            vec![format!("{table}.{}", column.name)]
+        }
+        Change::SetColumnDefault {
+            table,
+            column,
+            default,
+        } if crdb_only(default) => vec![format!("{table}.{column}")],
+        _ => Vec::new(),
+    }
 }
 
 /// The model as a server of `dialect` holds it: every feature the dialect lacks projected
@@ -457,6 +495,7 @@ pub fn markdown_table() -> String {
                 Tally::Tables => format!("`{} (n tables)`", lo.label),
                 Tally::Count => format!("`{} (n)`", lo.label),
                 Tally::Present => format!("`{}`", lo.label),
+                Tally::Columns(_) => format!("`{} (table.column, ...)`", lo.label),
             },
             None => "-".to_string(),
         };
@@ -639,10 +678,35 @@ mod tests {
                 "locality (2 tables)",
                 "placement",
                 "row-level TTL (1)",
-                "CockroachDB-only defaults (2)"
+                "CockroachDB-only defaults (t.id, t.r)"
             ]
         );
         assert!(left_out(changes.iter(), Dialect::Cockroach).is_empty());
+    }
+
+    #[test]
+    fn left_out_defaults_name_their_columns_once_and_cut_long_lists() {
+        let set = |table: &str, column: &str, default: &str| Change::SetColumnDefault {
+            table: table.into(),
+            column: column.into(),
+            default: Some(default.into()),
+        };
+        let mut changes = vec![
+            set("players", "home_region", "gateway_region()"),
+            set("players", "home_region", "gateway_region()"),
+            set("players", "created", "now()"),
+        ];
+        assert_eq!(
+            left_out(changes.iter(), Dialect::Postgres),
+            vec!["CockroachDB-only defaults (players.home_region)"]
+        );
+        changes.extend((0..7).map(|i| set("t", &format!("c{i}"), "unique_rowid()")));
+        assert_eq!(
+            left_out(changes.iter(), Dialect::Postgres),
+            vec![
+                "CockroachDB-only defaults (players.home_region, t.c0, t.c1, t.c2, t.c3, ... and 3 more)"
+            ]
+        );
     }
 
     #[test]

@@ -338,3 +338,44 @@ fn dialect_switch_database_rename_and_removed_primary_key_are_refused_with_help(
         assert!(before == snapshot(&p), "{want}: files changed");
     }
 }
+
+/// The postgres left-out line names the column whose CockroachDB-only default it dropped, in
+/// the plan and in the written migration, so a reader can find it.
+#[test]
+fn postgres_left_out_line_names_the_column_whose_default_it_dropped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("shop");
+    let o = Command::new(env!("CARGO_BIN_EXE_bmdb"))
+        .args(["init", "--dialect", "postgres"])
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let table = p.join("schema/accounts.yaml");
+    let yaml = fs::read_to_string(&table).unwrap().replace(
+        "columns:\n",
+        "columns:\n  - { name: seq, type: INT8, nullable: false, default: unique_rowid() }\n",
+    );
+    fs::write(&table, yaml).unwrap();
+    let o = bmdb(&p, &["plan"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let want = "postgres dialect: left out CockroachDB-only defaults (accounts.seq)";
+    assert!(text(&o).contains(want), "{}", text(&o));
+    let o = bmdb(&p, &["plan", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["left_out"], want, "{doc}");
+    let o = bmdb(&p, &["plan", "--write", "init"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let written = fs::read_dir(p.join("migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|f| f.extension().is_some_and(|e| e == "sql"))
+        .unwrap();
+    assert!(
+        fs::read_to_string(&written)
+            .unwrap()
+            .contains(&format!("-- {want}\n")),
+        "{}",
+        written.display()
+    );
+}

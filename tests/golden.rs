@@ -1092,7 +1092,7 @@ fn postgres_names_everything_it_left_out_in_one_line() {
         rendered.left_out_line().as_deref(),
         Some(
             "postgres dialect: left out locality (2 tables), zone configs (2), regions, survival goal, \
-             row-level TTL (1), hash sharding (1), CockroachDB-only defaults (2)"
+             row-level TTL (1), hash sharding (1), CockroachDB-only defaults (inventory.home_region, inventory.legacy_seq)"
         )
     );
     assert_eq!(

@@ -23,4 +23,4 @@ CREATE TABLE IF NOT EXISTS inventory (
 );
 COMMENT ON TABLE inventory IS 'Items a player holds, homed with the player''s region';
 COMMENT ON COLUMN inventory.label IS 'Shown in the bag; the player''s own words';
--- postgres dialect: left out locality (1 table), row-level TTL (1), CockroachDB-only defaults (2)
+-- postgres dialect: left out locality (1 table), row-level TTL (1), CockroachDB-only defaults (inventory.home_region, inventory.legacy_seq)

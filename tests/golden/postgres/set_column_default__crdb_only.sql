@@ -1,2 +1,2 @@
 -- set_column_default__crdb_only: a default postgres cannot run
--- postgres dialect: left out CockroachDB-only defaults (1)
+-- postgres dialect: left out CockroachDB-only defaults (characters.home_region)
