@@ -2,7 +2,7 @@
 //! migrations produce, and the plan between them. Every command starts here.
 
 use crate::diff;
-use crate::migrations::{self, Lock, MigrationFile};
+use crate::migrations::{self, Line, Lock, MigrationFile};
 use crate::model::{self, Model};
 use crate::plan::{self, Plan};
 use crate::render::{RenderContext, RenderedPlan, Renderer};
@@ -14,6 +14,8 @@ pub struct Project {
     pub dir: PathBuf,
     /// The model as the YAML says it should be (normalised).
     pub desired: Model,
+    /// The migrations line this project plans against (its folder, lock and dialect).
+    pub line: Line,
     pub lock: Option<Lock>,
     pub files: Vec<MigrationFile>,
 }
@@ -30,10 +32,13 @@ impl Project {
         }
         // The lock (a large JSON state) is read, and the migration files checksummed, while
         // the YAML loads: neither depends on the model.
+        // The single line's folder does not depend on the dialect; the dialect is the model's.
+        let mut line = Line::single(dir, Default::default());
         let (desired, migrations) = std::thread::scope(|scope| {
-            let migrations = scope.spawn(|| -> Result<_> {
-                let lock = migrations::read_lock(dir)?;
-                let files = migrations::check_consistency(dir, lock.as_ref())?;
+            let reading = &line;
+            let migrations = scope.spawn(move || -> Result<_> {
+                let lock = migrations::read_lock(reading)?;
+                let files = migrations::check_consistency(reading, lock.as_ref())?;
                 Ok((lock, files))
             });
             let desired = model::load_project(dir);
@@ -44,9 +49,11 @@ impl Project {
         });
         let desired = desired?;
         let (lock, files) = migrations?;
+        line.dialect = desired.database.dialect;
         Ok(Project {
             dir: dir.to_path_buf(),
             desired,
+            line,
             lock,
             files,
         })

@@ -155,12 +155,15 @@ fn history_rows_that_do_not_fit_the_file_name_the_migration() {
         .unwrap()
         .get(0);
     assert!(!checksum.is_empty());
-    let v2 = bmdb::migrations::scan(project.path())
-        .unwrap()
-        .into_iter()
-        .find(|f| f.version == 2)
-        .unwrap()
-        .checksum;
+    let v2 = bmdb::migrations::scan(&bmdb::migrations::Line::single(
+        project.path(),
+        bmdb::model::Dialect::Postgres,
+    ))
+    .unwrap()
+    .into_iter()
+    .find(|f| f.version == 2)
+    .unwrap()
+    .checksum;
     c.execute(
         "INSERT INTO bmdb_schema_history (version, name, checksum, status, statements_total, \
          statements_done, applied_by) VALUES (2, 'more', $1, 'running', 3, 1, 'test')",

@@ -36,6 +36,11 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The migrations line `bmdb plan` writes into for BlueMarble's default environment.
+fn line(p: &Path) -> bmdb::migrations::Line {
+    bmdb::migrations::Line::single(p, bmdb::model::Dialect::Cockroach)
+}
+
 /// A private copy of the repository's own BlueMarble project.
 fn bluemarble() -> (tempfile::TempDir, PathBuf) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -108,10 +113,10 @@ fn adding_a_column_plans_one_step_then_write_makes_it_clean() {
     assert_eq!(v["steps"][0]["kind"], "add_column");
     assert_eq!(v["steps"][0]["object"], "players.nickname");
 
-    let before = bmdb::migrations::scan(&p).unwrap();
+    let before = bmdb::migrations::scan(&line(&p)).unwrap();
     let o = bmdb(&p, &["plan", "--write", "add_nickname"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let after = bmdb::migrations::scan(&p).unwrap();
+    let after = bmdb::migrations::scan(&line(&p)).unwrap();
     assert_eq!(after.len(), before.len() + 1);
     let newest = after.last().unwrap();
     assert_eq!(newest.name, "add_nickname");
@@ -132,7 +137,7 @@ fn adding_a_column_plans_one_step_then_write_makes_it_clean() {
 #[test]
 fn edited_migration_blocks_plan_and_changes_nothing() {
     let (_t, p) = bluemarble();
-    let files = bmdb::migrations::scan(&p).unwrap();
+    let files = bmdb::migrations::scan(&line(&p)).unwrap();
     let first = &files
         .first()
         .expect("the repository commits its migrations")

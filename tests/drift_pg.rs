@@ -6,6 +6,7 @@ mod support;
 
 use bmdb::apply::{run_apply, ApplyArgs};
 use bmdb::db::ConnectOpts;
+use bmdb::migrations::Line;
 use bmdb::model::Dialect;
 use std::path::Path;
 use support::{bmdb, pg, run};
@@ -69,7 +70,12 @@ pub fn write_and_apply(dir: &Path, name: &str, url: &str) {
         quiet: true,
         ..ApplyArgs::default()
     };
-    run_apply(dir, Dialect::Postgres, &connect_opts(url), &args).expect("apply");
+    run_apply(
+        &Line::single(dir, Dialect::Postgres),
+        &connect_opts(url),
+        &args,
+    )
+    .expect("apply");
 }
 
 fn drift_json(dir: &Path, url: &str) -> (i32, serde_json::Value) {
@@ -257,7 +263,12 @@ fn plan_url_write_records_the_repair_as_the_next_migration() {
         quiet: true,
         ..ApplyArgs::default()
     };
-    run_apply(dir.path(), Dialect::Postgres, &connect_opts(&url), &args).unwrap();
+    run_apply(
+        &Line::single(dir.path(), Dialect::Postgres),
+        &connect_opts(&url),
+        &args,
+    )
+    .unwrap();
     let (code, v) = drift_json(dir.path(), &url);
     assert_eq!(code, 0, "{v:#}");
 }

@@ -289,7 +289,11 @@ fn mutated_bluemarble_files_never_panic_and_always_point_at_a_line() {
     let dir = tmp.path();
     std::fs::copy(root.join("regions.yaml"), dir.join("regions.yaml")).unwrap();
     copy_dir(&root.join("schema"), &dir.join("schema"));
-    let lock = bmdb::migrations::read_lock(root).unwrap();
+    let lock = bmdb::migrations::read_lock(&bmdb::migrations::Line::single(
+        root,
+        bmdb::model::Dialect::Cockroach,
+    ))
+    .unwrap();
     let mut targets = vec![PathBuf::from("regions.yaml")];
     files(dir, Path::new("schema"), &mut targets);
     targets.sort();

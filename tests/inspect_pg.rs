@@ -111,7 +111,12 @@ fn inspect_round_trip_on_a_database_bmdb_never_saw() {
         quiet: true,
         ..ApplyArgs::default()
     };
-    run_apply(&proj, Dialect::Postgres, &opts(&dst_url), &args).expect("apply inspected model");
+    run_apply(
+        &bmdb::migrations::Line::single(&proj, Dialect::Postgres),
+        &opts(&dst_url),
+        &args,
+    )
+    .expect("apply inspected model");
     let mut a = read_postgres(&mut pg().client(&src)).unwrap();
     let mut b = read_postgres(&mut pg().client(&dst)).unwrap();
     a.database.name = String::new();

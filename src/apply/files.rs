@@ -1,9 +1,10 @@
 //! files: the migrations as apply runs them: found by `migrations::scan` (refinery's naming,
 //! the lock's checksum), cut into statements, with their `-- destructive:` marks.
 
+use crate::migrations::Line;
 use crate::sql::{leading_words, split_statements, Statement};
 use anyhow::{Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Header line that marks a destructive step: `-- destructive: drop-column players.note`.
 pub const DESTRUCTIVE_MARK: &str = "-- destructive:";
@@ -25,14 +26,10 @@ impl MigrationFile {
     }
 }
 
-pub fn migrations_dir(project_dir: &Path) -> PathBuf {
-    project_dir.join("migrations")
-}
-
-/// Every `V<n>__<slug>.sql` under `<project>/migrations`, ordered by version (found by
-/// `migrations::scan`, the one discovery), cut into statements with its destructive marks.
-pub fn load_migrations(project_dir: &Path) -> Result<Vec<MigrationFile>> {
-    crate::migrations::scan(project_dir)?
+/// Every `V<n>__<slug>.sql` of the line, ordered by version (found by `migrations::scan`,
+/// the one discovery), cut into statements with its destructive marks.
+pub fn load_migrations(line: &Line) -> Result<Vec<MigrationFile>> {
+    crate::migrations::scan(line)?
         .into_iter()
         .map(|f| {
             let text = std::fs::read_to_string(&f.path)
@@ -142,7 +139,8 @@ mod tests {
         )
         .unwrap();
         std::fs::write(m.join("bmdb.lock"), "{}").unwrap();
-        let got = load_migrations(dir.path()).unwrap();
+        let line = Line::single(dir.path(), crate::model::Dialect::Postgres);
+        let got = load_migrations(&line).unwrap();
         assert_eq!(
             got.iter().map(|f| f.version).collect::<Vec<_>>(),
             vec![2, 10]
@@ -160,7 +158,8 @@ mod tests {
         std::fs::create_dir(&m).unwrap();
         std::fs::write(m.join("V1__a.sql"), "SELECT 1;").unwrap();
         std::fs::write(m.join("V01__b.sql"), "SELECT 1;").unwrap();
-        let err = load_migrations(dir.path()).unwrap_err().to_string();
+        let line = Line::single(dir.path(), crate::model::Dialect::Postgres);
+        let err = load_migrations(&line).unwrap_err().to_string();
         assert!(err.contains("two migrations have version 1"), "{err}");
     }
 }

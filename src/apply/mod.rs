@@ -22,7 +22,7 @@ pub(crate) use test_hook::crash_point;
 pub(crate) fn crash_point(_label: &str) {}
 
 use crate::db::{scrub_error, ConnectOpts, Connection};
-use crate::migrations::comment_text;
+use crate::migrations::{comment_text, Line};
 use crate::model::Dialect;
 use anyhow::{bail, Result};
 use files::MigrationFile;
@@ -106,27 +106,17 @@ impl ApplyReport {
     }
 }
 
-/// Apply the pending migrations of `project_dir` to the server of `conn`; prints progress on
-/// stderr and the summary (or the dry-run SQL) on stdout.
-pub fn run_apply(
-    project_dir: &Path,
-    expected: Dialect,
-    conn: &ConnectOpts,
-    args: &ApplyArgs,
-) -> Result<ApplyReport> {
+/// Apply the pending migrations of `line` to the server of `conn`, which must speak the
+/// line's dialect; prints progress on stderr and the summary (or the dry-run SQL) on stdout.
+pub fn run_apply(line: &Line, conn: &ConnectOpts, args: &ApplyArgs) -> Result<ApplyReport> {
     let secret = conn.resolve().ok().and_then(|u| u.password());
-    apply_inner(project_dir, expected, conn, args).map_err(|e| scrub_error(e, secret.as_deref()))
+    apply_inner(line, conn, args).map_err(|e| scrub_error(e, secret.as_deref()))
 }
 
-fn apply_inner(
-    project_dir: &Path,
-    expected: Dialect,
-    conn: &ConnectOpts,
-    args: &ApplyArgs,
-) -> Result<ApplyReport> {
-    let files = files::load_migrations(project_dir)?;
+fn apply_inner(line: &Line, conn: &ConnectOpts, args: &ApplyArgs) -> Result<ApplyReport> {
+    let files = files::load_migrations(line)?;
     let mut db = conn.connect()?;
-    db.expect_dialect(expected)?;
+    db.expect_dialect(line.dialect)?;
     let secret = db.url.password();
 
     let history_rows = history::read(&mut db.client)?;

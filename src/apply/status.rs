@@ -4,9 +4,9 @@
 use super::files::{self, MigrationFile};
 use super::history::{self, HistoryRow};
 use crate::db::{scrub_error, ConnectOpts};
+use crate::migrations::Line;
 use anyhow::Result;
 use serde::Serialize;
-use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
 pub enum StatusFormat {
@@ -154,14 +154,10 @@ fn short(checksum: Option<&str>) -> String {
 }
 
 /// Compute each migration's state; prints nothing (the caller renders the report).
-pub fn run_status(
-    project_dir: &Path,
-    conn: &ConnectOpts,
-    _args: &StatusArgs,
-) -> Result<StatusReport> {
+pub fn run_status(line: &Line, conn: &ConnectOpts, _args: &StatusArgs) -> Result<StatusReport> {
     let secret = conn.resolve().ok().and_then(|u| u.password());
     let inner = || -> Result<StatusReport> {
-        let files = files::load_migrations(project_dir)?;
+        let files = files::load_migrations(line)?;
         let mut db = conn.connect()?;
         let rows = history::read(&mut db.client)?;
         Ok(StatusReport {

@@ -4,6 +4,7 @@
 use super::Cli;
 use crate::apply::{self, ApplyArgs, StatusArgs};
 use crate::db::ConnectOpts;
+use crate::migrations::Line;
 use crate::project::Project;
 use clap::Args;
 use std::process::ExitCode;
@@ -34,8 +35,8 @@ pub fn run_apply(cli: &Cli, cmd: &ApplyCmd) -> anyhow::Result<ExitCode> {
                 cli.project.display()
             );
         }
-        let dialect = apply::project_dialect(&cli.project)?;
-        apply::run_apply(&cli.project, dialect, &cmd.conn, &cmd.args)?;
+        let line = Line::single(&cli.project, apply::project_dialect(&cli.project)?);
+        apply::run_apply(&line, &cmd.conn, &cmd.args)?;
         return Ok(ExitCode::SUCCESS);
     }
     let project = Project::open(&cli.project)?;
@@ -72,12 +73,7 @@ pub fn run_apply(cli: &Cli, cmd: &ApplyCmd) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let report = apply::run_apply(
-        &cli.project,
-        project.desired.database.dialect,
-        &cmd.conn,
-        &cmd.args,
-    )?;
+    let report = apply::run_apply(&project.line, &cmd.conn, &cmd.args)?;
     // The history says what ran; the catalog says what is there. They must agree with the
     // model once every migration is in (not after --dry-run, a --target short of the end, or
     // a --baseline, checked above).
@@ -120,7 +116,9 @@ pub fn refuse_unwritten_changes(project: &Project) -> anyhow::Result<()> {
 }
 
 pub fn run_status(cli: &Cli, cmd: &StatusCmd) -> anyhow::Result<ExitCode> {
-    let report = apply::run_status(&cli.project, &cmd.conn, &cmd.args)?;
+    // status reads the files and the history only: the line's folder, whatever the dialect
+    let line = Line::single(&cli.project, Default::default());
+    let report = apply::run_status(&line, &cmd.conn, &cmd.args)?;
     match cmd.args.format {
         apply::status::StatusFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         apply::status::StatusFormat::Table => println!("{}", report.to_table()),

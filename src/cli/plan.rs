@@ -69,7 +69,7 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
             &rendered,
         );
         written = Some(migrations::write(
-            &project.dir,
+            &project.line,
             project.lock.as_ref(),
             slug,
             &text,

@@ -116,7 +116,8 @@ pub fn run_drift(dir: &Path, conn: &ConnectOpts) -> Result<DriftReport> {
             let (live, stats) = read_catalog(&mut db)?;
             Ok((db, rows, live, stats))
         });
-        let files = scope.spawn(|| crate::apply::files::load_migrations(dir));
+        let line = migrations::Line::single(dir, Default::default());
+        let files = scope.spawn(move || crate::apply::files::load_migrations(&line));
         let project = open_reporting_lock_mismatches(dir);
         let live = live.join().unwrap_or_else(|_| Err(panicked()));
         let files = files.join().unwrap_or_else(|_| Err(panicked()));
@@ -182,20 +183,24 @@ fn open_reporting_lock_mismatches(dir: &Path) -> Result<(Project, Vec<LockMismat
         // Project::open owns the message for a missing project directory
         Project::open(dir)?;
     }
+    let mut line = migrations::Line::single(dir, Default::default());
     std::thread::scope(|scope| {
-        let lock_side = scope.spawn(|| -> Result<_> {
-            let lock = migrations::read_lock(dir)?;
-            let (files, mismatches) = migrations::compare_with_lock(dir, lock.as_ref())?;
+        let reading = line.clone();
+        let lock_side = scope.spawn(move || -> Result<_> {
+            let lock = migrations::read_lock(&reading)?;
+            let (files, mismatches) = migrations::compare_with_lock(&reading, lock.as_ref())?;
             Ok((lock, files, mismatches))
         });
         let desired = crate::model::load_project(dir);
         let lock_side = lock_side.join().unwrap_or_else(|_| Err(panicked()));
         let desired = desired?;
         let (lock, files, mismatches) = lock_side?;
+        line.dialect = desired.database.dialect;
         Ok((
             Project {
                 dir: dir.to_path_buf(),
                 desired,
+                line,
                 lock,
                 files,
             },

@@ -2,10 +2,15 @@
 //! generated, committed and append-only, plus `bmdb.lock`, which records the normalised
 //! model state those files produce and each file's checksum.
 //!
+//! A project has one migrations line per dialect it targets: a project without
+//! `environments:` has the one line `migrations/` (its lock `migrations/bmdb.lock`); a project
+//! with environments has `migrations/<dialect>/` for each dialect its environments use, each
+//! with its own lock, shared by every environment of that dialect. [`Line`] names one.
+//!
 //! The lock is JSON: it is read on every `bmdb plan`, and serde_json reads a 10,000-table
 //! state several times faster than a YAML parser would.
 
-use crate::model::{Database, Model};
+use crate::model::{Database, Dialect, Model};
 use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -15,6 +20,55 @@ use std::path::{Path, PathBuf};
 pub const DIR: &str = "migrations";
 pub const LOCK_FILE: &str = "bmdb.lock";
 const LOCK_VERSION: u32 = 1;
+
+/// One migrations line: the folder of `V<n>__<name>.sql` files written for one dialect and
+/// the lock beside them. Every reading and writing of migrations goes through a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// The dialect whose SQL the line holds (for the single line of a project without
+    /// environments: the dialect regions.yaml names; its lock says what the files hold).
+    pub dialect: Dialect,
+    /// The folder, relative to the project: `migrations` or `migrations/<dialect>`.
+    pub rel: PathBuf,
+    /// The folder on disk (the project directory joined with `rel`).
+    pub dir: PathBuf,
+}
+
+impl Line {
+    /// The one line of a project without `environments:`: `migrations/`.
+    pub fn single(project: &Path, dialect: Dialect) -> Line {
+        Line {
+            dialect,
+            rel: PathBuf::from(DIR),
+            dir: project.join(DIR),
+        }
+    }
+
+    /// The line of one dialect in a project with `environments:`: `migrations/<dialect>/`.
+    pub fn of_dialect(project: &Path, dialect: Dialect) -> Line {
+        let rel = Path::new(DIR).join(dialect.as_str());
+        Line {
+            dialect,
+            dir: project.join(&rel),
+            rel,
+        }
+    }
+
+    /// `migrations/bmdb.lock` or `migrations/<dialect>/bmdb.lock`.
+    pub fn lock_path(&self) -> PathBuf {
+        self.dir.join(LOCK_FILE)
+    }
+
+    /// The folder as messages name it, relative to the project: `migrations`.
+    pub fn name(&self) -> String {
+        self.rel.display().to_string()
+    }
+
+    /// The lock as messages name it: `migrations/bmdb.lock`.
+    pub fn lock_name(&self) -> String {
+        self.rel.join(LOCK_FILE).display().to_string()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Lock {
@@ -78,16 +132,16 @@ pub fn empty_state(desired: &Database) -> Model {
     }
 }
 
-/// Every `V<n>__<name>.sql` in `<project>/migrations`, sorted by version: refinery-core does
-/// the walking and the name parsing (refinery's naming rules), bmdb the checksum. An
-/// unversioned `U<n>__` file or two files with one version are an error.
-pub fn scan(project: &Path) -> Result<Vec<MigrationFile>> {
-    let dir = project.join(DIR);
+/// Every `V<n>__<name>.sql` of the line, sorted by version: refinery-core does the walking
+/// and the name parsing (refinery's naming rules), bmdb the checksum. An unversioned
+/// `U<n>__` file or two files with one version are an error.
+pub fn scan(line: &Line) -> Result<Vec<MigrationFile>> {
+    let dir = &line.dir;
     let mut out: Vec<MigrationFile> = Vec::new();
     if !dir.is_dir() {
         return Ok(out);
     }
-    let paths = refinery_core::find_migration_files(&dir, refinery_core::MigrationType::Sql)
+    let paths = refinery_core::find_migration_files(dir, refinery_core::MigrationType::Sql)
         .map_err(|e| anyhow::anyhow!("{e}"))
         .with_context(|| format!("cannot list migrations in {}", dir.display()))?;
     for path in paths {
@@ -132,13 +186,9 @@ pub fn scan(project: &Path) -> Result<Vec<MigrationFile>> {
     Ok(out)
 }
 
-pub fn lock_path(project: &Path) -> PathBuf {
-    project.join(DIR).join(LOCK_FILE)
-}
-
-/// The lock, or `None` when the project has no migrations yet.
-pub fn read_lock(project: &Path) -> Result<Option<Lock>> {
-    let path = lock_path(project);
+/// The line's lock, or `None` when the line has no migrations yet.
+pub fn read_lock(line: &Line) -> Result<Option<Lock>> {
+    let path = line.lock_path();
     let text = match fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -184,8 +234,10 @@ impl LockMismatch {
         }
     }
 
-    /// The problem and what to do about it, as `check_consistency` reports it.
-    pub fn message(&self) -> String {
+    /// The problem and what to do about it, as `check_consistency` reports it, naming the
+    /// files inside `line`.
+    pub fn message(&self, line: &Line) -> String {
+        let dir = line.name();
         let disk_name = |f: &MigrationFile| {
             f.path
                 .file_name()
@@ -196,21 +248,21 @@ impl LockMismatch {
         match self {
             LockMismatch::Missing { locked } => format!(
                 "{}/{} is recorded in {LOCK_FILE} but missing\n  help: restore it from version control; migrations are append-only",
-                DIR,
+                dir,
                 locked.file_name()
             ),
             LockMismatch::Edited { locked, file } => format!(
                 "{}/{} was edited after bmdb wrote it (lock checksum {}, file checksum {})\n  help: restore the generated file; to change the schema, edit the model and run `bmdb plan --write NAME`",
-                DIR,
+                dir,
                 disk_name(file),
                 short(&locked.checksum),
                 short(&file.checksum)
             ),
             LockMismatch::Stray { file } => format!(
-                "{}/{} is not recorded in {}/{LOCK_FILE}\n  help: migrations are generated by `bmdb plan --write NAME`; remove the stray file or restore the lock",
-                DIR,
+                "{}/{} is not recorded in {}\n  help: migrations are generated by `bmdb plan --write NAME`; remove the stray file or restore the lock",
+                dir,
                 disk_name(file),
-                DIR
+                line.lock_name()
             ),
         }
     }
@@ -220,10 +272,10 @@ impl LockMismatch {
 /// disagreement (`bmdb drift` reports them; other commands refuse through
 /// `check_consistency`). Fails only when the folder cannot be read.
 pub fn compare_with_lock(
-    project: &Path,
+    line: &Line,
     lock: Option<&Lock>,
 ) -> Result<(Vec<MigrationFile>, Vec<LockMismatch>)> {
-    let files = scan(project)?;
+    let files = scan(line)?;
     let locked: &[LockedMigration] = lock.map(|l| l.migrations.as_slice()).unwrap_or(&[]);
     let mut problems = Vec::new();
     for m in locked {
@@ -248,10 +300,10 @@ pub fn compare_with_lock(
 
 /// The migrations folder and the lock must tell one story: the state in the lock is only
 /// the truth if every file it lists is there, unedited, and no other file is.
-pub fn check_consistency(project: &Path, lock: Option<&Lock>) -> Result<Vec<MigrationFile>> {
-    let (files, problems) = compare_with_lock(project, lock)?;
+pub fn check_consistency(line: &Line, lock: Option<&Lock>) -> Result<Vec<MigrationFile>> {
+    let (files, problems) = compare_with_lock(line, lock)?;
     if !problems.is_empty() {
-        let problems: Vec<String> = problems.iter().map(LockMismatch::message).collect();
+        let problems: Vec<String> = problems.iter().map(|p| p.message(line)).collect();
         bail!(
             "the migrations folder does not match its lock:\n{}",
             problems.join("\n")
@@ -288,21 +340,21 @@ pub fn slug(name: &str) -> Result<String> {
 /// each through a temporary file and a rename, so an interrupted write leaves the old lock
 /// (and `check_consistency` names the stray file).
 pub fn write(
-    project: &Path,
+    line: &Line,
     lock: Option<&Lock>,
     slug: &str,
     sql: &str,
     new_state: &Model,
 ) -> Result<PathBuf> {
-    let files = scan(project)?;
+    let files = scan(line)?;
     let last = files.last().map(|f| f.version).unwrap_or(0);
     let last_locked = lock
         .and_then(|l| l.migrations.last())
         .map(|m| m.version)
         .unwrap_or(0);
     let version = last.max(last_locked) + 1;
-    let dir = project.join(DIR);
-    fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let dir = &line.dir;
+    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(file_name(version, slug));
     write_atomic(&path, sql.as_bytes())?;
     let mut migrations = lock.map(|l| l.migrations.clone()).unwrap_or_default();
@@ -318,7 +370,7 @@ pub fn write(
     };
     let mut text = serde_json::to_string_pretty(&new_lock)?;
     text.push('\n');
-    write_atomic(&lock_path(project), text.as_bytes())?;
+    write_atomic(&line.lock_path(), text.as_bytes())?;
     Ok(path)
 }
 
@@ -511,12 +563,13 @@ mod tests {
         ] {
             fs::write(m.join(name), text).unwrap();
         }
-        let got = scan(dir.path()).unwrap();
+        let line = Line::single(dir.path(), Dialect::Cockroach);
+        let got = scan(&line).unwrap();
         let names: Vec<(u32, &str)> = got.iter().map(|f| (f.version, f.name.as_str())).collect();
         assert_eq!(names, vec![(3, "init"), (12, "add_nickname")]);
         assert_eq!(got[0].checksum, checksum(b"SELECT 3;\n"));
         fs::write(m.join("U4__unversioned.sql"), "SELECT 4;").unwrap();
-        let err = scan(dir.path()).unwrap_err().to_string();
+        let err = scan(&line).unwrap_err().to_string();
         assert!(err.contains("only versioned migrations"), "{err}");
     }
 
@@ -528,32 +581,58 @@ mod tests {
         assert!(slug("../etc").is_err());
     }
 
+    /// A line of one dialect lives in its own folder with its own lock, and names it.
+    #[test]
+    fn a_dialect_line_keeps_its_files_and_lock_in_its_own_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let pg = Line::of_dialect(dir.path(), Dialect::Postgres);
+        let crdb = Line::of_dialect(dir.path(), Dialect::Cockroach);
+        assert_eq!(pg.name(), "migrations/postgres");
+        assert_eq!(crdb.lock_name(), "migrations/cockroach/bmdb.lock");
+        let state = Model::default();
+        let p = write(&pg, None, "init", "SELECT 1;\n", &state).unwrap();
+        assert!(p.ends_with("migrations/postgres/V1__init.sql"), "{p:?}");
+        assert!(dir.path().join("migrations/postgres/bmdb.lock").is_file());
+        assert!(read_lock(&crdb).unwrap().is_none());
+        assert!(scan(&crdb).unwrap().is_empty());
+        let lock = read_lock(&pg).unwrap();
+        assert_eq!(check_consistency(&pg, lock.as_ref()).unwrap().len(), 1);
+        fs::create_dir_all(&crdb.dir).unwrap();
+        fs::write(crdb.dir.join("V1__stray.sql"), "SELECT 1;").unwrap();
+        let err = check_consistency(&crdb, None).unwrap_err().to_string();
+        assert!(
+            err.contains("migrations/cockroach/V1__stray.sql is not recorded in migrations/cockroach/bmdb.lock"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn write_then_check_then_tamper() {
         let dir = tempfile::tempdir().unwrap();
         let state = Model::default();
-        let p1 = write(dir.path(), None, "init", "SELECT 1;\n", &state).unwrap();
+        let line = &Line::single(dir.path(), Dialect::Cockroach);
+        let p1 = write(line, None, "init", "SELECT 1;\n", &state).unwrap();
         assert!(p1.ends_with("migrations/V1__init.sql"));
-        let lock = read_lock(dir.path()).unwrap().unwrap();
+        let lock = read_lock(line).unwrap().unwrap();
         assert_eq!(lock.migrations.len(), 1);
-        check_consistency(dir.path(), Some(&lock)).unwrap();
-        let p2 = write(dir.path(), Some(&lock), "second", "SELECT 2;\n", &state).unwrap();
+        check_consistency(line, Some(&lock)).unwrap();
+        let p2 = write(line, Some(&lock), "second", "SELECT 2;\n", &state).unwrap();
         assert!(p2.ends_with("V2__second.sql"));
-        let lock = read_lock(dir.path()).unwrap().unwrap();
+        let lock = read_lock(line).unwrap().unwrap();
         fs::write(&p1, "SELECT 3;\n").unwrap();
-        let (_, found) = compare_with_lock(dir.path(), Some(&lock)).unwrap();
+        let (_, found) = compare_with_lock(line, Some(&lock)).unwrap();
         assert!(
             matches!(&found[..], [LockMismatch::Edited { locked, file }]
                 if locked.version == 1 && file.checksum == checksum(b"SELECT 3;\n")
                     && locked.checksum == checksum(b"SELECT 1;\n")),
             "{found:?}"
         );
-        let err = check_consistency(dir.path(), Some(&lock))
+        let err = check_consistency(line, Some(&lock))
             .unwrap_err()
             .to_string();
         assert!(err.contains("V1__init.sql was edited"), "{err}");
         fs::remove_file(&p2).unwrap();
-        let err = check_consistency(dir.path(), Some(&lock))
+        let err = check_consistency(line, Some(&lock))
             .unwrap_err()
             .to_string();
         assert!(

@@ -296,22 +296,25 @@ impl Project {
             std::fs::write(p.path().join("schema").join(name), yaml).unwrap();
         }
         let state = bmdb::model::load_project(p.path()).unwrap_or_else(|d| panic!("{d}"));
-        let locked: Vec<_> = bmdb::migrations::scan(p.path())
-            .unwrap()
-            .into_iter()
-            .map(|f| bmdb::migrations::LockedMigration {
-                version: f.version,
-                name: f.name,
-                checksum: f.checksum,
-            })
-            .collect();
+        let locked: Vec<_> = bmdb::migrations::scan(&bmdb::migrations::Line::single(
+            p.path(),
+            Default::default(),
+        ))
+        .unwrap()
+        .into_iter()
+        .map(|f| bmdb::migrations::LockedMigration {
+            version: f.version,
+            name: f.name,
+            checksum: f.checksum,
+        })
+        .collect();
         let lock = bmdb::migrations::Lock {
             version: 1,
             migrations: locked,
             state,
         };
         std::fs::write(
-            bmdb::migrations::lock_path(p.path()),
+            bmdb::migrations::Line::single(p.path(), Default::default()).lock_path(),
             serde_json::to_string_pretty(&lock).unwrap(),
         )
         .unwrap();
