@@ -718,23 +718,21 @@ pub fn parse_raw_zone(sql: &str) -> Result<ZoneConfig> {
                 .with_context(|| format!("zone field {key} = {v} is not a number"))
         };
         let err = |e: String| anyhow::anyhow!("zone field {key}: {e}");
-        match key {
-            "num_replicas" => z.num_replicas = Some(int()? as u32),
-            "num_voters" => z.num_voters = Some(int()? as u32),
-            "gc.ttlseconds" => z.gc_ttlseconds = Some(int()?),
-            "range_min_bytes" => z.range_min_bytes = Some(int()?),
-            "range_max_bytes" => z.range_max_bytes = Some(int()?),
-            "global_reads" => z.global_reads = Some(v.eq_ignore_ascii_case("true")),
-            "constraints" => z.constraints = Some(parse_constraints_str(&unq).map_err(err)?),
-            "voter_constraints" => {
-                z.voter_constraints = Some(parse_constraints_str(&unq).map_err(err)?)
+        // a variable bmdb does not model (newer CockroachDB) is left out
+        let Some(f) = zone_field(key) else {
+            continue;
+        };
+        let value = match f.kind {
+            ZoneFieldKind::Int { .. } => ZoneValue::Int(int()?),
+            ZoneFieldKind::Bool => ZoneValue::Bool(v.eq_ignore_ascii_case("true")),
+            ZoneFieldKind::Constraints => {
+                ZoneValue::Constraints(parse_constraints_str(&unq).map_err(err)?)
             }
-            "lease_preferences" => {
-                z.lease_preferences = Some(parse_lease_preferences_str(&unq).map_err(err)?)
+            ZoneFieldKind::LeasePreferences => {
+                ZoneValue::LeasePreferences(parse_lease_preferences_str(&unq).map_err(err)?)
             }
-            // num_voters etc. are all above; anything newer is not modelled
-            _ => {}
-        }
+        };
+        (f.put)(&mut z, Some(value));
     }
     Ok(z)
 }
@@ -844,39 +842,10 @@ fn apply_zones(
 /// A zone minus the protected fields equal to what the multi-region machinery writes
 /// there; a protected field that differs stays and marks the zone as an override.
 fn without_machinery(mut z: ZoneConfig, mr: &BTreeMap<&'static str, FieldValue>) -> ZoneConfig {
-    let same = |name: &str, v: FieldValue| mr.get(name) == Some(&v);
-    if z.num_replicas
-        .is_some_and(|n| same("num_replicas", FieldValue::Int(n as u64)))
-    {
-        z.num_replicas = None;
-    }
-    if z.num_voters
-        .is_some_and(|n| same("num_voters", FieldValue::Int(n as u64)))
-    {
-        z.num_voters = None;
-    }
-    if z.constraints
-        .clone()
-        .is_some_and(|c| same("constraints", FieldValue::Constraints(c)))
-    {
-        z.constraints = None;
-    }
-    if z.voter_constraints
-        .clone()
-        .is_some_and(|c| same("voter_constraints", FieldValue::Constraints(c)))
-    {
-        z.voter_constraints = None;
-    }
-    if z.lease_preferences
-        .clone()
-        .is_some_and(|l| same("lease_preferences", FieldValue::LeasePreferences(l)))
-    {
-        z.lease_preferences = None;
-    }
-    if z.global_reads
-        .is_some_and(|b| same("global_reads", FieldValue::Bool(b)))
-    {
-        z.global_reads = None;
+    for f in ZONE_FIELDS.iter().filter(|f| f.protected) {
+        if (f.get)(&z).is_some_and(|v| mr.get(f.name) == Some(&v)) {
+            (f.put)(&mut z, None);
+        }
     }
     // CockroachDB writes global_reads = false nowhere; an explicit false is the default
     z.override_multi_region = !z.protected_fields_set().is_empty();
@@ -975,5 +944,39 @@ pub fn reconcile_unique(live: &mut Model, desired: &Model) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_raw_zone;
+    use crate::model::types::{Constraints, ZoneConfig, ZONE_FIELDS};
+
+    /// The catalog parser reads back every field `CONFIGURE ZONE` writes: a field added to
+    /// `ZONE_FIELDS` without a branch in `parse_raw_zone` fails here.
+    #[test]
+    fn every_zone_field_round_trips_through_raw_config_sql() {
+        let z = ZoneConfig {
+            num_replicas: Some(5),
+            num_voters: Some(3),
+            gc_ttlseconds: Some(600),
+            range_min_bytes: Some(1 << 20),
+            range_max_bytes: Some(1 << 26),
+            constraints: Some(Constraints::PerReplica(
+                [("+region=a".to_string(), 1)].into(),
+            )),
+            voter_constraints: Some(Constraints::All(vec!["+region=b".into()])),
+            lease_preferences: Some(vec![vec!["+region=a".into()]]),
+            global_reads: Some(true),
+            override_multi_region: false,
+        };
+        let settings = z.settings();
+        assert_eq!(settings.len(), ZONE_FIELDS.len(), "every field is set");
+        let body: Vec<String> = settings
+            .iter()
+            .map(|(k, v)| format!("\t{k} = {v}"))
+            .collect();
+        let raw = format!("ALTER TABLE t CONFIGURE ZONE USING\n{}", body.join(",\n"));
+        assert_eq!(parse_raw_zone(&raw).unwrap(), z, "{raw}");
     }
 }

@@ -121,7 +121,7 @@ fn zone_def(z: &Option<ZoneConfig>) -> String {
                 .map(|(k, v)| format!("{k} = {v}"))
                 .collect();
             if z.override_multi_region {
-                parts.push("override_multi_region".into());
+                parts.push(zone_field_name::OVERRIDE_MULTI_REGION.into());
             }
             parts.join(", ")
         }

@@ -45,22 +45,27 @@ fn list(items: &[String]) -> String {
 fn zone_flow(z: &ZoneConfig) -> String {
     let mut parts = Vec::new();
     for (k, v) in z.settings() {
-        let v = match k {
-            "constraints" | "voter_constraints" | "lease_preferences" => {
-                // settings() gives a SQL literal: back to the bare CockroachDB string
-                let inner = v
-                    .strip_prefix('\'')
-                    .and_then(|x| x.strip_suffix('\''))
-                    .unwrap_or(&v)
-                    .replace("''", "'");
-                scalar(&inner)
-            }
-            _ => v,
+        let text_valued = zone_field(k).is_some_and(|f| {
+            matches!(
+                f.kind,
+                ZoneFieldKind::Constraints | ZoneFieldKind::LeasePreferences
+            )
+        });
+        let v = if text_valued {
+            // settings() gives a SQL literal: back to the bare CockroachDB string
+            let inner = v
+                .strip_prefix('\'')
+                .and_then(|x| x.strip_suffix('\''))
+                .unwrap_or(&v)
+                .replace("''", "'");
+            scalar(&inner)
+        } else {
+            v
         };
         parts.push(format!("{k}: {v}"));
     }
     if z.override_multi_region {
-        parts.push("override_multi_region: true".into());
+        parts.push(format!("{}: true", zone_field_name::OVERRIDE_MULTI_REGION));
     }
     format!("{{ {} }}", parts.join(", "))
 }

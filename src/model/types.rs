@@ -329,79 +329,263 @@ pub struct ZoneConfig {
     pub override_multi_region: bool,
 }
 
-impl ZoneConfig {
-    /// Fields CockroachDB's multi-region machinery manages (crdb-reference §3.4).
-    pub const PROTECTED_FIELDS: [&'static str; 6] = [
-        "num_replicas",
-        "num_voters",
-        "constraints",
-        "voter_constraints",
-        "lease_preferences",
-        "global_reads",
-    ];
+/// The zone variables' names, as CockroachDB, the model's YAML, `bmdb zones` and every
+/// report spell them. Code that names a field uses these (or [`ZONE_FIELDS`]).
+pub mod zone_field_name {
+    pub const NUM_REPLICAS: &str = "num_replicas";
+    pub const NUM_VOTERS: &str = "num_voters";
+    pub const CONSTRAINTS: &str = "constraints";
+    pub const VOTER_CONSTRAINTS: &str = "voter_constraints";
+    pub const LEASE_PREFERENCES: &str = "lease_preferences";
+    pub const GLOBAL_READS: &str = "global_reads";
+    pub const GC_TTLSECONDS: &str = "gc.ttlseconds";
+    pub const RANGE_MIN_BYTES: &str = "range_min_bytes";
+    pub const RANGE_MAX_BYTES: &str = "range_max_bytes";
+    /// Not a CockroachDB variable: the model's consent to set a protected field.
+    pub const OVERRIDE_MULTI_REGION: &str = "override_multi_region";
+}
+use zone_field_name as zf;
 
+/// The largest replica count, voter count, per-constraint count and gc.ttlseconds
+/// CockroachDB stores (int32 fields of its zone config). Sums of counts are taken in u64.
+pub const ZONE_COUNT_MAX: i64 = i32::MAX as i64;
+
+/// What a zone field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZoneFieldKind {
+    /// A whole number in `min..=max`; `why_min` says why CockroachDB refuses less.
+    Int {
+        min: i64,
+        max: i64,
+        why_min: &'static str,
+    },
+    Bool,
+    Constraints,
+    LeasePreferences,
+}
+
+/// A zone field's value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ZoneValue {
+    Int(u64),
+    Bool(bool),
+    Constraints(Constraints),
+    LeasePreferences(Vec<Vec<String>>),
+}
+
+impl ZoneValue {
+    pub fn as_int(&self) -> Option<u64> {
+        match self {
+            ZoneValue::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            ZoneValue::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    pub fn as_constraints(&self) -> Option<&Constraints> {
+        match self {
+            ZoneValue::Constraints(c) => Some(c),
+            _ => None,
+        }
+    }
+    pub fn as_lease_preferences(&self) -> Option<&[Vec<String>]> {
+        match self {
+            ZoneValue::LeasePreferences(lp) => Some(lp),
+            _ => None,
+        }
+    }
+
+    /// The value as `CONFIGURE ZONE USING` takes it.
+    pub fn to_sql(&self) -> String {
+        match self {
+            ZoneValue::Int(n) => n.to_string(),
+            ZoneValue::Bool(b) => b.to_string(),
+            ZoneValue::Constraints(c) => sql_string(&c.to_crdb()),
+            ZoneValue::LeasePreferences(lp) => sql_string(&lease_preferences_to_crdb(lp)),
+        }
+    }
+}
+
+impl std::fmt::Display for ZoneValue {
+    /// CockroachDB's SHOW ZONE spelling, without the outer quotes.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ZoneValue::Int(n) => write!(f, "{n}"),
+            ZoneValue::Bool(b) => write!(f, "{b}"),
+            ZoneValue::Constraints(Constraints::All(list)) => write!(f, "[{}]", list.join(", ")),
+            ZoneValue::Constraints(Constraints::PerReplica(map)) => {
+                let parts: Vec<String> = map.iter().map(|(k, n)| format!("{k}: {n}")).collect();
+                write!(f, "{{{}}}", parts.join(", "))
+            }
+            ZoneValue::LeasePreferences(lp) => {
+                let parts: Vec<String> = lp.iter().map(|p| format!("[{}]", p.join(", "))).collect();
+                write!(f, "[{}]", parts.join(", "))
+            }
+        }
+    }
+}
+
+/// One zone variable, declared once.
+#[derive(Debug)]
+pub struct ZoneField {
+    /// The name in CockroachDB, in the model's YAML, in `bmdb zones` and in reports.
+    pub name: &'static str,
+    pub kind: ZoneFieldKind,
+    /// Managed by CockroachDB's multi-region machinery (crdb-reference §3.4): the model
+    /// sets it on a multi-region database only with `override_multi_region`.
+    pub protected: bool,
+    /// Position in `CONFIGURE ZONE USING` (CockroachDB's own order).
+    pub sql_order: u8,
+    /// The value this zone sets; `None` = inherited.
+    pub get: fn(&ZoneConfig) -> Option<ZoneValue>,
+    /// Sets (`Some`) or clears (`None`) the field; a value of another kind clears it.
+    pub put: fn(&mut ZoneConfig, Option<ZoneValue>),
+}
+
+/// A count CockroachDB stores in an int32 and refuses below 1.
+const fn count(why_min: &'static str) -> ZoneFieldKind {
+    ZoneFieldKind::Int {
+        min: 1,
+        max: ZONE_COUNT_MAX,
+        why_min,
+    }
+}
+
+/// THE zone fields, in the order every report lists them. `ZoneConfig` has one member per
+/// row (plus `override_multi_region`, the model's consent, not a CockroachDB variable); the
+/// YAML keys and their bounds, `CONFIGURE ZONE` settings, the catalog parser, protected
+/// fields, the effective-zone layers and `bmdb zones` keys are read off this list.
+pub const ZONE_FIELDS: [ZoneField; 9] = [
+    ZoneField {
+        name: zf::NUM_REPLICAS,
+        kind: count("a range needs at least one replica"),
+        protected: true,
+        sql_order: 4,
+        get: |z| z.num_replicas.map(|n| ZoneValue::Int(n.into())),
+        put: |z, v| z.num_replicas = v.and_then(|v| v.as_int()?.try_into().ok()),
+    },
+    ZoneField {
+        name: zf::NUM_VOTERS,
+        kind: count("a range needs at least one voting replica"),
+        protected: true,
+        sql_order: 5,
+        get: |z| z.num_voters.map(|n| ZoneValue::Int(n.into())),
+        put: |z, v| z.num_voters = v.and_then(|v| v.as_int()?.try_into().ok()),
+    },
+    ZoneField {
+        name: zf::CONSTRAINTS,
+        kind: ZoneFieldKind::Constraints,
+        protected: true,
+        sql_order: 6,
+        get: |z| z.constraints.clone().map(ZoneValue::Constraints),
+        put: |z, v| z.constraints = v.and_then(|v| v.as_constraints().cloned()),
+    },
+    ZoneField {
+        name: zf::VOTER_CONSTRAINTS,
+        kind: ZoneFieldKind::Constraints,
+        protected: true,
+        sql_order: 7,
+        get: |z| z.voter_constraints.clone().map(ZoneValue::Constraints),
+        put: |z, v| z.voter_constraints = v.and_then(|v| v.as_constraints().cloned()),
+    },
+    ZoneField {
+        name: zf::LEASE_PREFERENCES,
+        kind: ZoneFieldKind::LeasePreferences,
+        protected: true,
+        sql_order: 8,
+        get: |z| z.lease_preferences.clone().map(ZoneValue::LeasePreferences),
+        put: |z, v| z.lease_preferences = v.and_then(|v| Some(v.as_lease_preferences()?.to_vec())),
+    },
+    ZoneField {
+        name: zf::GLOBAL_READS,
+        kind: ZoneFieldKind::Bool,
+        protected: true,
+        sql_order: 3,
+        get: |z| z.global_reads.map(ZoneValue::Bool),
+        put: |z, v| z.global_reads = v.and_then(|v| v.as_bool()),
+    },
+    ZoneField {
+        name: zf::GC_TTLSECONDS,
+        kind: count("CockroachDB rejects gc.ttlseconds below 1"),
+        protected: false,
+        sql_order: 2,
+        get: |z| z.gc_ttlseconds.map(ZoneValue::Int),
+        put: |z, v| z.gc_ttlseconds = v.and_then(|v| v.as_int()),
+    },
+    ZoneField {
+        name: zf::RANGE_MIN_BYTES,
+        kind: ZoneFieldKind::Int {
+            min: 0,
+            max: i64::MAX,
+            why_min: "sizes cannot be negative",
+        },
+        protected: false,
+        sql_order: 0,
+        get: |z| z.range_min_bytes.map(ZoneValue::Int),
+        put: |z, v| z.range_min_bytes = v.and_then(|v| v.as_int()),
+    },
+    ZoneField {
+        name: zf::RANGE_MAX_BYTES,
+        kind: ZoneFieldKind::Int {
+            min: 65536,
+            max: i64::MAX,
+            why_min: "CockroachDB rejects range_max_bytes below 64 KiB (65536)",
+        },
+        protected: false,
+        sql_order: 1,
+        get: |z| z.range_max_bytes.map(ZoneValue::Int),
+        put: |z, v| z.range_max_bytes = v.and_then(|v| v.as_int()),
+    },
+];
+
+/// The names of `ZONE_FIELDS`, in its order.
+pub const ZONE_FIELD_NAMES: [&str; 9] = {
+    let mut out = [""; 9];
+    let mut i = 0;
+    while i < ZONE_FIELDS.len() {
+        out[i] = ZONE_FIELDS[i].name;
+        i += 1;
+    }
+    out
+};
+
+/// The field of a name.
+pub fn zone_field(name: &str) -> Option<&'static ZoneField> {
+    ZONE_FIELDS.iter().find(|f| f.name == name)
+}
+
+impl ZoneConfig {
     pub fn is_empty(&self) -> bool {
-        self.settings().is_empty()
+        ZONE_FIELDS.iter().all(|f| (f.get)(self).is_none())
     }
 
     /// `(variable, SQL value)` pairs in CockroachDB's order, ready for `CONFIGURE ZONE USING`.
     pub fn settings(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        if let Some(v) = self.range_min_bytes {
-            out.push(("range_min_bytes", v.to_string()));
-        }
-        if let Some(v) = self.range_max_bytes {
-            out.push(("range_max_bytes", v.to_string()));
-        }
-        if let Some(v) = self.gc_ttlseconds {
-            out.push(("gc.ttlseconds", v.to_string()));
-        }
-        if let Some(v) = self.global_reads {
-            out.push(("global_reads", v.to_string()));
-        }
-        if let Some(v) = self.num_replicas {
-            out.push(("num_replicas", v.to_string()));
-        }
-        if let Some(v) = self.num_voters {
-            out.push(("num_voters", v.to_string()));
-        }
-        if let Some(c) = &self.constraints {
-            out.push(("constraints", sql_string(&c.to_crdb())));
-        }
-        if let Some(c) = &self.voter_constraints {
-            out.push(("voter_constraints", sql_string(&c.to_crdb())));
-        }
-        if let Some(lp) = &self.lease_preferences {
-            out.push((
-                "lease_preferences",
-                sql_string(&lease_preferences_to_crdb(lp)),
-            ));
-        }
-        out
+        let mut set: Vec<(u8, &'static str, String)> = ZONE_FIELDS
+            .iter()
+            .filter_map(|f| (f.get)(self).map(|v| (f.sql_order, f.name, v.to_sql())))
+            .collect();
+        set.sort_by_key(|(order, _, _)| *order);
+        set.into_iter().map(|(_, name, v)| (name, v)).collect()
     }
 
     /// The protected fields this zone sets.
     pub fn protected_fields_set(&self) -> Vec<&'static str> {
-        let mut out = Vec::new();
-        if self.num_replicas.is_some() {
-            out.push("num_replicas");
-        }
-        if self.num_voters.is_some() {
-            out.push("num_voters");
-        }
-        if self.constraints.is_some() {
-            out.push("constraints");
-        }
-        if self.voter_constraints.is_some() {
-            out.push("voter_constraints");
-        }
-        if self.lease_preferences.is_some() {
-            out.push("lease_preferences");
-        }
-        if self.global_reads.is_some() {
-            out.push("global_reads");
-        }
-        out
+        ZONE_FIELDS
+            .iter()
+            .filter(|f| f.protected && (f.get)(self).is_some())
+            .map(|f| f.name)
+            .collect()
+    }
+
+    /// Whether a field is one the multi-region machinery manages.
+    pub fn is_protected(name: &str) -> bool {
+        zone_field(name).is_some_and(|f| f.protected)
     }
 }
 
@@ -445,4 +629,59 @@ pub fn lease_preferences_to_crdb(lp: &[Vec<String>]) -> String {
 /// A SQL string literal, single quotes doubled.
 pub fn sql_string(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
+}
+
+#[cfg(test)]
+mod zone_field_tests {
+    use super::*;
+
+    /// The serde names of `ZoneConfig` (lock files, JSON) are the declared names.
+    #[test]
+    fn serde_names_are_the_declared_names() {
+        let full = ZoneConfig {
+            num_replicas: Some(5),
+            num_voters: Some(3),
+            gc_ttlseconds: Some(600),
+            range_min_bytes: Some(0),
+            range_max_bytes: Some(1 << 26),
+            constraints: Some(Constraints::All(vec![])),
+            voter_constraints: Some(Constraints::All(vec![])),
+            lease_preferences: Some(vec![]),
+            global_reads: Some(false),
+            override_multi_region: true,
+        };
+        let json = serde_json::to_value(&full).unwrap();
+        let keys: std::collections::BTreeSet<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut want: std::collections::BTreeSet<&str> = ZONE_FIELD_NAMES.into_iter().collect();
+        want.insert(zone_field_name::OVERRIDE_MULTI_REGION);
+        assert_eq!(keys, want);
+    }
+
+    /// `put` then `get` gives the value back for every field, and `put(None)` clears it.
+    #[test]
+    fn put_and_get_agree() {
+        for f in &ZONE_FIELDS {
+            let v = match f.kind {
+                ZoneFieldKind::Int { min, .. } => ZoneValue::Int(min as u64 + 7),
+                ZoneFieldKind::Bool => ZoneValue::Bool(true),
+                ZoneFieldKind::Constraints => {
+                    ZoneValue::Constraints(Constraints::All(vec!["+region=a".into()]))
+                }
+                ZoneFieldKind::LeasePreferences => {
+                    ZoneValue::LeasePreferences(vec![vec!["+region=a".into()]])
+                }
+            };
+            let mut z = ZoneConfig::default();
+            (f.put)(&mut z, Some(v.clone()));
+            assert_eq!((f.get)(&z), Some(v), "{}", f.name);
+            assert_eq!(z.settings().len(), 1, "{} sets only itself", f.name);
+            (f.put)(&mut z, None);
+            assert!(z.is_empty(), "{}", f.name);
+        }
+    }
 }

@@ -4,21 +4,27 @@
 
 use super::normalize::{parse_constraints_str, parse_lease_preferences_str};
 use super::read::{get, key_pos, Cx};
-use super::types::{Constraints, ZoneConfig};
+pub use super::types::ZONE_COUNT_MAX;
+use super::types::{
+    zone_field_name as zf, Constraints, ZoneConfig, ZoneFieldKind, ZoneValue, ZONE_FIELDS,
+};
 use super::yaml::{Node, NodeKind, Pos};
 use std::collections::BTreeMap;
 
+/// The keys a zone block may have, in the order help lists them (sizes and timing before
+/// placement): every field of `types::ZONE_FIELDS` (a test ties the two) and the model's
+/// consent `override_multi_region`.
 pub const ZONE_KEYS: &[&str] = &[
-    "num_replicas",
-    "num_voters",
-    "gc.ttlseconds",
-    "range_min_bytes",
-    "range_max_bytes",
-    "constraints",
-    "voter_constraints",
-    "lease_preferences",
-    "global_reads",
-    "override_multi_region",
+    zf::NUM_REPLICAS,
+    zf::NUM_VOTERS,
+    zf::GC_TTLSECONDS,
+    zf::RANGE_MIN_BYTES,
+    zf::RANGE_MAX_BYTES,
+    zf::CONSTRAINTS,
+    zf::VOTER_CONSTRAINTS,
+    zf::LEASE_PREFERENCES,
+    zf::GLOBAL_READS,
+    zf::OVERRIDE_MULTI_REGION,
 ];
 
 /// What a zone needs to know about its database.
@@ -31,92 +37,57 @@ pub struct ZoneCx<'a> {
     pub owner: String,
 }
 
-/// The largest replica count, voter count, per-constraint count and gc.ttlseconds
-/// CockroachDB stores (int32 fields of its zone config). Sums of counts are taken in u64.
-pub const ZONE_COUNT_MAX: i64 = i32::MAX as i64;
-
 pub fn read_zone(cx: &mut Cx, node: &Node, zcx: &ZoneCx) -> Option<ZoneConfig> {
     let what = format!("the zone of {}", zcx.owner);
     let entries = cx.map(node, &what)?;
     cx.check_keys(entries, ZONE_KEYS, &what);
     let mut z = ZoneConfig::default();
-    let int_in = |cx: &mut Cx, key: &str, min: i64, max: i64, why: &str| -> Option<i64> {
-        let v = get(entries, key)?;
-        let n = cx.int(v, &format!("\"{key}\""))?;
-        if n < min {
-            cx.err(
-                v.pos,
-                "zone-value-out-of-range",
-                format!("{key} = {n} in {what} is below the minimum {min}"),
-                why.to_string(),
-            );
-            return None;
-        }
-        if n > max {
-            cx.err(
-                v.pos,
-                "zone-value-out-of-range",
-                format!("{key} = {n} in {what} is above the maximum {max}"),
-                format!("CockroachDB stores {key} in a field that holds at most {max}"),
-            );
-            return None;
-        }
-        Some(n)
-    };
-    z.num_replicas = int_in(
-        cx,
-        "num_replicas",
-        1,
-        ZONE_COUNT_MAX,
-        "a range needs at least one replica",
-    )
-    .and_then(|n| u32::try_from(n).ok());
-    z.num_voters = int_in(
-        cx,
-        "num_voters",
-        1,
-        ZONE_COUNT_MAX,
-        "a range needs at least one voting replica",
-    )
-    .and_then(|n| u32::try_from(n).ok());
-    z.gc_ttlseconds = int_in(
-        cx,
-        "gc.ttlseconds",
-        1,
-        ZONE_COUNT_MAX,
-        "CockroachDB rejects gc.ttlseconds below 1",
-    )
-    .and_then(|n| u64::try_from(n).ok());
-    z.range_min_bytes = int_in(
-        cx,
-        "range_min_bytes",
-        0,
-        i64::MAX,
-        "sizes cannot be negative",
-    )
-    .and_then(|n| u64::try_from(n).ok());
-    z.range_max_bytes = int_in(
-        cx,
-        "range_max_bytes",
-        65536,
-        i64::MAX,
-        "CockroachDB rejects range_max_bytes below 64 KiB (65536)",
-    )
-    .and_then(|n| u64::try_from(n).ok());
-    if let Some(v) = get(entries, "global_reads") {
-        z.global_reads = cx.boolean(v, "\"global_reads\"");
+    for f in &ZONE_FIELDS {
+        let Some(v) = get(entries, f.name) else {
+            continue;
+        };
+        let key = f.name;
+        let value = match f.kind {
+            ZoneFieldKind::Int { min, max, why_min } => {
+                let n = cx.int(v, &format!("\"{key}\""));
+                match n {
+                    Some(n) if n < min => {
+                        cx.err(
+                            v.pos,
+                            "zone-value-out-of-range",
+                            format!("{key} = {n} in {what} is below the minimum {min}"),
+                            why_min.to_string(),
+                        );
+                        None
+                    }
+                    Some(n) if n > max => {
+                        cx.err(
+                            v.pos,
+                            "zone-value-out-of-range",
+                            format!("{key} = {n} in {what} is above the maximum {max}"),
+                            format!("CockroachDB stores {key} in a field that holds at most {max}"),
+                        );
+                        None
+                    }
+                    n => n.and_then(|n| u64::try_from(n).ok()).map(ZoneValue::Int),
+                }
+            }
+            ZoneFieldKind::Bool => cx.boolean(v, &format!("\"{key}\"")).map(ZoneValue::Bool),
+            ZoneFieldKind::Constraints => {
+                // prohibited (`-key=value`) entries are for `constraints` only
+                let allow_prohibited = key == zf::CONSTRAINTS;
+                read_constraints(cx, v, key, allow_prohibited, zcx).map(ZoneValue::Constraints)
+            }
+            ZoneFieldKind::LeasePreferences => {
+                read_lease_preferences(cx, v, zcx).map(ZoneValue::LeasePreferences)
+            }
+        };
+        (f.put)(&mut z, value);
     }
-    if let Some(v) = get(entries, "override_multi_region") {
-        z.override_multi_region = cx.boolean(v, "\"override_multi_region\"").unwrap_or(false);
-    }
-    if let Some(v) = get(entries, "constraints") {
-        z.constraints = read_constraints(cx, v, "constraints", true, zcx);
-    }
-    if let Some(v) = get(entries, "voter_constraints") {
-        z.voter_constraints = read_constraints(cx, v, "voter_constraints", false, zcx);
-    }
-    if let Some(v) = get(entries, "lease_preferences") {
-        z.lease_preferences = read_lease_preferences(cx, v, zcx);
+    if let Some(v) = get(entries, zf::OVERRIDE_MULTI_REGION) {
+        z.override_multi_region = cx
+            .boolean(v, &format!("\"{}\"", zf::OVERRIDE_MULTI_REGION))
+            .unwrap_or(false);
     }
     check_tandem(cx, entries, &z, &what);
     if zcx.multi_region && !z.override_multi_region {
@@ -138,7 +109,7 @@ fn check_tandem(cx: &mut Cx, entries: &[(super::yaml::Key, Node)], z: &ZoneConfi
     if let (Some(v), Some(r)) = (z.num_voters, z.num_replicas) {
         if v > r {
             cx.err(
-                at("num_voters"),
+                at(zf::NUM_VOTERS),
                 "voters-exceed-replicas",
                 format!("num_voters = {v} exceeds num_replicas = {r} in {what}"),
                 "voters are a subset of replicas: raise num_replicas or lower num_voters"
@@ -149,7 +120,7 @@ fn check_tandem(cx: &mut Cx, entries: &[(super::yaml::Key, Node)], z: &ZoneConfi
     if let (Some(min), Some(max)) = (z.range_min_bytes, z.range_max_bytes) {
         if min >= max {
             cx.err(
-                at("range_min_bytes"),
+                at(zf::RANGE_MIN_BYTES),
                 "zone-value-out-of-range",
                 format!("range_min_bytes = {min} is not below range_max_bytes = {max} in {what}"),
                 "set range_min_bytes lower than range_max_bytes".to_string(),
@@ -159,14 +130,14 @@ fn check_tandem(cx: &mut Cx, entries: &[(super::yaml::Key, Node)], z: &ZoneConfi
     if let Some(c @ Constraints::PerReplica(_)) = &z.constraints {
         match z.num_replicas {
             None => cx.err(
-                at("constraints"),
+                at(zf::CONSTRAINTS),
                 "zone-value-out-of-range",
                 format!("per-replica constraints in {what} need num_replicas in the same zone"),
                 "add num_replicas, or use the list form [+region=...] that applies to all replicas"
                     .to_string(),
             ),
             Some(r) if c.pinned() > u64::from(r) => cx.err(
-                at("constraints"),
+                at(zf::CONSTRAINTS),
                 "zone-value-out-of-range",
                 format!(
                     "constraints pin {} replicas but num_replicas is {r} in {what}",
@@ -180,13 +151,13 @@ fn check_tandem(cx: &mut Cx, entries: &[(super::yaml::Key, Node)], z: &ZoneConfi
     if let Some(c) = &z.voter_constraints {
         match z.num_voters {
             None => cx.err(
-                at("voter_constraints"),
+                at(zf::VOTER_CONSTRAINTS),
                 "zone-value-out-of-range",
                 format!("voter_constraints in {what} need num_voters in the same zone"),
                 "add num_voters".to_string(),
             ),
             Some(v) if c.pinned() > u64::from(v) => cx.err(
-                at("voter_constraints"),
+                at(zf::VOTER_CONSTRAINTS),
                 "zone-value-out-of-range",
                 format!(
                     "voter_constraints pin {} voters but num_voters is {v} in {what}",
@@ -199,7 +170,7 @@ fn check_tandem(cx: &mut Cx, entries: &[(super::yaml::Key, Node)], z: &ZoneConfi
     }
     if z.lease_preferences.is_some() && z.constraints.is_none() && z.voter_constraints.is_none() {
         cx.err(
-            at("lease_preferences"),
+            at(zf::LEASE_PREFERENCES),
             "zone-value-out-of-range",
             format!("lease_preferences in {what} need constraints or voter_constraints in the same zone"),
             "set constraints (or voter_constraints) beside lease_preferences".to_string(),
@@ -357,7 +328,11 @@ fn read_lease_preferences(cx: &mut Cx, node: &Node, zcx: &ZoneCx) -> Option<Vec<
             out
         }
         _ => {
-            cx.wrong_type(node, "a list of lists", "\"lease_preferences\"");
+            cx.wrong_type(
+                node,
+                "a list of lists",
+                &format!("\"{}\"", zf::LEASE_PREFERENCES),
+            );
             return None;
         }
     };
@@ -382,8 +357,24 @@ fn read_lease_preferences(cx: &mut Cx, node: &Node, zcx: &ZoneCx) -> Option<Vec<
                 );
                 ok = false;
             }
-            check_region(cx, c, node.pos, "lease_preferences", zcx);
+            check_region(cx, c, node.pos, zf::LEASE_PREFERENCES, zcx);
         }
     }
     ok.then_some(parsed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ZONE_KEYS;
+    use crate::model::types::ZONE_FIELDS;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn zone_keys_are_the_zone_fields_and_the_override() {
+        let keys: BTreeSet<&str> = ZONE_KEYS.iter().copied().collect();
+        let mut want: BTreeSet<&str> = ZONE_FIELDS.iter().map(|f| f.name).collect();
+        want.insert("override_multi_region");
+        assert_eq!(keys, want);
+        assert_eq!(keys.len(), ZONE_KEYS.len(), "a key twice");
+    }
 }

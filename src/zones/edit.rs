@@ -10,7 +10,9 @@
 //! style on one line (`zone: { gc.ttlseconds: 600 }`).
 
 use crate::diff::ZoneTarget;
-use crate::model::types::{Constraints, ZoneConfig};
+use crate::model::types::{
+    zone_field_name as zf, Constraints, ZoneConfig, ZoneField, ZoneFieldKind, ZONE_FIELDS,
+};
 pub use crate::zones::effective::FieldValue as ZoneValue;
 use anyhow::{anyhow, bail, Context, Result};
 use std::fmt;
@@ -143,24 +145,19 @@ impl ZoneKey {
         ZoneKey::RangeMaxBytes,
     ];
 
-    /// The name in CockroachDB and in the model's YAML.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ZoneKey::NumReplicas => "num_replicas",
-            ZoneKey::NumVoters => "num_voters",
-            ZoneKey::Constraints => "constraints",
-            ZoneKey::VoterConstraints => "voter_constraints",
-            ZoneKey::LeasePreferences => "lease_preferences",
-            ZoneKey::GlobalReads => "global_reads",
-            ZoneKey::GcTtlseconds => "gc.ttlseconds",
-            ZoneKey::RangeMinBytes => "range_min_bytes",
-            ZoneKey::RangeMaxBytes => "range_max_bytes",
-        }
+    /// The field's declaration (`ALL` is in `ZONE_FIELDS` order; a test ties the two).
+    pub fn field(self) -> &'static ZoneField {
+        &ZONE_FIELDS[self as usize]
     }
 
-    /// Managed by CockroachDB's multi-region machinery (`ZoneConfig::PROTECTED_FIELDS`).
+    /// The name in CockroachDB and in the model's YAML.
+    pub fn as_str(self) -> &'static str {
+        self.field().name
+    }
+
+    /// Managed by CockroachDB's multi-region machinery (`ZONE_FIELDS`).
     pub fn is_protected(self) -> bool {
-        ZoneConfig::PROTECTED_FIELDS.contains(&self.as_str())
+        self.field().protected
     }
 
     pub fn parse(s: &str) -> Result<ZoneKey> {
@@ -233,38 +230,26 @@ fn strip_quotes(v: &str) -> &str {
 
 /// Parse and validate one value for `key`.
 pub fn parse_value(key: ZoneKey, v: &str) -> Result<ZoneValue> {
-    let int = |min: u64, what: &str| -> Result<ZoneValue> {
+    let int = |what: &str| -> Result<ZoneValue> {
+        let ZoneFieldKind::Int { min, max, .. } = key.field().kind else {
+            bail!("{key} is not a number");
+        };
         let n: u64 = v
             .parse()
             .map_err(|_| anyhow!("{key}={v}: expected a whole number {what}"))?;
-        if n < min {
+        if n < u64::try_from(min).unwrap_or(0) {
             bail!("{key}={v}: must be at least {min} {what}");
+        }
+        if u64::try_from(max).is_ok_and(|max| n > max) {
+            bail!("{key}={v}: too large; the maximum is {max}");
         }
         Ok(ZoneValue::Int(n))
     };
     let value = match key {
-        ZoneKey::NumReplicas | ZoneKey::NumVoters => {
-            let n = int(1, "(replicas)")?;
-            if n.as_int().unwrap_or(0) > crate::model::ZONE_COUNT_MAX as u64 {
-                bail!(
-                    "{key}={v}: too large; the maximum is {}",
-                    crate::model::ZONE_COUNT_MAX
-                );
-            }
-            n
-        }
-        ZoneKey::GcTtlseconds => {
-            let n = int(1, "(seconds)")?;
-            if n.as_int().unwrap_or(0) > crate::model::ZONE_COUNT_MAX as u64 {
-                bail!(
-                    "{key}={v}: too large; the maximum is {}",
-                    crate::model::ZONE_COUNT_MAX
-                );
-            }
-            n
-        }
-        ZoneKey::RangeMinBytes => int(0, "(bytes)")?,
-        ZoneKey::RangeMaxBytes => int(65536, "(bytes; CockroachDB's minimum range size)")?,
+        ZoneKey::NumReplicas | ZoneKey::NumVoters => int("(replicas)")?,
+        ZoneKey::GcTtlseconds => int("(seconds)")?,
+        ZoneKey::RangeMinBytes => int("(bytes)")?,
+        ZoneKey::RangeMaxBytes => int("(bytes; CockroachDB's minimum range size)")?,
         ZoneKey::GlobalReads => match v {
             "true" => ZoneValue::Bool(true),
             "false" => ZoneValue::Bool(false),
@@ -1197,7 +1182,7 @@ pub fn set_in_text(
     let existing = zone_keys(yaml, target)?;
     let already_overridden = existing
         .iter()
-        .any(|(k, v)| k == "override_multi_region" && v.as_deref() == Some("true"));
+        .any(|(k, v)| k == zf::OVERRIDE_MULTI_REGION && v.as_deref() == Some("true"));
     let mut protected: Vec<&str> = sets
         .iter()
         .filter(|(k, _)| k.is_protected())
@@ -1211,7 +1196,7 @@ pub fn set_in_text(
         if !guard.override_multi_region {
             return Err(protected_refusal(target, &protected));
         }
-        text = set_one(&text, target, "override_multi_region", "true")?;
+        text = set_one(&text, target, zf::OVERRIDE_MULTI_REGION, "true")?;
     }
     for (k, v) in sets {
         text = set_one(&text, target, k.as_str(), &value_yaml(v))?;
@@ -1249,9 +1234,25 @@ pub fn unset_in_text(yaml: &str, target: &ZoneTargetArg, keys: &[ZoneKey]) -> Re
     let left = zone_keys(&text, target)?;
     let protected_left = left
         .iter()
-        .any(|(k, _)| ZoneConfig::PROTECTED_FIELDS.contains(&k.as_str()));
-    if !protected_left && left.iter().any(|(k, _)| k == "override_multi_region") {
-        text = unset_one(&text, target, "override_multi_region")?;
+        .any(|(k, _)| ZoneConfig::is_protected(k.as_str()));
+    if !protected_left && left.iter().any(|(k, _)| k == zf::OVERRIDE_MULTI_REGION) {
+        text = unset_one(&text, target, zf::OVERRIDE_MULTI_REGION)?;
     }
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ZoneKey;
+    use crate::model::types::{ZoneConfig, ZONE_FIELDS};
+
+    #[test]
+    fn zone_keys_are_the_zone_fields_in_their_order() {
+        let keys: Vec<&str> = ZoneKey::ALL.iter().map(|k| k.as_str()).collect();
+        let fields: Vec<&str> = ZONE_FIELDS.iter().map(|f| f.name).collect();
+        assert_eq!(keys, fields);
+        for f in &ZONE_FIELDS {
+            assert_eq!(ZoneConfig::is_protected(f.name), f.protected, "{}", f.name);
+        }
+    }
 }

@@ -46,7 +46,8 @@
 //!   and survival goal), `default` (CockroachDB's built-in value).
 
 use crate::model::types::{
-    Constraints, Database, Locality, Model, Placement, SurvivalGoal, ZoneConfig,
+    zone_field_name as zf, Constraints, Database, Locality, Model, Placement, SurvivalGoal,
+    ZoneConfig, ZONE_FIELDS, ZONE_FIELD_NAMES,
 };
 use comfy_table::ContentArrangement;
 use serde::Serialize;
@@ -56,18 +57,8 @@ use std::fmt;
 /// Version of the JSON shape produced by [`to_json`].
 pub const JSON_VERSION: u32 = 1;
 
-/// The nine zone fields, in the order every report lists them.
-pub const FIELDS: [&str; 9] = [
-    "num_replicas",
-    "num_voters",
-    "constraints",
-    "voter_constraints",
-    "lease_preferences",
-    "global_reads",
-    "gc.ttlseconds",
-    "range_min_bytes",
-    "range_max_bytes",
-];
+/// The nine zone fields, in the order every report lists them (`model::types::ZONE_FIELDS`).
+pub const FIELDS: [&str; 9] = ZONE_FIELD_NAMES;
 
 /// CockroachDB's `range default` values (v23.1+ clusters).
 pub const DEFAULT_NUM_REPLICAS: u32 = 3;
@@ -113,55 +104,8 @@ impl fmt::Display for ZoneObject {
     }
 }
 
-/// A zone field's value.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum FieldValue {
-    Int(u64),
-    Bool(bool),
-    Constraints(Constraints),
-    LeasePreferences(Vec<Vec<String>>),
-}
-
-impl FieldValue {
-    pub fn as_int(&self) -> Option<u64> {
-        match self {
-            FieldValue::Int(n) => Some(*n),
-            _ => None,
-        }
-    }
-    pub fn as_constraints(&self) -> Option<&Constraints> {
-        match self {
-            FieldValue::Constraints(c) => Some(c),
-            _ => None,
-        }
-    }
-    pub fn as_lease_preferences(&self) -> Option<&[Vec<String>]> {
-        match self {
-            FieldValue::LeasePreferences(lp) => Some(lp),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for FieldValue {
-    /// CockroachDB's SHOW ZONE spelling, without the outer quotes.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FieldValue::Int(n) => write!(f, "{n}"),
-            FieldValue::Bool(b) => write!(f, "{b}"),
-            FieldValue::Constraints(Constraints::All(list)) => write!(f, "[{}]", list.join(", ")),
-            FieldValue::Constraints(Constraints::PerReplica(map)) => {
-                let parts: Vec<String> = map.iter().map(|(k, n)| format!("{k}: {n}")).collect();
-                write!(f, "{{{}}}", parts.join(", "))
-            }
-            FieldValue::LeasePreferences(lp) => {
-                let parts: Vec<String> = lp.iter().map(|p| format!("[{}]", p.join(", "))).collect();
-                write!(f, "[{}]", parts.join(", "))
-            }
-        }
-    }
-}
+/// A zone field's value (declared with the fields in `model::types`).
+pub use crate::model::types::ZoneValue as FieldValue;
 
 /// Where an effective value comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -218,7 +162,8 @@ impl ObjectZone {
     }
     /// Voting replicas: num_voters, or num_replicas when num_voters is unset.
     pub fn voters(&self) -> Option<u64> {
-        self.int("num_voters").or_else(|| self.int("num_replicas"))
+        self.int(zf::NUM_VOTERS)
+            .or_else(|| self.int(zf::NUM_REPLICAS))
     }
     /// Whether this object itself decides the field (not an ancestor).
     pub fn decides(&self, name: &str) -> bool {
@@ -274,34 +219,34 @@ impl Chain<'_> {
 fn range_default_layer() -> Layer {
     let mut l = Layer::new();
     l.insert(
-        "num_replicas",
+        zf::NUM_REPLICAS,
         (
             FieldValue::Int(DEFAULT_NUM_REPLICAS as u64),
             Source::Default,
         ),
     );
     l.insert(
-        "constraints",
+        zf::CONSTRAINTS,
         (
             FieldValue::Constraints(Constraints::All(vec![])),
             Source::Default,
         ),
     );
     l.insert(
-        "lease_preferences",
+        zf::LEASE_PREFERENCES,
         (FieldValue::LeasePreferences(vec![]), Source::Default),
     );
-    l.insert("global_reads", (FieldValue::Bool(false), Source::Default));
+    l.insert(zf::GLOBAL_READS, (FieldValue::Bool(false), Source::Default));
     l.insert(
-        "gc.ttlseconds",
+        zf::GC_TTLSECONDS,
         (FieldValue::Int(DEFAULT_GC_TTLSECONDS), Source::Default),
     );
     l.insert(
-        "range_min_bytes",
+        zf::RANGE_MIN_BYTES,
         (FieldValue::Int(DEFAULT_RANGE_MIN_BYTES), Source::Default),
     );
     l.insert(
-        "range_max_bytes",
+        zf::RANGE_MAX_BYTES,
         (FieldValue::Int(DEFAULT_RANGE_MAX_BYTES), Source::Default),
     );
     l
@@ -317,8 +262,8 @@ fn system_range_defaults(name: &str) -> Option<Layer> {
         _ => return None,
     };
     let mut l = range_default_layer();
-    l.insert("num_replicas", (FieldValue::Int(5), Source::Default));
-    l.insert("gc.ttlseconds", (FieldValue::Int(gc), Source::Default));
+    l.insert(zf::NUM_REPLICAS, (FieldValue::Int(5), Source::Default));
+    l.insert(zf::GC_TTLSECONDS, (FieldValue::Int(gc), Source::Default));
     Some(l)
 }
 
@@ -331,52 +276,14 @@ fn model_layer(zone: Option<&ZoneConfig>, label: &str, multi_region: bool) -> La
         object: label.to_string(),
     };
     let protected_ok = !multi_region || z.override_multi_region;
-    let mut put = |name: &'static str, v: Option<FieldValue>, protected: bool| {
-        if let Some(v) = v {
-            if !protected || protected_ok {
-                l.insert(name, (v, src()));
-            }
+    for f in &ZONE_FIELDS {
+        if f.protected && !protected_ok {
+            continue;
         }
-    };
-    put(
-        "num_replicas",
-        z.num_replicas.map(|n| FieldValue::Int(n as u64)),
-        true,
-    );
-    put(
-        "num_voters",
-        z.num_voters.map(|n| FieldValue::Int(n as u64)),
-        true,
-    );
-    put(
-        "constraints",
-        z.constraints.clone().map(FieldValue::Constraints),
-        true,
-    );
-    put(
-        "voter_constraints",
-        z.voter_constraints.clone().map(FieldValue::Constraints),
-        true,
-    );
-    put(
-        "lease_preferences",
-        z.lease_preferences
-            .clone()
-            .map(FieldValue::LeasePreferences),
-        true,
-    );
-    put("global_reads", z.global_reads.map(FieldValue::Bool), true);
-    put("gc.ttlseconds", z.gc_ttlseconds.map(FieldValue::Int), false);
-    put(
-        "range_min_bytes",
-        z.range_min_bytes.map(FieldValue::Int),
-        false,
-    );
-    put(
-        "range_max_bytes",
-        z.range_max_bytes.map(FieldValue::Int),
-        false,
-    );
+        if let Some(v) = (f.get)(z) {
+            l.insert(f.name, (v, src()));
+        }
+    }
     l
 }
 
@@ -558,14 +465,14 @@ fn database_mr_layer(cfg: &RegionConfig) -> Layer {
     let (voters, replicas) = cfg.voters_and_replicas();
     let mut l = Layer::new();
     l.insert(
-        "num_replicas",
+        zf::NUM_REPLICAS,
         (
             FieldValue::Int(replicas as u64),
             mr(replicas_rule(cfg, cfg.regions.len(), cfg.placement)),
         ),
     );
     l.insert(
-        "num_voters",
+        zf::NUM_VOTERS,
         (
             FieldValue::Int(voters as u64),
             mr(format!("{}: {voters} voters", cfg.survival_words())),
@@ -580,14 +487,14 @@ fn database_mr_layer(cfg: &RegionConfig) -> Layer {
         }
     };
     l.insert(
-        "constraints",
+        zf::CONSTRAINTS,
         (
             FieldValue::Constraints(replica_constraints(&cfg.regions, cfg.placement)),
             mr(constraints_rule),
         ),
     );
     l.insert(
-        "voter_constraints",
+        zf::VOTER_CONSTRAINTS,
         (
             FieldValue::Constraints(voter_constraints(cfg, &cfg.primary)),
             mr(voter_rule(cfg, &cfg.primary, "primary region")),
@@ -595,7 +502,7 @@ fn database_mr_layer(cfg: &RegionConfig) -> Layer {
     );
     let sec = cfg.secondary.as_deref();
     l.insert(
-        "lease_preferences",
+        zf::LEASE_PREFERENCES,
         (
             FieldValue::LeasePreferences(lease_preferences(&cfg.primary, sec)),
             mr(lease_rule(&cfg.primary, sec, "primary region")),
@@ -659,7 +566,7 @@ fn homed_mr_layer(cfg: &RegionConfig, home: &str, what: &str) -> Layer {
     let (voters, _) = cfg.voters_and_replicas();
     let mut l = Layer::new();
     l.insert(
-        "num_voters",
+        zf::NUM_VOTERS,
         (
             FieldValue::Int(voters as u64),
             mr(format!("{}: {voters} voters", cfg.survival_words())),
@@ -679,7 +586,7 @@ fn homed_mr_layer(cfg: &RegionConfig, home: &str, what: &str) -> Layer {
             0
         };
         l.insert(
-            "num_replicas",
+            zf::NUM_REPLICAS,
             (
                 FieldValue::Int(sr_replicas as u64),
                 mr(format!(
@@ -689,7 +596,7 @@ fn homed_mr_layer(cfg: &RegionConfig, home: &str, what: &str) -> Layer {
             ),
         );
         l.insert(
-            "constraints",
+            zf::CONSTRAINTS,
             (
                 FieldValue::Constraints(Constraints::PerReplica(distribute(
                     sr_replicas,
@@ -705,7 +612,7 @@ fn homed_mr_layer(cfg: &RegionConfig, home: &str, what: &str) -> Layer {
         );
     }
     l.insert(
-        "voter_constraints",
+        zf::VOTER_CONSTRAINTS,
         (
             FieldValue::Constraints(voter_constraints(cfg, home)),
             mr(voter_rule(cfg, home, what)),
@@ -713,7 +620,7 @@ fn homed_mr_layer(cfg: &RegionConfig, home: &str, what: &str) -> Layer {
     );
     let sec = cfg.secondary_for(home);
     l.insert(
-        "lease_preferences",
+        zf::LEASE_PREFERENCES,
         (
             FieldValue::LeasePreferences(lease_preferences(home, sec)),
             mr(lease_rule(home, sec, what)),
@@ -727,7 +634,7 @@ fn homed_mr_layer(cfg: &RegionConfig, home: &str, what: &str) -> Layer {
 fn global_mr_layer(cfg: &RegionConfig) -> Layer {
     let mut l = Layer::new();
     l.insert(
-        "global_reads",
+        zf::GLOBAL_READS,
         (
             FieldValue::Bool(true),
             mr("GLOBAL: non-blocking transactions, fast reads from every region".into()),
@@ -741,7 +648,7 @@ fn global_mr_layer(cfg: &RegionConfig) -> Layer {
         let (voters, replicas) = dflt.voters_and_replicas();
         let why = "GLOBAL tables ignore placement restricted";
         l.insert(
-            "num_replicas",
+            zf::NUM_REPLICAS,
             (
                 FieldValue::Int(replicas as u64),
                 mr(format!(
@@ -751,14 +658,14 @@ fn global_mr_layer(cfg: &RegionConfig) -> Layer {
             ),
         );
         l.insert(
-            "num_voters",
+            zf::NUM_VOTERS,
             (
                 FieldValue::Int(voters as u64),
                 mr(format!("{why}; {}: {voters} voters", dflt.survival_words())),
             ),
         );
         l.insert(
-            "constraints",
+            zf::CONSTRAINTS,
             (
                 FieldValue::Constraints(replica_constraints(&dflt.regions, Placement::Default)),
                 mr(format!(
@@ -767,14 +674,14 @@ fn global_mr_layer(cfg: &RegionConfig) -> Layer {
             ),
         );
         l.insert(
-            "voter_constraints",
+            zf::VOTER_CONSTRAINTS,
             (
                 FieldValue::Constraints(voter_constraints(&dflt, &dflt.primary)),
                 mr(voter_rule(&dflt, &dflt.primary, "primary region")),
             ),
         );
         l.insert(
-            "lease_preferences",
+            zf::LEASE_PREFERENCES,
             (
                 FieldValue::LeasePreferences(lease_preferences(&dflt.primary, None)),
                 mr(lease_rule(&dflt.primary, None, "primary region")),
@@ -932,7 +839,7 @@ pub fn effective_zones(model: &Model) -> Vec<ObjectZone> {
 fn show_value(field: &EffectiveField) -> String {
     match (&field.value, field.name) {
         (Some(v), _) => v.to_string(),
-        (None, "num_voters") => "(= num_replicas)".into(),
+        (None, zf::NUM_VOTERS) => "(= num_replicas)".into(),
         (None, _) => "(none)".into(),
     }
 }

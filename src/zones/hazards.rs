@@ -3,7 +3,7 @@
 //! once, on the object that decides the offending value, with a stable kebab-case id.
 //! Survival-goal downgrades and region drops with data are plan hazards (the planner's).
 
-use crate::model::types::{Constraints, Model};
+use crate::model::types::{zone_field_name as zf, Constraints, Model};
 use crate::zones::effective::{effective_zones, FieldValue, ObjectZone, Source, ZoneObject};
 use serde::Serialize;
 
@@ -103,30 +103,30 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
     let mut out = Vec::new();
     for z in effective_zones(model) {
         let label = z.label();
-        let replicas = z.int("num_replicas");
+        let replicas = z.int(zf::NUM_REPLICAS);
         let voters = z.voters();
-        let explicit_voters = z.int("num_voters");
+        let explicit_voters = z.int(zf::NUM_VOTERS);
 
-        if let Some(r) = replicas.filter(|r| *r < 3 && z.decides("num_replicas")) {
+        if let Some(r) = replicas.filter(|r| *r < 3 && z.decides(zf::NUM_REPLICAS)) {
             push(
                 &mut out,
                 "fewer-than-three-replicas",
                 &z,
-                format!("{label} keeps {r} replica{} ({}): losing one node loses its data's availability", if r == 1 { "" } else { "s" }, origin(&z, "num_replicas")),
+                format!("{label} keeps {r} replica{} ({}): losing one node loses its data's availability", if r == 1 { "" } else { "s" }, origin(&z, zf::NUM_REPLICAS)),
                 "set num_replicas to at least 3 (5 survives two failures at once)".into(),
             );
         }
 
         let voters_decided = if explicit_voters.is_some() {
-            z.decides("num_voters")
+            z.decides(zf::NUM_VOTERS)
         } else {
-            z.decides("num_replicas")
+            z.decides(zf::NUM_REPLICAS)
         };
         if let Some(v) = voters.filter(|v| *v > 0 && v % 2 == 0 && voters_decided) {
             let field = if explicit_voters.is_some() {
-                "num_voters"
+                zf::NUM_VOTERS
             } else {
-                "num_replicas"
+                zf::NUM_REPLICAS
             };
             push(
                 &mut out,
@@ -143,32 +143,32 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
         }
 
         if let (Some(v), Some(r)) = (explicit_voters, replicas) {
-            if v > r && (z.decides("num_voters") || z.decides("num_replicas")) {
+            if v > r && (z.decides(zf::NUM_VOTERS) || z.decides(zf::NUM_REPLICAS)) {
                 push(
                     &mut out,
                     "voters-exceed-replicas",
                     &z,
-                    format!("{label} asks for {v} voters but only {r} replicas (num_voters {}, num_replicas {})", origin(&z, "num_voters"), origin(&z, "num_replicas")),
+                    format!("{label} asks for {v} voters but only {r} replicas (num_voters {}, num_replicas {})", origin(&z, zf::NUM_VOTERS), origin(&z, zf::NUM_REPLICAS)),
                     format!("raise num_replicas to at least {v}, or lower num_voters; CockroachDB rejects num_voters above num_replicas"),
                 );
             }
         }
 
-        if let (Some(c), Some(r)) = (constraints(&z, "constraints"), replicas) {
+        if let (Some(c), Some(r)) = (constraints(&z, zf::CONSTRAINTS), replicas) {
             let pinned = c.pinned();
-            if pinned > r && (z.decides("constraints") || z.decides("num_replicas")) {
+            if pinned > r && (z.decides(zf::CONSTRAINTS) || z.decides(zf::NUM_REPLICAS)) {
                 push(
                     &mut out,
                     "constraints-exceed-replicas",
                     &z,
-                    format!("{label} pins {pinned} replicas in its constraints but keeps only {r} (num_replicas {})", origin(&z, "num_replicas")),
+                    format!("{label} pins {pinned} replicas in its constraints but keeps only {r} (num_replicas {})", origin(&z, zf::NUM_REPLICAS)),
                     format!("raise num_replicas to at least {pinned}, or pin fewer replicas per constraint"),
                 );
             }
         }
-        if let (Some(c), Some(v)) = (constraints(&z, "voter_constraints"), voters) {
+        if let (Some(c), Some(v)) = (constraints(&z, zf::VOTER_CONSTRAINTS), voters) {
             let pinned = c.pinned();
-            if pinned > v && (z.decides("voter_constraints") || voters_decided) {
+            if pinned > v && (z.decides(zf::VOTER_CONSTRAINTS) || voters_decided) {
                 push(
                     &mut out,
                     "constraints-exceed-replicas",
@@ -181,7 +181,7 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
 
         if !db.regions.is_empty() {
             let mut named = Vec::new();
-            for field in ["constraints", "voter_constraints"] {
+            for field in [zf::CONSTRAINTS, zf::VOTER_CONSTRAINTS] {
                 if z.decides(field) {
                     if let Some(c) = constraints(&z, field) {
                         named.extend(
@@ -193,16 +193,16 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
                     }
                 }
             }
-            if z.decides("lease_preferences") {
+            if z.decides(zf::LEASE_PREFERENCES) {
                 if let Some(lp) = z
-                    .value("lease_preferences")
+                    .value(zf::LEASE_PREFERENCES)
                     .and_then(FieldValue::as_lease_preferences)
                 {
                     named.extend(
                         lp.iter()
                             .flatten()
                             .flat_map(|s| regions_named(s))
-                            .map(|r| ("lease_preferences", r)),
+                            .map(|r| (zf::LEASE_PREFERENCES, r)),
                     );
                 }
             }
@@ -218,14 +218,14 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
             }
         }
 
-        if z.decides("lease_preferences") {
+        if z.decides(zf::LEASE_PREFERENCES) {
             let lp = z
-                .value("lease_preferences")
+                .value(zf::LEASE_PREFERENCES)
                 .and_then(FieldValue::as_lease_preferences)
                 .unwrap_or(&[])
                 .to_vec();
             if !lp.is_empty() {
-                let has_own = z.decides("constraints") || z.decides("voter_constraints");
+                let has_own = z.decides(zf::CONSTRAINTS) || z.decides(zf::VOTER_CONSTRAINTS);
                 if !has_own {
                     push(
                         &mut out,
@@ -235,8 +235,8 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
                         "set constraints (or voter_constraints with num_voters) in the same zone; CockroachDB refuses lease preferences without them".into(),
                     );
                 } else {
-                    let all = constraints(&z, "constraints");
-                    let vc = constraints(&z, "voter_constraints");
+                    let all = constraints(&z, zf::CONSTRAINTS);
+                    let vc = constraints(&z, zf::VOTER_CONSTRAINTS);
                     for region in lp
                         .iter()
                         .flatten()
@@ -268,15 +268,15 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
         let gc_here = match &z.object {
             ZoneObject::Range { .. } => false,
             ZoneObject::Database { .. } => true,
-            _ => z.decides("gc.ttlseconds"),
+            _ => z.decides(zf::GC_TTLSECONDS),
         };
-        if let Some(gc) = z.int("gc.ttlseconds").filter(|_| gc_here) {
+        if let Some(gc) = z.int(zf::GC_TTLSECONDS).filter(|_| gc_here) {
             if let Some(stale) = db.expectations.stale_reads_seconds.filter(|s| gc < *s) {
                 push(
                     &mut out,
                     "gc-below-stale-reads",
                     &z,
-                    format!("{label} keeps old versions for {gc}s (gc.ttlseconds, {}), less than the {stale}s stale reads the application issues", origin(&z, "gc.ttlseconds")),
+                    format!("{label} keeps old versions for {gc}s (gc.ttlseconds, {}), less than the {stale}s stale reads the application issues", origin(&z, zf::GC_TTLSECONDS)),
                     format!("raise gc.ttlseconds to at least {stale}, or lower expectations.stale_reads in regions.yaml"),
                 );
             }
@@ -285,7 +285,7 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
                     &mut out,
                     "gc-below-backup-interval",
                     &z,
-                    format!("{label} keeps old versions for {gc}s (gc.ttlseconds, {}), not longer than the {backup}s backup interval: incremental backups WITH revision_history will fail", origin(&z, "gc.ttlseconds")),
+                    format!("{label} keeps old versions for {gc}s (gc.ttlseconds, {}), not longer than the {backup}s backup interval: incremental backups WITH revision_history will fail", origin(&z, zf::GC_TTLSECONDS)),
                     format!("raise gc.ttlseconds above {backup} (with room for a missed run), or back up more often"),
                 );
             }
