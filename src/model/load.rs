@@ -736,9 +736,11 @@ fn read_table(cx: &mut Cx, root: &Node, db: &Database, origins: &mut Origins) ->
         if let Some(items) = cx.seq(n, "\"columns\"") {
             // Only a real list can be empty; other shapes already have their finding.
             origins.set(&["columns", t], &file, n.pos);
+            // A set, not a scan of the columns read so far: 100,000 columns stay linear.
+            let mut names = std::collections::HashSet::new();
             for item in items {
                 if let Some(col) = read_column(cx, item, db.dialect, t, origins) {
-                    if table.column(&col.name).is_some() {
+                    if !names.insert(col.name.clone()) {
                         let pos = item
                             .as_map()
                             .and_then(|m| get(m, "name"))
