@@ -358,3 +358,174 @@ fn mutated_bluemarble_files_never_panic_and_always_point_at_a_line() {
         "{refused} of {cases} refused"
     );
 }
+
+/// Keys the loader knows, so random documents reach the model checks, not only the reader.
+const KEYS: &[&str] = &[
+    "table",
+    "columns",
+    "name",
+    "type",
+    "nullable",
+    "default",
+    "comment",
+    "primary_key",
+    "indexes",
+    "unique",
+    "using",
+    "storing",
+    "where",
+    "sharded",
+    "foreign_keys",
+    "references",
+    "on_delete",
+    "on_update",
+    "checks",
+    "expr",
+    "locality",
+    "zone",
+    "ttl",
+    "renamed_from",
+    "column",
+    "desc",
+    "regional_by_row",
+    "global",
+    "expire_after",
+    "num_replicas",
+];
+
+const SCALARS: &[&str] = &[
+    "players",
+    "id",
+    "INT8",
+    "STRING",
+    "UUID",
+    "VARCHAR(3)",
+    "SERIAL",
+    "true",
+    "false",
+    "0",
+    "-1",
+    "4294967296",
+    "''",
+    "\"\"",
+    "~",
+    "cascade",
+    "btree",
+    "gin",
+    "now()",
+    "a > 0",
+    "\"1; DROP TABLE x\"",
+    "\"(\"",
+    "regional_by_row",
+    "global",
+    "10m",
+    "us-east1",
+    "ñ",
+];
+
+/// A random YAML value of bounded depth, in block or flow style.
+fn random_value(rng: &mut Rng, depth: usize, indent: usize, out: &mut String) {
+    let pad = " ".repeat(indent);
+    match if depth == 0 { 0 } else { rng.below(5) } {
+        0 | 1 => {
+            let s = if rng.below(6) == 0 {
+                FRAGMENTS[rng.below(FRAGMENTS.len())]
+            } else {
+                SCALARS[rng.below(SCALARS.len())]
+            };
+            out.push(' ');
+            out.push_str(s);
+            out.push('\n');
+        }
+        2 => {
+            out.push('\n');
+            for _ in 0..rng.below(4) {
+                out.push_str(&pad);
+                out.push('-');
+                random_value(rng, depth - 1, indent + 2, out);
+            }
+        }
+        3 => {
+            out.push('\n');
+            for _ in 0..rng.below(5) {
+                out.push_str(&pad);
+                out.push_str(KEYS[rng.below(KEYS.len())]);
+                out.push(':');
+                random_value(rng, depth - 1, indent + 2, out);
+            }
+        }
+        _ => {
+            let items: Vec<String> = (0..rng.below(4))
+                .map(|_| {
+                    let k = KEYS[rng.below(KEYS.len())];
+                    let v = SCALARS[rng.below(SCALARS.len())];
+                    format!("{k}: {v}")
+                })
+                .collect();
+            out.push_str(&format!(" {{{}}}\n", items.join(", ")));
+        }
+    }
+}
+
+/// Whole random table files (keys of the model, random shapes and values), not mutations of
+/// a valid one: the loader never panics and every refusal points at file:line:col with help.
+#[test]
+fn random_table_files_never_panic_and_always_point_at_a_line() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let seed: u64 = std::env::var("BMDB_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x0dd_5eed_2026);
+    let cases: usize = std::env::var("BMDB_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1500);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::copy(root.join("regions.yaml"), dir.join("regions.yaml")).unwrap();
+    copy_dir(&root.join("schema"), &dir.join("schema"));
+    let renderer = bmdb::render::Renderer::new(None).unwrap();
+    let target = dir.join("schema/zz_random.yaml");
+    let mut rng = Rng(seed | 1);
+    let (mut refused, mut failures) = (0usize, Vec::new());
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    for case in 0..cases {
+        let mut text = format!("table: random_{case}\n");
+        for _ in 0..1 + rng.below(6) {
+            text.push_str(KEYS[rng.below(KEYS.len())]);
+            text.push(':');
+            random_value(&mut rng, 3, 2, &mut text);
+        }
+        std::fs::write(&target, &text).unwrap();
+        let result = check_library(dir, &None, &renderer).and_then(|was_refused| {
+            refused += usize::from(was_refused);
+            if case % 50 == 0 {
+                check_binary(dir)
+            } else {
+                Ok(())
+            }
+        });
+        if let Err(e) = result {
+            failures.push(format!("case {case}: {e}\n--- file ---\n{text}"));
+        }
+    }
+    std::panic::set_hook(hook);
+    eprintln!(
+        "{cases} random files (seed {seed:#x}): {refused} refused, {} failures",
+        failures.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {cases} cases failed:\n\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    );
+    // Random files are almost always refused; the point is that every refusal is well formed.
+    assert!(refused > cases / 2, "{refused} of {cases} refused");
+}
