@@ -163,9 +163,60 @@ pub fn format_millis(ms: u128) -> String {
     }
 }
 
+/// A point in time as RFC 3339, in UTC with microseconds: `2026-12-05T07:26:08.427221Z`
+/// (what every time bmdb prints or puts in JSON looks like).
+pub fn rfc3339(t: std::time::SystemTime) -> String {
+    let micros: i128 = match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => d.as_micros() as i128,
+        Err(e) => -(e.duration().as_micros() as i128),
+    };
+    let secs = micros.div_euclid(1_000_000);
+    let frac = micros.rem_euclid(1_000_000);
+    let days = secs.div_euclid(86_400) as i64;
+    let of_day = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{frac:06}Z",
+        of_day / 3600,
+        of_day % 3600 / 60,
+        of_day % 60
+    )
+}
+
+/// Year, month, day of the `days`th day after 1970-01-01 in the proleptic Gregorian calendar
+/// (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // [0, 146096]
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
+    let mp = (5 * doy + 2) / 153; // [0, 11], March first
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_in_utc_with_microseconds() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let at = |micros: u64| rfc3339(UNIX_EPOCH + Duration::from_micros(micros));
+        assert_eq!(at(0), "1970-01-01T00:00:00.000000Z");
+        // `date -u -d @1796455568` = Sat Dec  5 07:26:08 UTC 2026
+        assert_eq!(at(1_796_455_568_427_221), "2026-12-05T07:26:08.427221Z");
+        // a leap day, and the last second of a century year that is not a leap year
+        assert_eq!(at(951_782_400_000_000), "2000-02-29T00:00:00.000000Z");
+        assert_eq!(at(4_107_542_399_999_999), "2100-02-28T23:59:59.999999Z");
+        assert_eq!(
+            rfc3339(UNIX_EPOCH - Duration::from_secs(1)),
+            "1969-12-31T23:59:59.000000Z"
+        );
+    }
 
     #[test]
     fn count_uses_the_singular_for_one_only() {

@@ -136,6 +136,18 @@ fn fingerprint(db: &str) -> Vec<String> {
     out
 }
 
+/// The history row's finished_at as PostgreSQL itself writes it in RFC 3339 UTC.
+fn finished_at_rfc3339(db: &str, version: i64) -> String {
+    pg().client(db)
+        .query_one(
+            "SELECT to_char(finished_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') \
+             FROM bmdb_schema_history WHERE version = $1",
+            &[&version],
+        )
+        .unwrap()
+        .get(0)
+}
+
 #[test]
 fn applies_then_does_nothing_and_status_shows_all_applied() {
     let db = pg().new_db("basic");
@@ -189,6 +201,29 @@ fn applies_then_does_nothing_and_status_shows_all_applied() {
         .collect();
     assert_eq!(states, vec!["applied"; 4], "{st}");
     assert_eq!(st["migrations"][2]["statements_done"], 7);
+    // applied_at is RFC 3339 in UTC; applied_by names the database user and the OS user.
+    let os_user = String::from_utf8(
+        std::process::Command::new("id")
+            .arg("-un")
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let by = format!("{} by {}@", support::USER, os_user.trim());
+    for m in st["migrations"].as_array().unwrap() {
+        let at = m["applied_at"].as_str().unwrap_or_default();
+        let shape: String = at
+            .chars()
+            .map(|c| if c.is_ascii_digit() { 'D' } else { c })
+            .collect();
+        assert_eq!(shape, "DDDD-DD-DDTDD:DD:DD.DDDDDDZ", "{m}");
+        let written: String = finished_at_rfc3339(&db, m["version"].as_i64().unwrap());
+        assert_eq!(at, written, "{m}");
+        let applied_by = m["applied_by"].as_str().unwrap_or_default();
+        assert!(applied_by.starts_with(&by), "{applied_by} vs {by}");
+        assert!(applied_by.contains(" pid "), "{applied_by}");
+    }
     let r =
         run(bmdb(project.path()).args(["status", "--detailed-exitcode", "--url", &pg().url(&db)]));
     assert_eq!(r.code, 0, "{r:?}");

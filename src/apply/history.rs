@@ -3,8 +3,10 @@
 
 use super::bootstrap::{self, OwnTable};
 use crate::db::cell;
+use crate::output::rfc3339;
 use anyhow::{Context, Result};
 use postgres::GenericClient;
+use std::time::SystemTime;
 
 pub const HISTORY_TABLE: &str = "bmdb_schema_history";
 
@@ -57,6 +59,7 @@ pub struct HistoryRow {
     pub statements_total: i64,
     pub statements_done: i64,
     pub in_doubt: Option<i64>,
+    /// RFC 3339 in UTC (`2026-12-05T07:26:08.427221Z`), as every time bmdb shows.
     pub started_at: String,
     pub finished_at: Option<String>,
     pub applied_by: String,
@@ -78,7 +81,7 @@ pub fn read(client: &mut impl GenericClient) -> Result<Vec<HistoryRow>> {
     let rows = client
         .query(
             "SELECT version, name, checksum, status, statements_total, statements_done, in_doubt, \
-             started_at::TEXT, finished_at::TEXT, applied_by FROM bmdb_schema_history ORDER BY version",
+             started_at, finished_at, applied_by FROM bmdb_schema_history ORDER BY version",
             &[],
         )
         .context("could not read the history table bmdb_schema_history")?;
@@ -95,8 +98,8 @@ pub fn read(client: &mut impl GenericClient) -> Result<Vec<HistoryRow>> {
                 statements_total: cell(r, 4, HISTORY_TABLE, of)?,
                 statements_done: cell(r, 5, HISTORY_TABLE, of)?,
                 in_doubt: cell(r, 6, HISTORY_TABLE, of)?,
-                started_at: cell(r, 7, HISTORY_TABLE, of)?,
-                finished_at: cell(r, 8, HISTORY_TABLE, of)?,
+                started_at: rfc3339(cell(r, 7, HISTORY_TABLE, of)?),
+                finished_at: cell::<Option<SystemTime>>(r, 8, HISTORY_TABLE, of)?.map(rfc3339),
                 applied_by: cell(r, 9, HISTORY_TABLE, of)?,
             })
         })

@@ -192,7 +192,7 @@ pub fn acquire(
 pub fn current_holder(client: &mut postgres::Client) -> Result<Option<Holder>> {
     let row = client
         .query_opt(
-            "SELECT holder_id, host, pid, since::TEXT, expires_at::TEXT, expires_at < now() \
+            "SELECT holder_id, host, pid, since, expires_at, expires_at < now() \
              FROM bmdb_lock WHERE id = 1",
             &[],
         )
@@ -205,8 +205,8 @@ pub fn current_holder(client: &mut postgres::Client) -> Result<Option<Holder>> {
         holder_id: cell(&r, 0, LOCK_TABLE, of)?,
         host: cell(&r, 1, LOCK_TABLE, of)?,
         pid: cell(&r, 2, LOCK_TABLE, of)?,
-        since: cell(&r, 3, LOCK_TABLE, of)?,
-        expires_at: cell(&r, 4, LOCK_TABLE, of)?,
+        since: crate::output::rfc3339(cell(&r, 3, LOCK_TABLE, of)?),
+        expires_at: crate::output::rfc3339(cell(&r, 4, LOCK_TABLE, of)?),
         expired: cell(&r, 5, LOCK_TABLE, of)?,
     }))
 }

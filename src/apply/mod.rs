@@ -24,7 +24,7 @@ pub(crate) fn crash_point(_label: &str) {}
 use crate::db::{scrub_error, ConnectOpts, Connection};
 use crate::migrations::{comment_text, Line};
 use crate::model::Dialect;
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use files::MigrationFile;
 use history::HistoryRow;
 use progress::{Outcome, Progress};
@@ -106,6 +106,26 @@ impl ApplyReport {
     }
 }
 
+/// Who applies, for the history's `applied_by`: the database user the statements run as, and
+/// the operating-system user, host and process that ran bmdb, e.g.
+/// `app by alice@build-7 pid 4242`. The OS user is the effective user's name from the
+/// password database (not `$USER`, unset under cron and in containers), else its uid.
+fn applied_by(client: &mut postgres::Client) -> Result<String> {
+    let db_user: String = client
+        .query_one("SELECT current_user", &[])
+        .context("could not read the database user (SELECT current_user)")?
+        .try_get(0)
+        .context("could not read the database user (SELECT current_user)")?;
+    let os_user = crate::db::os_user()
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        .unwrap_or_else(|| format!("uid {}", unsafe { libc::geteuid() }));
+    Ok(format!(
+        "{db_user} by {os_user}@{} pid {}",
+        lock::this_host(),
+        std::process::id()
+    ))
+}
+
 /// Apply the pending migrations of `line` to the server of `conn`, which must speak the
 /// line's dialect; prints progress on stderr and the summary (or the dry-run SQL) on stdout.
 pub fn run_apply(line: &Line, conn: &ConnectOpts, args: &ApplyArgs) -> Result<ApplyReport> {
@@ -167,12 +187,7 @@ fn apply_inner(line: &Line, conn: &ConnectOpts, args: &ApplyArgs) -> Result<Appl
     let pending = pending_work(&files, &history_rows, args.target, args.baseline)?;
     progress.set_total(statements_to_run(&pending, args));
 
-    let applied_by = format!(
-        "{}@{} pid {}",
-        std::env::var("USER").unwrap_or_else(|_| "unknown".into()),
-        lock::this_host(),
-        std::process::id()
-    );
+    let applied_by = applied_by(&mut db.client)?;
     let mut outcomes = Vec::new();
     let result = run_pending(
         &mut db,

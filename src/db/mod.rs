@@ -173,8 +173,8 @@ fn pg_env_display(env: &dyn Fn(&str) -> Option<String>) -> String {
     format!("postgres://{user}@{host}:{port}/{db} (from {PG_ENV_SOURCE})")
 }
 
-/// The operating-system user name, libpq's default user.
-fn os_user() -> Option<String> {
+/// The operating-system user name, libpq's default user (and apply's `applied_by`).
+pub fn os_user() -> Option<String> {
     // SAFETY: getpwuid returns a pointer into static storage or null; read at once, on the
     // main path before any thread that could call getpw* runs.
     unsafe {
