@@ -340,6 +340,13 @@ fn a_password_split_by_the_shell_at_a_space_is_not_echoed_by_the_usage_error() {
             "Frag2@h/d",
         ],
         vec!["plan", "postgres://u:Frag1 Frag2@h/d"],
+        // an `@` before the space makes the first word look like a whole URL
+        vec![
+            "status",
+            "--url",
+            "postgres://u:Frag1@a",
+            "%zzFrag2@127.0.0.1:1/db",
+        ],
     ] {
         let (code, text) = bmdb(&args);
         assert_eq!(code, 1, "{args:?}: {text}");

@@ -11,21 +11,9 @@
 
 use std::path::{Path, PathBuf};
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+#[path = "common/rng.rs"]
+mod rng;
+use rng::{env_or, Rng};
 
 /// Fragments that have broken YAML readers or model checks somewhere.
 const FRAGMENTS: &[&str] = &[
@@ -277,14 +265,8 @@ fn has_position(s: &str) -> bool {
 #[test]
 fn mutated_bluemarble_files_never_panic_and_always_point_at_a_line() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let seed: u64 = std::env::var("BMDB_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0x5eed_b1de_ba11_2026);
-    let cases: usize = std::env::var("BMDB_FUZZ_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(3000);
+    let seed: u64 = env_or("BMDB_FUZZ_SEED", 0x5eed_b1de_ba11_2026);
+    let cases: usize = env_or("BMDB_FUZZ_CASES", 3000);
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     std::fs::copy(root.join("regions.yaml"), dir.join("regions.yaml")).unwrap();

@@ -109,24 +109,25 @@ pub fn parse_args_from(args: Vec<std::ffi::OsString>) -> Result<Cli, clap::Error
     }
 }
 
-/// The arguments with every URL (and what follows an unquoted URL up to its `@`) masked,
-/// token for token, so clap's error has the same shape without the secrets.
+/// The arguments with every URL (and the words that follow a `--url` value, up to the next
+/// flag) masked, token for token, so clap's error has the same shape without the secrets.
+/// An unquoted URL whose password holds a space reaches bmdb as several words, and a word
+/// holding `@` before the space (`app:Q@a b@host/db`) makes the first look complete, so
+/// every word after a `--url` value is taken as a possible piece of it.
 fn redact_args(args: &[std::ffi::OsString]) -> Vec<String> {
     let mut out = Vec::with_capacity(args.len());
     let mut url_value_next = false;
-    // a URL value without `@` may have been split by the shell at a space in its password
     let mut continuing = false;
     for arg in args {
         let text = arg.to_string_lossy().into_owned();
-        if continuing && !text.starts_with('-') {
-            continuing = !text.contains('@');
+        if continuing && !looks_like_flag(&text) {
             out.push("********".to_string());
             continue;
         }
         continuing = false;
         if url_value_next {
             url_value_next = false;
-            continuing = !text.contains('@') && text.contains(':');
+            continuing = true;
             out.push(mask_url_arg(&text));
             continue;
         }
@@ -136,7 +137,7 @@ fn redact_args(args: &[std::ffi::OsString]) -> Vec<String> {
             continue;
         }
         if let Some(value) = text.strip_prefix("--url=") {
-            continuing = !value.contains('@') && value.contains(':');
+            continuing = true;
             out.push(format!("--url={}", mask_url_arg(value)));
             continue;
         }
@@ -150,9 +151,26 @@ fn redact_args(args: &[std::ffi::OsString]) -> Vec<String> {
     out
 }
 
-/// A URL-ish argument with its password masked; one without `@` loses all after its
-/// first `:` past the scheme (it may be the start of a password cut at a space).
+/// `--name`, `--name=value` or `-x`: a flag, not a piece of a password (a word with `@`,
+/// `:` or `/` in what would be its name is one).
+fn looks_like_flag(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('-') else {
+        return false;
+    };
+    let name = rest.trim_start_matches('-');
+    let name = name.split_once('=').map_or(name, |(n, _)| n);
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+/// A URL-ish argument with its password masked. One with `@` but no scheme is a piece of a
+/// URL split at a space: all before its last `@` may be password. One without `@` loses all
+/// after its first `:` past the scheme (it may be the start of a password cut at a space).
 fn mask_url_arg(text: &str) -> String {
+    if !text.contains("://") {
+        if let Some(at) = text.rfind('@') {
+            return format!("********{}", &text[at..]);
+        }
+    }
     let redacted = crate::db::redact_text(text);
     if text.contains('@') {
         return redacted;
