@@ -170,147 +170,22 @@ impl Sim {
             .map(|(n, _)| n)
     }
 
+    /// One change applied to the simulated database, refusing what CockroachDB would refuse
+    /// at that point; each family of changes has its own method below.
     fn step(&mut self, change: &Change, leaving: bool, refuse: &mut Refuse<'_>) {
         match change {
             Change::SetPrimaryRegion { region, from, .. } => {
-                if from.is_some() {
-                    if !self.regions.contains(region) {
-                        refuse(
-                            "primary-region-not-added",
-                            format!("region {region} has not been added to the database"),
-                            format!("list {region} under regions so the plan adds it before making it primary"),
-                        );
-                    }
-                    if self.secondary.as_deref() == Some(region) {
-                        refuse(
-                            "primary-is-secondary",
-                            format!("region {region} is the secondary region"),
-                            "choose another secondary region in regions.yaml".into(),
-                        );
-                    }
-                    let old = self
-                        .primary
-                        .as_deref()
-                        .and_then(|p| self.super_region_of(p));
-                    let new = self.super_region_of(region);
-                    if old != new {
-                        refuse(
-                            "primary-crosses-super-region",
-                            format!("moving the primary region to {region} moves it into or out of a super region; CockroachDB refuses this unless alter_primary_region_super_region_override is on"),
-                            "change the super regions in one plan and the primary region in the next, or move the primary within its super region".into(),
-                        );
-                    }
-                }
-                self.regions.insert(region.clone());
-                self.primary = Some(region.clone());
+                self.set_primary_region(region, from.is_some(), refuse)
             }
-            Change::AddRegion { region, .. } => {
-                if self.primary.is_none() {
-                    refuse(
-                        "add-region-without-primary",
-                        format!("region {region} cannot be added to a database without a primary region"),
-                        "set primary_region in regions.yaml".into(),
-                    );
-                }
-                self.regions.insert(region.clone());
-            }
+            Change::AddRegion { region, .. } => self.add_region(region, refuse),
             Change::DropRegion { region, .. } => self.drop_region(region, refuse),
-            Change::SetSecondaryRegion { region, .. } => {
-                if !self.regions.contains(region) || self.primary.as_deref() == Some(region) {
-                    refuse(
-                        "secondary-not-a-region",
-                        format!("region {region} is not a non-primary region of the database"),
-                        "the secondary region must be listed under regions and differ from the primary".into(),
-                    );
-                }
-                let primary_super = self
-                    .primary
-                    .as_deref()
-                    .and_then(|p| self.super_region_of(p));
-                let own_super = self.super_region_of(region);
-                if primary_super != own_super {
-                    let why = match primary_super {
-                        Some(s) => format!("the primary region is in super region {s}, so the secondary must be too"),
-                        None => "the primary region is in no super region, so the secondary must be in none".into(),
-                    };
-                    refuse(
-                        "secondary-outside-primary-super-region",
-                        format!("region {region} cannot be the secondary region: {why}"),
-                        "put the secondary region in the primary's super region, or pick another one".into(),
-                    );
-                }
-                self.secondary = Some(region.clone());
-            }
+            Change::SetSecondaryRegion { region, .. } => self.set_secondary_region(region, refuse),
             Change::DropSecondaryRegion { .. } => self.secondary = None,
-            Change::SetSurvivalGoal { to, .. } => {
-                self.region_survival = *to == SurvivalGoal::Region;
-                if self.region_survival {
-                    if self.regions.len() < 3 {
-                        refuse(
-                            "region-survival-needs-three-regions",
-                            format!("surviving a region failure needs at least 3 regions; the database has {} at this step", self.regions.len()),
-                            "add regions to regions.yaml (they are added before the survival goal changes)".into(),
-                        );
-                    }
-                    if self.restricted {
-                        refuse(
-                            "restricted-placement-with-region-survival",
-                            "a region-survivable database cannot have a restricted placement"
-                                .into(),
-                            "use placement: default with survival_goal: region".into(),
-                        );
-                    }
-                    for (name, members) in &self.super_regions {
-                        if members.len() < 3 {
-                            refuse(
-                                "region-survival-needs-three-regions",
-                                format!("super region {name} has {} regions; surviving a region failure needs at least 3 in every super region", members.len()),
-                                format!("add regions to super region {name} or keep survival_goal: zone"),
-                            );
-                        }
-                    }
-                }
-            }
-            Change::SetPlacement { to, .. } => {
-                self.restricted = *to == Placement::Restricted;
-                if self.restricted && self.region_survival {
-                    refuse(
-                        "restricted-placement-with-region-survival",
-                        "a region-survivable database cannot have a restricted placement".into(),
-                        "use survival_goal: zone with placement: restricted".into(),
-                    );
-                }
-            }
+            Change::SetSurvivalGoal { to, .. } => self.set_survival_goal(*to, refuse),
+            Change::SetPlacement { to, .. } => self.set_placement(*to, refuse),
             Change::AddSuperRegion { name, regions, .. }
             | Change::AlterSuperRegion { name, regions, .. } => {
-                for r in regions.iter().filter(|r| !self.regions.contains(*r)) {
-                    refuse(
-                        "super-region-member-not-added",
-                        format!(
-                            "region {r} of super region {name} is not a region of the database"
-                        ),
-                        format!("list {r} under regions in regions.yaml"),
-                    );
-                }
-                for (other, members) in &self.super_regions {
-                    if other != name {
-                        if let Some(r) = members.iter().find(|r| regions.contains(r)) {
-                            refuse(
-                                "super-regions-overlap",
-                                format!("region {r} is still in super region {other}"),
-                                "super regions must be disjoint: take the region out of the other super region".into(),
-                            );
-                        }
-                    }
-                }
-                if self.region_survival && regions.len() < 3 {
-                    refuse(
-                        "region-survival-needs-three-regions",
-                        format!("super region {name} has {} regions; a region-survivable database needs at least 3 in every super region", regions.len()),
-                        format!("add regions to super region {name}"),
-                    );
-                }
-                self.super_regions.insert(name.clone(), regions.clone());
+                self.put_super_region(name, regions, refuse)
             }
             Change::DropSuperRegion { name, .. } => {
                 self.super_regions.remove(name);
@@ -328,61 +203,231 @@ impl Sim {
                 self.tables.remove(&table.name);
             }
             Change::SetLocality { table, from, to } => {
-                let Some(t) = self.tables.get(table).cloned() else {
-                    return;
-                };
-                self.check_locality(table, to.as_ref(), &t, refuse);
-                let t = self.tables.get_mut(table).expect("checked above");
-                t.locality = to.clone();
-                match to {
-                    Some(Locality::RegionalByRow { column: None }) => t.hidden_region_column = true,
-                    // The renderer drops the hidden column when the database leaves multi-region.
-                    None if leaving
-                        && matches!(from, Some(Locality::RegionalByRow { column: None })) =>
-                    {
-                        t.hidden_region_column = false
-                    }
-                    _ => {}
+                self.set_locality(table, from.as_ref(), to.as_ref(), leaving, refuse)
+            }
+            Change::AddColumn { table, column } => self.add_column(table, column, refuse),
+            Change::DropColumn { table, column } => self.drop_column(table, column, refuse),
+            _ => self.column_shape_step(change),
+        }
+    }
+
+    fn set_primary_region(&mut self, region: &String, moving: bool, refuse: &mut Refuse<'_>) {
+        if moving {
+            if !self.regions.contains(region) {
+                refuse(
+                    "primary-region-not-added",
+                    format!("region {region} has not been added to the database"),
+                    format!(
+                        "list {region} under regions so the plan adds it before making it primary"
+                    ),
+                );
+            }
+            if self.secondary.as_deref() == Some(region) {
+                refuse(
+                    "primary-is-secondary",
+                    format!("region {region} is the secondary region"),
+                    "choose another secondary region in regions.yaml".into(),
+                );
+            }
+            let old = self
+                .primary
+                .as_deref()
+                .and_then(|p| self.super_region_of(p));
+            let new = self.super_region_of(region);
+            if old != new {
+                refuse(
+                    "primary-crosses-super-region",
+                    format!("moving the primary region to {region} moves it into or out of a super region; CockroachDB refuses this unless alter_primary_region_super_region_override is on"),
+                    "change the super regions in one plan and the primary region in the next, or move the primary within its super region".into(),
+                );
+            }
+        }
+        self.regions.insert(region.clone());
+        self.primary = Some(region.clone());
+    }
+
+    fn add_region(&mut self, region: &String, refuse: &mut Refuse<'_>) {
+        if self.primary.is_none() {
+            refuse(
+                "add-region-without-primary",
+                format!("region {region} cannot be added to a database without a primary region"),
+                "set primary_region in regions.yaml".into(),
+            );
+        }
+        self.regions.insert(region.clone());
+    }
+
+    fn set_secondary_region(&mut self, region: &String, refuse: &mut Refuse<'_>) {
+        if !self.regions.contains(region) || self.primary.as_deref() == Some(region) {
+            refuse(
+                "secondary-not-a-region",
+                format!("region {region} is not a non-primary region of the database"),
+                "the secondary region must be listed under regions and differ from the primary"
+                    .into(),
+            );
+        }
+        let primary_super = self
+            .primary
+            .as_deref()
+            .and_then(|p| self.super_region_of(p));
+        let own_super = self.super_region_of(region);
+        if primary_super != own_super {
+            let why = match primary_super {
+                Some(s) => format!(
+                    "the primary region is in super region {s}, so the secondary must be too"
+                ),
+                None => {
+                    "the primary region is in no super region, so the secondary must be in none"
+                        .into()
+                }
+            };
+            refuse(
+                "secondary-outside-primary-super-region",
+                format!("region {region} cannot be the secondary region: {why}"),
+                "put the secondary region in the primary's super region, or pick another one"
+                    .into(),
+            );
+        }
+        self.secondary = Some(region.clone());
+    }
+
+    fn set_survival_goal(&mut self, to: SurvivalGoal, refuse: &mut Refuse<'_>) {
+        self.region_survival = to == SurvivalGoal::Region;
+        if self.region_survival {
+            if self.regions.len() < 3 {
+                refuse(
+                    "region-survival-needs-three-regions",
+                    format!("surviving a region failure needs at least 3 regions; the database has {} at this step", self.regions.len()),
+                    "add regions to regions.yaml (they are added before the survival goal changes)".into(),
+                );
+            }
+            if self.restricted {
+                refuse(
+                    "restricted-placement-with-region-survival",
+                    "a region-survivable database cannot have a restricted placement".into(),
+                    "use placement: default with survival_goal: region".into(),
+                );
+            }
+            for (name, members) in &self.super_regions {
+                if members.len() < 3 {
+                    refuse(
+                        "region-survival-needs-three-regions",
+                        format!("super region {name} has {} regions; surviving a region failure needs at least 3 in every super region", members.len()),
+                        format!("add regions to super region {name} or keep survival_goal: zone"),
+                    );
                 }
             }
-            Change::AddColumn { table, column } => {
-                if is_region_type(&column.ty) {
-                    if self.primary.is_none() {
-                        refuse(
-                            "region-column-without-regions",
-                            format!("column {table}.{} has type crdb_internal_region, which exists only in a multi-region database", column.name),
-                            "set primary_region in regions.yaml, or use another type".into(),
-                        );
-                    }
-                    if !column.nullable && column.default.is_none() {
-                        refuse(
-                            "region-column-without-default",
-                            format!("column {table}.{} is NOT NULL without a default; adding it fails on a table that has rows", column.name),
-                            "give it `default: default_to_database_primary_region(gateway_region())::crdb_internal_region`".into(),
-                        );
-                    }
-                }
-                if let Some(t) = self.tables.get_mut(table) {
-                    let col = SimColumn {
-                        ty: column.ty.clone(),
-                        nullable: column.nullable,
-                    };
-                    t.columns.insert(column.name.clone(), col);
-                }
-            }
-            Change::DropColumn { table, column } => {
-                if let Some(t) = self.tables.get_mut(table) {
-                    if matches!(&t.locality, Some(Locality::RegionalByRow { column: Some(c) }) if *c == column.name)
-                    {
-                        refuse(
-                            "region-column-in-use",
-                            format!("column {table}.{} is the region column of the REGIONAL BY ROW table {table}", column.name),
-                            format!("change the locality of {table} in the same plan (it runs first), or keep the column"),
-                        );
-                    }
-                    t.columns.remove(&column.name);
+        }
+    }
+
+    fn set_placement(&mut self, to: Placement, refuse: &mut Refuse<'_>) {
+        self.restricted = to == Placement::Restricted;
+        if self.restricted && self.region_survival {
+            refuse(
+                "restricted-placement-with-region-survival",
+                "a region-survivable database cannot have a restricted placement".into(),
+                "use survival_goal: zone with placement: restricted".into(),
+            );
+        }
+    }
+
+    /// A super region added or given new members.
+    fn put_super_region(&mut self, name: &String, regions: &[String], refuse: &mut Refuse<'_>) {
+        for r in regions.iter().filter(|r| !self.regions.contains(*r)) {
+            refuse(
+                "super-region-member-not-added",
+                format!("region {r} of super region {name} is not a region of the database"),
+                format!("list {r} under regions in regions.yaml"),
+            );
+        }
+        for (other, members) in &self.super_regions {
+            if other != name {
+                if let Some(r) = members.iter().find(|r| regions.contains(r)) {
+                    refuse(
+                        "super-regions-overlap",
+                        format!("region {r} is still in super region {other}"),
+                        "super regions must be disjoint: take the region out of the other super region".into(),
+                    );
                 }
             }
+        }
+        if self.region_survival && regions.len() < 3 {
+            refuse(
+                "region-survival-needs-three-regions",
+                format!("super region {name} has {} regions; a region-survivable database needs at least 3 in every super region", regions.len()),
+                format!("add regions to super region {name}"),
+            );
+        }
+        self.super_regions.insert(name.clone(), regions.to_vec());
+    }
+
+    fn set_locality(
+        &mut self,
+        table: &String,
+        from: Option<&Locality>,
+        to: Option<&Locality>,
+        leaving: bool,
+        refuse: &mut Refuse<'_>,
+    ) {
+        let Some(t) = self.tables.get(table).cloned() else {
+            return;
+        };
+        self.check_locality(table, to, &t, refuse);
+        let t = self.tables.get_mut(table).expect("checked above");
+        t.locality = to.cloned();
+        match to {
+            Some(Locality::RegionalByRow { column: None }) => t.hidden_region_column = true,
+            // The renderer drops the hidden column when the database leaves multi-region.
+            None if leaving && matches!(from, Some(Locality::RegionalByRow { column: None })) => {
+                t.hidden_region_column = false
+            }
+            _ => {}
+        }
+    }
+
+    fn add_column(&mut self, table: &String, column: &Column, refuse: &mut Refuse<'_>) {
+        if is_region_type(&column.ty) {
+            if self.primary.is_none() {
+                refuse(
+                    "region-column-without-regions",
+                    format!("column {table}.{} has type crdb_internal_region, which exists only in a multi-region database", column.name),
+                    "set primary_region in regions.yaml, or use another type".into(),
+                );
+            }
+            if !column.nullable && column.default.is_none() {
+                refuse(
+                    "region-column-without-default",
+                    format!("column {table}.{} is NOT NULL without a default; adding it fails on a table that has rows", column.name),
+                    "give it `default: default_to_database_primary_region(gateway_region())::crdb_internal_region`".into(),
+                );
+            }
+        }
+        if let Some(t) = self.tables.get_mut(table) {
+            let col = SimColumn {
+                ty: column.ty.clone(),
+                nullable: column.nullable,
+            };
+            t.columns.insert(column.name.clone(), col);
+        }
+    }
+
+    fn drop_column(&mut self, table: &String, column: &Column, refuse: &mut Refuse<'_>) {
+        if let Some(t) = self.tables.get_mut(table) {
+            if matches!(&t.locality, Some(Locality::RegionalByRow { column: Some(c) }) if *c == column.name)
+            {
+                refuse(
+                    "region-column-in-use",
+                    format!("column {table}.{} is the region column of the REGIONAL BY ROW table {table}", column.name),
+                    format!("change the locality of {table} in the same plan (it runs first), or keep the column"),
+                );
+            }
+            t.columns.remove(&column.name);
+        }
+    }
+
+    /// Renames and type or nullability changes: they only update the simulated columns.
+    fn column_shape_step(&mut self, change: &Change) {
+        match change {
             Change::RenameColumn { table, from, to } => {
                 if let Some(t) = self.tables.get_mut(table) {
                     if let Some(c) = t.columns.remove(from) {
