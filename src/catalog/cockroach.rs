@@ -357,9 +357,53 @@ fn is_shard_column(name: &str) -> bool {
             .is_some_and(|(_, n)| n.parse::<u32>().is_ok())
 }
 
-/// `from_rows`, plus notes on what the model cannot express.
+/// `from_rows`, plus notes on what the model cannot express. Each catalog aspect
+/// (database and regions, tables, columns, constraints, indexes, zones) is folded by its own
+/// function below.
 pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<String>)> {
     let mut notes = Vec::new();
+    let db = read_database(rows);
+    let mut tables = read_tables(rows, db.primary_region.is_some())?;
+    let dropped = read_columns(rows, &mut tables, &mut notes);
+    let keys = read_constraints(rows, &mut tables, &dropped, &mut notes);
+    read_indexes(rows, &mut tables, &dropped, &keys);
+    let mut model = Model {
+        database: db,
+        tables: BTreeMap::new(),
+    };
+    for (_, mut t) in tables {
+        t.sort_named_by_name();
+        // the model keeps key columns NOT NULL already; CockroachDB agrees
+        model.tables.insert(t.name.clone(), t);
+    }
+    apply_zones(&mut model, &rows.zones, &rows.database, &mut notes)?;
+    Ok((model, notes))
+}
+
+/// Tables by name.
+type Tables = BTreeMap<String, Table>;
+
+/// Hidden columns CockroachDB added (rowid, the implicit crdb_region, shard columns), per
+/// table: left out of the model and of its keys and indexes.
+struct Dropped<'a>(BTreeMap<&'a str, Vec<&'a str>>);
+
+impl Dropped<'_> {
+    fn has(&self, table: &str, col: &str) -> bool {
+        self.0.get(table).is_some_and(|cols| cols.contains(&col))
+    }
+}
+
+/// Constraint names the index rows are matched against.
+#[derive(Default)]
+struct KeyNames {
+    /// table -> its primary key's name
+    primary: BTreeMap<String, String>,
+    /// table -> its UNIQUE constraints' names
+    unique: BTreeMap<String, Vec<String>>,
+}
+
+/// The database: its regions, survival goal, placement and super regions.
+fn read_database(rows: &CockroachCatalogRows) -> Database {
     let mut db = Database {
         name: rows.database.clone(),
         dialect: Dialect::Cockroach,
@@ -385,9 +429,11 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
         db.super_regions
             .insert(sr.super_region_name.clone(), members);
     }
-    let multi_region = db.primary_region.is_some();
+    db
+}
 
-    let mut tables: BTreeMap<String, Table> = BTreeMap::new();
+fn read_tables(rows: &CockroachCatalogRows, multi_region: bool) -> Result<Tables> {
+    let mut tables = Tables::new();
     for t in &rows.tables {
         let locality = match t.locality.as_deref() {
             Some(l) if multi_region => Some(parse_locality(l)?),
@@ -403,7 +449,15 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
             },
         );
     }
-    // hidden columns CockroachDB added, per table
+    Ok(tables)
+}
+
+/// Each table's columns, in order; returns the hidden columns left out.
+fn read_columns<'a>(
+    rows: &'a CockroachCatalogRows,
+    tables: &mut Tables,
+    notes: &mut Vec<String>,
+) -> Dropped<'a> {
     let mut dropped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for c in &rows.columns {
         let Some(t) = tables.get_mut(&c.table_name) else {
@@ -450,11 +504,17 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
             renamed_from: None,
         });
     }
-    let is_dropped =
-        |table: &str, col: &str| dropped.get(table).is_some_and(|cols| cols.contains(&col));
+    Dropped(dropped)
+}
 
-    let mut pk_names: BTreeMap<String, String> = BTreeMap::new();
-    let mut unique_names: BTreeMap<String, Vec<String>> = BTreeMap::new();
+/// Primary keys, foreign keys and checks; UNIQUE constraints are read with the indexes.
+fn read_constraints(
+    rows: &CockroachCatalogRows,
+    tables: &mut Tables,
+    dropped: &Dropped,
+    notes: &mut Vec<String>,
+) -> KeyNames {
+    let mut keys = KeyNames::default();
     for k in &rows.constraints {
         let Some(t) = tables.get_mut(&k.table_name) else {
             continue;
@@ -464,9 +524,10 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
             "p" => {
                 let cols: Vec<String> = paren_list(&k.definition)
                     .into_iter()
-                    .filter(|c| !is_dropped(&k.table_name, c))
+                    .filter(|c| !dropped.has(&k.table_name, c))
                     .collect();
-                pk_names.insert(k.table_name.clone(), k.constraint_name.clone());
+                keys.primary
+                    .insert(k.table_name.clone(), k.constraint_name.clone());
                 if !cols.is_empty() {
                     t.primary_key = Some(PrimaryKey {
                         name: k.constraint_name.clone(),
@@ -475,7 +536,7 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
                 }
             }
             "u" => {
-                unique_names
+                keys.unique
                     .entry(k.table_name.clone())
                     .or_default()
                     .push(k.constraint_name.clone());
@@ -492,62 +553,28 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
         }
     }
 
+    keys
+}
+
+/// Secondary indexes; a plain unique index of a UNIQUE constraint reads as the constraint.
+fn read_indexes(
+    rows: &CockroachCatalogRows,
+    tables: &mut Tables,
+    dropped: &Dropped,
+    keys: &KeyNames,
+) {
     for ix in &rows.indexes {
         let Some(t) = tables.get_mut(&ix.descriptor_name) else {
             continue;
         };
-        if ix.index_type == "primary" || pk_names.get(&ix.descriptor_name) == Some(&ix.index_name) {
+        if ix.index_type == "primary"
+            || keys.primary.get(&ix.descriptor_name) == Some(&ix.index_name)
+        {
             continue;
         }
-        let mut columns = Vec::new();
-        let mut storing = Vec::new();
-        for c in rows
-            .index_columns
-            .iter()
-            .filter(|c| c.table_name == ix.descriptor_name && c.index_name == ix.index_name)
-        {
-            if yes(&c.implicit)
-                || is_dropped(&c.table_name, &c.column_name)
-                || is_shard_column(&c.column_name)
-            {
-                continue;
-            }
-            if yes(&c.storing) {
-                storing.push(c.column_name.clone());
-            } else {
-                columns.push(IndexColumn {
-                    name: c.column_name.clone(),
-                    desc: c.direction.eq_ignore_ascii_case("desc"),
-                });
-            }
-        }
-        let using = if ix.is_inverted {
-            let spatial = columns.iter().any(|c| {
-                t.column(&c.name).is_some_and(|col| {
-                    col.ty.starts_with("GEOGRAPHY") || col.ty.starts_with("GEOMETRY")
-                })
-            });
-            if spatial {
-                IndexMethod::Gist
-            } else {
-                IndexMethod::Gin
-            }
-        } else {
-            IndexMethod::Btree
-        };
-        let index = Index {
-            name: ix.index_name.clone(),
-            columns,
-            unique: ix.is_unique,
-            using,
-            sharded_buckets: ix
-                .is_sharded
-                .then(|| ix.shard_bucket_count.unwrap_or(16) as u32),
-            storing,
-            predicate: index_predicate(&ix.create_statement),
-            zone: None,
-        };
-        let is_constraint = unique_names
+        let index = read_index(rows, ix, t, dropped);
+        let is_constraint = keys
+            .unique
             .get(&ix.descriptor_name)
             .is_some_and(|names| names.contains(&ix.index_name));
         // A UNIQUE constraint is a unique index in CockroachDB; a plain one reads as the
@@ -567,18 +594,58 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
             t.indexes.push(index);
         }
     }
+}
 
-    let mut model = Model {
-        database: db,
-        tables: BTreeMap::new(),
-    };
-    for (_, mut t) in tables {
-        t.sort_named_by_name();
-        // the model keeps key columns NOT NULL already; CockroachDB agrees
-        model.tables.insert(t.name.clone(), t);
+/// One secondary index: its columns (hidden and implicit ones left out), method and options.
+fn read_index(rows: &CockroachCatalogRows, ix: &IndexRow, t: &Table, dropped: &Dropped) -> Index {
+    let mut columns = Vec::new();
+    let mut storing = Vec::new();
+    for c in rows
+        .index_columns
+        .iter()
+        .filter(|c| c.table_name == ix.descriptor_name && c.index_name == ix.index_name)
+    {
+        if yes(&c.implicit)
+            || dropped.has(&c.table_name, &c.column_name)
+            || is_shard_column(&c.column_name)
+        {
+            continue;
+        }
+        if yes(&c.storing) {
+            storing.push(c.column_name.clone());
+        } else {
+            columns.push(IndexColumn {
+                name: c.column_name.clone(),
+                desc: c.direction.eq_ignore_ascii_case("desc"),
+            });
+        }
     }
-    apply_zones(&mut model, &rows.zones, &rows.database, &mut notes)?;
-    Ok((model, notes))
+    let using = if ix.is_inverted {
+        let spatial = columns.iter().any(|c| {
+            t.column(&c.name).is_some_and(|col| {
+                col.ty.starts_with("GEOGRAPHY") || col.ty.starts_with("GEOMETRY")
+            })
+        });
+        if spatial {
+            IndexMethod::Gist
+        } else {
+            IndexMethod::Gin
+        }
+    } else {
+        IndexMethod::Btree
+    };
+    Index {
+        name: ix.index_name.clone(),
+        columns,
+        unique: ix.is_unique,
+        using,
+        sharded_buckets: ix
+            .is_sharded
+            .then(|| ix.shard_bucket_count.unwrap_or(16) as u32),
+        storing,
+        predicate: index_predicate(&ix.create_statement),
+        zone: None,
+    }
 }
 
 /// `REGIONAL BY TABLE IN "us-east1"` and friends (an optional `LOCALITY ` prefix allowed).

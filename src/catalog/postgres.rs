@@ -75,7 +75,8 @@ pub fn read_postgres(client: &mut postgres::Client) -> Result<Model> {
     read_postgres_with_stats(client).map(|(m, _)| m)
 }
 
-/// `read_postgres`, with the number of queries sent and what was left out.
+/// `read_postgres`, with the number of queries sent and what was left out. Each catalog
+/// aspect (tables, columns, constraints, indexes) is folded by its own function below.
 pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model, CatalogStats)> {
     let mut stats = CatalogStats::default();
     let mut query = |sql: &str, what: &str| {
@@ -104,11 +105,35 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
         },
         tables: BTreeMap::new(),
     };
-    // oid -> table, and (oid, attnum) -> column name
-    let mut tables: BTreeMap<u32, Table> = BTreeMap::new();
     // every cell read fallibly: a NULL or a type from a newer server is an error naming the
     // catalog query, the column and the row's table
-    for r in &table_rows {
+    let mut tables = read_tables(&table_rows)?;
+    let attnames = read_columns(&column_rows, &mut tables, &mut stats)?;
+    read_constraints(&constraint_rows, &mut tables, &attnames, &mut stats)?;
+    read_indexes(&index_rows, &mut tables, &attnames, &mut stats)?;
+    for (_, mut t) in tables {
+        t.sort_named_by_name();
+        model.tables.insert(t.name.clone(), t);
+    }
+    debug_assert_eq!(stats.queries, QUERY_COUNT);
+    Ok((model, stats))
+}
+
+/// Tables by oid.
+type Tables = BTreeMap<u32, Table>;
+/// `(table oid, attnum)` -> column name.
+type AttNames = BTreeMap<(u32, i16), String>;
+
+/// The names of a key's columns; `None` if one is not a column bmdb read.
+fn col_names(attnames: &AttNames, oid: u32, keys: &[i16]) -> Option<Vec<String>> {
+    keys.iter()
+        .map(|k| attnames.get(&(oid, *k)).cloned())
+        .collect()
+}
+
+fn read_tables(rows: &[postgres::Row]) -> Result<Tables> {
+    let mut tables = Tables::new();
+    for r in rows {
         let c = Cells::new(r, "the PostgreSQL catalog (tables)");
         let oid: u32 = c.get(0)?;
         let name: String = c.get(1)?;
@@ -122,8 +147,17 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
             },
         );
     }
-    let mut attnames: BTreeMap<(u32, i16), String> = BTreeMap::new();
-    for r in &column_rows {
+    Ok(tables)
+}
+
+/// Each table's columns, in order; returns the attnum names keys refer to.
+fn read_columns(
+    rows: &[postgres::Row],
+    tables: &mut Tables,
+    stats: &mut CatalogStats,
+) -> Result<AttNames> {
+    let mut attnames = AttNames::new();
+    for r in rows {
         let c = Cells::new(r, "the PostgreSQL catalog (columns)");
         let oid: u32 = c.get(0)?;
         let Some(table) = tables.get_mut(&oid) else {
@@ -175,13 +209,18 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
         }
         table.columns.push(col);
     }
-    let col_names = |oid: u32, keys: &[i16]| -> Option<Vec<String>> {
-        keys.iter()
-            .map(|k| attnames.get(&(oid, *k)).cloned())
-            .collect()
-    };
+    Ok(attnames)
+}
+
+/// Primary keys, unique constraints, foreign keys and checks.
+fn read_constraints(
+    rows: &[postgres::Row],
+    tables: &mut Tables,
+    attnames: &AttNames,
+    stats: &mut CatalogStats,
+) -> Result<()> {
     // referenced table oid is not selected: resolve by (schema, name)
-    for r in &constraint_rows {
+    for r in rows {
         let c = Cells::new(r, "the PostgreSQL catalog (constraints)");
         let oid: u32 = c.get(0)?;
         let Some(table_name) = tables.get(&oid).map(|t| t.name.clone()) else {
@@ -193,7 +232,7 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
         let conkey: Option<Vec<i16>> = c.get(3)?;
         let def: String = c.get(9)?;
         let label = format!("{table_name}.{name}");
-        let cols = conkey.as_deref().and_then(|k| col_names(oid, k));
+        let cols = conkey.as_deref().and_then(|k| col_names(attnames, oid, k));
         match kind.as_str() {
             "p" | "u" => {
                 let Some(columns) = cols else {
@@ -226,7 +265,7 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
                     .map(|(o, _)| *o);
                 let ref_columns = ref_oid
                     .zip(confkey.as_deref())
-                    .and_then(|(o, k)| col_names(o, k));
+                    .and_then(|(o, k)| col_names(attnames, o, k));
                 let Some(ref_columns) = ref_columns else {
                     stats.skipped.push(format!(
                         "{label}: references {ref_table}, which bmdb does not read"
@@ -253,7 +292,17 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
             _ => stats.skipped.push(format!("{label}: {def} (not modelled)")),
         }
     }
-    for r in &index_rows {
+    Ok(())
+}
+
+/// Indexes that are not a constraint's.
+fn read_indexes(
+    rows: &[postgres::Row],
+    tables: &mut Tables,
+    attnames: &AttNames,
+    stats: &mut CatalogStats,
+) -> Result<()> {
+    for r in rows {
         let c = Cells::new(r, "the PostgreSQL catalog (indexes)");
         let oid: u32 = c.get(0)?;
         let Some(table_name) = tables.get(&oid).map(|t| t.name.clone()) else {
@@ -284,7 +333,7 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
             ));
             continue;
         }
-        let Some(names) = col_names(oid, &keys) else {
+        let Some(names) = col_names(attnames, oid, &keys) else {
             continue;
         };
         let columns = names
@@ -312,12 +361,7 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
                 zone: None,
             });
     }
-    for (_, mut t) in tables {
-        t.sort_named_by_name();
-        model.tables.insert(t.name.clone(), t);
-    }
-    debug_assert_eq!(stats.queries, QUERY_COUNT);
-    Ok((model, stats))
+    Ok(())
 }
 
 /// `format_type` output -> bmdb's canonical type. PostgreSQL's `integer` is 4 bytes
