@@ -119,7 +119,7 @@ pub fn run_migration(
                      whether it finished; running it again. bmdb's templates write IF [NOT] EXISTS forms \
                      so this is safe for them; check hand-written statements: {}",
                     m.statements.get(n as usize - 1).map(|s| s.line).unwrap_or(0),
-                    sql.lines().next().unwrap_or_default()
+                    crate::sql::redact_secrets(sql).lines().next().unwrap_or_default()
                 ));
             }
             let ran_before = done;
@@ -156,7 +156,10 @@ pub fn run_migration(
                             run.progress.warn(&format!(
                                 "{label}: statement {n} was in doubt and running it again says its effect is \
                                  already there ({}): recording it as done",
-                                e.as_db_error().map_or(String::new(), |d| d.message().to_string())
+                                crate::sql::scrub_message(
+                                    &e.as_db_error().map_or(String::new(), |d| d.message().to_string()),
+                                    &st.sql
+                                )
                             ));
                         }
                         Err(e) => {
@@ -230,7 +233,7 @@ fn with_retry<T>(
 /// A failed statement, named by migration, number and line, with the server's detail and hint.
 fn statement_error(e: postgres::Error, m: &MigrationFile, i: usize) -> anyhow::Error {
     let st = &m.statements[i];
-    let mut msg = match e.as_db_error() {
+    let msg = match e.as_db_error() {
         Some(db) => {
             let mut s = format!("{} ({})", db.message(), db.code().code());
             if let Some(d) = db.detail() {
@@ -243,13 +246,18 @@ fn statement_error(e: postgres::Error, m: &MigrationFile, i: usize) -> anyhow::E
         }
         None => e.to_string(),
     };
-    msg = format!(
+    // the server may echo a secret of the statement (a syntax error near it)
+    let msg = crate::sql::scrub_message(&msg, &st.sql);
+    let msg = format!(
         "{}: statement {} of {} (line {}) failed: {msg}\n  {}",
         m.path.display(),
         i + 1,
         m.statements.len(),
         st.line,
-        st.sql.lines().next().unwrap_or_default()
+        crate::sql::redact_secrets(&st.sql)
+            .lines()
+            .next()
+            .unwrap_or_default()
     );
     anyhow!(msg)
 }

@@ -547,7 +547,7 @@ fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> ApplyR
             println!("-- destructive: {}{need}", comment_text(d));
         }
         for st in &m.statements[from..] {
-            println!("{};", st.sql);
+            println!("{};", crate::sql::redact_secrets(&st.sql));
         }
         println!();
         let result = if from > 0 {

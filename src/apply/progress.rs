@@ -104,7 +104,8 @@ impl Progress {
     /// Statement `n` of `total` of migration `label` starts (the previous one, if any, is done).
     pub fn statement(&self, label: &str, n: usize, total: usize, sql: &str) {
         self.statement_done();
-        let first = sql.lines().next().unwrap_or_default();
+        let shown = crate::sql::redact_secrets(sql);
+        let first = shown.lines().next().unwrap_or_default();
         let running = Running {
             label: format!("{label} [{n}/{total}]"),
             started: Instant::now(),
