@@ -109,7 +109,10 @@ fn a_syntax_error_near_a_password_does_not_echo_it() {
     let r = run_checking(bmdb(p.path()).args(["apply", "--url", &url]), SECRETS);
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stderr.contains("syntax error"), "{r:?}");
-    assert!(r.stderr.contains("\"***\""), "the echoed token is masked: {r:?}");
+    assert!(
+        r.stderr.contains("\"***\""),
+        "the echoed token is masked: {r:?}"
+    );
     assert!(
         r.stderr
             .contains(&format!("CREATE ROLE {role} WITH LOGIN PASSWORD '***'")),

@@ -102,8 +102,12 @@ fn secret_spans(sql: &str) -> Vec<(Range<usize>, &'static str)> {
             continue;
         }
         let role_statement = leading.len() == 2
-            && ["CREATE", "ALTER"].iter().any(|w| leading[0].eq_ignore_ascii_case(w))
-            && ["ROLE", "USER"].iter().any(|w| leading[1].eq_ignore_ascii_case(w));
+            && ["CREATE", "ALTER"]
+                .iter()
+                .any(|w| leading[0].eq_ignore_ascii_case(w))
+            && ["ROLE", "USER"]
+                .iter()
+                .any(|w| leading[1].eq_ignore_ascii_case(w));
         if leading.len() < 2 {
             leading.push(if t.kind == Kind::Word { t.text } else { "" });
         }
