@@ -170,6 +170,10 @@ fn zones_set_refuses_bad_input_and_protected_fields_without_override() {
             "did you mean",
         ),
         (
+            &["zones", "set", "table", "player", "gc.ttlseconds=600"][..],
+            "did you mean \"players\"?",
+        ),
+        (
             &["zones", "set", "index", "players@nope", "gc.ttlseconds=600"][..],
             "no index \"nope\"",
         ),

@@ -46,6 +46,7 @@ const SHAPE: &[&str] = &[
     "zone-values-below-minimum",
 ];
 const SEMANTIC: &[&str] = &[
+    "did-you-mean-names",
     "duplicate-column",
     "duplicate-generated-name",
     "duplicate-index-name-across-tables",

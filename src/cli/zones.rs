@@ -237,16 +237,15 @@ fn edit_model(
         None => PathBuf::from("regions.yaml"),
         Some(t) => {
             let Some(table) = project.desired.tables.get(t) else {
-                let known: Vec<&str> = project
-                    .desired
-                    .tables
-                    .keys()
-                    .map(String::as_str)
-                    .take(8)
-                    .collect();
+                let all: Vec<&str> = project.desired.tables.keys().map(String::as_str).collect();
+                let known: Vec<&str> = all.iter().copied().take(8).collect();
                 bail!(
-                    "there is no table {t:?} in schema/\n  help: tables include {}",
-                    known.join(", ")
+                    "there is no table {t:?} in schema/\n  help: {}",
+                    crate::model::normalize::suggest(
+                        t,
+                        &all,
+                        format!("tables include {}", known.join(", "))
+                    )
                 );
             };
             if let ZoneTargetArg::Index(_, i) = target {
@@ -255,7 +254,11 @@ fn edit_model(
                     let help = if known.is_empty() {
                         "it has no secondary indexes; add one to its schema file first".to_string()
                     } else {
-                        format!("its indexes are {}", known.join(", "))
+                        crate::model::normalize::suggest(
+                            i,
+                            &known,
+                            format!("its indexes are {}", known.join(", ")),
+                        )
                     };
                     bail!("table {t:?} has no index {i:?}\n  help: {help}");
                 }

@@ -498,6 +498,46 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
         .map(|(_, c)| c)
 }
 
+/// The declared region a mistyped `word` most likely meant. Region names all look alike
+/// (`us-east-1`, `eu-west-1`), so the general distance would suggest a different region;
+/// here only case, `-`/`_` and one more edit may differ: `us-east1`, `US_East_1`, `us-est-1`;
+/// and the digits must agree (`eu-west-9` is another region, not a typo of `eu-west-1`).
+pub fn closest_region<'a>(word: &str, regions: &[&'a str]) -> Option<&'a str> {
+    let digits = |w: &str| -> String { w.chars().filter(char::is_ascii_digit).collect() };
+    let bare = |w: &str| -> String {
+        w.chars()
+            .filter(|c| !matches!(c, '-' | '_'))
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let w = bare(word);
+    regions
+        .iter()
+        .map(|r| (edit_distance(&w, &bare(r)), *r))
+        .filter(|(d, r)| *d <= 1 && *r != word && digits(r) == digits(word))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, r)| r)
+}
+
+/// `help` led by `did you mean "us-east-1"?` when a declared region is what `word` meant
+/// (see [`closest_region`]).
+pub fn suggest_region(word: &str, regions: &[String], help: String) -> String {
+    let regions: Vec<&str> = regions.iter().map(String::as_str).collect();
+    match closest_region(word, &regions) {
+        Some(s) => format!("did you mean \"{s}\"? ({help})"),
+        None => help,
+    }
+}
+
+/// `help` led by `did you mean "x"?` when a candidate is close to `word`:
+/// `did you mean "us-east-1"? (declared regions are us-east-1, eu-west-1)`.
+pub fn suggest(word: &str, candidates: &[&str], help: String) -> String {
+    match did_you_mean(word, candidates) {
+        Some(s) if s != word => format!("did you mean \"{s}\"? ({help})"),
+        _ => help,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -506,6 +546,18 @@ mod tests {
         canonical_type(s, Dialect::Cockroach)
             .map(|c| c.ty)
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn closest_region_forgives_case_punctuation_and_one_edit_but_not_another_number() {
+        let regions = ["us-east-1", "us-west-2", "eu-west-1"];
+        assert_eq!(closest_region("us-east1", &regions), Some("us-east-1"));
+        assert_eq!(closest_region("US_East_1", &regions), Some("us-east-1"));
+        assert_eq!(closest_region("us-wst-2", &regions), Some("us-west-2"));
+        assert_eq!(closest_region("eu-west-9", &regions), None);
+        assert_eq!(closest_region("us-west-1", &regions), None);
+        assert_eq!(closest_region("ap-south-1", &regions), None);
+        assert_eq!(closest_region("us-east-1", &regions), None);
     }
 
     #[test]

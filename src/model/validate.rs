@@ -4,7 +4,7 @@
 
 use super::diagnostic::Diagnostic;
 use super::load::Loaded;
-use super::normalize::type_family;
+use super::normalize::{closest_region, did_you_mean, suggest, suggest_region, type_family};
 use super::read::Origins;
 use super::types::*;
 use super::yaml::Pos;
@@ -51,11 +51,16 @@ pub fn validate(loaded: &Loaded, diags: &mut Vec<Diagnostic>) {
     index_names_across_tables(&mut v, model);
 }
 
-fn declared(db: &Database) -> String {
+/// The help for a region `r` that is not declared: the closest declared one, and the list.
+fn declared(db: &Database, r: &str) -> String {
     if db.regions.is_empty() {
         "no regions are declared".to_string()
     } else {
-        format!("declared regions are {}", db.regions.join(", "))
+        suggest_region(
+            r,
+            &db.regions,
+            format!("declared regions are {}", db.regions.join(", ")),
+        )
     }
 }
 
@@ -66,14 +71,20 @@ fn database(v: &mut V, db: &Database) {
             v.at(&[&["db", "primary_region"]]),
             "primary-region-not-declared",
             format!("primary region \"{p}\" is not in \"regions\""),
-            format!(
-                "add {p} to regions: [{}]",
-                db.regions
-                    .iter()
-                    .map(String::as_str)
-                    .chain([p.as_str()])
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            or_add(
+                closest_region(
+                    p,
+                    &db.regions.iter().map(String::as_str).collect::<Vec<_>>(),
+                ),
+                format!(
+                    "add {p} to regions: [{}]",
+                    db.regions
+                        .iter()
+                        .map(String::as_str)
+                        .chain([p.as_str()])
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             ),
         ),
         None if !db.regions.is_empty() => v.err(
@@ -135,7 +146,7 @@ fn database(v: &mut V, db: &Database) {
                 v.at(&[&["db", "secondary_region"]]),
                 "unknown-region",
                 format!("secondary region \"{s}\" is not declared in regions.yaml"),
-                declared(db),
+                declared(db, s),
             );
         }
     }
@@ -150,7 +161,7 @@ fn database(v: &mut V, db: &Database) {
                     format!(
                         "region \"{m}\" in super region \"{name}\" is not declared in regions.yaml"
                     ),
-                    declared(db),
+                    declared(db, m),
                 );
             }
             if let Some(other) = owner.insert(m, name) {
@@ -194,7 +205,7 @@ fn table_checks(v: &mut V, model: &Model, t: &Table, incomplete: bool) {
                 at,
                 "unknown-column",
                 format!("{what} names column \"{col}\", which table \"{tn}\" does not have"),
-                known_columns(t),
+                known_columns(t, col),
             );
         }
     };
@@ -282,12 +293,22 @@ fn renames(v: &mut V, t: &Table) {
     }
 }
 
-fn known_columns(t: &Table) -> String {
+/// `add`, the fix that adds the missing `word`, led by the closest existing name when there
+/// is one: `did you mean "us-east-1"? (or add us-east1 to regions: [...])`.
+fn or_add(closest: Option<&str>, add: String) -> String {
+    match closest {
+        Some(s) => format!("did you mean \"{s}\"? (or {add})"),
+        None => add,
+    }
+}
+
+/// The help for a column `col` that table `t` does not have: the closest one, and the list.
+fn known_columns(t: &Table, col: &str) -> String {
     let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
     if names.is_empty() {
         "the table has no columns yet".to_string()
     } else {
-        format!("columns are {}", names.join(", "))
+        suggest(col, &names, format!("columns are {}", names.join(", ")))
     }
 }
 
@@ -307,14 +328,14 @@ fn locality(v: &mut V, db: &Database, t: &Table) {
     let arg = v.at(&[&["locality_arg", tn], &["locality", tn]]);
     match loc {
         Locality::RegionalByTable { region: Some(r) } if !db.regions.contains(r) && db.primary_region.is_some() => {
-            v.err(arg, "unknown-region", format!("region \"{r}\" in the locality of table \"{tn}\" is not declared in regions.yaml"), declared(db));
+            v.err(arg, "unknown-region", format!("region \"{r}\" in the locality of table \"{tn}\" is not declared in regions.yaml"), declared(db, r));
         }
         Locality::RegionalByRow { column: Some(c) } => match t.column(c) {
             None => v.err(
                 arg,
                 "rbr-column-missing",
                 format!("table \"{tn}\" is regional_by_row on column \"{c}\", which it does not have"),
-                format!("add {{ name: {c}, type: crdb_internal_region, nullable: false }} to columns"),
+                or_add(did_you_mean(c, &t.columns.iter().map(|c| c.name.as_str()).collect::<Vec<_>>()).filter(|s| s != c), format!("add {{ name: {c}, type: crdb_internal_region, nullable: false }} to columns")),
             ),
             Some(col) if !col.ty.is_empty() && (col.ty != "crdb_internal_region" || col.nullable) => v.err(
                 arg,
@@ -342,7 +363,7 @@ fn foreign_key(v: &mut V, model: &Model, t: &Table, i: usize, fk: &ForeignKey, i
                     "foreign key \"{}\" names column \"{c}\", which table \"{tn}\" does not have",
                     fk.name
                 ),
-                known_columns(t),
+                known_columns(t, c),
             );
         }
     }
@@ -357,7 +378,11 @@ fn foreign_key(v: &mut V, model: &Model, t: &Table, i: usize, fk: &ForeignKey, i
                     "foreign key \"{}\" references table \"{}\", which is not in schema/",
                     fk.name, fk.ref_table
                 ),
-                format!("tables are {}", tables.join(", ")),
+                suggest(
+                    &fk.ref_table,
+                    &tables,
+                    format!("tables are {}", tables.join(", ")),
+                ),
             );
         }
         return;
@@ -368,7 +393,7 @@ fn foreign_key(v: &mut V, model: &Model, t: &Table, i: usize, fk: &ForeignKey, i
                 &["fkrefcol", tn, &idx, &j.to_string()],
                 &["fkref", tn, &idx],
             ]);
-            v.err(at, "fk-unknown-column", format!("foreign key \"{}\" references column \"{c}\", which table \"{}\" does not have", fk.name, rt.name), known_columns(rt));
+            v.err(at, "fk-unknown-column", format!("foreign key \"{}\" references column \"{c}\", which table \"{}\" does not have", fk.name, rt.name), known_columns(rt, c));
         }
     }
     if fk.columns.len() != fk.ref_columns.len() {

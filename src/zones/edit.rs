@@ -10,6 +10,7 @@
 //! style on one line (`zone: { gc.ttlseconds: 600 }`).
 
 use crate::diff::ZoneTarget;
+use crate::model::normalize::edit_distance;
 use crate::model::types::{
     zone_field_name as zf, Constraints, ZoneConfig, ZoneField, ZoneFieldKind, ZONE_FIELDS,
 };
@@ -185,27 +186,13 @@ fn did_you_mean(input: &str, candidates: &[&str]) -> String {
     let norm = |s: &str| s.to_ascii_lowercase().replace(['_', '.', '-'], "");
     let best = candidates
         .iter()
-        .map(|c| (levenshtein(&norm(input), &norm(c)), *c))
+        .map(|c| (edit_distance(&norm(input), &norm(c)), *c))
         .min_by_key(|(d, _)| *d)
         .filter(|(d, c)| {
             *d <= 3.max(c.len() / 3) || norm(c).contains(&norm(input)) && !input.is_empty()
         });
     best.map(|(_, c)| format!(" (did you mean `{c}`?)"))
         .unwrap_or_default()
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// `num_replicas=5`, `gc.ttlseconds=600`, `constraints='{+region=a: 1}'`,

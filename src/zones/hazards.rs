@@ -213,7 +213,11 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
                     "constraint-unknown-region",
                     &z,
                     format!("{label} {field} name region \"{region}\", which regions.yaml does not declare"),
-                    format!("declared regions are {}; add the region to regions.yaml or fix the name", db.regions.join(", ")),
+                    crate::model::normalize::suggest_region(
+                        &region,
+                        &db.regions,
+                        format!("declared regions are {}; add the region to regions.yaml or fix the name", db.regions.join(", ")),
+                    ),
                 );
             }
         }
