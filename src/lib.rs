@@ -19,3 +19,6 @@ pub mod project;
 pub mod render;
 pub mod sql;
 pub mod zones;
+
+/// The version of every JSON document bmdb prints (the `version` field).
+pub const JSON_VERSION: u32 = 1;

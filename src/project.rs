@@ -2,7 +2,7 @@
 //! migrations produce, and the plan between them. Every command starts here.
 
 use crate::diff;
-use crate::migrations::{self, Line, Lock, MigrationFile};
+use crate::migrations::{self, Line, Lock, LockMismatch, MigrationFile};
 use crate::model::{self, Model};
 use crate::plan::{self, Plan};
 use crate::render::{RenderContext, RenderedPlan, Renderer};
@@ -24,6 +24,15 @@ impl Project {
     /// Load and validate the model, read the lock and check it against the migration files.
     /// A model with problems fails with `model::Diagnostics` inside the error.
     pub fn open(dir: &Path) -> Result<Project> {
+        let (project, mismatches) = Project::open_with_mismatches(dir)?;
+        migrations::refuse_mismatches(&project.line, &mismatches)?;
+        Ok(project)
+    }
+
+    /// `open`, except that migration files disagreeing with the lock are returned instead of
+    /// refused (`bmdb drift` reports them): the lock's state still stands for what the
+    /// migrations produce.
+    pub fn open_with_mismatches(dir: &Path) -> Result<(Project, Vec<LockMismatch>)> {
         if !dir.is_dir() {
             anyhow::bail!(
                 "--project {}: no such directory\n  help: run bmdb inside a project, pass --project DIR, or create one with `bmdb init DIR`",
@@ -38,8 +47,8 @@ impl Project {
             let reading = &line;
             let migrations = scope.spawn(move || -> Result<_> {
                 let lock = migrations::read_lock(reading)?;
-                let files = migrations::check_consistency(reading, lock.as_ref())?;
-                Ok((lock, files))
+                let (files, mismatches) = migrations::compare_with_lock(reading, lock.as_ref())?;
+                Ok((lock, files, mismatches))
             });
             let desired = model::load_project(dir);
             (
@@ -47,16 +56,18 @@ impl Project {
                 migrations.join().expect("the lock reader panicked"),
             )
         });
+        // a broken model is the first thing to fix
         let desired = desired?;
-        let (lock, files) = migrations?;
+        let (lock, files, mismatches) = migrations?;
         line.dialect = desired.database.dialect;
-        Ok(Project {
+        let project = Project {
             dir: dir.to_path_buf(),
             desired,
             line,
             lock,
             files,
-        })
+        };
+        Ok((project, mismatches))
     }
 
     /// The state the committed migrations produce (empty before the first one).

@@ -4,7 +4,7 @@
 //! where they cannot (CockroachDB DDL, PostgreSQL's CREATE INDEX CONCURRENTLY ...), an
 //! intent (`in_doubt`) is written before and the completion after.
 
-use super::files::{is_schema_change, pg_needs_autocommit, MigrationFile};
+use super::files::{is_schema_change, pg_needs_autocommit, Migration};
 use super::history;
 use super::progress::Progress;
 use super::{crash_point, interrupt};
@@ -26,7 +26,7 @@ pub enum Mode {
     PerStatement,
 }
 
-pub fn mode_for(dialect: Dialect, m: &MigrationFile) -> Mode {
+pub fn mode_for(dialect: Dialect, m: &Migration) -> Mode {
     match dialect {
         Dialect::Postgres if !m.statements.iter().any(|s| pg_needs_autocommit(&s.sql)) => {
             Mode::OneTransaction
@@ -56,7 +56,7 @@ pub struct Run<'a> {
 /// Returns how many statements this call ran.
 pub fn run_migration(
     run: &mut Run<'_>,
-    m: &MigrationFile,
+    m: &Migration,
     existing: Option<&history::HistoryRow>,
 ) -> Result<usize> {
     let total = m.statements.len();
@@ -136,7 +136,7 @@ pub fn run_migration(
                         crash_point("stmt-tx-ran");
                         tx.execute(
                             "UPDATE bmdb_schema_history SET statements_done = $2, in_doubt = NULL WHERE version = $1",
-                            &[&m.version, &n],
+                            &[&m.version(), &n],
                         )?;
                         crash_point("stmt-tx-recorded");
                         tx.commit()
@@ -145,7 +145,7 @@ pub fn run_migration(
                     crash_point("stmt-tx-committed");
                 } else {
                     let was_in_doubt = existing.and_then(|r| r.in_doubt) == Some(n);
-                    history::mark_in_doubt(run.client, m.version, n)?;
+                    history::mark_in_doubt(run.client, m.version(), n)?;
                     crash_point("intent-recorded");
                     match with_retry(run.dialect, || run.client.batch_execute(&st.sql)) {
                         Ok(()) => {}
@@ -170,12 +170,16 @@ pub fn run_migration(
                         }
                     }
                     crash_point("autocommit-ran");
-                    history::mark_done(run.client, m.version, n)?;
+                    history::mark_done(run.client, m.version(), n)?;
                     crash_point("completion-recorded");
                 }
                 done += 1;
             }
-            history::mark_applied(run.client, m.version, started.elapsed().as_millis() as i64)?;
+            history::mark_applied(
+                run.client,
+                m.version(),
+                started.elapsed().as_millis() as i64,
+            )?;
             crash_point("marked-applied");
             Ok(total - ran_before)
         }
@@ -231,7 +235,7 @@ fn with_retry<T>(
 }
 
 /// A failed statement, named by migration, number and line, with the server's detail and hint.
-fn statement_error(e: postgres::Error, m: &MigrationFile, i: usize) -> anyhow::Error {
+fn statement_error(e: postgres::Error, m: &Migration, i: usize) -> anyhow::Error {
     let st = &m.statements[i];
     let msg = match e.as_db_error() {
         Some(db) => {
@@ -250,7 +254,7 @@ fn statement_error(e: postgres::Error, m: &MigrationFile, i: usize) -> anyhow::E
     let msg = crate::sql::scrub_message(&msg, &st.sql);
     let msg = format!(
         "{}: statement {} of {} (line {}) failed: {msg}\n  {}",
-        m.path.display(),
+        m.file.path.display(),
         i + 1,
         m.statements.len(),
         st.line,

@@ -1,34 +1,37 @@
 //! files: the migrations as apply runs them: found by `migrations::scan` (refinery's naming,
 //! the lock's checksum), cut into statements, with their `-- destructive:` marks.
 
-use crate::migrations::Line;
+use crate::migrations::{Line, MigrationFile};
 use crate::sql::{leading_words, split_statements, Statement};
 use anyhow::{Context, Result};
-use std::path::PathBuf;
 
 /// Header line that marks a destructive step: `-- destructive: drop-column players.note`.
-pub const DESTRUCTIVE_MARK: &str = "-- destructive:";
+const DESTRUCTIVE_MARK: &str = "-- destructive:";
 
+/// A migration file as apply runs it: the file `migrations::scan` found, cut into
+/// statements, with its destructive marks.
 #[derive(Debug, Clone)]
-pub struct MigrationFile {
-    pub version: i64,
-    pub name: String,
-    pub path: PathBuf,
-    pub checksum: String,
+pub struct Migration {
+    pub file: MigrationFile,
     pub statements: Vec<Statement>,
     /// One entry per `-- destructive:` line, e.g. `drop-column players.note`.
     pub destructive: Vec<String>,
 }
 
-impl MigrationFile {
+impl Migration {
+    /// The version as the history table keys it (INT8).
+    pub fn version(&self) -> i64 {
+        i64::from(self.file.version)
+    }
+
     pub fn label(&self) -> String {
-        format!("V{}__{}", self.version, self.name)
+        format!("V{}__{}", self.file.version, self.file.name)
     }
 }
 
 /// Every `V<n>__<slug>.sql` of the line, ordered by version (found by `migrations::scan`,
 /// the one discovery), cut into statements with its destructive marks.
-pub fn load_migrations(line: &Line) -> Result<Vec<MigrationFile>> {
+pub fn load_migrations(line: &Line) -> Result<Vec<Migration>> {
     crate::migrations::scan(line)?
         .into_iter()
         .map(|f| {
@@ -41,11 +44,8 @@ pub fn load_migrations(line: &Line) -> Result<Vec<MigrationFile>> {
                 .filter_map(|l| l.trim().strip_prefix(DESTRUCTIVE_MARK))
                 .map(|s| s.trim().to_string())
                 .collect();
-            Ok(MigrationFile {
-                version: i64::from(f.version),
-                name: f.name,
-                path: f.path,
-                checksum: f.checksum,
+            Ok(Migration {
+                file: f,
                 statements,
                 destructive,
             })
@@ -142,13 +142,13 @@ mod tests {
         let line = Line::single(dir.path(), crate::model::Dialect::Postgres);
         let got = load_migrations(&line).unwrap();
         assert_eq!(
-            got.iter().map(|f| f.version).collect::<Vec<_>>(),
+            got.iter().map(|f| f.version()).collect::<Vec<_>>(),
             vec![2, 10]
         );
-        assert_eq!(got[0].name, "drop_note");
+        assert_eq!(got[0].file.name, "drop_note");
         assert_eq!(got[0].destructive, vec!["drop-column players.note"]);
-        assert_eq!(got[1].checksum, checksum(b"SELECT 10;\n"));
-        assert_eq!(got[1].checksum.len(), 64);
+        assert_eq!(got[1].file.checksum, checksum(b"SELECT 10;\n"));
+        assert_eq!(got[1].file.checksum.len(), 64);
     }
 
     #[test]

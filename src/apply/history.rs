@@ -119,24 +119,24 @@ pub enum Recorded {
 /// Insert the history row of a migration (one place for the row's shape).
 pub fn insert(
     client: &mut impl GenericClient,
-    m: &super::files::MigrationFile,
+    m: &super::files::Migration,
     applied_by: &str,
     how: Recorded,
 ) -> Result<()> {
     let total = m.statements.len() as i64;
     let (status, done, execution_ms, what) = match how {
-        Recorded::Running => ("running", 0, None, "started"),
-        Recorded::Applied { execution_ms } => ("applied", total, Some(execution_ms), "applied"),
-        Recorded::Baseline => ("baseline", total, Some(0), "baselined"),
+        Recorded::Running => (RUNNING, 0, None, "started"),
+        Recorded::Applied { execution_ms } => (APPLIED, total, Some(execution_ms), "applied"),
+        Recorded::Baseline => (BASELINE, total, Some(0), "baselined"),
     };
     client
         .execute(
-            "INSERT INTO bmdb_schema_history \
+            &format!("INSERT INTO bmdb_schema_history \
              (version, name, checksum, status, statements_total, statements_done, finished_at, execution_ms, applied_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $4 = 'running' THEN NULL ELSE now() END, $7, $8)",
-            &[&m.version, &m.name, &m.checksum, &status, &total, &done, &execution_ms, &applied_by],
+             VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $4 = '{RUNNING}' THEN NULL ELSE now() END, $7, $8)"),
+            &[&m.version(), &m.file.name, &m.file.checksum, &status, &total, &done, &execution_ms, &applied_by],
         )
-        .with_context(|| format!("could not record V{} as {what}", m.version))?;
+        .with_context(|| format!("could not record V{} as {what}", m.version()))?;
     Ok(())
 }
 
@@ -171,8 +171,10 @@ pub fn mark_applied(
 ) -> Result<()> {
     client
         .execute(
-            "UPDATE bmdb_schema_history SET status = 'applied', in_doubt = NULL, \
-             finished_at = now(), execution_ms = $2 WHERE version = $1",
+            &format!(
+                "UPDATE bmdb_schema_history SET status = '{APPLIED}', in_doubt = NULL, \
+             finished_at = now(), execution_ms = $2 WHERE version = $1"
+            ),
             &[&version, &execution_ms],
         )
         .with_context(|| format!("could not record V{version} as applied"))?;

@@ -189,7 +189,7 @@ pub fn acquire(
     })
 }
 
-pub fn current_holder(client: &mut postgres::Client) -> Result<Option<Holder>> {
+fn current_holder(client: &mut postgres::Client) -> Result<Option<Holder>> {
     let row = client
         .query_opt(
             "SELECT holder_id, host, pid, since, expires_at, expires_at < now() \
@@ -247,7 +247,7 @@ impl ProcessIdentity {
     }
 
     /// The `ns=.. boot=.. start=..` words appended to `holder_id`.
-    pub fn encode(&self) -> String {
+    fn encode(&self) -> String {
         format!(
             "ns={} boot={} start={}",
             self.pid_ns, self.boot_id, self.start_ticks
@@ -255,7 +255,7 @@ impl ProcessIdentity {
     }
 
     /// The identity recorded in a `holder_id`; `None` for rows written without one.
-    pub fn decode(holder_id: &str) -> Option<ProcessIdentity> {
+    fn decode(holder_id: &str) -> Option<ProcessIdentity> {
         let mut words = holder_id.split_whitespace().skip(1);
         let mut field = |key: &str| {
             words

@@ -25,7 +25,7 @@ use crate::db::{scrub_error, ConnectOpts, Connection};
 use crate::migrations::{comment_text, Line};
 use crate::model::Dialect;
 use anyhow::{bail, Context, Result};
-use files::MigrationFile;
+use files::Migration;
 use history::HistoryRow;
 use progress::{Outcome, Progress};
 use std::path::Path;
@@ -98,12 +98,6 @@ impl Default for ApplyArgs {
 pub struct ApplyReport {
     pub dry_run: bool,
     pub migrations: Vec<Outcome>,
-}
-
-impl ApplyReport {
-    pub fn nothing_to_do(&self) -> bool {
-        self.migrations.is_empty()
-    }
 }
 
 /// Who applies, for the history's `applied_by`: the database user the statements run as, and
@@ -305,10 +299,10 @@ fn run_pending(
 
 /// Where an interrupted migration stopped, as its history row says (the server's word, not
 /// our count: a cancelled statement's transaction was rolled back there).
-fn where_stopped(client: &mut postgres::Client, m: &MigrationFile) -> String {
+fn where_stopped(client: &mut postgres::Client, m: &Migration) -> String {
     let total = m.statements.len();
     match history::read(client) {
-        Ok(rows) => match rows.iter().find(|r| r.version == m.version) {
+        Ok(rows) => match rows.iter().find(|r| r.version == m.version()) {
             Some(r) => format!(
                 "{} stopped with {} of {total} statements done, as recorded in {}",
                 m.label(),
@@ -328,10 +322,10 @@ fn where_stopped(client: &mut postgres::Client, m: &MigrationFile) -> String {
     }
 }
 
-fn outcome(m: &MigrationFile, ran: usize, started: Instant, result: &str) -> Outcome {
+fn outcome(m: &Migration, ran: usize, started: Instant, result: &str) -> Outcome {
     Outcome {
-        version: m.version,
-        name: m.name.clone(),
+        version: m.version(),
+        name: m.file.name.clone(),
         statements_run: ran,
         statements_total: m.statements.len(),
         millis: started.elapsed().as_millis(),
@@ -341,26 +335,26 @@ fn outcome(m: &MigrationFile, ran: usize, started: Instant, result: &str) -> Out
 
 /// A migration still to run, with its partial history row when an earlier apply died in it.
 pub struct Pending<'a> {
-    pub file: &'a MigrationFile,
+    pub file: &'a Migration,
     pub row: Option<&'a HistoryRow>,
 }
 
 /// Refuse when an applied (or partly applied) migration's file was edited or removed, or
 /// when its history row does not fit the file (a count of statements outside the file's, an
 /// unknown status): resuming would skip or repeat statements, or index past the file.
-fn check_history(files: &[MigrationFile], rows: &[HistoryRow]) -> Result<()> {
+fn check_history(files: &[Migration], rows: &[HistoryRow]) -> Result<()> {
     let mut problems = Vec::new();
     let mut misfits = Vec::new();
     for row in rows {
-        match files.iter().find(|f| f.version == row.version) {
+        match files.iter().find(|f| f.version() == row.version) {
             None => problems.push(format!(
                 "V{}__{} is recorded as {} in bmdb_schema_history but its file is missing from migrations/",
                 row.version, row.name, row.status
             )),
-            Some(f) if f.checksum != row.checksum => problems.push(format!(
+            Some(f) if f.file.checksum != row.checksum => problems.push(format!(
                 "{} was edited after it was applied: file checksum {} , applied checksum {}",
-                f.path.display(),
-                f.checksum,
+                f.file.path.display(),
+                f.file.checksum,
                 row.checksum
             )),
             Some(f) => misfits.extend(row_misfit(row, f)),
@@ -388,7 +382,7 @@ fn check_history(files: &[MigrationFile], rows: &[HistoryRow]) -> Result<()> {
 }
 
 /// What is wrong with a history row whose checksum matches its file, if anything.
-fn row_misfit(row: &HistoryRow, f: &MigrationFile) -> Option<String> {
+fn row_misfit(row: &HistoryRow, f: &Migration) -> Option<String> {
     let total = f.statements.len() as i64;
     let label = f.label();
     let known = [history::RUNNING, history::APPLIED, history::BASELINE];
@@ -403,7 +397,7 @@ fn row_misfit(row: &HistoryRow, f: &MigrationFile) -> Option<String> {
         return Some(format!(
             "{label}: the row counts {} statements but {} holds {total}",
             row.statements_total,
-            f.path.display()
+            f.file.path.display()
         ));
     }
     if !(0..=total).contains(&row.statements_done) {
@@ -432,14 +426,14 @@ fn row_misfit(row: &HistoryRow, f: &MigrationFile) -> Option<String> {
 }
 
 fn pending_work<'a>(
-    files: &'a [MigrationFile],
+    files: &'a [Migration],
     rows: &'a [HistoryRow],
     target: Option<i64>,
     baseline: Option<i64>,
 ) -> Result<Vec<Pending<'a>>> {
     let limit = target.or(baseline);
     if let Some(v) = limit {
-        if !files.iter().any(|f| f.version == v) {
+        if !files.iter().any(|f| f.version() == v) {
             let flag = if target.is_some() {
                 "--target"
             } else {
@@ -449,7 +443,7 @@ fn pending_work<'a>(
                 "{flag} {v}: there is no migration V{v} in migrations/ (versions: {})",
                 files
                     .iter()
-                    .map(|f| format!("V{}", f.version))
+                    .map(|f| format!("V{}", f.version()))
                     .collect::<Vec<_>>()
                     .join(", ")
             );
@@ -463,9 +457,9 @@ fn pending_work<'a>(
     let mut out = Vec::new();
     for f in files
         .iter()
-        .filter(|f| limit.is_none_or(|v| f.version <= v))
+        .filter(|f| limit.is_none_or(|v| f.version() <= v))
     {
-        let row = rows.iter().find(|r| r.version == f.version);
+        let row = rows.iter().find(|r| r.version == f.version());
         match row {
             Some(r) if r.is_complete() => continue,
             Some(r) if baseline.is_some() => bail!(
@@ -477,11 +471,11 @@ fn pending_work<'a>(
             _ => {}
         }
         if let (None, Some(last)) = (row, last_applied) {
-            if f.version < last && baseline.is_none() {
+            if f.version() < last && baseline.is_none() {
                 bail!(
                     "{} is pending but V{last} is already applied: migrations run in version order; \
                      give the new migration a version above V{last}",
-                    f.path.display()
+                    f.file.path.display()
                 );
             }
         }
@@ -556,8 +550,8 @@ fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> ApplyR
             "would apply"
         };
         outcomes.push(Outcome {
-            version: m.version,
-            name: m.name.clone(),
+            version: m.version(),
+            name: m.file.name.clone(),
             statements_run: total - from,
             statements_total: total,
             millis: 0,

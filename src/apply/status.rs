@@ -1,7 +1,7 @@
 //! status: each migration as applied / pending / partly applied / edited / missing, from
 //! the files and `bmdb_schema_history`; as a table or as JSON (`{"version":1,...}`).
 
-use super::files::{self, MigrationFile};
+use super::files::{self, Migration};
 use super::history::{self, HistoryRow};
 use crate::db::{scrub_error, ConnectOpts};
 use crate::migrations::Line;
@@ -77,10 +77,10 @@ impl StatusReport {
     pub fn count(&self, state: MigrationState) -> usize {
         self.migrations.iter().filter(|m| m.state == state).count()
     }
-    pub fn has_pending(&self) -> bool {
+    fn has_pending(&self) -> bool {
         self.count(MigrationState::Pending) + self.count(MigrationState::PartlyApplied) > 0
     }
-    pub fn has_problems(&self) -> bool {
+    fn has_problems(&self) -> bool {
         self.count(MigrationState::Edited) + self.count(MigrationState::Missing) > 0
     }
     /// 1 when an applied migration was edited or removed (apply would refuse), 2 with
@@ -147,10 +147,8 @@ impl StatusReport {
     }
 }
 
-fn short(checksum: Option<&str>) -> String {
-    checksum
-        .map(|c| c.chars().take(12).collect())
-        .unwrap_or_else(|| "-".into())
+fn short(checksum: Option<&str>) -> &str {
+    checksum.map_or("-", crate::migrations::short_checksum)
 }
 
 /// Compute each migration's state; prints nothing (the caller renders the report).
@@ -161,7 +159,7 @@ pub fn run_status(line: &Line, conn: &ConnectOpts, _args: &StatusArgs) -> Result
         let mut db = conn.connect()?;
         let rows = history::read(&mut db.client)?;
         Ok(StatusReport {
-            version: 1,
+            version: crate::JSON_VERSION,
             database: db.url.redacted(),
             migrations: states(&files, &rows),
         })
@@ -169,10 +167,10 @@ pub fn run_status(line: &Line, conn: &ConnectOpts, _args: &StatusArgs) -> Result
     inner().map_err(|e| scrub_error(e, secret.as_deref()))
 }
 
-pub fn states(files: &[MigrationFile], rows: &[HistoryRow]) -> Vec<MigrationStatus> {
+pub fn states(files: &[Migration], rows: &[HistoryRow]) -> Vec<MigrationStatus> {
     let mut versions: Vec<i64> = files
         .iter()
-        .map(|f| f.version)
+        .map(|f| f.version())
         .chain(rows.iter().map(|r| r.version))
         .collect();
     versions.sort_unstable();
@@ -180,19 +178,19 @@ pub fn states(files: &[MigrationFile], rows: &[HistoryRow]) -> Vec<MigrationStat
     versions
         .into_iter()
         .map(|v| {
-            let file = files.iter().find(|f| f.version == v);
+            let file = files.iter().find(|f| f.version() == v);
             let row = rows.iter().find(|r| r.version == v);
             let state = match (file, row) {
                 (Some(_), None) => MigrationState::Pending,
                 (None, Some(_)) => MigrationState::Missing,
-                (Some(f), Some(r)) if f.checksum != r.checksum => MigrationState::Edited,
+                (Some(f), Some(r)) if f.file.checksum != r.checksum => MigrationState::Edited,
                 (Some(_), Some(r)) if r.is_complete() => MigrationState::Applied,
                 _ => MigrationState::PartlyApplied,
             };
             MigrationStatus {
                 version: v,
                 name: file
-                    .map(|f| f.name.clone())
+                    .map(|f| f.file.name.clone())
                     .or(row.map(|r| r.name.clone()))
                     .unwrap_or_default(),
                 state,
@@ -201,7 +199,7 @@ pub fn states(files: &[MigrationFile], rows: &[HistoryRow]) -> Vec<MigrationStat
                     .map(|f| f.statements.len() as i64)
                     .or(row.map(|r| r.statements_total))
                     .unwrap_or(0),
-                file_checksum: file.map(|f| f.checksum.clone()),
+                file_checksum: file.map(|f| f.file.checksum.clone()),
                 applied_checksum: row.map(|r| r.checksum.clone()),
                 applied_at: row.and_then(|r| r.finished_at.clone()),
                 applied_by: row.map(|r| r.applied_by.clone()),

@@ -16,9 +16,6 @@ use crate::model::types::*;
 use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 
-/// Tables bmdb itself keeps in the database; never part of a model.
-pub const BMDB_TABLES: [&str; 2] = ["bmdb_schema_history", "bmdb_lock"];
-
 /// How many catalog queries `read_postgres` sends (it never grows with the schema).
 pub const QUERY_COUNT: usize = 5;
 
@@ -366,7 +363,7 @@ fn read_indexes(
 
 /// `format_type` output -> bmdb's canonical type. PostgreSQL's `integer` is 4 bytes
 /// (CockroachDB's INT is 8), so the integer names are mapped before `canonical_type`.
-pub fn pg_type(raw: &str) -> Option<String> {
+fn pg_type(raw: &str) -> Option<String> {
     let t = raw.trim();
     if let Some(elem) = t.strip_suffix("[]") {
         return pg_type(elem).map(|e| format!("{e}[]"));

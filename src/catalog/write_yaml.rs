@@ -109,7 +109,7 @@ pub fn regions_yaml(db: &Database) -> String {
 }
 
 /// schema/<table>.yaml for one table.
-pub fn table_yaml(t: &Table) -> String {
+fn table_yaml(t: &Table) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "table: {}", scalar(&t.name));
     if let Some(c) = &t.comment {

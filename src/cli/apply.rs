@@ -94,7 +94,7 @@ pub fn run_apply(cli: &Cli, cmd: &ApplyCmd) -> anyhow::Result<ExitCode> {
 
 /// Applying migrations that do not reach the model would leave the database short of what the
 /// YAML says, and the next `plan --write` would then describe a state the database never had.
-pub fn refuse_unwritten_changes(project: &Project) -> anyhow::Result<()> {
+fn refuse_unwritten_changes(project: &Project) -> anyhow::Result<()> {
     let plan = project.plan_from(&project.migrated_state())?;
     if plan.is_empty() {
         return Ok(());

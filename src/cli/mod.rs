@@ -182,9 +182,6 @@ fn mask_url_arg(text: &str) -> String {
     }
 }
 
-/// The version of every JSON document bmdb prints.
-pub const JSON_VERSION: u32 = 1;
-
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     crate::output::init(cli.color, cli.ascii);
     match &cli.command {
@@ -230,7 +227,7 @@ fn validate(cli: &Cli, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
                 println!(
                     "{}",
                     serde_json::to_string_pretty(&serde_json::json!({
-                        "version": JSON_VERSION, "valid": false, "problems": problems
+                        "version": crate::JSON_VERSION, "valid": false, "problems": problems
                     }))?
                 );
             }
@@ -242,7 +239,7 @@ fn validate(cli: &Cli, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
     match args.output.format {
         Format::Json => println!(
             "{}",
-            serde_json::json!({"version": JSON_VERSION, "valid": true, "database": m.database.name, "tables": m.tables.len()})
+            serde_json::json!({"version": crate::JSON_VERSION, "valid": true, "database": m.database.name, "tables": m.tables.len()})
         ),
         Format::Table => println!(
             "{}: the model is valid ({} tables, dialect {})",

@@ -1,6 +1,6 @@
 //! `bmdb plan`: model vs the migrations' state -> ordered steps, hazards and SQL.
 
-use super::{Cli, Format, OutputArgs, JSON_VERSION};
+use super::{Cli, Format, OutputArgs};
 use crate::catalog;
 use crate::db::{scrub_error, ConnectOpts};
 use crate::migrations;
@@ -60,7 +60,7 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
 
     let mut written = None;
     if let (Some(slug), false) = (&slug, plan.is_empty()) {
-        let version = project.files.last().map(|f| f.version).unwrap_or(0) + 1;
+        let version = migrations::next_version(&project.files, project.lock.as_ref());
         let name = migrations::file_name(version, slug);
         let text = migrations::format_file(
             name.trim_end_matches(".sql"),
@@ -95,7 +95,7 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
                 })
                 .collect();
             let doc = serde_json::json!({
-                "version": JSON_VERSION,
+                "version": crate::JSON_VERSION,
                 "dialect": project.desired.database.dialect.as_str(),
                 "changes": plan.steps.len(),
                 "destructive": plan.destructive(),

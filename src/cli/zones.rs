@@ -80,7 +80,7 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
                 match args.output.format {
                     Format::Json => println!(
                         "{}",
-                        serde_json::json!({"version": super::JSON_VERSION, "applies": false, "message": not_on_postgres("zones show"), "objects": []})
+                        serde_json::json!({"version": crate::JSON_VERSION, "applies": false, "message": not_on_postgres("zones show"), "objects": []})
                     ),
                     Format::Table => println!("{}", not_on_postgres("zones show")),
                 }

@@ -36,7 +36,7 @@ use crate::catalog::difference::{describe_all, Difference};
 use crate::catalog::{live_changes, read_catalog, CatalogStats};
 use crate::db::ConnectOpts;
 use crate::diff::Against;
-use crate::migrations::{self, LockMismatch};
+use crate::migrations::{Line, LockMismatch};
 use crate::project::Project;
 use anyhow::Result;
 use serde::Serialize;
@@ -116,9 +116,9 @@ pub fn run_drift(dir: &Path, conn: &ConnectOpts) -> Result<DriftReport> {
             let (live, stats) = read_catalog(&mut db)?;
             Ok((db, rows, live, stats))
         });
-        let line = migrations::Line::single(dir, Default::default());
+        let line = Line::single(dir, Default::default());
         let files = scope.spawn(move || crate::apply::files::load_migrations(&line));
-        let project = open_reporting_lock_mismatches(dir);
+        let project = Project::open_with_mismatches(dir);
         let live = live.join().unwrap_or_else(|_| Err(panicked()));
         let files = files.join().unwrap_or_else(|_| Err(panicked()));
         (project.and_then(|p| Ok((p, files?))), live)
@@ -173,39 +173,6 @@ pub fn run_drift(dir: &Path, conn: &ConnectOpts) -> Result<DriftReport> {
         migrations,
         live: describe_all(&changes, &have, &want),
         stats,
-    })
-}
-
-/// `Project::open`, except that files disagreeing with the lock are returned as findings
-/// instead of failing: the lock's state still stands for what the migrations produce.
-fn open_reporting_lock_mismatches(dir: &Path) -> Result<(Project, Vec<LockMismatch>)> {
-    if !dir.is_dir() {
-        // Project::open owns the message for a missing project directory
-        Project::open(dir)?;
-    }
-    let mut line = migrations::Line::single(dir, Default::default());
-    std::thread::scope(|scope| {
-        let reading = line.clone();
-        let lock_side = scope.spawn(move || -> Result<_> {
-            let lock = migrations::read_lock(&reading)?;
-            let (files, mismatches) = migrations::compare_with_lock(&reading, lock.as_ref())?;
-            Ok((lock, files, mismatches))
-        });
-        let desired = crate::model::load_project(dir);
-        let lock_side = lock_side.join().unwrap_or_else(|_| Err(panicked()));
-        let desired = desired?;
-        let (lock, files, mismatches) = lock_side?;
-        line.dialect = desired.database.dialect;
-        Ok((
-            Project {
-                dir: dir.to_path_buf(),
-                desired,
-                line,
-                lock,
-                files,
-            },
-            mismatches,
-        ))
     })
 }
 

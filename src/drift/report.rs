@@ -1,16 +1,16 @@
 //! How a drift report is shown: the human table and the JSON document.
 
 use super::{DriftReport, MigrationDrift, AGAINST_LOCK};
+use crate::migrations::short_checksum;
 use crate::output;
 use comfy_table::ContentArrangement;
 
 impl MigrationDrift {
     /// The table's `expected` and `actual` cells.
     fn cells(&self) -> (String, String) {
-        let short = |c: &Option<String>| {
-            c.as_deref()
-                .map_or("-".to_string(), |c| c.chars().take(12).collect())
-        };
+        fn short(c: &Option<String>) -> &str {
+            c.as_deref().map_or("-", short_checksum)
+        }
         match (self.against, self.state) {
             (_, "edited") => (
                 format!(
@@ -34,7 +34,7 @@ impl MigrationDrift {
 impl DriftReport {
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({
-            "version": 1,
+            "version": crate::JSON_VERSION,
             "clean": self.clean(),
             "categories": {
                 "model_vs_migrations": { "clean": self.unwritten.is_empty(), "changes": self.unwritten },

@@ -321,7 +321,7 @@ pub fn parse_duration_flag(raw: &str) -> Result<std::time::Duration, String> {
 }
 
 /// One constraint as CockroachDB prints it, inner quotes dropped: `+region=us-east-1`.
-pub fn clean_constraint(raw: &str) -> String {
+fn clean_constraint(raw: &str) -> String {
     let t = raw.trim();
     let t = t
         .strip_prefix('"')

@@ -600,7 +600,7 @@ pub enum Constraints {
 
 impl Constraints {
     /// The value CockroachDB accepts after `constraints =` (unquoted).
-    pub fn to_crdb(&self) -> String {
+    fn to_crdb(&self) -> String {
         match self {
             Constraints::All(list) => format!("[{}]", list.join(", ")),
             Constraints::PerReplica(map) => {
@@ -621,7 +621,7 @@ impl Constraints {
     }
 }
 
-pub fn lease_preferences_to_crdb(lp: &[Vec<String>]) -> String {
+fn lease_preferences_to_crdb(lp: &[Vec<String>]) -> String {
     let parts: Vec<String> = lp.iter().map(|p| format!("[{}]", p.join(", "))).collect();
     format!("[{}]", parts.join(", "))
 }

@@ -7,7 +7,7 @@
 //! ("reserved" and "reserved (can be function or type)" in the PostgreSQL 16 manual, appendix C).
 
 /// Lower case, sorted (binary search). 160 words.
-pub const RESERVED: [&str; 160] = [
+const RESERVED: [&str; 160] = [
     "all",
     "analyse",
     "analyze",

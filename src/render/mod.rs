@@ -121,7 +121,7 @@ pub fn quote_ident(name: &str) -> String {
 
 /// A column type as the dialect spells it. Types are canonical CockroachDB names (see
 /// `Column::ty`); PostgreSQL gets its own name for the few that differ.
-pub fn sql_type(ty: &str, dialect: Dialect) -> String {
+fn sql_type(ty: &str, dialect: Dialect) -> String {
     if dialect == Dialect::Cockroach {
         return ty.to_string();
     }

@@ -9,7 +9,6 @@
 //! `<table>_<col>_..._idx` is I). A zone block created by an edit is written in flow
 //! style on one line (`zone: { gc.ttlseconds: 600 }`).
 
-use crate::diff::ZoneTarget;
 use crate::model::normalize::edit_distance;
 use crate::model::types::{
     zone_field_name as zf, Constraints, ZoneConfig, ZoneField, ZoneFieldKind, ZONE_FIELDS,
@@ -42,28 +41,11 @@ impl fmt::Display for ZoneTargetArg {
 }
 
 impl ZoneTargetArg {
-    /// Whether the target's zone lives in regions.yaml (else in the table's schema file).
-    pub fn in_regions_file(&self) -> bool {
-        matches!(self, ZoneTargetArg::Database | ZoneTargetArg::Range(_))
-    }
     /// The table whose schema file holds the zone.
     pub fn table(&self) -> Option<&str> {
         match self {
             ZoneTargetArg::Table(t) | ZoneTargetArg::Index(t, _) => Some(t),
             _ => None,
-        }
-    }
-    pub fn to_zone_target(&self) -> ZoneTarget {
-        match self {
-            ZoneTargetArg::Database => ZoneTarget::Database,
-            ZoneTargetArg::Range(name) => ZoneTarget::Range { name: name.clone() },
-            ZoneTargetArg::Table(table) => ZoneTarget::Table {
-                table: table.clone(),
-            },
-            ZoneTargetArg::Index(table, index) => ZoneTarget::Index {
-                table: table.clone(),
-                index: index.clone(),
-            },
         }
     }
 }

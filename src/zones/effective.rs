@@ -54,9 +54,6 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
-/// Version of the JSON shape produced by [`to_json`].
-pub const JSON_VERSION: u32 = 1;
-
 /// The nine zone fields, in the order every report lists them (`model::types::ZONE_FIELDS`).
 pub const FIELDS: [&str; 9] = ZONE_FIELD_NAMES;
 
@@ -325,7 +322,7 @@ impl RegionConfig {
     }
 
     /// `GetNumVotersAndNumReplicas`: (num_voters, num_replicas).
-    pub fn voters_and_replicas(&self) -> (u32, u32) {
+    fn voters_and_replicas(&self) -> (u32, u32) {
         let n = self.regions.len() as u32;
         match self.survival {
             SurvivalGoal::Zone => match self.placement {
@@ -875,7 +872,7 @@ pub fn to_json(zones: &[ObjectZone]) -> serde_json::Value {
             })
         })
         .collect();
-    serde_json::json!({ "version": JSON_VERSION, "objects": objects })
+    serde_json::json!({ "version": crate::JSON_VERSION, "objects": objects })
 }
 
 /// One field of `zones show --url`: the model's effective value beside the live one.
@@ -966,5 +963,5 @@ pub fn comparison_json(rows: &[FieldComparison]) -> serde_json::Value {
         objects.push(serde_json::json!({ "object": label, "fields": fields }));
     }
     let differences = rows.iter().filter(|r| r.differs()).count();
-    serde_json::json!({ "version": JSON_VERSION, "live": true, "differences": differences, "objects": objects })
+    serde_json::json!({ "version": crate::JSON_VERSION, "live": true, "differences": differences, "objects": objects })
 }
