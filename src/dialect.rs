@@ -8,6 +8,8 @@
 //! - `project` turns the desired model into what a server of the dialect can hold, so drift
 //!   never reports what was never rendered.
 //!
+//! Stage: may import model and diff; render and catalog read it (docs/architecture.md).
+//!
 //! Adding a dialect feature is one row here plus the template that tests its flag;
 //! `docs/dialects.md` is checked against this table by a test.
 //!

@@ -1,9 +1,13 @@
-//! bmdb: schema-as-code for CockroachDB.
+//! bmdb: schema-as-code for CockroachDB (and PostgreSQL). The library behind the `bmdb`
+//! command: load a YAML model (`model`), diff it against the state the committed migrations
+//! produce or against a live database (`diff`, `catalog`), order and check the changes
+//! (`plan`), render them as SQL per dialect (`render`, `dialect`), write migration files and
+//! their lock (`migrations`), apply them with resumable history (`apply`, over `db`), and
+//! report drift (`drift`). `project` opens a project on disk; `cli` holds the commands.
 //!
-//! The pipeline, one module per arrow:
-//! `model` (load + validate + normalise) -> `diff` (Vec<Change>) -> `plan` (order, hazards)
-//! -> `render` (minijinja templates, per dialect) -> `migrations` (files + lock) -> `apply`
-//! (over `db` connections). `project` ties them together for the commands in `cli`.
+//! The stages depend only downward — model → diff → plan → render → migrations → apply, with
+//! catalog beside them, drift on top and cli at the top; `sql` (reading SQL text) is below
+//! them all. tests/architecture.rs enforces the map drawn in docs/architecture.md.
 pub mod apply;
 pub mod catalog;
 pub mod cli;

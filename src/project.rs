@@ -1,5 +1,7 @@
 //! A bmdb project on disk, opened: the desired model from the YAML, the lock state the
 //! migrations produce, and the plan between them. Every command starts here.
+//!
+//! Stage: may import model, diff, plan, render and migrations (docs/architecture.md).
 
 use crate::diff;
 use crate::migrations::{self, Line, Lock, LockMismatch, MigrationFile};

@@ -54,10 +54,6 @@ fn every_doc_is_linked_and_every_link_resolves() {
     }
     for file in std::iter::once("README.md".to_string()).chain(docs) {
         for target in relative_links(&file) {
-            // docs/architecture.md is written by the stage-map work (issue 8), landing apart.
-            if target.ends_with("docs/architecture.md") {
-                continue;
-            }
             assert!(
                 target.exists(),
                 "{file} links {} which does not exist",

@@ -1,6 +1,8 @@
 //! apply: run pending migrations against a live server and report where each stands.
 //! Owns the history table, the table lock, per-server execution with crash-safe resume,
 //! progress display, and `status`. The CLI only parses and calls `run_apply`/`run_status`.
+//!
+//! Stage: may import model, db, migrations and sql (docs/architecture.md); drift and cli use it.
 
 pub mod bootstrap;
 pub mod exec;

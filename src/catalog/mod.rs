@@ -3,6 +3,9 @@
 //! whatever the number of tables), the projection of a desired model onto what a dialect
 //! can hold, expression reconciliation, the live-vs-model differences (what `bmdb drift` and
 //! apply's final check name), and the YAML writer of inspect.
+//!
+//! Stage: beside the pipeline; may import model, diff, dialect, db, sql and zones — never
+//! apply, drift or project (docs/architecture.md).
 
 pub mod cockroach;
 pub mod difference;

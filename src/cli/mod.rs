@@ -1,5 +1,7 @@
 //! cli: every clap type lives here; each command parses, calls the library and returns an
 //! exit code. Errors travel up to main.rs, which prints them with their whole context.
+//!
+//! Stage: the top; may import every other stage (docs/architecture.md).
 
 mod apply;
 mod drift;

@@ -3,6 +3,8 @@
 //! leaves out, as in libpq), applies libpq's sslmode rules over rustls, retries refused
 //! connections, reads the server's dialect from `version()`, and owns the one function that
 //! redacts passwords from URLs and from any text that might echo them.
+//!
+//! Stage: may import model and output (docs/architecture.md).
 
 mod pgpass;
 mod row;

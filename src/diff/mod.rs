@@ -1,5 +1,7 @@
 //! diff: (current model, desired model) -> unordered `Vec<Change>`.
 //! Renames come only from `renamed_from`; everything else is add/drop/alter.
+//!
+//! Stage: may import model and sql (docs/architecture.md).
 
 pub mod change;
 mod differ;

@@ -7,6 +7,9 @@
 //! with environments has `migrations/<dialect>/` for each dialect its environments use, each
 //! with its own lock, shared by every environment of that dialect. [`Line`] names one.
 //!
+//! Stage: may import model, diff, plan and render — it lays out what they produce
+//! (`format_file`); apply builds on it, never the reverse (docs/architecture.md).
+//!
 //! The lock is JSON: it is read on every `bmdb plan`, and serde_json reads a 10,000-table
 //! state several times faster than a YAML parser would.
 

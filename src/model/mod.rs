@@ -1,4 +1,6 @@
 //! model: load regions.yaml and schema/**/*.yaml, validate, normalise.
+//!
+//! Stage: the bottom of the pipeline; may import sql only (docs/architecture.md).
 pub mod diagnostic;
 pub mod load;
 pub mod normalize;

@@ -1,6 +1,8 @@
 //! plan: order the changes so they run, mark hazards on each typed change, check
 //! CockroachDB's preconditions over the ordered steps before anything is sent, and
 //! gather the replication warnings of the desired model.
+//!
+//! Stage: may import model, diff and zones (docs/architecture.md).
 
 mod check;
 mod hazard;

@@ -1,6 +1,8 @@
 //! render: each typed `Change` of a plan -> SQL statements, through one minijinja template per
 //! change kind (`templates/<kind>.sql.j2`), in the CockroachDB or the PostgreSQL dialect.
 //!
+//! Stage: may import model, diff, plan, dialect and sql — nothing of apply (docs/architecture.md).
+//!
 //! Templates decide what SQL to write; Rust only supplies the change (serialised with serde),
 //! small derived values (zone settings) and the filters that must exist in one place:
 //! `ident` (identifier quoting), `literal` (string literals), `sql_type` (a column type per
