@@ -26,8 +26,14 @@ const STAGES: &[(&str, &[&str])] = &[
     ("db", &["model"]),
     ("apply", &["model", "db", "migrations", "sql"]),
     // beside the pipeline: the live database read back into a model
-    ("catalog", &["model", "diff", "dialect", "db", "sql", "zones"]),
-    ("project", &["model", "diff", "plan", "render", "migrations"]),
+    (
+        "catalog",
+        &["model", "diff", "dialect", "db", "sql", "zones"],
+    ),
+    (
+        "project",
+        &["model", "diff", "plan", "render", "migrations"],
+    ),
     // on top: combines migrations, history and the live catalog
     (
         "drift",
@@ -158,7 +164,9 @@ fn violations() -> Vec<String> {
                     if !allowed.contains(&target.as_str()) {
                         problems.push(format!(
                             "{}:{}: {m} imports {target}, which its STAGES line does not allow: {}",
-                            f.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap_or(&f).display(),
+                            f.strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                                .unwrap_or(&f)
+                                .display(),
                             i + 1,
                             line.trim()
                         ));
