@@ -7,7 +7,8 @@
 //!
 //! The stages depend only downward — model → diff → plan → render → migrations → apply, with
 //! catalog beside them, drift on top and cli at the top; `sql` (reading SQL text) is below
-//! them all. tests/architecture.rs enforces the map drawn in docs/architecture.md.
+//! them all, and `output` (colour, table style, plurals) below every stage that prints.
+//! tests/architecture.rs enforces the map drawn in docs/architecture.md.
 pub mod apply;
 pub mod catalog;
 pub mod cli;

@@ -13,18 +13,20 @@ use std::path::{Path, PathBuf};
 const STAGES: &[(&str, &[&str])] = &[
     // reading SQL text: statements, literals, identifiers, expressions
     ("sql", &[]),
+    // what every command's printing shares: colour, table style, plurals
+    ("output", &[]),
     ("model", &["sql"]),
     ("diff", &["model", "sql"]),
     // zone configurations: effective values, replication hazards, edits of the YAML
-    ("zones", &["model"]),
+    ("zones", &["model", "output"]),
     // what each dialect renders and leaves out (read by render and catalog)
     ("dialect", &["model", "diff"]),
     ("plan", &["model", "diff", "zones"]),
     ("render", &["model", "diff", "plan", "dialect", "sql"]),
     // files + lock: writes what plan and render produce
     ("migrations", &["model", "diff", "plan", "render"]),
-    ("db", &["model"]),
-    ("apply", &["model", "db", "migrations", "sql"]),
+    ("db", &["model", "output"]),
+    ("apply", &["model", "db", "migrations", "sql", "output"]),
     // beside the pipeline: the live database read back into a model
     (
         "catalog",
@@ -45,6 +47,7 @@ const STAGES: &[(&str, &[&str])] = &[
             "migrations",
             "apply",
             "project",
+            "output",
         ],
     ),
     (
@@ -63,6 +66,7 @@ const STAGES: &[(&str, &[&str])] = &[
             "catalog",
             "project",
             "drift",
+            "output",
         ],
     ),
 ];
