@@ -5,6 +5,8 @@
 //!
 //! Painted text carries ANSI codes; print it with `anstream::println!`/`eprintln!`, which strip
 //! them where colour is off.
+//!
+//! Stage: imports nothing of bmdb; every stage that prints may use it (docs/architecture.md).
 
 use anstyle::{AnsiColor, Style};
 use std::io::IsTerminal;

@@ -2,7 +2,7 @@
 //! Owns the history table, the table lock, per-server execution with crash-safe resume,
 //! progress display, and `status`. The CLI only parses and calls `run_apply`/`run_status`.
 //!
-//! Stage: may import model, db, migrations and sql (docs/architecture.md); drift and cli use it.
+//! Stage: may import model, db, migrations, sql and output (docs/architecture.md); drift and cli use it.
 
 pub mod bootstrap;
 pub mod exec;

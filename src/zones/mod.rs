@@ -1,7 +1,7 @@
 //! zones: effective zone configurations (`zones show`), in-place model edits
 //! (`zones set` / `zones unset`), and replication hazard checks.
 //!
-//! Stage: may import model only (docs/architecture.md).
+//! Stage: may import model and output (docs/architecture.md).
 pub mod edit;
 pub mod effective;
 pub mod hazards;
