@@ -139,7 +139,7 @@ impl ZoneKey {
     }
 
     /// Managed by CockroachDB's multi-region machinery (`ZONE_FIELDS`).
-    pub fn is_protected(self) -> bool {
+    fn is_protected(self) -> bool {
         self.field().protected
     }
 
