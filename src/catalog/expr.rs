@@ -271,6 +271,31 @@ pub fn strip_literal_cast(expr: &str) -> String {
     e.to_string()
 }
 
+/// `strip_literal_cast` for a default read from a column of `column_type` (as PostgreSQL's
+/// `format_type` spells it): a string literal cast to another type keeps its cast, because
+/// the cast is part of the value (`'0001-01-01'::timestamp` on a timestamptz column is
+/// read in the session's time zone; without the cast it would be read as UTC).
+pub fn strip_literal_cast_for(expr: &str, column_type: &str) -> String {
+    let base = |t: &str| {
+        let t = t.trim().to_ascii_lowercase();
+        let (head, arrays) = match t.strip_suffix("[]") {
+            Some(h) => (h.to_string(), "[]"),
+            None => (t.clone(), ""),
+        };
+        let name = head.split('(').next().unwrap_or("").trim().to_string();
+        // `timestamp(3) with time zone`: the precision sits inside the name
+        let tail = head.rsplit(')').next().filter(|_| head.contains(')'));
+        format!("{name}{}{arrays}", tail.unwrap_or(""))
+    };
+    if let Some((lit, ty)) = split_top_level_cast(expr.trim()) {
+        let lit = lit.trim();
+        if lit.starts_with('\'') && !is_numeric_type(ty) && base(ty) != base(column_type) {
+            return expr.trim().to_string();
+        }
+    }
+    strip_literal_cast(expr)
+}
+
 fn is_numeric_type(ty: &str) -> bool {
     let t = ty.trim().to_ascii_lowercase();
     let base = t.split('(').next().unwrap_or("").trim();
@@ -377,7 +402,9 @@ pub fn strip_outer_parens(e: &str) -> String {
 /// `NOT VALID` is dropped.
 pub fn check_body(def: &str) -> String {
     let d = def.trim();
+    // PostgreSQL appends these after the parenthesised expression (NO INHERIT first).
     let d = d.strip_suffix("NOT VALID").unwrap_or(d).trim();
+    let d = d.strip_suffix("NO INHERIT").unwrap_or(d).trim();
     let d = match d.get(..5) {
         Some(head) if head.eq_ignore_ascii_case("check") => d[5..].trim(),
         _ => d,
@@ -397,6 +424,36 @@ mod tests {
         assert!(same_expr("E'line\\n'", "'line\n'"));
         assert!(!same_expr("$$a$$", "'b'"));
         assert!(!same_expr("E'a\\nb'", "'a\\nb'"));
+    }
+
+    #[test]
+    fn a_cast_to_another_type_than_the_column_stays() {
+        let tz = "timestamp with time zone";
+        assert_eq!(
+            strip_literal_cast_for("'0001-01-01'::timestamp without time zone", tz),
+            "'0001-01-01'::timestamp without time zone"
+        );
+        assert_eq!(
+            strip_literal_cast_for("'2020-01-01 00:00:00+00'::timestamp with time zone", tz),
+            "'2020-01-01 00:00:00+00'"
+        );
+        assert_eq!(
+            strip_literal_cast_for("'a'::character varying", "character varying(32)"),
+            "'a'"
+        );
+        assert_eq!(strip_literal_cast_for("'{}'::text[]", "text[]"), "'{}'");
+        assert_eq!(
+            strip_literal_cast_for("'x'::text", "character varying"),
+            "'x'::text"
+        );
+        assert_eq!(strip_literal_cast_for("'-1'::integer", "bigint"), "-1");
+        assert_eq!(
+            strip_literal_cast_for(
+                "'12:00'::time(3) without time zone",
+                "time(3) without time zone"
+            ),
+            "'12:00'"
+        );
     }
 
     #[test]
@@ -452,6 +509,8 @@ mod tests {
             "(a > 0) AND (b < 5)"
         );
         assert_eq!(check_body("CHECK ((a > 0)) NOT VALID"), "a > 0");
+        assert_eq!(check_body("CHECK ((a > 0)) NO INHERIT"), "a > 0");
+        assert_eq!(check_body("CHECK ((a > 0)) NO INHERIT NOT VALID"), "a > 0");
         assert_eq!(check_body("CHECK ((qty > 0:::INT8))"), "qty > 0");
     }
 

@@ -1,6 +1,9 @@
 //! The PostgreSQL catalog reader: the current database's `public` schema from pg_catalog,
-//! in five queries whatever the number of tables (database, tables, columns, constraints,
-//! indexes), folded into the same normalised `Model` the YAML loader produces.
+//! in six queries whatever the number of tables (database, tables, columns, constraints,
+//! indexes, and every other object bmdb does not manage), folded into the same normalised
+//! `Model` the YAML loader produces. What the model cannot hold is never dropped silently:
+//! each such object or property is one line of `CatalogStats::skipped`, which inspect,
+//! `plan --url` and drift print.
 //!
 //! Left out: bmdb's own tables, tables owned by an extension (PostGIS's spatial_ref_sys),
 //! partitions of a partitioned table. Types go through `canonical_type` after PostgreSQL's
@@ -8,7 +11,7 @@
 //! an integer column whose default is `nextval` of the sequence it owns is SERIAL,
 //! BIGSERIAL or SMALLSERIAL, as the loader keeps them on postgres.
 
-use super::expr::{check_body, strip_literal_cast, strip_outer_parens};
+use super::expr::{check_body, strip_literal_cast_for, strip_outer_parens};
 use super::CatalogStats;
 use crate::db::Cells;
 use crate::model::normalize::canonical_type;
@@ -17,7 +20,7 @@ use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 
 /// How many catalog queries `read_postgres` sends (it never grows with the schema).
-pub const QUERY_COUNT: usize = 5;
+pub const QUERY_COUNT: usize = 6;
 
 const TABLES_SQL: &str = "\
 SELECT c.oid, c.relname::text, obj_description(c.oid, 'pg_class')
@@ -57,7 +60,11 @@ ORDER BY k.conrelid, k.conname";
 
 const INDEXES_SQL: &str = "\
 SELECT i.indrelid, ic.relname::text, i.indisunique, i.indkey::int2[], i.indoption::int2[],
-       i.indnkeyatts, am.amname::text, pg_get_expr(i.indpred, i.indrelid)
+       i.indnkeyatts, am.amname::text, pg_get_expr(i.indpred, i.indrelid),
+       pg_get_indexdef(i.indexrelid),
+       ARRAY(SELECT CASE WHEN o.opcdefault THEN '' ELSE o.opcname::text END
+             FROM unnest(i.indclass::oid[]) WITH ORDINALITY u(oid, n)
+             JOIN pg_opclass o ON o.oid = u.oid ORDER BY u.n)
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -66,6 +73,100 @@ WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
                   AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
 ORDER BY i.indrelid, ic.relname";
+
+/// Everything else a database can hold that bmdb does not manage, as (kind, name): other
+/// schemas and what is in them, views, sequences no column owns, types, functions, triggers,
+/// policies, rules, inheritance and partitions, collations, comments on indexes and
+/// constraints, extensions (but PL/pgSQL, always there, and PostGIS, which bmdb creates).
+/// Objects owned by an extension belong to it and are not listed one by one.
+const OTHER_SQL: &str = "\
+SELECT kind, name FROM (
+  SELECT 'schema' AS kind, n.nspname::text AS name
+  FROM pg_namespace n
+  WHERE n.nspname NOT IN ('public', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass
+                    AND d.objid = n.oid AND d.deptype = 'e')
+  UNION ALL
+  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+           WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' WHEN 'c' THEN 'composite type'
+           ELSE 'table' END,
+         CASE WHEN n.nspname = 'public' THEN '' ELSE n.nspname || '.' END || c.relname
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE ((n.nspname = 'public' AND c.relkind IN ('v', 'm', 'S', 'f', 'c'))
+         OR (n.nspname NOT IN ('public', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+             AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND NOT c.relispartition))
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                    AND d.objid = c.oid AND (d.deptype = 'e'
+                      OR (c.relkind = 'S' AND d.refclassid = 'pg_class'::regclass
+                          AND d.deptype IN ('a', 'i'))))
+  UNION ALL
+  SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'inheritance' END,
+         c.relname || CASE WHEN c.relispartition THEN ' of ' ELSE ' inherits ' END || p.relname
+  FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+  UNION ALL
+  SELECT CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'd' THEN 'domain' ELSE 'range type' END,
+         t.typname::text
+  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+  WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'r')
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass
+                    AND d.objid = t.oid AND d.deptype = 'e')
+  UNION ALL
+  SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+         p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+  WHERE n.nspname = 'public'
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
+                    AND d.objid = p.oid AND d.deptype = 'e')
+  UNION ALL
+  SELECT 'trigger', t.tgname || ' on ' || c.relname
+  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'public' AND NOT t.tgisinternal
+  UNION ALL
+  SELECT 'policy', p.polname || ' on ' || c.relname
+  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'public'
+  UNION ALL
+  SELECT 'row-level security', c.relname::text
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'public' AND c.relrowsecurity
+  UNION ALL
+  SELECT 'rule', r.rulename || ' on ' || c.relname
+  FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'public' AND r.rulename <> '_RETURN'
+  UNION ALL
+  SELECT 'unlogged table', c.relname::text
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relpersistence = 'u'
+  UNION ALL
+  SELECT 'comment on index', c.relname::text
+  FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'public' AND c.relkind IN ('i', 'I')
+  UNION ALL
+  SELECT 'comment on constraint', k.conname || ' on ' || c.relname
+  FROM pg_description d JOIN pg_constraint k ON k.oid = d.objoid AND d.classoid = 'pg_constraint'::regclass
+  JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'public'
+  UNION ALL
+  SELECT 'collation', co.collname::text
+  FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
+  WHERE n.nspname = 'public'
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_collation'::regclass
+                    AND d.objid = co.oid AND d.deptype = 'e')
+  UNION ALL
+  SELECT 'column collation', c.relname || '.' || a.attname || ' COLLATE ' || quote_ident(co.collname)
+  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid
+  JOIN pg_collation co ON co.oid = a.attcollation
+  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+    AND a.attcollation <> t.typcollation
+  UNION ALL
+  SELECT 'extension', e.extname::text FROM pg_extension e WHERE e.extname NOT IN ('plpgsql', 'postgis')
+  UNION ALL
+  SELECT 'event trigger', e.evtname::text FROM pg_event_trigger e
+) o ORDER BY kind, name";
 
 /// The current database's public schema as a normalised model.
 pub fn read_postgres(client: &mut postgres::Client) -> Result<Model> {
@@ -87,6 +188,7 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
     let column_rows = query(COLUMNS_SQL, "columns")?;
     let constraint_rows = query(CONSTRAINTS_SQL, "constraints")?;
     let index_rows = query(INDEXES_SQL, "indexes")?;
+    let other_rows = query(OTHER_SQL, "objects bmdb does not manage")?;
 
     let mut model = Model {
         database: Database {
@@ -108,6 +210,7 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
     let attnames = read_columns(&column_rows, &mut tables, &mut stats)?;
     read_constraints(&constraint_rows, &mut tables, &attnames, &mut stats)?;
     read_indexes(&index_rows, &mut tables, &attnames, &mut stats)?;
+    read_others(&other_rows, &mut stats)?;
     for (_, mut t) in tables {
         t.sort_named_by_name();
         model.tables.insert(t.name.clone(), t);
@@ -162,22 +265,23 @@ fn read_columns(
         };
         let c = c.of(table.name.clone());
         let name: String = c.get(2)?;
-        attnames.insert((oid, c.get(1)?), name.clone());
+        let attnum: i16 = c.get(1)?;
         let raw_type: String = c.get(3)?;
         let default: Option<String> = c.get(5)?;
         let generated: String = c.get(7)?;
         let identity: String = c.get(8)?;
         let owns_sequence: bool = c.get(9)?;
         let label = format!("{}.{}", table.name, name);
-        let ty = match pg_type(&raw_type) {
-            Some(t) => t,
-            None => {
-                stats.skipped.push(format!(
-                    "{label}: type {raw_type} is not one bmdb models; kept as written"
-                ));
-                raw_type.clone()
-            }
+        // A type the model cannot spell would make the inspected project unloadable: the
+        // column is left out (on both sides of every comparison), named here, and so is
+        // every key, index and foreign key over it.
+        let Some(ty) = pg_type(&raw_type) else {
+            stats.skipped.push(format!(
+                "{label}: type {raw_type} is not one bmdb models; the column is not managed"
+            ));
+            continue;
         };
+        attnames.insert((oid, attnum), name.clone());
         if !generated.is_empty() {
             stats.skipped.push(format!(
                 "{label}: generated column; its expression is not modelled"
@@ -195,7 +299,7 @@ fn read_columns(
             default: default
                 .as_deref()
                 .filter(|_| generated.is_empty())
-                .map(strip_literal_cast),
+                .map(|d| strip_literal_cast_for(d, &raw_type)),
             comment: c.get(6)?,
             renamed_from: None,
         };
@@ -230,7 +334,15 @@ fn read_constraints(
         let def: String = c.get(9)?;
         let label = format!("{table_name}.{name}");
         let cols = conkey.as_deref().and_then(|k| col_names(attnames, oid, k));
+        // Its columns exist in the table but one of them is not managed (its type).
+        let over_unmanaged = conkey.is_some() && cols.is_none();
+        for note in constraint_notes(&kind, &def) {
+            stats.skipped.push(format!("{label}: {note}"));
+        }
         match kind.as_str() {
+            "p" | "u" if over_unmanaged => stats.skipped.push(format!(
+                "{label}: key over a column bmdb does not manage; not managed either"
+            )),
             "p" | "u" => {
                 let Some(columns) = cols else {
                     stats.skipped.push(format!("{label}: key on an expression"));
@@ -248,6 +360,9 @@ fn read_constraints(
                 let ref_schema: Option<String> = c.get(5)?;
                 let confkey: Option<Vec<i16>> = c.get(6)?;
                 let (Some(ref_table), Some(columns)) = (ref_table, cols) else {
+                    stats.skipped.push(format!(
+                        "{label}: foreign key over a column bmdb does not manage; not managed either"
+                    ));
                     continue;
                 };
                 if ref_schema.as_deref() != Some("public") {
@@ -265,7 +380,7 @@ fn read_constraints(
                     .and_then(|(o, k)| col_names(attnames, o, k));
                 let Some(ref_columns) = ref_columns else {
                     stats.skipped.push(format!(
-                        "{label}: references {ref_table}, which bmdb does not read"
+                        "{label}: references {ref_table}, or columns of it, which bmdb does not manage"
                     ));
                     continue;
                 };
@@ -331,8 +446,38 @@ fn read_indexes(
             continue;
         }
         let Some(names) = col_names(attnames, oid, &keys) else {
+            stats.skipped.push(format!(
+                "{label}: index over a column bmdb does not manage; not managed either"
+            ));
             continue;
         };
+        let def: String = c.get(8)?;
+        let opclasses: Vec<String> = c.get(9)?;
+        // An operator class the index needs (gin_trgm_ops): without it CREATE INDEX fails,
+        // so an index that has one is not managed rather than re-created wrong.
+        if let Some(k) = opclasses.iter().take(nkey).position(|o| !o.is_empty()) {
+            stats.skipped.push(format!(
+                "{label}: operator class {} on {} is not modelled; the index is not managed",
+                opclasses[k],
+                names.get(k).map_or("?", String::as_str)
+            ));
+            continue;
+        }
+        for (k, n) in names.iter().take(nkey).enumerate() {
+            // indoption bit 0: DESC; bit 1: NULLS FIRST (the default for DESC only)
+            let o = options.get(k).copied().unwrap_or(0);
+            if (o & 1 == 1) != (o & 2 == 2) {
+                let nulls = if o & 2 == 2 { "FIRST" } else { "LAST" };
+                stats.skipped.push(format!(
+                    "{label}: NULLS {nulls} on {n} is not modelled; compared without it"
+                ));
+            }
+        }
+        if def.contains(" NULLS NOT DISTINCT") {
+            stats.skipped.push(format!(
+                "{label}: NULLS NOT DISTINCT is not modelled; compared without it"
+            ));
+        }
         let columns = names
             .iter()
             .take(nkey)
@@ -359,6 +504,44 @@ fn read_indexes(
             });
     }
     Ok(())
+}
+
+/// Every object bmdb does not manage, one line each.
+fn read_others(rows: &[postgres::Row], stats: &mut CatalogStats) -> Result<()> {
+    for r in rows {
+        let c = Cells::new(r, "the PostgreSQL catalog (other objects)");
+        let kind: String = c.get(0)?;
+        let name: String = c.get(1)?;
+        stats
+            .skipped
+            .push(format!("{kind} {name}: not managed by bmdb"));
+    }
+    Ok(())
+}
+
+/// What a constraint's definition says that the model does not hold (it is still read,
+/// and compared without it).
+fn constraint_notes(kind: &str, def: &str) -> Vec<&'static str> {
+    let mut notes = Vec::new();
+    if def.contains(" DEFERRABLE") {
+        notes.push(if def.contains("INITIALLY DEFERRED") {
+            "DEFERRABLE INITIALLY DEFERRED is not modelled; compared as not deferrable"
+        } else {
+            "DEFERRABLE is not modelled; compared as not deferrable"
+        });
+    }
+    if kind == "f" && def.contains(" MATCH FULL") {
+        notes.push("MATCH FULL is not modelled; compared as MATCH SIMPLE");
+    }
+    if kind == "u" && def.contains(" NULLS NOT DISTINCT") {
+        notes.push("NULLS NOT DISTINCT is not modelled; compared without it");
+    }
+    if kind == "c" && def.contains(" NO INHERIT") {
+        notes.push(
+            "NO INHERIT is not modelled (bmdb manages no inheritance); compared as a plain check",
+        );
+    }
+    notes
 }
 
 /// `format_type` output -> bmdb's canonical type. PostgreSQL's `integer` is 4 bytes

@@ -299,19 +299,49 @@ pub fn write_project(dir: &Path, model: &Model) -> Result<Vec<PathBuf>> {
             );
         }
     }
+    let files = project_files(model);
+    // Never write a project the loader refuses: read it back from a scratch folder first.
+    let scratch = std::env::temp_dir().join(format!(
+        "bmdb-inspect-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos())
+    ));
+    let checked = write_files(&scratch, &files).and_then(|_| {
+        crate::model::load_project(&scratch).map(|_| ()).map_err(|d| {
+            anyhow::anyhow!(
+                "the model read from the database does not load back (a bmdb bug; nothing was written):\n{d}"
+            )
+        })
+    });
+    let _ = std::fs::remove_dir_all(&scratch);
+    checked?;
+    write_files(dir, &files)
+}
+
+/// regions.yaml and one schema/<table>.yaml per table, as (relative path, text).
+fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
+    let mut files = vec![(PathBuf::from("regions.yaml"), regions_yaml(&model.database))];
+    let mut taken = std::collections::BTreeSet::new();
+    for t in model.tables.values() {
+        let stem = file_stem(&t.name, &mut taken);
+        files.push((
+            PathBuf::from("schema").join(format!("{stem}.yaml")),
+            table_yaml(t),
+        ));
+    }
+    files
+}
+
+fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>> {
     let schema = dir.join("schema");
     std::fs::create_dir_all(&schema)
         .with_context(|| format!("cannot create {}", schema.display()))?;
     let mut written = Vec::new();
-    let regions = dir.join("regions.yaml");
-    std::fs::write(&regions, regions_yaml(&model.database))
-        .with_context(|| format!("cannot write {}", regions.display()))?;
-    written.push(regions);
-    let mut taken = std::collections::BTreeSet::new();
-    for t in model.tables.values() {
-        let path = schema.join(format!("{}.yaml", file_stem(&t.name, &mut taken)));
-        std::fs::write(&path, table_yaml(t))
-            .with_context(|| format!("cannot write {}", path.display()))?;
+    for (rel, text) in files {
+        let path = dir.join(rel);
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }
     Ok(written)

@@ -38,25 +38,25 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     let (planned, warnings) = std::thread::scope(|scope| {
         let warnings = scope.spawn(|| crate::plan::warnings(&project.desired));
         let planned = (|| -> anyhow::Result<_> {
-            let (current, plan) = if live {
+            let (current, plan, not_managed) = if live {
                 let secret = args.connect.resolve().ok().and_then(|u| u.password());
-                let (have, plan) = live_plan(&project, &args.connect)
+                let (have, plan, not_managed) = live_plan(&project, &args.connect)
                     .map_err(|e| scrub_error(e, secret.as_deref()))?;
-                (std::borrow::Cow::Owned(have), plan)
+                (std::borrow::Cow::Owned(have), plan, not_managed)
             } else {
                 let current = project.migrated_state();
                 let plan = project.plan_from(&current)?;
-                (current, plan)
+                (current, plan, Vec::new())
             };
             let rendered = project.render(&current, &plan)?;
-            Ok((plan, rendered))
+            Ok((plan, rendered, not_managed))
         })();
         (
             planned,
             warnings.join().expect("the warnings thread panicked"),
         )
     });
-    let (plan, rendered) = planned?;
+    let (plan, rendered, not_managed) = planned?;
 
     let mut written = None;
     if let (Some(slug), false) = (&slug, plan.is_empty()) {
@@ -103,6 +103,7 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
                 "steps": steps,
                 "left_out": rendered.left_out_line(),
                 "warnings": warnings,
+                "not_managed": not_managed,
                 "written": written.as_ref().map(|p| p.display().to_string()),
                 "from": if live { "live" } else { "migrations" },
             });
@@ -113,6 +114,7 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
             &plan,
             &rendered,
             &warnings,
+            &not_managed,
             written.as_deref(),
             live,
         ),
@@ -133,6 +135,7 @@ fn print_table(
     plan: &crate::plan::Plan,
     rendered: &crate::render::RenderedPlan,
     warnings: &[crate::zones::ZoneHazard],
+    not_managed: &[String],
     written: Option<&std::path::Path>,
     live: bool,
 ) {
@@ -146,6 +149,10 @@ fn print_table(
             w.reason,
             w.help
         );
+    }
+    // What the live database holds beyond the model: never silent, even with no changes.
+    for s in not_managed {
+        anstream::eprintln!("{}: not modelled: {s}", output::warning("warning"));
     }
     if plan.is_empty() && live {
         println!("No changes: the live database matches the model.");
@@ -256,12 +263,16 @@ fn print_table(
 
 /// The plan from the live database (read from its catalog) to the model, on the model's
 /// projection onto the server's dialect.
-fn live_plan(project: &Project, connect: &ConnectOpts) -> anyhow::Result<(Model, Plan)> {
+/// The plan from the live database, and what the database holds that bmdb does not manage.
+fn live_plan(
+    project: &Project,
+    connect: &ConnectOpts,
+) -> anyhow::Result<(Model, Plan, Vec<String>)> {
     let mut conn = connect.connect()?;
     conn.expect_dialect(project.desired.database.dialect)?;
-    let (live, _) = catalog::read_catalog(&mut conn)?;
+    let (live, stats) = catalog::read_catalog(&mut conn)?;
     let (have, want, changes) = catalog::live_changes(&live, &project.desired);
     crate::diff::refusals::check(&have, &want, crate::diff::Against::Live)?;
     let plan = crate::plan::checked_plan(&have, &want, changes)?;
-    Ok((have, plan))
+    Ok((have, plan, stats.skipped))
 }

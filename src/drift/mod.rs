@@ -18,7 +18,7 @@
 //!     "live_vs_model":         { "clean": false, "differences": [
 //!         { "object": "players.level", "what": "default", "kind": "set_column_default",
 //!           "expected": "1", "actual": "2" } ] } },
-//!   "catalog_queries": 5, "skipped": [] }
+//!   "catalog_queries": 6, "skipped": [] }
 //! ```
 //! `changes` and `migrations` list only what is not clean (`migrations` omits applied ones).
 //! `against` is `history` (the file vs `bmdb_schema_history`: pending, partly applied,

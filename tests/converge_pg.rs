@@ -1,0 +1,254 @@
+//! Third-party schemas end to end on a real PostgreSQL, the way issue 12's corpus runs them:
+//! build the current and the desired database from plain SQL, `inspect` the desired one,
+//! `plan --url --write` against the current one, `apply`, then the convergence check (the
+//! next plan is empty from the lock and from the live database, `drift` exits 0). Each case
+//! is one bug that used to break that road; objects bmdb does not manage must be named, never
+//! ignored in silence.
+
+mod support;
+
+use support::{bmdb, pg, run, Run};
+
+/// What one trip through inspect, plan, apply and the checks printed.
+struct Trip {
+    inspect: Run,
+    /// `plan --url` against the inspected database (empty, with its warnings).
+    plan_desired: Run,
+    /// `plan --url --write` against the current database.
+    plan: Run,
+    /// The databases' names, for checks on their catalogs.
+    current: String,
+    desired: String,
+    _dir: tempfile::TempDir,
+}
+
+fn trip(hint: &str, current_sql: &str, desired_sql: &str) -> Trip {
+    let current = pg().new_db(&format!("{hint}_cur"));
+    let desired = pg().new_db(&format!("{hint}_want"));
+    pg().client(&current).batch_execute(current_sql).unwrap();
+    pg().client(&desired).batch_execute(desired_sql).unwrap();
+    let (cur_url, want_url) = (pg().url(&current), pg().url(&desired));
+
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    let inspect = run(bmdb(&proj)
+        .args(["inspect", "--url", &want_url, "--out"])
+        .arg(&proj));
+    assert_eq!(inspect.code, 0, "inspect: {inspect:?}");
+    let r = run(bmdb(&proj).args(["validate"]));
+    assert_eq!(
+        r.code, 0,
+        "inspect wrote a project the loader refuses: {r:?}"
+    );
+    let plan_desired = run(bmdb(&proj).args(["plan", "--url", &want_url, "--detailed-exitcode"]));
+    assert_eq!(
+        plan_desired.code, 0,
+        "plan --url against the inspected database: {plan_desired:?}"
+    );
+
+    let plan = run(bmdb(&proj).args(["plan", "--url", &cur_url, "--write", "repair"]));
+    assert_eq!(plan.code, 0, "plan --url --write: {plan:?}");
+    if plan.stdout.starts_with("No changes") {
+        // Nothing to repair: adopt the database as it is (the baseline migration, recorded).
+        let r = run(bmdb(&proj).args(["plan", "--write", "init"]));
+        assert_eq!(r.code, 0, "plan --write init: {r:?}");
+        let r = run(bmdb(&proj).args(["apply", "--baseline", "1", "--url", &cur_url]));
+        assert_eq!(r.code, 0, "apply --baseline: {r:?}");
+    } else {
+        let r = run(bmdb(&proj).args(["apply", "--allow-destructive", "--url", &cur_url]));
+        assert_eq!(r.code, 0, "apply: {r:?}\n--- plan\n{plan:?}");
+    }
+
+    let r = run(bmdb(&proj).args(["plan", "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "the plan after apply is not empty: {r:?}");
+    let r = run(bmdb(&proj).args(["plan", "--url", &cur_url, "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "plan --url after apply is not empty: {r:?}");
+    let r = run(bmdb(&proj).args(["drift", "--url", &cur_url]));
+    assert_eq!(r.code, 0, "drift after apply: {r:?}");
+    Trip {
+        inspect,
+        plan_desired,
+        plan,
+        current,
+        desired,
+        _dir: dir,
+    }
+}
+
+/// One value from a database.
+fn value(db: &str, sql: &str) -> String {
+    pg().client(db).query_one(sql, &[]).unwrap().get(0)
+}
+
+#[test]
+fn objects_bmdb_does_not_manage_are_named_by_inspect_and_plan_url() {
+    let sql = "CREATE TYPE mood AS ENUM ('ok', 'sad');\
+         CREATE TABLE t (id int PRIMARY KEY, m mood NOT NULL, doc tsvector, n text);\
+         CREATE INDEX t_m ON t (m); CREATE INDEX t_n ON t (n);\
+         CREATE SEQUENCE ticket_seq; CREATE VIEW v AS SELECT id FROM t;\
+         CREATE MATERIALIZED VIEW mv AS SELECT id FROM t;\
+         CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';\
+         CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch();\
+         ALTER TABLE t ENABLE ROW LEVEL SECURITY; CREATE POLICY mine ON t USING (true);\
+         CREATE SCHEMA audit; CREATE TABLE audit.log (id int);\
+         CREATE DOMAIN posint AS int CHECK (VALUE > 0);\
+         COMMENT ON INDEX t_n IS 'by name';";
+    let t = trip(
+        "unmanaged",
+        "CREATE TABLE t (id int PRIMARY KEY, n text);",
+        sql,
+    );
+    for line in [
+        "enum mood: not managed by bmdb",
+        "t.m: type mood is not one bmdb models; the column is not managed",
+        "t.doc: type tsvector is not one bmdb models",
+        "t@t_m: index over a column bmdb does not manage",
+        "sequence ticket_seq: not managed",
+        "view v: not managed",
+        "materialized view mv: not managed",
+        "function touch(): not managed",
+        "trigger t_touch on t: not managed",
+        "policy mine on t: not managed",
+        "row-level security t: not managed",
+        "schema audit: not managed",
+        "table audit.log: not managed",
+        "domain posint: not managed",
+        "comment on index t_n: not managed",
+    ] {
+        assert!(
+            t.inspect
+                .stderr
+                .contains(&format!("warning: not modelled: {line}")),
+            "inspect does not name {line:?}: {:?}",
+            t.inspect
+        );
+        assert!(
+            t.plan_desired.stderr.contains(line),
+            "plan --url does not name {line:?}: {:?}",
+            t.plan_desired
+        );
+    }
+    // the columns bmdb left alone are still there, and nothing was planned for them
+    assert!(!t.plan.stdout.contains("drop_column"), "{:?}", t.plan);
+    let kept = value(
+        &t.current,
+        "SELECT string_agg(attname::text, ',' ORDER BY attnum) FROM pg_attribute \
+         WHERE attrelid = 't'::regclass AND attnum > 0",
+    );
+    assert_eq!(kept, "id,n");
+
+    // the JSON document carries the same list
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    let url = pg().url(&t.desired);
+    let r = run(bmdb(&proj)
+        .args(["inspect", "--url", &url, "--out"])
+        .arg(&proj));
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run(bmdb(&proj).args(["plan", "--url", &url, "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let list = v["not_managed"].as_array().unwrap();
+    assert!(
+        list.iter().any(|s| s == "view v: not managed by bmdb"),
+        "{v:#}"
+    );
+}
+
+/// A string literal cast to another type than the column's keeps its cast: without it,
+/// '0001-01-01' on a timestamptz column is read in the session's time zone, not as UTC
+/// midnight of a timestamp.
+#[test]
+fn a_default_keeps_a_cast_that_changes_its_value() {
+    let t = trip(
+        "cast",
+        "CREATE TABLE t (id int PRIMARY KEY);",
+        "SET TIME ZONE 'America/New_York';\
+         CREATE TABLE t (id int PRIMARY KEY, at timestamptz NOT NULL DEFAULT '0001-01-01'::timestamp,\
+         note text DEFAULT 'x');",
+    );
+    let schema = std::fs::read_to_string(t._dir.path().join("p/schema/t.yaml")).unwrap();
+    assert!(schema.contains("::timestamp without time zone"), "{schema}");
+    assert!(schema.contains("default: \"'x'\""), "{schema}");
+    let default_of = |db: &str| {
+        value(
+            db,
+            "SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef \
+             WHERE adrelid = 't'::regclass AND adnum = 2",
+        )
+    };
+    assert_eq!(default_of(&t.current), default_of(&t.desired));
+}
+
+#[test]
+fn check_no_inherit_is_applied_as_a_plain_check_and_named() {
+    let t = trip(
+        "noinherit",
+        "CREATE TABLE t (id int PRIMARY KEY, a int);",
+        "CREATE TABLE t (id int PRIMARY KEY, a int, CONSTRAINT a_pos CHECK (a > 0) NO INHERIT);",
+    );
+    assert!(
+        t.inspect
+            .stderr
+            .contains("t.a_pos: NO INHERIT is not modelled"),
+        "{:?}",
+        t.inspect
+    );
+    let def = value(
+        &t.current,
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'a_pos'",
+    );
+    assert_eq!(def, "CHECK ((a > 0))");
+}
+
+/// An index that needs an operator class is left alone and named; it was re-created
+/// without its operator class, which CREATE INDEX refuses.
+#[test]
+fn an_index_with_an_operator_class_is_named_not_recreated_wrong() {
+    let ext = "CREATE EXTENSION pg_trgm;";
+    let t = trip(
+        "opclass",
+        &format!("{ext} CREATE TABLE t (id int PRIMARY KEY, name text);"),
+        &format!(
+            "{ext} CREATE TABLE t (id int PRIMARY KEY, name text);\
+             CREATE INDEX t_name_trgm ON t USING gin (name gin_trgm_ops);"
+        ),
+    );
+    for out in [&t.inspect.stderr, &t.plan_desired.stderr] {
+        assert!(
+            out.contains(
+                "t@t_name_trgm: operator class gin_trgm_ops on name is not modelled; the index is not managed"
+            ),
+            "{out}"
+        );
+        assert!(out.contains("extension pg_trgm: not managed"), "{out}");
+    }
+}
+
+/// Properties the model does not hold are named, and the constraint itself still converges.
+#[test]
+fn deferrable_match_full_and_nulls_options_are_named() {
+    let t = trip(
+        "props",
+        "CREATE TABLE a (id int PRIMARY KEY, k int, u int);\
+         CREATE TABLE b (id int PRIMARY KEY, a_id int, a_k int);",
+        "CREATE TABLE a (id int PRIMARY KEY, k int, u int, UNIQUE NULLS NOT DISTINCT (u),\
+           UNIQUE (id, k));\
+         CREATE TABLE b (id int PRIMARY KEY, a_id int, a_k int,\
+           CONSTRAINT b_a FOREIGN KEY (a_id, a_k) REFERENCES a (id, k) MATCH FULL \
+           DEFERRABLE INITIALLY DEFERRED);\
+         CREATE INDEX a_k_nulls ON a (k NULLS FIRST);",
+    );
+    for line in [
+        "b.b_a: DEFERRABLE INITIALLY DEFERRED is not modelled",
+        "b.b_a: MATCH FULL is not modelled",
+        "a.a_u_key: NULLS NOT DISTINCT is not modelled",
+        "a@a_k_nulls: NULLS FIRST on k is not modelled",
+    ] {
+        assert!(t.inspect.stderr.contains(line), "{line}: {:?}", t.inspect);
+        assert!(
+            t.plan_desired.stderr.contains(line),
+            "{line}: {:?}",
+            t.plan_desired
+        );
+    }
+}
