@@ -589,6 +589,7 @@ mod tests {
                 stale_reads_seconds: Some(5),
                 ..Default::default()
             },
+            cockroach_version: Some(CrdbVersion::new(25, 2, 0)),
         };
         let col = |name: &str, ty: &str, default: Option<&str>| Column {
             name: name.into(),
@@ -634,6 +635,8 @@ mod tests {
             name: "db".into(),
             dialect: Dialect::Postgres,
             expectations: m.database.expectations.clone(),
+            // project metadata, not a schema property: kept whatever the dialect
+            cockroach_version: m.database.cockroach_version,
             ..Database::default()
         };
         assert_eq!(m.database, want);

@@ -10,6 +10,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const SHAPE: &[&str] = &[
+    "cockroach-version-invalid",
     "check-without-expr",
     "empty-file",
     "empty-table",
@@ -46,6 +47,7 @@ const SHAPE: &[&str] = &[
     "zone-values-below-minimum",
 ];
 const SEMANTIC: &[&str] = &[
+    "cockroach-version-too-old",
     "did-you-mean-names",
     "duplicate-column",
     "duplicate-generated-name",

@@ -137,6 +137,10 @@ pub struct CockroachCatalogRows {
     pub constraints: Vec<ConstraintRow>,
     #[serde(default)]
     pub zones: Vec<ZoneRow>,
+    /// The server's release (from `version()` at connect time, not a catalog query): the
+    /// placement rules the multi-region machinery wrote the zones by.
+    #[serde(default)]
+    pub server_version: Option<CrdbVersion>,
 }
 
 /// The queries `read_cockroach` sends, in order; their count never grows with the schema.
@@ -197,7 +201,10 @@ pub const QUERIES: [(&str, &str); 9] = [
 ];
 
 /// Runs [`QUERIES`] and folds the rows with [`from_rows`].
-pub fn read_cockroach(client: &mut postgres::Client) -> Result<(Model, CatalogStats)> {
+pub fn read_cockroach(
+    client: &mut postgres::Client,
+    server_version: Option<CrdbVersion>,
+) -> Result<(Model, CatalogStats)> {
     let mut stats = CatalogStats::default();
     let mut run = |i: usize| -> Result<Vec<postgres::Row>> {
         let (what, sql) = QUERIES[i];
@@ -215,6 +222,7 @@ pub fn read_cockroach(client: &mut postgres::Client) -> Result<(Model, CatalogSt
         .ok_or_else(|| anyhow::anyhow!("{}: no row", source(0)))?;
     let mut rows = CockroachCatalogRows {
         database: Cells::new(database_row, &source(0)).get(0)?,
+        server_version,
         ..Default::default()
     };
     let (src, fetched) = (source(1), run(1)?);
@@ -407,6 +415,7 @@ fn read_database(rows: &CockroachCatalogRows) -> Database {
     let mut db = Database {
         name: rows.database.clone(),
         dialect: Dialect::Cockroach,
+        cockroach_version: rows.server_version,
         ..Database::default()
     };
     if let Some(d) = rows.databases.iter().find(|d| d.name == rows.database) {

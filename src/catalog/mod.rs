@@ -32,7 +32,10 @@ pub struct CatalogStats {
 pub fn read_catalog(conn: &mut Connection) -> Result<(Model, CatalogStats)> {
     match conn.dialect {
         Dialect::Postgres => postgres::read_postgres_with_stats(&mut conn.client),
-        Dialect::Cockroach => cockroach::read_cockroach(&mut conn.client),
+        Dialect::Cockroach => cockroach::read_cockroach(
+            &mut conn.client,
+            crate::model::types::CrdbVersion::parse(&conn.server_version),
+        ),
     }
 }
 

@@ -8,6 +8,7 @@ use crate::db::ConnectOpts;
 use crate::model::Dialect;
 use crate::project::Project;
 use crate::zones::edit::{self, MultiRegionGuard, ZoneTargetArg};
+use crate::zones::rules::{version_difference, RulesUsed, VersionSource};
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use std::fs;
@@ -134,15 +135,43 @@ fn show_live(project: &Project, args: &ShowArgs) -> anyhow::Result<ExitCode> {
         Ok(crate::catalog::read_catalog(&mut conn)?.0)
     };
     let live = read().map_err(|e| crate::db::scrub_error(e, secret.as_deref()))?;
-    let want = effective::effective_zones(&project.desired);
+    // the server's version wins over the declared one: both sides by the server's rules
+    let server = live.database.cockroach_version;
+    let mut desired = project.desired.clone();
+    if server.is_some() {
+        desired.database.cockroach_version = server;
+    }
+    let want = effective::effective_zones(&desired);
     let have = effective::effective_zones(&live);
+    let multi_region = desired.database.is_multi_region() || live.database.is_multi_region();
+    let used = server.filter(|_| multi_region).map(|version| RulesUsed {
+        version,
+        source: VersionSource::Server,
+    });
+    let note =
+        server.and_then(|s| version_difference(project.desired.database.cockroach_version, s));
     let rows = effective::compare(&want, &have);
     match args.output.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&effective::comparison_json(&rows))?
-        ),
-        Format::Table => println!("{}", effective::render_comparison_table(&rows)),
+        Format::Json => {
+            let mut json = effective::comparison_json(&rows);
+            if let Some(used) = used {
+                json["placement_rules"] = serde_json::json!({
+                    "version": used.version,
+                    "source": used.source,
+                    "note": note,
+                });
+            }
+            println!("{}", serde_json::to_string_pretty(&json)?)
+        }
+        Format::Table => {
+            println!("{}", effective::render_comparison_table(&rows));
+            if let Some(used) = used {
+                println!("{used}");
+            }
+            if let Some(note) = note {
+                println!("{note}");
+            }
+        }
     }
     let differs = rows.iter().any(|r| r.differs());
     Ok(if differs && args.detailed_exitcode {

@@ -38,6 +38,7 @@ use crate::db::ConnectOpts;
 use crate::diff::Against;
 use crate::migrations::{Line, LockMismatch};
 use crate::project::Project;
+use crate::zones::rules::{RulesUsed, VersionSource};
 use anyhow::Result;
 use serde::Serialize;
 use std::path::Path;
@@ -97,6 +98,10 @@ pub struct DriftReport {
     pub migrations: Vec<MigrationDrift>,
     pub live: Vec<Difference>,
     pub stats: CatalogStats,
+    /// On a multi-region CockroachDB database: the placement rules the live zones were
+    /// normalised by (the server's version), and a note when the declared one differs.
+    pub placement_rules: Option<RulesUsed>,
+    pub version_note: Option<String>,
 }
 
 impl DriftReport {
@@ -167,12 +172,25 @@ pub fn run_drift(dir: &Path, conn: &ConnectOpts) -> Result<DriftReport> {
     // by version, the history finding before the lock finding of one version
     migrations.sort_by_key(|m| (m.version, m.against == AGAINST_LOCK));
 
+    let server = live
+        .database
+        .cockroach_version
+        .filter(|_| live.database.is_multi_region());
+    let placement_rules = server.map(|version| RulesUsed {
+        version,
+        source: VersionSource::Server,
+    });
+    let version_note = server.and_then(|s| {
+        crate::zones::rules::version_difference(project.desired.database.cockroach_version, s)
+    });
     let (have, want, changes) = live_changes(&live, &project.desired);
     Ok(DriftReport {
         unwritten,
         migrations,
         live: describe_all(&changes, &have, &want),
         stats,
+        placement_rules,
+        version_note,
     })
 }
 

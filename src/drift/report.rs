@@ -33,7 +33,7 @@ impl MigrationDrift {
 
 impl DriftReport {
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
+        let mut json = serde_json::json!({
             "version": crate::JSON_VERSION,
             "clean": self.clean(),
             "categories": {
@@ -43,7 +43,15 @@ impl DriftReport {
             },
             "catalog_queries": self.stats.queries,
             "skipped": self.stats.skipped,
-        })
+        });
+        if let Some(r) = &self.placement_rules {
+            json["placement_rules"] = serde_json::json!({
+                "version": r.version,
+                "source": r.source,
+                "note": self.version_note,
+            });
+        }
+        json
     }
 
     /// The human report: one line per category, then a table of what differs.
@@ -111,6 +119,12 @@ impl DriftReport {
                 t.add_row(["live vs model", &d.object, &d.what, &d.expected, &d.actual]);
             }
             out.push_str(&format!("{t}\n"));
+        }
+        if let Some(r) = &self.placement_rules {
+            out.push_str(&format!("zones normalised by the {r}\n"));
+        }
+        if let Some(note) = &self.version_note {
+            out.push_str(&format!("{note}\n"));
         }
         if verbose || !self.stats.skipped.is_empty() {
             out.push_str(&format!("catalog read in {} queries\n", self.stats.queries));

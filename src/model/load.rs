@@ -58,6 +58,7 @@ pub const REGIONS_KEYS: &[&str] = &[
     "super_regions",
     "zones",
     "expectations",
+    "cockroach_version",
 ];
 const RANGE_NAMES: &[&str] = &[
     "default",
@@ -638,6 +639,30 @@ fn read_regions_file(
             };
             db.expectations.stale_reads_seconds = dur(&mut cx, "stale_reads");
             db.expectations.backup_interval_seconds = dur(&mut cx, "backup_interval");
+        }
+    }
+    if let Some(v) = get(entries, "cockroach_version") {
+        if let Some(text) = cx.text(v, "\"cockroach_version\"") {
+            match CrdbVersion::parse(&text) {
+                Some(version) if version >= CrdbVersion::OLDEST_KNOWN => {
+                    db.cockroach_version = Some(version)
+                }
+                Some(version) => cx.err(
+                    v.pos,
+                    "invalid-value",
+                    format!("cockroach_version {version} is older than bmdb's placement rules"),
+                    format!(
+                        "bmdb computes CockroachDB's placement rules from {} on; declare that release or a later one",
+                        CrdbVersion::OLDEST_KNOWN
+                    ),
+                ),
+                None => cx.err(
+                    v.pos,
+                    "invalid-value",
+                    format!("invalid cockroach_version \"{text}\""),
+                    "write a CockroachDB release like v25.2 or v25.1.3".to_string(),
+                ),
+            }
         }
     }
     let multi_region = db.dialect == Dialect::Cockroach && db.primary_region.is_some();

@@ -72,6 +72,74 @@ pub struct Database {
     pub range_zones: BTreeMap<String, ZoneConfig>,
     #[serde(default, skip_serializing_if = "Expectations::is_empty")]
     pub expectations: Expectations,
+    /// The CockroachDB release the project targets (`cockroach_version:` in regions.yaml):
+    /// picks the placement rules `zones show` and drift compute with. Not a schema property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cockroach_version: Option<CrdbVersion>,
+}
+
+/// A CockroachDB release, `v25.1.3` (a missing patch is `.0`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct CrdbVersion {
+    pub major: u16,
+    pub minor: u16,
+    pub patch: u16,
+}
+
+impl CrdbVersion {
+    /// The oldest release whose placement rules bmdb computes (zones::rules).
+    pub const OLDEST_KNOWN: CrdbVersion = CrdbVersion::new(23, 2, 0);
+
+    pub const fn new(major: u16, minor: u16, patch: u16) -> CrdbVersion {
+        CrdbVersion {
+            major,
+            minor,
+            patch,
+        }
+    }
+
+    /// `v25.1.3`, `25.2`, `v26.1.0`; also the release inside a `version()` string such as
+    /// `CockroachDB CCL v24.1.0 (x86_64-pc-linux-gnu, ...)` or `v25.2.0-alpha.1`.
+    pub fn parse(s: &str) -> Option<CrdbVersion> {
+        let word = s.split_whitespace().find(|w| {
+            w.trim_start_matches('v')
+                .starts_with(|c: char| c.is_ascii_digit())
+        })?;
+        let core = word.trim_start_matches('v');
+        let core = core.split(['-', '+']).next()?;
+        let mut parts = core.split('.');
+        let num = |p: Option<&str>| -> Option<u16> { p?.parse().ok() };
+        let major = num(parts.next())?;
+        let minor = num(parts.next())?;
+        let patch = match parts.next() {
+            None => 0,
+            p => num(p)?,
+        };
+        if parts.next().is_some() {
+            return None;
+        }
+        Some(CrdbVersion::new(major, minor, patch))
+    }
+}
+
+impl std::fmt::Display for CrdbVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "v{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+impl From<CrdbVersion> for String {
+    fn from(v: CrdbVersion) -> String {
+        v.to_string()
+    }
+}
+
+impl TryFrom<String> for CrdbVersion {
+    type Error = String;
+    fn try_from(s: String) -> Result<CrdbVersion, String> {
+        CrdbVersion::parse(&s).ok_or_else(|| format!("not a CockroachDB version: {s}"))
+    }
 }
 
 impl Database {

@@ -49,6 +49,7 @@ use crate::model::types::{
     zone_field_name as zf, Constraints, Database, Locality, Model, Placement, SurvivalGoal,
     ZoneConfig, ZONE_FIELDS, ZONE_FIELD_NAMES,
 };
+use crate::zones::rules::{Distribution, Rules, RulesUsed};
 use comfy_table::ContentArrangement;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -299,7 +300,13 @@ pub struct RegionConfig {
     pub survival: SurvivalGoal,
     pub placement: Placement,
     pub super_regions: BTreeMap<String, Vec<String>>,
+    /// The placement rules of the target CockroachDB version (`zones::rules`).
+    pub rules: Rules,
 }
+
+/// The name `zones show` gives the implicit super region of three regions surviving a
+/// region failure (cockroachdb/cockroach#142838).
+pub const IMPLICIT_SUPER_REGION: &str = "(implicit: 3 regions, survive region)";
 
 impl RegionConfig {
     /// `None` when the database is not multi-region.
@@ -318,6 +325,7 @@ impl RegionConfig {
             survival: db.survival_goal,
             placement: db.placement,
             super_regions: db.super_regions.clone(),
+            rules: RulesUsed::of_model(db.cockroach_version).rules(),
         })
     }
 
@@ -339,7 +347,18 @@ impl RegionConfig {
         }
     }
 
+    /// The super region `region` belongs to: an explicit one, or from v25.1.3/v25.2.0 on
+    /// (cockroachdb/cockroach#142838) the implicit one of exactly three regions surviving a
+    /// region failure in a database without super regions.
     fn super_region_of(&self, region: &str) -> Option<(&str, &[String])> {
+        let implicit = self.rules.implicit_super_region
+            && self.super_regions.is_empty()
+            && self.survival == SurvivalGoal::Region
+            && self.regions.len() == 3
+            && self.regions.iter().any(|r| r == region);
+        if implicit {
+            return Some((IMPLICIT_SUPER_REGION, self.regions.as_slice()));
+        }
         self.super_regions
             .iter()
             .find(|(_, members)| members.iter().any(|m| m == region))
@@ -508,7 +527,29 @@ fn database_mr_layer(cfg: &RegionConfig) -> Layer {
     l
 }
 
-/// `distributeReplicasAcrossRegions`: replicas per region within a super region.
+/// `AddConstraintsForSuperRegion` before cockroachdb/cockroach#164285: one replica per
+/// member; under REGION survival a three-member super region gives a second one to the
+/// secondary region (#150413, where the rules have it) or else to the first non-home member
+/// in sorted order.
+fn one_per_member(cfg: &RegionConfig, members: &[String], home: &str) -> BTreeMap<String, u32> {
+    let mut per: BTreeMap<&str, u32> = members.iter().map(|m| (m.as_str(), 1)).collect();
+    if cfg.survival == SurvivalGoal::Region && members.len() == 3 {
+        let secondary = cfg
+            .secondary
+            .as_deref()
+            .filter(|s| cfg.rules.secondary_gets_extra && *s != home && per.contains_key(s));
+        let extra = secondary.or_else(|| members.iter().map(String::as_str).find(|m| *m != home));
+        if let Some(e) = extra {
+            *per.entry(e).or_default() += 1;
+        }
+    }
+    per.into_iter()
+        .map(|(r, k)| (region_constraint(r), k))
+        .collect()
+}
+
+/// `distributeReplicasAcrossRegions` (cockroachdb/cockroach#164285, #165113; v26.2.0):
+/// replicas per region within a super region.
 fn distribute(
     replicas: u32,
     regions: &[String],
@@ -582,6 +623,10 @@ fn homed_mr_layer(cfg: &RegionConfig, home: &str, what: &str) -> Layer {
         } else {
             0
         };
+        let per_region = match cfg.rules.distribution {
+            Distribution::EvenHomeFirst => distribute(sr_replicas, &members, home, min_affinity),
+            Distribution::OnePerMember => one_per_member(cfg, &members, home),
+        };
         l.insert(
             zf::NUM_REPLICAS,
             (
@@ -595,12 +640,7 @@ fn homed_mr_layer(cfg: &RegionConfig, home: &str, what: &str) -> Layer {
         l.insert(
             zf::CONSTRAINTS,
             (
-                FieldValue::Constraints(Constraints::PerReplica(distribute(
-                    sr_replicas,
-                    &members,
-                    home,
-                    min_affinity,
-                ))),
+                FieldValue::Constraints(Constraints::PerReplica(per_region)),
                 mr(format!(
                     "super region {sr_name}: every replica inside {}",
                     members.join(", ")
