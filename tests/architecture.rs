@@ -48,6 +48,8 @@ const STAGES: &[(&str, &[&str])] = &[
             "apply",
             "project",
             "output",
+            // whose placement rules the live zones were compared with
+            "zones",
         ],
     ),
     (

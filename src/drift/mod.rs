@@ -26,7 +26,7 @@
 //! checksums appear for an edited migration.
 //!
 //! Stage: drift sits on top of the pipeline — it combines the project (model, migrations,
-//! lock), apply's history and status, and catalog's live read — and nothing below it
+//! lock), apply's history and status, catalog's live read and zones' placement rules — and nothing below it
 //! imports it; only `cli` does. `report` shows a report as a table or JSON.
 
 mod report;
