@@ -1,0 +1,415 @@
+//! Placement rules per CockroachDB release, checked against CockroachDB's own logic tests.
+//!
+//! Each case is a setup (database regions, survival goal, super regions, one table's
+//! locality) and the fields `SHOW ZONE CONFIGURATION` printed for one object in
+//! `pkg/ccl/logictestccl/testdata/logic_test/super_regions` of cockroachdb/cockroach at
+//! commit aed96034c7d4e5bbfb00fe1c72838c49bd66822b; `lines` are the query block's lines in
+//! that file. The values are the logic test's, not bmdb's: nothing here ran on a server.
+//!
+//! That commit predates cockroachdb/cockroach#164285 (its super regions get one replica per
+//! member) and its `gc.ttlseconds = 14400` puts it at v23.1 or later, so its expectations
+//! are the rules of every release from v23.2.0 to v26.1.x; each case is checked with the
+//! rules of v23.2.0, v25.1.3 and v26.1.0 (none of these setups has three regions surviving a
+//! region failure without super regions, where v25.1.3 differs). The v26.2.0 cases at the
+//! end follow the PRs' own descriptions instead (see docs/placement-rules.md).
+
+use bmdb::model::types::*;
+use bmdb::zones::effective::{effective_zones, ObjectZone};
+use std::collections::BTreeMap;
+
+const FILE: &str = "pkg/ccl/logictestccl/testdata/logic_test/super_regions";
+const COMMIT: &str = "aed96034c7d4e5bbfb00fe1c72838c49bd66822b";
+
+const AP: &str = "ap-southeast-2";
+const CA: &str = "ca-central-1";
+const US: &str = "us-east-1";
+const USW: &str = "us-west-1";
+const USC: &str = "us-central-1";
+
+/// A database as one point of the logic test left it.
+struct Setup {
+    primary: &'static str,
+    regions: &'static [&'static str],
+    survival: SurvivalGoal,
+    supers: &'static [(&'static str, &'static [&'static str])],
+}
+
+const Z: SurvivalGoal = SurvivalGoal::Zone;
+const R: SurvivalGoal = SurvivalGoal::Region;
+
+// `CREATE DATABASE oncreate PRIMARY REGION "ca-central-1" REGIONS ... SUPER REGION "create"`
+const ONCREATE: Setup = Setup {
+    primary: CA,
+    regions: &[AP, CA, US],
+    survival: Z,
+    supers: &[("create", &[AP, US])],
+};
+// `mr1`: one region, super region "test" of it
+const MR1: Setup = Setup {
+    primary: US,
+    regions: &[US],
+    survival: Z,
+    supers: &[("test", &[US])],
+};
+// `mr2`: three regions, super region "test" of us-east-1 and ap-southeast-2
+const MR2: Setup = Setup {
+    primary: US,
+    regions: &[AP, CA, US],
+    survival: Z,
+    supers: &[("test", &[AP, US])],
+};
+// `mr2` after `ADD SUPER REGION "ca-central-sr" VALUES "ca-central-1"`
+const MR2_CA_SR: Setup = Setup {
+    primary: US,
+    regions: &[AP, CA, US],
+    survival: Z,
+    supers: &[("test", &[AP, US]), ("ca-central-sr", &[CA])],
+};
+// `mr3`: five regions, super regions r1 (2 regions) and r2 (3)
+const MR3: Setup = Setup {
+    primary: US,
+    regions: &[AP, CA, USC, US, USW],
+    survival: Z,
+    supers: &[("r1", &[AP, US]), ("r2", &[CA, USC, USW])],
+};
+// `mr3` after `DROP SUPER REGION "r2"`
+const MR3_WITHOUT_R2: Setup = Setup {
+    primary: US,
+    regions: &[AP, CA, USC, US, USW],
+    survival: Z,
+    supers: &[("r1", &[AP, US])],
+};
+// `mr3` surviving a region failure with r2 = ap-southeast-2, ca-central-1, us-central-1
+const MR3_REGION_R2: Setup = Setup {
+    primary: US,
+    regions: &[AP, CA, USC, US, USW],
+    survival: R,
+    supers: &[("r2", &[AP, CA, USC])],
+};
+// `mr3` surviving a region failure with r1 = all five regions
+const MR3_REGION_R1_5: Setup = Setup {
+    primary: US,
+    regions: &[AP, CA, USC, US, USW],
+    survival: R,
+    supers: &[("r1", &[AP, CA, USC, US, USW])],
+};
+// `db3` with super regions test1 (ca-central-1, us-west-1) and test2 (us-east-1), per primary
+const DB3_PRIMARY_CA: Setup = Setup {
+    primary: CA,
+    regions: &[CA, US, USW],
+    survival: Z,
+    supers: &[("test1", &[CA, USW]), ("test2", &[US])],
+};
+const DB3_PRIMARY_US_EAST: Setup = Setup {
+    primary: US,
+    regions: &[CA, US, USW],
+    survival: Z,
+    supers: &[("test1", &[CA, USW]), ("test2", &[US])],
+};
+const DB3_PRIMARY_US_WEST: Setup = Setup {
+    primary: USW,
+    regions: &[CA, US, USW],
+    survival: Z,
+    supers: &[("test1", &[CA, USW]), ("test2", &[US])],
+};
+// `db3` after test2 is dropped and test1 holds all three regions, then only us-west-1
+const DB3_TEST1_THREE: Setup = Setup {
+    primary: USW,
+    regions: &[CA, US, USW],
+    survival: Z,
+    supers: &[("test1", &[CA, US, USW])],
+};
+const DB3_TEST1_US_WEST: Setup = Setup {
+    primary: USW,
+    regions: &[CA, US, USW],
+    survival: Z,
+    supers: &[("test1", &[USW])],
+};
+
+#[allow(non_upper_case_globals)]
+const oncreate: &Setup = &ONCREATE;
+#[allow(non_upper_case_globals)]
+const mr1: &Setup = &MR1;
+#[allow(non_upper_case_globals)]
+const mr2: &Setup = &MR2;
+#[allow(non_upper_case_globals)]
+const mr2_ca_sr: &Setup = &MR2_CA_SR;
+#[allow(non_upper_case_globals)]
+const mr3: &Setup = &MR3;
+#[allow(non_upper_case_globals)]
+const mr3_without_r2: &Setup = &MR3_WITHOUT_R2;
+#[allow(non_upper_case_globals)]
+const mr3_region_r2: &Setup = &MR3_REGION_R2;
+#[allow(non_upper_case_globals)]
+const mr3_region_r1_5: &Setup = &MR3_REGION_R1_5;
+#[allow(non_upper_case_globals)]
+const db3_primary_ca: &Setup = &DB3_PRIMARY_CA;
+#[allow(non_upper_case_globals)]
+const db3_primary_us_east: &Setup = &DB3_PRIMARY_US_EAST;
+#[allow(non_upper_case_globals)]
+const db3_primary_us_west: &Setup = &DB3_PRIMARY_US_WEST;
+#[allow(non_upper_case_globals)]
+const db3_test1_three: &Setup = &DB3_TEST1_THREE;
+#[allow(non_upper_case_globals)]
+const db3_test1_us_west: &Setup = &DB3_TEST1_US_WEST;
+
+/// One `SHOW ZONE CONFIGURATION` of the logic test.
+struct Case {
+    lines: &'static str,
+    setup: &'static Setup,
+    /// The table and its locality: `primary` (REGIONAL BY TABLE IN PRIMARY REGION),
+    /// `in:<region>`, `rbr` (REGIONAL BY ROW).
+    table: (&'static str, &'static str),
+    object: &'static str,
+    /// num_replicas, num_voters
+    counts: [u64; 2],
+    /// constraints, voter_constraints, lease_preferences as SHOW ZONE prints them
+    placement: [&'static str; 3],
+}
+
+fn case(
+    lines: &'static str,
+    setup: &'static Setup,
+    table: (&'static str, &'static str),
+    object: &'static str,
+    counts: [u64; 2],
+    placement: [&'static str; 3],
+) -> Case {
+    Case {
+        lines,
+        setup,
+        table,
+        object,
+        counts,
+        placement,
+    }
+}
+
+fn model(setup: &Setup, table: (&str, &str), version: CrdbVersion) -> Model {
+    let strings = |rs: &[&str]| rs.iter().map(|r| r.to_string()).collect::<Vec<_>>();
+    let database = Database {
+        name: "db".into(),
+        dialect: Dialect::Cockroach,
+        primary_region: Some(setup.primary.into()),
+        regions: strings(setup.regions),
+        survival_goal: setup.survival,
+        super_regions: setup
+            .supers
+            .iter()
+            .map(|(n, rs)| (n.to_string(), strings(rs)))
+            .collect::<BTreeMap<_, _>>(),
+        cockroach_version: Some(version),
+        ..Database::default()
+    };
+    let (name, locality) = table;
+    let locality = match locality {
+        "primary" => Locality::RegionalByTable { region: None },
+        "rbr" => Locality::RegionalByRow { column: None },
+        other => Locality::RegionalByTable {
+            region: Some(other.strip_prefix("in:").expect("in:<region>").into()),
+        },
+    };
+    let col = |n: &str| Column {
+        name: n.into(),
+        ty: "INT8".into(),
+        nullable: true,
+        default: None,
+        comment: None,
+        renamed_from: None,
+    };
+    let t = Table {
+        name: name.into(),
+        columns: vec![col("x"), col("y")],
+        locality: Some(locality),
+        indexes: vec![Index {
+            name: "idx".into(),
+            columns: vec![IndexColumn {
+                name: "y".into(),
+                desc: false,
+            }],
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    let mut m = Model {
+        database,
+        ..Default::default()
+    };
+    m.tables.insert(name.into(), t);
+    m
+}
+
+fn shown(zones: &[ObjectZone], object: &str) -> ([u64; 2], [String; 3]) {
+    let z = zones
+        .iter()
+        .find(|z| z.label() == object)
+        .unwrap_or_else(|| panic!("no {object}"));
+    let text = |f: &str| {
+        z.value(f)
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "(none)".into())
+    };
+    (
+        [
+            z.int("num_replicas").unwrap_or(0),
+            z.int("num_voters").unwrap_or(0),
+        ],
+        [
+            text("constraints"),
+            text("voter_constraints"),
+            text("lease_preferences"),
+        ],
+    )
+}
+
+fn logic_test_cases() -> Vec<Case> {
+    vec![
+    case("15-26", oncreate, ("rbt", "in:us-east-1"), "table rbt", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=us-east-1]", "[[+region=us-east-1]]"]),
+    case("28-39", oncreate, ("rbr", "rbr"), "partition us-east-1 of table rbr", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=us-east-1]", "[[+region=us-east-1]]"]),
+    case("79-90", mr1, ("rbt", "primary"), "table rbt", [3, 3], ["{+region=us-east-1: 1}", "[+region=us-east-1]", "[[+region=us-east-1]]"]),
+    case("93-104", mr1, ("rbr", "rbr"), "database", [3, 3], ["{+region=us-east-1: 1}", "[+region=us-east-1]", "[[+region=us-east-1]]"]),
+    case("106-117", mr1, ("rbr", "rbr"), "partition us-east-1 of table rbr", [3, 3], ["{+region=us-east-1: 1}", "[+region=us-east-1]", "[[+region=us-east-1]]"]),
+    case("152-163", mr2, ("t_rt_us_east_1", "in:us-east-1"), "table t_rt_us_east_1", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=us-east-1]", "[[+region=us-east-1]]"]),
+    case("165-176", mr2, ("t_rt_primary_region", "primary"), "table t_rt_primary_region", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=us-east-1]", "[[+region=us-east-1]]"]),
+    case("178-189", mr2, ("t_rt", "in:ap-southeast-2"), "table t_rt", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=ap-southeast-2]", "[[+region=ap-southeast-2]]"]),
+    case("191-202", mr2, ("t_rt_with_idx", "in:ap-southeast-2"), "table t_rt_with_idx", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=ap-southeast-2]", "[[+region=ap-southeast-2]]"]),
+    case("204-215", mr2, ("t_rt_with_idx", "in:ap-southeast-2"), "index t_rt_with_idx@idx", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=ap-southeast-2]", "[[+region=ap-southeast-2]]"]),
+    case("217-228", mr2, ("t_rbr", "rbr"), "partition us-east-1 of table t_rbr", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=us-east-1]", "[[+region=us-east-1]]"]),
+    case("230-241", mr2, ("t_rbr_with_idx", "rbr"), "partition ap-southeast-2 of table t_rbr_with_idx", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=ap-southeast-2]", "[[+region=ap-southeast-2]]"]),
+    case("243-254", mr2, ("t_rbr_with_idx", "rbr"), "partition ca-central-1 of table t_rbr_with_idx", [5, 3], ["{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}", "[+region=ca-central-1]", "[[+region=ca-central-1]]"]),
+    case("283-294", mr2, ("t_rt2", "in:ap-southeast-2"), "table t_rt2", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=ap-southeast-2]", "[[+region=ap-southeast-2]]"]),
+    case("296-307", mr2, ("t_rt_with_idx2", "in:ap-southeast-2"), "table t_rt_with_idx2", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=ap-southeast-2]", "[[+region=ap-southeast-2]]"]),
+    case("309-320", mr2, ("t_rt_with_idx2", "in:ap-southeast-2"), "index t_rt_with_idx2@idx", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=ap-southeast-2]", "[[+region=ap-southeast-2]]"]),
+    case("322-333", mr2, ("t_rbr2", "rbr"), "partition us-east-1 of table t_rbr2", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=us-east-1]", "[[+region=us-east-1]]"]),
+    case("335-346", mr2, ("t_rbr_with_idx2", "rbr"), "partition ap-southeast-2 of table t_rbr_with_idx2", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=ap-southeast-2]", "[[+region=ap-southeast-2]]"]),
+    case("393-404", mr2, ("t_rt_ca_central_1", "in:ca-central-1"), "table t_rt_ca_central_1", [5, 3], ["{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}", "[+region=ca-central-1]", "[[+region=ca-central-1]]"]),
+    case("412-423", mr2_ca_sr, ("t_rt_ca_central_1", "in:ca-central-1"), "table t_rt_ca_central_1", [3, 3], ["{+region=ca-central-1: 1}", "[+region=ca-central-1]", "[[+region=ca-central-1]]"]),
+    case("440-451", mr3, ("rt", "rbr"), "partition us-east-1 of table rt", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=us-east-1]", "[[+region=us-east-1]]"]),
+    case("453-464", mr3, ("rt", "rbr"), "partition ap-southeast-2 of table rt", [4, 3], ["{+region=ap-southeast-2: 1, +region=us-east-1: 1}", "[+region=ap-southeast-2]", "[[+region=ap-southeast-2]]"]),
+    case("466-477", mr3, ("rt", "rbr"), "partition ca-central-1 of table rt", [5, 3], ["{+region=ca-central-1: 1, +region=us-central-1: 1, +region=us-west-1: 1}", "[+region=ca-central-1]", "[[+region=ca-central-1]]"]),
+    case("479-490", mr3, ("rt", "rbr"), "partition us-west-1 of table rt", [5, 3], ["{+region=ca-central-1: 1, +region=us-central-1: 1, +region=us-west-1: 1}", "[+region=us-west-1]", "[[+region=us-west-1]]"]),
+    case("492-503", mr3, ("rt", "rbr"), "partition us-central-1 of table rt", [5, 3], ["{+region=ca-central-1: 1, +region=us-central-1: 1, +region=us-west-1: 1}", "[+region=us-central-1]", "[[+region=us-central-1]]"]),
+    case("508-519", mr3_without_r2, ("rt", "rbr"), "partition ca-central-1 of table rt", [7, 3], ["{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-central-1: 1, +region=us-east-1: 1, +region=us-west-1: 1}", "[+region=ca-central-1]", "[[+region=ca-central-1]]"]),
+    case("521-532", mr3_without_r2, ("rt", "rbr"), "partition us-west-1 of table rt", [7, 3], ["{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-central-1: 1, +region=us-east-1: 1, +region=us-west-1: 1}", "[+region=us-west-1]", "[[+region=us-west-1]]"]),
+    case("534-545", mr3_without_r2, ("rt", "rbr"), "partition us-central-1 of table rt", [7, 3], ["{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-central-1: 1, +region=us-east-1: 1, +region=us-west-1: 1}", "[+region=us-central-1]", "[[+region=us-central-1]]"]),
+    case("566-577", mr3_region_r2, ("rt", "rbr"), "partition us-central-1 of table rt", [5, 5], ["{+region=ap-southeast-2: 2, +region=ca-central-1: 1, +region=us-central-1: 1}", "{+region=us-central-1: 2}", "[[+region=us-central-1]]"]),
+    case("579-590", mr3_region_r2, ("rt", "rbr"), "partition ap-southeast-2 of table rt", [5, 5], ["{+region=ap-southeast-2: 1, +region=ca-central-1: 2, +region=us-central-1: 1}", "{+region=ap-southeast-2: 2}", "[[+region=ap-southeast-2]]"]),
+    case("599-610", mr3_region_r1_5, ("rt", "rbr"), "partition us-central-1 of table rt", [6, 5], ["{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-central-1: 1, +region=us-east-1: 1, +region=us-west-1: 1}", "{+region=us-central-1: 2}", "[[+region=us-central-1]]"]),
+    case("612-623", mr3_region_r1_5, ("rt", "rbr"), "partition ap-southeast-2 of table rt", [6, 5], ["{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-central-1: 1, +region=us-east-1: 1, +region=us-west-1: 1}", "{+region=ap-southeast-2: 2}", "[[+region=ap-southeast-2]]"]),
+    case("654-665", db3_primary_ca, ("t", "primary"), "table t", [4, 3], ["{+region=ca-central-1: 1, +region=us-west-1: 1}", "[+region=ca-central-1]", "[[+region=ca-central-1]]"]),
+    case("686-697", db3_primary_us_east, ("t", "primary"), "table t", [3, 3], ["{+region=us-east-1: 1}", "[+region=us-east-1]", "[[+region=us-east-1]]"]),
+    case("708-719", db3_primary_us_west, ("t", "primary"), "table t", [4, 3], ["{+region=ca-central-1: 1, +region=us-west-1: 1}", "[+region=us-west-1]", "[[+region=us-west-1]]"]),
+    case("743-754", db3_test1_three, ("t", "primary"), "table t", [5, 3], ["{+region=ca-central-1: 1, +region=us-east-1: 1, +region=us-west-1: 1}", "[+region=us-west-1]", "[[+region=us-west-1]]"]),
+    case("759-770", db3_test1_us_west, ("t", "primary"), "table t", [3, 3], ["{+region=us-west-1: 1}", "[+region=us-west-1]", "[[+region=us-west-1]]"]),
+
+    ]
+}
+
+#[test]
+fn the_super_regions_logic_test_agrees_field_by_field() {
+    let cases = logic_test_cases();
+    assert!(cases.len() >= 37, "every case of the file is kept");
+    let mut failures = Vec::new();
+    for version in [
+        CrdbVersion::new(23, 2, 0),
+        CrdbVersion::new(25, 1, 3),
+        CrdbVersion::new(26, 1, 0),
+    ] {
+        for c in &cases {
+            let zones = effective_zones(&model(c.setup, c.table, version));
+            let (counts, placement) = shown(&zones, c.object);
+            let want = c.placement.map(String::from);
+            if counts != c.counts || placement != want {
+                failures.push(format!(
+                    "{FILE}@{COMMIT} lines {} ({}, rules of {version}): want {:?} {:?}, bmdb computes {:?} {:?}",
+                    c.lines, c.object, c.counts, want, counts, placement
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The same setups under v26.2.0's rules, as cockroachdb/cockroach#165113 describes them
+/// (zone survival: the home region keeps num_voters, the rest spread) and #164285 (region
+/// survival: even spread, home region first). Not logic-test values: the logic tests of
+/// that release are not in this file's commit.
+#[test]
+fn v26_2_spreads_replicas_home_region_first() {
+    let v = CrdbVersion::new(26, 2, 0);
+    let at = |setup: &Setup, table, object: &str| {
+        shown(&effective_zones(&model(setup, table, v)), object)
+    };
+    // zone survival, 2-member super region, 4 replicas, 3 voters: home keeps 3
+    let (counts, p) = at(&MR2, ("t", "primary"), "table t");
+    assert_eq!(counts, [4, 3]);
+    assert_eq!(p[0], "{+region=ap-southeast-2: 1, +region=us-east-1: 3}");
+    // zone survival, 1-member super region: every replica at home
+    let (counts, p) = at(&MR1, ("t", "primary"), "table t");
+    assert_eq!(counts, [3, 3]);
+    assert_eq!(p[0], "{+region=us-east-1: 3}");
+    // region survival, 3 members, 5 replicas: 2 at home, the extra to the first other
+    let (counts, p) = at(
+        &MR3_REGION_R2,
+        ("rt", "rbr"),
+        "partition us-central-1 of table rt",
+    );
+    assert_eq!(counts, [5, 5]);
+    assert_eq!(
+        p[0],
+        "{+region=ap-southeast-2: 2, +region=ca-central-1: 1, +region=us-central-1: 2}"
+    );
+    // and before v26.2.0 the same partition had the extra on the first non-home member only
+    let old = shown(
+        &effective_zones(&model(
+            &MR3_REGION_R2,
+            ("rt", "rbr"),
+            CrdbVersion::new(26, 1, 9),
+        )),
+        "partition us-central-1 of table rt",
+    );
+    assert_eq!(
+        old.1[0],
+        "{+region=ap-southeast-2: 2, +region=ca-central-1: 1, +region=us-central-1: 1}"
+    );
+}
+
+/// Three regions surviving a region failure: from v25.1.3 (and v25.2.0) a table homed
+/// outside the primary region gets constraints of its own (cockroachdb/cockroach#142838);
+/// before, it inherits the database's one-per-region constraints.
+#[test]
+fn three_regions_surviving_a_region_form_an_implicit_super_region_from_v25_1_3() {
+    const THREE: Setup = Setup {
+        primary: US,
+        regions: &[AP, CA, US],
+        survival: R,
+        supers: &[],
+    };
+    let constraints = |v: CrdbVersion| {
+        let zones = effective_zones(&model(&THREE, ("t", "in:ca-central-1"), v));
+        let z = zones.iter().find(|z| z.label() == "table t").unwrap();
+        (
+            z.field("constraints").unwrap().source.to_string(),
+            shown(&zones, "table t").1[0].clone(),
+        )
+    };
+    for old in [CrdbVersion::new(23, 2, 0), CrdbVersion::new(25, 1, 2)] {
+        let (source, value) = constraints(old);
+        assert_eq!(source, "inherited from database", "{old}");
+        assert_eq!(
+            value,
+            "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}"
+        );
+    }
+    for new in [
+        CrdbVersion::new(25, 1, 3),
+        CrdbVersion::new(25, 2, 0),
+        CrdbVersion::new(26, 1, 0),
+    ] {
+        let (source, _) = constraints(new);
+        assert!(
+            source.starts_with("multi-region: super region (implicit"),
+            "{new}: {source}"
+        );
+    }
+}
