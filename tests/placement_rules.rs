@@ -32,6 +32,7 @@ struct Setup {
     regions: &'static [&'static str],
     survival: SurvivalGoal,
     supers: &'static [(&'static str, &'static [&'static str])],
+    secondary: Option<&'static str>,
 }
 
 const Z: SurvivalGoal = SurvivalGoal::Zone;
@@ -43,6 +44,7 @@ const ONCREATE: Setup = Setup {
     regions: &[AP, CA, US],
     survival: Z,
     supers: &[("create", &[AP, US])],
+    secondary: None,
 };
 // `mr1`: one region, super region "test" of it
 const MR1: Setup = Setup {
@@ -50,6 +52,7 @@ const MR1: Setup = Setup {
     regions: &[US],
     survival: Z,
     supers: &[("test", &[US])],
+    secondary: None,
 };
 // `mr2`: three regions, super region "test" of us-east-1 and ap-southeast-2
 const MR2: Setup = Setup {
@@ -57,6 +60,7 @@ const MR2: Setup = Setup {
     regions: &[AP, CA, US],
     survival: Z,
     supers: &[("test", &[AP, US])],
+    secondary: None,
 };
 // `mr2` after `ADD SUPER REGION "ca-central-sr" VALUES "ca-central-1"`
 const MR2_CA_SR: Setup = Setup {
@@ -64,6 +68,7 @@ const MR2_CA_SR: Setup = Setup {
     regions: &[AP, CA, US],
     survival: Z,
     supers: &[("test", &[AP, US]), ("ca-central-sr", &[CA])],
+    secondary: None,
 };
 // `mr3`: five regions, super regions r1 (2 regions) and r2 (3)
 const MR3: Setup = Setup {
@@ -71,6 +76,7 @@ const MR3: Setup = Setup {
     regions: &[AP, CA, USC, US, USW],
     survival: Z,
     supers: &[("r1", &[AP, US]), ("r2", &[CA, USC, USW])],
+    secondary: None,
 };
 // `mr3` after `DROP SUPER REGION "r2"`
 const MR3_WITHOUT_R2: Setup = Setup {
@@ -78,6 +84,7 @@ const MR3_WITHOUT_R2: Setup = Setup {
     regions: &[AP, CA, USC, US, USW],
     survival: Z,
     supers: &[("r1", &[AP, US])],
+    secondary: None,
 };
 // `mr3` surviving a region failure with r2 = ap-southeast-2, ca-central-1, us-central-1
 const MR3_REGION_R2: Setup = Setup {
@@ -85,6 +92,7 @@ const MR3_REGION_R2: Setup = Setup {
     regions: &[AP, CA, USC, US, USW],
     survival: R,
     supers: &[("r2", &[AP, CA, USC])],
+    secondary: None,
 };
 // `mr3` surviving a region failure with r1 = all five regions
 const MR3_REGION_R1_5: Setup = Setup {
@@ -92,6 +100,7 @@ const MR3_REGION_R1_5: Setup = Setup {
     regions: &[AP, CA, USC, US, USW],
     survival: R,
     supers: &[("r1", &[AP, CA, USC, US, USW])],
+    secondary: None,
 };
 // `db3` with super regions test1 (ca-central-1, us-west-1) and test2 (us-east-1), per primary
 const DB3_PRIMARY_CA: Setup = Setup {
@@ -99,18 +108,21 @@ const DB3_PRIMARY_CA: Setup = Setup {
     regions: &[CA, US, USW],
     survival: Z,
     supers: &[("test1", &[CA, USW]), ("test2", &[US])],
+    secondary: None,
 };
 const DB3_PRIMARY_US_EAST: Setup = Setup {
     primary: US,
     regions: &[CA, US, USW],
     survival: Z,
     supers: &[("test1", &[CA, USW]), ("test2", &[US])],
+    secondary: None,
 };
 const DB3_PRIMARY_US_WEST: Setup = Setup {
     primary: USW,
     regions: &[CA, US, USW],
     survival: Z,
     supers: &[("test1", &[CA, USW]), ("test2", &[US])],
+    secondary: None,
 };
 // `db3` after test2 is dropped and test1 holds all three regions, then only us-west-1
 const DB3_TEST1_THREE: Setup = Setup {
@@ -118,12 +130,14 @@ const DB3_TEST1_THREE: Setup = Setup {
     regions: &[CA, US, USW],
     survival: Z,
     supers: &[("test1", &[CA, US, USW])],
+    secondary: None,
 };
 const DB3_TEST1_US_WEST: Setup = Setup {
     primary: USW,
     regions: &[CA, US, USW],
     survival: Z,
     supers: &[("test1", &[USW])],
+    secondary: None,
 };
 
 #[allow(non_upper_case_globals)]
@@ -198,6 +212,7 @@ fn model(setup: &Setup, table: (&str, &str), version: CrdbVersion) -> Model {
             .iter()
             .map(|(n, rs)| (n.to_string(), strings(rs)))
             .collect::<BTreeMap<_, _>>(),
+        secondary_region: setup.secondary.map(String::from),
         cockroach_version: Some(version),
         ..Database::default()
     };
@@ -305,28 +320,324 @@ fn logic_test_cases() -> Vec<Case> {
     ]
 }
 
-#[test]
-fn the_super_regions_logic_test_agrees_field_by_field() {
-    let cases = logic_test_cases();
-    assert!(cases.len() >= 37, "every case of the file is kept");
+const SECONDARY_FILE: &str = "pkg/ccl/logictestccl/testdata/logic_test/secondary_region";
+const SECONDARY_COMMIT: &str = "f8a8550bee05576c497c0c9851d8cf361424013b";
+
+// `CREATE DATABASE no_list PRIMARY REGION "ap-southeast-2" SECONDARY REGION "ca-central-1"`
+const SEC_NO_LIST: Setup = Setup {
+    primary: AP,
+    regions: &[AP, CA],
+    survival: Z,
+    supers: &[],
+    secondary: Some(CA),
+};
+// `db` after `ADD REGION "us-east-1"` and `SET SECONDARY REGION "ca-central-1"`
+const SEC_ZONE: Setup = Setup {
+    primary: AP,
+    regions: &[AP, CA, US],
+    survival: Z,
+    supers: &[],
+    secondary: Some(CA),
+};
+// the same after `SURVIVE REGION FAILURE`
+const SEC_REGION: Setup = Setup {
+    primary: AP,
+    regions: &[AP, CA, US],
+    survival: R,
+    supers: &[],
+    secondary: Some(CA),
+};
+#[allow(non_upper_case_globals)]
+const sec_no_list: &Setup = &SEC_NO_LIST;
+// `CREATE DATABASE db PRIMARY REGION "ap-southeast-2" REGIONS "ca-central-1" SECONDARY REGION "ca-central-1"`
+#[allow(non_upper_case_globals)]
+const sec_two: &Setup = &SEC_NO_LIST;
+#[allow(non_upper_case_globals)]
+const sec_zone: &Setup = &SEC_ZONE;
+#[allow(non_upper_case_globals)]
+const sec_region: &Setup = &SEC_REGION;
+
+/// `secondary_region` at f8a8550b, ZONE survival: no super regions, so the rules of every
+/// release v23.2.0 to v26.2.0 agree.
+fn secondary_zone_cases() -> Vec<Case> {
+    vec![
+        case(
+            "23-34",
+            sec_no_list,
+            ("t", "primary"),
+            "database",
+            [4, 3],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1}",
+                "[+region=ap-southeast-2]",
+                "[[+region=ap-southeast-2], [+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "40-51",
+            sec_two,
+            ("t", "primary"),
+            "database",
+            [4, 3],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1}",
+                "[+region=ap-southeast-2]",
+                "[[+region=ap-southeast-2], [+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "90-101",
+            sec_zone,
+            ("rbt_in_primary", "primary"),
+            "database",
+            [5, 3],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "[+region=ap-southeast-2]",
+                "[[+region=ap-southeast-2], [+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "104-115",
+            sec_zone,
+            ("rbt_in_primary", "primary"),
+            "table rbt_in_primary",
+            [5, 3],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "[+region=ap-southeast-2]",
+                "[[+region=ap-southeast-2], [+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "117-128",
+            sec_zone,
+            ("rbt_in_us_east", "in:us-east-1"),
+            "table rbt_in_us_east",
+            [5, 3],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "[+region=us-east-1]",
+                "[[+region=us-east-1], [+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "130-141",
+            sec_zone,
+            ("rbt_in_ca_central", "in:ca-central-1"),
+            "table rbt_in_ca_central",
+            [5, 3],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "[+region=ca-central-1]",
+                "[[+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "144-155",
+            sec_zone,
+            ("rbr", "rbr"),
+            "partition us-east-1 of table rbr",
+            [5, 3],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "[+region=us-east-1]",
+                "[[+region=us-east-1], [+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "157-168",
+            sec_zone,
+            ("rbr", "rbr"),
+            "partition ap-southeast-2 of table rbr",
+            [5, 3],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "[+region=ap-southeast-2]",
+                "[[+region=ap-southeast-2], [+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "170-181",
+            sec_zone,
+            ("rbr", "rbr"),
+            "partition ca-central-1 of table rbr",
+            [5, 3],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "[+region=ca-central-1]",
+                "[[+region=ca-central-1]]",
+            ],
+        ),
+    ]
+}
+
+/// `secondary_region` at f8a8550b after SURVIVE REGION FAILURE: three regions, so these
+/// are the values before the implicit super region (#142838): at that commit REGIONAL BY
+/// TABLE tables and partitions still inherit the database's constraints. Checked with the
+/// rules of v23.2.0 and v25.1.2.
+fn secondary_region_cases() -> Vec<Case> {
+    vec![
+        case(
+            "192-203",
+            sec_region,
+            ("rbt_in_primary", "primary"),
+            "database",
+            [5, 5],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "{+region=ap-southeast-2: 2, +region=ca-central-1: 2}",
+                "[[+region=ap-southeast-2], [+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "206-217",
+            sec_region,
+            ("rbt_in_primary", "primary"),
+            "table rbt_in_primary",
+            [5, 5],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "{+region=ap-southeast-2: 2, +region=ca-central-1: 2}",
+                "[[+region=ap-southeast-2], [+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "219-230",
+            sec_region,
+            ("rbt_in_us_east", "in:us-east-1"),
+            "table rbt_in_us_east",
+            [5, 5],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "{+region=ca-central-1: 2, +region=us-east-1: 2}",
+                "[[+region=us-east-1], [+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "232-243",
+            sec_region,
+            ("rbt_in_ca_central", "in:ca-central-1"),
+            "table rbt_in_ca_central",
+            [5, 5],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "{+region=ca-central-1: 2}",
+                "[[+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "246-257",
+            sec_region,
+            ("rbr", "rbr"),
+            "partition us-east-1 of table rbr",
+            [5, 5],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "{+region=ca-central-1: 2, +region=us-east-1: 2}",
+                "[[+region=us-east-1], [+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "259-270",
+            sec_region,
+            ("rbr", "rbr"),
+            "partition ap-southeast-2 of table rbr",
+            [5, 5],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "{+region=ap-southeast-2: 2, +region=ca-central-1: 2}",
+                "[[+region=ap-southeast-2], [+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "272-283",
+            sec_region,
+            ("rbr", "rbr"),
+            "partition ca-central-1 of table rbr",
+            [5, 5],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "{+region=ca-central-1: 2}",
+                "[[+region=ca-central-1]]",
+            ],
+        ),
+    ]
+}
+
+/// Runs `cases` with the rules of each of `versions`; a failure names file, commit, lines.
+fn check(file: &str, commit: &str, cases: &[Case], versions: &[CrdbVersion]) -> Vec<String> {
     let mut failures = Vec::new();
-    for version in [
-        CrdbVersion::new(23, 2, 0),
-        CrdbVersion::new(25, 1, 3),
-        CrdbVersion::new(26, 1, 0),
-    ] {
-        for c in &cases {
+    for &version in versions {
+        for c in cases {
             let zones = effective_zones(&model(c.setup, c.table, version));
             let (counts, placement) = shown(&zones, c.object);
             let want = c.placement.map(String::from);
             if counts != c.counts || placement != want {
                 failures.push(format!(
-                    "{FILE}@{COMMIT} lines {} ({}, rules of {version}): want {:?} {:?}, bmdb computes {:?} {:?}",
+                    "{file}@{commit} lines {} ({}, rules of {version}): want {:?} {:?}, bmdb computes {:?} {:?}",
                     c.lines, c.object, c.counts, want, counts, placement
                 ));
             }
         }
     }
+    failures
+}
+
+#[test]
+fn the_secondary_region_logic_test_agrees_field_by_field() {
+    let v = CrdbVersion::new;
+    let zone = secondary_zone_cases();
+    let region = secondary_region_cases();
+    assert_eq!(
+        zone.len() + region.len(),
+        16,
+        "every case of the file is kept"
+    );
+    let mut failures = check(
+        SECONDARY_FILE,
+        SECONDARY_COMMIT,
+        &zone,
+        &[v(23, 2, 0), v(25, 1, 3), v(26, 1, 0), v(26, 2, 0)],
+    );
+    failures.extend(check(
+        SECONDARY_FILE,
+        SECONDARY_COMMIT,
+        &region,
+        &[v(23, 2, 0), v(25, 1, 2)],
+    ));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// From v25.1.3 the same three regions form an implicit super region: the table homed in
+/// us-east-1 gets constraints of its own, and with ca-central-1 the secondary region the
+/// extra replica goes there (#150413), not to ap-southeast-2 (the first other region).
+#[test]
+fn the_secondary_region_takes_the_extra_replica_of_the_implicit_super_region() {
+    let zones = effective_zones(&model(
+        &SEC_REGION,
+        ("rbt_in_us_east", "in:us-east-1"),
+        CrdbVersion::new(25, 2, 0),
+    ));
+    let (counts, p) = shown(&zones, "table rbt_in_us_east");
+    assert_eq!(counts, [5, 5]);
+    assert_eq!(
+        p[0],
+        "{+region=ap-southeast-2: 1, +region=ca-central-1: 2, +region=us-east-1: 1}"
+    );
+}
+
+#[test]
+fn the_super_regions_logic_test_agrees_field_by_field() {
+    let cases = logic_test_cases();
+    assert!(cases.len() >= 37, "every case of the file is kept");
+    let v = CrdbVersion::new;
+    let failures = check(
+        FILE,
+        COMMIT,
+        &cases,
+        &[v(23, 2, 0), v(25, 1, 3), v(26, 1, 0)],
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -384,6 +695,7 @@ fn three_regions_surviving_a_region_form_an_implicit_super_region_from_v25_1_3()
         regions: &[AP, CA, US],
         survival: R,
         supers: &[],
+        secondary: None,
     };
     let constraints = |v: CrdbVersion| {
         let zones = effective_zones(&model(&THREE, ("t", "in:ca-central-1"), v));
