@@ -33,6 +33,7 @@ struct Setup {
     survival: SurvivalGoal,
     supers: &'static [(&'static str, &'static [&'static str])],
     secondary: Option<&'static str>,
+    placement: Placement,
 }
 
 const Z: SurvivalGoal = SurvivalGoal::Zone;
@@ -45,6 +46,7 @@ const ONCREATE: Setup = Setup {
     survival: Z,
     supers: &[("create", &[AP, US])],
     secondary: None,
+    placement: Placement::Default,
 };
 // `mr1`: one region, super region "test" of it
 const MR1: Setup = Setup {
@@ -53,6 +55,7 @@ const MR1: Setup = Setup {
     survival: Z,
     supers: &[("test", &[US])],
     secondary: None,
+    placement: Placement::Default,
 };
 // `mr2`: three regions, super region "test" of us-east-1 and ap-southeast-2
 const MR2: Setup = Setup {
@@ -61,6 +64,7 @@ const MR2: Setup = Setup {
     survival: Z,
     supers: &[("test", &[AP, US])],
     secondary: None,
+    placement: Placement::Default,
 };
 // `mr2` after `ADD SUPER REGION "ca-central-sr" VALUES "ca-central-1"`
 const MR2_CA_SR: Setup = Setup {
@@ -69,6 +73,7 @@ const MR2_CA_SR: Setup = Setup {
     survival: Z,
     supers: &[("test", &[AP, US]), ("ca-central-sr", &[CA])],
     secondary: None,
+    placement: Placement::Default,
 };
 // `mr3`: five regions, super regions r1 (2 regions) and r2 (3)
 const MR3: Setup = Setup {
@@ -77,6 +82,7 @@ const MR3: Setup = Setup {
     survival: Z,
     supers: &[("r1", &[AP, US]), ("r2", &[CA, USC, USW])],
     secondary: None,
+    placement: Placement::Default,
 };
 // `mr3` after `DROP SUPER REGION "r2"`
 const MR3_WITHOUT_R2: Setup = Setup {
@@ -85,6 +91,7 @@ const MR3_WITHOUT_R2: Setup = Setup {
     survival: Z,
     supers: &[("r1", &[AP, US])],
     secondary: None,
+    placement: Placement::Default,
 };
 // `mr3` surviving a region failure with r2 = ap-southeast-2, ca-central-1, us-central-1
 const MR3_REGION_R2: Setup = Setup {
@@ -93,6 +100,7 @@ const MR3_REGION_R2: Setup = Setup {
     survival: R,
     supers: &[("r2", &[AP, CA, USC])],
     secondary: None,
+    placement: Placement::Default,
 };
 // `mr3` surviving a region failure with r1 = all five regions
 const MR3_REGION_R1_5: Setup = Setup {
@@ -101,6 +109,7 @@ const MR3_REGION_R1_5: Setup = Setup {
     survival: R,
     supers: &[("r1", &[AP, CA, USC, US, USW])],
     secondary: None,
+    placement: Placement::Default,
 };
 // `db3` with super regions test1 (ca-central-1, us-west-1) and test2 (us-east-1), per primary
 const DB3_PRIMARY_CA: Setup = Setup {
@@ -109,6 +118,7 @@ const DB3_PRIMARY_CA: Setup = Setup {
     survival: Z,
     supers: &[("test1", &[CA, USW]), ("test2", &[US])],
     secondary: None,
+    placement: Placement::Default,
 };
 const DB3_PRIMARY_US_EAST: Setup = Setup {
     primary: US,
@@ -116,6 +126,7 @@ const DB3_PRIMARY_US_EAST: Setup = Setup {
     survival: Z,
     supers: &[("test1", &[CA, USW]), ("test2", &[US])],
     secondary: None,
+    placement: Placement::Default,
 };
 const DB3_PRIMARY_US_WEST: Setup = Setup {
     primary: USW,
@@ -123,6 +134,7 @@ const DB3_PRIMARY_US_WEST: Setup = Setup {
     survival: Z,
     supers: &[("test1", &[CA, USW]), ("test2", &[US])],
     secondary: None,
+    placement: Placement::Default,
 };
 // `db3` after test2 is dropped and test1 holds all three regions, then only us-west-1
 const DB3_TEST1_THREE: Setup = Setup {
@@ -131,6 +143,7 @@ const DB3_TEST1_THREE: Setup = Setup {
     survival: Z,
     supers: &[("test1", &[CA, US, USW])],
     secondary: None,
+    placement: Placement::Default,
 };
 const DB3_TEST1_US_WEST: Setup = Setup {
     primary: USW,
@@ -138,6 +151,7 @@ const DB3_TEST1_US_WEST: Setup = Setup {
     survival: Z,
     supers: &[("test1", &[USW])],
     secondary: None,
+    placement: Placement::Default,
 };
 
 #[allow(non_upper_case_globals)]
@@ -213,6 +227,7 @@ fn model(setup: &Setup, table: (&str, &str), version: CrdbVersion) -> Model {
             .map(|(n, rs)| (n.to_string(), strings(rs)))
             .collect::<BTreeMap<_, _>>(),
         secondary_region: setup.secondary.map(String::from),
+        placement: setup.placement,
         cockroach_version: Some(version),
         ..Database::default()
     };
@@ -220,6 +235,7 @@ fn model(setup: &Setup, table: (&str, &str), version: CrdbVersion) -> Model {
     let locality = match locality {
         "primary" => Locality::RegionalByTable { region: None },
         "rbr" => Locality::RegionalByRow { column: None },
+        "global" => Locality::Global,
         other => Locality::RegionalByTable {
             region: Some(other.strip_prefix("in:").expect("in:<region>").into()),
         },
@@ -330,6 +346,7 @@ const SEC_NO_LIST: Setup = Setup {
     survival: Z,
     supers: &[],
     secondary: Some(CA),
+    placement: Placement::Default,
 };
 // `db` after `ADD REGION "us-east-1"` and `SET SECONDARY REGION "ca-central-1"`
 const SEC_ZONE: Setup = Setup {
@@ -338,6 +355,7 @@ const SEC_ZONE: Setup = Setup {
     survival: Z,
     supers: &[],
     secondary: Some(CA),
+    placement: Placement::Default,
 };
 // the same after `SURVIVE REGION FAILURE`
 const SEC_REGION: Setup = Setup {
@@ -346,6 +364,7 @@ const SEC_REGION: Setup = Setup {
     survival: R,
     supers: &[],
     secondary: Some(CA),
+    placement: Placement::Default,
 };
 #[allow(non_upper_case_globals)]
 const sec_no_list: &Setup = &SEC_NO_LIST;
@@ -627,6 +646,135 @@ fn the_secondary_region_takes_the_extra_replica_of_the_implicit_super_region() {
     );
 }
 
+const GLOBAL_FILE: &str = "pkg/ccl/logictestccl/testdata/logic_test/global_placement_restricted";
+
+/// `testdb`: primary ca-central-1, regions ap-southeast-2 and us-east-1, then PLACEMENT
+/// RESTRICTED, DROP and ADD REGION us-east-1, SET PRIMARY REGION ap-southeast-2, PLACEMENT
+/// DEFAULT.
+const fn glob(
+    primary: &'static str,
+    regions: &'static [&'static str],
+    placement: Placement,
+) -> Setup {
+    Setup {
+        primary,
+        regions,
+        survival: Z,
+        supers: &[],
+        secondary: None,
+        placement,
+    }
+}
+#[allow(non_upper_case_globals)]
+const glob_default_ca: &Setup = &glob(CA, &[AP, CA, US], Placement::Default);
+#[allow(non_upper_case_globals)]
+const glob_restricted_ca: &Setup = &glob(CA, &[AP, CA, US], Placement::Restricted);
+#[allow(non_upper_case_globals)]
+const glob_restricted_ca_two: &Setup = &glob(CA, &[AP, CA], Placement::Restricted);
+#[allow(non_upper_case_globals)]
+const glob_restricted_ap: &Setup = &glob(AP, &[AP, CA, US], Placement::Restricted);
+#[allow(non_upper_case_globals)]
+const glob_default_ap: &Setup = &glob(AP, &[AP, CA, US], Placement::Default);
+
+/// `global_placement_restricted` at aed96034: a GLOBAL table keeps the full replica set
+/// under both placements (ZONE survival, no super regions: every release's rules agree).
+fn global_cases() -> Vec<Case> {
+    vec![
+        case(
+            "15-27",
+            glob_default_ca,
+            ("test", "global"),
+            "table test",
+            [5, 3],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "[+region=ca-central-1]",
+                "[[+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "33-45",
+            glob_restricted_ca,
+            ("test", "global"),
+            "table test",
+            [5, 3],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "[+region=ca-central-1]",
+                "[[+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "54-66",
+            glob_restricted_ca_two,
+            ("test", "global"),
+            "table test",
+            [4, 3],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1}",
+                "[+region=ca-central-1]",
+                "[[+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "71-83",
+            glob_restricted_ca,
+            ("test", "global"),
+            "table test",
+            [5, 3],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "[+region=ca-central-1]",
+                "[[+region=ca-central-1]]",
+            ],
+        ),
+        case(
+            "89-101",
+            glob_restricted_ap,
+            ("test", "global"),
+            "table test",
+            [5, 3],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "[+region=ap-southeast-2]",
+                "[[+region=ap-southeast-2]]",
+            ],
+        ),
+        case(
+            "107-119",
+            glob_default_ap,
+            ("test", "global"),
+            "table test",
+            [5, 3],
+            [
+                "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}",
+                "[+region=ap-southeast-2]",
+                "[[+region=ap-southeast-2]]",
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn the_global_placement_restricted_logic_test_agrees_field_by_field() {
+    let v = CrdbVersion::new;
+    let versions = [v(23, 2, 0), v(25, 1, 3), v(26, 1, 0), v(26, 2, 0)];
+    let cases = global_cases();
+    assert_eq!(cases.len(), 6, "every case of the file is kept");
+    let failures = check(GLOBAL_FILE, COMMIT, &cases, &versions);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    for c in &cases {
+        let zones = effective_zones(&model(c.setup, c.table, v(25, 2, 0)));
+        let z = zones.iter().find(|z| z.label() == c.object).unwrap();
+        assert_eq!(
+            z.value("global_reads").map(|g| g.to_string()).as_deref(),
+            Some("true"),
+            "{GLOBAL_FILE}@{COMMIT} lines {}: global_reads = true",
+            c.lines
+        );
+    }
+}
+
 #[test]
 fn the_super_regions_logic_test_agrees_field_by_field() {
     let cases = logic_test_cases();
@@ -696,6 +844,7 @@ fn three_regions_surviving_a_region_form_an_implicit_super_region_from_v25_1_3()
         survival: R,
         supers: &[],
         secondary: None,
+        placement: Placement::Default,
     };
     let constraints = |v: CrdbVersion| {
         let zones = effective_zones(&model(&THREE, ("t", "in:ca-central-1"), v));
