@@ -1,5 +1,6 @@
 //! files: the migrations as apply runs them: found by `migrations::scan` (refinery's naming,
-//! the lock's checksum), cut into statements, with their `-- destructive:` marks.
+//! the lock's checksum), cut into statements, with their `-- destructive:` marks; a hand-written file
+//! (not starting with the generated header) also has its statements checked by `sql::destructive_statement`.
 
 use crate::migrations::{Line, MigrationFile};
 use crate::sql::{leading_words, split_statements, Statement};
@@ -39,11 +40,18 @@ pub fn load_migrations(line: &Line) -> Result<Vec<Migration>> {
                 .with_context(|| format!("{} is not readable UTF-8 text", f.path.display()))?;
             let statements = split_statements(&text)
                 .map_err(|e| anyhow::anyhow!("{}: {e}", f.path.display()))?;
-            let destructive = text
+            let mut destructive: Vec<String> = text
                 .lines()
                 .filter_map(|l| l.trim().strip_prefix(DESTRUCTIVE_MARK))
                 .map(|s| s.trim().to_string())
                 .collect();
+            if !text.starts_with(crate::migrations::GENERATED_HEADER) {
+                // hand-written (or not bmdb's): the statements themselves are checked too
+                destructive.extend(statements.iter().filter_map(|s| {
+                    crate::sql::destructive_statement(&s.sql)
+                        .map(|what| format!("{what} (line {})", s.line))
+                }));
+            }
             Ok(Migration {
                 file: f,
                 statements,

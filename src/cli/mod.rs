@@ -8,6 +8,7 @@ mod drift;
 mod generate;
 mod init;
 mod inspect;
+mod migrate;
 mod plan;
 mod zones;
 
@@ -60,6 +61,9 @@ pub enum Command {
     Drift(drift::DriftArgs),
     /// Write a model (regions.yaml and schema/) from a live database.
     Inspect(inspect::InspectArgs),
+    /// Hand-written migrations: `migrate new NAME`, `migrate hash`.
+    #[command(subcommand)]
+    Migrate(migrate::MigrateCmd),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(generate::CompletionsArgs),
     /// Print the man page (roff), or write one page per command with --out DIR.
@@ -189,6 +193,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
         Command::Validate(args) => validate(&cli, args),
         Command::Plan(args) => plan::run(&cli, args),
+        Command::Migrate(cmd) => migrate::run(&cli, cmd),
         Command::Apply(cmd) => apply::run_apply(&cli, cmd),
         Command::Status(cmd) => apply::run_status(&cli, cmd),
         Command::Zones(cmd) => zones::run(&cli, cmd),

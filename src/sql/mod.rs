@@ -101,9 +101,68 @@ pub fn leading_words(sql: &str, n: usize) -> Vec<String> {
         .collect()
 }
 
+/// What makes a statement destructive, when it is: `DROP ...`, `TRUNCATE`, an `ALTER` with a
+/// top-level `DROP` (other than `DROP DEFAULT` / `DROP NOT NULL`, which lose no data), and a
+/// `DELETE` or `UPDATE` without a top-level `WHERE`. Hand-written migrations are checked
+/// with it (generated ones carry `-- destructive:` marks instead).
+pub fn destructive_statement(sql: &str) -> Option<String> {
+    let words = leading_words(sql, 3);
+    let first = words.first().map(String::as_str)?;
+    let without_where = || top_level_word_ends(sql, "WHERE").next().is_none();
+    match first {
+        "DROP" => Some(format!("DROP {}", words.get(1).map_or("", String::as_str))),
+        "TRUNCATE" => Some("TRUNCATE".to_string()),
+        "DELETE" if without_where() => Some("DELETE without WHERE".to_string()),
+        "UPDATE" if without_where() => Some("UPDATE without WHERE".to_string()),
+        "ALTER" => top_level_word_ends(sql, "DROP").find_map(|end| {
+            let next = leading_words(&sql[end..], 2);
+            match next
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .as_slice()
+            {
+                ["DEFAULT", ..] | ["NOT", "NULL"] => None,
+                _ => Some(format!(
+                    "ALTER ... DROP {}",
+                    next.first().map_or("", String::as_str)
+                )),
+            }
+        }),
+        _ => None,
+    }
+    .map(|s| s.trim_end().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn destructive_statements_are_found_by_their_words_not_their_text() {
+        let d = |s: &str| destructive_statement(s);
+        assert_eq!(d("DROP TABLE t").as_deref(), Some("DROP TABLE"));
+        assert_eq!(d("truncate t").as_deref(), Some("TRUNCATE"));
+        assert_eq!(d("DELETE FROM t").as_deref(), Some("DELETE without WHERE"));
+        assert_eq!(
+            d("UPDATE t SET a = 1").as_deref(),
+            Some("UPDATE without WHERE")
+        );
+        assert_eq!(
+            d("ALTER TABLE t DROP COLUMN c").as_deref(),
+            Some("ALTER ... DROP COLUMN")
+        );
+        assert_eq!(d("UPDATE t SET a = 1 WHERE a IS NULL"), None);
+        assert_eq!(d("DELETE FROM t WHERE id IN (SELECT id FROM u)"), None);
+        // a WHERE inside a subquery or a literal does not count
+        assert!(d("UPDATE t SET a = (SELECT b FROM u WHERE u.id = 1)").is_some());
+        assert!(d("UPDATE t SET note = 'where'").is_some());
+        assert_eq!(d("ALTER TABLE t ALTER COLUMN c DROP NOT NULL"), None);
+        assert_eq!(d("ALTER TABLE t ALTER COLUMN c DROP DEFAULT"), None);
+        assert_eq!(d("ALTER TABLE t ADD COLUMN drop_me INT"), None);
+        assert_eq!(d("-- DROP TABLE t\nSELECT 1"), None);
+        assert_eq!(d("INSERT INTO t VALUES ('DROP TABLE x')"), None);
+    }
 
     #[test]
     fn top_level_commas() {

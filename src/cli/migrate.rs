@@ -1,0 +1,143 @@
+//! `bmdb migrate new|hash`: hand-written migrations beside the generated ones. `new` writes
+//! the next, empty migration and records it in the lock without changing the lock's model
+//! state; `hash` re-records the checksums of files edited on purpose, refusing one that the
+//! history at `--url` says already ran.
+
+use super::Cli;
+use crate::apply::history;
+use crate::db::{scrub_error, ConnectOpts};
+use crate::migrations::{self, LockMismatch};
+use crate::project::Project;
+use anyhow::{bail, Result};
+use clap::{Args, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Subcommand, Debug)]
+pub enum MigrateCmd {
+    /// Create the next, empty, hand-written migration migrations/V<n>__NAME.sql and record it
+    /// in the lock (the lock's model state is unchanged).
+    New(NewArgs),
+    /// Re-record the checksums of migrations edited on purpose; with --url, refuse one the
+    /// database's history says already ran.
+    Hash(HashArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct NewArgs {
+    /// The migration's name: lower-case letters, digits and `_` (`backfill_email`).
+    pub name: String,
+}
+
+#[derive(Args, Debug)]
+#[command(mut_arg("url", |a| a.help("The database whose history must not have run an edited migration (a migration that ran is never re-hashed); without it, the lock alone is rewritten")))]
+pub struct HashArgs {
+    #[command(flatten)]
+    pub connect: ConnectOpts,
+}
+
+pub fn run(cli: &Cli, cmd: &MigrateCmd) -> Result<ExitCode> {
+    match cmd {
+        MigrateCmd::New(args) => new(cli, args),
+        MigrateCmd::Hash(args) => hash(cli, args),
+    }
+}
+
+fn new(cli: &Cli, args: &NewArgs) -> Result<ExitCode> {
+    // the name first, so a bad one changes nothing
+    let slug = migrations::slug(&args.name)?;
+    let project = Project::open(&cli.project)?;
+    let version = migrations::next_version(&project.files, project.lock.as_ref());
+    let name = migrations::file_name(version, &slug);
+    let text =
+        migrations::hand_written_template(name.trim_end_matches(".sql"), project.line.dialect);
+    let state = project.migrated_state().into_owned();
+    let path = migrations::write(&project.line, project.lock.as_ref(), &slug, &text, &state)?;
+    println!(
+        "Wrote {} (hand-written; the lock's model state is unchanged)\n  next: write its statements, run `bmdb migrate hash`, then `bmdb apply`",
+        path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn hash(cli: &Cli, args: &HashArgs) -> Result<ExitCode> {
+    let (project, mismatches) = Project::open_with_mismatches(&cli.project)?;
+    let line = &project.line;
+    // Only edits are re-hashed: a missing or stray file is another problem with its own help.
+    let others: Vec<&LockMismatch> = mismatches
+        .iter()
+        .filter(|m| !matches!(m, LockMismatch::Edited { .. }))
+        .collect();
+    if !others.is_empty() {
+        let text: Vec<String> = others.iter().map(|m| m.message(line)).collect();
+        bail!(
+            "the migrations folder does not match its lock:\n{}\n(`bmdb migrate hash` re-records edited files only)",
+            text.join("\n")
+        );
+    }
+    let edited: Vec<(&migrations::LockedMigration, &migrations::MigrationFile)> = mismatches
+        .iter()
+        .filter_map(|m| match m {
+            LockMismatch::Edited { locked, file } => Some((locked, file)),
+            _ => None,
+        })
+        .collect();
+    if edited.is_empty() {
+        println!(
+            "Every migration matches {}: nothing to re-hash",
+            line.lock_name()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.connect.url.is_some() {
+        let secret = args.connect.resolve().ok().and_then(|u| u.password());
+        let rows = (|| -> Result<_> {
+            let mut db = args.connect.connect()?;
+            history::read(&mut db.client)
+        })()
+        .map_err(|e| scrub_error(e, secret.as_deref()))?;
+        let ran: Vec<String> = edited
+            .iter()
+            .filter_map(|(locked, file)| {
+                let row = rows.iter().find(|r| r.version == i64::from(locked.version))?;
+                Some(format!(
+                    "{}/{}: the database's history has it {} with checksum {}; the file's checksum is now {}",
+                    line.name(),
+                    locked.file_name(),
+                    row.status,
+                    migrations::short_checksum(&row.checksum),
+                    migrations::short_checksum(&file.checksum)
+                ))
+            })
+            .collect();
+        if !ran.is_empty() {
+            bail!(
+                "refusing to re-hash migrations that already ran:\n{}\n  help: restore the file as it ran; put the new statements in a new migration (`bmdb migrate new NAME`)",
+                ran.join("\n")
+            );
+        }
+    }
+    let lock = project
+        .lock
+        .clone()
+        .expect("an edited file implies a lock that records it");
+    let mut locked = lock.migrations;
+    for (old, file) in &edited {
+        if let Some(m) = locked.iter_mut().find(|m| m.version == old.version) {
+            m.checksum = file.checksum.clone();
+        }
+    }
+    migrations::write_lock(line, locked, lock.state)?;
+    for (old, file) in &edited {
+        println!(
+            "Re-hashed {}/{} ({} -> {})",
+            line.name(),
+            old.file_name(),
+            migrations::short_checksum(&old.checksum),
+            migrations::short_checksum(&file.checksum)
+        );
+    }
+    if args.connect.url.is_none() {
+        println!("  note: without --url nothing checked that no database already ran them");
+    }
+    Ok(ExitCode::SUCCESS)
+}
