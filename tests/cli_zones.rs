@@ -278,3 +278,33 @@ fn zones_set_refuses_bad_input_and_protected_fields_without_override() {
         text(&o)
     );
 }
+
+/// `zones show` says whose placement rules it used: the newest bmdb knows when nothing is
+/// declared, the declared `cockroach_version` otherwise, in the table and in the JSON.
+#[test]
+fn zones_show_names_the_placement_rules_it_used() {
+    let (_tmp, p) = bluemarble();
+    let o = bmdb(&p, &["zones", "show"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("placement rules of CockroachDB v26.2.0 (the newest bmdb knows"),
+        "{}",
+        text(&o)
+    );
+    let regions = fs::read_to_string(p.join("regions.yaml")).unwrap();
+    fs::write(
+        p.join("regions.yaml"),
+        format!("{regions}\ncockroach_version: v25.1.3\n"),
+    )
+    .unwrap();
+    let o = bmdb(&p, &["zones", "show"]);
+    assert!(
+        text(&o).contains("placement rules of CockroachDB v25.1.3 (cockroach_version)"),
+        "{}",
+        text(&o)
+    );
+    let o = bmdb(&p, &["zones", "show", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(json["placement_rules"]["version"], "v25.1.3");
+    assert_eq!(json["placement_rules"]["source"], "declared");
+}
