@@ -89,6 +89,20 @@ impl Project {
         Ok(plan::checked_plan(current, &self.desired, changes)?)
     }
 
+    /// Write `plan` (rendered) as the next migration of the line, `V<n>__<slug>.sql`, and the
+    /// lock with the desired model as its state: `plan --write` and `inspect`'s baseline.
+    pub fn write_next(&self, slug: &str, plan: &Plan, rendered: &RenderedPlan) -> Result<PathBuf> {
+        let version = migrations::next_version(&self.files, self.lock.as_ref());
+        let name = migrations::file_name(version, slug);
+        let text = migrations::format_file(
+            name.trim_end_matches(".sql"),
+            self.desired.database.dialect,
+            plan,
+            rendered,
+        );
+        migrations::write(&self.line, self.lock.as_ref(), slug, &text, &self.desired)
+    }
+
     pub fn render(&self, current: &Model, plan: &Plan) -> Result<RenderedPlan> {
         let renderer = Renderer::new(Some(&self.dir))?;
         let ctx = RenderContext {

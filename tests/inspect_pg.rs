@@ -95,6 +95,46 @@ fn inspect_round_trip_on_a_database_bmdb_never_saw() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["categories"]["live_vs_model"]["clean"], true, "{v:#}");
 
+    // ... and holds its baseline: the first migration and its lock, so the offline plan is
+    // empty and the database is one `apply --baseline 1` away from being managed
+    let baseline = std::fs::read_to_string(proj.join("migrations/V1__baseline.sql")).unwrap();
+    assert!(baseline.contains("CREATE TABLE"), "{baseline}");
+    assert!(proj.join("migrations/bmdb.lock").is_file());
+    let r = run(bmdb(&proj).args(["plan", "--detailed-exitcode"]));
+    assert_eq!(
+        r.code, 0,
+        "the offline plan of an inspected project is empty: {r:?}"
+    );
+    let r = run(bmdb(&proj).args(["apply", "--url", &src_url, "--baseline", "1"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("baselined"), "{r:?}");
+    let r = run(bmdb(&proj).args(["status", "--url", &src_url, "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["migrations"][0]["state"], "applied", "{v:#}");
+    let r = run(bmdb(&proj).args(["plan", "--url", &src_url, "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run(bmdb(&proj).args(["plan", "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run(bmdb(&proj).args(["drift", "--url", &src_url]));
+    assert_eq!(r.code, 0, "drift after the baseline: {r:?}");
+    let r = run(bmdb(&proj).args(["apply", "--url", &src_url]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("nothing to apply"), "{r:?}");
+    // managed from here: a change is written and applied like any other
+    std::fs::write(
+        proj.join("schema/extra.yaml"),
+        "table: extra\ncolumns:\n  - { name: id, type: INT8, nullable: false }\nprimary_key: [id]\n",
+    )
+    .unwrap();
+    let r = run(bmdb(&proj).args(["plan", "--write", "extra"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run(bmdb(&proj).args(["apply", "--url", &src_url]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run(bmdb(&proj).args(["plan", "--url", &src_url, "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run(bmdb(&proj).args(["drift", "--url", &src_url]));
+    assert_eq!(r.code, 0, "{r:?}");
+
     // inspect refuses to overwrite a project
     let r = run(bmdb(&proj)
         .args(["inspect", "--url", &src_url, "--out"])
@@ -102,9 +142,7 @@ fn inspect_round_trip_on_a_database_bmdb_never_saw() {
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stderr.contains("refusing to overwrite"), "{r:?}");
 
-    // apply the inspected model to an empty database: same schema
-    let r = run(bmdb(&proj).args(["plan", "--write", "init"]));
-    assert_eq!(r.code, 0, "{r:?}");
+    // the baseline (and the change after it) applied to an empty database: the same schema
     let dst = pg().new_db_postgis("inspect_dst");
     let dst_url = pg().url(&dst);
     let args = ApplyArgs {
@@ -121,7 +159,7 @@ fn inspect_round_trip_on_a_database_bmdb_never_saw() {
     let mut b = read_postgres(&mut pg().client(&dst)).unwrap();
     a.database.name = String::new();
     b.database.name = String::new();
-    assert_eq!(a.tables.len(), 4);
+    assert_eq!(a.tables.len(), 5);
     for (name, t) in &a.tables {
         assert_eq!(Some(t), b.tables.get(name), "table {name} differs");
     }

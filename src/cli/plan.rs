@@ -60,21 +60,7 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
 
     let mut written = None;
     if let (Some(slug), false) = (&slug, plan.is_empty()) {
-        let version = migrations::next_version(&project.files, project.lock.as_ref());
-        let name = migrations::file_name(version, slug);
-        let text = migrations::format_file(
-            name.trim_end_matches(".sql"),
-            project.desired.database.dialect,
-            &plan,
-            &rendered,
-        );
-        written = Some(migrations::write(
-            &project.line,
-            project.lock.as_ref(),
-            slug,
-            &text,
-            &project.desired,
-        )?);
+        written = Some(project.write_next(slug, &plan, &rendered)?);
     }
 
     match args.output.format {
