@@ -199,3 +199,58 @@ fn migrate_refuses_bad_input_and_writes_nothing() {
     );
     assert!(!dir.join("migrations/V8__more.sql").exists());
 }
+
+#[test]
+fn rm_takes_the_latest_step_back_lock_state_and_all() {
+    let db = pg().new_db("migraterm");
+    let url = pg().url(&db);
+    let p = project();
+    let dir = p.path();
+    assert_eq!(run(bmdb(dir).args(["plan", "--write", "init"])).code, 0);
+    let lock_v1 = fs::read_to_string(dir.join("migrations/bmdb.lock")).unwrap();
+    let with_nick = V1.replace(
+        "primary_key",
+        "  - { name: nick, type: STRING }\nprimary_key",
+    );
+    fs::write(dir.join("schema/accounts.yaml"), &with_nick).unwrap();
+    assert_eq!(run(bmdb(dir).args(["plan", "--write", "add_nick"])).code, 0);
+    assert_eq!(run(bmdb(dir).args(["plan", "--detailed-exitcode"])).code, 0);
+
+    // only the latest may go
+    let r = run(bmdb(dir).args(["migrate", "rm", "V1"]));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("V1 is not the latest migration of migrations (V2 is)"),
+        "{r:?}"
+    );
+
+    let r = run(bmdb(dir).args(["migrate", "rm", "V2"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr
+            .contains("warning: a database that already applied V2"),
+        "{r:?}"
+    );
+    assert!(!dir.join("migrations/V2__add_nick.sql").exists());
+    let lock_now: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("migrations/bmdb.lock")).unwrap())
+            .unwrap();
+    let lock_then: serde_json::Value = serde_json::from_str(&lock_v1).unwrap();
+    assert_eq!(lock_now, lock_then, "the lock is as it was before V2");
+    // the model's change is pending again
+    assert_eq!(run(bmdb(dir).args(["plan", "--detailed-exitcode"])).code, 2);
+    // one step of undo is kept: a second rm says why it cannot
+    let r = run(bmdb(dir).args(["migrate", "rm"]));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("holds no state from before V1"), "{r:?}");
+    assert!(dir.join("migrations/V1__init.sql").exists());
+
+    // written again, applied, removed: the database that ran it shows drift
+    assert_eq!(run(bmdb(dir).args(["plan", "--write", "add_nick"])).code, 0);
+    assert_eq!(run(bmdb(dir).args(["apply", "--url", &url])).code, 0);
+    converged(dir, &url);
+    assert_eq!(run(bmdb(dir).args(["migrate", "rm"])).code, 0);
+    let r = run(bmdb(dir).args(["drift", "--url", &url]));
+    assert_eq!(r.code, 2, "{r:?}");
+}

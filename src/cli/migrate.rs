@@ -1,7 +1,8 @@
-//! `bmdb migrate new|hash`: hand-written migrations beside the generated ones. `new` writes
+//! `bmdb migrate new|hash|rm`: hand-written migrations beside the generated ones. `new` writes
 //! the next, empty migration and records it in the lock without changing the lock's model
 //! state; `hash` re-records the checksums of files edited on purpose, refusing one that the
-//! history at `--url` says already ran.
+//! history at `--url` says already ran; `rm` takes the latest migration back, lock state and
+//! all.
 
 use super::Cli;
 use crate::apply::history;
@@ -20,6 +21,16 @@ pub enum MigrateCmd {
     /// Re-record the checksums of migrations edited on purpose; with --url, refuse one the
     /// database's history says already ran.
     Hash(HashArgs),
+    /// Remove the latest migration (V must be it) and restore the lock's model state from
+    /// before it; a database that already applied it will show drift.
+    Rm(RmArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RmArgs {
+    /// The migration to remove: the latest (V4 or 4); default the latest.
+    #[arg(value_parser = migrations::parse_version_flag)]
+    pub version: Option<i64>,
 }
 
 #[derive(Args, Debug)]
@@ -39,7 +50,34 @@ pub fn run(cli: &Cli, cmd: &MigrateCmd) -> Result<ExitCode> {
     match cmd {
         MigrateCmd::New(args) => new(cli, args),
         MigrateCmd::Hash(args) => hash(cli, args),
+        MigrateCmd::Rm(args) => rm(cli, args),
     }
+}
+
+fn rm(cli: &Cli, args: &RmArgs) -> Result<ExitCode> {
+    let project = Project::open(&cli.project)?;
+    let line = &project.line;
+    let Some(lock) = project.lock.as_ref().filter(|l| !l.migrations.is_empty()) else {
+        bail!(
+            "{} records no migration: nothing to remove",
+            line.lock_name()
+        );
+    };
+    let latest = lock.migrations.last().map(|m| m.version).unwrap_or(0);
+    let version = match args.version {
+        None => latest,
+        Some(v) => u32::try_from(v).unwrap_or(u32::MAX),
+    };
+    let path = migrations::remove_latest(line, lock, &project.files, version)?;
+    println!(
+        "Removed {} and restored {} to the model state from before it",
+        path.display(),
+        line.lock_name()
+    );
+    eprintln!(
+        "warning: a database that already applied V{version} keeps what it did: `bmdb drift` and `bmdb status` will report it there"
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn new(cli: &Cli, args: &NewArgs) -> Result<ExitCode> {

@@ -369,6 +369,12 @@ pub fn write(
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(file_name(version, slug));
     write_atomic(&path, sql.as_bytes())?;
+    // what `bmdb migrate rm` needs to take this step back: the state before it
+    let before = match lock {
+        Some(l) => l.state.clone(),
+        None => empty_state(&new_state.database),
+    };
+    write_undo(line, version, before)?;
     let mut migrations = lock.map(|l| l.migrations.clone()).unwrap_or_default();
     migrations.push(LockedMigration {
         version,
@@ -376,6 +382,89 @@ pub fn write(
         checksum: checksum(sql.as_bytes()),
     });
     write_lock(line, migrations, new_state.clone())?;
+    Ok(path)
+}
+
+/// Beside the lock, the model state from before the latest migration, so `bmdb migrate rm`
+/// can take that step back. It lives in its own file (`bmdb.undo.json`) rather than in the
+/// lock, which every `bmdb plan` reads: a second 10,000-table state there would double that.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Undo {
+    /// The migration this undoes (the latest when it was written).
+    pub version: u32,
+    /// The lock's state before that migration.
+    pub state: Model,
+}
+
+pub const UNDO_FILE: &str = "bmdb.undo.json";
+
+fn write_undo(line: &Line, version: u32, state: Model) -> Result<()> {
+    let mut text = serde_json::to_string(&Undo { version, state })?;
+    text.push('\n');
+    write_atomic(&line.dir.join(UNDO_FILE), text.as_bytes())
+}
+
+/// The undo record of the line, if there is one.
+pub fn read_undo(line: &Line) -> Result<Option<Undo>> {
+    let path = line.dir.join(UNDO_FILE);
+    match fs::read_to_string(&path) {
+        Ok(t) => serde_json::from_str(&t).map(Some).with_context(|| {
+            format!(
+                "{} is not a bmdb undo record\n  help: restore it from version control",
+                path.display()
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Take back the latest migration `version` of the line: its file goes, the lock loses its
+/// entry and gets back the state from before it (from the undo record, which is then spent).
+/// The lock is written first, so an interruption leaves a stray file `refuse_mismatches`
+/// names, never a lock whose state includes a step that is gone.
+pub fn remove_latest(
+    line: &Line,
+    lock: &Lock,
+    files: &[MigrationFile],
+    version: u32,
+) -> Result<PathBuf> {
+    let Some(last) = lock.migrations.last() else {
+        bail!(
+            "{} records no migration: nothing to remove",
+            line.lock_name()
+        );
+    };
+    if last.version != version {
+        bail!(
+            "V{version} is not the latest migration of {} (V{} is)\n  help: migrations are removed newest first; `bmdb migrate rm` removes V{}",
+            line.name(),
+            last.version,
+            last.version
+        );
+    }
+    let undo = read_undo(line)?.filter(|u| u.version == version);
+    let Some(undo) = undo else {
+        bail!(
+            "{}/{UNDO_FILE} holds no state from before V{version}, so the lock cannot be taken back a step\n  help: restore migrations/ from version control as it was before V{version} was written",
+            line.name()
+        );
+    };
+    let path = files
+        .iter()
+        .find(|f| f.version == version)
+        .map(|f| f.path.clone())
+        .unwrap_or_else(|| line.dir.join(last.file_name()));
+    let mut migrations = lock.migrations.clone();
+    migrations.pop();
+    write_lock(line, migrations, undo.state)?;
+    match fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e).with_context(|| format!("cannot remove {}", path.display())),
+    }
+    fs::remove_file(line.dir.join(UNDO_FILE))
+        .with_context(|| format!("cannot remove {}/{UNDO_FILE}", line.name()))?;
     Ok(path)
 }
 
