@@ -5,7 +5,7 @@
 
 use crate::diff;
 use crate::migrations::{self, Line, Lock, LockMismatch, MigrationFile};
-use crate::model::{self, Model};
+use crate::model::{self, Dialect, Environment, Environments, Model};
 use crate::plan::{self, Plan};
 use crate::render::{RenderContext, RenderedPlan, Renderer};
 use anyhow::Result;
@@ -16,17 +16,21 @@ pub struct Project {
     pub dir: PathBuf,
     /// The model as the YAML says it should be (normalised).
     pub desired: Model,
-    /// The migrations line this project plans against (its folder, lock and dialect).
+    /// regions.yaml's `environments:` and the one this project was opened for.
+    pub environments: Environments,
+    /// The migrations line this project plans against (its folder, lock and dialect): the
+    /// line of the environment's dialect, or `migrations/` without environments.
     pub line: Line,
     pub lock: Option<Lock>,
     pub files: Vec<MigrationFile>,
 }
 
 impl Project {
-    /// Load and validate the model, read the lock and check it against the migration files.
+    /// Load and validate the model for the environment `env` (`--env`; `None`: the default
+    /// one), read its migrations line's lock and check it against the line's files.
     /// A model with problems fails with `model::Diagnostics` inside the error.
-    pub fn open(dir: &Path) -> Result<Project> {
-        let (project, mismatches) = Project::open_with_mismatches(dir)?;
+    pub fn open(dir: &Path, env: Option<&str>) -> Result<Project> {
+        let (project, mismatches) = Project::open_with_mismatches(dir, env)?;
         migrations::refuse_mismatches(&project.line, &mismatches)?;
         Ok(project)
     }
@@ -34,7 +38,10 @@ impl Project {
     /// `open`, except that migration files disagreeing with the lock are returned instead of
     /// refused (`bmdb drift` reports them): the lock's state still stands for what the
     /// migrations produce.
-    pub fn open_with_mismatches(dir: &Path) -> Result<(Project, Vec<LockMismatch>)> {
+    pub fn open_with_mismatches(
+        dir: &Path,
+        env: Option<&str>,
+    ) -> Result<(Project, Vec<LockMismatch>)> {
         if !dir.is_dir() {
             anyhow::bail!(
                 "--project {}: no such directory\n  help: run bmdb inside a project, pass --project DIR, or create one with `bmdb init DIR`",
@@ -42,34 +49,43 @@ impl Project {
             );
         }
         // The lock (a large JSON state) is read, and the migration files checksummed, while
-        // the YAML loads: neither depends on the model.
-        // The single line's folder does not depend on the dialect; the dialect is the model's.
-        let mut line = Line::single(dir, Default::default());
+        // the tables load: the line depends on regions.yaml alone, read first.
         let (desired, migrations) = std::thread::scope(|scope| {
-            let reading = &line;
-            let migrations = scope.spawn(move || -> Result<_> {
-                let lock = migrations::read_lock(reading)?;
-                let (files, mismatches) = migrations::compare_with_lock(reading, lock.as_ref())?;
-                Ok((lock, files, mismatches))
+            let mut reader = None;
+            let desired = model::load_project_with(dir, env, |envs| {
+                let line = line_for(dir, envs);
+                reader = Some(scope.spawn(move || -> Result<_> {
+                    check_layout(dir, envs_declared(&line), &line)?;
+                    let lock = migrations::read_lock(&line)?;
+                    let (files, mismatches) = migrations::compare_with_lock(&line, lock.as_ref())?;
+                    Ok((line, lock, files, mismatches))
+                }));
             });
-            let desired = model::load_project(dir);
-            (
-                desired,
-                migrations.join().expect("the lock reader panicked"),
-            )
+            let migrations = reader.map(|r| r.join().expect("the lock reader panicked"));
+            (desired, migrations)
         });
         // a broken model is the first thing to fix
-        let desired = desired?;
-        let (lock, files, mismatches) = migrations?;
-        line.dialect = desired.database.dialect;
+        let (desired, environments) = desired?;
+        let (mut line, lock, files, mismatches) =
+            migrations.expect("regions.yaml was read, so the line is known")?;
+        if !environments.declared() {
+            // the single line's folder does not depend on the dialect; its dialect is the model's
+            line.dialect = desired.database.dialect;
+        }
         let project = Project {
             dir: dir.to_path_buf(),
             desired,
+            environments,
             line,
             lock,
             files,
         };
         Ok((project, mismatches))
+    }
+
+    /// The environment the project was opened for (`None` without `environments:`).
+    pub fn environment(&self) -> Option<&Environment> {
+        self.environments.selected()
     }
 
     /// The state the committed migrations produce (empty before the first one).
@@ -113,6 +129,56 @@ impl Project {
         };
         renderer.render_plan(plan, &ctx)
     }
+}
+
+/// The migrations line of the selected environment, or the single line `migrations/`.
+pub fn line_for(dir: &Path, envs: &Environments) -> Line {
+    match envs.selected() {
+        Some(e) => Line::of_dialect(dir, e.dialect),
+        None => Line::single(dir, Dialect::default()),
+    }
+}
+
+fn envs_declared(line: &Line) -> bool {
+    line.rel != Path::new(migrations::DIR)
+}
+
+/// A project's migrations are laid out for whether it declares environments: one line in
+/// `migrations/` without them, `migrations/<dialect>/` with them. Files in the other layout
+/// would be silently left out (or scanned into the wrong line), so they are refused with the
+/// move that fixes them.
+fn check_layout(dir: &Path, declared: bool, line: &Line) -> Result<()> {
+    let single = Line::single(dir, Dialect::default());
+    if declared && single.lock_path().is_file() {
+        let held = migrations::read_lock(&single)
+            .ok()
+            .flatten()
+            .map(|l| l.state.database.dialect)
+            .unwrap_or(line.dialect);
+        let to = Line::of_dialect(dir, held).name();
+        anyhow::bail!(
+            "regions.yaml declares environments, so migrations live in one folder per dialect ({}/postgres/, {}/cockroach/), but {} is the lock of a project without environments\n  help: move the existing {} line into its dialect's folder: `mkdir {to} && git mv {}/*.sql {} {to}/` (versions and checksums stay, so databases that applied them are unaffected)",
+            migrations::DIR,
+            migrations::DIR,
+            single.lock_name(),
+            held.as_str(),
+            migrations::DIR,
+            single.lock_name(),
+        );
+    }
+    if !declared {
+        for d in [Dialect::Postgres, Dialect::Cockroach] {
+            let other = Line::of_dialect(dir, d);
+            if other.lock_path().is_file() {
+                anyhow::bail!(
+                    "{} belongs to a project with environments, but regions.yaml declares no `environments:`\n  help: declare the environments again (docs/environments.md), or move that line back to {}/ if the project has only one",
+                    other.lock_name(),
+                    migrations::DIR
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 fn uses_spatial(m: &Model) -> bool {

@@ -252,6 +252,7 @@ fn live_cockroach_catalog_round_trip() {
         url: Some(url.into()),
         connect_timeout: Some(std::time::Duration::from_secs(10)),
         connect_retries: 3,
+        ..Default::default()
     };
     let mut conn = opts.connect().expect("connect to BMDB_TEST_COCKROACH_URL");
     let (model, stats) = bmdb::catalog::read_catalog(&mut conn).expect("read the catalog");

@@ -58,6 +58,7 @@ pub fn connect_opts(url: &str) -> ConnectOpts {
         url: Some(url.into()),
         connect_timeout: Some(std::time::Duration::from_secs(10)),
         connect_retries: 3,
+        ..Default::default()
     }
 }
 

@@ -11,6 +11,12 @@ use std::path::{Path, PathBuf};
 
 const SHAPE: &[&str] = &[
     "cockroach-version-invalid",
+    "environment-bad-name",
+    "environment-bad-url-env",
+    "environment-default-without-environments",
+    "environment-missing-dialect",
+    "environment-unknown-dialect",
+    "environment-with-top-level-dialect",
     "check-without-expr",
     "empty-file",
     "empty-table",
@@ -49,6 +55,8 @@ const SHAPE: &[&str] = &[
 const SEMANTIC: &[&str] = &[
     "cockroach-version-too-old",
     "did-you-mean-names",
+    "environment-duplicate-url-env",
+    "environment-unknown-default",
     "duplicate-column",
     "duplicate-generated-name",
     "duplicate-index-name-across-tables",

@@ -26,6 +26,11 @@ pub struct StatusCmd {
 }
 
 pub fn run_apply(cli: &Cli, cmd: &ApplyCmd) -> anyhow::Result<ExitCode> {
+    let conn = super::connect_for(cli, &cmd.conn)?;
+    let cmd = &ApplyCmd {
+        conn,
+        args: cmd.args.clone(),
+    };
     // A folder of hand-written migrations with no model (no schema/) is run as a plain
     // migration runner; a project with a model gets the model checks.
     if !cli.project.join("schema").is_dir() {
@@ -39,7 +44,7 @@ pub fn run_apply(cli: &Cli, cmd: &ApplyCmd) -> anyhow::Result<ExitCode> {
         apply::run_apply(&line, &cmd.conn, &cmd.args)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let project = Project::open(&cli.project)?;
+    let project = Project::open(&cli.project, cli.env.as_deref())?;
     refuse_unwritten_changes(&project)?;
     let last = project.files.last().map(|f| i64::from(f.version));
     let secret = cmd.conn.resolve().ok().and_then(|u| u.password());
@@ -117,8 +122,9 @@ fn refuse_unwritten_changes(project: &Project) -> anyhow::Result<()> {
 
 pub fn run_status(cli: &Cli, cmd: &StatusCmd) -> anyhow::Result<ExitCode> {
     // status reads the files and the history only: the line's folder, whatever the dialect
-    let line = Line::single(&cli.project, Default::default());
-    let report = apply::run_status(&line, &cmd.conn, &cmd.args)?;
+    let line = super::line_for(cli)?;
+    let conn = super::connect_for(cli, &cmd.conn)?;
+    let report = apply::run_status(&line, &conn, &cmd.args)?;
     match cmd.args.format {
         apply::status::StatusFormat::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         apply::status::StatusFormat::Table => println!("{}", report.to_table()),

@@ -18,9 +18,10 @@ pub struct DriftArgs {
 }
 
 pub fn run(cli: &Cli, args: &DriftArgs) -> anyhow::Result<ExitCode> {
-    let secret = args.connect.resolve().ok().and_then(|u| u.password());
-    let report =
-        run_drift(&cli.project, &args.connect).map_err(|e| scrub_error(e, secret.as_deref()))?;
+    let connect = super::connect_for(cli, &args.connect)?;
+    let secret = connect.resolve().ok().and_then(|u| u.password());
+    let report = run_drift(&cli.project, cli.env.as_deref(), &connect)
+        .map_err(|e| scrub_error(e, secret.as_deref()))?;
     match args.output.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report.to_json())?),
         Format::Table => anstream::print!("{}", report.to_table(args.verbose)),

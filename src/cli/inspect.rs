@@ -69,7 +69,7 @@ pub fn run(cli: &Cli, args: &InspectArgs) -> anyhow::Result<ExitCode> {
 /// Plan the written project from nothing and write that plan as its first migration and
 /// lock. Returns the migration and the lock, or nothing when there is nothing to build.
 fn write_baseline(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let project = Project::open(dir)?;
+    let project = Project::open(dir, None)?;
     let current = project.migrated_state();
     let plan = project.plan_from(&current)?;
     if plan.is_empty() {

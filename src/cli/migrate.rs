@@ -83,7 +83,7 @@ fn rm(cli: &Cli, args: &RmArgs) -> Result<ExitCode> {
 fn new(cli: &Cli, args: &NewArgs) -> Result<ExitCode> {
     // the name first, so a bad one changes nothing
     let slug = migrations::slug(&args.name)?;
-    let project = Project::open(&cli.project)?;
+    let project = Project::open(&cli.project, cli.env.as_deref())?;
     let version = migrations::next_version(&project.files, project.lock.as_ref());
     let name = migrations::file_name(version, &slug);
     let text =
@@ -98,7 +98,7 @@ fn new(cli: &Cli, args: &NewArgs) -> Result<ExitCode> {
 }
 
 fn hash(cli: &Cli, args: &HashArgs) -> Result<ExitCode> {
-    let (project, mismatches) = Project::open_with_mismatches(&cli.project)?;
+    let (project, mismatches) = Project::open_with_mismatches(&cli.project, cli.env.as_deref())?;
     let line = &project.line;
     // Only edits are re-hashed: a missing or stray file is another problem with its own help.
     let others: Vec<&LockMismatch> = mismatches

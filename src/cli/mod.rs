@@ -26,6 +26,10 @@ pub struct Cli {
     /// The project directory (holds regions.yaml, schema/, migrations/).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
     pub project: PathBuf,
+    /// The environment of regions.yaml's `environments:` to work on: its dialect, its
+    /// migrations line and its url_env [default: default_environment:, else the first].
+    #[arg(long, global = true, value_name = "NAME")]
+    pub env: Option<String>,
     /// When to colour the output (auto: on a terminal, unless NO_COLOR or CLICOLOR=0).
     #[arg(
         long,
@@ -211,8 +215,74 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `conn` with the `url_env` of the environment the command runs for (`--env`, else the
+/// default one), read from regions.yaml before anything connects. A project without
+/// `environments:` (or without regions.yaml) connects as `conn` says.
+pub fn connect_for(
+    cli: &Cli,
+    conn: &crate::db::ConnectOpts,
+) -> anyhow::Result<crate::db::ConnectOpts> {
+    let mut conn = conn.clone();
+    let Some(envs) = environments(cli)? else {
+        return Ok(conn);
+    };
+    if let Some(e) = envs.selected() {
+        conn.environment = Some(crate::db::EnvironmentUrl {
+            name: e.name.clone(),
+            var: e.url_env.clone(),
+            others: envs
+                .list
+                .iter()
+                .filter(|o| o.name != e.name)
+                .filter_map(|o| o.url_env.clone())
+                .collect(),
+        });
+    }
+    Ok(conn)
+}
+
+/// regions.yaml's environments (`None` without regions.yaml); `--env` naming none of them,
+/// or a regions.yaml with problems, is an error.
+fn environments(cli: &Cli) -> anyhow::Result<Option<crate::model::Environments>> {
+    if !cli.project.join("regions.yaml").is_file() {
+        if let Some(name) = &cli.env {
+            anyhow::bail!(
+                "--env {name}: {} has no regions.yaml to declare environments in",
+                cli.project.display()
+            );
+        }
+        return Ok(None);
+    }
+    Ok(Some(crate::model::load::read_environments(
+        &cli.project,
+        cli.env.as_deref(),
+    )?))
+}
+
+/// The migrations line a command without a model (status) works on: the selected
+/// environment's, or `migrations/`.
+pub fn line_for(cli: &Cli) -> anyhow::Result<crate::migrations::Line> {
+    let envs = environments(cli)?.unwrap_or_default();
+    Ok(crate::project::line_for(&cli.project, &envs))
+}
+
+/// The project for its environment, after its model loaded in the dialect of every other
+/// environment too (`plan --write` writes every line, so each must load).
+fn open_in_every_dialect(cli: &Cli) -> anyhow::Result<crate::project::Project> {
+    let project = crate::project::Project::open(&cli.project, cli.env.as_deref())?;
+    for dialect in project.environments.dialects() {
+        if dialect == project.line.dialect {
+            continue;
+        }
+        if let Some(e) = project.environments.first_of(dialect) {
+            crate::model::load_project_for(&cli.project, Some(&e.name))?;
+        }
+    }
+    Ok(project)
+}
+
 fn validate(cli: &Cli, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
-    let project = match crate::project::Project::open(&cli.project) {
+    let project = match open_in_every_dialect(cli) {
         Ok(p) => p,
         // JSON asked for: the problems as a document too, not only text on stderr.
         Err(e) if args.output.format == Format::Json => {

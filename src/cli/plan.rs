@@ -32,7 +32,7 @@ pub struct PlanArgs {
 pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     // Check the name before anything else so a bad flag changes nothing.
     let slug = args.write.as_deref().map(migrations::slug).transpose()?;
-    let project = Project::open(&cli.project)?;
+    let project = Project::open(&cli.project, cli.env.as_deref())?;
     let live = args.connect.url.is_some();
     // Replication warnings depend on the model alone: worked out while the plan is made.
     let (planned, warnings) = std::thread::scope(|scope| {
@@ -58,9 +58,27 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     });
     let (plan, rendered, not_managed) = planned?;
 
+    // With environments, --write writes every migrations line at once (each from its own
+    // lock, rendered for its dialect), so the phases never diverge: every line is planned
+    // and checked before anything is written.
+    let others = match &slug {
+        Some(_) => other_lines(cli, &project)?,
+        None => Vec::new(),
+    };
     let mut written = None;
-    if let (Some(slug), false) = (&slug, plan.is_empty()) {
-        written = Some(project.write_next(slug, &plan, &rendered)?);
+    let mut written_others = Vec::new();
+    if let Some(slug) = &slug {
+        if !plan.is_empty() {
+            written = Some(project.write_next(slug, &plan, &rendered)?);
+        }
+        for (other, plan, rendered) in &others {
+            if !plan.is_empty() {
+                written_others.push((
+                    other.write_next(slug, plan, rendered)?,
+                    other.line.lock_name(),
+                ));
+            }
+        }
     }
 
     match args.output.format {
@@ -93,17 +111,38 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
                 "written": written.as_ref().map(|p| p.display().to_string()),
                 "from": if live { "live" } else { "migrations" },
             });
+            let mut doc = doc;
+            if let Some(env) = project.environment() {
+                // which environment this is, and (with --write) what every other line got
+                doc["environment"] = env.name.clone().into();
+                doc["line"] = project.line.name().into();
+                doc["written_other_lines"] = written_others
+                    .iter()
+                    .map(|(p, _)| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .into();
+            }
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
-        Format::Table => print_table(
-            &project,
-            &plan,
-            &rendered,
-            &warnings,
-            &not_managed,
-            written.as_deref(),
-            live,
-        ),
+        Format::Table => {
+            print_table(
+                &project,
+                &plan,
+                &rendered,
+                &warnings,
+                &not_managed,
+                written.as_deref(),
+                live,
+            );
+            for (path, lock) in &written_others {
+                println!("Wrote {} and updated {lock}.", path.display());
+            }
+            if slug.is_some() {
+                for (other, _, _) in others.iter().filter(|(_, p, _)| p.is_empty()) {
+                    println!("No changes in {}.", other.line.name());
+                }
+            }
+        }
     }
     let code = if args.detailed_exitcode && !plan.is_empty() {
         ExitCode::from(2)
@@ -116,6 +155,36 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     // instead of leaking it.
     std::thread::spawn(move || drop((project, plan, rendered)));
     Ok(code)
+}
+
+/// The plan and SQL of every other migrations line of the project (one per dialect its
+/// environments use, besides the one `project` was opened for), each from its own lock.
+fn other_lines(
+    cli: &Cli,
+    project: &Project,
+) -> anyhow::Result<Vec<(Project, Plan, crate::render::RenderedPlan)>> {
+    let mut out = Vec::new();
+    for dialect in project.environments.dialects() {
+        if dialect == project.line.dialect {
+            continue;
+        }
+        let env = project
+            .environments
+            .first_of(dialect)
+            .expect("a dialect of the environments has one")
+            .name
+            .clone();
+        let other = Project::open(&cli.project, Some(&env))
+            .map_err(|e| e.context(format!("the {} line (environment {env})", dialect.as_str())))?;
+        let current = other.migrated_state();
+        let plan = other
+            .plan_from(&current)
+            .map_err(|e| e.context(format!("the {} line (environment {env})", dialect.as_str())))?;
+        let rendered = other.render(&current, &plan)?;
+        drop(current);
+        out.push((other, plan, rendered));
+    }
+    Ok(out)
 }
 
 fn print_table(
@@ -148,10 +217,9 @@ fn print_table(
     }
     if plan.is_empty() {
         println!(
-            "No changes: the model matches the state of {} ({}/{}).",
+            "No changes: the model matches the state of {} ({}).",
             output::count(project.files.len(), "migration", "migrations"),
-            migrations::DIR,
-            migrations::LOCK_FILE
+            project.line.lock_name()
         );
         return;
     }
@@ -236,10 +304,9 @@ fn print_table(
     let _ = match written {
         Some(p) => writeln!(
             out,
-            "Wrote {} and updated {}/{}.",
+            "Wrote {} and updated {}.",
             p.display(),
-            migrations::DIR,
-            migrations::LOCK_FILE
+            project.line.lock_name()
         ),
         None => writeln!(
             out,

@@ -73,7 +73,7 @@ pub struct UnsetArgs {
 }
 
 pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
-    let project = Project::open(&cli.project)?;
+    let project = Project::open(&cli.project, cli.env.as_deref())?;
     let dialect = project.desired.database.dialect;
     match cmd {
         ZonesCmd::Show(args) => {
@@ -301,7 +301,7 @@ fn edit_model(
         fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let edited = edit(&original)?;
     fs::write(&path, &edited).with_context(|| format!("cannot write {}", path.display()))?;
-    if let Err(e) = Project::open(&cli.project) {
+    if let Err(e) = Project::open(&cli.project, cli.env.as_deref()) {
         fs::write(&path, &original)
             .with_context(|| format!("cannot restore {}", path.display()))?;
         return Err(e.context(format!(

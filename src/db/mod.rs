@@ -15,6 +15,7 @@ pub use row::{cell, Cells};
 
 use crate::model::Dialect;
 use anyhow::{anyhow, bail, Context, Result};
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 use std::sync::Mutex;
@@ -90,6 +91,23 @@ pub struct ConnectOpts {
     /// Extra attempts when the server refuses the connection (it may still be starting).
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub connect_retries: u32,
+    /// The environment the command runs for (`--env`), when regions.yaml declares them:
+    /// its `url_env` is read after `--url`.
+    #[arg(skip)]
+    pub environment: Option<EnvironmentUrl>,
+}
+
+/// Where an environment of regions.yaml keeps its URL.
+#[derive(Debug, Clone, Default)]
+pub struct EnvironmentUrl {
+    /// The environment's name, for messages.
+    pub name: String,
+    /// Its `url_env`: read right after `--url`.
+    pub var: Option<String>,
+    /// The `url_env` variables of the other environments: never read for this one, even
+    /// when one of them is BMDB_DATABASE_URL or DATABASE_URL, so an unset variable of one
+    /// environment cannot fall through to another environment's database.
+    pub others: Vec<String>,
 }
 
 impl fmt::Debug for ConnectOpts {
@@ -98,6 +116,7 @@ impl fmt::Debug for ConnectOpts {
             .field("url", &self.url)
             .field("connect_timeout", &self.connect_timeout)
             .field("connect_retries", &self.connect_retries)
+            .field("environment", &self.environment)
             .finish()
     }
 }
@@ -139,8 +158,9 @@ pub struct TlsSettings {
 pub struct ResolvedUrl {
     /// The URL text, when one was given (`None`: the PG* variables alone).
     url: Option<String>,
-    /// `--url`, `BMDB_DATABASE_URL`, `DATABASE_URL` or [`PG_ENV_SOURCE`].
-    pub source: &'static str,
+    /// `--url`, an environment's `url_env` variable, `BMDB_DATABASE_URL`, `DATABASE_URL` or
+    /// [`PG_ENV_SOURCE`].
+    pub source: std::borrow::Cow<'static, str>,
 }
 
 impl fmt::Debug for ResolvedUrl {
@@ -208,15 +228,28 @@ impl ConnectOpts {
     /// `resolve` over any environment (tests pass their own).
     pub fn resolve_with(&self, env: impl Fn(&str) -> Option<String>) -> Result<ResolvedUrl> {
         let given = self.url.as_ref().map(|u| u.expose());
+        let from_var = |var: &str| {
+            env(var)
+                .filter(|u| !u.trim().is_empty())
+                .map(|u| (u.trim().to_string(), Cow::Owned(var.to_string())))
+        };
+        let not_ours = |var: &str| {
+            self.environment
+                .as_ref()
+                .is_none_or(|e| !e.others.iter().any(|o| o == var))
+        };
         let found = given
             .filter(|u| !u.trim().is_empty())
-            .map(|u| (u.trim().to_string(), "--url"))
+            .map(|u| (u.trim().to_string(), Cow::Borrowed("--url")))
             .or_else(|| {
-                URL_ENV_VARS.iter().find_map(|var| {
-                    env(var)
-                        .filter(|u| !u.trim().is_empty())
-                        .map(|u| (u.trim().to_string(), *var))
-                })
+                let var = self.environment.as_ref()?.var.as_deref()?;
+                from_var(var)
+            })
+            .or_else(|| {
+                URL_ENV_VARS
+                    .into_iter()
+                    .filter(|v| not_ours(v))
+                    .find_map(|var| from_var(var).map(|(u, _)| (u, Cow::Borrowed(var))))
             });
         if let Some((url, source)) = found {
             register_url_secrets(&url);
@@ -231,8 +264,44 @@ impl ConnectOpts {
         {
             return Ok(ResolvedUrl {
                 url: None,
-                source: PG_ENV_SOURCE,
+                source: Cow::Borrowed(PG_ENV_SOURCE),
             });
+        }
+        if let Some(e) = &self.environment {
+            let skipped: Vec<&str> = URL_ENV_VARS
+                .iter()
+                .copied()
+                .filter(|v| !not_ours(v))
+                .collect();
+            let read: Vec<String> = e
+                .var
+                .iter()
+                .map(|v| format!("{v} (its url_env)"))
+                .chain(
+                    URL_ENV_VARS
+                        .iter()
+                        .filter(|v| not_ours(v))
+                        .map(|v| v.to_string()),
+                )
+                .collect();
+            bail!(
+                "no database URL for environment {}: pass --url, {}or libpq's PGHOST / PGDATABASE variables{}",
+                e.name,
+                if read.is_empty() {
+                    String::new()
+                } else {
+                    format!("or set {}, ", read.join(" or "))
+                },
+                if skipped.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " ({} is another environment's url_env and is not read for {})",
+                        skipped.join(" and "),
+                        e.name
+                    )
+                }
+            );
         }
         bail!(
             "no database URL: pass --url, or set BMDB_DATABASE_URL or DATABASE_URL \
@@ -519,7 +588,7 @@ pub fn parse_url(
     };
     let env = |v: &str| std::env::var(v).ok();
     let mut warn = |w: String| eprintln!("warning: {w}");
-    let s = settings(parts, resolved.source, opts, &env, &mut warn)?;
+    let s = settings(parts, &resolved.source, opts, &env, &mut warn)?;
     let mut config = postgres::Config::new();
     config.user(&s.user);
     if let Some(pw) = &s.password {
@@ -1074,6 +1143,48 @@ mod tests {
             ..ConnectOpts::default()
         };
         assert_eq!(flag.resolve_with(env).unwrap().source, "--url");
+    }
+
+    /// An environment's url_env comes right after --url; another environment's variable is
+    /// never read, even BMDB_DATABASE_URL, so an unset variable cannot reach the wrong database.
+    #[test]
+    fn an_environment_reads_its_url_env_and_never_another_ones() {
+        let staging = ConnectOpts {
+            environment: Some(EnvironmentUrl {
+                name: "staging".into(),
+                var: Some("STAGING_DATABASE_URL".into()),
+                others: vec!["BMDB_DATABASE_URL".into(), "PROTOTYPE_DATABASE_URL".into()],
+            }),
+            ..ConnectOpts::default()
+        };
+        let all = |v: &str| Some(format!("postgres://{v}@h/d"));
+        assert_eq!(
+            staging.resolve_with(all).unwrap().source,
+            "STAGING_DATABASE_URL"
+        );
+        let flag = ConnectOpts {
+            url: Some("postgres://f@h/d".into()),
+            ..staging.clone()
+        };
+        assert_eq!(flag.resolve_with(all).unwrap().source, "--url");
+        let no_staging =
+            |v: &str| (v != "STAGING_DATABASE_URL").then(|| format!("postgres://{v}@h/d"));
+        assert_eq!(
+            staging.resolve_with(no_staging).unwrap().source,
+            "DATABASE_URL"
+        );
+        let only_production =
+            |v: &str| (v == "BMDB_DATABASE_URL").then(|| "postgres://p@h/d".to_string());
+        let err = staging
+            .resolve_with(only_production)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("environment staging")
+                && err.contains("STAGING_DATABASE_URL (its url_env)")
+                && err.contains("BMDB_DATABASE_URL is another environment's url_env"),
+            "{err}"
+        );
     }
 
     #[test]

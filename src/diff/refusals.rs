@@ -64,7 +64,7 @@ pub fn refusals(current: &Model, desired: &Model, against: Against) -> Vec<Refus
                 have.dialect.as_str()
             ),
             help: format!(
-                "to keep the {old} database, put `dialect: {old}` back in regions.yaml; to start on {new}, keep the {old} migrations elsewhere (they still describe that database), remove migrations/ from this project and run `bmdb plan --write initial`: the whole model becomes the first {new} migration",
+                "to keep the {old} database, put `dialect: {old}` back in regions.yaml; to run the model on both (a {old} phase and a {new} one, e.g. a prototype and production), declare them as `environments:` in regions.yaml and move these migrations to migrations/{old}/: the {new} line then starts with the whole model as its first migration (docs/environments.md); to leave {old} behind, keep its migrations elsewhere, remove migrations/ and run `bmdb plan --write initial`",
                 old = have.dialect.as_str(),
                 new = want.dialect.as_str()
             ),

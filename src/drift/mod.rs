@@ -36,7 +36,7 @@ use crate::catalog::difference::{describe_all, Difference};
 use crate::catalog::{live_changes, read_catalog, CatalogStats};
 use crate::db::ConnectOpts;
 use crate::diff::Against;
-use crate::migrations::{Line, LockMismatch};
+use crate::migrations::LockMismatch;
 use crate::project::Project;
 use crate::zones::rules::{RulesUsed, VersionSource};
 use anyhow::Result;
@@ -111,7 +111,7 @@ impl DriftReport {
 }
 
 /// Builds the report for the project in `dir` against the database of `conn`.
-pub fn run_drift(dir: &Path, conn: &ConnectOpts) -> Result<DriftReport> {
+pub fn run_drift(dir: &Path, env: Option<&str>, conn: &ConnectOpts) -> Result<DriftReport> {
     // The live read (server round trips) and the project load (files) are independent:
     // run them side by side.
     let (project, live_side) = std::thread::scope(|scope| {
@@ -121,12 +121,12 @@ pub fn run_drift(dir: &Path, conn: &ConnectOpts) -> Result<DriftReport> {
             let (live, stats) = read_catalog(&mut db)?;
             Ok((db, rows, live, stats))
         });
-        let line = Line::single(dir, Default::default());
-        let files = scope.spawn(move || crate::apply::files::load_migrations(&line));
-        let project = Project::open_with_mismatches(dir);
+        let project = Project::open_with_mismatches(dir, env).and_then(|(p, mismatches)| {
+            let files = crate::apply::files::load_migrations(&p.line)?;
+            Ok(((p, mismatches), files))
+        });
         let live = live.join().unwrap_or_else(|_| Err(panicked()));
-        let files = files.join().unwrap_or_else(|_| Err(panicked()));
-        (project.and_then(|p| Ok((p, files?))), live)
+        (project, live)
     });
     // a broken model is the first thing to fix, whatever the database said
     let ((project, mismatches), files) = project?;

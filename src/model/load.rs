@@ -3,6 +3,7 @@
 //! validator. Every problem in every file is reported at once.
 
 use super::diagnostic::{Diagnostic, Diagnostics};
+use super::environment::{self, Environments};
 use super::normalize::{
     canonical_type, did_you_mean, fit_identifier, generated_name, parse_duration, KNOWN_TYPES,
     TYPE_NAMES,
@@ -22,15 +23,39 @@ pub struct Loaded {
     pub incomplete: bool,
     /// regions.yaml loaded well enough for database-level checks.
     pub database_ok: bool,
+    /// regions.yaml's `environments:`, and the one the model was loaded for.
+    pub environments: Environments,
 }
 
-/// Loads, validates and normalises the project in `dir`.
+/// Loads, validates and normalises the project in `dir` (for its default environment, when
+/// it declares environments).
 pub fn load_project(dir: &Path) -> Result<Model, Diagnostics> {
+    load_project_for(dir, None).map(|(model, _)| model)
+}
+
+/// Loads, validates and normalises the project in `dir` for the environment `env` (`--env`;
+/// `None`: `default_environment:`, else the first declared): the model in that
+/// environment's dialect, and the environments regions.yaml declares.
+pub fn load_project_for(
+    dir: &Path,
+    env: Option<&str>,
+) -> Result<(Model, Environments), Diagnostics> {
+    load_project_with(dir, env, |_| {})
+}
+
+/// `load_project_for`, calling `on_environments` as soon as regions.yaml is read (before the
+/// schema files), so a caller can start work that depends only on the environment, such as
+/// reading the migrations line's lock, while the tables load.
+pub fn load_project_with(
+    dir: &Path,
+    env: Option<&str>,
+    mut on_environments: impl FnMut(&Environments),
+) -> Result<(Model, Environments), Diagnostics> {
     let mut diags = Vec::new();
-    let loaded = load(dir, &mut diags);
+    let loaded = load_with(dir, env, &mut diags, &mut on_environments);
     validate::validate(&loaded, &mut diags);
     if diags.is_empty() {
-        return Ok(loaded.model);
+        return Ok((loaded.model, loaded.environments));
     }
     diags.sort_by(|a, b| {
         (&a.file, a.line, a.col, a.check, &a.message)
@@ -40,10 +65,23 @@ pub fn load_project(dir: &Path) -> Result<Model, Diagnostics> {
     Err(Diagnostics(diags))
 }
 
+/// regions.yaml's `environments:` alone, with the one selected for `env` (see
+/// `load_project_for`): what a command needs to choose its URL and its migrations line
+/// before (or without) loading the tables. Fails with regions.yaml's problems.
+pub fn read_environments(dir: &Path, env: Option<&str>) -> Result<Environments, Diagnostics> {
+    let mut diags = Vec::new();
+    let (_, _, environments) = read_regions_file(dir, env, &mut diags, &mut Origins::default());
+    if diags.is_empty() {
+        Ok(environments)
+    } else {
+        Err(Diagnostics(diags))
+    }
+}
+
 /// The schema file (relative to `dir`) that defines `table`, for commands that edit the
 /// model in place (`bmdb zones set`).
 pub fn table_file(dir: &Path, table: &str) -> Option<PathBuf> {
-    let loaded = load(dir, &mut Vec::new());
+    let loaded = load(dir, None, &mut Vec::new());
     loaded.origins.get(&["table", table]).map(|(file, _)| file)
 }
 
@@ -59,6 +97,8 @@ pub const REGIONS_KEYS: &[&str] = &[
     "zones",
     "expectations",
     "cockroach_version",
+    "environments",
+    "default_environment",
 ];
 const RANGE_NAMES: &[&str] = &[
     "default",
@@ -101,10 +141,21 @@ const FK_ACTIONS: &[&str] = &[
     "set_default",
 ];
 
-/// Reads every file; findings go to `diags`.
-pub fn load(dir: &Path, diags: &mut Vec<Diagnostic>) -> Loaded {
+/// Reads every file for the environment `env` (see `load_project_for`); findings go to
+/// `diags`.
+pub fn load(dir: &Path, env: Option<&str>, diags: &mut Vec<Diagnostic>) -> Loaded {
+    load_with(dir, env, diags, &mut |_| {})
+}
+
+fn load_with(
+    dir: &Path,
+    env: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+    on_environments: &mut dyn FnMut(&Environments),
+) -> Loaded {
     let mut origins = Origins::default();
-    let (database, database_ok) = read_regions_file(dir, diags, &mut origins);
+    let (database, database_ok, environments) = read_regions_file(dir, env, diags, &mut origins);
+    on_environments(&environments);
     let mut model = Model {
         database,
         tables: Default::default(),
@@ -159,6 +210,7 @@ pub fn load(dir: &Path, diags: &mut Vec<Diagnostic>) -> Loaded {
         origins,
         incomplete,
         database_ok,
+        environments,
     }
 }
 
@@ -486,9 +538,10 @@ pub fn read_yaml(dir: &Path, rel: &Path, diags: &mut Vec<Diagnostic>) -> Option<
 
 fn read_regions_file(
     dir: &Path,
+    env: Option<&str>,
     diags: &mut Vec<Diagnostic>,
     origins: &mut Origins,
-) -> (Database, bool) {
+) -> (Database, bool, Environments) {
     let rel = PathBuf::from("regions.yaml");
     if !dir.join(&rel).exists() {
         diags.push(Diagnostic {
@@ -499,10 +552,10 @@ fn read_regions_file(
             message: "regions.yaml not found in the project".to_string(),
             help: Some("create regions.yaml with at least `database: <name>` (run `bmdb init` for a template)".to_string()),
         });
-        return (Database::default(), false);
+        return (Database::default(), false, Environments::default());
     }
     let Some(root) = read_yaml(dir, &rel, diags) else {
-        return (Database::default(), false);
+        return (Database::default(), false, Environments::default());
     };
     let mut cx = Cx {
         file: rel.clone(),
@@ -510,7 +563,7 @@ fn read_regions_file(
     };
     origins.set(&["db"], &rel, Pos::START);
     let Some(entries) = cx.map(&root, "regions.yaml") else {
-        return (Database::default(), false);
+        return (Database::default(), false, Environments::default());
     };
     cx.check_keys(entries, REGIONS_KEYS, "regions.yaml");
     for (k, _) in entries {
@@ -540,6 +593,11 @@ fn read_regions_file(
             Some(_) => {}
             None => ok = false,
         }
+    }
+    // An environment's dialect is the model's: read before anything that depends on it.
+    let environments = environment::read(&mut cx, entries, env);
+    if let Some(e) = environments.selected() {
+        db.dialect = e.dialect;
     }
     if let Some(n) = get(entries, "primary_region") {
         db.primary_region = cx.ident(n, "the primary region");
@@ -722,7 +780,7 @@ fn read_regions_file(
             }
         }
     }
-    (db, ok)
+    (db, ok, environments)
 }
 
 fn read_table(cx: &mut Cx, root: &Node, db: &Database, origins: &mut Origins) -> Option<Table> {

@@ -2,6 +2,7 @@
 //!
 //! Stage: the bottom of the pipeline; may import sql only (docs/architecture.md).
 pub mod diagnostic;
+pub mod environment;
 pub mod load;
 pub mod normalize;
 mod read;
@@ -10,7 +11,8 @@ pub mod validate;
 pub mod yaml;
 mod zone;
 pub use diagnostic::{Diagnostic, Diagnostics};
-pub use load::load_project;
+pub use environment::{Environment, Environments};
+pub use load::{load_project, load_project_for, load_project_with};
 /// The keys each YAML object accepts (tests/jsonschema.rs holds the JSON Schemas to them).
 pub use load::{COLUMN_KEYS, FK_KEYS, INDEX_KEYS, REGIONS_KEYS, TABLE_KEYS};
 pub use normalize::{canonical_type, format_duration, parse_duration_flag, parse_duration_text};
