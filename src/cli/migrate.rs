@@ -55,7 +55,7 @@ pub fn run(cli: &Cli, cmd: &MigrateCmd) -> Result<ExitCode> {
 }
 
 fn rm(cli: &Cli, args: &RmArgs) -> Result<ExitCode> {
-    let project = Project::open(&cli.project)?;
+    let project = Project::open(&cli.project, cli.env.as_deref())?;
     let line = &project.line;
     let Some(lock) = project.lock.as_ref().filter(|l| !l.migrations.is_empty()) else {
         bail!(
