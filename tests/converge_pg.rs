@@ -252,3 +252,91 @@ fn deferrable_match_full_and_nulls_options_are_named() {
         );
     }
 }
+
+/// SERIAL is no type PostgreSQL can ALTER to: the column gets a sequence it owns (started
+/// after the rows already there) and the nextval default.
+#[test]
+fn a_column_becomes_serial() {
+    let t = trip(
+        "toserial",
+        "CREATE TABLE t (id int PRIMARY KEY, n text); INSERT INTO t VALUES (1, 'a'), (7, 'b');",
+        "CREATE TABLE t (id serial PRIMARY KEY, n text);",
+    );
+    assert!(
+        t.plan
+            .stdout
+            .contains("CREATE SEQUENCE IF NOT EXISTS t_id_seq AS INTEGER OWNED BY t.id;"),
+        "{:?}",
+        t.plan
+    );
+    let mut c = pg().client(&t.current);
+    c.batch_execute("INSERT INTO t (n) VALUES ('c')").unwrap();
+    let id: i32 = c
+        .query_one("SELECT id FROM t WHERE n = 'c'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(id, 8, "the sequence starts after the rows already there");
+}
+
+/// Back from SERIAL to a plain integer, the nextval default goes too.
+#[test]
+fn a_serial_column_becomes_a_plain_integer_without_its_default() {
+    let t = trip(
+        "fromserial",
+        "CREATE TABLE t (id serial PRIMARY KEY, n text);",
+        "CREATE TABLE t (id bigint PRIMARY KEY, n text);",
+    );
+    let default = value(
+        &t.current,
+        "SELECT coalesce(pg_get_expr(adbin, adrelid), 'none') FROM pg_attribute a \
+         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+         WHERE a.attrelid = 't'::regclass AND a.attname = 'id'",
+    );
+    assert_eq!(default, "none");
+}
+
+/// A new primary key while another table's foreign key still hangs on the old one: the
+/// foreign key is dropped before the key and comes back after it.
+#[test]
+fn a_primary_key_change_unhooks_the_foreign_keys_on_it_first() {
+    let t = trip(
+        "pkmove",
+        "CREATE TABLE a (id int PRIMARY KEY, code int NOT NULL);\
+         CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a (id));\
+         CREATE TABLE c (id int PRIMARY KEY, a_id int, a_code int,\
+           CONSTRAINT c_a FOREIGN KEY (a_id) REFERENCES a (id));",
+        "CREATE TABLE a (id int NOT NULL, code int NOT NULL, PRIMARY KEY (code), UNIQUE (id));\
+         CREATE TABLE b (id int PRIMARY KEY, a_id int REFERENCES a (id));\
+         CREATE TABLE c (id int PRIMARY KEY, a_id int, a_code int,\
+           CONSTRAINT c_a FOREIGN KEY (a_code) REFERENCES a (code));",
+    );
+    let at = |s: &str| {
+        t.plan
+            .stdout
+            .find(s)
+            .unwrap_or_else(|| panic!("{s}: {:?}", t.plan))
+    };
+    let key = at("DROP CONSTRAINT IF EXISTS a_pkey");
+    assert!(
+        at("DROP CONSTRAINT IF EXISTS b_a_id_fkey") < key,
+        "{:?}",
+        t.plan
+    );
+    assert!(at("DROP CONSTRAINT IF EXISTS c_a") < key, "{:?}", t.plan);
+}
+
+/// A foreign key whose referenced key is a unique index (not a constraint) of a table the
+/// plan creates: the index is created after the tables, so the foreign key must wait.
+#[test]
+fn a_foreign_key_on_a_unique_index_waits_for_the_index() {
+    let t = trip(
+        "fkuqidx",
+        "SELECT 1;",
+        "CREATE TABLE a (id int PRIMARY KEY, code int NOT NULL);\
+         CREATE UNIQUE INDEX a_code_idx ON a (code);\
+         CREATE TABLE b (id int PRIMARY KEY, a_code int REFERENCES a (code));",
+    );
+    let index = t.plan.stdout.find("CREATE UNIQUE INDEX").unwrap();
+    let fk = t.plan.stdout.find("FOREIGN KEY (a_code)").unwrap();
+    assert!(index < fk, "{:?}", t.plan);
+}

@@ -29,6 +29,9 @@ enum Phase {
     PlacementRestricted,
     DatabaseZone,
     CreateTable,
+    /// A foreign key over a primary key that is replaced: PostgreSQL refuses to drop the
+    /// key while the foreign key depends on it, so it goes first (and comes back later).
+    DropForeignKeyOnMovedKey,
     RenameColumn,
     AddColumn,
     AlterColumnType,
@@ -72,6 +75,7 @@ type Key = (Phase, usize, String, u8);
 pub(crate) fn order(current: &Model, desired: &Model, changes: Vec<Change>) -> Vec<Change> {
     let changes = split_create_foreign_keys(desired, changes);
     let changes = break_drop_cycles(current, changes);
+    let (changes, on_moved_key) = unhook_moved_keys(current, desired, changes);
     let rewrites = Rewrites::of(&changes);
     let changes = reapply_override_zones(current, desired, &rewrites, changes);
 
@@ -98,6 +102,7 @@ pub(crate) fn order(current: &Model, desired: &Model, changes: Vec<Change>) -> V
         reverse,
         create_rank,
         replaced: replaced_names(&changes),
+        on_moved_key,
         rewrites,
         downgrade: changes.iter().any(|c| {
             matches!(
@@ -133,6 +138,8 @@ struct Context<'a> {
     create_rank: BTreeMap<String, usize>,
     /// (table, name) of indexes and constraints both dropped and added: a replacement.
     replaced: BTreeSet<(String, String)>,
+    /// (table, name) of foreign keys over a primary key the plan replaces.
+    on_moved_key: BTreeSet<(String, String)>,
     rewrites: Rewrites,
     downgrade: bool,
     new_primary: Option<String>,
@@ -269,6 +276,18 @@ impl Context<'_> {
             }
             Change::DropCheck { table, check } => {
                 replace_or_drop(table, &check.name, P::AddCheck, P::DropCheck)
+            }
+            Change::DropForeignKey { table, foreign_key }
+                if self
+                    .on_moved_key
+                    .contains(&(table.clone(), foreign_key.name.clone())) =>
+            {
+                (
+                    P::DropForeignKeyOnMovedKey,
+                    rev(table),
+                    foreign_key.name.clone(),
+                    0,
+                )
             }
             Change::DropForeignKey { table, foreign_key } => replace_or_drop(
                 table,
@@ -488,6 +507,88 @@ pub(crate) fn fk_order(
     out
 }
 
+/// Where the primary key is dropped and added again (PostgreSQL; CockroachDB's ALTER PRIMARY
+/// KEY keeps the old key as a unique index), every foreign key over the old key must be
+/// dropped first: the differ drops it only when it changes, and orders the drop after the
+/// key. Adds the missing drops (and the re-creation of a foreign key the model keeps), and
+/// returns the foreign keys whose drop must run before the key changes.
+fn unhook_moved_keys(
+    current: &Model,
+    desired: &Model,
+    mut changes: Vec<Change>,
+) -> (Vec<Change>, BTreeSet<(String, String)>) {
+    let mut early = BTreeSet::new();
+    if crate::dialect::feature("alter_primary_key")
+        .is_some_and(|f| f.supported_by(desired.database.dialect))
+    {
+        return (changes, early);
+    }
+    let moved: BTreeMap<&String, BTreeSet<&String>> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::AlterPrimaryKey {
+                table,
+                from: Some(old),
+                ..
+            } => Some((table, old.columns.iter().collect())),
+            _ => None,
+        })
+        .collect();
+    if moved.is_empty() {
+        return (changes, early);
+    }
+    for (name, t) in &current.tables {
+        for fk in &t.foreign_keys {
+            let Some(old) = moved.get(&fk.ref_table) else {
+                continue;
+            };
+            if fk.ref_columns.iter().collect::<BTreeSet<_>>() != *old {
+                continue;
+            }
+            early.insert((name.clone(), fk.name.clone()));
+        }
+    }
+    let has = |changes: &[Change], drop: bool, table: &str, fk_name: &str| {
+        changes.iter().any(|c| match c {
+            Change::DropForeignKey {
+                table: t,
+                foreign_key,
+            } if drop => t == table && foreign_key.name == fk_name,
+            Change::AddForeignKey {
+                table: t,
+                foreign_key,
+            } if !drop => t == table && foreign_key.name == fk_name,
+            _ => false,
+        })
+    };
+    for (table, fk_name) in &early {
+        if !has(&changes, true, table, fk_name) {
+            let fk = current.tables[table]
+                .foreign_keys
+                .iter()
+                .find(|f| &f.name == fk_name)
+                .expect("collected from this table")
+                .clone();
+            changes.push(Change::DropForeignKey {
+                table: table.clone(),
+                foreign_key: fk,
+            });
+            // The model keeps it unchanged (else the differ would have dropped it): back it comes.
+            let kept = desired
+                .tables
+                .get(table)
+                .and_then(|t| t.foreign_keys.iter().find(|f| &f.name == fk_name));
+            if let (Some(fk), false) = (kept, has(&changes, false, table, fk_name)) {
+                changes.push(Change::AddForeignKey {
+                    table: table.clone(),
+                    foreign_key: fk.clone(),
+                });
+            }
+        }
+    }
+    (changes, early)
+}
+
 /// Whether `fk` needs something the plan only adds later on its (existing) referenced
 /// table: one of the referenced columns, or the key or unique index over them.
 fn needs_pending_key(fk: &ForeignKey, changes: &[Change]) -> bool {
@@ -549,6 +650,16 @@ fn split_create_foreign_keys(desired: &Model, changes: Vec<Change>) -> Vec<Chang
                 let me = position[&table.name];
                 let (inline, later): (Vec<ForeignKey>, Vec<ForeignKey>) =
                     table.foreign_keys.drain(..).partition(|fk| {
+                        // A key that only a unique index provides comes with create_index,
+                        // after every CREATE TABLE.
+                        if created.contains(&fk.ref_table)
+                            && desired
+                                .tables
+                                .get(&fk.ref_table)
+                                .is_some_and(|t| only_a_unique_index(t, &fk.ref_columns))
+                        {
+                            return false;
+                        }
                         if fk.ref_table == table.name {
                             return true;
                         }
@@ -569,6 +680,22 @@ fn split_create_foreign_keys(desired: &Model, changes: Vec<Change>) -> Vec<Chang
         .collect();
     out.extend(split);
     out
+}
+
+/// Whether the key over `columns` is a unique index of the table (created after every
+/// CREATE TABLE), not its primary key or a UNIQUE constraint (created with the table).
+fn only_a_unique_index(t: &Table, columns: &[String]) -> bool {
+    let set: BTreeSet<&String> = columns.iter().collect();
+    let same = |cols: &mut dyn Iterator<Item = &String>| cols.collect::<BTreeSet<_>>() == set;
+    let constraint = t
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| same(&mut pk.columns.iter()))
+        || t.unique.iter().any(|u| same(&mut u.columns.iter()));
+    !constraint
+        && t.indexes.iter().any(|i| {
+            i.unique && i.predicate.is_none() && same(&mut i.columns.iter().map(|c| &c.name))
+        })
 }
 
 /// Dropped tables that reference each other in a cycle: the foreign key that would still
