@@ -985,7 +985,7 @@ fn progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere() {
         let db = pg().new_db("tty");
         let project = Project::new("postgres", SLOW);
         let cmd = format!(
-            "stty cols 80 rows 24; {} --project {} apply --url '{}'",
+            "stty cols 80 rows 24; {} --project {} apply --auto-approve --url '{}'",
             env!("CARGO_BIN_EXE_bmdb"),
             project.path().display(),
             pg().url(&db)
@@ -1006,6 +1006,7 @@ fn progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere() {
     };
     let tty = on_tty(&[]);
     let seen = visible(&tty);
+    assert!(!seen.contains("Run it?"), "--auto-approve asked: {seen}");
     assert!(
         ["1/3 statements", "2/3 statements"]
             .iter()
@@ -1081,4 +1082,100 @@ fn progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere() {
     let r = run(apply(&project, &db).arg("--quiet"));
     assert_eq!(r.code, 0, "{r:?}");
     assert!(!r.stderr.contains("V1__slow ["), "{r:?}");
+}
+
+/// On a terminal apply shows what will run and asks; `yes` runs it, anything else runs and
+/// records nothing (bmdb's own tables are not even created). Without a terminal it never
+/// asks. The terminal is a real pseudo-terminal from util-linux `script`, fed the answer.
+#[test]
+fn apply_on_a_terminal_shows_what_will_run_and_asks_first() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED: util-linux `script` is not installed, no pseudo-terminal to test with");
+        return;
+    }
+    const TWO: &[(&str, &str)] = &[
+        (
+            "V1__first.sql",
+            "CREATE TABLE a (id int8 PRIMARY KEY);\nCREATE TABLE b (id int8 PRIMARY KEY);\n",
+        ),
+        ("V2__second.sql", "CREATE TABLE c (id int8 PRIMARY KEY);\n"),
+    ];
+    let answer_on_tty = |db: &str, project: &Project, answer: &str| -> (i32, String) {
+        use std::io::Write;
+        let cmd = format!(
+            "{} --project {} apply --url '{}'",
+            env!("CARGO_BIN_EXE_bmdb"),
+            project.path().display(),
+            pg().url(db)
+        );
+        let mut child = std::process::Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .env_remove("CI")
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // the answer waits in the terminal's input until apply reads it
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(answer.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+        let out = child.wait_with_output().unwrap();
+        drop(stdin);
+        let text = visible(&String::from_utf8_lossy(&out.stdout));
+        assert!(!text.contains(PASSWORD), "{text}");
+        (out.status.code().unwrap_or(-1), text)
+    };
+    let has_history = |db: &str| -> bool {
+        pg().client(db)
+            .query_one("SELECT to_regclass('bmdb_schema_history') IS NOT NULL", &[])
+            .unwrap()
+            .get(0)
+    };
+
+    for answer in ["no\n", "\n"] {
+        let db = pg().new_db("ask_no");
+        let project = Project::new("postgres", TWO);
+        let (code, text) = answer_on_tty(&db, &project, answer);
+        assert_eq!(code, 1, "{answer:?}: {text}");
+        assert!(text.contains("bmdb will apply to postgres://"), "{text}");
+        assert!(text.contains("2 migrations"), "{text}");
+        assert!(
+            text.contains("V1__first: 2 statements, in one transaction"),
+            "{text}"
+        );
+        assert!(
+            text.contains("V2__second: 1 statement, in one transaction"),
+            "{text}"
+        );
+        assert!(text.contains("Run it?"), "{text}");
+        assert!(text.contains("nothing was run or recorded"), "{text}");
+        assert!(!has_history(&db), "a refused apply touched the database");
+    }
+
+    let db = pg().new_db("ask_yes");
+    let project = Project::new("postgres", TWO);
+    let (code, text) = answer_on_tty(&db, &project, "yes\n");
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("Run it?") && text.contains("V2__second"),
+        "{text}"
+    );
+    let r =
+        run(bmdb(project.path()).args(["status", "--url", &pg().url(&db), "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "everything applied after yes: {r:?}");
+
+    // no terminal: nothing asked, applied as before
+    let db = pg().new_db("ask_pipe");
+    let project = Project::new("postgres", TWO);
+    let r = run(&mut apply(&project, &db));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!r.all().contains("Run it?"), "{r:?}");
+    assert!(has_history(&db));
 }

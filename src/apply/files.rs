@@ -17,6 +17,8 @@ pub struct Migration {
     pub statements: Vec<Statement>,
     /// One entry per `-- destructive:` line, e.g. `drop-column players.note`.
     pub destructive: Vec<String>,
+    /// The hazards the generated step headers name, e.g. `step 3: add_column players.x: backfill`.
+    pub hazards: Vec<String>,
 }
 
 impl Migration {
@@ -52,10 +54,12 @@ pub fn load_migrations(line: &Line) -> Result<Vec<Migration>> {
                         .map(|what| format!("{what} (line {})", s.line))
                 }));
             }
+            let hazards = crate::migrations::step_hazards(&text);
             Ok(Migration {
                 file: f,
                 statements,
                 destructive,
+                hazards,
             })
         })
         .collect()

@@ -11,6 +11,7 @@ pub mod history;
 pub mod interrupt;
 pub mod lock;
 pub mod progress;
+pub mod review;
 pub mod status;
 #[cfg(debug_assertions)]
 mod test_hook;
@@ -62,6 +63,10 @@ pub struct ApplyArgs {
     /// Allow migrations that hold destructive steps (`-- destructive:` lines).
     #[arg(long)]
     pub allow_destructive: bool,
+    /// Do not ask for confirmation. On a terminal apply shows what will run and asks first;
+    /// without one (CI, a pipe) it never asks.
+    #[arg(long)]
+    pub auto_approve: bool,
     /// No progress output; only warnings, errors and the final summary.
     #[arg(long, short)]
     pub quiet: bool,
@@ -90,6 +95,7 @@ impl Default for ApplyArgs {
             lock_timeout: Duration::from_secs(60),
             lock_lease: Duration::from_secs(30),
             allow_destructive: false,
+            auto_approve: false,
             quiet: false,
         }
     }
@@ -157,6 +163,17 @@ fn apply_inner(line: &Line, conn: &ConnectOpts, args: &ApplyArgs) -> Result<Appl
     if args.baseline.is_none() && !args.allow_destructive {
         refuse_destructive(&pending)?;
     }
+
+    // Asked before bmdb's tables or lock are touched, so a "no" leaves the database as it was.
+    review::confirm(
+        &review::summary(
+            &db.url.redacted(),
+            db.dialect,
+            &pending,
+            args.baseline.is_some(),
+        ),
+        args.auto_approve,
+    )?;
 
     interrupt::install(db.cancel_handle());
     bootstrap::ensure(&mut db.client, db.dialect, &[&lock::TABLE, &history::TABLE])?;

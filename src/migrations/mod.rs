@@ -524,6 +524,22 @@ pub fn comment_text(s: &str) -> String {
     out
 }
 
+/// How a step header names its hazards: `-- step 3: add_column players.x [hazard: backfill]`.
+const HAZARD_TAG: &str = " [hazard: ";
+
+/// The hazards a migration's step headers name, one entry per step that has any:
+/// `step 3: add_column players.x: backfill` (apply's review shows them).
+pub fn step_hazards(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("-- "))
+        .filter(|l| l.starts_with("step "))
+        .filter_map(|l| {
+            let (head, rest) = l.rsplit_once(HAZARD_TAG)?;
+            Some(format!("{head}: {}", rest.strip_suffix(']')?))
+        })
+        .collect()
+}
+
 /// The text of a migration file: a header, then each step as comment lines (kind, object,
 /// hazards; `-- destructive:` lines are what `bmdb apply` checks before running) and its
 /// statements, each ending with `;` at the end of a line.
@@ -565,7 +581,7 @@ pub fn format_file(
             comment_text(&step.change.object())
         );
         if !hz.is_empty() {
-            let _ = write!(out, " [hazard: {}]", hz.join(", "));
+            let _ = write!(out, "{HAZARD_TAG}{}]", hz.join(", "));
         }
         out.push('\n');
         for h in step.hazards.iter().filter(|h| h.destructive) {
@@ -593,6 +609,15 @@ pub fn format_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn step_hazards_reads_what_format_file_writes() {
+        let text = "-- step 1: create_table a\nCREATE TABLE a ();\n\n-- step 2: add_column a.b [hazard: backfill, table-rewrite]\nALTER TABLE a ADD b INT;\n";
+        assert_eq!(
+            step_hazards(text),
+            vec!["step 2: add_column a.b: backfill, table-rewrite".to_string()]
+        );
+    }
 
     #[test]
     fn comment_text_leaves_no_way_out_of_a_comment() {
