@@ -21,7 +21,9 @@ if [ -f /usr/share/postgresql/15/extension/postgis.control ]; then HAVE_POSTGIS=
 BM=$WORK/bluemarble
 mkdir -p "$BM"
 cp -r regions.yaml schema "$BM/"
-sed -i 's/^dialect: cockroach/dialect: postgres/' "$BM/regions.yaml"
+# BlueMarble declares environments; the bench runs its model as a one-line postgres project.
+sed -i -e '/^environments:/d' -e '/^  prototype:/d' -e '/^  production:/d' \
+  -e 's/^default_environment: .*/dialect: postgres/' "$BM/regions.yaml"
 "$BIN" --project "$BM" plan --write init >/dev/null
 
 # 500 small migrations (a model-less folder: bmdb runs it as a plain migration runner).

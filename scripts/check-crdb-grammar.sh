@@ -26,7 +26,10 @@ if [[ ${#files[@]} -eq 0 ]]; then
     exit 1
 fi
 
-# The repository's own BlueMarble migrations are CockroachDB SQL that bmdb rendered, too.
+# The repository's own BlueMarble migrations are CockroachDB SQL that bmdb rendered, too:
+# its cockroach line (migrations/cockroach/, under environments:), or migrations/ itself
+# when regions.yaml says `dialect: cockroach`.
+files+=("$root"/migrations/cockroach/V*.sql)
 if grep -q '^dialect: *cockroach' "$root/regions.yaml" 2>/dev/null; then
     files+=("$root"/migrations/V*.sql)
 fi

@@ -311,7 +311,21 @@ fn bluemarble_in_the_postgres_dialect_applies_without_drift() {
     let dir = tempfile::tempdir().unwrap();
     let regions = std::fs::read_to_string(root.join("regions.yaml"))
         .unwrap()
-        .replace("dialect: cockroach", "dialect: postgres");
+        .lines()
+        // BlueMarble declares environments; this project is its model with one line, postgres
+        .filter(|l| {
+            ![
+                "environments:",
+                "  prototype:",
+                "  production:",
+                "default_environment:",
+            ]
+            .iter()
+            .any(|k| l.starts_with(k))
+        })
+        .map(|l| format!("{l}\n"))
+        .collect::<String>()
+        + "dialect: postgres\n";
     assert!(regions.contains("dialect: postgres"));
     std::fs::write(dir.path().join("regions.yaml"), regions).unwrap();
     std::fs::create_dir(dir.path().join("schema")).unwrap();

@@ -271,7 +271,7 @@ fn mutated_bluemarble_files_never_panic_and_always_point_at_a_line() {
     let dir = tmp.path();
     std::fs::copy(root.join("regions.yaml"), dir.join("regions.yaml")).unwrap();
     copy_dir(&root.join("schema"), &dir.join("schema"));
-    let lock = bmdb::migrations::read_lock(&bmdb::migrations::Line::single(
+    let lock = bmdb::migrations::read_lock(&bmdb::migrations::Line::of_dialect(
         root,
         bmdb::model::Dialect::Cockroach,
     ))
