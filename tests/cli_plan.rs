@@ -380,3 +380,32 @@ fn postgres_left_out_line_names_the_column_whose_default_it_dropped() {
         written.display()
     );
 }
+
+/// A project template that misspells a field: plan fails naming the file, line and field,
+/// with the closest field, and no dump of every variable.
+#[test]
+fn template_override_errors_name_the_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("shop");
+    let o = Command::new(env!("CARGO_BIN_EXE_bmdb"))
+        .arg("init")
+        .arg(&p)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    fs::write(
+        p.join("templates/create_table.sql.j2"),
+        "{% set t = change.table %}\nCREATE TABLE {{ t.nmae|ident }} ();\n",
+    )
+    .unwrap();
+    let o = bmdb(&p, &["plan"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("templates/create_table.sql.j2:2: `ident` was given a field that does not exist in `t.nmae|ident`"),
+        "{err}"
+    );
+    assert!(err.contains("help: did you mean `name`?"), "{err}");
+    assert!(!err.contains("Referenced variables"), "{err}");
+    assert_eq!(err.lines().count(), 2, "{err}");
+}

@@ -1261,6 +1261,53 @@ fn an_undefined_variable_is_an_error_naming_the_template() {
     );
 }
 
+/// A template error names the file and line, the expression, the misspelt field with the
+/// closest one the template receives, and where the fields are listed; a filter given a
+/// missing field or a value of another kind says so instead of "value is not a string".
+#[test]
+fn template_errors_name_the_file_line_and_field() {
+    let cases = [
+        (
+            "{% set t = change.table %}\nDROP TABLE {{ t.nmae|ident }};\n",
+            "templates/drop_table.sql.j2:2: `ident` was given a field that does not exist in `t.nmae|ident`\n  \
+             help: did you mean `name`? no field is named `nmae`; the fields `drop_table` receives are listed in docs/templates.md",
+        ),
+        (
+            "DROP TABLE {{ change.tabel.name }};\n",
+            "templates/drop_table.sql.j2:1: undefined value in `change.tabel.name`\n  \
+             help: did you mean `table`? no field is named `tabel`; the fields `drop_table` receives are listed in docs/templates.md",
+        ),
+        (
+            "DROP TABLE {{ change.table.primary_key.columns | ident }};\n",
+            "templates/drop_table.sql.j2:1: `ident` needs a string, but was given the sequence [\"player_id\"] \
+             in `change.table.primary_key.columns | ident`\n  \
+             help: the fields `drop_table` receives are listed in docs/templates.md",
+        ),
+        (
+            "DROP TABLE {{ change.table.name|idents }};\n",
+            "templates/drop_table.sql.j2:1: `idents` needs a list of strings, but was given the string players \
+             in `change.table.name|idents`",
+        ),
+    ];
+    for (source, want) in cases {
+        let project = project_with_template("drop_table.sql.j2", source);
+        let err = Renderer::new(Some(project.path()))
+            .unwrap()
+            .render_plan(&drop_players(), &cockroach())
+            .unwrap_err();
+        let message = format!("{err:#}");
+        assert!(
+            message.starts_with("step 1: drop_table players: template drop_table.sql.j2 failed: "),
+            "{message}"
+        );
+        assert!(
+            message.contains(want),
+            "{source}:\n{message}\nwant:\n{want}"
+        );
+        assert!(!message.contains("Referenced variables"), "{message}");
+    }
+}
+
 #[test]
 fn a_project_without_templates_uses_the_built_in_ones() {
     let project = tempfile::tempdir().unwrap();

@@ -169,6 +169,8 @@ pub fn serial_sequence(table: &str, column: &str) -> String {
 /// Renders plans; holds the compiled templates.
 pub struct Renderer {
     env: Environment<'static>,
+    /// The templates the project's `templates/` overrides (errors name their file).
+    overridden: std::collections::HashSet<String>,
 }
 
 impl std::fmt::Debug for Renderer {
@@ -186,27 +188,48 @@ impl Renderer {
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.set_auto_escape_callback(|_| AutoEscape::None);
-        env.add_filter("ident", |name: &str| quote_ident(name));
-        env.add_filter("literal", |text: &str| sql_string(text));
         env.add_filter("serial_sequence", |table: &str, column: &str| {
             serial_sequence(table, column)
         });
-        env.add_filter("idents", |names: Vec<String>| {
-            names
-                .iter()
-                .map(|n| quote_ident(n))
-                .collect::<Vec<_>>()
-                .join(", ")
+        // The filters take any value and say what was wrong with it: a misspelt field arrives
+        // undefined, and "value is not a string" would not lead anyone to the field.
+        env.add_filter("ident", |name: Value| -> Result<String, minijinja::Error> {
+            Ok(quote_ident(&text_arg(&name, "ident")?))
         });
         env.add_filter(
-            "sql_type",
-            |ty: &str, dialect: &str| -> Result<String, minijinja::Error> {
-                Ok(sql_type(ty, parse_dialect(dialect)?))
+            "literal",
+            |text: Value| -> Result<String, minijinja::Error> {
+                Ok(sql_string(&text_arg(&text, "literal")?))
             },
         );
-        env.add_test("crdb_only", |expr: &str| {
-            dialect::is_crdb_only_default(expr)
-        });
+        env.add_filter(
+            "idents",
+            |names: Value| -> Result<String, minijinja::Error> {
+                Ok(list_arg(&names, "idents")?
+                    .iter()
+                    .map(|n| quote_ident(n))
+                    .collect::<Vec<_>>()
+                    .join(", "))
+            },
+        );
+        env.add_filter(
+            "sql_type",
+            |ty: Value, dialect: &str| -> Result<String, minijinja::Error> {
+                Ok(sql_type(
+                    &text_arg(&ty, "sql_type")?,
+                    parse_dialect(dialect)?,
+                ))
+            },
+        );
+        env.add_test(
+            "crdb_only",
+            |expr: Value| -> Result<bool, minijinja::Error> {
+                Ok(dialect::is_crdb_only_default(&text_arg(
+                    &expr,
+                    "crdb_only",
+                )?))
+            },
+        );
         // `dialect|supports("flag")`: for macros, which do not see the template's `supports`.
         env.add_filter(
             "supports",
@@ -225,10 +248,11 @@ impl Renderer {
             env.add_template(name, source)
                 .with_context(|| format!("built-in template {name} does not compile"))?;
         }
-        if let Some(dir) = project_dir {
-            load_overrides(&mut env, &dir.join("templates"))?;
-        }
-        Ok(Renderer { env })
+        let overridden = match project_dir {
+            Some(dir) => load_overrides(&mut env, &dir.join("templates"))?,
+            None => Default::default(),
+        };
+        Ok(Renderer { env, overridden })
     }
 
     pub fn render_plan(&self, plan: &Plan, ctx: &RenderContext) -> Result<RenderedPlan> {
@@ -318,10 +342,168 @@ impl Renderer {
             .get_template(name)
             .with_context(|| format!("template {name} is missing"))?;
         let text = template
-            .render(values)
-            .map_err(|e| anyhow::anyhow!("template {name} failed: {e:#}"))?;
+            .render(&values)
+            .map_err(|e| anyhow::anyhow!("{}", self.explain(name, &values, &e)))?;
         split_statements(&text)
     }
+
+    /// A template error as a person can act on it: the file and line, the expression, the
+    /// field that does not exist with the closest one the template receives, and where the
+    /// fields are documented; not minijinja's dump of every variable.
+    fn explain(&self, name: &str, values: &Value, e: &minijinja::Error) -> String {
+        let at = e.name().unwrap_or(name);
+        let file = if self.overridden.contains(at) {
+            format!("templates/{at}")
+        } else {
+            format!("built-in template {at}")
+        };
+        let line = e.line().map(|l| format!(":{l}")).unwrap_or_default();
+        // The span may start mid-path (`.tabel.name` of `change.tabel.name`): widen it to the
+        // whole dotted name.
+        let expr = match (e.template_source(), e.range()) {
+            (Some(src), Some(r)) => {
+                let path_char = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+                let path_start = |end: usize| {
+                    src[..end]
+                        .char_indices()
+                        .rev()
+                        .take_while(|(_, c)| path_char(*c))
+                        .last()
+                        .map_or(end, |(i, _)| i)
+                };
+                let mut start = path_start(r.start.min(src.len()));
+                // A filter's span is its name: take in the value it filtered (`t.nmae|ident`).
+                let before = src[..start].trim_end();
+                if let Some(value_end) = before.strip_suffix('|').map(|b| b.trim_end().len()) {
+                    start = path_start(value_end);
+                }
+                src.get(start..r.end).map(|x| x.trim().to_string())
+            }
+            _ => None,
+        };
+        let what = e
+            .detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| e.kind().to_string());
+        let mut out = format!("template {name} failed: {file}{line}: {what}");
+        if let Some(expr) = &expr {
+            out.push_str(&format!(" in `{expr}`"));
+        }
+        let mut keys = std::collections::BTreeSet::new();
+        collect_keys(values, &mut keys, 0);
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        // The missing field of an undefined value: the first name after a dot that nothing
+        // the template receives is called (the first name may be a template variable).
+        let field = expr
+            .as_deref()
+            .filter(|_| e.kind() == minijinja::ErrorKind::UndefinedError)
+            .and_then(|x| x.split('|').next())
+            .and_then(|x| {
+                x.trim()
+                    .split('.')
+                    .skip(1)
+                    .map(str::trim)
+                    .find(|f| !f.is_empty() && !keys.contains(f))
+            });
+        let mut help = format!(
+            "the fields `{}` receives are listed in docs/templates.md",
+            name.trim_end_matches(".sql.j2")
+        );
+        if let Some(f) = field {
+            help = format!("no field is named `{f}`; {help}");
+            if let Some(s) = crate::model::normalize::did_you_mean(f, &keys) {
+                help = format!("did you mean `{s}`? {help}");
+            }
+        }
+        format!("{out}\n  help: {help}")
+    }
+}
+
+/// Every map key in `v`, however deep (the names a template can reach).
+fn collect_keys(v: &Value, out: &mut std::collections::BTreeSet<String>, depth: usize) {
+    if depth > 16 {
+        return;
+    }
+    match v.kind() {
+        minijinja::value::ValueKind::Map => {
+            if let Ok(keys) = v.try_iter() {
+                for k in keys {
+                    if let Ok(item) = v.get_item(&k) {
+                        collect_keys(&item, out, depth + 1);
+                    }
+                    if let Some(k) = k.as_str() {
+                        out.insert(k.to_string());
+                    }
+                }
+            }
+        }
+        minijinja::value::ValueKind::Seq => {
+            if let Ok(items) = v.try_iter() {
+                for item in items {
+                    collect_keys(&item, out, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A filter's string argument; an undefined one (a field that does not exist) or another
+/// kind of value is an error saying so.
+fn text_arg(v: &Value, filter: &str) -> Result<String, minijinja::Error> {
+    if v.is_undefined() {
+        return Err(minijinja::Error::new(
+            minijinja::ErrorKind::UndefinedError,
+            format!("`{filter}` was given a field that does not exist"),
+        ));
+    }
+    v.as_str().map(str::to_string).ok_or_else(|| {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!(
+                "`{filter}` needs a string, but was given the {} {}",
+                v.kind(),
+                short(v)
+            ),
+        )
+    })
+}
+
+/// A value as an error shows it: cut at 60 characters.
+fn short(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() <= 60 {
+        text
+    } else {
+        format!("{}...", text.chars().take(57).collect::<String>())
+    }
+}
+
+/// A filter's list-of-strings argument, checked like [`text_arg`].
+fn list_arg(v: &Value, filter: &str) -> Result<Vec<String>, minijinja::Error> {
+    if v.is_undefined() {
+        return Err(minijinja::Error::new(
+            minijinja::ErrorKind::UndefinedError,
+            format!("`{filter}` was given a field that does not exist"),
+        ));
+    }
+    let not_list = || {
+        minijinja::Error::new(
+            minijinja::ErrorKind::InvalidOperation,
+            format!(
+                "`{filter}` needs a list of strings, but was given the {} {}",
+                v.kind(),
+                short(v)
+            ),
+        )
+    };
+    if v.kind() != minijinja::value::ValueKind::Seq {
+        return Err(not_list());
+    }
+    v.try_iter()
+        .map_err(|_| not_list())?
+        .map(|item| item.as_str().map(str::to_string).ok_or_else(not_list))
+        .collect()
 }
 
 fn parse_dialect(name: &str) -> Result<Dialect, minijinja::Error> {
@@ -337,10 +519,14 @@ fn parse_dialect(name: &str) -> Result<Dialect, minijinja::Error> {
 
 /// Adds `<dir>/*.sql.j2`, replacing built-ins of the same name. A file that matches neither a
 /// built-in nor a `_helper` name is an error: a misspelt override would otherwise be ignored.
-fn load_overrides(env: &mut Environment<'static>, dir: &Path) -> Result<()> {
+fn load_overrides(
+    env: &mut Environment<'static>,
+    dir: &Path,
+) -> Result<std::collections::HashSet<String>> {
+    let mut names = std::collections::HashSet::new();
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(names),
         Err(e) => return Err(e).with_context(|| format!("cannot read {}", dir.display())),
     };
     let mut files: Vec<_> = entries
@@ -363,10 +549,11 @@ fn load_overrides(env: &mut Environment<'static>, dir: &Path) -> Result<()> {
         }
         let source = std::fs::read_to_string(entry.path())
             .with_context(|| format!("cannot read {}", entry.path().display()))?;
-        env.add_template_owned(file_name, source)
+        env.add_template_owned(file_name.clone(), source)
             .with_context(|| format!("{} does not compile", entry.path().display()))?;
+        names.insert(file_name);
     }
-    Ok(())
+    Ok(names)
 }
 
 /// Derived values for `configure_zone`: the settings to write, the fields the new zone drops,
