@@ -327,6 +327,13 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         .collect();
     let mut problems = Vec::new();
     let mut zones = OverrideZones::of(current);
+    // role name -> the roles it is a member of
+    let mut roles: BTreeMap<String, BTreeSet<String>> = current
+        .roles
+        .iter()
+        .flatten()
+        .map(|(n, r)| (n.clone(), r.member_of.iter().cloned().collect()))
+        .collect();
 
     for (i, step) in planned.steps.iter().enumerate() {
         if let Some(why) = zones.step(&step.change, planned.needs_zone_override(i)) {
@@ -411,6 +418,34 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
             }
             Change::DropSuperRegion { name, .. } => {
                 db.super_regions.remove(name);
+            }
+            Change::CreateRole { role, .. } => {
+                if roles.insert(role.clone(), BTreeSet::new()).is_some() {
+                    check(Err(format!("role {role} exists")));
+                }
+            }
+            Change::AlterRole { role, .. } if !roles.contains_key(role) => {
+                check(Err(format!("role {role} does not exist")))
+            }
+            Change::AlterRole { .. } => {}
+            Change::GrantRole { role, of } | Change::RevokeRole { role, of } => {
+                if !roles.contains_key(of) {
+                    check(Err(format!("role {of} does not exist")));
+                }
+                let grant = matches!(step.change, Change::GrantRole { .. });
+                match roles.get_mut(role) {
+                    Some(m) if grant => _ = m.insert(of.clone()),
+                    Some(m) => _ = m.remove(of),
+                    None => check(Err(format!("role {role} does not exist"))),
+                }
+            }
+            Change::DropRole { role } => {
+                if roles.remove(role).is_none() {
+                    check(Err(format!("role {role} does not exist")));
+                }
+                for m in roles.values_mut() {
+                    m.remove(role);
+                }
             }
             Change::ConfigureZone { target, .. } => match target {
                 bmdb::diff::ZoneTarget::Table { table } if !tables.contains_key(table) => {
@@ -582,6 +617,17 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         problems.push(format!(
             "after the plan the database differs from desired:\n  have {db:?}\n  want {want_db:?}"
         ));
+    }
+    if let Some(want) = &desired.roles {
+        let want: BTreeMap<String, BTreeSet<String>> = want
+            .iter()
+            .map(|(n, r)| (n.clone(), r.member_of.iter().cloned().collect()))
+            .collect();
+        if roles != want {
+            problems.push(format!(
+                "after the plan the roles differ from desired:\n  have {roles:?}\n  want {want:?}"
+            ));
+        }
     }
     problems
 }

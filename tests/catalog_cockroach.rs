@@ -234,7 +234,7 @@ fn localities_and_raw_zones_parse_as_printed() {
 #[test]
 fn the_query_set_is_fixed() {
     // one query per catalog aspect; none names a table
-    assert_eq!(QUERIES.len(), 9);
+    assert_eq!(QUERIES.len(), 10);
     for (what, sql) in QUERIES {
         assert!(!sql.contains("$1"), "{what} takes no per-table parameter");
     }
@@ -258,4 +258,51 @@ fn live_cockroach_catalog_round_trip() {
     let (model, stats) = bmdb::catalog::read_catalog(&mut conn).expect("read the catalog");
     assert_eq!(stats.queries, QUERIES.len());
     assert_eq!(model.database.dialect, Dialect::Cockroach);
+}
+
+/// Roles in the shape the `roles` query returns: `system.users` with its
+/// `system.role_options` rows and `system.role_members` memberships. CockroachDB keeps LOGIN
+/// as the absence of a NOLOGIN row (CREATE ROLE writes NOLOGIN, CREATE USER does not) and
+/// VALID UNTIL as a row holding the timestamp (cockroachdb/cockroach
+/// pkg/sql/roleoption/role_option.go, toSQLStmts; logic test `role`: `SELECT username,
+/// option, value FROM system.role_options` after `CREATE ROLE rolewithlogin LOGIN` and
+/// `ALTER ROLE rolewithlogin VALID UNTIL '2020-01-01'`).
+#[test]
+fn roles_fold_from_the_system_tables_shape() {
+    use bmdb::catalog::cockroach::{read_roles, RoleRow};
+    let row = |u: &str, opts: &[&str], until: Option<&str>, of: &[&str]| RoleRow {
+        username: u.into(),
+        options: opts.iter().map(|s| s.to_string()).collect(),
+        valid_until: until.map(str::to_string),
+        member_of: of.iter().map(|s| s.to_string()).collect(),
+    };
+    let roles = read_roles(&[
+        row("admin", &["CREATEROLE"], None, &[]),
+        row("root", &[], None, &["admin"]),
+        row("app_reader", &["NOLOGIN"], None, &[]),
+        row(
+            "game_server",
+            &["CONTROLJOB", "NOSQLLOGIN"],
+            Some("2027-01-31 12:00:00"),
+            &["admin", "app_reader"],
+        ),
+        row(
+            "analytics",
+            &["CREATEDB", "NOLOGIN", "VIEWACTIVITY"],
+            None,
+            &[],
+        ),
+    ]);
+    assert_eq!(
+        roles.keys().collect::<Vec<_>>(),
+        ["analytics", "app_reader", "game_server"]
+    );
+    assert!(roles["app_reader"].options.is_empty());
+    assert_eq!(roles["game_server"].options, ["controljob", "login"]);
+    assert_eq!(
+        roles["game_server"].valid_until.as_deref(),
+        Some("2027-01-31T12:00:00Z")
+    );
+    assert_eq!(roles["game_server"].member_of, ["app_reader"]);
+    assert_eq!(roles["analytics"].options, ["createdb", "viewactivity"]);
 }

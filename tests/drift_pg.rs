@@ -112,7 +112,7 @@ fn applied_project_converges_drift_clean_and_plan_url_empty() {
     ] {
         assert_eq!(v["categories"][cat]["clean"], true, "{cat}: {v:#}");
     }
-    assert_eq!(v["catalog_queries"], 6);
+    assert_eq!(v["catalog_queries"], bmdb::catalog::postgres::QUERY_COUNT);
 
     let r = run(bmdb(dir.path()).args(["drift", "--url", &url]));
     assert_eq!(r.code, 0, "{r:?}");

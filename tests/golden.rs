@@ -312,6 +312,68 @@ fn cases() -> Vec<Case> {
                 name: "north_america".into(),
             },
         ),
+        // --- roles (roles.yaml) ---
+        case(
+            "create_role",
+            "a role without options: NOLOGIN, a group",
+            Change::CreateRole {
+                role: "app_reader".into(),
+                options: vec![],
+                valid_until: None,
+            },
+        ),
+        case(
+            "create_role__options",
+            "a login role with options and an expiry; never a password",
+            Change::CreateRole {
+                role: "game_server".into(),
+                options: names(&["CREATEDB", "LOGIN"]),
+                valid_until: Some("2027-01-31T12:00:00Z".into()),
+            },
+        ),
+        case(
+            "alter_role",
+            "options switched on and off, a new expiry",
+            Change::AlterRole {
+                role: "analytics".into(),
+                options: names(&["LOGIN", "NOCREATEDB"]),
+                valid_until: Some("2030-01-01T00:00:00Z".into()),
+                valid_until_lifted: false,
+            },
+        ),
+        case(
+            "alter_role__lift_expiry",
+            "the expiry lifted: NULL on CockroachDB, 'infinity' on PostgreSQL",
+            Change::AlterRole {
+                role: "Analytics Team".into(),
+                options: vec![],
+                valid_until: None,
+                valid_until_lifted: true,
+            },
+        ),
+        case(
+            "drop_role",
+            "drop a role",
+            Change::DropRole {
+                role: "retired".into(),
+            },
+        ),
+        case(
+            "grant_role",
+            "membership: game_server becomes a member of app_reader",
+            Change::GrantRole {
+                role: "game_server".into(),
+                of: "app_reader".into(),
+            },
+        ),
+        case(
+            "revoke_role",
+            "membership revoked",
+            Change::RevokeRole {
+                role: "game_server".into(),
+                of: "app_reader".into(),
+            },
+        ),
         // --- zones ---
         case(
             "configure_zone__database",

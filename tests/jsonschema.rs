@@ -17,6 +17,9 @@ const SHAPE: &[&str] = &[
     "environment-missing-dialect",
     "environment-unknown-dialect",
     "environment-with-top-level-dialect",
+    "role-password",
+    "role-unknown-key",
+    "role-valid-until",
     "check-without-expr",
     "empty-file",
     "empty-table",
@@ -57,6 +60,10 @@ const SEMANTIC: &[&str] = &[
     "did-you-mean-names",
     "environment-duplicate-url-env",
     "environment-unknown-default",
+    "role-builtin-name",
+    "role-cockroach-option-on-postgres",
+    "role-membership-cycle",
+    "role-unknown-member-of",
     "duplicate-column",
     "duplicate-generated-name",
     "duplicate-index-name-across-tables",
@@ -119,12 +126,14 @@ fn root() -> &'static Path {
 enum Kind {
     Regions,
     Table,
+    Roles,
 }
 
 fn schema(kind: Kind) -> jsonschema::Validator {
     let file = match kind {
         Kind::Regions => "jsonschema/regions.schema.json",
         Kind::Table => "jsonschema/table.schema.json",
+        Kind::Roles => "jsonschema/roles.schema.json",
     };
     let text = std::fs::read_to_string(root().join(file)).unwrap();
     let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -134,6 +143,9 @@ fn schema(kind: Kind) -> jsonschema::Validator {
 /// The YAML files of a project: regions.yaml and schema/**/*.y(a)ml.
 fn project_files(dir: &Path) -> Vec<(PathBuf, Kind)> {
     let mut out = vec![(dir.join("regions.yaml"), Kind::Regions)];
+    if dir.join("roles.yaml").exists() {
+        out.push((dir.join("roles.yaml"), Kind::Roles));
+    }
     fn walk(d: &Path, out: &mut Vec<(PathBuf, Kind)>) {
         let Ok(entries) = std::fs::read_dir(d) else {
             return;
@@ -348,6 +360,23 @@ fn shared_definitions_are_identical() {
         keys(&regions["definitions"]["zone"]),
         sorted(ZONE_KEYS),
         "zone keys"
+    );
+    // roles.yaml: its top-level keys and one role's keys (every option of the one list)
+    let roles = load("jsonschema/roles.schema.json");
+    assert_eq!(
+        keys(&roles),
+        sorted(bmdb::model::roles::ROLES_FILE_KEYS),
+        "roles.yaml keys"
+    );
+    let role_keys: Vec<&str> = bmdb::model::roles::ROLE_OPTIONS
+        .iter()
+        .map(|o| o.key)
+        .chain(bmdb::model::roles::ROLE_EXTRA_KEYS.iter().copied())
+        .collect();
+    assert_eq!(
+        keys(&roles["properties"]["roles"]["additionalProperties"]["oneOf"][1]),
+        sorted(&role_keys),
+        "role keys"
     );
     let defs = &table["definitions"];
     assert_eq!(keys(&defs["column"]), sorted(COLUMN_KEYS), "column keys");

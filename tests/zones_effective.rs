@@ -216,6 +216,7 @@ fn zone_survival_default_placement_three_regions() {
     let zones = effective_zones(&Model {
         database: db,
         tables,
+        roles: None,
     });
     let d = find(&zones, "database");
     // 3 voters in the home region + 1 replica in each of the 2 other regions.
@@ -254,6 +255,7 @@ fn zone_survival_restricted_placement_and_global_table() {
     let zones = effective_zones(&Model {
         database: db,
         tables,
+        roles: None,
     });
     let d = find(&zones, "database");
     assert_eq!((int(d, "num_replicas"), int(d, "num_voters")), (3, 3));
@@ -293,6 +295,7 @@ fn region_survival_with_secondary_region() {
     let zones = effective_zones(&Model {
         database: db,
         tables,
+        roles: None,
     });
     let d = find(&zones, "database");
     // 2 + (5 - 1) + 1 for the secondary = 7.
@@ -325,6 +328,7 @@ fn region_survival_three_regions_keeps_at_least_five_replicas() {
     let zones = effective_zones(&Model {
         database: db,
         tables: BTreeMap::new(),
+        roles: None,
     });
     let d = find(&zones, "database");
     assert_eq!((int(d, "num_replicas"), int(d, "num_voters")), (5, 5));
@@ -368,6 +372,7 @@ fn super_region_confines_replicas() {
     let zones = effective_zones(&Model {
         database: db,
         tables,
+        roles: None,
     });
     // Super region of 2: 3 + 1 = 4 replicas, all 3 voters in b, the 4th in a.
     let t = find(&zones, "table t");
@@ -407,6 +412,7 @@ fn super_region_region_survival_spreads_evenly() {
     let zones = effective_zones(&Model {
         database: db,
         tables,
+        roles: None,
     });
     let p = find(&zones, "partition b of table t");
     // 2 + 2 = 4 -> at least 5; 5 over 3 regions, the extra going to b first, then a.
@@ -464,6 +470,7 @@ fn single_region_inherits_range_default_and_lists_only_zoned_indexes() {
     let zones = effective_zones(&Model {
         database: db,
         tables,
+        roles: None,
     });
     let labels: Vec<String> = zones.iter().map(|z| z.label()).collect();
     assert_eq!(

@@ -16,6 +16,7 @@ fn single(tables: Vec<Table>) -> Model {
     Model {
         database: db,
         tables: tables.into_iter().map(|t| (t.name.clone(), t)).collect(),
+        roles: None,
     }
 }
 
@@ -304,6 +305,7 @@ fn multi_region_rules_raise_nothing_in_any_configuration() {
         let h = replication_hazards(&Model {
             database: db,
             tables,
+            roles: None,
         });
         assert!(h.is_empty(), "{survival:?} {placement:?} {n}: {h:#?}");
     }

@@ -141,10 +141,27 @@ pub struct CockroachCatalogRows {
     /// placement rules the multi-region machinery wrote the zones by.
     #[serde(default)]
     pub server_version: Option<CrdbVersion>,
+    /// `None` when the roles could not be read (the user may not read `system.users`).
+    #[serde(default)]
+    pub roles: Option<Vec<RoleRow>>,
+}
+
+/// One role from `system.users` with its `system.role_options` rows and its memberships
+/// (`system.role_members`). CockroachDB stores an option that is on as a row named by its
+/// keyword, LOGIN as the absence of a `NOLOGIN` row, and `VALID UNTIL` as a row with the
+/// timestamp in `value` (cockroachdb/cockroach pkg/sql/roleoption/role_option.go, toSQLStmts).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleRow {
+    pub username: String,
+    /// The `option` column of the role's rows, `VALID UNTIL` aside.
+    pub options: Vec<String>,
+    /// `VALID UNTIL`'s value in UTC, `2027-01-31 00:00:00`.
+    pub valid_until: Option<String>,
+    pub member_of: Vec<String>,
 }
 
 /// The queries `read_cockroach` sends, in order; their count never grows with the schema.
-pub const QUERIES: [(&str, &str); 9] = [
+pub const QUERIES: [(&str, &str); 10] = [
     ("database", "SELECT current_database()"),
     (
         "databases",
@@ -197,6 +214,16 @@ pub const QUERIES: [(&str, &str); 9] = [
         "SELECT target, range_name, database_name, table_name, index_name, partition_name, raw_config_sql \
          FROM crdb_internal.zones WHERE database_name = current_database() \
          OR (database_name IS NULL AND range_name IS NOT NULL)",
+    ),
+    (
+        "roles",
+        "SELECT u.username, \
+         ARRAY(SELECT o.option FROM system.role_options o WHERE o.username = u.username \
+         AND o.option != 'VALID UNTIL' ORDER BY 1), \
+         (SELECT (o.value::TIMESTAMPTZ AT TIME ZONE 'UTC')::STRING FROM system.role_options o \
+         WHERE o.username = u.username AND o.option = 'VALID UNTIL' AND o.value IS NOT NULL), \
+         ARRAY(SELECT m.role FROM system.role_members m WHERE m.member = u.username ORDER BY 1) \
+         FROM system.users u WHERE u.username != current_user() ORDER BY 1",
     ),
 ];
 
@@ -343,9 +370,78 @@ pub fn read_cockroach(
             })
         })
         .collect::<Result<_>>()?;
-    let (model, skipped) = from_rows_with_notes(&rows)?;
+    // the roles need read access to system.users: without it they are not read (a project
+    // without roles.yaml never compares them), and the note says so
+    let src = source(9);
+    let mut roles_note = None;
+    rows.roles = match run(9) {
+        Ok(fetched) => Some(
+            fetched
+                .iter()
+                .map(|r| {
+                    let c = Cells::new(r, &src);
+                    let username: String = c.get(0)?;
+                    let c = c.of(username.clone());
+                    Ok(RoleRow {
+                        username,
+                        options: c.get(1)?,
+                        valid_until: c.get(2)?,
+                        member_of: c.get(3)?,
+                    })
+                })
+                .collect::<Result<_>>()?,
+        ),
+        Err(e) => {
+            roles_note = Some(format!("roles: not read ({e:#})"));
+            None
+        }
+    };
+    let (model, mut skipped) = from_rows_with_notes(&rows)?;
+    skipped.extend(roles_note);
     stats.skipped = skipped;
     Ok((model, stats))
+}
+
+/// The roles bmdb may manage, from [`RoleRow`]s: built-in roles and memberships in them
+/// left out; LOGIN is the absence of `NOLOGIN`; option rows bmdb does not model
+/// (`NOSQLLOGIN`, `REPLICATION` ...) are ignored.
+pub fn read_roles(rows: &[RoleRow]) -> BTreeMap<String, Role> {
+    use crate::model::roles::{is_builtin_role, normalise_valid_until, ROLE_OPTIONS};
+    let mut out = BTreeMap::new();
+    for r in rows.iter().filter(|r| !is_builtin_role(&r.username)) {
+        let has = |k: &str| r.options.iter().any(|o| o.eq_ignore_ascii_case(k));
+        let mut options: Vec<String> = ROLE_OPTIONS
+            .iter()
+            .filter(|o| {
+                if o.key == "login" {
+                    !has("NOLOGIN")
+                } else {
+                    has(o.keyword)
+                }
+            })
+            .map(|o| o.key.to_string())
+            .collect();
+        options.sort();
+        let valid_until = r
+            .valid_until
+            .as_deref()
+            .map(|v| normalise_valid_until(v).unwrap_or_else(|| v.to_string()));
+        out.insert(
+            r.username.clone(),
+            Role {
+                name: r.username.clone(),
+                options,
+                valid_until,
+                member_of: r
+                    .member_of
+                    .iter()
+                    .filter(|m| !is_builtin_role(m))
+                    .cloned()
+                    .collect(),
+            },
+        );
+    }
+    out
 }
 
 /// The normalised model of the rows' database.
@@ -378,6 +474,7 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
     let mut model = Model {
         database: db,
         tables: BTreeMap::new(),
+        roles: rows.roles.as_deref().map(read_roles),
     };
     for (_, mut t) in tables {
         t.sort_named_by_name();
@@ -840,6 +937,7 @@ fn apply_zones(
                 (n.clone(), t)
             })
             .collect(),
+        roles: None,
     });
     let mr_fields = |object: &ZoneObject| -> BTreeMap<&'static str, FieldValue> {
         synthesized

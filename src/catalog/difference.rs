@@ -141,6 +141,23 @@ fn locality_def(l: &Option<Locality>) -> String {
     }
 }
 
+/// `role with LOGIN, CREATEDB, valid until 2027-01-01T00:00:00Z`.
+fn role_def(r: &Role) -> String {
+    let mut parts: Vec<String> = r
+        .options
+        .iter()
+        .map(|o| crate::model::roles::role_option(o).map_or(o.clone(), |o| o.keyword.to_string()))
+        .collect();
+    if let Some(v) = &r.valid_until {
+        parts.push(format!("valid until {v}"));
+    }
+    if parts.is_empty() {
+        "role".into()
+    } else {
+        format!("role with {}", parts.join(", "))
+    }
+}
+
 fn opt(s: &Option<String>) -> String {
     s.clone().unwrap_or_else(|| "none".into())
 }
@@ -154,7 +171,38 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
     let obj = c.object();
     let kind = c.kind();
     let db_have = &have.database;
+    let role_def = |m: &Model, r: &str| {
+        m.roles
+            .as_ref()
+            .and_then(|rs| rs.get(r))
+            .map_or(MISSING.to_string(), role_def)
+    };
     match c {
+        Change::CreateRole { role, .. } => {
+            diff(obj, "role", kind, role_def(want, role), MISSING.into())
+        }
+        Change::AlterRole { role, .. } => diff(
+            obj,
+            "role options",
+            kind,
+            role_def(want, role),
+            role_def(have, role),
+        ),
+        Change::DropRole { role } => diff(obj, "role", kind, ABSENT.into(), role_def(have, role)),
+        Change::GrantRole { of, .. } => diff(
+            obj,
+            "membership",
+            kind,
+            format!("member of {of}"),
+            MISSING.into(),
+        ),
+        Change::RevokeRole { of, .. } => diff(
+            obj,
+            "membership",
+            kind,
+            ABSENT.into(),
+            format!("member of {of}"),
+        ),
         Change::CreateTable { table } => diff(
             obj,
             "table",

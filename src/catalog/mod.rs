@@ -60,6 +60,10 @@ pub fn comparable(desired: &Model, dialect: Dialect) -> Model {
 /// really differs is left alone, so the differ still sees it.
 pub fn reconcile(live: &mut Model, desired: &Model) {
     live.database.name = desired.database.name.clone();
+    // roles are compared only when the project manages them (it has roles.yaml)
+    if desired.roles.is_none() {
+        live.roles = None;
+    }
     live.database.expectations = desired.database.expectations.clone();
     for (name, want) in &desired.tables {
         let Some(have) = live.tables.get_mut(name) else {

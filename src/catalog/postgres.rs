@@ -20,7 +20,20 @@ use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 
 /// How many catalog queries `read_postgres` sends (it never grows with the schema).
-pub const QUERY_COUNT: usize = 6;
+pub const QUERY_COUNT: usize = 7;
+
+/// The cluster's roles bmdb may manage: not superusers (the operator's), not the user bmdb
+/// connects as, not the built-in `pg_*` ones; memberships of built-in roles are left out
+/// (roles.yaml cannot name them). `VALID UNTIL 'infinity'` is no limit.
+const ROLES_SQL: &str = "\
+SELECT r.rolname::text, r.rolcanlogin, r.rolcreaterole, r.rolcreatedb,
+  CASE WHEN r.rolvaliduntil IS NULL OR r.rolvaliduntil = 'infinity' THEN NULL
+       ELSE to_char(r.rolvaliduntil AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') END,
+  ARRAY(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
+        WHERE m.member = r.oid AND NOT g.rolsuper ORDER BY 1)
+FROM pg_roles r
+WHERE NOT r.rolsuper AND r.rolname <> current_user AND r.rolname NOT LIKE 'pg\\_%'
+ORDER BY 1";
 
 const TABLES_SQL: &str = "\
 SELECT c.oid, c.relname::text, obj_description(c.oid, 'pg_class')
@@ -189,6 +202,7 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
     let constraint_rows = query(CONSTRAINTS_SQL, "constraints")?;
     let index_rows = query(INDEXES_SQL, "indexes")?;
     let other_rows = query(OTHER_SQL, "objects bmdb does not manage")?;
+    let role_rows = query(ROLES_SQL, "roles")?;
 
     let mut model = Model {
         database: Database {
@@ -203,6 +217,7 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
             ..Database::default()
         },
         tables: BTreeMap::new(),
+        roles: Some(read_roles(&role_rows)?),
     };
     // every cell read fallibly: a NULL or a type from a newer server is an error naming the
     // catalog query, the column and the row's table
@@ -217,6 +232,40 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
     }
     debug_assert_eq!(stats.queries, QUERY_COUNT);
     Ok((model, stats))
+}
+
+fn read_roles(rows: &[postgres::Row]) -> Result<BTreeMap<String, Role>> {
+    use crate::model::roles::is_builtin_role;
+    let mut roles = BTreeMap::new();
+    for r in rows {
+        let c = Cells::new(r, "the PostgreSQL catalog (roles)");
+        let name: String = c.get(0)?;
+        if is_builtin_role(&name) {
+            continue;
+        }
+        let c = c.of(name.clone());
+        let mut options = Vec::new();
+        for (i, key) in [(1, "login"), (2, "createrole"), (3, "createdb")] {
+            if c.get::<bool>(i)? {
+                options.push(key.to_string());
+            }
+        }
+        options.sort();
+        let member_of: Vec<String> = c.get::<Vec<String>>(5)?;
+        roles.insert(
+            name.clone(),
+            Role {
+                name,
+                options,
+                valid_until: c.get(4)?,
+                member_of: member_of
+                    .into_iter()
+                    .filter(|m| !is_builtin_role(m))
+                    .collect(),
+            },
+        );
+    }
+    Ok(roles)
 }
 
 /// Tables by oid.

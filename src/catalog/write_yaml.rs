@@ -287,10 +287,35 @@ fn file_stem(name: &str, taken: &mut std::collections::BTreeSet<String>) -> Stri
     stem
 }
 
+/// roles.yaml for the server's roles (docs/roles.md): options that are on, expiry, memberships.
+pub fn roles_yaml(roles: &std::collections::BTreeMap<String, Role>) -> String {
+    let mut out =
+        String::from("# Roles and users; passwords are never here (docs/roles.md).\nroles:\n");
+    for r in roles.values() {
+        let mut fields: Vec<String> = r.options.iter().map(|o| format!("{o}: true")).collect();
+        if let Some(v) = &r.valid_until {
+            fields.push(format!("valid_until: {}", quoted(v)));
+        }
+        if !r.member_of.is_empty() {
+            fields.push(format!("member_of: {}", list(&r.member_of)));
+        }
+        if fields.is_empty() {
+            out.push_str(&format!("  {}:\n", scalar(&r.name)));
+        } else {
+            out.push_str(&format!(
+                "  {}: {{ {} }}\n",
+                scalar(&r.name),
+                fields.join(", ")
+            ));
+        }
+    }
+    out
+}
+
 /// Writes regions.yaml and schema/*.yaml into `dir`, which must not hold a project yet.
 /// Returns the files written.
 pub fn write_project(dir: &Path, model: &Model) -> Result<Vec<PathBuf>> {
-    for existing in ["regions.yaml", "schema", "migrations"] {
+    for existing in ["regions.yaml", "roles.yaml", "schema", "migrations"] {
         if dir.join(existing).exists() {
             bail!(
                 "{} already holds a project ({} exists); refusing to overwrite it\n  help: pass an empty or new directory to --out",
@@ -323,6 +348,9 @@ pub fn write_project(dir: &Path, model: &Model) -> Result<Vec<PathBuf>> {
 /// regions.yaml and one schema/<table>.yaml per table, as (relative path, text).
 fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
     let mut files = vec![(PathBuf::from("regions.yaml"), regions_yaml(&model.database))];
+    if let Some(roles) = model.roles.as_ref().filter(|r| !r.is_empty()) {
+        files.push((PathBuf::from("roles.yaml"), roles_yaml(roles)));
+    }
     let mut taken = std::collections::BTreeSet::new();
     for t in model.tables.values() {
         let stem = file_stem(&t.name, &mut taken);

@@ -89,6 +89,34 @@ macro_rules! with_change_kinds {
                 to: Option<ZoneConfig>,
             },
 
+            // --- roles (cluster-wide; only when the project has roles.yaml) ---
+            /// `options`: the SQL keywords of the options that are on (`LOGIN`, `CREATEDB`).
+            CreateRole = "create_role" {
+                role: String,
+                options: Vec<String>,
+                valid_until: Option<String>,
+            },
+            /// `options`: keywords that change (`LOGIN`, `NOCREATEDB`); `valid_until` when
+            /// it is set to a new time, `valid_until_lifted` when the limit goes.
+            AlterRole = "alter_role" {
+                role: String,
+                options: Vec<String>,
+                valid_until: Option<String>,
+                valid_until_lifted: bool,
+            },
+            DropRole = "drop_role" {
+                role: String,
+            },
+            /// `role` becomes a member of `of` (`GRANT of TO role`).
+            GrantRole = "grant_role" {
+                role: String,
+                of: String,
+            },
+            RevokeRole = "revoke_role" {
+                role: String,
+                of: String,
+            },
+
             // --- tables ---
             /// Foreign keys the planner could not put inline (cycles) are split out as
             /// `AddForeignKey` and removed from `table.foreign_keys` here.
@@ -235,6 +263,12 @@ impl Change {
             | Change::AlterSuperRegion { name, .. }
             | Change::DropSuperRegion { name, .. } => format!("super region {name}"),
             Change::ConfigureZone { target, .. } => format!("zone {target}"),
+            Change::CreateRole { role, .. }
+            | Change::AlterRole { role, .. }
+            | Change::DropRole { role } => format!("role {role}"),
+            Change::GrantRole { role, of } | Change::RevokeRole { role, of } => {
+                format!("role {role} in {of}")
+            }
             Change::CreateTable { table } | Change::DropTable { table } => table.name.clone(),
             Change::SetTableComment { table, .. }
             | Change::SetLocality { table, .. }
@@ -326,6 +360,11 @@ impl Change {
             | Change::AlterSuperRegion { .. }
             | Change::DropSuperRegion { .. }
             | Change::ConfigureZone { .. }
+            | Change::CreateRole { .. }
+            | Change::AlterRole { .. }
+            | Change::DropRole { .. }
+            | Change::GrantRole { .. }
+            | Change::RevokeRole { .. }
             | Change::SetTableComment { .. }
             | Change::SetLocality { .. }
             | Change::SetTtl { .. }

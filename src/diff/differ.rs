@@ -33,7 +33,85 @@ pub fn diff(current: &Model, desired: &Model) -> Vec<Change> {
             });
         }
     }
+    diff_roles(current.roles.as_ref(), desired.roles.as_ref(), &mut out);
     out
+}
+
+/// Roles are compared only when the desired model manages them (it has roles.yaml); the
+/// current side then counts as empty when it did not (a first migration with roles).
+fn diff_roles(
+    have: Option<&BTreeMap<String, Role>>,
+    want: Option<&BTreeMap<String, Role>>,
+    out: &mut Vec<Change>,
+) {
+    let Some(want) = want else {
+        return;
+    };
+    let empty = BTreeMap::new();
+    let have = have.unwrap_or(&empty);
+    let keyword = |key: &str| {
+        crate::model::roles::role_option(key)
+            .map_or_else(|| key.to_uppercase(), |o| o.keyword.to_string())
+    };
+    for (name, w) in want {
+        match have.get(name) {
+            None => out.push(Change::CreateRole {
+                role: name.clone(),
+                options: w.options.iter().map(|k| keyword(k)).collect(),
+                valid_until: w.valid_until.clone(),
+            }),
+            Some(h) => {
+                let mut options = Vec::new();
+                for o in crate::model::roles::ROLE_OPTIONS {
+                    let on = |r: &Role| r.options.iter().any(|k| k == o.key);
+                    match (on(h), on(w)) {
+                        (false, true) => options.push(o.keyword.to_string()),
+                        (true, false) => options.push(format!("NO{}", o.keyword)),
+                        _ => {}
+                    }
+                }
+                let changed = h.valid_until != w.valid_until;
+                let valid_until = w.valid_until.clone().filter(|_| changed);
+                let valid_until_lifted = changed && w.valid_until.is_none();
+                if !options.is_empty() || changed {
+                    out.push(Change::AlterRole {
+                        role: name.clone(),
+                        options,
+                        valid_until,
+                        valid_until_lifted,
+                    });
+                }
+            }
+        }
+    }
+    for (name, w) in want {
+        let had = have.get(name).map_or(&[][..], |h| &h.member_of[..]);
+        for of in &w.member_of {
+            if !had.contains(of) {
+                out.push(Change::GrantRole {
+                    role: name.clone(),
+                    of: of.clone(),
+                });
+            }
+        }
+    }
+    for (name, h) in have {
+        let keeps = want.get(name).map_or(&[][..], |w| &w.member_of[..]);
+        for of in &h.member_of {
+            // a dropped role loses its memberships with it
+            if !keeps.contains(of) && want.contains_key(name) && want.contains_key(of) {
+                out.push(Change::RevokeRole {
+                    role: name.clone(),
+                    of: of.clone(),
+                });
+            }
+        }
+    }
+    for name in have.keys() {
+        if !want.contains_key(name) {
+            out.push(Change::DropRole { role: name.clone() });
+        }
+    }
 }
 
 fn diff_database(db: &str, have: &Database, want: &Database, out: &mut Vec<Change>) {

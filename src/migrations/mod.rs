@@ -151,6 +151,7 @@ pub fn empty_state(desired: &Database) -> Model {
             ..Database::default()
         },
         tables: Default::default(),
+        roles: None,
     }
 }
 

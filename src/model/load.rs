@@ -156,9 +156,11 @@ fn load_with(
     let mut origins = Origins::default();
     let (database, database_ok, environments) = read_regions_file(dir, env, diags, &mut origins);
     on_environments(&environments);
+    let roles = super::roles::read_roles_file(dir, database.dialect, diags, &mut origins);
     let mut model = Model {
         database,
         tables: Default::default(),
+        roles,
     };
     let found_before = diags.len();
     let files = schema_files(dir, diags);

@@ -6,6 +6,7 @@ pub mod environment;
 pub mod load;
 pub mod normalize;
 mod read;
+pub mod roles;
 pub mod types;
 pub mod validate;
 pub mod yaml;

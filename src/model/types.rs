@@ -43,6 +43,26 @@ pub struct Model {
     pub database: Database,
     /// Keyed by table name.
     pub tables: BTreeMap<String, Table>,
+    /// The cluster's roles, keyed by name, when the project manages them (it has a
+    /// `roles.yaml`); `None` leaves the server's roles alone (docs/roles.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<BTreeMap<String, Role>>,
+}
+
+/// A role (a user is a role with `login`). Never a password: see docs/roles.md.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Role {
+    pub name: String,
+    /// The role options that are on, by their model key (`login`, `createdb`, ...; see
+    /// `crate::model::roles::ROLE_OPTIONS`), sorted; every other known option is off.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    /// `VALID UNTIL`, normalised to `YYYY-MM-DDTHH:MM:SSZ` (UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<String>,
+    /// Roles this one is a member of, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub member_of: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -25,6 +25,18 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             "drop-table",
             format!("drops table {} and every row in it", table.name),
         )),
+        Change::DropRole { role } => out.push(destructive(
+            "drop-role",
+            format!("drops role {role}; sessions and services that log in as it fail"),
+        )),
+        Change::RevokeRole { role, of } => out.push(caution(
+            "revoke",
+            format!("revokes {object}: {role} loses what {of} may do; a service running as {role} can break"),
+        )),
+        Change::AlterRole { role, options, .. } if options.iter().any(|o| o == "NOLOGIN") => out.push(caution(
+            "revoke",
+            format!("role {role} can no longer log in"),
+        )),
         Change::DropColumn { .. } => out.push(destructive(
             "drop-column",
             format!("drops column {object} and its data"),

@@ -14,6 +14,10 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Phases in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Phase {
+    /// Roles first: grants (and everything after) may name them.
+    CreateRole,
+    AlterRole,
+    GrantRole,
     /// A hand-set database zone blocks the first SET PRIMARY REGION until it is discarded.
     DiscardDatabaseZone,
     FirstPrimaryRegion,
@@ -61,6 +65,9 @@ enum Phase {
     DropRegion,
     /// Dropping the primary (only ever the last region) turns the database single-region.
     DropPrimaryRegion,
+    /// Revokes before drops; a role goes last, after everything that named it.
+    RevokeRole,
+    DropRole,
     /// Zones overriding multi-region fields, written (again) after every region, survival
     /// and locality change that rewrites them: CockroachDB regenerates those zones.
     ReapplyOverrideZone,
@@ -245,6 +252,11 @@ impl Context<'_> {
                 ZoneTarget::Table { table } => (P::TableZone, fwd(table), String::new(), 0),
                 ZoneTarget::Index { table, index } => (P::TableZone, fwd(table), index.clone(), 1),
             },
+            Change::CreateRole { role, .. } => named(P::CreateRole, role),
+            Change::AlterRole { role, .. } => named(P::AlterRole, role),
+            Change::GrantRole { role, of } => named(P::GrantRole, &format!("{of}\u{1f}{role}")),
+            Change::RevokeRole { role, of } => named(P::RevokeRole, &format!("{of}\u{1f}{role}")),
+            Change::DropRole { role } => named(P::DropRole, role),
             Change::CreateTable { table } => (
                 P::CreateTable,
                 *self.create_rank.get(&table.name).unwrap_or(&usize::MAX),

@@ -106,5 +106,6 @@ pub fn bluemarble() -> Model {
     Model {
         database: db,
         tables,
+        roles: None,
     }
 }

@@ -1,0 +1,2 @@
+-- drop_role: drop a role
+DROP ROLE IF EXISTS retired;
