@@ -71,6 +71,17 @@ fn a_backfill_between_a_nullable_column_and_not_null_converges() {
         "{r:?}"
     );
     assert!(r.stderr.contains("bmdb migrate hash"), "{r:?}");
+    // status, apply and drift name it in the same words (issue 10 item 8)
+    let words = "migrations/V3__backfill_nick.sql was edited after bmdb wrote it";
+    let r = run(bmdb(dir).args(["status", "--url", &url]));
+    assert!(r.stderr.contains(words), "{r:?}");
+    let r = run(bmdb(dir).args(["apply", "--url", &url]));
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains(words), "{r:?}");
+    let r = run(bmdb(dir).args(["drift", "--url", &url]));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.contains(words), "{r:?}");
+    assert!(r.stdout.contains("bmdb migrate hash"), "{r:?}");
     let r = run(bmdb(dir).args(["migrate", "hash", "--url", &url]));
     assert_eq!(r.code, 0, "{r:?}");
     assert!(

@@ -123,6 +123,17 @@ fn refuse_unwritten_changes(project: &Project) -> anyhow::Result<()> {
 pub fn run_status(cli: &Cli, cmd: &StatusCmd) -> anyhow::Result<ExitCode> {
     // status reads the files and the history only: the line's folder, whatever the dialect
     let line = super::line_for(cli)?;
+    // The folder's disagreements with its lock, in the words plan, apply and drift use.
+    if let Ok(lock) = crate::migrations::read_lock(&line) {
+        let found = crate::migrations::compare_with_lock(&line, lock.as_ref());
+        for m in found.map(|(_, m)| m).unwrap_or_default() {
+            anstream::eprintln!(
+                "{} {}",
+                crate::output::warning("warning:"),
+                m.message(&line)
+            );
+        }
+    }
     let conn = super::connect_for(cli, &cmd.conn)?;
     let report = apply::run_status(&line, &conn, &cmd.args)?;
     match cmd.args.format {

@@ -102,6 +102,11 @@ pub struct DriftReport {
     /// normalised by (the server's version), and a note when the declared one differs.
     pub placement_rules: Option<RulesUsed>,
     pub version_note: Option<String>,
+    /// Each disagreement of the folder with its lock in the words plan, apply and status use
+    /// (`LockMismatch::message`, with what to do); the JSON carries the findings in
+    /// `migrations`.
+    #[serde(skip)]
+    pub lock_findings: Vec<String>,
 }
 
 impl DriftReport {
@@ -169,6 +174,10 @@ pub fn run_drift(dir: &Path, env: Option<&str>, conn: &ConnectOpts) -> Result<Dr
         })
         .collect();
     migrations.extend(mismatches.iter().map(MigrationDrift::from_lock));
+    let lock_findings = mismatches
+        .iter()
+        .map(|m| m.message(&project.line))
+        .collect();
     // by version, the history finding before the lock finding of one version
     migrations.sort_by_key(|m| (m.version, m.against == AGAINST_LOCK));
 
@@ -191,6 +200,7 @@ pub fn run_drift(dir: &Path, env: Option<&str>, conn: &ConnectOpts) -> Result<Dr
         stats,
         placement_rules,
         version_note,
+        lock_findings,
     })
 }
 

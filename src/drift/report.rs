@@ -132,10 +132,8 @@ impl DriftReport {
                 out.push_str(&format!("not modelled: {s}\n"));
             }
         }
-        if self.migrations.iter().any(|m| m.against == AGAINST_LOCK) {
-            out.push_str(
-                "Migration files differ from bmdb.lock: restore them from version control (migrations are append-only); to change the schema, edit the model and run `bmdb plan --write NAME`.\n",
-            );
+        for finding in &self.lock_findings {
+            out.push_str(&format!("{finding}\n"));
         }
         out.push_str(&if self.clean() {
             format!("{}\n", output::good("No drift."))
