@@ -21,7 +21,7 @@ const STAGES: &[(&str, &[&str])] = &[
     ("zones", &["model", "output"]),
     // what each dialect renders and leaves out (read by render and catalog)
     ("dialect", &["model", "diff"]),
-    ("plan", &["model", "diff", "zones"]),
+    ("plan", &["model", "diff", "zones", "dialect"]),
     ("render", &["model", "diff", "plan", "dialect", "sql"]),
     // files + lock: writes what plan and render produce
     ("migrations", &["model", "diff", "plan", "render"]),

@@ -2,7 +2,7 @@
 //! CockroachDB's preconditions over the ordered steps before anything is sent, and
 //! gather the replication warnings of the desired model.
 //!
-//! Stage: may import model, diff and zones (docs/architecture.md).
+//! Stage: may import model, diff, zones and dialect (docs/architecture.md).
 
 mod check;
 mod hazard;
