@@ -21,6 +21,8 @@ if [ -z "${BMDB_TEST_COCKROACH_URL:-}" ]; then
   echo "scripts/test.sh: live CockroachDB scenarios will be SKIPPED (BMDB_TEST_COCKROACH_URL is not set)" >&2
 fi
 
+# One clean build: incremental state would add ~1 GB beside the ~40 test binaries.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 cargo test --workspace "$@"
 
 # Every CockroachDB statement bmdb renders must parse under CockroachDB's own grammar

@@ -145,22 +145,30 @@ mod tests {
         let m = dir.path().join("migrations");
         std::fs::create_dir(&m).unwrap();
         std::fs::write(m.join("V10__later.sql"), "SELECT 10;\n").unwrap();
+        let body = "-- step 1: drop_column players.note [hazard: drop-column]\n-- destructive: drop-column players.note\nALTER TABLE players DROP COLUMN note;\n";
+        // generated (starts with bmdb's header): its marks are trusted as written
         std::fs::write(
             m.join("V2__drop_note.sql"),
-            "-- step 1: drop_column players.note [hazard: drop-column]\n-- destructive: drop-column players.note\nALTER TABLE players DROP COLUMN note;\n",
+            format!("{}2\n{body}", crate::migrations::GENERATED_HEADER),
         )
         .unwrap();
+        // hand-written (no header): the statements are checked as well as the marks
+        std::fs::write(m.join("V3__by_hand.sql"), body).unwrap();
         std::fs::write(m.join("bmdb.lock"), "{}").unwrap();
         let line = Line::single(dir.path(), crate::model::Dialect::Postgres);
         let got = load_migrations(&line).unwrap();
         assert_eq!(
             got.iter().map(|f| f.version()).collect::<Vec<_>>(),
-            vec![2, 10]
+            vec![2, 3, 10]
         );
         assert_eq!(got[0].file.name, "drop_note");
         assert_eq!(got[0].destructive, vec!["drop-column players.note"]);
-        assert_eq!(got[1].file.checksum, checksum(b"SELECT 10;\n"));
-        assert_eq!(got[1].file.checksum.len(), 64);
+        assert_eq!(
+            got[1].destructive,
+            vec!["drop-column players.note", "ALTER ... DROP COLUMN (line 3)"]
+        );
+        assert_eq!(got[2].file.checksum, checksum(b"SELECT 10;\n"));
+        assert_eq!(got[2].file.checksum.len(), 64);
     }
 
     #[test]
