@@ -301,16 +301,67 @@ fn edit_model(
         fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let edited = edit(&original)?;
     fs::write(&path, &edited).with_context(|| format!("cannot write {}", path.display()))?;
-    if let Err(e) = Project::open(&cli.project, cli.env.as_deref()) {
+    let edited_project = match Project::open(&cli.project, cli.env.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            fs::write(&path, &original)
+                .with_context(|| format!("cannot restore {}", path.display()))?;
+            return Err(e.context(format!(
+                "the edit would make the model invalid; {} is unchanged",
+                rel.display()
+            )));
+        }
+    };
+    // The edited zone, complete (inherited values filled in): what CockroachDB would
+    // reject is refused and the file put back; what it accepts but cannot satisfy is shown
+    // before the edit is kept.
+    let (rejected, unsatisfiable) = satisfiability(&edited_project.desired, target);
+    if !rejected.is_empty() {
         fs::write(&path, &original)
             .with_context(|| format!("cannot restore {}", path.display()))?;
-        return Err(e.context(format!(
-            "the edit would make the model invalid; {} is unchanged",
-            rel.display()
-        )));
+        let lines: Vec<String> = rejected
+            .iter()
+            .map(|r| format!("error[{}]: {}
+  help: {}", r.id, r.reason, r.help))
+            .collect();
+        bail!(
+            "the edit would give {target} a zone CockroachDB rejects; {} is unchanged\n{}",
+            rel.display(),
+            lines.join("\n")
+        );
+    }
+    for w in &unsatisfiable {
+        anstream::eprintln!(
+            "{}[{}]: {}: {}\n  help: {}",
+            crate::output::warning("warning"),
+            w.id,
+            w.object,
+            w.reason,
+            w.help
+        );
     }
     println!("Edited {}.", rel.display());
     Ok(())
+}
+
+/// What CockroachDB rejects in `target`'s complete zone, and the satisfiability warnings
+/// on it (`zones::satisfy`), in the edited model.
+fn satisfiability(
+    model: &crate::model::Model,
+    target: &ZoneTargetArg,
+) -> (
+    Vec<crate::zones::ZoneHazard>,
+    Vec<crate::zones::ZoneHazard>,
+) {
+    let label = target.to_string();
+    let zones = crate::zones::effective_zones(model);
+    let Some(z) = zones.iter().find(|z| z.label() == label) else {
+        return (Vec::new(), Vec::new());
+    };
+    (
+        crate::zones::satisfy::rejections(z),
+        crate::zones::satisfy::warnings(z, false),
+    )
 }
 
 fn after_edit(cli: &Cli, args: &EditArgs) -> anyhow::Result<ExitCode> {

@@ -16,8 +16,8 @@ pub struct ZoneHazard {
     pub help: String,
 }
 
-/// Every stable hazard id this module can raise.
-pub const HAZARD_IDS: [&str; 8] = [
+/// Every stable hazard id this module can raise (the last two from `satisfy`).
+pub const HAZARD_IDS: [&str; 10] = [
     "fewer-than-three-replicas",
     "even-voters",
     "voters-exceed-replicas",
@@ -26,6 +26,8 @@ pub const HAZARD_IDS: [&str; 8] = [
     "lease-preferences-without-constraints",
     "gc-below-stale-reads",
     "gc-below-backup-interval",
+    crate::zones::satisfy::WARNING_IDS[0],
+    crate::zones::satisfy::WARNING_IDS[1],
 ];
 
 fn origin(z: &ObjectZone, field: &str) -> String {
@@ -266,6 +268,13 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
                 }
             }
         }
+
+        // Satisfiability (per-region sums, pins, lease preferences): `satisfy`. Its lease
+        // check stays quiet where the lease hazard above already spoke.
+        let lease_said = out
+            .iter()
+            .any(|h| h.object == label && h.id == "lease-preferences-without-constraints");
+        out.extend(crate::zones::satisfy::warnings(&z, lease_said));
 
         // Judged where application data is: the database answers for what it inherits from
         // `range default`; system ranges (meta, liveness ...) hold no application data.

@@ -6,6 +6,7 @@ pub mod edit;
 pub mod effective;
 pub mod hazards;
 pub mod rules;
+pub mod satisfy;
 
 pub use effective::{
     effective_zones, render_table, to_json, EffectiveField, FieldValue, ObjectZone, Source,
