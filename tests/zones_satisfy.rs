@@ -182,7 +182,7 @@ fn plan_refuses_a_hand_edited_zone_cockroachdb_rejects_and_writes_nothing() {
         e.contains("error[zone-voters-exceed-replicas]: step 1 (configure_zone zone table leaderboard)"),
         "{e}"
     );
-    let written: Vec<_> = fs::read_dir(p.join("migrations/cockroach"))
+    let written: Vec<_> = fs::read_dir(p.join("migrations"))
         .unwrap()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().to_string())
