@@ -78,9 +78,16 @@ fn the_issues_leaderboard_example_gets_the_warning_before_the_edit() {
         e.contains("3 in us-east-1 (1 by constraints, all 3 voters by voter_constraints)"),
         "{e}"
     );
-    assert!(e.contains("1 in us-west-2") && e.contains("1 in eu-west-1"), "{e}");
+    assert!(
+        e.contains("1 in us-west-2") && e.contains("1 in eu-west-1"),
+        "{e}"
+    );
     assert!(e.contains("help: raise num_replicas to 5"), "{e}");
-    assert!(out(&o).starts_with("Edited schema/leaderboard.yaml."), "{}", out(&o));
+    assert!(
+        out(&o).starts_with("Edited schema/leaderboard.yaml."),
+        "{}",
+        out(&o)
+    );
     // the edit is kept (CockroachDB accepts the zone) and plan keeps saying it
     assert!(fs::read_to_string(p.join("schema/leaderboard.yaml"))
         .unwrap()
@@ -160,7 +167,11 @@ fn a_zone_cockroachdb_rejects_is_refused_and_the_file_is_left_alone() {
         ],
     );
     assert_eq!(o.status.code(), Some(1), "{}", err(&o));
-    assert!(err(&o).contains("error[zone-constraints-exceed-replicas]"), "{}", err(&o));
+    assert!(
+        err(&o).contains("error[zone-constraints-exceed-replicas]"),
+        "{}",
+        err(&o)
+    );
     assert_eq!(fs::read_to_string(&file).unwrap(), before);
 }
 
@@ -179,7 +190,9 @@ fn plan_refuses_a_hand_edited_zone_cockroachdb_rejects_and_writes_nothing() {
     let e = err(&o);
     assert!(e.contains("CockroachDB would refuse 1 step"), "{e}");
     assert!(
-        e.contains("error[zone-voters-exceed-replicas]: step 1 (configure_zone zone table leaderboard)"),
+        e.contains(
+            "error[zone-voters-exceed-replicas]: step 1 (configure_zone zone table leaderboard)"
+        ),
         "{e}"
     );
     let written: Vec<_> = fs::read_dir(p.join("migrations"))

@@ -321,8 +321,13 @@ fn edit_model(
             .with_context(|| format!("cannot restore {}", path.display()))?;
         let lines: Vec<String> = rejected
             .iter()
-            .map(|r| format!("error[{}]: {}
-  help: {}", r.id, r.reason, r.help))
+            .map(|r| {
+                format!(
+                    "error[{}]: {}
+  help: {}",
+                    r.id, r.reason, r.help
+                )
+            })
             .collect();
         bail!(
             "the edit would give {target} a zone CockroachDB rejects; {} is unchanged\n{}",
@@ -349,10 +354,7 @@ fn edit_model(
 fn satisfiability(
     model: &crate::model::Model,
     target: &ZoneTargetArg,
-) -> (
-    Vec<crate::zones::ZoneHazard>,
-    Vec<crate::zones::ZoneHazard>,
-) {
+) -> (Vec<crate::zones::ZoneHazard>, Vec<crate::zones::ZoneHazard>) {
     let label = target.to_string();
     let zones = crate::zones::effective_zones(model);
     let Some(z) = zones.iter().find(|z| z.label() == label) else {
@@ -360,7 +362,7 @@ fn satisfiability(
     };
     (
         crate::zones::satisfy::rejections(z),
-        crate::zones::satisfy::warnings(z, false),
+        crate::zones::satisfy::warnings(z, &[]),
     )
 }
 

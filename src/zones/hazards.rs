@@ -270,11 +270,14 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
         }
 
         // Satisfiability (per-region sums, pins, lease preferences): `satisfy`. Its lease
-        // check stays quiet where the lease hazard above already spoke.
-        let lease_said = out
+        // checks stay quiet where a hazard above already named the cause.
+        let said: Vec<&str> = out
             .iter()
-            .any(|h| h.object == label && h.id == "lease-preferences-without-constraints");
-        out.extend(crate::zones::satisfy::warnings(&z, lease_said));
+            .filter(|h| h.object == label)
+            .map(|h| h.id)
+            .collect();
+        let more = crate::zones::satisfy::warnings(&z, &said);
+        out.extend(more);
 
         // Judged where application data is: the database answers for what it inherits from
         // `range default`; system ranges (meta, liveness ...) hold no application data.

@@ -171,7 +171,10 @@ impl Placement {
                     p.demand(
                         r,
                         voters,
-                        format!("all {} by voter_constraints", plural(voters, "voter", "voters")),
+                        format!(
+                            "all {} by voter_constraints",
+                            plural(voters, "voter", "voters")
+                        ),
                     );
                 }
             }
@@ -183,7 +186,10 @@ impl Placement {
                         p.demand(
                             r,
                             u64::from(*n),
-                            format!("{} by voter_constraints", plural(u64::from(*n), "voter", "voters")),
+                            format!(
+                                "{} by voter_constraints",
+                                plural(u64::from(*n), "voter", "voters")
+                            ),
                         );
                     }
                 }
@@ -218,14 +224,16 @@ impl Placement {
         if voters_pinned >= self.voters && !self.voter_need.contains_key(region) {
             return false;
         }
-        !(self.total() >= self.replicas && !self.need.contains_key(region))
+        self.total() < self.replicas || self.need.contains_key(region)
     }
 }
 
 /// The satisfiability warnings of one object's effective zone (empty when the model sets
-/// none of its placement fields). `skip_lease` leaves the lease check to a hazard already
-/// raised on the object.
-pub fn warnings(z: &ObjectZone, skip_lease: bool) -> Vec<ZoneHazard> {
+/// none of its placement fields). `said`: the hazard ids already raised on the object
+/// (`hazards`); a cause one of them names is not reported twice.
+pub fn warnings(z: &ObjectZone, said: &[&str]) -> Vec<ZoneHazard> {
+    let skip_lease = said.contains(&"lease-preferences-without-constraints");
+    let skip_sum = said.contains(&"constraints-exceed-replicas");
     let placement_fields = [
         zf::NUM_REPLICAS,
         zf::NUM_VOTERS,
@@ -251,7 +259,7 @@ pub fn warnings(z: &ObjectZone, skip_lease: bool) -> Vec<ZoneHazard> {
     };
 
     let total = p.total();
-    if total > p.replicas {
+    if total > p.replicas && !skip_sum {
         let list: Vec<String> = p
             .need
             .iter()
