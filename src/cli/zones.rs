@@ -28,6 +28,13 @@ pub enum ZonesCmd {
 #[derive(Args, Debug)]
 #[command(mut_arg("url", |a| a.help(crate::db::OFFLINE_URL_HELP)))]
 pub struct ShowArgs {
+    /// Only this object: `database`, `range NAME`, `table T` (with its indexes and
+    /// partitions) or `index T@I`; every object when left out.
+    #[arg(value_name = "TARGET", num_args = 0..)]
+    pub target: Vec<String>,
+    /// Every field with its full source, not the compact 80-column table.
+    #[arg(long)]
+    pub wide: bool,
     #[command(flatten)]
     pub output: OutputArgs,
     /// With --url: the live value beside the model's, differences marked.
@@ -87,13 +94,16 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
                 }
                 return Ok(ExitCode::SUCCESS);
             }
+            let only = show_target(&project, &args.target)?;
             if args.conn.url.is_some() {
-                return show_live(&project, args);
+                return show_live(&project, args, only.as_ref());
             }
-            println!(
-                "{}",
-                crate::zones::zones_show(&project.desired, args.output.format == Format::Json)
-            );
+            let opts = crate::zones::ShowOptions {
+                json: args.output.format == Format::Json,
+                wide: args.wide,
+                only: only.as_ref(),
+            };
+            println!("{}", crate::zones::zones_show_with(&project.desired, &opts));
             Ok(ExitCode::SUCCESS)
         }
         ZonesCmd::Set(args) => {
@@ -125,8 +135,23 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// `zones show TARGET`: the target parsed and checked against the model (did-you-mean for
+/// a misspelt table, index or range) before any connection.
+fn show_target(project: &Project, words: &[String]) -> anyhow::Result<Option<ZoneTargetArg>> {
+    if words.is_empty() {
+        return Ok(None);
+    }
+    let target = edit::parse_target(words)?;
+    edit::check_target(&project.desired, &target)?;
+    Ok(Some(target))
+}
+
 /// The model's effective zones beside the live database's, both by the same rules.
-fn show_live(project: &Project, args: &ShowArgs) -> anyhow::Result<ExitCode> {
+fn show_live(
+    project: &Project,
+    args: &ShowArgs,
+    only: Option<&ZoneTargetArg>,
+) -> anyhow::Result<ExitCode> {
     use crate::zones::effective;
     let secret = args.conn.resolve().ok().and_then(|u| u.password());
     let read = || -> anyhow::Result<crate::model::Model> {
@@ -141,7 +166,10 @@ fn show_live(project: &Project, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     if server.is_some() {
         desired.database.cockroach_version = server;
     }
-    let want = effective::effective_zones(&desired);
+    let mut want = effective::effective_zones(&desired);
+    if let Some(target) = only {
+        want.retain(|z| crate::zones::shows(target, &z.object));
+    }
     let have = effective::effective_zones(&live);
     let multi_region = desired.database.is_multi_region() || live.database.is_multi_region();
     let used = server.filter(|_| multi_region).map(|version| RulesUsed {
@@ -262,39 +290,11 @@ fn edit_model(
     target: &ZoneTargetArg,
     edit: impl FnOnce(&str) -> anyhow::Result<String>,
 ) -> anyhow::Result<()> {
+    edit::check_target(&project.desired, target)?;
     let rel: PathBuf = match target.table() {
         None => PathBuf::from("regions.yaml"),
-        Some(t) => {
-            let Some(table) = project.desired.tables.get(t) else {
-                let all: Vec<&str> = project.desired.tables.keys().map(String::as_str).collect();
-                let known: Vec<&str> = all.iter().copied().take(8).collect();
-                bail!(
-                    "there is no table {t:?} in schema/\n  help: {}",
-                    crate::model::normalize::suggest(
-                        t,
-                        &all,
-                        format!("tables include {}", known.join(", "))
-                    )
-                );
-            };
-            if let ZoneTargetArg::Index(_, i) = target {
-                if table.index(i).is_none() {
-                    let known: Vec<&str> = table.indexes.iter().map(|x| x.name.as_str()).collect();
-                    let help = if known.is_empty() {
-                        "it has no secondary indexes; add one to its schema file first".to_string()
-                    } else {
-                        crate::model::normalize::suggest(
-                            i,
-                            &known,
-                            format!("its indexes are {}", known.join(", ")),
-                        )
-                    };
-                    bail!("table {t:?} has no index {i:?}\n  help: {help}");
-                }
-            }
-            crate::model::load::table_file(&cli.project, t)
-                .with_context(|| format!("cannot find the schema file of {t:?}"))?
-        }
+        Some(t) => crate::model::load::table_file(&cli.project, t)
+            .with_context(|| format!("cannot find the schema file of {t:?}"))?,
     };
     let path = cli.project.join(&rel);
     let original =
