@@ -192,7 +192,11 @@ fn show_live(
             println!("{}", serde_json::to_string_pretty(&json)?)
         }
         Format::Table => {
-            println!("{}", effective::render_comparison_table(&rows));
+            let width = (!args.wide).then_some(crate::zones::COMPACT_WIDTH);
+            println!(
+                "{}",
+                effective::render_comparison_table_within(&rows, width)
+            );
             if let Some(used) = used {
                 println!("{used}");
             }

@@ -1023,8 +1023,17 @@ pub fn compare<'a>(model: &'a [ObjectZone], live: &'a [ObjectZone]) -> Vec<Field
 
 /// `zones show --url` as a table: model value and source, live value, `≠` where they differ.
 pub fn render_comparison_table(rows: &[FieldComparison]) -> String {
+    render_comparison_table_within(rows, None)
+}
+
+/// [`render_comparison_table`] at most `width` columns wide (cells wrap), when given:
+/// `zones show --url` without `--wide` fits 80 columns.
+pub fn render_comparison_table_within(rows: &[FieldComparison], width: Option<u16>) -> String {
     let mut t = crate::output::table();
     t.set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = width {
+        t.set_width(w);
+    }
     t.set_header(vec!["object", "field", "model", "source", "live", ""]);
     let mut last = String::new();
     for r in rows {
