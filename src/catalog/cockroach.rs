@@ -52,6 +52,11 @@ pub struct TableRow {
     /// `REGIONAL BY ROW`, `REGIONAL BY ROW AS "region"`; NULL outside multi-region.
     pub locality: Option<String>,
     pub comment: Option<String>,
+    /// The table's `schema_locked` storage parameter (its `SHOW CREATE` ends in
+    /// `WITH (schema_locked = true)`, as v26.1 creates tables by default). Read, then left
+    /// out of the model: it is the cluster's default, not a schema difference.
+    #[serde(default)]
+    pub schema_locked: bool,
 }
 
 /// `information_schema.columns` (CockroachDB's extra `crdb_sql_type` and `is_hidden`).
@@ -175,7 +180,9 @@ pub const QUERIES: [(&str, &str); 10] = [
     ),
     (
         "tables",
-        "SELECT t.name, t.locality, obj_description(t.table_id::OID) \
+        "SELECT t.name, t.locality, obj_description(t.table_id::OID), \
+         COALESCE((SELECT s.create_statement LIKE '%schema_locked = true%' \
+         FROM crdb_internal.create_statements s WHERE s.descriptor_id = t.table_id), false) \
          FROM crdb_internal.tables t WHERE t.database_name = current_database() \
          AND t.schema_name = 'public' AND t.drop_time IS NULL AND t.state = 'PUBLIC' \
          AND t.name NOT IN ('bmdb_schema_history', 'bmdb_lock') ORDER BY t.name",
@@ -287,6 +294,7 @@ pub fn read_cockroach(
                 name: c.get(0)?,
                 locality: c.get(1)?,
                 comment: c.get(2)?,
+                schema_locked: c.get(3)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -399,6 +407,7 @@ pub fn read_cockroach(
     let (model, mut skipped) = from_rows_with_notes(&rows)?;
     skipped.extend(roles_note);
     stats.skipped = skipped;
+    stats.schema_locked = schema_locked_tables(&rows);
     Ok((model, stats))
 }
 
@@ -483,6 +492,15 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
     }
     apply_zones(&mut model, &rows.zones, &rows.database, &mut notes)?;
     Ok((model, notes))
+}
+
+/// The tables with `schema_locked` on, by name.
+pub fn schema_locked_tables(rows: &CockroachCatalogRows) -> std::collections::BTreeSet<String> {
+    rows.tables
+        .iter()
+        .filter(|t| t.schema_locked)
+        .map(|t| t.name.clone())
+        .collect()
 }
 
 /// Tables by name.

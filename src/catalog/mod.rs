@@ -26,6 +26,10 @@ pub struct CatalogStats {
     /// Objects the model cannot express (expression indexes, exclusion constraints ...),
     /// each as `object: reason`; they are left out of the live model.
     pub skipped: Vec<String>,
+    /// CockroachDB tables with `schema_locked` on (v26.1 creates every table so). Not part
+    /// of the model, so never drift: the renderer unlocks them around the statements that
+    /// cannot unlock a table themselves (`render::UNLOCKING_KINDS`).
+    pub schema_locked: std::collections::BTreeSet<String>,
 }
 
 /// Reads the live schema of the connection's current database, dispatching on its dialect.
