@@ -83,6 +83,8 @@ fn the_issues_leaderboard_example_gets_the_warning_before_the_edit() {
         "{e}"
     );
     assert!(e.contains("help: raise num_replicas to 5"), "{e}");
+    // shown once: the plan that follows does not repeat it
+    assert_eq!(e.matches("warning[zone-unsatisfiable]").count(), 1, "{e}");
     assert!(
         out(&o).starts_with("Edited schema/leaderboard.yaml."),
         "{}",

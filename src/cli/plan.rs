@@ -27,6 +27,10 @@ pub struct PlanArgs {
     /// of any drift. With --write, that repair becomes the next migration.
     #[command(flatten)]
     pub connect: ConnectOpts,
+    /// Warnings (id, object) already shown by the caller (`zones set` shows the edited
+    /// zone's before it keeps the edit): the table leaves them out rather than repeat them.
+    #[arg(skip)]
+    pub already_shown: Vec<(&'static str, String)>,
 }
 
 pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
@@ -127,6 +131,10 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
         Format::Table => {
+            let warnings: Vec<_> = warnings
+                .into_iter()
+                .filter(|w| !args.already_shown.contains(&(w.id, w.object.clone())))
+                .collect();
             print_table(
                 &project,
                 &plan,

@@ -116,10 +116,10 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
                 database_is_multi_region: project.desired.database.is_multi_region(),
                 override_multi_region: args.override_multi_region,
             };
-            edit_model(cli, &project, &target, |text| {
+            let shown = edit_model(cli, &project, &target, |text| {
                 edit::set_in_text(text, &target, &sets, guard)
             })?;
-            after_edit(cli, &args.edit)
+            after_edit(cli, &args.edit, shown)
         }
         ZonesCmd::Unset(args) => {
             refuse_on_postgres(dialect, "zones unset")?;
@@ -127,10 +127,10 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
             let (target, rest) = split_target(&args.words)?;
             let keys = all_or_every_error(rest.iter().map(|k| edit::ZoneKey::parse(k)))?;
             refuse_repeated_keys(keys.iter().copied())?;
-            edit_model(cli, &project, &target, |text| {
+            let shown = edit_model(cli, &project, &target, |text| {
                 edit::unset_in_text(text, &target, &keys)
             })?;
-            after_edit(cli, &args.edit)
+            after_edit(cli, &args.edit, shown)
         }
     }
 }
@@ -293,7 +293,7 @@ fn edit_model(
     project: &Project,
     target: &ZoneTargetArg,
     edit: impl FnOnce(&str) -> anyhow::Result<String>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<(&'static str, String)>> {
     edit::check_target(&project.desired, target)?;
     let rel: PathBuf = match target.table() {
         None => PathBuf::from("regions.yaml"),
@@ -350,7 +350,10 @@ fn edit_model(
         );
     }
     println!("Edited {}.", rel.display());
-    Ok(())
+    Ok(unsatisfiable
+        .into_iter()
+        .map(|w| (w.id, w.object))
+        .collect())
 }
 
 /// What CockroachDB rejects in `target`'s complete zone, and the satisfiability warnings
@@ -370,7 +373,11 @@ fn satisfiability(
     )
 }
 
-fn after_edit(cli: &Cli, args: &EditArgs) -> anyhow::Result<ExitCode> {
+fn after_edit(
+    cli: &Cli,
+    args: &EditArgs,
+    already_shown: Vec<(&'static str, String)>,
+) -> anyhow::Result<ExitCode> {
     let plan_args = PlanArgs {
         write: args.write.clone(),
         detailed_exitcode: false,
@@ -379,6 +386,7 @@ fn after_edit(cli: &Cli, args: &EditArgs) -> anyhow::Result<ExitCode> {
         },
         // the plan of a model edit is against the migrations' state, not a live database
         connect: ConnectOpts::default(),
+        already_shown,
     };
     super::plan::run(cli, &plan_args)?;
     if args.apply {
