@@ -257,3 +257,46 @@ fn restricted_placement_pins_replicas_home_and_an_override_elsewhere_cannot_be_m
     // and the leaseholder (in us-west-2 by the multi-region rules) has no voter left there
     assert!(e.contains("lease-preference-unreachable"), "{e}");
 }
+
+#[test]
+fn an_override_that_lets_data_leave_a_restricted_home_region_is_flagged() {
+    let (_t, p) = project("restricted", "{ regional_by_table: us-west-2 }");
+    let set = |args: &[&str]| {
+        let mut all = vec!["zones", "set", "table", "leaderboard"];
+        all.extend_from_slice(args);
+        all.push("--override-multi-region");
+        bmdb(&p, &all)
+    };
+    // two non-voters that no constraint keeps in us-west-2
+    let o = set(&["num_replicas=5"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert!(
+        err(&o).contains("warning[restricted-placement-breached]: table leaderboard: placement is restricted, but its zone keeps 5 replicas for 3 voters and no constraint keeps the others in its home region us-west-2"),
+        "{}",
+        err(&o)
+    );
+    // all five pinned home: restricted placement kept
+    let o = set(&["constraints={+region=us-west-2: 5}"]);
+    assert!(
+        !err(&o).contains("restricted-placement-breached"),
+        "{}",
+        err(&o)
+    );
+    // one replica asked of us-east-1
+    let o = set(&["constraints={+region=us-west-2: 4, +region=us-east-1: 1}"]);
+    assert!(
+        err(&o).contains("asks for replicas in us-east-1 outside its home region us-west-2"),
+        "{}",
+        err(&o)
+    );
+    // the plan says it too (once per object), and names it in its JSON
+    let o = bmdb(&p, &["plan", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ids: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["restricted-placement-breached"], "{v:#}");
+}

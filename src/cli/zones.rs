@@ -367,10 +367,9 @@ fn satisfiability(
     let Some(z) = zones.iter().find(|z| z.label() == label) else {
         return (Vec::new(), Vec::new());
     };
-    (
-        crate::zones::satisfy::rejections(z),
-        crate::zones::satisfy::warnings(z, &[]),
-    )
+    let mut warnings = crate::zones::satisfy::warnings(z, &[]);
+    warnings.extend(crate::zones::satisfy::restricted_breach(model, z));
+    (crate::zones::satisfy::rejections(z), warnings)
 }
 
 fn after_edit(

@@ -16,8 +16,8 @@ pub struct ZoneHazard {
     pub help: String,
 }
 
-/// Every stable hazard id this module can raise (the last two from `satisfy`).
-pub const HAZARD_IDS: [&str; 10] = [
+/// Every stable hazard id this module can raise (the last three from `satisfy`).
+pub const HAZARD_IDS: [&str; 11] = [
     "fewer-than-three-replicas",
     "even-voters",
     "voters-exceed-replicas",
@@ -28,6 +28,7 @@ pub const HAZARD_IDS: [&str; 10] = [
     "gc-below-backup-interval",
     crate::zones::satisfy::WARNING_IDS[0],
     crate::zones::satisfy::WARNING_IDS[1],
+    crate::zones::satisfy::WARNING_IDS[2],
 ];
 
 fn origin(z: &ObjectZone, field: &str) -> String {
@@ -278,6 +279,7 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
             .collect();
         let more = crate::zones::satisfy::warnings(&z, &said);
         out.extend(more);
+        out.extend(crate::zones::satisfy::restricted_breach(model, &z));
 
         // Judged where application data is: the database answers for what it inherits from
         // `range default`; system ranges (meta, liveness ...) hold no application data.

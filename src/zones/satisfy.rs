@@ -32,13 +32,19 @@
 //!   tandem rules the loader does not know. `plan` refuses a step that configures such a
 //!   zone, and `zones set` refuses the edit before it is kept.
 
-use crate::model::types::{zone_field_name as zf, Constraints};
-use crate::zones::effective::{FieldValue, ObjectZone, Source};
+use crate::model::types::{
+    zone_field_name as zf, Constraints, Locality, Model, Placement as Policy,
+};
+use crate::zones::effective::{FieldValue, ObjectZone, Source, ZoneObject};
 use crate::zones::hazards::ZoneHazard;
 use std::collections::BTreeMap;
 
 /// Every stable id of a satisfiability warning.
-pub const WARNING_IDS: [&str; 2] = ["zone-unsatisfiable", "lease-preference-unreachable"];
+pub const WARNING_IDS: [&str; 3] = [
+    "zone-unsatisfiable",
+    "lease-preference-unreachable",
+    "restricted-placement-breached",
+];
 
 /// Every stable id of a refusal: a zone CockroachDB's own validation rejects.
 pub const REFUSAL_IDS: [&str; 9] = [
@@ -323,6 +329,83 @@ pub fn warnings(z: &ObjectZone, said: &[&str]) -> Vec<ZoneHazard> {
         }
     }
     out
+}
+
+/// The region a REGIONAL object keeps its data in: a REGIONAL BY TABLE table's region (the
+/// primary when none is named), a REGIONAL BY ROW partition's region, an index's table's.
+/// `None` for GLOBAL tables, REGIONAL BY ROW tables as a whole, the database and ranges.
+fn home_region(model: &Model, object: &ZoneObject) -> Option<String> {
+    let primary = model.database.primary_region.clone();
+    let table_home = |t: &str| match model.tables.get(t)?.locality.as_ref() {
+        Some(Locality::RegionalByTable { region }) => region.clone().or(primary.clone()),
+        None => primary.clone(),
+        _ => None,
+    };
+    match object {
+        ZoneObject::Table { table } | ZoneObject::Index { table, .. } => table_home(table),
+        ZoneObject::Partition { region, .. } => Some(region.clone()),
+        _ => None,
+    }
+}
+
+/// Under `placement: restricted`, CockroachDB keeps every replica of a REGIONAL table or
+/// partition in its home region (num_replicas = num_voters, `constraints = '[]'`, voters
+/// pinned home: `regional_by_*_placement_restricted` logic tests). An override on such an
+/// object that names another region, or adds non-voting replicas that no constraint keeps
+/// home, lets data leave the region the policy promises to keep it in: CockroachDB accepts
+/// it (the override is explicit), bmdb warns.
+pub fn restricted_breach(model: &Model, z: &ObjectZone) -> Option<ZoneHazard> {
+    if model.database.placement != Policy::Restricted || !model.database.is_multi_region() {
+        return None;
+    }
+    let placement_fields = [
+        zf::NUM_REPLICAS,
+        zf::NUM_VOTERS,
+        zf::CONSTRAINTS,
+        zf::VOTER_CONSTRAINTS,
+    ];
+    if !placement_fields.iter().any(|f| in_model(z, f)) {
+        return None;
+    }
+    let home = home_region(model, &z.object)?;
+    let p = Placement::of(z)?;
+    let mut elsewhere: Vec<&str> = p
+        .need
+        .keys()
+        .map(String::as_str)
+        .filter(|r| *r != home)
+        .collect();
+    if let Some(r) = p.all_replicas_in.as_deref().filter(|r| *r != home) {
+        elsewhere.push(r);
+    }
+    elsewhere.sort_unstable();
+    elsewhere.dedup();
+    let all_home = p.all_replicas_in.as_deref() == Some(home.as_str());
+    // non-voters stay home only when a constraint keeps every replica there
+    let home_pinned = p.need.get(&home).map_or(0, |d| d.replicas);
+    let unpinned_non_voters = p.replicas > p.voters && !all_home && home_pinned < p.replicas;
+    let label = z.label();
+    let reason = if !elsewhere.is_empty() {
+        format!(
+            "placement is restricted, but its zone asks for replicas in {} outside its home region {home}",
+            elsewhere.join(", ")
+        )
+    } else if unpinned_non_voters {
+        format!(
+            "placement is restricted, but its zone keeps {} replicas for {} voters and no constraint keeps the others in its home region {home}",
+            p.replicas, p.voters
+        )
+    } else {
+        return None;
+    };
+    Some(ZoneHazard {
+        id: "restricted-placement-breached",
+        object: label,
+        reason,
+        help: format!(
+            "keep the override inside {home} (constraints [+region={home}]), or use placement: default if the data may leave it"
+        ),
+    })
 }
 
 /// What CockroachDB's `Validate` (on the complete zone) and `ValidateTandemFields` (on the
