@@ -335,6 +335,13 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         .map(|(n, r)| (n.clone(), r.member_of.iter().cloned().collect()))
         .collect();
 
+    // enum name -> its values in order
+    let mut enums: BTreeMap<String, Vec<String>> = current
+        .enums
+        .iter()
+        .map(|(n, e)| (n.clone(), e.values.clone()))
+        .collect();
+
     for (i, step) in planned.steps.iter().enumerate() {
         if let Some(why) = zones.step(&step.change, planned.needs_zone_override(i)) {
             problems.push(format!("step {:?} would fail: {why}", line(&step.change)));
@@ -445,6 +452,51 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
                 }
                 for m in roles.values_mut() {
                     m.remove(role);
+                }
+            }
+            Change::CreateEnum { name, values } => {
+                if enums.insert(name.clone(), values.clone()).is_some() {
+                    check(Err(format!("type {name} exists")));
+                }
+            }
+            Change::AddEnumValue {
+                name,
+                value,
+                before,
+                after,
+            } => match enums.get_mut(name) {
+                None => check(Err(format!("type {name} does not exist"))),
+                Some(vals) => {
+                    let at = match (before, after) {
+                        (Some(b), _) => vals.iter().position(|v| v == b),
+                        (_, Some(a)) => vals.iter().position(|v| v == a).map(|p| p + 1),
+                        _ => Some(vals.len()),
+                    };
+                    match at {
+                        _ if vals.contains(value) => {}
+                        Some(p) => vals.insert(p, value.clone()),
+                        None => check(Err(format!(
+                            "{before:?}/{after:?} is not a value of {name}"
+                        ))),
+                    }
+                }
+            },
+            Change::RenameEnumValue { name, from, to } => {
+                match enums
+                    .get_mut(name)
+                    .and_then(|v| v.iter_mut().find(|v| *v == from))
+                {
+                    Some(v) => *v = to.clone(),
+                    None => check(Err(format!("{name} has no value {from}"))),
+                }
+            }
+            Change::DropEnumValue { name, value } => match enums.get_mut(name) {
+                Some(v) if v.contains(value) => v.retain(|x| x != value),
+                _ => check(Err(format!("{name} has no value {value}"))),
+            },
+            Change::DropEnum { name } => {
+                if enums.remove(name).is_none() {
+                    check(Err(format!("type {name} does not exist")));
                 }
             }
             Change::ConfigureZone { target, .. } => match target {
@@ -616,6 +668,16 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
     if db != want_db {
         problems.push(format!(
             "after the plan the database differs from desired:\n  have {db:?}\n  want {want_db:?}"
+        ));
+    }
+    let want_enums: BTreeMap<String, Vec<String>> = desired
+        .enums
+        .iter()
+        .map(|(n, e)| (n.clone(), e.values.clone()))
+        .collect();
+    if enums != want_enums {
+        problems.push(format!(
+            "after the plan the enums differ from desired:\n  have {enums:?}\n  want {want_enums:?}"
         ));
     }
     if let Some(want) = &desired.roles {

@@ -10,6 +10,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const SHAPE: &[&str] = &[
+    "enum-bad-name",
+    "enum-unknown-key",
+    "ignore-entry-without-kind",
     "cockroach-version-invalid",
     "environment-bad-name",
     "environment-bad-url-env",
@@ -56,6 +59,10 @@ const SHAPE: &[&str] = &[
     "zone-values-below-minimum",
 ];
 const SEMANTIC: &[&str] = &[
+    "enum-duplicate-value",
+    "enum-invalid-rename",
+    "enum-reserved-name",
+    "enum-unknown-type",
     "cockroach-version-too-old",
     "did-you-mean-names",
     "environment-duplicate-url-env",
@@ -105,7 +112,6 @@ const SEMANTIC: &[&str] = &[
 ];
 const NOT_YAML: &[&str] = &[
     "duplicate-key",
-    "empty-schema-dir",
     "many-problems-many-files",
     "missing-regions-yaml",
     "multiple-documents",
@@ -127,6 +133,7 @@ enum Kind {
     Regions,
     Table,
     Roles,
+    Type,
 }
 
 fn schema(kind: Kind) -> jsonschema::Validator {
@@ -134,6 +141,7 @@ fn schema(kind: Kind) -> jsonschema::Validator {
         Kind::Regions => "jsonschema/regions.schema.json",
         Kind::Table => "jsonschema/table.schema.json",
         Kind::Roles => "jsonschema/roles.schema.json",
+        Kind::Type => "jsonschema/type.schema.json",
     };
     let text = std::fs::read_to_string(root().join(file)).unwrap();
     let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -146,7 +154,7 @@ fn project_files(dir: &Path) -> Vec<(PathBuf, Kind)> {
     if dir.join("roles.yaml").exists() {
         out.push((dir.join("roles.yaml"), Kind::Roles));
     }
-    fn walk(d: &Path, out: &mut Vec<(PathBuf, Kind)>) {
+    fn walk(d: &Path, out: &mut Vec<(PathBuf, Kind)>, kind: Kind) {
         let Ok(entries) = std::fs::read_dir(d) else {
             return;
         };
@@ -155,15 +163,16 @@ fn project_files(dir: &Path) -> Vec<(PathBuf, Kind)> {
         for p in paths {
             if std::fs::metadata(&p).is_err() {
                 // A dangling symlink or a loop: the loader reports it as unreadable.
-                out.push((p, Kind::Table));
+                out.push((p, kind));
             } else if p.is_dir() {
-                walk(&p, out);
+                walk(&p, out, kind);
             } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-                out.push((p, Kind::Table));
+                out.push((p, kind));
             }
         }
     }
-    walk(&dir.join("schema"), &mut out);
+    walk(&dir.join("schema"), &mut out, Kind::Table);
+    walk(&dir.join("types"), &mut out, Kind::Type);
     out
 }
 
@@ -377,6 +386,18 @@ fn shared_definitions_are_identical() {
         keys(&roles["properties"]["roles"]["additionalProperties"]["oneOf"][1]),
         sorted(&role_keys),
         "role keys"
+    );
+    // types/<name>.yaml: its keys and one value's keys
+    let ty = load("jsonschema/type.schema.json");
+    assert_eq!(
+        keys(&ty),
+        sorted(bmdb::model::enums::ENUM_FILE_KEYS),
+        "type file keys"
+    );
+    assert_eq!(
+        keys(&ty["properties"]["values"]["items"]["oneOf"][1]),
+        sorted(bmdb::model::enums::ENUM_VALUE_KEYS),
+        "enum value keys"
     );
     let defs = &table["definitions"];
     assert_eq!(keys(&defs["column"]), sorted(COLUMN_KEYS), "column keys");

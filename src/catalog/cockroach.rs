@@ -144,6 +144,21 @@ pub struct CockroachCatalogRows {
     /// `None` when the roles could not be read (the user may not read `system.users`).
     #[serde(default)]
     pub roles: Option<Vec<RoleRow>>,
+    /// The public schema's enum types, `crdb_internal_region` included (it is left out when
+    /// folded: the database's own).
+    #[serde(default)]
+    pub enums: Vec<EnumRow>,
+}
+
+/// One enum type from `pg_catalog.pg_type` (`typtype = 'e'`) with its labels from
+/// `pg_catalog.pg_enum` in `enumsortorder`. CockroachDB fills pg_enum with one row per
+/// member of every enum and multi-region enum type descriptor, `enumsortorder` being the
+/// member's position (cockroachdb/cockroach pkg/sql/pg_catalog.go, pgCatalogEnumTable);
+/// `SHOW ENUMS` gives the same as `schema | name | values | owner`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumRow {
+    pub name: String,
+    pub values: Vec<String>,
 }
 
 /// One role from `system.users` with its `system.role_options` rows and its memberships
@@ -161,7 +176,7 @@ pub struct RoleRow {
 }
 
 /// The queries `read_cockroach` sends, in order; their count never grows with the schema.
-pub const QUERIES: [(&str, &str); 10] = [
+pub const QUERIES: [(&str, &str); 11] = [
     ("database", "SELECT current_database()"),
     (
         "databases",
@@ -224,6 +239,13 @@ pub const QUERIES: [(&str, &str); 10] = [
          WHERE o.username = u.username AND o.option = 'VALID UNTIL' AND o.value IS NOT NULL), \
          ARRAY(SELECT m.role FROM system.role_members m WHERE m.member = u.username ORDER BY 1) \
          FROM system.users u WHERE u.username != current_user() ORDER BY 1",
+    ),
+    (
+        "enums",
+        "SELECT t.typname, ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e \
+         WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) \
+         FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+         WHERE n.nspname = 'public' AND t.typtype = 'e' ORDER BY 1",
     ),
 ];
 
@@ -396,6 +418,17 @@ pub fn read_cockroach(
             None
         }
     };
+    let (src, fetched) = (source(10), run(10)?);
+    rows.enums = fetched
+        .iter()
+        .map(|r| {
+            let c = Cells::about_first(r, &src)?;
+            Ok(EnumRow {
+                name: c.get(0)?,
+                values: c.get(1)?,
+            })
+        })
+        .collect::<Result<_>>()?;
     let (model, mut skipped) = from_rows_with_notes(&rows)?;
     skipped.extend(roles_note);
     stats.skipped = skipped;
@@ -467,14 +500,16 @@ fn is_shard_column(name: &str) -> bool {
 pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<String>)> {
     let mut notes = Vec::new();
     let db = read_database(rows);
+    let enums = read_enums(&rows.enums, &mut notes);
     let mut tables = read_tables(rows, db.primary_region.is_some())?;
-    let dropped = read_columns(rows, &mut tables, &mut notes);
+    let dropped = read_columns(rows, &mut tables, &enums, &mut notes);
     let keys = read_constraints(rows, &mut tables, &dropped, &mut notes);
     read_indexes(rows, &mut tables, &dropped, &keys);
     let mut model = Model {
         database: db,
         tables: BTreeMap::new(),
         roles: rows.roles.as_deref().map(read_roles),
+        enums,
     };
     for (_, mut t) in tables {
         t.sort_named_by_name();
@@ -558,10 +593,39 @@ fn read_tables(rows: &CockroachCatalogRows, multi_region: bool) -> Result<Tables
     Ok(tables)
 }
 
+/// The enum types bmdb manages: every one but `crdb_internal_region`, the database's own
+/// (managed through its regions); one whose name is not a lower-case word is named and left
+/// alone.
+pub fn read_enums(rows: &[EnumRow], notes: &mut Vec<String>) -> BTreeMap<String, EnumType> {
+    let mut out = BTreeMap::new();
+    for r in rows {
+        if r.name == "crdb_internal_region" {
+            continue;
+        }
+        if !crate::model::enums::valid_enum_name(&r.name) {
+            notes.push(format!(
+                "enum {}: its name is not a lower-case word; not managed by bmdb",
+                r.name
+            ));
+            continue;
+        }
+        out.insert(
+            r.name.clone(),
+            EnumType {
+                name: r.name.clone(),
+                values: r.values.clone(),
+                renamed_from: BTreeMap::new(),
+            },
+        );
+    }
+    out
+}
+
 /// Each table's columns, in order; returns the hidden columns left out.
 fn read_columns<'a>(
     rows: &'a CockroachCatalogRows,
     tables: &mut Tables,
+    enums: &BTreeMap<String, EnumType>,
     notes: &mut Vec<String>,
 ) -> Dropped<'a> {
     let mut dropped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -583,7 +647,18 @@ fn read_columns<'a>(
             continue;
         }
         let label = format!("{}.{}", c.table_name, c.column_name);
+        // an enum column's crdb_sql_type is the type's name, `status` or `public.status`
+        // (pkg/sql/types/types.go, SQLString of the EnumFamily)
+        let enum_ty = crate::model::enums::enum_of(&c.crdb_sql_type, enums).map(|e| {
+            let array = if c.crdb_sql_type.ends_with("[]") {
+                "[]"
+            } else {
+                ""
+            };
+            format!("{}{array}", e.name)
+        });
         let ty = match canonical_type(&c.crdb_sql_type, Dialect::Cockroach) {
+            _ if enum_ty.is_some() => enum_ty.unwrap_or_default(),
             Some(ct) => ct.ty,
             None => {
                 notes.push(format!(
@@ -938,6 +1013,7 @@ fn apply_zones(
             })
             .collect(),
         roles: None,
+        enums: Default::default(),
     });
     let mr_fields = |object: &ZoneObject| -> BTreeMap<&'static str, FieldValue> {
         synthesized

@@ -177,7 +177,25 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             .and_then(|rs| rs.get(r))
             .map_or(MISSING.to_string(), role_def)
     };
+    let enum_def = |m: &Model, e: &str| {
+        m.enums.get(e).map_or(MISSING.to_string(), |e| {
+            format!("enum ({})", e.values.join(", "))
+        })
+    };
     match c {
+        Change::CreateEnum { name, .. } => {
+            diff(obj, "enum", kind, enum_def(want, name), MISSING.into())
+        }
+        Change::DropEnum { name } => diff(obj, "enum", kind, ABSENT.into(), enum_def(have, name)),
+        Change::AddEnumValue { value, .. } => {
+            diff(obj, "enum value", kind, value.clone(), MISSING.into())
+        }
+        Change::DropEnumValue { value, .. } => {
+            diff(obj, "enum value", kind, ABSENT.into(), value.clone())
+        }
+        Change::RenameEnumValue { from, to, .. } => {
+            diff(obj, "enum value", kind, to.clone(), from.clone())
+        }
         Change::CreateRole { role, .. } => {
             diff(obj, "role", kind, role_def(want, role), MISSING.into())
         }

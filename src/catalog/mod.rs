@@ -39,6 +39,42 @@ pub fn read_catalog(conn: &mut Connection) -> Result<(Model, CatalogStats)> {
     }
 }
 
+/// Whether the catalog note `line` (`view v: not managed by bmdb`, `t.doc: type tsvector
+/// ...`, `t@t_m: ...`) is about an object of `ignore` (regions.yaml's `ignore:`): its subject
+/// (before the first `": "`) is an entry, or belongs to an ignored table.
+pub fn is_ignored(line: &str, ignore: &[String]) -> bool {
+    let subject = line.split(": ").next().unwrap_or(line);
+    ignore.iter().any(|entry| {
+        if entry == subject {
+            return true;
+        }
+        match entry.strip_prefix("table ") {
+            Some(t) => {
+                subject == t
+                    || subject.strip_prefix(t).is_some_and(|rest| {
+                        rest.starts_with('.') || rest.starts_with('@') || rest.starts_with(' ')
+                    })
+                    || subject.ends_with(&format!(" on {t}"))
+            }
+            None => false,
+        }
+    })
+}
+
+/// Leaves out of a live read what the project ignores on purpose (`ignore:`): ignored
+/// tables and enums are removed from `live`, and the notes about ignored objects from
+/// `stats`. Called by every command that reads a live database for a project.
+pub fn drop_ignored(live: &mut Model, stats: &mut CatalogStats, ignore: &[String]) {
+    if ignore.is_empty() {
+        return;
+    }
+    live.tables
+        .retain(|t, _| !ignore.iter().any(|e| e.strip_prefix("table ") == Some(t)));
+    live.enums
+        .retain(|n, _| !ignore.iter().any(|e| e.strip_prefix("enum ") == Some(n)));
+    stats.skipped.retain(|line| !is_ignored(line, ignore));
+}
+
 /// The desired model as a server of `dialect` can hold it: what the dialect lacks
 /// (`dialect::FEATURES`: regions, zones, locality, TTL, hash sharding, CockroachDB-only
 /// defaults ...) is projected away exactly as the rendering leaves it out, so it never shows
@@ -65,6 +101,9 @@ pub fn reconcile(live: &mut Model, desired: &Model) {
         live.roles = None;
     }
     live.database.expectations = desired.database.expectations.clone();
+    live.database.ignore = desired.database.ignore.clone();
+    let ignore = desired.database.ignore.clone();
+    drop_ignored(live, &mut CatalogStats::default(), &ignore);
     for (name, want) in &desired.tables {
         let Some(have) = live.tables.get_mut(name) else {
             continue;

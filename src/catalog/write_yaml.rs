@@ -105,11 +105,21 @@ pub fn regions_yaml(db: &Database) -> String {
             let _ = writeln!(s, "  range {name}: {}", zone_flow(z));
         }
     }
+    if !db.ignore.is_empty() {
+        let _ = writeln!(
+            s,
+            "# objects bmdb leaves alone on purpose (drift and plan --url too)"
+        );
+        let _ = writeln!(s, "ignore:");
+        for entry in &db.ignore {
+            let _ = writeln!(s, "  - {}", quoted(entry));
+        }
+    }
     s
 }
 
 /// schema/<table>.yaml for one table.
-fn table_yaml(t: &Table) -> String {
+fn table_yaml(t: &Table, model: &Model) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "table: {}", scalar(&t.name));
     if let Some(c) = &t.comment {
@@ -146,6 +156,12 @@ fn table_yaml(t: &Table) -> String {
         }
         if let Some(cm) = &c.comment {
             parts.push(format!("comment: {}", scalar(cm)));
+        }
+        // a type bmdb does not model, kept as the server spells it (issue 12 item 7)
+        if crate::model::enums::enum_of(&c.ty, &model.enums).is_none()
+            && crate::model::normalize::canonical_type(&c.ty, model.database.dialect).is_none()
+        {
+            parts.push("as_written: true".into());
         }
         let _ = writeln!(s, "  - {{ {} }}", parts.join(", "));
     }
@@ -315,7 +331,13 @@ pub fn roles_yaml(roles: &std::collections::BTreeMap<String, Role>) -> String {
 /// Writes regions.yaml and schema/*.yaml into `dir`, which must not hold a project yet.
 /// Returns the files written.
 pub fn write_project(dir: &Path, model: &Model) -> Result<Vec<PathBuf>> {
-    for existing in ["regions.yaml", "roles.yaml", "schema", "migrations"] {
+    for existing in [
+        "regions.yaml",
+        "roles.yaml",
+        "schema",
+        "types",
+        "migrations",
+    ] {
         if dir.join(existing).exists() {
             bail!(
                 "{} already holds a project ({} exists); refusing to overwrite it\n  help: pass an empty or new directory to --out",
@@ -356,10 +378,27 @@ fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
         let stem = file_stem(&t.name, &mut taken);
         files.push((
             PathBuf::from("schema").join(format!("{stem}.yaml")),
-            table_yaml(t),
+            table_yaml(t, model),
+        ));
+    }
+    for e in model.enums.values() {
+        files.push((
+            PathBuf::from("types").join(format!("{}.yaml", e.name)),
+            enum_yaml(e),
         ));
     }
     files
+}
+
+/// types/<name>.yaml for one enum type.
+pub fn enum_yaml(e: &EnumType) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "enum: {}", scalar(&e.name));
+    let _ = writeln!(s, "values:");
+    for v in &e.values {
+        let _ = writeln!(s, "  - {}", quoted(v));
+    }
+    s
 }
 
 fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>> {
@@ -369,6 +408,10 @@ fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>> 
     let mut written = Vec::new();
     for (rel, text) in files {
         let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }

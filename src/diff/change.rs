@@ -117,6 +117,33 @@ macro_rules! with_change_kinds {
                 of: String,
             },
 
+            // --- enum types (types/*.yaml; docs/model.md "Enum types") ---
+            CreateEnum = "create_enum" {
+                name: String,
+                values: Vec<String>,
+            },
+            /// `ALTER TYPE ... ADD VALUE IF NOT EXISTS value [BEFORE before | AFTER after]`.
+            AddEnumValue = "add_enum_value" {
+                name: String,
+                value: String,
+                before: Option<String>,
+                after: Option<String>,
+            },
+            RenameEnumValue = "rename_enum_value" {
+                name: String,
+                from: String,
+                to: String,
+            },
+            /// CockroachDB only (`ALTER TYPE ... DROP VALUE`); PostgreSQL has no such
+            /// statement, and the model refuses the plan there (`diff::refusals`).
+            DropEnumValue = "drop_enum_value" {
+                name: String,
+                value: String,
+            },
+            DropEnum = "drop_enum" {
+                name: String,
+            },
+
             // --- tables ---
             /// Foreign keys the planner could not put inline (cycles) are split out as
             /// `AddForeignKey` and removed from `table.foreign_keys` here.
@@ -269,6 +296,11 @@ impl Change {
             Change::GrantRole { role, of } | Change::RevokeRole { role, of } => {
                 format!("role {role} in {of}")
             }
+            Change::CreateEnum { name, .. } | Change::DropEnum { name } => format!("enum {name}"),
+            Change::AddEnumValue { name, value, .. } | Change::DropEnumValue { name, value } => {
+                format!("enum {name}.{value}")
+            }
+            Change::RenameEnumValue { name, to, .. } => format!("enum {name}.{to}"),
             Change::CreateTable { table } | Change::DropTable { table } => table.name.clone(),
             Change::SetTableComment { table, .. }
             | Change::SetLocality { table, .. }
@@ -365,6 +397,11 @@ impl Change {
             | Change::DropRole { .. }
             | Change::GrantRole { .. }
             | Change::RevokeRole { .. }
+            | Change::CreateEnum { .. }
+            | Change::AddEnumValue { .. }
+            | Change::RenameEnumValue { .. }
+            | Change::DropEnumValue { .. }
+            | Change::DropEnum { .. }
             | Change::SetTableComment { .. }
             | Change::SetLocality { .. }
             | Change::SetTtl { .. }

@@ -37,6 +37,18 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             "revoke",
             format!("role {role} can no longer log in"),
         )),
+        Change::DropEnum { .. } => out.push(destructive(
+            "drop-type",
+            format!("drops {object}; the server refuses while a column still uses the type"),
+        )),
+        Change::DropEnumValue { value, .. } => out.push(destructive(
+            "drop-enum-value",
+            format!("drops {object}; CockroachDB refuses while a row (or a default, check or view) holds {value:?}"),
+        )),
+        Change::RenameEnumValue { from, .. } => out.push(caution(
+            "rename-enum-value",
+            format!("renames {object} (was {from:?}); application code that writes {from:?} fails"),
+        )),
         Change::DropColumn { .. } => out.push(destructive(
             "drop-column",
             format!("drops column {object} and its data"),
