@@ -48,7 +48,7 @@ fn labels(db: &str, ty: &str) -> String {
     pg().client(db)
         .query_one(
             "SELECT string_agg(enumlabel::text, ',' ORDER BY enumsortorder) FROM pg_enum \
-             WHERE enumtypid = $1::regtype",
+             WHERE enumtypid = $1::text::regtype",
             &[&ty],
         )
         .unwrap()

@@ -438,6 +438,16 @@ fn cases() -> Vec<Case> {
             },
         ),
         case(
+            "alter_column_type__enum",
+            "a column moves from one enum to another: through text on PostgreSQL",
+            Change::AlterColumnType {
+                table: "players".into(),
+                column: "status".into(),
+                from: "player_status".into(),
+                to: "account_status".into(),
+            },
+        ),
+        case(
             "add_column__enum",
             "a column of an enum type, with a default",
             Change::AddColumn {

@@ -207,15 +207,12 @@ fn check_file(path: &Path, kind: Kind) -> Outcome {
     }
 }
 
-/// The worst outcome over a project's files; a project without regions.yaml or without any
-/// table file is NOT_YAML (there is nothing a schema could judge).
+/// The worst outcome over a project's files; a project without regions.yaml is NOT_YAML
+/// (there is nothing a schema could judge). A project without a table file is valid.
 fn check_project(dir: &Path) -> Outcome {
     let files = project_files(dir);
-    if !dir.join("regions.yaml").is_file() || files.len() < 2 {
-        return Outcome::NotYaml(format!(
-            "{}: no regions.yaml or no table file",
-            dir.display()
-        ));
+    if !dir.join("regions.yaml").is_file() {
+        return Outcome::NotYaml(format!("{}: no regions.yaml", dir.display()));
     }
     let mut worst = Outcome::Valid;
     for (path, kind) in files {

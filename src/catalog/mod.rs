@@ -180,3 +180,57 @@ pub fn verify_live_as(conn: &mut Connection, desired: &Model, lead: &str) -> Res
     msg.push_str("\n  help: run `bmdb drift` for the full report; a migration edited by hand or a change made outside bmdb is the usual cause; `bmdb plan --url` shows the repair");
     anyhow::bail!(msg)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignored_objects_are_left_out_of_the_read() {
+        let ignore = vec![
+            "view v".to_string(),
+            "table legacy".to_string(),
+            "enum mood".to_string(),
+        ];
+        let mut live = Model::default();
+        for t in ["legacy", "players"] {
+            live.tables.insert(
+                t.into(),
+                Table {
+                    name: t.into(),
+                    ..Default::default()
+                },
+            );
+        }
+        live.enums.insert(
+            "mood".into(),
+            EnumType {
+                name: "mood".into(),
+                ..Default::default()
+            },
+        );
+        let mut stats = CatalogStats {
+            queries: 8,
+            skipped: [
+                "view v: not managed by bmdb",
+                "view vv: not managed by bmdb",
+                "legacy.doc: type tsvector is not one bmdb models; kept as written",
+                "legacy@legacy_idx: expression index; bmdb models column indexes only",
+                "trigger touch on legacy: not managed by bmdb",
+                "legacy_two.x: generated column; its expression is not modelled",
+            ]
+            .map(String::from)
+            .to_vec(),
+        };
+        drop_ignored(&mut live, &mut stats, &ignore);
+        assert_eq!(live.tables.keys().collect::<Vec<_>>(), ["players"]);
+        assert!(live.enums.is_empty());
+        assert_eq!(
+            stats.skipped,
+            [
+                "view vv: not managed by bmdb",
+                "legacy_two.x: generated column; its expression is not modelled"
+            ]
+        );
+    }
+}

@@ -1,6 +1,6 @@
 //! The PostgreSQL catalog reader: the current database's `public` schema from pg_catalog,
-//! in six queries whatever the number of tables (database, tables, columns, constraints,
-//! indexes, and every other object bmdb does not manage), folded into the same normalised
+//! in eight queries whatever the number of tables (database, tables, columns, constraints,
+//! indexes, every other object bmdb does not manage, roles, enum types), folded into the same normalised
 //! `Model` the YAML loader produces. What the model cannot hold is never dropped silently:
 //! each such object or property is one line of `CatalogStats::skipped`, which inspect,
 //! `plan --url` and drift print.
@@ -9,7 +9,9 @@
 //! partitions of a partitioned table. Types go through `canonical_type` after PostgreSQL's
 //! names are mapped to CockroachDB's (integer -> INT4, bigint -> INT8, text -> STRING ...);
 //! an integer column whose default is `nextval` of the sequence it owns is SERIAL,
-//! BIGSERIAL or SMALLSERIAL, as the loader keeps them on postgres.
+//! BIGSERIAL or SMALLSERIAL, as the loader keeps them on postgres; a column of one of the
+//! public schema's enums has the enum's name; any other type is kept as PostgreSQL writes it
+//! (`format_type`), named, and written by inspect with `as_written: true`.
 
 use super::expr::{check_body, strip_literal_cast_for, strip_outer_parens};
 use super::CatalogStats;
