@@ -435,6 +435,11 @@ fn init_writes_the_schemas_and_the_modeline() {
             schema.display()
         );
     }
+    // the enum types' schema too, for a types/<name>.yaml the user adds
+    assert_eq!(
+        std::fs::read_to_string(dir.join("jsonschema/type.schema.json")).unwrap(),
+        std::fs::read_to_string(root().join("jsonschema/type.schema.json")).unwrap(),
+    );
     match check_project(&dir) {
         Outcome::Valid => {}
         Outcome::SchemaError(e) | Outcome::NotYaml(e) => panic!("{e}"),

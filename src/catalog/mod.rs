@@ -45,7 +45,7 @@ pub fn read_catalog(conn: &mut Connection) -> Result<(Model, CatalogStats)> {
 pub fn is_ignored(line: &str, ignore: &[String]) -> bool {
     let subject = line.split(": ").next().unwrap_or(line);
     ignore.iter().any(|entry| {
-        if entry == subject {
+        if entry == subject || entry.strip_prefix("column ") == Some(subject) {
             return true;
         }
         match entry.strip_prefix("table ") {
@@ -72,6 +72,14 @@ pub fn drop_ignored(live: &mut Model, stats: &mut CatalogStats, ignore: &[String
         .retain(|t, _| !ignore.iter().any(|e| e.strip_prefix("table ") == Some(t)));
     live.enums
         .retain(|n, _| !ignore.iter().any(|e| e.strip_prefix("enum ") == Some(n)));
+    for (t, c) in ignore
+        .iter()
+        .filter_map(|e| e.strip_prefix("column ")?.split_once('.'))
+    {
+        if let Some(table) = live.tables.get_mut(t) {
+            table.columns.retain(|col| col.name != c);
+        }
+    }
     stats.skipped.retain(|line| !is_ignored(line, ignore));
 }
 
@@ -191,6 +199,7 @@ mod tests {
             "view v".to_string(),
             "table legacy".to_string(),
             "enum mood".to_string(),
+            "column players.doc".to_string(),
         ];
         let mut live = Model::default();
         for t in ["legacy", "players"] {
@@ -198,6 +207,13 @@ mod tests {
                 t.into(),
                 Table {
                     name: t.into(),
+                    columns: ["id", "doc"]
+                        .map(|c| Column {
+                            name: c.into(),
+                            ty: "INT8".into(),
+                            ..Default::default()
+                        })
+                        .to_vec(),
                     ..Default::default()
                 },
             );
@@ -218,12 +234,14 @@ mod tests {
                 "legacy@legacy_idx: expression index; bmdb models column indexes only",
                 "trigger touch on legacy: not managed by bmdb",
                 "legacy_two.x: generated column; its expression is not modelled",
+                "players.doc: type tsvector is not one bmdb models; kept as written",
             ]
             .map(String::from)
             .to_vec(),
         };
         drop_ignored(&mut live, &mut stats, &ignore);
         assert_eq!(live.tables.keys().collect::<Vec<_>>(), ["players"]);
+        assert_eq!(live.tables["players"].columns.len(), 1);
         assert!(live.enums.is_empty());
         assert_eq!(
             stats.skipped,

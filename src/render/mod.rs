@@ -666,6 +666,16 @@ mod tests {
         assert_eq!(pg("GEOGRAPHY(POINT,4326)"), "GEOGRAPHY(POINT,4326)");
         assert_eq!(pg("INT8"), "INT8");
         assert_eq!(sql_type("STRING", Dialect::Cockroach), "STRING");
+        // enums by name, quoted when a keyword; a type kept as written stays as it is
+        for d in [Dialect::Cockroach, Dialect::Postgres] {
+            assert_eq!(sql_type("player_status", d), "player_status");
+            assert_eq!(sql_type("player_status[]", d), "player_status[]");
+            assert_eq!(sql_type("order", d), "\"order\"");
+            assert_eq!(
+                sql_type("character varying(8)[]", d),
+                "character varying(8)[]"
+            );
+        }
     }
 
     #[test]
