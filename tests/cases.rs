@@ -342,7 +342,21 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         .map(|(n, e)| (n.clone(), e.values.clone()))
         .collect();
 
+    // (table, column) -> type: a column's enum must exist, a used enum cannot be dropped
+    let mut col_types: BTreeMap<(String, String), String> = current
+        .tables
+        .values()
+        .flat_map(|t| {
+            t.columns
+                .iter()
+                .map(|c| ((t.name.clone(), c.name.clone()), c.ty.clone()))
+        })
+        .collect();
+
     for (i, step) in planned.steps.iter().enumerate() {
+        if let Some(why) = enum_types_step(&step.change, &mut col_types, &enums) {
+            problems.push(format!("step {:?} would fail: {why}", line(&step.change)));
+        }
         if let Some(why) = zones.step(&step.change, planned.needs_zone_override(i)) {
             problems.push(format!("step {:?} would fail: {why}", line(&step.change)));
         }
@@ -692,6 +706,66 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         }
     }
     problems
+}
+
+/// The enum a column type names (a lower-case name that is not the region type), if any.
+fn enum_name(ty: &str) -> Option<&str> {
+    let base = ty.trim_end_matches("[]");
+    let lower = base
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    (lower && base != "crdb_internal_region").then_some(base)
+}
+
+/// What the server checks of enum types before a step: a column's enum exists, and a type a
+/// column still uses is not dropped. Keeps `col_types` up to date.
+fn enum_types_step(
+    change: &Change,
+    col_types: &mut BTreeMap<(String, String), String>,
+    enums: &BTreeMap<String, Vec<String>>,
+) -> Option<String> {
+    let missing = |ty: &str| {
+        enum_name(ty)
+            .filter(|e| !enums.contains_key(*e))
+            .map(|e| format!("type {e} does not exist"))
+    };
+    match change {
+        Change::CreateTable { table } => {
+            for c in &table.columns {
+                col_types.insert((table.name.clone(), c.name.clone()), c.ty.clone());
+            }
+            table.columns.iter().find_map(|c| missing(&c.ty))
+        }
+        Change::AddColumn { table, column } => {
+            col_types.insert((table.clone(), column.name.clone()), column.ty.clone());
+            missing(&column.ty)
+        }
+        Change::AlterColumnType {
+            table, column, to, ..
+        } => {
+            col_types.insert((table.clone(), column.clone()), to.clone());
+            missing(to)
+        }
+        Change::DropColumn { table, column } => {
+            col_types.remove(&(table.clone(), column.name.clone()));
+            None
+        }
+        Change::RenameColumn { table, from, to } => {
+            if let Some(ty) = col_types.remove(&(table.clone(), from.clone())) {
+                col_types.insert((table.clone(), to.clone()), ty);
+            }
+            None
+        }
+        Change::DropTable { table } => {
+            col_types.retain(|(t, _), _| *t != table.name);
+            None
+        }
+        Change::DropEnum { name } => col_types
+            .iter()
+            .find(|(_, ty)| enum_name(ty) == Some(name.as_str()))
+            .map(|((t, c), _)| format!("type {name} is still used by {t}.{c}")),
+        _ => None,
+    }
 }
 
 /// Zones that override multi-region fields, as CockroachDB's multi-region statements see
