@@ -94,6 +94,7 @@ fn enums_plan_apply_change_drift_and_inspect() {
     );
     let r = run(bmdb(p).args(["plan"]));
     assert!(r.stdout.contains("rename-enum-value"), "{r:?}");
+    assert!(r.stdout.contains("enum-value-in-transaction"), "{r:?}");
     let (sql, r) = write_and_apply(p, "values", &url);
     assert_eq!(r.code, 0, "{r:?}");
     for stmt in [

@@ -45,6 +45,12 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             "drop-enum-value",
             format!("drops {object}; CockroachDB refuses while a row (or a default, check or view) holds {value:?}"),
         )),
+        Change::AddEnumValue { value, .. } if desired.database.dialect == Dialect::Postgres => {
+            out.push(caution(
+                "enum-value-in-transaction",
+                format!("adds {object}; PostgreSQL runs the migration in one transaction, and {value:?} cannot be used (a default, a check, a row) until it commits: use it in the next migration"),
+            ))
+        }
         Change::RenameEnumValue { from, .. } => out.push(caution(
             "rename-enum-value",
             format!("renames {object} (was {from:?}); application code that writes {from:?} fails"),
