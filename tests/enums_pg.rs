@@ -237,3 +237,69 @@ fn a_type_kept_as_written_loads_plans_and_converges() {
     assert_eq!(r.code, 1, "{r:?}");
     assert!(r.stderr.contains("as_written: true"), "{r:?}");
 }
+
+/// Issue 12 item 7: `ignore:` in regions.yaml stops drift, `plan --url` and inspect from
+/// naming an object left alone on purpose; one not ignored is still named.
+#[test]
+fn ignored_objects_are_not_named_by_drift_plan_url_or_inspect() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let db = pg().new_db("ignore");
+    let url = pg().url(&db);
+    write(p, "regions.yaml", REGIONS);
+    write(
+        p,
+        "schema/scores.yaml",
+        "table: scores\ncolumns:\n  - { name: id, type: INT8 }\n  - { name: points, type: INT8 }\nprimary_key: [id]\n",
+    );
+    let (_, r) = write_and_apply(p, "init", &url);
+    assert_eq!(r.code, 0, "{r:?}");
+    pg().client(&db)
+        .batch_execute(
+            "CREATE VIEW leaderboard AS SELECT id, points FROM scores ORDER BY points DESC;\
+             CREATE VIEW top10 AS SELECT id FROM scores LIMIT 10;\
+             CREATE TABLE legacy_scores (id int)",
+        )
+        .unwrap();
+    let named = |r: &Run, what: &str| r.stdout.contains(what) || r.stderr.contains(what);
+    let r = run(bmdb(p).args(["drift", "--url", &url]));
+    assert!(named(&r, "view leaderboard: not managed"), "{r:?}");
+    assert!(named(&r, "legacy_scores"), "{r:?}");
+    write(
+        p,
+        "regions.yaml",
+        &format!("{REGIONS}ignore:\n  - view leaderboard\n  - table legacy_scores\n"),
+    );
+    let r = run(bmdb(p).args(["drift", "--url", &url]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!named(&r, "leaderboard"), "{r:?}");
+    assert!(!named(&r, "legacy_scores"), "{r:?}");
+    assert!(named(&r, "view top10: not managed"), "{r:?}");
+    let r = run(bmdb(p).args(["plan", "--url", &url, "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        !named(&r, "leaderboard") && !named(&r, "legacy_scores"),
+        "{r:?}"
+    );
+    assert!(named(&r, "view top10"), "{r:?}");
+    // inspect --ignore writes the list, so the adopted project keeps leaving them alone
+    let out = p.join("adopted");
+    let r = run(bmdb(&out)
+        .args([
+            "inspect",
+            "--url",
+            &url,
+            "--ignore",
+            "view leaderboard",
+            "--out",
+        ])
+        .arg(&out));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!named(&r, "leaderboard"), "{r:?}");
+    assert!(named(&r, "view top10"), "{r:?}");
+    let regions = std::fs::read_to_string(out.join("regions.yaml")).unwrap();
+    assert!(
+        regions.contains("ignore:\n  - \"view leaderboard\""),
+        "{regions}"
+    );
+}
