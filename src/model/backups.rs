@@ -431,7 +431,7 @@ pub fn read_backups_file(
                     cx.err(
                         n.pos,
                         "external-connection-required",
-                        format!("{what} writes into a {scheme}:// URI; bmdb never holds storage credentials"),
+                        format!("{what} writes into a storage URI ({scheme}://...); bmdb never holds storage credentials"),
                         "let the operator run CREATE EXTERNAL CONNECTION <name> AS '<storage URI>' and write into: external://<name>".to_string(),
                     );
                 }

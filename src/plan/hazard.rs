@@ -28,7 +28,7 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
         Change::DropBackupSchedule { schedule } => out.push(destructive(
             "drop-backup-schedule",
             format!(
-                "stops the backups of schedule {}; the backups already taken stay in {}",
+                "stops the backups of backup schedule {}; the backups already taken stay in {}",
                 schedule.label, schedule.into
             ),
         )),
