@@ -631,6 +631,22 @@ mod tests {
                 ..Default::default()
             },
             cockroach_version: Some(CrdbVersion::new(25, 2, 0)),
+            backup_schedules: Some(
+                [(
+                    "b".to_string(),
+                    BackupSchedule {
+                        label: "b".into(),
+                        into: "external://b".into(),
+                        recurring: "@hourly".into(),
+                        full_backup: Some("@daily".into()),
+                        revision_history: true,
+                        on_execution_failure: "reschedule".into(),
+                        on_previous_running: "wait".into(),
+                        ..Default::default()
+                    },
+                )]
+                .into(),
+            ),
         };
         let col = |name: &str, ty: &str, default: Option<&str>| Column {
             name: name.into(),
