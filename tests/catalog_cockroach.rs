@@ -439,3 +439,121 @@ fn backup_schedules_fold_from_show_schedules_rows() {
     assert!(changes.is_empty(), "{changes:?}");
     assert_eq!(want.len(), 1);
 }
+
+/// inspect writes the schedules read back as backups.yaml, and that file loads to the same
+/// schedules (`first_run` is not read back; everything else is).
+#[test]
+fn backup_schedules_written_by_inspect_load_back() {
+    use bmdb::catalog::write_yaml::backups_yaml;
+    let s = |label: &str, into: &str, targets, recurring: &str, full: Option<&str>, rh| {
+        BackupSchedule {
+            label: label.into(),
+            into: into.into(),
+            targets,
+            recurring: recurring.into(),
+            full_backup: full.map(str::to_string),
+            revision_history: rh,
+            first_run: None,
+            on_execution_failure: "pause".into(),
+            on_previous_running: "skip".into(),
+        }
+    };
+    let schedules: std::collections::BTreeMap<String, BackupSchedule> = [
+        s(
+            "bluemarble",
+            "external://bluemarble_backups",
+            BackupTargets::Database,
+            "@hourly",
+            Some("@daily"),
+            true,
+        ),
+        s(
+            "dr: nightly",
+            "external://dr-bucket",
+            BackupTargets::Cluster,
+            "0 3 * * *",
+            None,
+            false,
+        ),
+    ]
+    .into_iter()
+    .map(|x| (x.label.clone(), x))
+    .collect();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("regions.yaml"),
+        "database: game\ndialect: cockroach\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("schema")).unwrap();
+    std::fs::write(
+        dir.path().join("schema/players.yaml"),
+        "table: players\ncolumns:\n  - { name: player_id, type: INT8, nullable: false }\nprimary_key: [player_id]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("backups.yaml"), backups_yaml(&schedules)).unwrap();
+    let m = bmdb::model::load_project(dir.path()).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(m.database.backup_schedules.as_ref(), Some(&schedules));
+}
+
+/// Drift on backup schedules: a schedule made by hand and a changed cadence are named, with
+/// the model's and the live side; first_run is never a difference; a project without
+/// backups.yaml compares none.
+#[test]
+fn backup_schedule_drift_names_what_differs() {
+    use bmdb::catalog::cockroach::{read_backup_schedules, BackupScheduleRow};
+    let row = |label: &str, ty: &str, rec: &str, latest: bool| {
+        BackupScheduleRow {
+        label: label.into(),
+        backup_type: ty.into(),
+        recurrence: rec.into(),
+        command: format!(
+            "BACKUP DATABASE bluemarble INTO {}'external://bluemarble_backups' WITH OPTIONS (revision_history = true, detached)",
+            if latest { "LATEST IN " } else { "" }
+        ),
+        on_execution_failure: "RETRY_SCHED".into(),
+        on_previous_running: "WAIT".into(),
+    }
+    };
+    let rows = [
+        row("bluemarble", "FULL", "@daily", false),
+        row("bluemarble", "INCREMENTAL", "0 */2 * * *", true),
+        row("intruder", "FULL", "@weekly", false),
+    ];
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut desired = bmdb::model::load_project(root).expect("BlueMarble loads");
+    if let Some(s) = desired.database.backup_schedules.as_mut() {
+        s.get_mut("bluemarble").unwrap().first_run = Some("now".into());
+    }
+    let mut live = desired.clone();
+    live.database.backup_schedules =
+        Some(read_backup_schedules(&rows, "bluemarble", &mut Vec::new()));
+    let (have, want, changes) = live_changes(&live, &desired);
+    let diffs = describe_all(&changes, &have, &want);
+    let got: Vec<(&str, &str, &str, &str)> = diffs
+        .iter()
+        .map(|d| {
+            (
+                d.object.as_str(),
+                d.kind,
+                d.expected.as_str(),
+                d.actual.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 2, "{got:#?}");
+    assert_eq!(got[0].0, "backup schedule bluemarble");
+    assert_eq!(got[0].1, "alter_backup_schedule");
+    assert!(
+        got[0].2.contains("recurring @hourly") && got[0].3.contains("recurring 0 */2 * * *"),
+        "{got:#?}"
+    );
+    assert_eq!(
+        (got[1].0, got[1].1),
+        ("backup schedule intruder", "drop_backup_schedule")
+    );
+    // without backups.yaml the cluster's schedules are not bmdb's
+    desired.database.backup_schedules = None;
+    let (_, _, changes) = live_changes(&live, &desired);
+    assert!(changes.is_empty(), "{changes:?}");
+}
