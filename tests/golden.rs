@@ -398,10 +398,10 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "create_backup_schedule__full_always",
-            "a cluster backup that is full every time, options set, a label that needs quoting",
+            "a cluster backup that is full every time, options set, a label with a space",
             Change::CreateBackupSchedule {
                 schedule: BackupSchedule {
-                    label: "nightly 'cluster'".into(),
+                    label: "nightly cluster".into(),
                     into: "external://dr_bucket".into(),
                     targets: BackupTargets::Cluster,
                     recurring: "0 3 * * *".into(),

@@ -367,6 +367,17 @@ pub fn read_backups_file(
             );
             continue;
         }
+        // CockroachDB's IF NOT EXISTS check pastes the label into its own query between
+        // single quotes (schedulebase.CheckScheduleAlreadyExists), so a quote breaks it
+        if label.contains('\'') {
+            cx.err(
+                k.pos,
+                "invalid-value",
+                format!("backup schedule label \"{label}\" contains a single quote"),
+                "CockroachDB's CREATE SCHEDULE IF NOT EXISTS fails on such a label; leave the quote out".to_string(),
+            );
+            continue;
+        }
         origins.set(&["backup_schedule", &label], &rel, k.pos);
         let what = format!("backup schedule \"{label}\"");
         let Some(fields) = cx.map(v, &what) else {

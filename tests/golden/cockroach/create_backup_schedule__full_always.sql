@@ -1,5 +1,5 @@
--- create_backup_schedule__full_always: a cluster backup that is full every time, options set, a label that needs quoting
-CREATE SCHEDULE IF NOT EXISTS 'nightly ''cluster'''
+-- create_backup_schedule__full_always: a cluster backup that is full every time, options set, a label with a space
+CREATE SCHEDULE IF NOT EXISTS 'nightly cluster'
     FOR BACKUP INTO 'external://dr_bucket'
     RECURRING '0 3 * * *'
     FULL BACKUP ALWAYS
