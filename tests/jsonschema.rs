@@ -22,6 +22,10 @@ const SHAPE: &[&str] = &[
     "environment-with-top-level-dialect",
     "role-password",
     "role-unknown-key",
+    "backup-bad-connection",
+    "backup-invalid-cron",
+    "backup-missing-keys",
+    "backup-storage-uri",
     "role-valid-until",
     "check-without-expr",
     "empty-file",
@@ -68,6 +72,8 @@ const SEMANTIC: &[&str] = &[
     "environment-duplicate-url-env",
     "environment-unknown-default",
     "role-builtin-name",
+    "backup-cadence-order",
+    "backup-interval-twice",
     "role-cockroach-option-on-postgres",
     "role-membership-cycle",
     "role-unknown-member-of",
@@ -134,6 +140,7 @@ enum Kind {
     Table,
     Roles,
     Type,
+    Backups,
 }
 
 fn schema(kind: Kind) -> jsonschema::Validator {
@@ -142,6 +149,7 @@ fn schema(kind: Kind) -> jsonschema::Validator {
         Kind::Table => "jsonschema/table.schema.json",
         Kind::Roles => "jsonschema/roles.schema.json",
         Kind::Type => "jsonschema/type.schema.json",
+        Kind::Backups => "jsonschema/backups.schema.json",
     };
     let text = std::fs::read_to_string(root().join(file)).unwrap();
     let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -153,6 +161,9 @@ fn project_files(dir: &Path) -> Vec<(PathBuf, Kind)> {
     let mut out = vec![(dir.join("regions.yaml"), Kind::Regions)];
     if dir.join("roles.yaml").exists() {
         out.push((dir.join("roles.yaml"), Kind::Roles));
+    }
+    if dir.join("backups.yaml").exists() {
+        out.push((dir.join("backups.yaml"), Kind::Backups));
     }
     fn walk(d: &Path, out: &mut Vec<(PathBuf, Kind)>, kind: Kind) {
         let Ok(entries) = std::fs::read_dir(d) else {
@@ -395,6 +406,18 @@ fn shared_definitions_are_identical() {
         keys(&ty["properties"]["values"]["items"]["oneOf"][1]),
         sorted(bmdb::model::enums::ENUM_VALUE_KEYS),
         "enum value keys"
+    );
+    // backups.yaml: its top-level keys and one schedule's keys
+    let backups = load("jsonschema/backups.schema.json");
+    assert_eq!(
+        keys(&backups),
+        sorted(bmdb::model::backups::BACKUPS_FILE_KEYS),
+        "backups.yaml keys"
+    );
+    assert_eq!(
+        keys(&backups["properties"]["schedules"]["additionalProperties"]),
+        sorted(bmdb::model::backups::SCHEDULE_KEYS),
+        "backup schedule keys"
     );
     let defs = &table["definitions"];
     assert_eq!(keys(&defs["column"]), sorted(COLUMN_KEYS), "column keys");

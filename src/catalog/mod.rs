@@ -112,6 +112,10 @@ pub fn reconcile(live: &mut Model, desired: &Model) {
     live.database.ignore = desired.database.ignore.clone();
     let ignore = desired.database.ignore.clone();
     drop_ignored(live, &mut CatalogStats::default(), &ignore);
+    // backup schedules are compared only when the project manages them (backups.yaml)
+    if desired.database.backup_schedules.is_none() {
+        live.database.backup_schedules = None;
+    }
     for (name, want) in &desired.tables {
         let Some(have) = live.tables.get_mut(name) else {
             continue;

@@ -144,6 +144,21 @@ macro_rules! with_change_kinds {
                 name: String,
             },
 
+            // --- backup schedules (CockroachDB; only when the project has backups.yaml) ---
+            /// `CREATE SCHEDULE IF NOT EXISTS 'label' FOR BACKUP ...`.
+            CreateBackupSchedule = "create_backup_schedule" {
+                schedule: BackupSchedule,
+            },
+            /// ALTER BACKUP SCHEDULE takes only the cluster's schedule id, which a migration
+            /// cannot know: the schedule is dropped by label and created again.
+            AlterBackupSchedule = "alter_backup_schedule" {
+                from: BackupSchedule,
+                to: BackupSchedule,
+            },
+            DropBackupSchedule = "drop_backup_schedule" {
+                schedule: BackupSchedule,
+            },
+
             // --- tables ---
             /// Foreign keys the planner could not put inline (cycles) are split out as
             /// `AddForeignKey` and removed from `table.foreign_keys` here.
@@ -301,6 +316,11 @@ impl Change {
                 format!("enum {name}.{value}")
             }
             Change::RenameEnumValue { name, to, .. } => format!("enum {name}.{to}"),
+            Change::CreateBackupSchedule { schedule }
+            | Change::DropBackupSchedule { schedule }
+            | Change::AlterBackupSchedule { to: schedule, .. } => {
+                format!("backup schedule {}", schedule.label)
+            }
             Change::CreateTable { table } | Change::DropTable { table } => table.name.clone(),
             Change::SetTableComment { table, .. }
             | Change::SetLocality { table, .. }
@@ -402,6 +422,9 @@ impl Change {
             | Change::RenameEnumValue { .. }
             | Change::DropEnumValue { .. }
             | Change::DropEnum { .. }
+            | Change::CreateBackupSchedule { .. }
+            | Change::AlterBackupSchedule { .. }
+            | Change::DropBackupSchedule { .. }
             | Change::SetTableComment { .. }
             | Change::SetLocality { .. }
             | Change::SetTtl { .. }
