@@ -268,6 +268,7 @@ fn enums_fold_from_pg_enum_and_leave_the_region_enum_alone() {
         name: "accounts".into(),
         locality: Some("REGIONAL BY TABLE IN PRIMARY REGION".into()),
         comment: None,
+        schema_locked: false,
     });
     for (name, ty) in [
         ("id", "INT8"),

@@ -246,6 +246,7 @@ mod tests {
             ]
             .map(String::from)
             .to_vec(),
+            ..Default::default()
         };
         drop_ignored(&mut live, &mut stats, &ignore);
         assert_eq!(live.tables.keys().collect::<Vec<_>>(), ["players"]);
