@@ -54,7 +54,11 @@ pub struct TableRow {
     pub comment: Option<String>,
     /// The table's `schema_locked` storage parameter (its `SHOW CREATE` ends in
     /// `WITH (schema_locked = true)`, as v26.1 creates tables by default). Read, then left
-    /// out of the model: it is the cluster's default, not a schema difference.
+    /// out of the model: it is the cluster's default, not a schema difference. Read from
+    /// `crdb_internal.create_statements` by `descriptor_id` (a column, and in recent releases
+    /// an index, of that table in every release bmdb targets: `pkg/sql/crdb_internal.go`,
+    /// `crdbInternalCreateStmtsTable`); SHOW CREATE prints it as `WITH (schema_locked = true)`
+    /// (logic test `schema_locked` at 82f797ac, lines 1-10).
     #[serde(default)]
     pub schema_locked: bool,
 }
