@@ -438,6 +438,7 @@ pub fn read_roles(rows: &[RoleRow]) -> BTreeMap<String, Role> {
                     .filter(|m| !is_builtin_role(m))
                     .cloned()
                     .collect(),
+                ..Role::default()
             },
         );
     }

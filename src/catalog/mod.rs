@@ -11,6 +11,7 @@ pub mod cockroach;
 pub mod difference;
 pub mod expr;
 pub mod postgres;
+pub mod privileges;
 pub mod write_yaml;
 
 use crate::db::Connection;

@@ -156,7 +156,14 @@ fn load_with(
     let mut origins = Origins::default();
     let (database, database_ok, environments) = read_regions_file(dir, env, diags, &mut origins);
     on_environments(&environments);
-    let roles = super::roles::read_roles_file(dir, database.dialect, diags, &mut origins);
+    let mut pending_grants = super::roles::PendingGrants::default();
+    let roles = super::roles::read_roles_file(
+        dir,
+        database.dialect,
+        diags,
+        &mut origins,
+        &mut pending_grants,
+    );
     let mut model = Model {
         database,
         tables: Default::default(),
@@ -207,6 +214,7 @@ fn load_with(
             (None, _) => incomplete = true,
         }
     }
+    super::roles::resolve_grants(&mut model, pending_grants, !incomplete, diags);
     Loaded {
         model,
         origins,

@@ -37,6 +37,14 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             "revoke",
             format!("role {role} can no longer log in"),
         )),
+        Change::RevokePrivileges { role, on, privileges, .. } => out.push(caution(
+            "revoke",
+            format!("revokes {} on {on} from {role}; a service running as {role} can break", privileges.join(", ")),
+        )),
+        Change::RevokeDefaultPrivileges { role, for_role, on, privileges, .. } => out.push(caution(
+            "revoke",
+            format!("{on} {for_role} creates from now on no longer give {role} {}", privileges.join(", ")),
+        )),
         Change::DropColumn { .. } => out.push(destructive(
             "drop-column",
             format!("drops column {object} and its data"),
