@@ -475,6 +475,15 @@ fn read_settings(cx: &mut Cx, node: &Node, database: Option<String>, what: &str,
             );
             continue;
         }
+        if matches!(v.kind, NodeKind::Null) {
+            cx.err(
+                k.pos,
+                "invalid-value",
+                format!("session variable \"{name}\" in {label} has no value"),
+                "write a value such as 5s, on or UTC".to_string(),
+            );
+            continue;
+        }
         let Some(value) = cx.text(v, &format!("\"{name}\" in {label}")) else {
             continue;
         };
