@@ -37,13 +37,27 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             "revoke",
             format!("role {role} can no longer log in"),
         )),
-        Change::RevokePrivileges { role, on, privileges, .. } => out.push(caution(
+        Change::RevokePrivileges {
+            role, privileges, ..
+        } => out.push(caution(
             "revoke",
-            format!("revokes {} on {on} from {role}; a service running as {role} can break", privileges.join(", ")),
+            format!(
+                "revokes {object} ({}): a service running as {role} can break",
+                privileges.join(", ")
+            ),
         )),
-        Change::RevokeDefaultPrivileges { role, for_role, on, privileges, .. } => out.push(caution(
+        Change::RevokeDefaultPrivileges {
+            role,
+            for_role,
+            on,
+            privileges,
+            ..
+        } => out.push(caution(
             "revoke",
-            format!("{on} {for_role} creates from now on no longer give {role} {}", privileges.join(", ")),
+            format!(
+                "revokes {object} ({}): {on} {for_role} creates from now on no longer give {role} them",
+                privileges.join(", ")
+            ),
         )),
         Change::DropColumn { .. } => out.push(destructive(
             "drop-column",
