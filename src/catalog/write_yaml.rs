@@ -302,7 +302,7 @@ pub fn roles_yaml(roles: &std::collections::BTreeMap<String, Role>) -> String {
         if !r.settings.is_empty() || !r.grants.is_empty() || !r.default_privileges.is_empty() {
             out.push_str(&format!("  {}:\n", scalar(&r.name)));
             for f in &fields {
-                out.push_str(&format!("    {}\n", f.replacen(": ", ": ", 1)));
+                out.push_str(&format!("    {}\n", f));
             }
             out.push_str(&privileges_yaml(r));
         } else if fields.is_empty() {

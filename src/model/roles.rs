@@ -194,12 +194,14 @@ pub enum OnSpec {
     Types(Vec<(String, Pos)>),
 }
 
+/// One grant as read: (role, objects, privileges with their position).
+type PendingGrant = (String, OnSpec, Vec<(String, Pos)>);
+
 /// What `read_roles_file` could not check before the tables were read.
 #[derive(Debug, Default)]
 pub struct PendingGrants {
     file: PathBuf,
-    /// (role, objects, privileges with their position)
-    grants: Vec<(String, OnSpec, Vec<(String, Pos)>)>,
+    grants: Vec<PendingGrant>,
 }
 
 /// Names bmdb never manages: the servers' own roles.
@@ -801,7 +803,7 @@ fn read_default_privileges(
             .iter_mut()
             .find(|d| d.for_role == for_role && d.schema == schema && d.on == on)
         {
-            privileges.extend(d.privileges.drain(..));
+            privileges.append(&mut d.privileges);
             privileges.sort();
             privileges.dedup();
             d.privileges = privileges;
@@ -859,7 +861,6 @@ pub fn resolve_grants(
         ..Default::default()
     });
     let seq_names: Vec<&str> = sequences.iter().map(|(s, _)| s.as_str()).collect();
-    let dialect = model.database.dialect;
     for (role, spec, privs) in pending.grants {
         let mut objects: Vec<GrantObject> = Vec::new();
         let schema_ok = |cx: &mut Cx, s: &str, pos: Pos| {
@@ -903,11 +904,9 @@ pub fn resolve_grants(
             OnSpec::Sequences(list) => {
                 for (q, pos) in list {
                     match sequences.iter().find(|(s, _)| *s == q) {
-                        Some((_, pg)) => {
-                            if *pg || dialect == Dialect::Postgres {
-                                objects.push(GrantObject::Sequence(q));
-                            }
-                        }
+                        // a SERIAL column's sequence on PostgreSQL; CockroachDB makes none
+                        Some((_, true)) => objects.push(GrantObject::Sequence(q)),
+                        Some(_) => {}
                         None if tables_complete => {
                             let help = match did_you_mean(&q, &seq_names) {
                                 Some(s) => format!("did you mean \"{s}\"?"),
