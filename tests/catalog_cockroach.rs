@@ -275,6 +275,7 @@ fn roles_fold_from_the_system_tables_shape() {
         options: opts.iter().map(|s| s.to_string()).collect(),
         valid_until: until.map(str::to_string),
         member_of: of.iter().map(|s| s.to_string()).collect(),
+        connected: false,
     };
     let roles = read_roles(&[
         row("admin", &["CREATEROLE"], None, &[]),

@@ -261,6 +261,9 @@ pub struct RoleRow {
     /// `VALID UNTIL`'s value in UTC, `2027-01-31 00:00:00`.
     pub valid_until: Option<String>,
     pub member_of: Vec<String>,
+    /// The user bmdb is connected as (`Role::connected`).
+    #[serde(default)]
+    pub connected: bool,
 }
 
 /// The queries `read_cockroach` sends, in order; their count never grows with the schema.
@@ -326,7 +329,7 @@ pub const QUERIES: [(&str, &str); 13] = [
          (SELECT (o.value::TIMESTAMPTZ AT TIME ZONE 'UTC')::STRING FROM system.role_options o \
          WHERE o.username = u.username AND o.option = 'VALID UNTIL' AND o.value IS NOT NULL), \
          ARRAY(SELECT m.role FROM system.role_members m WHERE m.member = u.username ORDER BY 1) \
-         FROM system.users u WHERE u.username != current_user() ORDER BY 1",
+         , u.username = current_user() FROM system.users u ORDER BY 1",
     ),
     (
         "grants",
@@ -525,6 +528,7 @@ pub fn read_cockroach(
                         options: c.get(1)?,
                         valid_until: c.get(2)?,
                         member_of: c.get(3)?,
+                        connected: c.get(4)?,
                     })
                 })
                 .collect::<Result<_>>()?,
@@ -635,6 +639,7 @@ pub fn read_roles(rows: &[RoleRow]) -> BTreeMap<String, Role> {
                     .filter(|m| !is_builtin_role(m))
                     .cloned()
                     .collect(),
+                connected: r.connected,
                 ..Role::default()
             },
         );

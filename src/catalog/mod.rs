@@ -65,6 +65,13 @@ pub fn reconcile(live: &mut Model, desired: &Model) {
     if desired.roles.is_none() {
         live.roles = None;
     }
+    // the role bmdb is connected as is the operator's unless roles.yaml declares it
+    if let (Some(have), Some(want)) = (live.roles.as_mut(), desired.roles.as_ref()) {
+        have.retain(|name, r| !r.connected || want.contains_key(name));
+        for r in have.values_mut() {
+            r.connected = false;
+        }
+    }
     live.database.expectations = desired.database.expectations.clone();
     for (name, want) in &desired.tables {
         let Some(have) = live.tables.get_mut(name) else {
@@ -141,4 +148,56 @@ pub fn verify_live_as(conn: &mut Connection, desired: &Model, lead: &str) -> Res
     }
     msg.push_str("\n  help: run `bmdb drift` for the full report; a migration edited by hand or a change made outside bmdb is the usual cause; `bmdb plan --url` shows the repair");
     anyhow::bail!(msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(name: &str, connected: bool) -> (String, Role) {
+        (
+            name.to_string(),
+            Role {
+                name: name.to_string(),
+                connected,
+                ..Role::default()
+            },
+        )
+    }
+
+    /// The role bmdb connects as is compared when roles.yaml declares it (BlueMarble's
+    /// migrator running `bmdb apply`) and left out when it does not (the operator's).
+    #[test]
+    fn the_connected_role_counts_only_when_declared() {
+        let desired = Model {
+            roles: Some([role("migrator", false)].into_iter().collect()),
+            ..Model::default()
+        };
+        let live = Model {
+            roles: Some([role("migrator", true)].into_iter().collect()),
+            ..Model::default()
+        };
+        let (_, _, changes) = live_changes(&live, &desired);
+        assert!(changes.is_empty(), "{changes:?}");
+        let operator = Model {
+            roles: Some(
+                [role("migrator", false), role("ops", true)]
+                    .into_iter()
+                    .collect(),
+            ),
+            ..Model::default()
+        };
+        let (_, _, changes) = live_changes(&operator, &desired);
+        assert!(changes.is_empty(), "{changes:?}");
+        let stranger = Model {
+            roles: Some(
+                [role("migrator", false), role("intruder", false)]
+                    .into_iter()
+                    .collect(),
+            ),
+            ..Model::default()
+        };
+        let (_, _, changes) = live_changes(&stranger, &desired);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+    }
 }

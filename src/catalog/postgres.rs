@@ -23,17 +23,18 @@ use std::collections::BTreeMap;
 /// How many catalog queries `read_postgres` sends (it never grows with the schema).
 pub const QUERY_COUNT: usize = 8;
 
-/// The cluster's roles bmdb may manage: not superusers (the operator's), not the user bmdb
-/// connects as, not the built-in `pg_*` ones; memberships of built-in roles are left out
+/// The cluster's roles bmdb may manage: not superusers (the operator's), not the built-in
+/// `pg_*` ones; the user bmdb connects as is marked (`Role::connected`); memberships of built-in roles are left out
 /// (roles.yaml cannot name them). `VALID UNTIL 'infinity'` is no limit.
 const ROLES_SQL: &str = "\
 SELECT r.rolname::text, r.rolcanlogin, r.rolcreaterole, r.rolcreatedb,
   CASE WHEN r.rolvaliduntil IS NULL OR r.rolvaliduntil = 'infinity' THEN NULL
        ELSE to_char(r.rolvaliduntil AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') END,
   ARRAY(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
-        WHERE m.member = r.oid AND NOT g.rolsuper ORDER BY 1)
+        WHERE m.member = r.oid AND NOT g.rolsuper ORDER BY 1),
+  r.rolname = current_user
 FROM pg_roles r
-WHERE NOT r.rolsuper AND r.rolname <> current_user AND r.rolname NOT LIKE 'pg\\_%'
+WHERE NOT r.rolsuper AND r.rolname NOT LIKE 'pg\\_%'
 ORDER BY 1";
 
 /// Privileges, default privileges and session defaults of roles, one row each:
@@ -318,6 +319,7 @@ fn read_roles(rows: &[postgres::Row]) -> Result<BTreeMap<String, Role>> {
                     .into_iter()
                     .filter(|m| !is_builtin_role(m))
                     .collect(),
+                connected: c.get(6)?,
                 ..Role::default()
             },
         );

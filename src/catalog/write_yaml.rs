@@ -291,7 +291,8 @@ fn file_stem(name: &str, taken: &mut std::collections::BTreeSet<String>) -> Stri
 pub fn roles_yaml(roles: &std::collections::BTreeMap<String, Role>) -> String {
     let mut out =
         String::from("# Roles and users; passwords are never here (docs/roles.md).\nroles:\n");
-    for r in roles.values() {
+    // the role inspect connected as is the operator's, not the project's
+    for r in roles.values().filter(|r| !r.connected) {
         let mut fields: Vec<String> = r.options.iter().map(|o| format!("{o}: true")).collect();
         if let Some(v) = &r.valid_until {
             fields.push(format!("valid_until: {}", quoted(v)));
@@ -431,7 +432,11 @@ pub fn write_project(dir: &Path, model: &Model) -> Result<Vec<PathBuf>> {
 /// regions.yaml and one schema/<table>.yaml per table, as (relative path, text).
 fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
     let mut files = vec![(PathBuf::from("regions.yaml"), regions_yaml(&model.database))];
-    if let Some(roles) = model.roles.as_ref().filter(|r| !r.is_empty()) {
+    if let Some(roles) = model
+        .roles
+        .as_ref()
+        .filter(|r| r.values().any(|r| !r.connected))
+    {
         files.push((PathBuf::from("roles.yaml"), roles_yaml(roles)));
     }
     let mut taken = std::collections::BTreeSet::new();

@@ -67,6 +67,12 @@ pub struct Role {
     /// (database, name).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub settings: Vec<RoleSetting>,
+    /// Set by the catalog readers on the role bmdb is connected as: the operator's unless
+    /// roles.yaml declares it (`catalog::reconcile` then keeps it, else leaves it out), so
+    /// `bmdb apply` may run as a managed role such as BlueMarble's `migrator`. Never in a model
+    /// read from files.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub connected: bool,
     /// Privileges on objects, one entry per object, sorted by object (docs/roles.md).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub grants: Vec<Grant>,
