@@ -228,6 +228,27 @@ fn grants_settings_and_default_privileges_change_and_converge() {
         .get(0);
     assert_eq!(setting, ["statement_timeout=5s"]);
 
+    // a session default and a default privilege made by hand are drift too, each named
+    c.batch_execute(
+        "ALTER ROLE reader SET search_path = 'public'; \
+         ALTER DEFAULT PRIVILEGES FOR ROLE owner_role IN SCHEMA public GRANT INSERT ON TABLES TO writer",
+    )
+    .unwrap();
+    let r = run(bmdb(p).args(["drift", "--url", &url]));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.contains("setting reader.search_path"), "{r:?}");
+    assert!(
+        r.stdout
+            .contains("default grant writer on tables of owner_role in public"),
+        "{r:?}"
+    );
+    c.batch_execute(
+        "ALTER ROLE reader RESET search_path; \
+         ALTER DEFAULT PRIVILEGES FOR ROLE owner_role IN SCHEMA public REVOKE INSERT ON TABLES FROM writer",
+    )
+    .unwrap();
+    converged(p, &url, &[]);
+
     // narrower grants: writer loses DELETE (a revoke, a hazard), reader's timeout changes
     // and work_mem is reset, the default privilege goes
     write(
