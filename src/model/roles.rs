@@ -921,7 +921,7 @@ pub fn resolve_grants(
             }
             OnSpec::Types(list) => {
                 for (t, pos) in list {
-                    cx.err(pos, "unknown-type", format!("role \"{role}\" is granted privileges on type \"{t}\", which the model does not declare"), "the model declares no types; remove the grant".to_string());
+                    cx.err(pos, "unknown-user-type", format!("role \"{role}\" is granted privileges on type \"{t}\", which the model does not declare"), "the model declares no types; remove the grant".to_string());
                 }
             }
         }
