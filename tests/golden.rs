@@ -186,6 +186,20 @@ struct Case {
     postgis_needed: bool,
 }
 
+fn backup_schedule() -> BackupSchedule {
+    BackupSchedule {
+        label: "bluemarble".into(),
+        into: "external://bluemarble_backups".into(),
+        targets: BackupTargets::Database,
+        recurring: "@hourly".into(),
+        full_backup: Some("@daily".into()),
+        revision_history: true,
+        first_run: None,
+        on_execution_failure: "reschedule".into(),
+        on_previous_running: "wait".into(),
+    }
+}
+
 fn case(stem: &'static str, what: &'static str, change: Change) -> Case {
     Case {
         stem,
@@ -508,6 +522,132 @@ fn cases() -> Vec<Case> {
                 database: Some("bluemarble".into()),
                 name: "statement_timeout".into(),
                 cockroach_only: false,
+            },
+        ),
+        // --- enum types (types/*.yaml) ---
+        case(
+            "create_enum",
+            "an enum type with its values in order",
+            Change::CreateEnum {
+                name: "player_status".into(),
+                values: names(&["active", "suspended", "it's closed"]),
+            },
+        ),
+        case(
+            "add_enum_value",
+            "a value that goes last",
+            Change::AddEnumValue {
+                name: "player_status".into(),
+                value: "deleted".into(),
+                before: None,
+                after: None,
+            },
+        ),
+        case(
+            "add_enum_value__before",
+            "a value placed before the first one",
+            Change::AddEnumValue {
+                name: "player_status".into(),
+                value: "pending".into(),
+                before: Some("active".into()),
+                after: None,
+            },
+        ),
+        case(
+            "add_enum_value__after",
+            "a value placed after another",
+            Change::AddEnumValue {
+                name: "player_status".into(),
+                value: "muted".into(),
+                before: None,
+                after: Some("active".into()),
+            },
+        ),
+        case(
+            "rename_enum_value",
+            "a value renamed (renamed_from), never dropped and added",
+            Change::RenameEnumValue {
+                name: "player_status".into(),
+                from: "banned".into(),
+                to: "suspended".into(),
+            },
+        ),
+        case(
+            "drop_enum_value",
+            "a value dropped: CockroachDB's DROP VALUE (bmdb refuses this plan on PostgreSQL)",
+            Change::DropEnumValue {
+                name: "player_status".into(),
+                value: "legacy".into(),
+            },
+        ),
+        case(
+            "drop_enum",
+            "an enum type dropped",
+            Change::DropEnum {
+                name: "player_status".into(),
+            },
+        ),
+        case(
+            "alter_column_type__enum",
+            "a column moves from one enum to another: through text on PostgreSQL",
+            Change::AlterColumnType {
+                table: "players".into(),
+                column: "status".into(),
+                from: "player_status".into(),
+                to: "account_status".into(),
+            },
+        ),
+        case(
+            "add_column__enum",
+            "a column of an enum type, with a default",
+            Change::AddColumn {
+                table: "players".into(),
+                column: col("status", "player_status")
+                    .not_null()
+                    .default("'active'"),
+            },
+        ),
+        // --- backup schedules (backups.yaml) ---
+        case(
+            "create_backup_schedule",
+            "daily full and hourly incremental backups WITH revision_history into an external connection",
+            Change::CreateBackupSchedule {
+                schedule: backup_schedule(),
+            },
+        ),
+        case(
+            "create_backup_schedule__full_always",
+            "a cluster backup that is full every time, options set, a label with a space",
+            Change::CreateBackupSchedule {
+                schedule: BackupSchedule {
+                    label: "nightly cluster".into(),
+                    into: "external://dr_bucket".into(),
+                    targets: BackupTargets::Cluster,
+                    recurring: "0 3 * * *".into(),
+                    full_backup: None,
+                    revision_history: false,
+                    first_run: Some("2027-01-01T03:00:00Z".into()),
+                    on_execution_failure: "pause".into(),
+                    on_previous_running: "skip".into(),
+                },
+            },
+        ),
+        case(
+            "alter_backup_schedule",
+            "a changed cadence: dropped by label, created again (ALTER takes only the id)",
+            Change::AlterBackupSchedule {
+                from: backup_schedule(),
+                to: BackupSchedule {
+                    recurring: "*/30 * * * *".into(),
+                    ..backup_schedule()
+                },
+            },
+        ),
+        case(
+            "drop_backup_schedule",
+            "drop both schedules of a label",
+            Change::DropBackupSchedule {
+                schedule: backup_schedule(),
             },
         ),
         // --- zones ---

@@ -62,7 +62,7 @@ fn bluemarble_roles_and_grants_apply_and_drift_names_what_is_added_by_hand() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path();
-    for f in ["regions.yaml", "roles.yaml"] {
+    for f in ["regions.yaml", "roles.yaml", "backups.yaml"] {
         std::fs::copy(root.join(f), p.join(f)).unwrap();
     }
     copy_dir(&root.join("schema"), &p.join("schema"));
@@ -300,4 +300,68 @@ fn grants_settings_and_default_privileges_change_and_converge() {
         .batch_execute(&format!("DROP DATABASE {db}"))
         .unwrap();
     drop_roles(&["reader", "writer", "owner_role"]);
+}
+
+/// A grant on one of the model's enum types (types/*.yaml, from main's enums) is planned after
+/// the type is created, read back from pg_type's ACL so the project converges, drift names a
+/// USAGE revoked by hand, and a type the model drops takes its grant with it.
+#[test]
+fn a_grant_on_an_enum_type_applies_and_converges() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path();
+    let db = pg().new_db("grants_enum");
+    let url = pg().url(&db);
+    write(
+        p,
+        "roles:\n  enum_reader:\n    grants:\n      - { on: { types: [mood] }, privileges: [USAGE] }\n",
+    );
+    std::fs::create_dir_all(p.join("types")).unwrap();
+    std::fs::write(p.join("types/mood.yaml"), "enum: mood\nvalues: [ok, sad]\n").unwrap();
+    let r = write_and_apply(p, "mood", &url, &[]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let sql = std::fs::read_to_string(p.join("migrations/V1__mood.sql")).unwrap();
+    let grant = sql
+        .find("GRANT USAGE ON TYPE mood TO enum_reader;")
+        .unwrap_or_else(|| panic!("{sql}"));
+    assert!(sql.find("CREATE TYPE").unwrap() < grant, "{sql}");
+    converged(p, &url, &[]);
+    let mut c = pg().client(&db);
+    let has: bool = c
+        .query_one(
+            "SELECT has_type_privilege('enum_reader', 'mood', 'USAGE')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(has);
+
+    // revoked by hand: drift names the grant
+    c.batch_execute("REVOKE USAGE ON TYPE mood FROM enum_reader")
+        .unwrap();
+    let r = run(bmdb(p).args(["drift", "--url", &url]));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.contains("grant enum_reader on type mood"), "{r:?}");
+    c.batch_execute("GRANT USAGE ON TYPE mood TO enum_reader")
+        .unwrap();
+    converged(p, &url, &[]);
+
+    // the type goes, and its grant with it: no revoke is planned
+    std::fs::remove_file(p.join("types/mood.yaml")).unwrap();
+    std::fs::write(p.join("roles.yaml"), "roles:\n  enum_reader:\n").unwrap();
+    let r = run(bmdb(p).args(["plan", "--write", "mood_gone"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let sql = std::fs::read_to_string(p.join("migrations/V2__mood_gone.sql")).unwrap();
+    assert!(sql.contains("DROP TYPE"), "{sql}");
+    assert!(!sql.contains("REVOKE"), "{sql}");
+    let r = run(bmdb(p).args(["apply", "--url", &url, "--allow-destructive"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    converged(p, &url, &[]);
+
+    drop(c);
+    pg().admin()
+        .unwrap()
+        .batch_execute(&format!("DROP DATABASE {db}"))
+        .unwrap();
+    drop_roles(&["enum_reader"]);
 }

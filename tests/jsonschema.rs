@@ -10,6 +10,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const SHAPE: &[&str] = &[
+    "enum-bad-name",
+    "enum-unknown-key",
+    "ignore-entry-without-kind",
     "cockroach-version-invalid",
     "environment-bad-name",
     "environment-bad-url-env",
@@ -22,6 +25,10 @@ const SHAPE: &[&str] = &[
     "role-password",
     "role-setting-invalid",
     "role-unknown-key",
+    "backup-bad-connection",
+    "backup-invalid-cron",
+    "backup-missing-keys",
+    "backup-storage-uri",
     "role-valid-until",
     "check-without-expr",
     "empty-file",
@@ -59,6 +66,10 @@ const SHAPE: &[&str] = &[
     "zone-values-below-minimum",
 ];
 const SEMANTIC: &[&str] = &[
+    "enum-duplicate-value",
+    "enum-invalid-rename",
+    "enum-reserved-name",
+    "enum-unknown-type",
     "cockroach-version-too-old",
     "did-you-mean-names",
     "environment-duplicate-url-env",
@@ -66,9 +77,12 @@ const SEMANTIC: &[&str] = &[
     "default-privileges-unknown-role",
     "grant-invalid-privilege",
     "grant-privilege-cockroach-only-on-postgres",
+    "grant-unknown-enum",
     "grant-unknown-schema-and-sequence",
     "grant-unknown-table",
     "role-builtin-name",
+    "backup-cadence-order",
+    "backup-interval-twice",
     "role-cockroach-option-on-postgres",
     "role-membership-cycle",
     "role-unknown-member-of",
@@ -113,7 +127,6 @@ const SEMANTIC: &[&str] = &[
 ];
 const NOT_YAML: &[&str] = &[
     "duplicate-key",
-    "empty-schema-dir",
     "many-problems-many-files",
     "missing-regions-yaml",
     "multiple-documents",
@@ -135,6 +148,8 @@ enum Kind {
     Regions,
     Table,
     Roles,
+    Type,
+    Backups,
 }
 
 fn schema(kind: Kind) -> jsonschema::Validator {
@@ -142,6 +157,8 @@ fn schema(kind: Kind) -> jsonschema::Validator {
         Kind::Regions => "jsonschema/regions.schema.json",
         Kind::Table => "jsonschema/table.schema.json",
         Kind::Roles => "jsonschema/roles.schema.json",
+        Kind::Type => "jsonschema/type.schema.json",
+        Kind::Backups => "jsonschema/backups.schema.json",
     };
     let text = std::fs::read_to_string(root().join(file)).unwrap();
     let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -154,7 +171,10 @@ fn project_files(dir: &Path) -> Vec<(PathBuf, Kind)> {
     if dir.join("roles.yaml").exists() {
         out.push((dir.join("roles.yaml"), Kind::Roles));
     }
-    fn walk(d: &Path, out: &mut Vec<(PathBuf, Kind)>) {
+    if dir.join("backups.yaml").exists() {
+        out.push((dir.join("backups.yaml"), Kind::Backups));
+    }
+    fn walk(d: &Path, out: &mut Vec<(PathBuf, Kind)>, kind: Kind) {
         let Ok(entries) = std::fs::read_dir(d) else {
             return;
         };
@@ -163,15 +183,16 @@ fn project_files(dir: &Path) -> Vec<(PathBuf, Kind)> {
         for p in paths {
             if std::fs::metadata(&p).is_err() {
                 // A dangling symlink or a loop: the loader reports it as unreadable.
-                out.push((p, Kind::Table));
+                out.push((p, kind));
             } else if p.is_dir() {
-                walk(&p, out);
+                walk(&p, out, kind);
             } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-                out.push((p, Kind::Table));
+                out.push((p, kind));
             }
         }
     }
-    walk(&dir.join("schema"), &mut out);
+    walk(&dir.join("schema"), &mut out, Kind::Table);
+    walk(&dir.join("types"), &mut out, Kind::Type);
     out
 }
 
@@ -206,15 +227,12 @@ fn check_file(path: &Path, kind: Kind) -> Outcome {
     }
 }
 
-/// The worst outcome over a project's files; a project without regions.yaml or without any
-/// table file is NOT_YAML (there is nothing a schema could judge).
+/// The worst outcome over a project's files; a project without regions.yaml is NOT_YAML
+/// (there is nothing a schema could judge). A project without a table file is valid.
 fn check_project(dir: &Path) -> Outcome {
     let files = project_files(dir);
-    if !dir.join("regions.yaml").is_file() || files.len() < 2 {
-        return Outcome::NotYaml(format!(
-            "{}: no regions.yaml or no table file",
-            dir.display()
-        ));
+    if !dir.join("regions.yaml").is_file() {
+        return Outcome::NotYaml(format!("{}: no regions.yaml", dir.display()));
     }
     let mut worst = Outcome::Valid;
     for (path, kind) in files {
@@ -402,6 +420,30 @@ fn shared_definitions_are_identical() {
         sorted(bmdb::model::roles::DEFAULT_PRIVILEGE_KEYS),
         "default privilege keys"
     );
+    // types/<name>.yaml: its keys and one value's keys
+    let ty = load("jsonschema/type.schema.json");
+    assert_eq!(
+        keys(&ty),
+        sorted(bmdb::model::enums::ENUM_FILE_KEYS),
+        "type file keys"
+    );
+    assert_eq!(
+        keys(&ty["properties"]["values"]["items"]["oneOf"][1]),
+        sorted(bmdb::model::enums::ENUM_VALUE_KEYS),
+        "enum value keys"
+    );
+    // backups.yaml: its top-level keys and one schedule's keys
+    let backups = load("jsonschema/backups.schema.json");
+    assert_eq!(
+        keys(&backups),
+        sorted(bmdb::model::backups::BACKUPS_FILE_KEYS),
+        "backups.yaml keys"
+    );
+    assert_eq!(
+        keys(&backups["properties"]["schedules"]["additionalProperties"]),
+        sorted(bmdb::model::backups::SCHEDULE_KEYS),
+        "backup schedule keys"
+    );
     let defs = &table["definitions"];
     assert_eq!(keys(&defs["column"]), sorted(COLUMN_KEYS), "column keys");
     assert_eq!(keys(&defs["index"]), sorted(INDEX_KEYS), "index keys");
@@ -441,6 +483,11 @@ fn init_writes_the_schemas_and_the_modeline() {
             schema.display()
         );
     }
+    // the enum types' schema too, for a types/<name>.yaml the user adds
+    assert_eq!(
+        std::fs::read_to_string(dir.join("jsonschema/type.schema.json")).unwrap(),
+        std::fs::read_to_string(root().join("jsonschema/type.schema.json")).unwrap(),
+    );
     match check_project(&dir) {
         Outcome::Valid => {}
         Outcome::SchemaError(e) | Outcome::NotYaml(e) => panic!("{e}"),

@@ -40,6 +40,50 @@ pub fn read_catalog(conn: &mut Connection) -> Result<(Model, CatalogStats)> {
     }
 }
 
+/// Whether the catalog note `line` (`view v: not managed by bmdb`, `t.doc: type tsvector
+/// ...`, `t@t_m: ...`) is about an object of `ignore` (regions.yaml's `ignore:`): its subject
+/// (before the first `": "`) is an entry, or belongs to an ignored table.
+pub fn is_ignored(line: &str, ignore: &[String]) -> bool {
+    let subject = line.split(": ").next().unwrap_or(line);
+    ignore.iter().any(|entry| {
+        if entry == subject || entry.strip_prefix("column ") == Some(subject) {
+            return true;
+        }
+        match entry.strip_prefix("table ") {
+            Some(t) => {
+                subject == t
+                    || subject.strip_prefix(t).is_some_and(|rest| {
+                        rest.starts_with('.') || rest.starts_with('@') || rest.starts_with(' ')
+                    })
+                    || subject.ends_with(&format!(" on {t}"))
+            }
+            None => false,
+        }
+    })
+}
+
+/// Leaves out of a live read what the project ignores on purpose (`ignore:`): ignored
+/// tables and enums are removed from `live`, and the notes about ignored objects from
+/// `stats`. Called by every command that reads a live database for a project.
+pub fn drop_ignored(live: &mut Model, stats: &mut CatalogStats, ignore: &[String]) {
+    if ignore.is_empty() {
+        return;
+    }
+    live.tables
+        .retain(|t, _| !ignore.iter().any(|e| e.strip_prefix("table ") == Some(t)));
+    live.enums
+        .retain(|n, _| !ignore.iter().any(|e| e.strip_prefix("enum ") == Some(n)));
+    for (t, c) in ignore
+        .iter()
+        .filter_map(|e| e.strip_prefix("column ")?.split_once('.'))
+    {
+        if let Some(table) = live.tables.get_mut(t) {
+            table.columns.retain(|col| col.name != c);
+        }
+    }
+    stats.skipped.retain(|line| !is_ignored(line, ignore));
+}
+
 /// The desired model as a server of `dialect` can hold it: what the dialect lacks
 /// (`dialect::FEATURES`: regions, zones, locality, TTL, hash sharding, CockroachDB-only
 /// defaults ...) is projected away exactly as the rendering leaves it out, so it never shows
@@ -73,6 +117,13 @@ pub fn reconcile(live: &mut Model, desired: &Model) {
         }
     }
     live.database.expectations = desired.database.expectations.clone();
+    live.database.ignore = desired.database.ignore.clone();
+    let ignore = desired.database.ignore.clone();
+    drop_ignored(live, &mut CatalogStats::default(), &ignore);
+    // backup schedules are compared only when the project manages them (backups.yaml)
+    if desired.database.backup_schedules.is_none() {
+        live.database.backup_schedules = None;
+    }
     for (name, want) in &desired.tables {
         let Some(have) = live.tables.get_mut(name) else {
             continue;
@@ -199,5 +250,64 @@ mod tests {
         };
         let (_, _, changes) = live_changes(&stranger, &desired);
         assert_eq!(changes.len(), 1, "{changes:?}");
+    }
+
+    #[test]
+    fn ignored_objects_are_left_out_of_the_read() {
+        let ignore = vec![
+            "view v".to_string(),
+            "table legacy".to_string(),
+            "enum mood".to_string(),
+            "column players.doc".to_string(),
+        ];
+        let mut live = Model::default();
+        for t in ["legacy", "players"] {
+            live.tables.insert(
+                t.into(),
+                Table {
+                    name: t.into(),
+                    columns: ["id", "doc"]
+                        .map(|c| Column {
+                            name: c.into(),
+                            ty: "INT8".into(),
+                            ..Default::default()
+                        })
+                        .to_vec(),
+                    ..Default::default()
+                },
+            );
+        }
+        live.enums.insert(
+            "mood".into(),
+            EnumType {
+                name: "mood".into(),
+                ..Default::default()
+            },
+        );
+        let mut stats = CatalogStats {
+            queries: 8,
+            skipped: [
+                "view v: not managed by bmdb",
+                "view vv: not managed by bmdb",
+                "legacy.doc: type tsvector is not one bmdb models; kept as written",
+                "legacy@legacy_idx: expression index; bmdb models column indexes only",
+                "trigger touch on legacy: not managed by bmdb",
+                "legacy_two.x: generated column; its expression is not modelled",
+                "players.doc: type tsvector is not one bmdb models; kept as written",
+            ]
+            .map(String::from)
+            .to_vec(),
+        };
+        drop_ignored(&mut live, &mut stats, &ignore);
+        assert_eq!(live.tables.keys().collect::<Vec<_>>(), ["players"]);
+        assert_eq!(live.tables["players"].columns.len(), 1);
+        assert!(live.enums.is_empty());
+        assert_eq!(
+            stats.skipped,
+            [
+                "view vv: not managed by bmdb",
+                "legacy_two.x: generated column; its expression is not modelled"
+            ]
+        );
     }
 }

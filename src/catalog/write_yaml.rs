@@ -105,11 +105,21 @@ pub fn regions_yaml(db: &Database) -> String {
             let _ = writeln!(s, "  range {name}: {}", zone_flow(z));
         }
     }
+    if !db.ignore.is_empty() {
+        let _ = writeln!(
+            s,
+            "# objects bmdb leaves alone on purpose (drift and plan --url too)"
+        );
+        let _ = writeln!(s, "ignore:");
+        for entry in &db.ignore {
+            let _ = writeln!(s, "  - {}", quoted(entry));
+        }
+    }
     s
 }
 
 /// schema/<table>.yaml for one table.
-fn table_yaml(t: &Table) -> String {
+fn table_yaml(t: &Table, model: &Model) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "table: {}", scalar(&t.name));
     if let Some(c) = &t.comment {
@@ -146,6 +156,12 @@ fn table_yaml(t: &Table) -> String {
         }
         if let Some(cm) = &c.comment {
             parts.push(format!("comment: {}", scalar(cm)));
+        }
+        // a type bmdb does not model, kept as the server spells it (issue 12 item 7)
+        if crate::model::enums::enum_of(&c.ty, &model.enums).is_none()
+            && crate::model::normalize::canonical_type(&c.ty, model.database.dialect).is_none()
+        {
+            parts.push("as_written: true".into());
         }
         let _ = writeln!(s, "  - {{ {} }}", parts.join(", "));
     }
@@ -396,10 +412,45 @@ fn privileges_yaml(r: &Role) -> String {
     out
 }
 
+/// backups.yaml for the cluster's backup schedules (docs/backups.md); `first_run` is not
+/// read back (CockroachDB uses it once).
+pub fn backups_yaml(schedules: &std::collections::BTreeMap<String, BackupSchedule>) -> String {
+    let mut out = String::from(
+        "# Backup schedules; storage credentials are never here: each writes into an\n# external connection the operator made (docs/backups.md).\nschedules:\n",
+    );
+    for s in schedules.values() {
+        out.push_str(&format!("  {}:\n", quoted(&s.label)));
+        out.push_str(&format!("    into: {}\n", quoted(&s.into)));
+        if s.targets == BackupTargets::Cluster {
+            out.push_str("    targets: cluster\n");
+        }
+        out.push_str(&format!("    recurring: {}\n", quoted(&s.recurring)));
+        out.push_str(&format!(
+            "    full_backup: {}\n",
+            s.full_backup
+                .as_deref()
+                .map_or("always".to_string(), quoted)
+        ));
+        out.push_str(&format!("    revision_history: {}\n", s.revision_history));
+        out.push_str(&format!(
+            "    on_execution_failure: {}\n    on_previous_running: {}\n",
+            s.on_execution_failure, s.on_previous_running
+        ));
+    }
+    out
+}
+
 /// Writes regions.yaml and schema/*.yaml into `dir`, which must not hold a project yet.
 /// Returns the files written.
 pub fn write_project(dir: &Path, model: &Model) -> Result<Vec<PathBuf>> {
-    for existing in ["regions.yaml", "roles.yaml", "schema", "migrations"] {
+    for existing in [
+        "regions.yaml",
+        "roles.yaml",
+        "backups.yaml",
+        "schema",
+        "types",
+        "migrations",
+    ] {
         if dir.join(existing).exists() {
             bail!(
                 "{} already holds a project ({} exists); refusing to overwrite it\n  help: pass an empty or new directory to --out",
@@ -439,15 +490,40 @@ fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
     {
         files.push((PathBuf::from("roles.yaml"), roles_yaml(roles)));
     }
+    if let Some(schedules) = model
+        .database
+        .backup_schedules
+        .as_ref()
+        .filter(|s| !s.is_empty())
+    {
+        files.push((PathBuf::from("backups.yaml"), backups_yaml(schedules)));
+    }
     let mut taken = std::collections::BTreeSet::new();
     for t in model.tables.values() {
         let stem = file_stem(&t.name, &mut taken);
         files.push((
             PathBuf::from("schema").join(format!("{stem}.yaml")),
-            table_yaml(t),
+            table_yaml(t, model),
+        ));
+    }
+    for e in model.enums.values() {
+        files.push((
+            PathBuf::from("types").join(format!("{}.yaml", e.name)),
+            enum_yaml(e),
         ));
     }
     files
+}
+
+/// types/<name>.yaml for one enum type.
+pub fn enum_yaml(e: &EnumType) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "enum: {}", scalar(&e.name));
+    let _ = writeln!(s, "values:");
+    for v in &e.values {
+        let _ = writeln!(s, "  - {}", quoted(v));
+    }
+    s
 }
 
 fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>> {
@@ -457,6 +533,10 @@ fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>> 
     let mut written = Vec::new();
     for (rel, text) in files {
         let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }

@@ -325,7 +325,8 @@ fn live_plan(
 ) -> anyhow::Result<(Model, Plan, Vec<String>)> {
     let mut conn = connect.connect()?;
     conn.expect_dialect(project.desired.database.dialect)?;
-    let (live, stats) = catalog::read_catalog(&mut conn)?;
+    let (mut live, mut stats) = catalog::read_catalog(&mut conn)?;
+    catalog::drop_ignored(&mut live, &mut stats, &project.desired.database.ignore);
     let (have, want, changes) = catalog::live_changes(&live, &project.desired);
     crate::diff::refusals::check(&have, &want, crate::diff::Against::Live)?;
     let plan = crate::plan::checked_plan(&have, &want, changes)?;

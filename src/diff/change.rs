@@ -163,6 +163,48 @@ macro_rules! with_change_kinds {
                 cockroach_only: bool,
             },
 
+            // --- enum types (types/*.yaml; docs/model.md "Enum types") ---
+            CreateEnum = "create_enum" {
+                name: String,
+                values: Vec<String>,
+            },
+            /// `ALTER TYPE ... ADD VALUE IF NOT EXISTS value [BEFORE before | AFTER after]`.
+            AddEnumValue = "add_enum_value" {
+                name: String,
+                value: String,
+                before: Option<String>,
+                after: Option<String>,
+            },
+            RenameEnumValue = "rename_enum_value" {
+                name: String,
+                from: String,
+                to: String,
+            },
+            /// CockroachDB only (`ALTER TYPE ... DROP VALUE`); PostgreSQL has no such
+            /// statement, and the model refuses the plan there (`diff::refusals`).
+            DropEnumValue = "drop_enum_value" {
+                name: String,
+                value: String,
+            },
+            DropEnum = "drop_enum" {
+                name: String,
+            },
+
+            // --- backup schedules (CockroachDB; only when the project has backups.yaml) ---
+            /// `CREATE SCHEDULE IF NOT EXISTS 'label' FOR BACKUP ...`.
+            CreateBackupSchedule = "create_backup_schedule" {
+                schedule: BackupSchedule,
+            },
+            /// ALTER BACKUP SCHEDULE takes only the cluster's schedule id, which a migration
+            /// cannot know: the schedule is dropped by label and created again.
+            AlterBackupSchedule = "alter_backup_schedule" {
+                from: BackupSchedule,
+                to: BackupSchedule,
+            },
+            DropBackupSchedule = "drop_backup_schedule" {
+                schedule: BackupSchedule,
+            },
+
             // --- tables ---
             /// Foreign keys the planner could not put inline (cycles) are split out as
             /// `AddForeignKey` and removed from `table.foreign_keys` here.
@@ -350,6 +392,16 @@ impl Change {
                 None => format!("setting {role}.{name}"),
                 Some(d) => format!("setting {role}.{name} in {d}"),
             },
+            Change::CreateEnum { name, .. } | Change::DropEnum { name } => format!("enum {name}"),
+            Change::AddEnumValue { name, value, .. } | Change::DropEnumValue { name, value } => {
+                format!("enum {name}.{value}")
+            }
+            Change::RenameEnumValue { name, to, .. } => format!("enum {name}.{to}"),
+            Change::CreateBackupSchedule { schedule }
+            | Change::DropBackupSchedule { schedule }
+            | Change::AlterBackupSchedule { to: schedule, .. } => {
+                format!("backup schedule {}", schedule.label)
+            }
             Change::CreateTable { table } | Change::DropTable { table } => table.name.clone(),
             Change::SetTableComment { table, .. }
             | Change::SetLocality { table, .. }
@@ -452,6 +504,14 @@ impl Change {
             | Change::RevokeDefaultPrivileges { .. }
             | Change::SetRoleSetting { .. }
             | Change::ResetRoleSetting { .. }
+            | Change::CreateEnum { .. }
+            | Change::AddEnumValue { .. }
+            | Change::RenameEnumValue { .. }
+            | Change::DropEnumValue { .. }
+            | Change::DropEnum { .. }
+            | Change::CreateBackupSchedule { .. }
+            | Change::AlterBackupSchedule { .. }
+            | Change::DropBackupSchedule { .. }
             | Change::SetTableComment { .. }
             | Change::SetLocality { .. }
             | Change::SetTtl { .. }

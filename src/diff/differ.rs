@@ -35,6 +35,12 @@ pub fn diff(current: &Model, desired: &Model) -> Vec<Change> {
     }
     diff_roles(current.roles.as_ref(), desired.roles.as_ref(), &mut out);
     diff_privileges(current, desired, &mut out);
+    super::enums::diff_enums(&current.enums, &desired.enums, &mut out);
+    diff_backup_schedules(
+        current.database.backup_schedules.as_ref(),
+        desired.database.backup_schedules.as_ref(),
+        &mut out,
+    );
     out
 }
 
@@ -58,6 +64,7 @@ fn diff_privileges(current: &Model, desired: &Model, out: &mut Vec<Change>) {
                 .iter()
                 .any(|c| format!("{}_{}_seq", t.name, c.name) == *q)
         }),
+        GrantObject::Type(n) => desired.enums.contains_key(n),
         _ => true,
     };
     for name in names {
@@ -168,6 +175,39 @@ fn diff_privileges(current: &Model, desired: &Model, out: &mut Vec<Change>) {
                     privileges: drop,
                 });
             }
+        }
+    }
+}
+
+/// Backup schedules are compared only when the desired model manages them (it has
+/// backups.yaml); `first_run` is not compared (CockroachDB uses it once, at creation).
+fn diff_backup_schedules(
+    have: Option<&BTreeMap<String, BackupSchedule>>,
+    want: Option<&BTreeMap<String, BackupSchedule>>,
+    out: &mut Vec<Change>,
+) {
+    let Some(want) = want else {
+        return;
+    };
+    let empty = BTreeMap::new();
+    let have = have.unwrap_or(&empty);
+    for (label, w) in want {
+        match have.get(label) {
+            None => out.push(Change::CreateBackupSchedule {
+                schedule: w.clone(),
+            }),
+            Some(h) if h.comparable() != w.comparable() => out.push(Change::AlterBackupSchedule {
+                from: h.clone(),
+                to: w.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (label, h) in have {
+        if !want.contains_key(label) {
+            out.push(Change::DropBackupSchedule {
+                schedule: h.clone(),
+            });
         }
     }
 }

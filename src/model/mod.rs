@@ -1,7 +1,9 @@
 //! model: load regions.yaml and schema/**/*.yaml, validate, normalise.
 //!
 //! Stage: the bottom of the pipeline; may import sql only (docs/architecture.md).
+pub mod backups;
 pub mod diagnostic;
+pub mod enums;
 pub mod environment;
 pub mod load;
 pub mod normalize;

@@ -839,8 +839,9 @@ fn model_sequences(model: &Model) -> Vec<(String, bool)> {
     out
 }
 
-/// Resolves the grants read from roles.yaml against the loaded tables: `all_tables_in_schema`
-/// becomes one grant per table, unknown tables, schemas, sequences and types are findings.
+/// Resolves the grants read from roles.yaml against the loaded tables and enum types:
+/// `all_tables_in_schema` becomes one grant per table, unknown tables, schemas, sequences
+/// and types are findings.
 /// `tables_complete` is false when a schema file failed (no unknown-table findings then).
 pub fn resolve_grants(
     model: &mut Model,
@@ -861,6 +862,7 @@ pub fn resolve_grants(
         ..Default::default()
     });
     let seq_names: Vec<&str> = sequences.iter().map(|(s, _)| s.as_str()).collect();
+    let enum_names: Vec<&str> = model.enums.keys().map(String::as_str).collect();
     for (role, spec, privs) in pending.grants {
         let mut objects: Vec<GrantObject> = Vec::new();
         let schema_ok = |cx: &mut Cx, s: &str, pos: Pos| {
@@ -921,7 +923,16 @@ pub fn resolve_grants(
             }
             OnSpec::Types(list) => {
                 for (t, pos) in list {
-                    cx.err(pos, "unknown-user-type", format!("role \"{role}\" is granted privileges on type \"{t}\", which the model does not declare"), "the model declares no types; remove the grant".to_string());
+                    if enum_names.contains(&t.as_str()) {
+                        objects.push(GrantObject::Type(t));
+                        continue;
+                    }
+                    let help = match did_you_mean(&t, &enum_names) {
+                        Some(s) => format!("did you mean \"{s}\"?"),
+                        None if enum_names.is_empty() => "the model declares no types (an enum is types/<name>.yaml); remove the grant".to_string(),
+                        None => format!("the model's types: {}", enum_names.join(", ")),
+                    };
+                    cx.err(pos, "unknown-user-type", format!("role \"{role}\" is granted privileges on type \"{t}\", which the model does not declare"), help);
                 }
             }
         }

@@ -25,6 +25,31 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             "drop-table",
             format!("drops table {} and every row in it", table.name),
         )),
+        Change::DropBackupSchedule { schedule } => out.push(destructive(
+            "drop-backup-schedule",
+            format!(
+                "stops the backups of backup schedule {}; the backups already taken stay in {}",
+                schedule.label, schedule.into
+            ),
+        )),
+        Change::AlterBackupSchedule { from, to } => {
+            out.push(caution(
+                "recreate-backup-schedule",
+                format!(
+                    "drops and re-creates backup schedule {} (ALTER BACKUP SCHEDULE needs the cluster's schedule id): the new schedule starts with a full backup now and its incrementals wait for it",
+                    to.label
+                ),
+            ));
+            if from.revision_history && !to.revision_history {
+                out.push(caution(
+                    "revision-history-off",
+                    format!(
+                        "backup schedule {} stops keeping revision history: later backups restore only to the times they were taken",
+                        to.label
+                    ),
+                ));
+            }
+        }
         Change::DropRole { role } => out.push(destructive(
             "drop-role",
             format!("drops role {role}; sessions and services that log in as it fail"),
@@ -58,6 +83,24 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
                 "revokes {object} ({}): {on} {for_role} creates from now on no longer give {role} them",
                 privileges.join(", ")
             ),
+        )),
+        Change::DropEnum { .. } => out.push(destructive(
+            "drop-type",
+            format!("drops {object}; the server refuses while a column still uses the type"),
+        )),
+        Change::DropEnumValue { value, .. } => out.push(destructive(
+            "drop-enum-value",
+            format!("drops {object}; CockroachDB refuses while a row (or a default, check or view) holds {value:?}"),
+        )),
+        Change::AddEnumValue { value, .. } if desired.database.dialect == Dialect::Postgres => {
+            out.push(caution(
+                "enum-value-in-transaction",
+                format!("adds {object}; PostgreSQL runs the migration in one transaction, and {value:?} cannot be used (a default, a check, a row) until it commits: use it in the next migration"),
+            ))
+        }
+        Change::RenameEnumValue { from, .. } => out.push(caution(
+            "rename-enum-value",
+            format!("renames {object} (was {from:?}); application code that writes {from:?} fails"),
         )),
         Change::DropColumn { .. } => out.push(destructive(
             "drop-column",

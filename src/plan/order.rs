@@ -34,6 +34,11 @@ enum Phase {
     SurvivalUpgrade,
     PlacementRestricted,
     DatabaseZone,
+    /// Enum types before the tables and columns that use them; within one type, added
+    /// values keep the differ's order (each BEFORE/AFTER names a value already there).
+    CreateEnum,
+    RenameEnumValue,
+    AddEnumValue,
     CreateTable,
     /// A foreign key over a primary key that is replaced: PostgreSQL refuses to drop the
     /// key while the foreign key depends on it, so it goes first (and comes back later).
@@ -61,12 +66,18 @@ enum Phase {
     RevokeDefaultPrivileges,
     RevokePrivileges,
     ResetRoleSetting,
+    /// Backup schedules once every table (and its zone) exists; a dropped one stops first.
+    CreateBackupSchedule,
+    DropBackupSchedule,
     DropForeignKey,
     DropCheck,
     DropUnique,
     DropIndex,
     DropColumn,
     DropTable,
+    /// After every column that held the value or the type is dropped or retyped.
+    DropEnumValue,
+    DropEnum,
     DropSuperRegion,
     DropSecondaryRegion,
     SurvivalDowngrade,
@@ -261,6 +272,13 @@ impl Context<'_> {
                 ZoneTarget::Table { table } => (P::TableZone, fwd(table), String::new(), 0),
                 ZoneTarget::Index { table, index } => (P::TableZone, fwd(table), index.clone(), 1),
             },
+            Change::CreateBackupSchedule { schedule }
+            | Change::AlterBackupSchedule { to: schedule, .. } => {
+                named(P::CreateBackupSchedule, &schedule.label)
+            }
+            Change::DropBackupSchedule { schedule } => {
+                named(P::DropBackupSchedule, &schedule.label)
+            }
             Change::CreateRole { role, .. } => named(P::CreateRole, role),
             Change::AlterRole { role, .. } => named(P::AlterRole, role),
             Change::GrantRole { role, of } => named(P::GrantRole, &format!("{of}\u{1f}{role}")),
@@ -276,6 +294,11 @@ impl Context<'_> {
             Change::RevokeDefaultPrivileges { .. } => {
                 named(P::RevokeDefaultPrivileges, &change.object())
             }
+            Change::CreateEnum { name, .. } => named(P::CreateEnum, name),
+            Change::RenameEnumValue { name, .. } => named(P::RenameEnumValue, name),
+            Change::AddEnumValue { name, .. } => named(P::AddEnumValue, name),
+            Change::DropEnumValue { name, .. } => named(P::DropEnumValue, name),
+            Change::DropEnum { name } => named(P::DropEnum, name),
             Change::CreateTable { table } => (
                 P::CreateTable,
                 *self.create_rank.get(&table.name).unwrap_or(&usize::MAX),

@@ -124,11 +124,18 @@ pub fn quote_ident(name: &str) -> String {
 /// A column type as the dialect spells it. Types are canonical CockroachDB names (see
 /// `Column::ty`); PostgreSQL gets its own name for the few that differ.
 fn sql_type(ty: &str, dialect: Dialect) -> String {
-    if dialect == Dialect::Cockroach {
-        return ty.to_string();
-    }
     if let Some(elem) = ty.strip_suffix("[]") {
         return format!("{}[]", sql_type(elem, dialect));
+    }
+    // an enum's name (a lower-case word bmdb does not model as a type): quoted when it is a
+    // keyword (`order`); a type kept as written is already the server's spelling
+    if crate::model::enums::valid_enum_name(ty)
+        && crate::model::normalize::canonical_type(ty, dialect).is_none()
+    {
+        return quote_ident(ty);
+    }
+    if dialect == Dialect::Cockroach {
+        return ty.to_string();
     }
     let upper = ty.to_ascii_uppercase();
     match upper.as_str() {
@@ -659,6 +666,16 @@ mod tests {
         assert_eq!(pg("GEOGRAPHY(POINT,4326)"), "GEOGRAPHY(POINT,4326)");
         assert_eq!(pg("INT8"), "INT8");
         assert_eq!(sql_type("STRING", Dialect::Cockroach), "STRING");
+        // enums by name, quoted when a keyword; a type kept as written stays as it is
+        for d in [Dialect::Cockroach, Dialect::Postgres] {
+            assert_eq!(sql_type("player_status", d), "player_status");
+            assert_eq!(sql_type("player_status[]", d), "player_status[]");
+            assert_eq!(sql_type("order", d), "\"order\"");
+            assert_eq!(
+                sql_type("character varying(8)[]", d),
+                "character varying(8)[]"
+            );
+        }
     }
 
     #[test]
