@@ -370,6 +370,39 @@ pub const FEATURES: &[Feature] = &[
         project: none,
     },
     Feature {
+        flag: "grant_on_named_database",
+        dialects: CRDB,
+        renders: "`GRANT ... ON DATABASE` naming the project's database",
+        otherwise: "a `DO` block that grants on `current_database()` (a prototype's database may be named otherwise than the model's)",
+        catalog: "both read back as privileges on the database",
+        left_out: None,
+        sql: &["ON DATABASE {{"],
+        project: none,
+    },
+    Feature {
+        flag: "cockroach_session_defaults",
+        dialects: CRDB,
+        renders: "role session defaults of CockroachDB-only variables (`default_transaction_use_follower_reads` ...; `model::roles::COCKROACH_ONLY_SETTINGS`)",
+        otherwise: "nothing",
+        catalog: "drift compares the roles without those session defaults",
+        left_out: Some(LeftOut {
+            label: "CockroachDB session defaults",
+            tally: Tally::Count,
+            count: |c| match c {
+                Change::SetRoleSetting { cockroach_only, .. }
+                | Change::ResetRoleSetting { cockroach_only, .. } => one_if(*cockroach_only),
+                _ => 0,
+            },
+        }),
+        sql: &["default_transaction_use_follower_reads"],
+        project: |m| {
+            for r in m.roles.iter_mut().flat_map(|r| r.values_mut()) {
+                r.settings
+                    .retain(|s| !crate::model::roles::is_cockroach_only_setting(&s.name));
+            }
+        },
+    },
+    Feature {
         flag: "alter_primary_key",
         dialects: CRDB,
         renders: "`ALTER TABLE ... ALTER PRIMARY KEY USING COLUMNS (...)`",

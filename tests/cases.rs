@@ -361,6 +361,18 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         })
         .collect();
 
+    // role name -> what it holds privileges on (a role holding any cannot be dropped)
+    let mut held: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (n, r) in current.roles.iter().flatten() {
+        let h = held.entry(n.clone()).or_default();
+        h.extend(r.grants.iter().map(|g| g.on.to_string()));
+        h.extend(
+            r.default_privileges
+                .iter()
+                .map(|d| format!("default {} of {}", d.on, d.for_role)),
+        );
+    }
+
     for (i, step) in planned.steps.iter().enumerate() {
         if let Some(why) = enum_types_step(&step.change, &mut col_types, &enums) {
             problems.push(format!("step {:?} would fail: {why}", line(&step.change)));
@@ -486,7 +498,51 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
                     None => check(Err(format!("role {role} does not exist"))),
                 }
             }
+            Change::GrantPrivileges { role, on, .. }
+            | Change::RevokePrivileges { role, on, .. } => {
+                if !roles.contains_key(role) {
+                    check(Err(format!("role {role} does not exist")));
+                }
+                if let bmdb::model::types::GrantObject::Table(t) = on {
+                    if !tables.contains_key(t) {
+                        check(Err(format!("table {t} does not exist")));
+                    }
+                }
+                let h = held.entry(role.clone()).or_default();
+                if matches!(step.change, Change::GrantPrivileges { .. }) {
+                    h.insert(on.to_string());
+                } else {
+                    h.remove(&on.to_string());
+                }
+            }
+            Change::GrantDefaultPrivileges {
+                role, for_role, on, ..
+            }
+            | Change::RevokeDefaultPrivileges {
+                role, for_role, on, ..
+            } => {
+                for r in [role, for_role] {
+                    if !roles.contains_key(r) {
+                        check(Err(format!("role {r} does not exist")));
+                    }
+                }
+                let h = held.entry(role.clone()).or_default();
+                let what = format!("default {on} of {for_role}");
+                if matches!(step.change, Change::GrantDefaultPrivileges { .. }) {
+                    h.insert(what);
+                } else {
+                    h.remove(&what);
+                }
+            }
+            Change::SetRoleSetting { role, .. } | Change::ResetRoleSetting { role, .. } => {
+                if !roles.contains_key(role) {
+                    check(Err(format!("role {role} does not exist")));
+                }
+            }
             Change::DropRole { role } => {
+                if let Some(h) = held.get(role).filter(|h| !h.is_empty()) {
+                    check(Err(format!("role {role} still holds privileges on {h:?}")));
+                }
                 if roles.remove(role).is_none() {
                     check(Err(format!("role {role} does not exist")));
                 }
@@ -566,6 +622,9 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
             }
             Change::DropTable { table } => {
                 tables.remove(&table.name);
+                for h in held.values_mut() {
+                    h.remove(&format!("table {}", table.name));
+                }
                 let referrers: Vec<&String> = tables
                     .iter()
                     .filter(|(_, t)| t.fks.values().any(|r| *r == table.name))

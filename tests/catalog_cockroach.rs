@@ -234,7 +234,7 @@ fn localities_and_raw_zones_parse_as_printed() {
 #[test]
 fn the_query_set_is_fixed() {
     // one query per catalog aspect; none names a table
-    assert_eq!(QUERIES.len(), 12);
+    assert_eq!(QUERIES.len(), 15);
     for (what, sql) in QUERIES {
         assert!(!sql.contains("$1"), "{what} takes no per-table parameter");
     }
@@ -337,6 +337,7 @@ fn roles_fold_from_the_system_tables_shape() {
         options: opts.iter().map(|s| s.to_string()).collect(),
         valid_until: until.map(str::to_string),
         member_of: of.iter().map(|s| s.to_string()).collect(),
+        connected: false,
     };
     let roles = read_roles(&[
         row("admin", &["CREATEROLE"], None, &[]),
@@ -367,6 +368,167 @@ fn roles_fold_from_the_system_tables_shape() {
     );
     assert_eq!(roles["game_server"].member_of, ["app_reader"]);
     assert_eq!(roles["analytics"].options, ["createdb", "viewactivity"]);
+}
+
+/// Grants, default privileges and session defaults from rows in the shapes CockroachDB
+/// returns them, each from a logic test of cockroachdb/cockroach
+/// (pkg/sql/logictest/testdata/logic_test/...): the server's own rows (admin and root ALL on
+/// every object, the creator's ALL, FOR ALL ROLES, public's USAGE on types, another
+/// schema's defaults, ALTER ROLE ALL) are normalised away; what is left folds into the roles.
+#[test]
+fn privileges_fold_from_the_show_grants_and_crdb_internal_shapes() {
+    use bmdb::catalog::cockroach::{
+        privilege_rows, read_roles, DefaultPrivilegeRow, GrantRow, RoleRow, RoleSettingRow,
+    };
+    use bmdb::model::types::GrantObject;
+    let role = |u: &str| RoleRow {
+        username: u.into(),
+        ..Default::default()
+    };
+    let mut roles = read_roles(&[
+        role("admin"),
+        role("root"),
+        role("testuser"),
+        role("testuser2"),
+        role("test_set_role"),
+    ]);
+    // SHOW GRANTS ON t1 after ALTER DEFAULT PRIVILEGES FOR ROLE testuser IN SCHEMA public
+    // GRANT SELECT ON TABLES TO testuser2 (alter_default_privileges_in_schema at 0267c956):
+    //   test public t1 admin ALL true / root ALL true / testuser ALL true / testuser2 SELECT false
+    // testuser created t1, so it owns it.
+    let grant = |kind: &str, name: Option<&str>, grantee: &str, p: &str| GrantRow {
+        object_type: kind.into(),
+        object_name: name.map(str::to_string),
+        grantee: grantee.into(),
+        privilege_type: p.into(),
+        owner: Some("testuser".into()),
+    };
+    let grants = [
+        grant("table", Some("t1"), "admin", "ALL"),
+        grant("table", Some("t1"), "root", "ALL"),
+        grant("table", Some("t1"), "testuser", "ALL"),
+        grant("table", Some("t1"), "testuser2", "SELECT"),
+        grant("table", Some("t1"), "testuser2", "INSERT"),
+        // a database's and a schema's grants come in the same shape (SHOW GRANTS's sources,
+        // pkg/sql/delegate/show_grants.go at 0116efa2), admin's ALL among them
+        grant("database", None, "admin", "ALL"),
+        grant("database", None, "testuser2", "CONNECT"),
+        grant("schema", Some("public"), "testuser2", "USAGE"),
+    ];
+    // crdb_internal.default_privileges (same logic test): database_name schema_name role
+    // for_all_roles object_type grantee privilege_type is_grantable
+    let dp = |schema: Option<&str>, role: Option<&str>, all: bool, obj: &str, g: &str, p: &str| {
+        DefaultPrivilegeRow {
+            schema_name: schema.map(str::to_string),
+            role: role.map(str::to_string),
+            for_all_roles: all,
+            object_type: obj.into(),
+            grantee: g.into(),
+            privilege_type: p.into(),
+        }
+    };
+    let defaults = [
+        dp(
+            Some("public"),
+            Some("testuser"),
+            false,
+            "tables",
+            "testuser",
+            "ALL",
+        ),
+        dp(Some("public"), None, true, "tables", "testuser2", "SELECT"),
+        dp(
+            Some("s2"),
+            Some("testuser"),
+            false,
+            "tables",
+            "testuser2",
+            "DROP",
+        ),
+        dp(
+            Some("public"),
+            Some("testuser"),
+            false,
+            "tables",
+            "testuser2",
+            "SELECT",
+        ),
+        // SHOW DEFAULT PRIVILEGES (show_default_privileges at 121dc540): the implicit set,
+        // `root false types public USAGE` and the creator's ALL
+        dp(None, Some("root"), false, "types", "public", "USAGE"),
+        dp(None, Some("testuser"), false, "tables", "testuser", "ALL"),
+    ];
+    // pg_db_role_setting joined to pg_database and pg_roles (alter_role_set at 06de3256):
+    //   0 0 NULL NULL {application_name=d}
+    //   0 265380634 NULL test_set_role {application_name=a,custom_option.setting=e}
+    //   1007 265380634 test_set_db test_set_role {application_name=b}
+    let settings = [
+        RoleSettingRow {
+            datname: None,
+            rolname: None,
+            setconfig: vec!["application_name=d".into()],
+        },
+        RoleSettingRow {
+            datname: None,
+            rolname: Some("test_set_role".into()),
+            setconfig: vec![
+                "application_name=a".into(),
+                "custom_option.setting=e".into(),
+                "default_transaction_use_follower_reads=true".into(),
+            ],
+        },
+        RoleSettingRow {
+            datname: Some("test_set_db".into()),
+            rolname: Some("test_set_role".into()),
+            setconfig: vec!["application_name=b".into()],
+        },
+    ];
+    bmdb::catalog::privileges::fold(&mut roles, &privilege_rows(&grants, &defaults, &settings));
+    assert!(
+        roles["testuser"].grants.is_empty(),
+        "the owner's ALL is not a grant"
+    );
+    assert!(roles["testuser"].default_privileges.is_empty());
+    let t2 = &roles["testuser2"];
+    let on: Vec<(String, Vec<String>)> = t2
+        .grants
+        .iter()
+        .map(|g| (g.on.to_string(), g.privileges.clone()))
+        .collect();
+    assert_eq!(
+        on,
+        [
+            ("database".to_string(), vec!["CONNECT".to_string()]),
+            ("schema public".into(), vec!["USAGE".into()]),
+            ("table t1".into(), vec!["INSERT".into(), "SELECT".into()]),
+        ]
+    );
+    assert_eq!(t2.grants[2].on, GrantObject::Table("t1".into()));
+    assert_eq!(t2.default_privileges.len(), 1);
+    let d = &t2.default_privileges[0];
+    assert_eq!(
+        (
+            d.for_role.as_str(),
+            d.schema.as_str(),
+            d.on.as_str(),
+            &d.privileges[..]
+        ),
+        ("testuser", "public", "tables", &["SELECT".to_string()][..])
+    );
+    let s: Vec<(Option<&str>, &str, &str)> = roles["test_set_role"]
+        .settings
+        .iter()
+        .map(|s| (s.database.as_deref(), s.name.as_str(), s.value.as_str()))
+        .collect();
+    assert_eq!(
+        s,
+        [
+            (None, "application_name", "a"),
+            (None, "custom_option.setting", "e"),
+            (None, "default_transaction_use_follower_reads", "on"),
+            (Some("test_set_db"), "application_name", "b"),
+        ]
+    );
 }
 
 /// Backup schedules in the shape `WITH s AS (SHOW SCHEDULES FOR BACKUP) SELECT label,

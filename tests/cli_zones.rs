@@ -29,6 +29,7 @@ fn bluemarble() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let p = tmp.path().to_path_buf();
     fs::copy(root.join("regions.yaml"), p.join("regions.yaml")).unwrap();
+    fs::copy(root.join("roles.yaml"), p.join("roles.yaml")).unwrap();
     fn copy_dir(from: &Path, to: &Path) {
         fs::create_dir_all(to).unwrap();
         for e in fs::read_dir(from).unwrap() {
@@ -137,10 +138,10 @@ fn zones_set_edits_only_its_key_then_plans_one_configure_zone() {
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    // every line records the step (after V2, the backup schedule); only the cockroach line
-    // has SQL to run for a zone
-    assert!(p.join("migrations/cockroach/V3__log_gc.sql").exists());
-    let pg = fs::read_to_string(p.join("migrations/postgres/V3__log_gc.sql")).unwrap();
+    // every line records the step (after V2, the backup schedule, and V3, the roles); only
+    // the cockroach line has SQL to run for a zone
+    assert!(p.join("migrations/cockroach/V4__log_gc.sql").exists());
+    let pg = fs::read_to_string(p.join("migrations/postgres/V4__log_gc.sql")).unwrap();
     assert!(
         pg.contains("nothing to run in the postgres dialect"),
         "{pg}"

@@ -388,6 +388,142 @@ fn cases() -> Vec<Case> {
                 of: "app_reader".into(),
             },
         ),
+        // --- privileges and session defaults (roles.yaml) ---
+        case(
+            "grant_privileges",
+            "privileges on one table",
+            Change::GrantPrivileges {
+                role: "game_server".into(),
+                on: GrantObject::Table("characters".into()),
+                privileges: names(&["INSERT", "SELECT", "UPDATE"]),
+                database: "bluemarble".into(),
+            },
+        ),
+        case(
+            "grant_privileges__database",
+            "CONNECT on the database: named on CockroachDB, current_database() on PostgreSQL",
+            Change::GrantPrivileges {
+                role: "Analytics Team".into(),
+                on: GrantObject::Database,
+                privileges: names(&["CONNECT"]),
+                database: "bluemarble".into(),
+            },
+        ),
+        case(
+            "grant_privileges__schema",
+            "USAGE on a schema",
+            Change::GrantPrivileges {
+                role: "worker".into(),
+                on: GrantObject::Schema("public".into()),
+                privileges: names(&["USAGE"]),
+                database: "bluemarble".into(),
+            },
+        ),
+        case(
+            "grant_privileges__sequence",
+            "USAGE on a SERIAL column's sequence",
+            Change::GrantPrivileges {
+                role: "api_server".into(),
+                on: GrantObject::Sequence("players_player_id_seq".into()),
+                privileges: names(&["SELECT", "USAGE"]),
+                database: "bluemarble".into(),
+            },
+        ),
+        case(
+            "grant_privileges__type",
+            "USAGE on a type",
+            Change::GrantPrivileges {
+                role: "worker".into(),
+                on: GrantObject::Type("Item Rarity".into()),
+                privileges: names(&["USAGE"]),
+                database: "bluemarble".into(),
+            },
+        ),
+        case(
+            "revoke_privileges",
+            "a privilege revoked (a hazard)",
+            Change::RevokePrivileges {
+                role: "analytics".into(),
+                on: GrantObject::Table("players".into()),
+                privileges: names(&["DELETE"]),
+                database: "bluemarble".into(),
+            },
+        ),
+        case(
+            "revoke_privileges__database",
+            "a database privilege revoked",
+            Change::RevokePrivileges {
+                role: "worker".into(),
+                on: GrantObject::Database,
+                privileges: names(&["CREATE"]),
+                database: "bluemarble".into(),
+            },
+        ),
+        case(
+            "grant_default_privileges",
+            "what analytics gets on the tables the migrator creates",
+            Change::GrantDefaultPrivileges {
+                role: "analytics".into(),
+                for_role: "migrator".into(),
+                schema: "public".into(),
+                on: "tables".into(),
+                privileges: names(&["SELECT"]),
+            },
+        ),
+        case(
+            "revoke_default_privileges",
+            "a default privilege revoked",
+            Change::RevokeDefaultPrivileges {
+                role: "worker".into(),
+                for_role: "migrator".into(),
+                schema: "public".into(),
+                on: "sequences".into(),
+                privileges: names(&["USAGE"]),
+            },
+        ),
+        case(
+            "set_role_setting",
+            "a session default in every database",
+            Change::SetRoleSetting {
+                role: "game_server".into(),
+                database: None,
+                name: "statement_timeout".into(),
+                value: "2s".into(),
+                cockroach_only: false,
+            },
+        ),
+        case(
+            "set_role_setting__in_database",
+            "a session default in one database",
+            Change::SetRoleSetting {
+                role: "api_server".into(),
+                database: Some("bluemarble".into()),
+                name: "application_name".into(),
+                value: "it's the api".into(),
+                cockroach_only: false,
+            },
+        ),
+        case(
+            "set_role_setting__follower_reads",
+            "CockroachDB's follower reads for the analytics role; PostgreSQL leaves it out",
+            Change::SetRoleSetting {
+                role: "analytics".into(),
+                database: None,
+                name: "default_transaction_use_follower_reads".into(),
+                value: "on".into(),
+                cockroach_only: true,
+            },
+        ),
+        case(
+            "reset_role_setting",
+            "a session default removed",
+            Change::ResetRoleSetting {
+                role: "game_server".into(),
+                database: Some("bluemarble".into()),
+                name: "statement_timeout".into(),
+                cockroach_only: false,
+            },
+        ),
         // --- enum types (types/*.yaml) ---
         case(
             "create_enum",

@@ -20,7 +20,10 @@ const SHAPE: &[&str] = &[
     "environment-missing-dialect",
     "environment-unknown-dialect",
     "environment-with-top-level-dialect",
+    "grant-missing-privileges",
+    "grant-unknown-on-key",
     "role-password",
+    "role-setting-invalid",
     "role-unknown-key",
     "backup-bad-connection",
     "backup-invalid-cron",
@@ -71,6 +74,12 @@ const SEMANTIC: &[&str] = &[
     "did-you-mean-names",
     "environment-duplicate-url-env",
     "environment-unknown-default",
+    "default-privileges-unknown-role",
+    "grant-invalid-privilege",
+    "grant-privilege-cockroach-only-on-postgres",
+    "grant-unknown-enum",
+    "grant-unknown-schema-and-sequence",
+    "grant-unknown-table",
     "role-builtin-name",
     "backup-cadence-order",
     "backup-interval-twice",
@@ -394,6 +403,22 @@ fn shared_definitions_are_identical() {
         keys(&roles["properties"]["roles"]["additionalProperties"]["oneOf"][1]),
         sorted(&role_keys),
         "role keys"
+    );
+    // a grant's keys, its `on:` keys and a default privilege's keys: the loader's lists
+    assert_eq!(
+        keys(&roles["definitions"]["grant"]),
+        sorted(bmdb::model::roles::GRANT_KEYS),
+        "grant keys"
+    );
+    assert_eq!(
+        keys(&roles["definitions"]["grant"]["properties"]["on"]["oneOf"][1]),
+        sorted(bmdb::model::roles::GRANT_ON_KEYS),
+        "grant on keys"
+    );
+    assert_eq!(
+        keys(&roles["definitions"]["default_privilege"]),
+        sorted(bmdb::model::roles::DEFAULT_PRIVILEGE_KEYS),
+        "default privilege keys"
     );
     // types/<name>.yaml: its keys and one value's keys
     let ty = load("jsonschema/type.schema.json");

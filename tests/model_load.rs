@@ -317,6 +317,11 @@ fn enum_types_columns_of_them_and_ignored_objects() {
     assert_eq!(col(&m, "players", "status").ty, "player_status");
     assert_eq!(col(&m, "players", "history").ty, "player_status[]");
     assert_eq!(col(&m, "players", "search").ty, "tsvector");
+    // roles.yaml's `types:` grant names one of the model's enum types
+    let app = &m.roles.as_ref().expect("roles.yaml")["app"];
+    assert_eq!(app.grants.len(), 1);
+    assert_eq!(app.grants[0].on, GrantObject::Type("player_status".into()));
+    assert_eq!(app.grants[0].privileges, ["USAGE"]);
     assert_eq!(
         m.database.ignore,
         ["view leaderboard_v", "table legacy_scores"]

@@ -153,6 +153,13 @@ pub struct CockroachCatalogRows {
     /// `None` when the roles could not be read (the user may not read `system.users`).
     #[serde(default)]
     pub roles: Option<Vec<RoleRow>>,
+    /// Read with the roles (`None` when they were not).
+    #[serde(default)]
+    pub grants: Option<Vec<GrantRow>>,
+    #[serde(default)]
+    pub default_privileges: Option<Vec<DefaultPrivilegeRow>>,
+    #[serde(default)]
+    pub role_settings: Option<Vec<RoleSettingRow>>,
     /// The public schema's enum types, `crdb_internal_region` included (it is left out when
     /// folded: the database's own).
     #[serde(default)]
@@ -161,6 +168,102 @@ pub struct CockroachCatalogRows {
     /// role or the schedules' owner).
     #[serde(default)]
     pub backup_schedules: Option<Vec<BackupScheduleRow>>,
+}
+
+/// One privilege in the shape of `SHOW GRANTS` without a target (the union of
+/// crdb_internal.cluster_database_privileges and information_schema.schema_privileges,
+/// table_privileges and type_privileges, cockroachdb/cockroach pkg/sql/delegate/show_grants.go
+/// at 0116efa2), with the object's kind (`database`, `schema`, `table`, `sequence`, `type`)
+/// and its owner beside it. The server lists `admin` and `root` (ALL) on every object and
+/// the creator's ALL (logic test alter_default_privileges_in_schema at 0267c956): built-in
+/// roles and the owner are not grants bmdb manages.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantRow {
+    pub object_type: String,
+    /// `None` for the database.
+    pub object_name: Option<String>,
+    pub grantee: String,
+    pub privilege_type: String,
+    pub owner: Option<String>,
+}
+
+/// One row of `crdb_internal.default_privileges` (database_name, schema_name, role,
+/// for_all_roles, object_type, grantee, privilege_type, is_grantable; logic test
+/// alter_default_privileges_in_schema at 0267c956), for the current database.
+/// `schema_name` NULL is a database-wide default (not modelled); `role` NULL with
+/// `for_all_roles` is FOR ALL ROLES (not modelled); the server's own rows — the creator's
+/// ALL, public's USAGE on types and EXECUTE on routines — are left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefaultPrivilegeRow {
+    pub schema_name: Option<String>,
+    pub role: Option<String>,
+    pub for_all_roles: bool,
+    pub object_type: String,
+    pub grantee: String,
+    pub privilege_type: String,
+}
+
+/// One row of `pg_catalog.pg_db_role_setting` joined to `pg_database` and `pg_roles`, as
+/// CockroachDB serves it from system.database_role_settings (logic test alter_role_set at
+/// 06de3256): `datname` NULL is every database, `rolname` NULL is ALTER ROLE ALL (not
+/// modelled), `setconfig` is `{name=value, ...}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleSettingRow {
+    pub datname: Option<String>,
+    pub rolname: Option<String>,
+    pub setconfig: Vec<String>,
+}
+
+/// The rows above in the one shape both readers fold (`catalog::privileges`).
+pub fn privilege_rows(
+    grants: &[GrantRow],
+    defaults: &[DefaultPrivilegeRow],
+    settings: &[RoleSettingRow],
+) -> Vec<super::privileges::PrivilegeRow> {
+    use super::privileges::PrivilegeRow;
+    let mut out = Vec::new();
+    for g in grants {
+        if g.owner.as_deref() == Some(g.grantee.as_str()) {
+            continue;
+        }
+        out.push(PrivilegeRow {
+            role: g.grantee.clone(),
+            kind: g.object_type.clone(),
+            name: g.object_name.clone(),
+            detail: None,
+            privilege: g.privilege_type.clone(),
+        });
+    }
+    for d in defaults {
+        let (Some(schema), Some(role)) = (&d.schema_name, &d.role) else {
+            continue;
+        };
+        if d.for_all_roles || schema != crate::model::roles::MODEL_SCHEMA {
+            continue;
+        }
+        out.push(PrivilegeRow {
+            role: d.grantee.clone(),
+            kind: "default".into(),
+            name: Some(d.object_type.clone()),
+            detail: Some(role.clone()),
+            privilege: d.privilege_type.clone(),
+        });
+    }
+    for s in settings {
+        let Some(role) = &s.rolname else {
+            continue;
+        };
+        for cfg in &s.setconfig {
+            out.push(PrivilegeRow {
+                role: role.clone(),
+                kind: "setting".into(),
+                name: s.datname.clone(),
+                detail: Some(cfg.clone()),
+                privilege: String::new(),
+            });
+        }
+    }
+    out
 }
 
 /// One row of `SHOW SCHEDULES FOR BACKUP` (cockroachdb/cockroach pkg/sql/delegate/
@@ -206,10 +309,13 @@ pub struct RoleRow {
     /// `VALID UNTIL`'s value in UTC, `2027-01-31 00:00:00`.
     pub valid_until: Option<String>,
     pub member_of: Vec<String>,
+    /// The user bmdb is connected as (`Role::connected`).
+    #[serde(default)]
+    pub connected: bool,
 }
 
 /// The queries `read_cockroach` sends, in order; their count never grows with the schema.
-pub const QUERIES: [(&str, &str); 12] = [
+pub const QUERIES: [(&str, &str); 15] = [
     ("database", "SELECT current_database()"),
     (
         "databases",
@@ -273,7 +379,42 @@ pub const QUERIES: [(&str, &str); 12] = [
          (SELECT (o.value::TIMESTAMPTZ AT TIME ZONE 'UTC')::STRING FROM system.role_options o \
          WHERE o.username = u.username AND o.option = 'VALID UNTIL' AND o.value IS NOT NULL), \
          ARRAY(SELECT m.role FROM system.role_members m WHERE m.member = u.username ORDER BY 1) \
-         FROM system.users u WHERE u.username != current_user() ORDER BY 1",
+         , u.username = current_user() FROM system.users u ORDER BY 1",
+    ),
+    (
+        "grants",
+        "SELECT 'database', NULL::STRING, p.grantee, p.privilege_type, \
+         (SELECT pg_get_userbyid(d.datdba) FROM pg_catalog.pg_database d WHERE d.datname = current_database()) \
+         FROM crdb_internal.cluster_database_privileges p WHERE p.database_name = current_database() \
+         UNION ALL SELECT 'schema', p.table_schema, p.grantee, p.privilege_type, \
+         (SELECT pg_get_userbyid(n.nspowner) FROM pg_catalog.pg_namespace n WHERE n.nspname = p.table_schema) \
+         FROM information_schema.schema_privileges p \
+         WHERE p.table_catalog = current_database() AND p.table_schema = 'public' \
+         UNION ALL SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END, p.table_name, \
+         p.grantee, p.privilege_type, pg_get_userbyid(c.relowner) \
+         FROM information_schema.table_privileges p \
+         JOIN pg_catalog.pg_namespace n ON n.nspname = p.table_schema \
+         JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.table_name \
+         WHERE p.table_catalog = current_database() AND p.table_schema = 'public' \
+         AND p.table_name NOT IN ('bmdb_schema_history', 'bmdb_lock') \
+         UNION ALL SELECT 'type', p.type_name, p.grantee, p.privilege_type, \
+         (SELECT pg_get_userbyid(t.typowner) FROM pg_catalog.pg_type t \
+         JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+         WHERE n.nspname = p.type_schema AND t.typname = p.type_name) \
+         FROM information_schema.type_privileges p \
+         WHERE p.type_catalog = current_database() AND p.type_schema = 'public' ORDER BY 1, 2, 3, 4",
+    ),
+    (
+        "default_privileges",
+        "SELECT schema_name, role, for_all_roles, object_type, grantee, privilege_type \
+         FROM crdb_internal.default_privileges WHERE database_name = current_database() \
+         ORDER BY 1, 2, 4, 5, 6",
+    ),
+    (
+        "role_settings",
+        "SELECT d.datname, r.rolname, s.setconfig FROM pg_catalog.pg_db_role_setting s \
+         LEFT JOIN pg_catalog.pg_database d ON s.setdatabase = d.oid \
+         LEFT JOIN pg_catalog.pg_roles r ON s.setrole = r.oid ORDER BY 1, 2",
     ),
     (
         "backup schedules",
@@ -451,6 +592,7 @@ pub fn read_cockroach(
                         options: c.get(1)?,
                         valid_until: c.get(2)?,
                         member_of: c.get(3)?,
+                        connected: c.get(4)?,
                     })
                 })
                 .collect::<Result<_>>()?,
@@ -460,11 +602,70 @@ pub fn read_cockroach(
             None
         }
     };
+    // grants, default privileges and session defaults with the roles they belong to
+    if rows.roles.is_some() {
+        let read = |i: usize, run: &mut dyn FnMut(usize) -> Result<Vec<postgres::Row>>| {
+            run(i).map(|fetched| (source(i), fetched))
+        };
+        match read(10, &mut run).and_then(|(src, fetched)| {
+            fetched
+                .iter()
+                .map(|r| {
+                    let c = Cells::new(r, &src);
+                    Ok(GrantRow {
+                        object_type: c.get(0)?,
+                        object_name: c.get(1)?,
+                        grantee: c.get(2)?,
+                        privilege_type: c.get(3)?,
+                        owner: c.get(4)?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()
+        }) {
+            Ok(g) => rows.grants = Some(g),
+            Err(e) => roles_note = Some(format!("grants: not read ({e:#})")),
+        }
+        match read(11, &mut run).and_then(|(src, fetched)| {
+            fetched
+                .iter()
+                .map(|r| {
+                    let c = Cells::new(r, &src);
+                    Ok(DefaultPrivilegeRow {
+                        schema_name: c.get(0)?,
+                        role: c.get(1)?,
+                        for_all_roles: c.get(2)?,
+                        object_type: c.get(3)?,
+                        grantee: c.get(4)?,
+                        privilege_type: c.get(5)?,
+                    })
+                })
+                .collect::<Result<Vec<_>>>()
+        }) {
+            Ok(g) => rows.default_privileges = Some(g),
+            Err(e) => roles_note = Some(format!("default privileges: not read ({e:#})")),
+        }
+        match read(12, &mut run).and_then(|(src, fetched)| {
+            fetched
+                .iter()
+                .map(|r| {
+                    let c = Cells::new(r, &src);
+                    Ok(RoleSettingRow {
+                        datname: c.get(0)?,
+                        rolname: c.get(1)?,
+                        setconfig: c.get::<Option<Vec<String>>>(2)?.unwrap_or_default(),
+                    })
+                })
+                .collect::<Result<Vec<_>>>()
+        }) {
+            Ok(g) => rows.role_settings = Some(g),
+            Err(e) => roles_note = Some(format!("role session defaults: not read ({e:#})")),
+        }
+    }
     // SHOW SCHEDULES needs the admin role (or owning the schedules): without it the
     // schedules are not read (a project without backups.yaml never compares them)
-    let src = source(10);
+    let src = source(13);
     let mut schedules_note = None;
-    rows.backup_schedules = match run(10) {
+    rows.backup_schedules = match run(13) {
         Ok(fetched) => Some(
             fetched
                 .iter()
@@ -488,7 +689,7 @@ pub fn read_cockroach(
             None
         }
     };
-    let (src, fetched) = (source(11), run(11)?);
+    let (src, fetched) = (source(14), run(14)?);
     rows.enums = fetched
         .iter()
         .map(|r| {
@@ -543,6 +744,8 @@ pub fn read_roles(rows: &[RoleRow]) -> BTreeMap<String, Role> {
                     .filter(|m| !is_builtin_role(m))
                     .cloned()
                     .collect(),
+                connected: r.connected,
+                ..Role::default()
             },
         );
     }
@@ -688,7 +891,18 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
     let mut model = Model {
         database: db,
         tables: BTreeMap::new(),
-        roles: rows.roles.as_deref().map(read_roles),
+        roles: rows.roles.as_deref().map(|r| {
+            let mut roles = read_roles(r);
+            super::privileges::fold(
+                &mut roles,
+                &privilege_rows(
+                    rows.grants.as_deref().unwrap_or_default(),
+                    rows.default_privileges.as_deref().unwrap_or_default(),
+                    rows.role_settings.as_deref().unwrap_or_default(),
+                ),
+            );
+            roles
+        }),
         enums,
     };
     for (_, mut t) in tables {

@@ -284,6 +284,71 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             ABSENT.into(),
             format!("member of {of}"),
         ),
+        Change::GrantPrivileges { privileges, .. } => diff(
+            obj,
+            "privileges",
+            kind,
+            privileges.join(", "),
+            MISSING.into(),
+        ),
+        Change::RevokePrivileges { privileges, .. } => diff(
+            obj,
+            "privileges",
+            kind,
+            ABSENT.into(),
+            privileges.join(", "),
+        ),
+        Change::GrantDefaultPrivileges { privileges, .. } => diff(
+            obj,
+            "default privileges",
+            kind,
+            privileges.join(", "),
+            MISSING.into(),
+        ),
+        Change::RevokeDefaultPrivileges { privileges, .. } => diff(
+            obj,
+            "default privileges",
+            kind,
+            ABSENT.into(),
+            privileges.join(", "),
+        ),
+        Change::SetRoleSetting {
+            role,
+            database,
+            name,
+            value,
+            ..
+        } => {
+            let had = have
+                .roles
+                .as_ref()
+                .and_then(|rs| rs.get(role))
+                .and_then(|r| {
+                    r.settings
+                        .iter()
+                        .find(|s| s.database == *database && s.name == *name)
+                })
+                .map_or(MISSING.to_string(), |s| s.value.clone());
+            diff(obj, "session default", kind, value.clone(), had)
+        }
+        Change::ResetRoleSetting {
+            role,
+            database,
+            name,
+            ..
+        } => {
+            let had = have
+                .roles
+                .as_ref()
+                .and_then(|rs| rs.get(role))
+                .and_then(|r| {
+                    r.settings
+                        .iter()
+                        .find(|s| s.database == *database && s.name == *name)
+                })
+                .map_or(MISSING.to_string(), |s| s.value.clone());
+            diff(obj, "session default", kind, ABSENT.into(), had)
+        }
         Change::CreateTable { table } => diff(
             obj,
             "table",

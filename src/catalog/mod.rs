@@ -11,6 +11,7 @@ pub mod cockroach;
 pub mod difference;
 pub mod expr;
 pub mod postgres;
+pub mod privileges;
 pub mod write_yaml;
 
 use crate::db::Connection;
@@ -112,6 +113,13 @@ pub fn reconcile(live: &mut Model, desired: &Model) {
     if desired.roles.is_none() {
         live.roles = None;
     }
+    // the role bmdb is connected as is the operator's unless roles.yaml declares it
+    if let (Some(have), Some(want)) = (live.roles.as_mut(), desired.roles.as_ref()) {
+        have.retain(|name, r| !r.connected || want.contains_key(name));
+        for r in have.values_mut() {
+            r.connected = false;
+        }
+    }
     live.database.expectations = desired.database.expectations.clone();
     live.database.ignore = desired.database.ignore.clone();
     let ignore = desired.database.ignore.clone();
@@ -200,6 +208,53 @@ pub fn verify_live_as(conn: &mut Connection, desired: &Model, lead: &str) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn role(name: &str, connected: bool) -> (String, Role) {
+        (
+            name.to_string(),
+            Role {
+                name: name.to_string(),
+                connected,
+                ..Role::default()
+            },
+        )
+    }
+
+    /// The role bmdb connects as is compared when roles.yaml declares it (BlueMarble's
+    /// migrator running `bmdb apply`) and left out when it does not (the operator's).
+    #[test]
+    fn the_connected_role_counts_only_when_declared() {
+        let desired = Model {
+            roles: Some([role("migrator", false)].into_iter().collect()),
+            ..Model::default()
+        };
+        let live = Model {
+            roles: Some([role("migrator", true)].into_iter().collect()),
+            ..Model::default()
+        };
+        let (_, _, changes) = live_changes(&live, &desired);
+        assert!(changes.is_empty(), "{changes:?}");
+        let operator = Model {
+            roles: Some(
+                [role("migrator", false), role("ops", true)]
+                    .into_iter()
+                    .collect(),
+            ),
+            ..Model::default()
+        };
+        let (_, _, changes) = live_changes(&operator, &desired);
+        assert!(changes.is_empty(), "{changes:?}");
+        let stranger = Model {
+            roles: Some(
+                [role("migrator", false), role("intruder", false)]
+                    .into_iter()
+                    .collect(),
+            ),
+            ..Model::default()
+        };
+        let (_, _, changes) = live_changes(&stranger, &desired);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+    }
 
     #[test]
     fn ignored_objects_are_left_out_of_the_read() {

@@ -1,9 +1,9 @@
 //! The PostgreSQL catalog reader: the current database's `public` schema from pg_catalog,
-//! in eight queries whatever the number of tables (database, tables, columns, constraints,
-//! indexes, every other object bmdb does not manage, roles, enum types), folded into the same normalised
-//! `Model` the YAML loader produces. What the model cannot hold is never dropped silently:
-//! each such object or property is one line of `CatalogStats::skipped`, which inspect,
-//! `plan --url` and drift print.
+//! in nine queries whatever the number of tables (database, tables, columns, constraints,
+//! indexes, every other object bmdb does not manage, roles, their privileges and session
+//! defaults, enum types), folded into the same normalised `Model` the YAML loader produces.
+//! What the model cannot hold is never dropped silently: each such object or property is
+//! one line of `CatalogStats::skipped`, which inspect, `plan --url` and drift print.
 //!
 //! Left out: bmdb's own tables, tables owned by an extension (PostGIS's spatial_ref_sys),
 //! partitions of a partitioned table. Types go through `canonical_type` after PostgreSQL's
@@ -14,6 +14,7 @@
 //! (`format_type`), named, and written by inspect with `as_written: true`.
 
 use super::expr::{check_body, strip_literal_cast_for, strip_outer_parens};
+use super::privileges::PrivilegeRow;
 use super::CatalogStats;
 use crate::db::Cells;
 use crate::model::normalize::canonical_type;
@@ -22,20 +23,61 @@ use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 
 /// How many catalog queries `read_postgres` sends (it never grows with the schema).
-pub const QUERY_COUNT: usize = 8;
+pub const QUERY_COUNT: usize = 9;
 
-/// The cluster's roles bmdb may manage: not superusers (the operator's), not the user bmdb
-/// connects as, not the built-in `pg_*` ones; memberships of built-in roles are left out
+/// The cluster's roles bmdb may manage: not superusers (the operator's), not the built-in
+/// `pg_*` ones; the user bmdb connects as is marked (`Role::connected`); memberships of built-in roles are left out
 /// (roles.yaml cannot name them). `VALID UNTIL 'infinity'` is no limit.
 const ROLES_SQL: &str = "\
 SELECT r.rolname::text, r.rolcanlogin, r.rolcreaterole, r.rolcreatedb,
   CASE WHEN r.rolvaliduntil IS NULL OR r.rolvaliduntil = 'infinity' THEN NULL
        ELSE to_char(r.rolvaliduntil AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') END,
   ARRAY(SELECT g.rolname::text FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid
-        WHERE m.member = r.oid AND NOT g.rolsuper ORDER BY 1)
+        WHERE m.member = r.oid AND NOT g.rolsuper ORDER BY 1),
+  r.rolname = current_user
 FROM pg_roles r
-WHERE NOT r.rolsuper AND r.rolname <> current_user AND r.rolname NOT LIKE 'pg\\_%'
+WHERE NOT r.rolsuper AND r.rolname NOT LIKE 'pg\\_%'
 ORDER BY 1";
+
+/// Privileges, default privileges and session defaults of roles, one row each:
+/// (role, kind, name, detail, privilege). `kind` is database / schema / table / sequence /
+/// type (`name` the object), `default` (`name` tables/sequences/types/..., `detail` the role
+/// whose objects they are; schema public only) or `setting` (`name` the database or NULL
+/// for every database, `detail` `var=value` as pg_db_role_setting holds it). What an
+/// object's owner holds on it is the owner's, never a grant (PostgreSQL writes it into the
+/// ACL once anything is granted); PUBLIC's rows have no role and are left out.
+const PRIVILEGES_SQL: &str = "\
+SELECT g.rolname::text, x.kind, x.name, x.detail, x.privilege FROM (
+  SELECT 'database' AS kind, NULL::text AS name, NULL::text AS detail, a.grantee,
+         a.privilege_type::text AS privilege, d.datdba AS owner
+    FROM pg_database d, aclexplode(d.datacl) a WHERE d.datname = current_database()
+  UNION ALL
+  SELECT 'schema', n.nspname::text, NULL, a.grantee, a.privilege_type::text, n.nspowner
+    FROM pg_namespace n, aclexplode(n.nspacl) a WHERE n.nspname = 'public'
+  UNION ALL
+  SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END, c.relname::text, NULL,
+         a.grantee, a.privilege_type::text, c.relowner
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
+    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'S')
+      AND c.relname NOT IN ('bmdb_schema_history', 'bmdb_lock', 'spatial_ref_sys')
+  UNION ALL
+  SELECT 'type', t.typname::text, NULL, a.grantee, a.privilege_type::text, t.typowner
+    FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace, aclexplode(t.typacl) a
+    WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'r')
+  UNION ALL
+  SELECT 'default', CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences'
+           WHEN 'T' THEN 'types' WHEN 'f' THEN 'functions' ELSE 'schemas' END,
+         o.rolname::text, a.grantee, a.privilege_type::text, d.defaclrole
+    FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace
+      JOIN pg_roles o ON o.oid = d.defaclrole, aclexplode(d.defaclacl) a
+    WHERE n.nspname = 'public'
+  UNION ALL
+  SELECT 'setting', db.datname::text, cfg, s.setrole, '', 0::oid
+    FROM pg_db_role_setting s LEFT JOIN pg_database db ON db.oid = s.setdatabase,
+      unnest(s.setconfig) cfg
+) x JOIN pg_roles g ON g.oid = x.grantee
+WHERE x.grantee <> x.owner
+ORDER BY 1, 2, 3, 4, 5";
 
 /// The public schema's enum types with their labels in sort order (pg_type, pg_enum); an
 /// enum created by an extension is the extension's.
@@ -216,6 +258,7 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
     let index_rows = query(INDEXES_SQL, "indexes")?;
     let other_rows = query(OTHER_SQL, "objects bmdb does not manage")?;
     let role_rows = query(ROLES_SQL, "roles")?;
+    let privilege_rows = query(PRIVILEGES_SQL, "privileges and session defaults")?;
     let enum_rows = query(ENUMS_SQL, "enum types")?;
 
     let mut model = Model {
@@ -234,6 +277,20 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
         roles: Some(read_roles(&role_rows)?),
         enums: read_enums(&enum_rows, &mut stats)?,
     };
+    if let Some(roles) = model.roles.as_mut() {
+        let mut rows = Vec::new();
+        for r in &privilege_rows {
+            let c = Cells::new(r, "the PostgreSQL catalog (privileges)");
+            rows.push(PrivilegeRow {
+                role: c.get(0)?,
+                kind: c.get(1)?,
+                name: c.get(2)?,
+                detail: c.get(3)?,
+                privilege: c.get(4)?,
+            });
+        }
+        super::privileges::fold(roles, &rows);
+    }
     // every cell read fallibly: a NULL or a type from a newer server is an error naming the
     // catalog query, the column and the row's table
     let mut tables = read_tables(&table_rows)?;
@@ -306,6 +363,8 @@ fn read_roles(rows: &[postgres::Row]) -> Result<BTreeMap<String, Role>> {
                     .into_iter()
                     .filter(|m| !is_builtin_role(m))
                     .collect(),
+                connected: c.get(6)?,
+                ..Role::default()
             },
         );
     }

@@ -307,7 +307,8 @@ fn file_stem(name: &str, taken: &mut std::collections::BTreeSet<String>) -> Stri
 pub fn roles_yaml(roles: &std::collections::BTreeMap<String, Role>) -> String {
     let mut out =
         String::from("# Roles and users; passwords are never here (docs/roles.md).\nroles:\n");
-    for r in roles.values() {
+    // the role inspect connected as is the operator's, not the project's
+    for r in roles.values().filter(|r| !r.connected) {
         let mut fields: Vec<String> = r.options.iter().map(|o| format!("{o}: true")).collect();
         if let Some(v) = &r.valid_until {
             fields.push(format!("valid_until: {}", quoted(v)));
@@ -315,13 +316,96 @@ pub fn roles_yaml(roles: &std::collections::BTreeMap<String, Role>) -> String {
         if !r.member_of.is_empty() {
             fields.push(format!("member_of: {}", list(&r.member_of)));
         }
-        if fields.is_empty() {
+        if !r.settings.is_empty() || !r.grants.is_empty() || !r.default_privileges.is_empty() {
+            out.push_str(&format!("  {}:\n", scalar(&r.name)));
+            for f in &fields {
+                out.push_str(&format!("    {}\n", f));
+            }
+            out.push_str(&privileges_yaml(r));
+        } else if fields.is_empty() {
             out.push_str(&format!("  {}:\n", scalar(&r.name)));
         } else {
             out.push_str(&format!(
                 "  {}: {{ {} }}\n",
                 scalar(&r.name),
                 fields.join(", ")
+            ));
+        }
+    }
+    out
+}
+
+/// A role's session defaults, grants (tables with the same privileges in one entry) and
+/// default privileges, in block style under the role.
+fn privileges_yaml(r: &Role) -> String {
+    let mut out = String::new();
+    let flow = |settings: Vec<&RoleSetting>| {
+        let parts: Vec<String> = settings
+            .iter()
+            .map(|s| format!("{}: {}", scalar(&s.name), scalar(&s.value)))
+            .collect();
+        format!("{{ {} }}", parts.join(", "))
+    };
+    let global: Vec<&RoleSetting> = r.settings.iter().filter(|s| s.database.is_none()).collect();
+    if !global.is_empty() {
+        out.push_str(&format!("    settings: {}\n", flow(global)));
+    }
+    let mut dbs: Vec<&str> = r
+        .settings
+        .iter()
+        .filter_map(|s| s.database.as_deref())
+        .collect();
+    dbs.dedup();
+    if !dbs.is_empty() {
+        out.push_str("    in_database:\n");
+        for d in dbs {
+            let in_db: Vec<&RoleSetting> = r
+                .settings
+                .iter()
+                .filter(|s| s.database.as_deref() == Some(d))
+                .collect();
+            out.push_str(&format!("      {}: {}\n", scalar(d), flow(in_db)));
+        }
+    }
+    if !r.grants.is_empty() {
+        out.push_str("    grants:\n");
+        let mut tables: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+        for g in &r.grants {
+            let privileges = list(&g.privileges);
+            let on = match &g.on {
+                GrantObject::Database => "database".to_string(),
+                GrantObject::Table(t) => {
+                    match tables.iter_mut().find(|(p, _)| *p == g.privileges) {
+                        Some((_, ts)) => ts.push(t.clone()),
+                        None => tables.push((g.privileges.clone(), vec![t.clone()])),
+                    }
+                    continue;
+                }
+                GrantObject::Schema(n) => format!("{{ schema: {} }}", scalar(n)),
+                GrantObject::Sequence(n) => format!("{{ sequences: [{}] }}", scalar(n)),
+                GrantObject::Type(n) => format!("{{ types: [{}] }}", scalar(n)),
+            };
+            out.push_str(&format!(
+                "      - {{ on: {on}, privileges: {privileges} }}\n"
+            ));
+        }
+        for (privileges, ts) in tables {
+            out.push_str(&format!(
+                "      - {{ on: {{ tables: {} }}, privileges: {} }}\n",
+                list(&ts),
+                list(&privileges)
+            ));
+        }
+    }
+    if !r.default_privileges.is_empty() {
+        out.push_str("    default_privileges:\n");
+        for d in &r.default_privileges {
+            out.push_str(&format!(
+                "      - {{ for_role: {}, in_schema: {}, on: {}, privileges: {} }}\n",
+                scalar(&d.for_role),
+                scalar(&d.schema),
+                scalar(&d.on),
+                list(&d.privileges)
             ));
         }
     }
@@ -399,7 +483,11 @@ pub fn write_project(dir: &Path, model: &Model) -> Result<Vec<PathBuf>> {
 /// regions.yaml and one schema/<table>.yaml per table, as (relative path, text).
 fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
     let mut files = vec![(PathBuf::from("regions.yaml"), regions_yaml(&model.database))];
-    if let Some(roles) = model.roles.as_ref().filter(|r| !r.is_empty()) {
+    if let Some(roles) = model
+        .roles
+        .as_ref()
+        .filter(|r| r.values().any(|r| !r.connected))
+    {
         files.push((PathBuf::from("roles.yaml"), roles_yaml(roles)));
     }
     if let Some(schedules) = model

@@ -117,6 +117,52 @@ macro_rules! with_change_kinds {
                 of: String,
             },
 
+            // --- privileges and session defaults (only when the project has roles.yaml) ---
+            /// `privileges`: upper-case keywords (`SELECT`, `USAGE`); `database` is the
+            /// project's database (PostgreSQL grants on the one it is connected to).
+            GrantPrivileges = "grant_privileges" {
+                role: String,
+                on: GrantObject,
+                privileges: Vec<String>,
+                database: String,
+            },
+            RevokePrivileges = "revoke_privileges" {
+                role: String,
+                on: GrantObject,
+                privileges: Vec<String>,
+                database: String,
+            },
+            /// `ALTER DEFAULT PRIVILEGES FOR ROLE for_role IN SCHEMA schema GRANT ... ON on TO role`.
+            GrantDefaultPrivileges = "grant_default_privileges" {
+                role: String,
+                for_role: String,
+                schema: String,
+                on: String,
+                privileges: Vec<String>,
+            },
+            RevokeDefaultPrivileges = "revoke_default_privileges" {
+                role: String,
+                for_role: String,
+                schema: String,
+                on: String,
+                privileges: Vec<String>,
+            },
+            /// `ALTER ROLE role [IN DATABASE database] SET name = value`; `cockroach_only` when
+            /// the variable exists only on CockroachDB (PostgreSQL leaves it out).
+            SetRoleSetting = "set_role_setting" {
+                role: String,
+                database: Option<String>,
+                name: String,
+                value: String,
+                cockroach_only: bool,
+            },
+            ResetRoleSetting = "reset_role_setting" {
+                role: String,
+                database: Option<String>,
+                name: String,
+                cockroach_only: bool,
+            },
+
             // --- enum types (types/*.yaml; docs/model.md "Enum types") ---
             CreateEnum = "create_enum" {
                 name: String,
@@ -311,6 +357,41 @@ impl Change {
             Change::GrantRole { role, of } | Change::RevokeRole { role, of } => {
                 format!("role {role} in {of}")
             }
+            Change::GrantPrivileges { role, on, .. }
+            | Change::RevokePrivileges { role, on, .. } => {
+                format!("grant {role} on {on}")
+            }
+            Change::GrantDefaultPrivileges {
+                role,
+                for_role,
+                schema,
+                on,
+                ..
+            }
+            | Change::RevokeDefaultPrivileges {
+                role,
+                for_role,
+                schema,
+                on,
+                ..
+            } => {
+                format!("default grant {role} on {on} of {for_role} in {schema}")
+            }
+            Change::SetRoleSetting {
+                role,
+                database,
+                name,
+                ..
+            }
+            | Change::ResetRoleSetting {
+                role,
+                database,
+                name,
+                ..
+            } => match database {
+                None => format!("setting {role}.{name}"),
+                Some(d) => format!("setting {role}.{name} in {d}"),
+            },
             Change::CreateEnum { name, .. } | Change::DropEnum { name } => format!("enum {name}"),
             Change::AddEnumValue { name, value, .. } | Change::DropEnumValue { name, value } => {
                 format!("enum {name}.{value}")
@@ -417,6 +498,12 @@ impl Change {
             | Change::DropRole { .. }
             | Change::GrantRole { .. }
             | Change::RevokeRole { .. }
+            | Change::GrantPrivileges { .. }
+            | Change::RevokePrivileges { .. }
+            | Change::GrantDefaultPrivileges { .. }
+            | Change::RevokeDefaultPrivileges { .. }
+            | Change::SetRoleSetting { .. }
+            | Change::ResetRoleSetting { .. }
             | Change::CreateEnum { .. }
             | Change::AddEnumValue { .. }
             | Change::RenameEnumValue { .. }

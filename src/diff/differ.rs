@@ -34,6 +34,7 @@ pub fn diff(current: &Model, desired: &Model) -> Vec<Change> {
         }
     }
     diff_roles(current.roles.as_ref(), desired.roles.as_ref(), &mut out);
+    diff_privileges(current, desired, &mut out);
     super::enums::diff_enums(&current.enums, &desired.enums, &mut out);
     diff_backup_schedules(
         current.database.backup_schedules.as_ref(),
@@ -41,6 +42,141 @@ pub fn diff(current: &Model, desired: &Model) -> Vec<Change> {
         &mut out,
     );
     out
+}
+
+/// Grants, default privileges and session defaults of the roles, compared like the roles
+/// themselves only when the desired model manages roles. A grant on a table the plan drops
+/// goes with the table; a role the plan drops first loses its grants and default
+/// privileges (neither server drops a role that still holds some).
+fn diff_privileges(current: &Model, desired: &Model, out: &mut Vec<Change>) {
+    let Some(want) = desired.roles.as_ref() else {
+        return;
+    };
+    let empty = BTreeMap::new();
+    let have = current.roles.as_ref().unwrap_or(&empty);
+    let database = desired.database.name.clone();
+    let none = Role::default();
+    let names: BTreeSet<&String> = want.keys().chain(have.keys()).collect();
+    let object_kept = |on: &GrantObject| match on {
+        GrantObject::Table(t) => desired.tables.contains_key(t),
+        GrantObject::Sequence(q) => desired.tables.values().any(|t| {
+            t.columns
+                .iter()
+                .any(|c| format!("{}_{}_seq", t.name, c.name) == *q)
+        }),
+        GrantObject::Type(n) => desired.enums.contains_key(n),
+        _ => true,
+    };
+    for name in names {
+        let w = want.get(name).unwrap_or(&none);
+        let h = have.get(name).unwrap_or(&none);
+        let kept = want.contains_key(name);
+        for s in &w.settings {
+            let same = h
+                .settings
+                .iter()
+                .any(|x| x.database == s.database && x.name == s.name && x.value == s.value);
+            if !same {
+                out.push(Change::SetRoleSetting {
+                    role: name.clone(),
+                    database: s.database.clone(),
+                    name: s.name.clone(),
+                    value: s.value.clone(),
+                    cockroach_only: crate::model::roles::is_cockroach_only_setting(&s.name),
+                });
+            }
+        }
+        if kept {
+            for s in &h.settings {
+                if !w
+                    .settings
+                    .iter()
+                    .any(|x| x.database == s.database && x.name == s.name)
+                {
+                    out.push(Change::ResetRoleSetting {
+                        role: name.clone(),
+                        database: s.database.clone(),
+                        name: s.name.clone(),
+                        cockroach_only: crate::model::roles::is_cockroach_only_setting(&s.name),
+                    });
+                }
+            }
+        }
+        for g in &w.grants {
+            let had = h.grants.iter().find(|x| x.on == g.on);
+            let add: Vec<String> = g
+                .privileges
+                .iter()
+                .filter(|p| had.is_none_or(|x| !x.privileges.contains(p)))
+                .cloned()
+                .collect();
+            if !add.is_empty() {
+                out.push(Change::GrantPrivileges {
+                    role: name.clone(),
+                    on: g.on.clone(),
+                    privileges: add,
+                    database: database.clone(),
+                });
+            }
+        }
+        for g in &h.grants {
+            if !object_kept(&g.on) {
+                continue;
+            }
+            let keeps = w.grants.iter().find(|x| x.on == g.on);
+            let drop: Vec<String> = g
+                .privileges
+                .iter()
+                .filter(|p| keeps.is_none_or(|x| !x.privileges.contains(p)))
+                .cloned()
+                .collect();
+            if !drop.is_empty() {
+                out.push(Change::RevokePrivileges {
+                    role: name.clone(),
+                    on: g.on.clone(),
+                    privileges: drop,
+                    database: database.clone(),
+                });
+            }
+        }
+        let key = |d: &DefaultPrivilege| (d.for_role.clone(), d.schema.clone(), d.on.clone());
+        for d in &w.default_privileges {
+            let had = h.default_privileges.iter().find(|x| key(x) == key(d));
+            let add: Vec<String> = d
+                .privileges
+                .iter()
+                .filter(|p| had.is_none_or(|x| !x.privileges.contains(p)))
+                .cloned()
+                .collect();
+            if !add.is_empty() {
+                out.push(Change::GrantDefaultPrivileges {
+                    role: name.clone(),
+                    for_role: d.for_role.clone(),
+                    schema: d.schema.clone(),
+                    on: d.on.clone(),
+                    privileges: add,
+                });
+            }
+        }
+        for d in &h.default_privileges {
+            let keeps = w.default_privileges.iter().find(|x| key(x) == key(d));
+            let drop: Vec<String> = d
+                .privileges
+                .iter()
+                .filter(|p| keeps.is_none_or(|x| !x.privileges.contains(p)))
+                .cloned()
+                .collect();
+            if !drop.is_empty() {
+                out.push(Change::RevokeDefaultPrivileges {
+                    role: name.clone(),
+                    for_role: d.for_role.clone(),
+                    schema: d.schema.clone(),
+                    on: d.on.clone(),
+                    privileges: drop,
+                });
+            }
+        }
+    }
 }
 
 /// Backup schedules are compared only when the desired model manages them (it has

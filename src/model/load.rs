@@ -161,7 +161,14 @@ fn load_with(
     database.backup_schedules =
         super::backups::read_backups_file(dir, &database, diags, &mut origins);
     on_environments(&environments);
-    let roles = super::roles::read_roles_file(dir, database.dialect, diags, &mut origins);
+    let mut pending_grants = super::roles::PendingGrants::default();
+    let roles = super::roles::read_roles_file(
+        dir,
+        database.dialect,
+        diags,
+        &mut origins,
+        &mut pending_grants,
+    );
     let enums = super::enums::read_types(dir, diags, &mut origins);
     let mut model = Model {
         database,
@@ -210,6 +217,7 @@ fn load_with(
             (None, _) => incomplete = true,
         }
     }
+    super::roles::resolve_grants(&mut model, pending_grants, !incomplete, diags);
     Loaded {
         model,
         origins,

@@ -79,6 +79,92 @@ pub struct Role {
     /// Roles this one is a member of, sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub member_of: Vec<String>,
+    /// Session defaults (`ALTER ROLE r [IN DATABASE d] SET name = value`), sorted by
+    /// (database, name).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<RoleSetting>,
+    /// Set by the catalog readers on the role bmdb is connected as: the operator's unless
+    /// roles.yaml declares it (`catalog::reconcile` then keeps it, else leaves it out), so
+    /// `bmdb apply` may run as a managed role such as BlueMarble's `migrator`. Never in a model
+    /// read from files.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub connected: bool,
+    /// Privileges on objects, one entry per object, sorted by object (docs/roles.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<Grant>,
+    /// `ALTER DEFAULT PRIVILEGES FOR ROLE for_role IN SCHEMA schema GRANT ... TO <this role>`,
+    /// one entry per (for_role, schema, on), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub default_privileges: Vec<DefaultPrivilege>,
+}
+
+/// One session default of a role: `database` `None` is every database.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
+pub struct RoleSetting {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<String>,
+    pub name: String,
+    pub value: String,
+}
+
+/// What a privilege is granted on. `all tables of a schema` is expanded by the loader into
+/// one `Table` per table of the model, so a table added later gets its grants too.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Hash)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum GrantObject {
+    Database,
+    Schema(String),
+    Table(String),
+    Sequence(String),
+    Type(String),
+}
+
+impl GrantObject {
+    /// `DATABASE`, `SCHEMA`, `TABLE`, `SEQUENCE`, `TYPE`: the keyword GRANT ... ON takes.
+    pub fn keyword(&self) -> &'static str {
+        match self {
+            GrantObject::Database => "DATABASE",
+            GrantObject::Schema(_) => "SCHEMA",
+            GrantObject::Table(_) => "TABLE",
+            GrantObject::Sequence(_) => "SEQUENCE",
+            GrantObject::Type(_) => "TYPE",
+        }
+    }
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            GrantObject::Database => None,
+            GrantObject::Schema(n)
+            | GrantObject::Table(n)
+            | GrantObject::Sequence(n)
+            | GrantObject::Type(n) => Some(n),
+        }
+    }
+}
+
+impl std::fmt::Display for GrantObject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.name() {
+            None => write!(f, "database"),
+            Some(n) => write!(f, "{} {n}", self.keyword().to_ascii_lowercase()),
+        }
+    }
+}
+
+/// Privileges (upper-case keywords, sorted) on one object.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Grant {
+    pub on: GrantObject,
+    pub privileges: Vec<String>,
+}
+
+/// Default privileges a role receives on the objects `for_role` creates in `schema`;
+/// `on` is `tables`, `sequences` or `types`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, Default)]
+pub struct DefaultPrivilege {
+    pub for_role: String,
+    pub schema: String,
+    pub on: String,
+    pub privileges: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -62,6 +62,28 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             "revoke",
             format!("role {role} can no longer log in"),
         )),
+        Change::RevokePrivileges {
+            role, privileges, ..
+        } => out.push(caution(
+            "revoke",
+            format!(
+                "revokes {object} ({}): a service running as {role} can break",
+                privileges.join(", ")
+            ),
+        )),
+        Change::RevokeDefaultPrivileges {
+            role,
+            for_role,
+            on,
+            privileges,
+            ..
+        } => out.push(caution(
+            "revoke",
+            format!(
+                "revokes {object} ({}): {on} {for_role} creates from now on no longer give {role} them",
+                privileges.join(", ")
+            ),
+        )),
         Change::DropEnum { .. } => out.push(destructive(
             "drop-type",
             format!("drops {object}; the server refuses while a column still uses the type"),

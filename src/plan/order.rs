@@ -18,6 +18,8 @@ enum Phase {
     CreateRole,
     AlterRole,
     GrantRole,
+    /// Session defaults need only the role (and the database, which exists).
+    SetRoleSetting,
     /// A hand-set database zone blocks the first SET PRIMARY REGION until it is discarded.
     DiscardDatabaseZone,
     FirstPrimaryRegion,
@@ -57,6 +59,13 @@ enum Phase {
     /// A locality change resets the table's zones, so zones come after it.
     SetLocality,
     TableZone,
+    /// Grants after every object they are on exists; revokes (and resets) after them and
+    /// before every drop, so a dropped role holds nothing when it goes.
+    GrantPrivileges,
+    GrantDefaultPrivileges,
+    RevokeDefaultPrivileges,
+    RevokePrivileges,
+    ResetRoleSetting,
     /// Backup schedules once every table (and its zone) exists; a dropped one stops first.
     CreateBackupSchedule,
     DropBackupSchedule,
@@ -275,6 +284,16 @@ impl Context<'_> {
             Change::GrantRole { role, of } => named(P::GrantRole, &format!("{of}\u{1f}{role}")),
             Change::RevokeRole { role, of } => named(P::RevokeRole, &format!("{of}\u{1f}{role}")),
             Change::DropRole { role } => named(P::DropRole, role),
+            Change::SetRoleSetting { .. } => named(P::SetRoleSetting, &change.object()),
+            Change::ResetRoleSetting { .. } => named(P::ResetRoleSetting, &change.object()),
+            Change::GrantPrivileges { .. } => named(P::GrantPrivileges, &change.object()),
+            Change::RevokePrivileges { .. } => named(P::RevokePrivileges, &change.object()),
+            Change::GrantDefaultPrivileges { .. } => {
+                named(P::GrantDefaultPrivileges, &change.object())
+            }
+            Change::RevokeDefaultPrivileges { .. } => {
+                named(P::RevokeDefaultPrivileges, &change.object())
+            }
             Change::CreateEnum { name, .. } => named(P::CreateEnum, name),
             Change::RenameEnumValue { name, .. } => named(P::RenameEnumValue, name),
             Change::AddEnumValue { name, .. } => named(P::AddEnumValue, name),

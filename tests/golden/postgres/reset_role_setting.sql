@@ -1,0 +1,2 @@
+-- reset_role_setting: a session default removed
+ALTER ROLE game_server IN DATABASE bluemarble RESET statement_timeout;

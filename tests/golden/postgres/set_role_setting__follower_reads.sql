@@ -1,0 +1,2 @@
+-- set_role_setting__follower_reads: CockroachDB's follower reads for the analytics role; PostgreSQL leaves it out
+-- postgres dialect: left out CockroachDB session defaults (1)
