@@ -66,6 +66,7 @@ const SHAPE: &[&str] = &[
     "zone-values-below-minimum",
 ];
 const SEMANTIC: &[&str] = &[
+    "zone-lease-preferences-need-voter-constraints",
     "enum-duplicate-value",
     "enum-invalid-rename",
     "enum-reserved-name",
