@@ -18,8 +18,8 @@ pub enum StatusFormat {
 /// Flags of `bmdb status`.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct StatusArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
+    /// Output format (the global `--format`).
+    #[arg(skip)]
     pub format: StatusFormat,
     /// Exit 2 when any migration is pending or partly applied.
     #[arg(long)]

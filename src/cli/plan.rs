@@ -1,6 +1,6 @@
 //! `bmdb plan`: model vs the migrations' state -> ordered steps, hazards and SQL.
 
-use super::{Cli, Format, OutputArgs};
+use super::{Cli, Format};
 use crate::catalog;
 use crate::db::{scrub_error, ConnectOpts};
 use crate::migrations;
@@ -21,8 +21,6 @@ pub struct PlanArgs {
     /// Exit 2 when there is something to do (0 when not, 1 on error).
     #[arg(long)]
     pub detailed_exitcode: bool,
-    #[command(flatten)]
-    pub output: OutputArgs,
     /// Plan from the live database at --url (not from the migrations' state): the repair
     /// of any drift. With --write, that repair becomes the next migration.
     #[command(flatten)]
@@ -81,7 +79,7 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
-    match args.output.format {
+    match cli.format {
         Format::Json => {
             let steps: Vec<_> = plan
                 .steps

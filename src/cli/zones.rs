@@ -2,7 +2,7 @@
 //! byte-identical) and then go down the ordinary line: validate, plan, `--write`, `--apply`.
 
 use super::plan::PlanArgs;
-use super::{Cli, Format, OutputArgs};
+use super::{Cli, Format};
 use crate::apply::ApplyArgs;
 use crate::db::ConnectOpts;
 use crate::model::Dialect;
@@ -28,8 +28,6 @@ pub enum ZonesCmd {
 #[derive(Args, Debug)]
 #[command(mut_arg("url", |a| a.help(crate::db::OFFLINE_URL_HELP)))]
 pub struct ShowArgs {
-    #[command(flatten)]
-    pub output: OutputArgs,
     /// With --url: the live value beside the model's, differences marked.
     #[command(flatten)]
     pub conn: ConnectOpts,
@@ -78,7 +76,7 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
     match cmd {
         ZonesCmd::Show(args) => {
             if dialect == Dialect::Postgres {
-                match args.output.format {
+                match cli.format {
                     Format::Json => println!(
                         "{}",
                         serde_json::json!({"version": crate::JSON_VERSION, "applies": false, "message": not_on_postgres("zones show"), "objects": []})
@@ -88,15 +86,16 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::SUCCESS);
             }
             if args.conn.url.is_some() {
-                return show_live(&project, args);
+                return show_live(&project, args, cli.format);
             }
             println!(
                 "{}",
-                crate::zones::zones_show(&project.desired, args.output.format == Format::Json)
+                crate::zones::zones_show(&project.desired, cli.format == Format::Json)
             );
             Ok(ExitCode::SUCCESS)
         }
         ZonesCmd::Set(args) => {
+            refuse_json(cli, "zones set")?;
             refuse_on_postgres(dialect, "zones set")?;
             check_edit_flags(&args.edit)?;
             let (target, rest) = split_target(&args.words)?;
@@ -112,6 +111,7 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
             after_edit(cli, &args.edit)
         }
         ZonesCmd::Unset(args) => {
+            refuse_json(cli, "zones unset")?;
             refuse_on_postgres(dialect, "zones unset")?;
             check_edit_flags(&args.edit)?;
             let (target, rest) = split_target(&args.words)?;
@@ -126,7 +126,7 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
 }
 
 /// The model's effective zones beside the live database's, both by the same rules.
-fn show_live(project: &Project, args: &ShowArgs) -> anyhow::Result<ExitCode> {
+fn show_live(project: &Project, args: &ShowArgs, format: Format) -> anyhow::Result<ExitCode> {
     use crate::zones::effective;
     let secret = args.conn.resolve().ok().and_then(|u| u.password());
     let read = || -> anyhow::Result<crate::model::Model> {
@@ -151,7 +151,7 @@ fn show_live(project: &Project, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let note =
         server.and_then(|s| version_difference(project.desired.database.cockroach_version, s));
     let rows = effective::compare(&want, &have);
-    match args.output.format {
+    match format {
         Format::Json => {
             let mut json = effective::comparison_json(&rows);
             if let Some(used) = used {
@@ -183,6 +183,18 @@ fn show_live(project: &Project, args: &ShowArgs) -> anyhow::Result<ExitCode> {
 
 /// `--write NAME` and `--apply` are checked before the model file is touched: a bad name or
 /// a missing URL must change nothing.
+/// `zones set|unset` print an edit, a plan and perhaps an apply: no one JSON document yet.
+/// Refused before anything is edited, so a script asking for JSON never gets text.
+fn refuse_json(cli: &Cli, what: &str) -> anyhow::Result<()> {
+    if cli.format == Format::Json {
+        bail!(
+            "{what} has no JSON output; nothing was edited\n  help: run it without --format json, then \
+             `bmdb plan --format json` shows the plan as a document"
+        );
+    }
+    Ok(())
+}
+
 fn check_edit_flags(args: &EditArgs) -> anyhow::Result<()> {
     if let Some(name) = &args.write {
         crate::migrations::slug(name)?;
@@ -317,9 +329,6 @@ fn after_edit(cli: &Cli, args: &EditArgs) -> anyhow::Result<ExitCode> {
     let plan_args = PlanArgs {
         write: args.write.clone(),
         detailed_exitcode: false,
-        output: OutputArgs {
-            format: Format::Table,
-        },
         // the plan of a model edit is against the migrations' state, not a live database
         connect: ConnectOpts::default(),
     };
