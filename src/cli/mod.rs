@@ -320,12 +320,12 @@ pub fn json_requested(args: &[std::ffi::OsString]) -> bool {
 
 fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
-        Command::Validate(args) => validate(&cli, args),
-        Command::Plan(args) => plan::run(&cli, args),
-        Command::Migrate(cmd) => migrate::run(&cli, cmd),
-        Command::Apply(cmd) => apply::run_apply(&cli, cmd),
-        Command::Status(cmd) => apply::run_status(&cli, cmd),
-        Command::Zones(cmd) => zones::run(&cli, cmd),
+        Command::Validate(args) => validate(cli, args),
+        Command::Plan(args) => plan::run(cli, args),
+        Command::Migrate(cmd) => migrate::run(cli, cmd),
+        Command::Apply(cmd) => apply::run_apply(cli, cmd),
+        Command::Status(cmd) => apply::run_status(cli, cmd),
+        Command::Zones(cmd) => zones::run(cli, cmd),
         Command::Init(args) => init::run(
             cli,
             args,
@@ -334,8 +334,8 @@ fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
                 a == "--project" || a.starts_with("--project=")
             }),
         ),
-        Command::Drift(args) => drift::run(&cli, args),
-        Command::Inspect(args) => inspect::run(&cli, args),
+        Command::Drift(args) => drift::run(cli, args),
+        Command::Inspect(args) => inspect::run(cli, args),
         Command::Completions(_) | Command::Man(_) if cli.format == Format::Json => {
             anyhow::bail!(
                 "{} prints {}: --format json does not apply",
