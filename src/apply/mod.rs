@@ -199,8 +199,8 @@ fn apply_inner(
     let secret = db.url.password();
 
     let history_rows = history::read(&mut db.client)?;
-    check_history(&files, &history_rows)?;
-    let pending = pending_work(&files, &history_rows, args.target, args.baseline)?;
+    check_history(line, &files, &history_rows)?;
+    let pending = pending_work(line, &files, &history_rows, args.target, args.baseline)?;
 
     if args.dry_run {
         report.migrations = dry_run(&db, &pending, args);
@@ -251,8 +251,8 @@ fn apply_inner(
     )?;
     // the lock may have been waited for: read history again under it
     let history_rows = history::read(&mut db.client)?;
-    check_history(&files, &history_rows)?;
-    let pending = pending_work(&files, &history_rows, args.target, args.baseline)?;
+    check_history(line, &files, &history_rows)?;
+    let pending = pending_work(line, &files, &history_rows, args.target, args.baseline)?;
     progress.set_total(statements_to_run(&pending, args));
 
     let applied_by = applied_by(&mut db.client)?;
@@ -436,14 +436,17 @@ pub struct Pending<'a> {
 /// Refuse when an applied (or partly applied) migration's file was edited or removed, or
 /// when its history row does not fit the file (a count of statements outside the file's, an
 /// unknown status): resuming would skip or repeat statements, or index past the file.
-fn check_history(files: &[Migration], rows: &[HistoryRow]) -> Result<()> {
+fn check_history(line: &Line, files: &[Migration], rows: &[HistoryRow]) -> Result<()> {
     let mut problems = Vec::new();
     let mut misfits = Vec::new();
     for row in rows {
         match files.iter().find(|f| f.version() == row.version) {
             None => problems.push(format!(
-                "V{}__{} is recorded as {} in bmdb_schema_history but its file is missing from migrations/",
-                row.version, row.name, row.status
+                "V{}__{} is recorded as {} in bmdb_schema_history but its file is missing from {}/",
+                row.version,
+                row.name,
+                row.status,
+                line.name()
             )),
             Some(f) if f.file.checksum != row.checksum => problems.push(format!(
                 "{} was edited after it was applied: file checksum {} , applied checksum {}",
@@ -520,6 +523,7 @@ fn row_misfit(row: &HistoryRow, f: &Migration) -> Option<String> {
 }
 
 fn pending_work<'a>(
+    line: &Line,
     files: &'a [Migration],
     rows: &'a [HistoryRow],
     target: Option<i64>,
@@ -534,7 +538,8 @@ fn pending_work<'a>(
                 "--baseline"
             };
             bail!(
-                "{flag} {v}: there is no migration V{v} in migrations/ (versions: {})",
+                "{flag} {v}: there is no migration V{v} in {}/ (versions: {})",
+                line.name(),
                 files
                     .iter()
                     .map(|f| format!("V{}", f.version()))
