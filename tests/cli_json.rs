@@ -452,6 +452,23 @@ fn format_quiet_and_verbose_are_the_same_flags_on_every_command() {
     assert_eq!(before.code, 0, "{before:?}");
     assert_eq!(before.stdout, after.stdout);
     assert_eq!(doc(&before)["changes"], 1);
+    // -q drops the next steps, not the result
+    assert_eq!(
+        run(bmdb(p.path()).args(["plan", "--write", "init"])).code,
+        0
+    );
+    let r = run(bmdb(p.path()).args(["migrate", "new", "fill"]));
+    assert!(
+        r.stdout.contains("Wrote ") && r.stdout.contains("next: "),
+        "{r:?}"
+    );
+    assert_eq!(run(bmdb(p.path()).args(["migrate", "rm"])).code, 0);
+    let r = run(bmdb(p.path()).args(["migrate", "new", "fill", "-q"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains("Wrote ") && !r.stdout.contains("next: "),
+        "{r:?}"
+    );
     // -q and -v contradict each other
     let r = run(bmdb(p.path()).args(["plan", "-q", "-v"]));
     assert_eq!(r.code, 1, "{r:?}");

@@ -113,9 +113,12 @@ fn new(cli: &Cli, args: &NewArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "Wrote {} (hand-written; the lock's model state is unchanged)\n  next: write its statements, run `bmdb migrate hash`, then `bmdb apply`",
+        "Wrote {} (hand-written; the lock's model state is unchanged)",
         path.display()
     );
+    if !cli.quiet {
+        println!("  next: write its statements, run `bmdb migrate hash`, then `bmdb apply`");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -222,7 +225,7 @@ fn hash(cli: &Cli, args: &HashArgs) -> Result<ExitCode> {
             migrations::short_checksum(&file.checksum)
         );
     }
-    if args.connect.url.is_none() {
+    if args.connect.url.is_none() && !cli.quiet {
         println!("  note: without --url nothing checked that no database already ran them");
     }
     Ok(ExitCode::SUCCESS)

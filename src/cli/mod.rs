@@ -23,7 +23,8 @@ use std::process::ExitCode;
     about = "Schema-as-code for CockroachDB: model, plan, migrate, gate drift"
 )]
 pub struct Cli {
-    /// The project directory (holds regions.yaml, schema/, migrations/).
+    /// The project directory (holds regions.yaml, schema/, migrations/). Not for `init`,
+    /// which takes the new project's directory as its argument.
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
     pub project: PathBuf,
     /// The environment of regions.yaml's `environments:` to work on: its dialect, its
