@@ -493,3 +493,41 @@ fn quiet_and_verbose_change_what_apply_says_on_stderr() {
     assert_eq!(r.stderr, "", "{r:?}");
     assert!(r.stdout.contains("V2"), "the summary stays: {r:?}");
 }
+
+#[test]
+fn inspect_json_names_what_it_wrote_and_the_baseline() {
+    let db = pg().new_db("json_inspect");
+    let url = pg().url(&db);
+    pg().client(&db)
+        .batch_execute("CREATE TABLE things (id int8 PRIMARY KEY, label text NOT NULL)")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("adopted");
+    let r = run(bmdb(dir.path()).args([
+        "inspect",
+        "--url",
+        &url,
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let d = doc(&r);
+    assert_eq!(d["tables"], 1, "{d:#}");
+    assert_eq!(d["dialect"], "postgres");
+    let baseline = d["baseline"].as_str().unwrap();
+    assert!(baseline.ends_with("V1__baseline.sql"), "{d:#}");
+    assert!(Path::new(baseline).is_file());
+    let written: Vec<&str> = d["written"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(written.contains(&baseline), "{d:#}");
+    for w in &written {
+        assert!(Path::new(w).is_file(), "{w} was not written");
+    }
+    assert!(written.iter().any(|w| w.ends_with("things.yaml")), "{d:#}");
+}
