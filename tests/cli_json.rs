@@ -388,11 +388,7 @@ fn offline_commands_print_one_json_document_and_usage_errors_too() {
     assert_eq!(ok(&["zones", "show"])["applies"], false);
 
     // commands whose output is not a report refuse JSON rather than print text
-    for args in [
-        vec!["completions", "bash"],
-        vec!["man"],
-        vec!["zones", "set", "database", "gc.ttlseconds=600"],
-    ] {
+    for args in [vec!["completions", "bash"], vec!["man"]] {
         let r = run(bmdb(&p).args(&args).args(["--format", "json"]));
         assert_eq!(r.code, 1, "{args:?}: {r:?}");
         assert!(
@@ -530,4 +526,59 @@ fn inspect_json_names_what_it_wrote_and_the_baseline() {
         assert!(Path::new(w).is_file(), "{w} was not written");
     }
     assert!(written.iter().any(|w| w.ends_with("things.yaml")), "{d:#}");
+}
+
+#[test]
+fn zones_set_json_is_one_document_with_the_edit_and_its_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_bmdb"));
+    c.current_dir(dir.path()).args(["init", "game"]);
+    assert_eq!(run(&mut c).code, 0);
+    let p = dir.path().join("game");
+    assert_eq!(run(bmdb(&p).args(["plan", "--write", "init"])).code, 0);
+    let r = run(bmdb(&p).args([
+        "zones",
+        "set",
+        "database",
+        "gc.ttlseconds=600",
+        "--write",
+        "ttl",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let d = doc(&r);
+    assert_eq!(d["edited"], "regions.yaml", "{d:#}");
+    assert_eq!(d["plan"]["changes"], 1, "{d:#}");
+    assert!(d["plan"]["written"]
+        .as_str()
+        .unwrap()
+        .ends_with("V2__ttl.sql"));
+    assert_eq!(d["apply"], Value::Null);
+    assert!(fs::read_to_string(p.join("regions.yaml"))
+        .unwrap()
+        .contains("600"));
+    // --apply to a server that is not there: the edit and the plan happened, the apply
+    // failed; one document says all three
+    let r = run(bmdb(&p).args([
+        "zones",
+        "set",
+        "database",
+        "gc.ttlseconds=700",
+        "--write",
+        "ttl2",
+        "--apply",
+        "--url",
+        "postgres://bmdb@127.0.0.1:1/db",
+        "--connect-retries",
+        "0",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(r.code, 1, "{r:?}");
+    let d = doc(&r);
+    assert_eq!(d["plan"]["changes"], 1, "{d:#}");
+    assert_eq!(d["apply"]["result"], "failed", "{d:#}");
+    assert_eq!(d["error"]["kind"], "connection", "{d:#}");
+    assert_eq!(d["command"], "apply", "{d:#}");
 }

@@ -42,7 +42,7 @@ pub fn run_apply(cli: &Cli, cmd: &ApplyCmd) -> anyhow::Result<ExitCode> {
     let (report, result) = apply_checked(cli, cmd, &mut verified);
     if json {
         let doc = apply_document(&report, verified, result.as_ref().err());
-        println!("{}", super::to_json(&doc));
+        super::print_document("apply", doc);
         if result.is_err() {
             super::json_error_printed();
         }

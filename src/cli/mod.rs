@@ -247,6 +247,45 @@ pub fn command_name(command: &Command) -> String {
     name.to_string()
 }
 
+thread_local! {
+    /// While a command runs others (`zones set --write --apply` runs plan and apply), the
+    /// documents they would print, to go into its own one document.
+    static CAPTURED: std::cell::RefCell<Option<Vec<(&'static str, serde_json::Value)>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Print a command's JSON document, or keep it for the command that ran it (see
+/// [`capture_documents`]).
+pub fn print_document(name: &'static str, doc: serde_json::Value) {
+    let kept = CAPTURED.with(|c| match c.borrow_mut().as_mut() {
+        Some(docs) => {
+            docs.push((name, doc.clone()));
+            true
+        }
+        None => false,
+    });
+    if !kept {
+        println!("{}", to_json(&doc));
+    }
+}
+
+/// Run `f`, keeping the documents it prints instead of printing them; returns them by name.
+fn capture_documents<T>(
+    f: impl FnOnce() -> T,
+) -> (
+    T,
+    std::collections::BTreeMap<&'static str, serde_json::Value>,
+) {
+    CAPTURED.with(|c| *c.borrow_mut() = Some(Vec::new()));
+    let out = f();
+    let docs = CAPTURED
+        .with(|c| c.borrow_mut().take())
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    (out, docs)
+}
+
 /// A JSON document as bmdb prints it: pretty, and with every URL's password redacted and
 /// every known password masked (an error may quote what a server said).
 pub fn to_json(doc: &serde_json::Value) -> String {

@@ -153,7 +153,7 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
                     .collect::<Vec<_>>()
                     .into();
             }
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            super::print_document("plan", doc);
         }
         Format::Table => {
             print_table(

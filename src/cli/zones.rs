@@ -95,7 +95,6 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         ZonesCmd::Set(args) => {
-            refuse_json(cli, "zones set")?;
             refuse_on_postgres(dialect, "zones set")?;
             check_edit_flags(&args.edit)?;
             let (target, rest) = split_target(&args.words)?;
@@ -105,22 +104,21 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
                 database_is_multi_region: project.desired.database.is_multi_region(),
                 override_multi_region: args.override_multi_region,
             };
-            edit_model(cli, &project, &target, |text| {
+            let edited = edit_model(cli, &project, &target, |text| {
                 edit::set_in_text(text, &target, &sets, guard)
             })?;
-            after_edit(cli, &args.edit)
+            after_edit(cli, &args.edit, edited)
         }
         ZonesCmd::Unset(args) => {
-            refuse_json(cli, "zones unset")?;
             refuse_on_postgres(dialect, "zones unset")?;
             check_edit_flags(&args.edit)?;
             let (target, rest) = split_target(&args.words)?;
             let keys = all_or_every_error(rest.iter().map(|k| edit::ZoneKey::parse(k)))?;
             refuse_repeated_keys(keys.iter().copied())?;
-            edit_model(cli, &project, &target, |text| {
+            let edited = edit_model(cli, &project, &target, |text| {
                 edit::unset_in_text(text, &target, &keys)
             })?;
-            after_edit(cli, &args.edit)
+            after_edit(cli, &args.edit, edited)
         }
     }
 }
@@ -183,18 +181,6 @@ fn show_live(project: &Project, args: &ShowArgs, format: Format) -> anyhow::Resu
 
 /// `--write NAME` and `--apply` are checked before the model file is touched: a bad name or
 /// a missing URL must change nothing.
-/// `zones set|unset` print an edit, a plan and perhaps an apply: no one JSON document yet.
-/// Refused before anything is edited, so a script asking for JSON never gets text.
-fn refuse_json(cli: &Cli, what: &str) -> anyhow::Result<()> {
-    if cli.format == Format::Json {
-        bail!(
-            "{what} has no JSON output; nothing was edited\n  help: run it without --format json, then \
-             `bmdb plan --format json` shows the plan as a document"
-        );
-    }
-    Ok(())
-}
-
 fn check_edit_flags(args: &EditArgs) -> anyhow::Result<()> {
     if let Some(name) = &args.write {
         crate::migrations::slug(name)?;
@@ -273,7 +259,7 @@ fn edit_model(
     project: &Project,
     target: &ZoneTargetArg,
     edit: impl FnOnce(&str) -> anyhow::Result<String>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<PathBuf> {
     let rel: PathBuf = match target.table() {
         None => PathBuf::from("regions.yaml"),
         Some(t) => {
@@ -321,24 +307,50 @@ fn edit_model(
             rel.display()
         )));
     }
-    println!("Edited {}.", rel.display());
-    Ok(())
+    if cli.format == Format::Table {
+        println!("Edited {}.", rel.display());
+    }
+    Ok(rel)
 }
 
-fn after_edit(cli: &Cli, args: &EditArgs) -> anyhow::Result<ExitCode> {
+fn after_edit(cli: &Cli, args: &EditArgs, edited: PathBuf) -> anyhow::Result<ExitCode> {
     let plan_args = PlanArgs {
         write: args.write.clone(),
         detailed_exitcode: false,
         // the plan of a model edit is against the migrations' state, not a live database
         connect: ConnectOpts::default(),
     };
-    super::plan::run(cli, &plan_args)?;
-    if args.apply {
-        let cmd = super::apply::ApplyCmd {
-            conn: args.conn.clone(),
-            args: ApplyArgs::default(),
-        };
-        return super::apply::run_apply(cli, &cmd);
+    let steps = || -> anyhow::Result<ExitCode> {
+        super::plan::run(cli, &plan_args)?;
+        if args.apply {
+            let cmd = super::apply::ApplyCmd {
+                conn: args.conn.clone(),
+                args: ApplyArgs::default(),
+            };
+            return super::apply::run_apply(cli, &cmd);
+        }
+        Ok(ExitCode::SUCCESS)
+    };
+    if cli.format == Format::Table {
+        return steps();
     }
-    Ok(ExitCode::SUCCESS)
+    // One document: the file edited, the plan, and what apply did (or null).
+    let (result, docs) = super::capture_documents(steps);
+    let mut doc = serde_json::json!({
+        "version": crate::JSON_VERSION,
+        "edited": edited.display().to_string(),
+        "plan": docs.get("plan"),
+        "apply": docs.get("apply"),
+    });
+    if let Err(e) = &result {
+        let command = if args.apply { "apply" } else { "plan" };
+        if let serde_json::Value::Object(fields) = super::error_document(command, e) {
+            for (k, v) in fields.into_iter().filter(|(k, _)| k != "version") {
+                doc[k] = v;
+            }
+        }
+        super::json_error_printed();
+    }
+    super::print_document("zones", doc);
+    result
 }
