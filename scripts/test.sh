@@ -18,12 +18,23 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 if [ -z "${BMDB_TEST_COCKROACH_URL:-}" ]; then
-  echo "scripts/test.sh: live CockroachDB scenarios will be SKIPPED (BMDB_TEST_COCKROACH_URL is not set)" >&2
+  echo "scripts/test.sh: the live CockroachDB tests are ignored (BMDB_TEST_COCKROACH_URL is not set): none runs on CockroachDB" >&2
 fi
 
 # One clean build: incremental state would add ~1 GB beside the ~40 test binaries.
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 cargo test --workspace "$@"
+
+# Tests that need something this machine may lack are #[ignore]d with their reason, so the
+# summary above counts them as ignored, not passed. Run them here when the thing is there.
+if [ -n "${BMDB_TEST_COCKROACH_URL:-}" ]; then
+  echo "scripts/test.sh: BMDB_TEST_COCKROACH_URL is set: running the live CockroachDB tests" >&2
+  cargo test --test apply_cockroach --test catalog_cockroach --test lifecycle_cockroach "$@" -- --ignored
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "scripts/test.sh: not root: running the unreadable-file tests (chmod 000 binds only non-root users)" >&2
+  cargo test --test model_files "$@" -- --ignored
+fi
 
 # Every CockroachDB statement bmdb renders must parse under CockroachDB's own grammar
 # (skipped, saying so, where ../shared/crdb-grammar is absent).

@@ -244,6 +244,27 @@ pub const FEATURES: &[Feature] = &[
         },
     },
     Feature {
+        flag: "backup_schedules",
+        dialects: CRDB,
+        renders: "`CREATE SCHEDULE IF NOT EXISTS 'label' FOR BACKUP ... INTO 'external://...'`, and `DROP SCHEDULES WITH s AS (SHOW SCHEDULES FOR BACKUP) SELECT id FROM s WHERE label = '...'` (a changed schedule is dropped and created again)",
+        otherwise: "nothing",
+        catalog: "PostgreSQL has no backup schedules; drift compares without the model's schedules",
+        left_out: Some(LeftOut {
+            label: "backup schedules",
+            tally: Tally::Count,
+            count: |c| {
+                one_if(matches!(
+                    c,
+                    Change::CreateBackupSchedule { .. }
+                        | Change::AlterBackupSchedule { .. }
+                        | Change::DropBackupSchedule { .. }
+                ))
+            },
+        }),
+        sql: &["CREATE SCHEDULE", "DROP SCHEDULES"],
+        project: |m| m.database.backup_schedules = None,
+    },
+    Feature {
         flag: "hash_sharded_indexes",
         dialects: CRDB,
         renders: "`USING HASH ... WITH (bucket_count = n)` on CREATE INDEX",
@@ -610,6 +631,22 @@ mod tests {
                 ..Default::default()
             },
             cockroach_version: Some(CrdbVersion::new(25, 2, 0)),
+            backup_schedules: Some(
+                [(
+                    "b".to_string(),
+                    BackupSchedule {
+                        label: "b".into(),
+                        into: "external://b".into(),
+                        recurring: "@hourly".into(),
+                        full_backup: Some("@daily".into()),
+                        revision_history: true,
+                        on_execution_failure: "reschedule".into(),
+                        on_previous_running: "wait".into(),
+                        ..Default::default()
+                    },
+                )]
+                .into(),
+            ),
         };
         let col = |name: &str, ty: &str, default: Option<&str>| Column {
             name: name.into(),

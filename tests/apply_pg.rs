@@ -966,14 +966,14 @@ fn visible(text: &str) -> String {
 /// real pseudo-terminal of 80 columns from util-linux `script`.
 #[test]
 fn progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere() {
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("SKIPPED: util-linux `script` is not installed, no pseudo-terminal to test with");
-        return;
-    }
+    // util-linux `script` (Debian's bsdutils, an essential package) gives the pseudo-terminal.
+    assert!(
+        std::process::Command::new("script")
+            .arg("--version")
+            .output()
+            .is_ok(),
+        "util-linux `script` is needed for a pseudo-terminal (Debian: bsdutils)"
+    );
     const SLOW: &[(&str, &str)] = &[
         (
             "V1__slow.sql",
@@ -1089,14 +1089,14 @@ fn progress_is_a_bar_on_a_terminal_and_plain_lines_elsewhere() {
 /// asks. The terminal is a real pseudo-terminal from util-linux `script`, fed the answer.
 #[test]
 fn apply_on_a_terminal_shows_what_will_run_and_asks_first() {
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("SKIPPED: util-linux `script` is not installed, no pseudo-terminal to test with");
-        return;
-    }
+    // util-linux `script` (Debian's bsdutils, an essential package) gives the pseudo-terminal.
+    assert!(
+        std::process::Command::new("script")
+            .arg("--version")
+            .output()
+            .is_ok(),
+        "util-linux `script` is needed for a pseudo-terminal (Debian: bsdutils)"
+    );
     const TWO: &[(&str, &str)] = &[
         (
             "V1__first.sql",

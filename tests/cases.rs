@@ -334,6 +334,14 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         .flatten()
         .map(|(n, r)| (n.clone(), r.member_of.iter().cloned().collect()))
         .collect();
+    // backup schedule labels; a schedule is created once every desired table exists
+    let mut schedules: BTreeSet<String> = current
+        .database
+        .backup_schedules
+        .iter()
+        .flatten()
+        .map(|(l, _)| l.clone())
+        .collect();
 
     for (i, step) in planned.steps.iter().enumerate() {
         if let Some(why) = zones.step(&step.change, planned.needs_zone_override(i)) {
@@ -418,6 +426,24 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
             }
             Change::DropSuperRegion { name, .. } => {
                 db.super_regions.remove(name);
+            }
+            Change::CreateBackupSchedule { schedule }
+            | Change::AlterBackupSchedule { to: schedule, .. } => {
+                if let Some(t) = desired.tables.keys().find(|t| !tables.contains_key(*t)) {
+                    check(Err(format!("table {t} does not exist yet")));
+                }
+                let created = schedules.insert(schedule.label.clone());
+                if created != matches!(step.change, Change::CreateBackupSchedule { .. }) {
+                    check(Err(format!(
+                        "schedule {} exists: {}",
+                        schedule.label, !created
+                    )));
+                }
+            }
+            Change::DropBackupSchedule { schedule } => {
+                if !schedules.remove(&schedule.label) {
+                    check(Err(format!("schedule {} does not exist", schedule.label)));
+                }
             }
             Change::CreateRole { role, .. } => {
                 if roles.insert(role.clone(), BTreeSet::new()).is_some() {
@@ -617,6 +643,14 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         problems.push(format!(
             "after the plan the database differs from desired:\n  have {db:?}\n  want {want_db:?}"
         ));
+    }
+    if let Some(want) = &desired.database.backup_schedules {
+        let want: BTreeSet<String> = want.keys().cloned().collect();
+        if schedules != want {
+            problems.push(format!(
+                "after the plan the backup schedules differ from desired:\n  have {schedules:?}\n  want {want:?}"
+            ));
+        }
     }
     if let Some(want) = &desired.roles {
         let want: BTreeMap<String, BTreeSet<String>> = want

@@ -137,9 +137,10 @@ fn zones_set_edits_only_its_key_then_plans_one_configure_zone() {
         ],
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    // every line records the step; only the cockroach line has SQL to run for a zone
-    assert!(p.join("migrations/cockroach/V2__log_gc.sql").exists());
-    let pg = fs::read_to_string(p.join("migrations/postgres/V2__log_gc.sql")).unwrap();
+    // every line records the step (after V2, the backup schedule); only the cockroach line
+    // has SQL to run for a zone
+    assert!(p.join("migrations/cockroach/V3__log_gc.sql").exists());
+    let pg = fs::read_to_string(p.join("migrations/postgres/V3__log_gc.sql")).unwrap();
     assert!(
         pg.contains("nothing to run in the postgres dialect"),
         "{pg}"

@@ -328,6 +328,8 @@ fn bluemarble_in_the_postgres_dialect_applies_without_drift() {
         + "dialect: postgres\n";
     assert!(regions.contains("dialect: postgres"));
     std::fs::write(dir.path().join("regions.yaml"), regions).unwrap();
+    // its backup schedule too: the postgres dialect leaves it out, and drift reads none
+    std::fs::copy(root.join("backups.yaml"), dir.path().join("backups.yaml")).unwrap();
     std::fs::create_dir(dir.path().join("schema")).unwrap();
     for e in std::fs::read_dir(root.join("schema")).unwrap() {
         let p = e.unwrap().path();

@@ -186,6 +186,20 @@ struct Case {
     postgis_needed: bool,
 }
 
+fn backup_schedule() -> BackupSchedule {
+    BackupSchedule {
+        label: "bluemarble".into(),
+        into: "external://bluemarble_backups".into(),
+        targets: BackupTargets::Database,
+        recurring: "@hourly".into(),
+        full_backup: Some("@daily".into()),
+        revision_history: true,
+        first_run: None,
+        on_execution_failure: "reschedule".into(),
+        on_previous_running: "wait".into(),
+    }
+}
+
 fn case(stem: &'static str, what: &'static str, change: Change) -> Case {
     Case {
         stem,
@@ -372,6 +386,49 @@ fn cases() -> Vec<Case> {
             Change::RevokeRole {
                 role: "game_server".into(),
                 of: "app_reader".into(),
+            },
+        ),
+        // --- backup schedules (backups.yaml) ---
+        case(
+            "create_backup_schedule",
+            "daily full and hourly incremental backups WITH revision_history into an external connection",
+            Change::CreateBackupSchedule {
+                schedule: backup_schedule(),
+            },
+        ),
+        case(
+            "create_backup_schedule__full_always",
+            "a cluster backup that is full every time, options set, a label with a space",
+            Change::CreateBackupSchedule {
+                schedule: BackupSchedule {
+                    label: "nightly cluster".into(),
+                    into: "external://dr_bucket".into(),
+                    targets: BackupTargets::Cluster,
+                    recurring: "0 3 * * *".into(),
+                    full_backup: None,
+                    revision_history: false,
+                    first_run: Some("2027-01-01T03:00:00Z".into()),
+                    on_execution_failure: "pause".into(),
+                    on_previous_running: "skip".into(),
+                },
+            },
+        ),
+        case(
+            "alter_backup_schedule",
+            "a changed cadence: dropped by label, created again (ALTER takes only the id)",
+            Change::AlterBackupSchedule {
+                from: backup_schedule(),
+                to: BackupSchedule {
+                    recurring: "*/30 * * * *".into(),
+                    ..backup_schedule()
+                },
+            },
+        ),
+        case(
+            "drop_backup_schedule",
+            "drop both schedules of a label",
+            Change::DropBackupSchedule {
+                schedule: backup_schedule(),
             },
         ),
         // --- zones ---

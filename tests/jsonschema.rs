@@ -19,6 +19,10 @@ const SHAPE: &[&str] = &[
     "environment-with-top-level-dialect",
     "role-password",
     "role-unknown-key",
+    "backup-bad-connection",
+    "backup-invalid-cron",
+    "backup-missing-keys",
+    "backup-storage-uri",
     "role-valid-until",
     "check-without-expr",
     "empty-file",
@@ -61,6 +65,8 @@ const SEMANTIC: &[&str] = &[
     "environment-duplicate-url-env",
     "environment-unknown-default",
     "role-builtin-name",
+    "backup-cadence-order",
+    "backup-interval-twice",
     "role-cockroach-option-on-postgres",
     "role-membership-cycle",
     "role-unknown-member-of",
@@ -127,6 +133,7 @@ enum Kind {
     Regions,
     Table,
     Roles,
+    Backups,
 }
 
 fn schema(kind: Kind) -> jsonschema::Validator {
@@ -134,6 +141,7 @@ fn schema(kind: Kind) -> jsonschema::Validator {
         Kind::Regions => "jsonschema/regions.schema.json",
         Kind::Table => "jsonschema/table.schema.json",
         Kind::Roles => "jsonschema/roles.schema.json",
+        Kind::Backups => "jsonschema/backups.schema.json",
     };
     let text = std::fs::read_to_string(root().join(file)).unwrap();
     let value: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
@@ -145,6 +153,9 @@ fn project_files(dir: &Path) -> Vec<(PathBuf, Kind)> {
     let mut out = vec![(dir.join("regions.yaml"), Kind::Regions)];
     if dir.join("roles.yaml").exists() {
         out.push((dir.join("roles.yaml"), Kind::Roles));
+    }
+    if dir.join("backups.yaml").exists() {
+        out.push((dir.join("backups.yaml"), Kind::Backups));
     }
     fn walk(d: &Path, out: &mut Vec<(PathBuf, Kind)>) {
         let Ok(entries) = std::fs::read_dir(d) else {
@@ -377,6 +388,18 @@ fn shared_definitions_are_identical() {
         keys(&roles["properties"]["roles"]["additionalProperties"]["oneOf"][1]),
         sorted(&role_keys),
         "role keys"
+    );
+    // backups.yaml: its top-level keys and one schedule's keys
+    let backups = load("jsonschema/backups.schema.json");
+    assert_eq!(
+        keys(&backups),
+        sorted(bmdb::model::backups::BACKUPS_FILE_KEYS),
+        "backups.yaml keys"
+    );
+    assert_eq!(
+        keys(&backups["properties"]["schedules"]["additionalProperties"]),
+        sorted(bmdb::model::backups::SCHEDULE_KEYS),
+        "backup schedule keys"
     );
     let defs = &table["definitions"];
     assert_eq!(keys(&defs["column"]), sorted(COLUMN_KEYS), "column keys");

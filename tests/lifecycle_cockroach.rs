@@ -3,8 +3,8 @@
 //! `cockroach demo --global --nodes 9` (us-east1, us-west1, europe-west1). Each stage
 //! rewrites the model, writes its migration with `plan --write`, applies it with
 //! `apply --url`, and then checks convergence: `plan` has nothing left to write and
-//! `status` nothing pending. Without the variable (or without those regions) the test
-//! prints that it was skipped and why, and passes without claiming anything ran.
+//! `status` nothing pending. The live test is `#[ignore]`d with that reason, so a run without
+//! a cluster counts it as ignored; scripts/test.sh runs it when the variable is set.
 
 mod support;
 
@@ -179,13 +179,11 @@ fn stages() -> Vec<Stage> {
 }
 
 #[test]
+#[ignore = "needs a live multi-region CockroachDB: set BMDB_TEST_COCKROACH_URL"]
 fn multi_region_lifecycle_converges_at_every_stage() {
     let base = match cluster() {
         Ok(u) => u,
-        Err(why) => {
-            eprintln!("SKIPPED: {why}; no live CockroachDB lifecycle stage ran");
-            return;
-        }
+        Err(why) => panic!("{why}; this live CockroachDB lifecycle test needs such a cluster"),
     };
     let secrets: Vec<String> = url_password(&base).into_iter().collect();
     let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();

@@ -257,6 +257,52 @@ fn gc_below_backup_interval() {
     );
 }
 
+/// With backups.yaml the check reads the schedules WITH revision_history (the longest gap
+/// between two of their backups, full and incremental together), not expectations.
+#[test]
+fn gc_below_backup_interval_reads_the_modelled_schedule() {
+    let schedule = |label: &str, recurring: &str, full: Option<&str>, rh: bool| BackupSchedule {
+        label: label.into(),
+        into: "external://b".into(),
+        recurring: recurring.into(),
+        full_backup: full.map(str::to_string),
+        revision_history: rh,
+        on_execution_failure: "reschedule".into(),
+        on_previous_running: "wait".into(),
+        ..Default::default()
+    };
+    let mut m = single(vec![table("t", None, None)]);
+    m.database.zone = zone(|z| z.gc_ttlseconds = Some(90000));
+    // hourly incrementals under a daily full: 1 h between backups, inside 25 h
+    m.database.backup_schedules = Some(BTreeMap::from([(
+        "b".to_string(),
+        schedule("b", "@hourly", Some("@daily"), true),
+    )]));
+    assert!(replication_hazards(&m).is_empty());
+    // every other day, full each time: 48 h, beyond 25 h
+    m.database.backup_schedules = Some(BTreeMap::from([
+        ("b".to_string(), schedule("b", "0 0 */2 * *", None, true)),
+        // without revision history a schedule is not judged
+        ("w".to_string(), schedule("w", "@weekly", None, false)),
+    ]));
+    let h = only(
+        &replication_hazards(&m),
+        "gc-below-backup-interval",
+        "database",
+    );
+    assert!(
+        h.reason
+            .contains("172800s between two backups of schedule b"),
+        "{}",
+        h.reason
+    );
+    assert!(h.help.contains("backups.yaml"), "{}", h.help);
+    // the schedules replace expectations.backup_interval
+    m.database.backup_schedules = Some(BTreeMap::new());
+    m.database.expectations.backup_interval_seconds = Some(86400 * 2);
+    assert!(replication_hazards(&m).is_empty());
+}
+
 #[test]
 fn gc_default_is_judged_on_the_database() {
     let mut m = single(vec![table("t", None, None)]);

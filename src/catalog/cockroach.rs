@@ -144,6 +144,30 @@ pub struct CockroachCatalogRows {
     /// `None` when the roles could not be read (the user may not read `system.users`).
     #[serde(default)]
     pub roles: Option<Vec<RoleRow>>,
+    /// `None` when the backup schedules could not be read (SHOW SCHEDULES needs the admin
+    /// role or the schedules' owner).
+    #[serde(default)]
+    pub backup_schedules: Option<Vec<BackupScheduleRow>>,
+}
+
+/// One row of `SHOW SCHEDULES FOR BACKUP` (cockroachdb/cockroach pkg/sql/delegate/
+/// show_schedules.go: `label` is schedule_name, `recurrence` the cron (`NEVER` when none),
+/// `on_previous_running`/`on_execution_failure` the ScheduleDetails enum names `WAIT`,
+/// `NO_WAIT`, `SKIP` / `RETRY_SCHED`, `RETRY_SOON`, `PAUSE_SCHED`, `command` the backup
+/// statement, `backup_type` `FULL` or `INCREMENTAL`). A schedule with incrementals is two rows
+/// of one label: the FULL row's recurrence is the FULL BACKUP cadence, the INCREMENTAL row's
+/// the RECURRING one; a FULL BACKUP ALWAYS schedule is one FULL row. Shapes as
+/// pkg/backup/testdata/backup-restore/alter-schedule/{backup-options,schedule-options} show
+/// them, e.g. `BACKUP INTO 'nodelocal://1/example-schedule' WITH OPTIONS (revision_history =
+/// true, detached)` and `BACKUP INTO LATEST IN '...' WITH OPTIONS (...)` (docs/backups.md).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BackupScheduleRow {
+    pub label: String,
+    pub backup_type: String,
+    pub recurrence: String,
+    pub command: String,
+    pub on_execution_failure: String,
+    pub on_previous_running: String,
 }
 
 /// One role from `system.users` with its `system.role_options` rows and its memberships
@@ -161,7 +185,7 @@ pub struct RoleRow {
 }
 
 /// The queries `read_cockroach` sends, in order; their count never grows with the schema.
-pub const QUERIES: [(&str, &str); 10] = [
+pub const QUERIES: [(&str, &str); 11] = [
     ("database", "SELECT current_database()"),
     (
         "databases",
@@ -224,6 +248,12 @@ pub const QUERIES: [(&str, &str); 10] = [
          WHERE o.username = u.username AND o.option = 'VALID UNTIL' AND o.value IS NOT NULL), \
          ARRAY(SELECT m.role FROM system.role_members m WHERE m.member = u.username ORDER BY 1) \
          FROM system.users u WHERE u.username != current_user() ORDER BY 1",
+    ),
+    (
+        "backup schedules",
+        "WITH s AS (SHOW SCHEDULES FOR BACKUP) SELECT label::STRING, backup_type::STRING, \
+         recurrence::STRING, command::STRING, on_execution_failure::STRING, \
+         on_previous_running::STRING FROM s ORDER BY 1, 2",
     ),
 ];
 
@@ -396,8 +426,37 @@ pub fn read_cockroach(
             None
         }
     };
+    // SHOW SCHEDULES needs the admin role (or owning the schedules): without it the
+    // schedules are not read (a project without backups.yaml never compares them)
+    let src = source(10);
+    let mut schedules_note = None;
+    rows.backup_schedules = match run(10) {
+        Ok(fetched) => Some(
+            fetched
+                .iter()
+                .map(|r| {
+                    let c = Cells::new(r, &src);
+                    let label: String = c.get(0)?;
+                    let c = c.of(label.clone());
+                    Ok(BackupScheduleRow {
+                        label,
+                        backup_type: c.get(1)?,
+                        recurrence: c.get(2)?,
+                        command: c.get(3)?,
+                        on_execution_failure: c.get(4)?,
+                        on_previous_running: c.get(5)?,
+                    })
+                })
+                .collect::<Result<_>>()?,
+        ),
+        Err(e) => {
+            schedules_note = Some(format!("backup schedules: not read ({e:#})"));
+            None
+        }
+    };
     let (model, mut skipped) = from_rows_with_notes(&rows)?;
     skipped.extend(roles_note);
+    skipped.extend(schedules_note);
     stats.skipped = skipped;
     Ok((model, stats))
 }
@@ -444,6 +503,110 @@ pub fn read_roles(rows: &[RoleRow]) -> BTreeMap<String, Role> {
     out
 }
 
+/// `'it''s'` at the start of `s` -> (`it's`, the rest).
+fn sql_string_prefix(s: &str) -> Option<(String, &str)> {
+    let rest = s.strip_prefix('\'')?;
+    let mut out = String::new();
+    let mut chars = rest.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\'' {
+            if let Some((_, '\'')) = chars.peek() {
+                out.push('\'');
+                chars.next();
+                continue;
+            }
+            return Some((out, &rest[i + 1..]));
+        }
+        out.push(c);
+    }
+    None
+}
+
+/// What a scheduled backup statement (SHOW SCHEDULES' `command`) backs up and where:
+/// (targets, `DATABASE` names, destination, revision_history).
+fn parse_backup_command(command: &str) -> Option<(BackupTargets, Vec<String>, String, bool)> {
+    let rest = command.trim().strip_prefix("BACKUP ")?;
+    let (targets, names, rest) = if let Some(r) = rest.strip_prefix("INTO ") {
+        (BackupTargets::Cluster, Vec::new(), r)
+    } else {
+        let (what, r) = rest.split_once(" INTO ")?;
+        let names = what
+            .strip_prefix("DATABASE ")
+            .map(|n| {
+                n.split(',')
+                    .map(|d| d.trim().trim_matches('"').replace("\"\"", "\""))
+                    .collect()
+            })
+            .unwrap_or_else(|| vec![what.to_string()]);
+        (BackupTargets::Database, names, r)
+    };
+    let rest = rest.strip_prefix("LATEST IN ").unwrap_or(rest);
+    let (into, options) = sql_string_prefix(rest)?;
+    let revision_history = options.contains("revision_history = true");
+    Some((targets, names, into, revision_history))
+}
+
+/// The backup schedules, one per label, from [`BackupScheduleRow`]s: the FULL row gives the
+/// destination, the options and (with an INCREMENTAL row) the FULL BACKUP cadence; the
+/// incremental schedule always waits (create_scheduled_backup.go forces
+/// `on_previous_running = wait` on it), so the options come from the FULL row.
+pub fn read_backup_schedules(
+    rows: &[BackupScheduleRow],
+    database: &str,
+    notes: &mut Vec<String>,
+) -> BTreeMap<String, BackupSchedule> {
+    use crate::model::backups::{on_execution_failure_of, on_previous_running_of};
+    let mut by_label: BTreeMap<&str, (Option<&BackupScheduleRow>, Option<&BackupScheduleRow>)> =
+        BTreeMap::new();
+    for r in rows {
+        let e = by_label.entry(r.label.as_str()).or_default();
+        if r.backup_type.eq_ignore_ascii_case("INCREMENTAL") {
+            e.1 = Some(r);
+        } else {
+            e.0 = Some(r);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (label, (full, inc)) in by_label {
+        let Some(main) = full.or(inc) else { continue };
+        let Some((targets, names, into, revision_history)) = parse_backup_command(&main.command)
+        else {
+            notes.push(format!(
+                "backup schedule {label}: command not understood ({}); left out",
+                main.command
+            ));
+            continue;
+        };
+        if targets == BackupTargets::Database && names != [database] {
+            notes.push(format!(
+                "backup schedule {label} backs up {}, not DATABASE {database}; read as the database",
+                names.join(", ")
+            ));
+        }
+        let (recurring, full_backup) = match (full, inc) {
+            (Some(f), Some(i)) => (i.recurrence.clone(), Some(f.recurrence.clone())),
+            _ => (main.recurrence.clone(), None),
+        };
+        out.insert(
+            label.to_string(),
+            BackupSchedule {
+                label: label.to_string(),
+                into,
+                targets,
+                recurring,
+                full_backup,
+                revision_history,
+                first_run: None,
+                on_execution_failure: on_execution_failure_of(&main.on_execution_failure)
+                    .map_or_else(|| main.on_execution_failure.to_lowercase(), str::to_string),
+                on_previous_running: on_previous_running_of(&main.on_previous_running)
+                    .map_or_else(|| main.on_previous_running.to_lowercase(), str::to_string),
+            },
+        );
+    }
+    out
+}
+
 /// The normalised model of the rows' database.
 pub fn from_rows(rows: &CockroachCatalogRows) -> Result<Model> {
     from_rows_with_notes(rows).map(|(m, _)| m)
@@ -466,7 +629,11 @@ fn is_shard_column(name: &str) -> bool {
 /// function below.
 pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<String>)> {
     let mut notes = Vec::new();
-    let db = read_database(rows);
+    let mut db = read_database(rows);
+    db.backup_schedules = rows
+        .backup_schedules
+        .as_deref()
+        .map(|r| read_backup_schedules(r, &rows.database, &mut notes));
     let mut tables = read_tables(rows, db.primary_region.is_some())?;
     let dropped = read_columns(rows, &mut tables, &mut notes);
     let keys = read_constraints(rows, &mut tables, &dropped, &mut notes);

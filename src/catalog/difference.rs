@@ -141,6 +141,24 @@ fn locality_def(l: &Option<Locality>) -> String {
     }
 }
 
+/// `into external://b, recurring @hourly, full @daily, revision_history` (what drift shows).
+fn backup_schedule_def(s: &BackupSchedule) -> String {
+    let mut parts = vec![
+        format!("into {}", s.into),
+        format!("recurring {}", s.recurring),
+        format!("full {}", s.full_backup.as_deref().unwrap_or("always")),
+    ];
+    if s.targets == BackupTargets::Cluster {
+        parts.push("cluster".into());
+    }
+    if s.revision_history {
+        parts.push("revision_history".into());
+    }
+    parts.push(format!("on_execution_failure {}", s.on_execution_failure));
+    parts.push(format!("on_previous_running {}", s.on_previous_running));
+    parts.join(", ")
+}
+
 /// `role with LOGIN, CREATEDB, valid until 2027-01-01T00:00:00Z`.
 fn role_def(r: &Role) -> String {
     let mut parts: Vec<String> = r
@@ -178,6 +196,27 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             .map_or(MISSING.to_string(), role_def)
     };
     match c {
+        Change::CreateBackupSchedule { schedule } => diff(
+            obj,
+            "backup schedule",
+            kind,
+            backup_schedule_def(schedule),
+            MISSING.into(),
+        ),
+        Change::AlterBackupSchedule { from, to } => diff(
+            obj,
+            "backup schedule",
+            kind,
+            backup_schedule_def(to),
+            backup_schedule_def(from),
+        ),
+        Change::DropBackupSchedule { schedule } => diff(
+            obj,
+            "backup schedule",
+            kind,
+            ABSENT.into(),
+            backup_schedule_def(schedule),
+        ),
         Change::CreateRole { role, .. } => {
             diff(obj, "role", kind, role_def(want, role), MISSING.into())
         }

@@ -65,6 +65,10 @@ pub fn reconcile(live: &mut Model, desired: &Model) {
         live.roles = None;
     }
     live.database.expectations = desired.database.expectations.clone();
+    // backup schedules are compared only when the project manages them (backups.yaml)
+    if desired.database.backup_schedules.is_none() {
+        live.database.backup_schedules = None;
+    }
     for (name, want) in &desired.tables {
         let Some(have) = live.tables.get_mut(name) else {
             continue;

@@ -312,10 +312,44 @@ pub fn roles_yaml(roles: &std::collections::BTreeMap<String, Role>) -> String {
     out
 }
 
+/// backups.yaml for the cluster's backup schedules (docs/backups.md); `first_run` is not
+/// read back (CockroachDB uses it once).
+pub fn backups_yaml(schedules: &std::collections::BTreeMap<String, BackupSchedule>) -> String {
+    let mut out = String::from(
+        "# Backup schedules; storage credentials are never here: each writes into an\n# external connection the operator made (docs/backups.md).\nschedules:\n",
+    );
+    for s in schedules.values() {
+        out.push_str(&format!("  {}:\n", quoted(&s.label)));
+        out.push_str(&format!("    into: {}\n", quoted(&s.into)));
+        if s.targets == BackupTargets::Cluster {
+            out.push_str("    targets: cluster\n");
+        }
+        out.push_str(&format!("    recurring: {}\n", quoted(&s.recurring)));
+        out.push_str(&format!(
+            "    full_backup: {}\n",
+            s.full_backup
+                .as_deref()
+                .map_or("always".to_string(), quoted)
+        ));
+        out.push_str(&format!("    revision_history: {}\n", s.revision_history));
+        out.push_str(&format!(
+            "    on_execution_failure: {}\n    on_previous_running: {}\n",
+            s.on_execution_failure, s.on_previous_running
+        ));
+    }
+    out
+}
+
 /// Writes regions.yaml and schema/*.yaml into `dir`, which must not hold a project yet.
 /// Returns the files written.
 pub fn write_project(dir: &Path, model: &Model) -> Result<Vec<PathBuf>> {
-    for existing in ["regions.yaml", "roles.yaml", "schema", "migrations"] {
+    for existing in [
+        "regions.yaml",
+        "roles.yaml",
+        "backups.yaml",
+        "schema",
+        "migrations",
+    ] {
         if dir.join(existing).exists() {
             bail!(
                 "{} already holds a project ({} exists); refusing to overwrite it\n  help: pass an empty or new directory to --out",
@@ -350,6 +384,14 @@ fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
     let mut files = vec![(PathBuf::from("regions.yaml"), regions_yaml(&model.database))];
     if let Some(roles) = model.roles.as_ref().filter(|r| !r.is_empty()) {
         files.push((PathBuf::from("roles.yaml"), roles_yaml(roles)));
+    }
+    if let Some(schedules) = model
+        .database
+        .backup_schedules
+        .as_ref()
+        .filter(|s| !s.is_empty())
+    {
+        files.push((PathBuf::from("backups.yaml"), backups_yaml(schedules)));
     }
     let mut taken = std::collections::BTreeSet::new();
     for t in model.tables.values() {

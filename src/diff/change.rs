@@ -117,6 +117,21 @@ macro_rules! with_change_kinds {
                 of: String,
             },
 
+            // --- backup schedules (CockroachDB; only when the project has backups.yaml) ---
+            /// `CREATE SCHEDULE IF NOT EXISTS 'label' FOR BACKUP ...`.
+            CreateBackupSchedule = "create_backup_schedule" {
+                schedule: BackupSchedule,
+            },
+            /// ALTER BACKUP SCHEDULE takes only the cluster's schedule id, which a migration
+            /// cannot know: the schedule is dropped by label and created again.
+            AlterBackupSchedule = "alter_backup_schedule" {
+                from: BackupSchedule,
+                to: BackupSchedule,
+            },
+            DropBackupSchedule = "drop_backup_schedule" {
+                schedule: BackupSchedule,
+            },
+
             // --- tables ---
             /// Foreign keys the planner could not put inline (cycles) are split out as
             /// `AddForeignKey` and removed from `table.foreign_keys` here.
@@ -269,6 +284,11 @@ impl Change {
             Change::GrantRole { role, of } | Change::RevokeRole { role, of } => {
                 format!("role {role} in {of}")
             }
+            Change::CreateBackupSchedule { schedule }
+            | Change::DropBackupSchedule { schedule }
+            | Change::AlterBackupSchedule { to: schedule, .. } => {
+                format!("backup schedule {}", schedule.label)
+            }
             Change::CreateTable { table } | Change::DropTable { table } => table.name.clone(),
             Change::SetTableComment { table, .. }
             | Change::SetLocality { table, .. }
@@ -365,6 +385,9 @@ impl Change {
             | Change::DropRole { .. }
             | Change::GrantRole { .. }
             | Change::RevokeRole { .. }
+            | Change::CreateBackupSchedule { .. }
+            | Change::AlterBackupSchedule { .. }
+            | Change::DropBackupSchedule { .. }
             | Change::SetTableComment { .. }
             | Change::SetLocality { .. }
             | Change::SetTtl { .. }

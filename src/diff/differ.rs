@@ -34,7 +34,45 @@ pub fn diff(current: &Model, desired: &Model) -> Vec<Change> {
         }
     }
     diff_roles(current.roles.as_ref(), desired.roles.as_ref(), &mut out);
+    diff_backup_schedules(
+        current.database.backup_schedules.as_ref(),
+        desired.database.backup_schedules.as_ref(),
+        &mut out,
+    );
     out
+}
+
+/// Backup schedules are compared only when the desired model manages them (it has
+/// backups.yaml); `first_run` is not compared (CockroachDB uses it once, at creation).
+fn diff_backup_schedules(
+    have: Option<&BTreeMap<String, BackupSchedule>>,
+    want: Option<&BTreeMap<String, BackupSchedule>>,
+    out: &mut Vec<Change>,
+) {
+    let Some(want) = want else {
+        return;
+    };
+    let empty = BTreeMap::new();
+    let have = have.unwrap_or(&empty);
+    for (label, w) in want {
+        match have.get(label) {
+            None => out.push(Change::CreateBackupSchedule {
+                schedule: w.clone(),
+            }),
+            Some(h) if h.comparable() != w.comparable() => out.push(Change::AlterBackupSchedule {
+                from: h.clone(),
+                to: w.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (label, h) in have {
+        if !want.contains_key(label) {
+            out.push(Change::DropBackupSchedule {
+                schedule: h.clone(),
+            });
+        }
+    }
 }
 
 /// Roles are compared only when the desired model manages them (it has roles.yaml); the

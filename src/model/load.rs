@@ -154,7 +154,10 @@ fn load_with(
     on_environments: &mut dyn FnMut(&Environments),
 ) -> Loaded {
     let mut origins = Origins::default();
-    let (database, database_ok, environments) = read_regions_file(dir, env, diags, &mut origins);
+    let (mut database, database_ok, environments) =
+        read_regions_file(dir, env, diags, &mut origins);
+    database.backup_schedules =
+        super::backups::read_backups_file(dir, &database, diags, &mut origins);
     on_environments(&environments);
     let roles = super::roles::read_roles_file(dir, database.dialect, diags, &mut origins);
     let mut model = Model {

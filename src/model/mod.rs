@@ -1,6 +1,7 @@
 //! model: load regions.yaml and schema/**/*.yaml, validate, normalise.
 //!
 //! Stage: the bottom of the pipeline; may import sql only (docs/architecture.md).
+pub mod backups;
 pub mod diagnostic;
 pub mod environment;
 pub mod load;

@@ -96,6 +96,58 @@ pub struct Database {
     /// picks the placement rules `zones show` and drift compute with. Not a schema property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cockroach_version: Option<CrdbVersion>,
+    /// The cluster's backup schedules keyed by label, when the project manages them (it has
+    /// a `backups.yaml`); `None` leaves the server's schedules alone (docs/backups.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backup_schedules: Option<BTreeMap<String, BackupSchedule>>,
+}
+
+/// What a backup schedule backs up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupTargets {
+    /// `BACKUP DATABASE <the project's database>`.
+    #[default]
+    Database,
+    /// `BACKUP` (the whole cluster: every database, users, settings).
+    Cluster,
+}
+
+/// A CockroachDB backup schedule (`CREATE SCHEDULE ... FOR BACKUP`). Never a storage
+/// credential: `into` is an external connection the operator made (docs/backups.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct BackupSchedule {
+    /// The schedule's label (a string literal in SQL, never an identifier).
+    pub label: String,
+    /// `external://<connection name>`.
+    pub into: String,
+    #[serde(default)]
+    pub targets: BackupTargets,
+    /// `RECURRING`: the incremental cadence, or the full one when `full_backup` is `None`.
+    pub recurring: String,
+    /// `FULL BACKUP`: the full cadence; `None` is `FULL BACKUP ALWAYS` (every run is full).
+    #[serde(default)]
+    pub full_backup: Option<String>,
+    #[serde(default)]
+    pub revision_history: bool,
+    /// The `first_run` schedule option: when the first full backup runs. Used when the
+    /// schedule is created; CockroachDB does not keep it, so it is never compared.
+    #[serde(default)]
+    pub first_run: Option<String>,
+    /// `retry` | `reschedule` | `pause` (CockroachDB's default: reschedule).
+    pub on_execution_failure: String,
+    /// `start` | `skip` | `wait` (CockroachDB's default: wait).
+    pub on_previous_running: String,
+}
+
+impl BackupSchedule {
+    /// The schedule as the server holds it: `first_run` only matters at creation.
+    pub fn comparable(&self) -> BackupSchedule {
+        BackupSchedule {
+            first_run: None,
+            ..self.clone()
+        }
+    }
 }
 
 /// A CockroachDB release, `v25.1.3` (a missing patch is `.0`).

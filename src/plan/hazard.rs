@@ -25,6 +25,31 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             "drop-table",
             format!("drops table {} and every row in it", table.name),
         )),
+        Change::DropBackupSchedule { schedule } => out.push(destructive(
+            "drop-backup-schedule",
+            format!(
+                "stops the backups of backup schedule {}; the backups already taken stay in {}",
+                schedule.label, schedule.into
+            ),
+        )),
+        Change::AlterBackupSchedule { from, to } => {
+            out.push(caution(
+                "recreate-backup-schedule",
+                format!(
+                    "drops and re-creates backup schedule {} (ALTER BACKUP SCHEDULE needs the cluster's schedule id): the new schedule starts with a full backup now and its incrementals wait for it",
+                    to.label
+                ),
+            ));
+            if from.revision_history && !to.revision_history {
+                out.push(caution(
+                    "revision-history-off",
+                    format!(
+                        "backup schedule {} stops keeping revision history: later backups restore only to the times they were taken",
+                        to.label
+                    ),
+                ));
+            }
+        }
         Change::DropRole { role } => out.push(destructive(
             "drop-role",
             format!("drops role {role}; sessions and services that log in as it fail"),

@@ -52,6 +52,9 @@ enum Phase {
     /// A locality change resets the table's zones, so zones come after it.
     SetLocality,
     TableZone,
+    /// Backup schedules once every table (and its zone) exists; a dropped one stops first.
+    CreateBackupSchedule,
+    DropBackupSchedule,
     DropForeignKey,
     DropCheck,
     DropUnique,
@@ -252,6 +255,13 @@ impl Context<'_> {
                 ZoneTarget::Table { table } => (P::TableZone, fwd(table), String::new(), 0),
                 ZoneTarget::Index { table, index } => (P::TableZone, fwd(table), index.clone(), 1),
             },
+            Change::CreateBackupSchedule { schedule }
+            | Change::AlterBackupSchedule { to: schedule, .. } => {
+                named(P::CreateBackupSchedule, &schedule.label)
+            }
+            Change::DropBackupSchedule { schedule } => {
+                named(P::DropBackupSchedule, &schedule.label)
+            }
             Change::CreateRole { role, .. } => named(P::CreateRole, role),
             Change::AlterRole { role, .. } => named(P::AlterRole, role),
             Change::GrantRole { role, of } => named(P::GrantRole, &format!("{of}\u{1f}{role}")),

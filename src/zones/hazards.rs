@@ -101,6 +101,19 @@ fn push(out: &mut Vec<ZoneHazard>, id: &'static str, z: &ObjectZone, reason: Str
 pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
     let db = &model.database;
     let mut out = Vec::new();
+    // What gc.ttlseconds must outlast: with modelled backup schedules, the longest time
+    // between two backups (full and incremental together) of a schedule WITH
+    // revision_history; without them, expectations.backup_interval.
+    let backup_interval: Option<(u64, Option<&str>)> = match &db.backup_schedules {
+        Some(schedules) => schedules
+            .values()
+            .filter(|s| s.revision_history)
+            .filter_map(|s| {
+                crate::model::backups::schedule_gap(s).map(|g| (g, Some(s.label.as_str())))
+            })
+            .max_by_key(|(g, _)| *g),
+        None => db.expectations.backup_interval_seconds.map(|b| (b, None)),
+    };
     for z in effective_zones(model) {
         let label = z.label();
         let replicas = z.int(zf::NUM_REPLICAS);
@@ -284,14 +297,22 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
                     format!("raise gc.ttlseconds to at least {stale}, or lower expectations.stale_reads in regions.yaml"),
                 );
             }
-            if let Some(backup) = db.expectations.backup_interval_seconds.filter(|b| gc <= *b) {
-                push(
+            match backup_interval.filter(|(b, _)| gc <= *b) {
+                Some((backup, None)) => push(
                     &mut out,
                     "gc-below-backup-interval",
                     &z,
                     format!("{label} keeps old versions for {gc}s (gc.ttlseconds, {}), not longer than the {backup}s backup interval: incremental backups WITH revision_history will fail", origin(&z, zf::GC_TTLSECONDS)),
                     format!("raise gc.ttlseconds above {backup} (with room for a missed run), or back up more often"),
-                );
+                ),
+                Some((backup, Some(schedule))) => push(
+                    &mut out,
+                    "gc-below-backup-interval",
+                    &z,
+                    format!("{label} keeps old versions for {gc}s (gc.ttlseconds, {}), not longer than the {backup}s between two backups of schedule {schedule} WITH revision_history (backups.yaml): its revision history then has gaps unless the schedule's protected timestamp holds them (schedules.backup.gc_protection.enabled; a FULL BACKUP ALWAYS schedule has none)", origin(&z, zf::GC_TTLSECONDS)),
+                    format!("raise gc.ttlseconds above {backup} (with room for a missed run), or back up more often in backups.yaml"),
+                ),
+                None => {}
             }
         }
     }

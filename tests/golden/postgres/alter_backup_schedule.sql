@@ -1,0 +1,2 @@
+-- alter_backup_schedule: a changed cadence: dropped by label, created again (ALTER takes only the id)
+-- postgres dialect: left out backup schedules (1)

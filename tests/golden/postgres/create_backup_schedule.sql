@@ -1,0 +1,2 @@
+-- create_backup_schedule: daily full and hourly incremental backups WITH revision_history into an external connection
+-- postgres dialect: left out backup schedules (1)

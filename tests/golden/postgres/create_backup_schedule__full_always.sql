@@ -1,0 +1,2 @@
+-- create_backup_schedule__full_always: a cluster backup that is full every time, options set, a label with a space
+-- postgres dialect: left out backup schedules (1)

@@ -1,0 +1,2 @@
+-- drop_backup_schedule: drop both schedules of a label
+-- postgres dialect: left out backup schedules (1)
