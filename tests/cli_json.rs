@@ -272,7 +272,24 @@ fn a_connection_error_is_a_json_error_document_on_every_command_that_connects() 
             "{name}: {d:#}"
         );
         assert!(r.stderr.contains("could not connect"), "{name}: {r:?}");
+        if name == "apply" {
+            // apply's own document, with the error document's fields
+            assert_eq!(d["result"], "failed", "{d:#}");
+            assert_eq!(d["migrations"], serde_json::json!([]), "{d:#}");
+            assert_eq!(d["database"], Value::Null, "{d:#}");
+        }
     }
+    // a failure before apply reads anything (an unknown environment) is apply's document too
+    let r = run(bmdb(p.path()).args(["apply", "--env", "nosuch", "--dry-run", "--format", "json"]));
+    assert_eq!(r.code, 1, "{r:?}");
+    let d = doc(&r);
+    assert_eq!(d["command"], "apply", "{d:#}");
+    assert_eq!(d["result"], "failed", "{d:#}");
+    assert_eq!(d["dry_run"], true, "{d:#}");
+    assert!(
+        d["error"]["message"].as_str().unwrap().contains("nosuch"),
+        "{d:#}"
+    );
     // no URL at all
     let r = run(bmdb(p.path()).args(["status", "--format", "json"]));
     assert_eq!(r.code, 1, "{r:?}");

@@ -26,22 +26,29 @@ pub struct StatusCmd {
 }
 
 pub fn run_apply(cli: &Cli, cmd: &ApplyCmd) -> anyhow::Result<ExitCode> {
-    let conn = super::connect_for(cli, &cmd.conn)?;
     let json = cli.format == Format::Json;
-    let cmd = &ApplyCmd {
-        conn,
-        args: ApplyArgs {
-            quiet: cli.quiet,
-            verbose: cli.verbose,
-            json,
-            ..cmd.args.clone()
-        },
+    let args = ApplyArgs {
+        quiet: cli.quiet,
+        verbose: cli.verbose,
+        json,
+        ..cmd.args.clone()
     };
-    // With --format json stdout holds one document: what ran, and the error if it failed.
+    // With --format json stdout holds one document: what ran, and the error if it failed
+    // (from the first check on, so every failure of apply has the same document).
     let mut verified = None;
-    let (report, result) = apply_checked(cli, cmd, &mut verified);
+    let (report, result) = match super::connect_for(cli, &cmd.conn) {
+        Ok(conn) => apply_checked(
+            cli,
+            &ApplyCmd {
+                conn,
+                args: args.clone(),
+            },
+            &mut verified,
+        ),
+        Err(e) => (None, Err(e)),
+    };
     if json {
-        let doc = apply_document(&report, verified, result.as_ref().err());
+        let doc = apply_document(&args, &report, verified, result.as_ref().err());
         super::print_document("apply", doc);
         if result.is_err() {
             super::json_error_printed();
@@ -53,6 +60,7 @@ pub fn run_apply(cli: &Cli, cmd: &ApplyCmd) -> anyhow::Result<ExitCode> {
 /// The apply document (docs/json.md): what ran, per migration and per statement, with
 /// times; the outcome; on failure the error document's fields.
 fn apply_document(
+    args: &ApplyArgs,
     report: &Option<apply::ApplyReport>,
     verified: Option<bool>,
     error: Option<&anyhow::Error>,
@@ -70,13 +78,12 @@ fn apply_document(
                 "resumed_after": o.resumed_after,
                 "statements_run": o.statements_run,
                 "statements_total": o.statements_total,
-                "elapsed_ms": if report.as_ref().is_some_and(|r| r.dry_run) { None } else { Some(o.millis) },
+                "elapsed_ms": if args.dry_run { None } else { Some(o.millis) },
                 "error": o.error,
                 "statements": o.statements,
             })
         })
         .collect();
-    let dry_run = report.as_ref().is_some_and(|r| r.dry_run);
     let interrupted = report
         .iter()
         .flat_map(|r| &r.migrations)
@@ -84,7 +91,7 @@ fn apply_document(
     let result = match (error, report) {
         (Some(_), _) if interrupted => "interrupted",
         (Some(_), _) => "failed",
-        (None, Some(r)) if r.dry_run => "dry_run",
+        (None, _) if args.dry_run => "dry_run",
         (None, Some(r)) if r.migrations.is_empty() => "nothing_to_apply",
         (None, Some(r)) if r.baseline => "baselined",
         _ => "applied",
@@ -93,7 +100,7 @@ fn apply_document(
         "version": crate::JSON_VERSION,
         "command": "apply",
         "database": report.as_ref().and_then(|r| r.database.clone()),
-        "dry_run": dry_run,
+        "dry_run": args.dry_run,
         "result": result,
         "elapsed_ms": report.as_ref().map(|r| r.elapsed_ms),
         "migrations": migrations,
