@@ -20,7 +20,7 @@ if [[ ! -x "$venv/bin/python" ]]; then
 fi
 
 shopt -s nullglob
-files=("$root"/tests/golden/cockroach/*.sql "$root"/tests/golden/lifecycle/*.sql)
+files=("$root"/tests/golden/cockroach/*.sql "$root"/tests/golden/lifecycle/*.sql "$root"/tests/golden/schema_locked/*.sql)
 if [[ ${#files[@]} -eq 0 ]]; then
     echo "no golden files in $root/tests/golden/cockroach: run BMDB_BLESS=1 cargo test --test golden" >&2
     exit 1

@@ -350,6 +350,16 @@ pub const FEATURES: &[Feature] = &[
         project: none,
     },
     Feature {
+        flag: "create_type_if_not_exists",
+        dialects: CRDB,
+        renders: "`CREATE TYPE IF NOT EXISTS ... AS ENUM` (a resumed apply can run it again)",
+        otherwise: "`CREATE TYPE ... AS ENUM` (PostgreSQL has no IF NOT EXISTS there; its migration runs in one transaction)",
+        catalog: "no difference once applied",
+        left_out: None,
+        sql: &["CREATE TYPE IF NOT EXISTS"],
+        project: none,
+    },
+    Feature {
         flag: "valid_until_null",
         dialects: CRDB,
         renders: "`VALID UNTIL NULL` to lift a role's expiry",
@@ -631,6 +641,7 @@ mod tests {
                 ..Default::default()
             },
             cockroach_version: Some(CrdbVersion::new(25, 2, 0)),
+            ignore: vec![],
             backup_schedules: Some(
                 [(
                     "b".to_string(),

@@ -120,6 +120,17 @@ impl Project {
     }
 
     pub fn render(&self, current: &Model, plan: &Plan) -> Result<RenderedPlan> {
+        self.render_unlocking(current, plan, &std::collections::BTreeSet::new())
+    }
+
+    /// [`Self::render`] against a live database whose `schema_locked` tables are listed:
+    /// `Renderer::render_plan_unlocking`.
+    pub fn render_unlocking(
+        &self,
+        current: &Model,
+        plan: &Plan,
+        schema_locked: &std::collections::BTreeSet<String>,
+    ) -> Result<RenderedPlan> {
         let renderer = Renderer::new(Some(&self.dir))?;
         let ctx = RenderContext {
             dialect: self.desired.database.dialect,
@@ -127,7 +138,7 @@ impl Project {
             multi_region: self.desired.database.is_multi_region(),
             postgis_needed: uses_spatial(&self.desired) && !uses_spatial(current),
         };
-        renderer.render_plan(plan, &ctx)
+        renderer.render_plan_unlocking(plan, &ctx, schema_locked)
     }
 }
 

@@ -343,7 +343,28 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         .map(|(l, _)| l.clone())
         .collect();
 
+    // enum name -> its values in order
+    let mut enums: BTreeMap<String, Vec<String>> = current
+        .enums
+        .iter()
+        .map(|(n, e)| (n.clone(), e.values.clone()))
+        .collect();
+
+    // (table, column) -> type: a column's enum must exist, a used enum cannot be dropped
+    let mut col_types: BTreeMap<(String, String), String> = current
+        .tables
+        .values()
+        .flat_map(|t| {
+            t.columns
+                .iter()
+                .map(|c| ((t.name.clone(), c.name.clone()), c.ty.clone()))
+        })
+        .collect();
+
     for (i, step) in planned.steps.iter().enumerate() {
+        if let Some(why) = enum_types_step(&step.change, &mut col_types, &enums) {
+            problems.push(format!("step {:?} would fail: {why}", line(&step.change)));
+        }
         if let Some(why) = zones.step(&step.change, planned.needs_zone_override(i)) {
             problems.push(format!("step {:?} would fail: {why}", line(&step.change)));
         }
@@ -471,6 +492,51 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
                 }
                 for m in roles.values_mut() {
                     m.remove(role);
+                }
+            }
+            Change::CreateEnum { name, values } => {
+                if enums.insert(name.clone(), values.clone()).is_some() {
+                    check(Err(format!("type {name} exists")));
+                }
+            }
+            Change::AddEnumValue {
+                name,
+                value,
+                before,
+                after,
+            } => match enums.get_mut(name) {
+                None => check(Err(format!("type {name} does not exist"))),
+                Some(vals) => {
+                    let at = match (before, after) {
+                        (Some(b), _) => vals.iter().position(|v| v == b),
+                        (_, Some(a)) => vals.iter().position(|v| v == a).map(|p| p + 1),
+                        _ => Some(vals.len()),
+                    };
+                    match at {
+                        _ if vals.contains(value) => {}
+                        Some(p) => vals.insert(p, value.clone()),
+                        None => check(Err(format!(
+                            "{before:?}/{after:?} is not a value of {name}"
+                        ))),
+                    }
+                }
+            },
+            Change::RenameEnumValue { name, from, to } => {
+                match enums
+                    .get_mut(name)
+                    .and_then(|v| v.iter_mut().find(|v| *v == from))
+                {
+                    Some(v) => *v = to.clone(),
+                    None => check(Err(format!("{name} has no value {from}"))),
+                }
+            }
+            Change::DropEnumValue { name, value } => match enums.get_mut(name) {
+                Some(v) if v.contains(value) => v.retain(|x| x != value),
+                _ => check(Err(format!("{name} has no value {value}"))),
+            },
+            Change::DropEnum { name } => {
+                if enums.remove(name).is_none() {
+                    check(Err(format!("type {name} does not exist")));
                 }
             }
             Change::ConfigureZone { target, .. } => match target {
@@ -644,6 +710,16 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
             "after the plan the database differs from desired:\n  have {db:?}\n  want {want_db:?}"
         ));
     }
+    let want_enums: BTreeMap<String, Vec<String>> = desired
+        .enums
+        .iter()
+        .map(|(n, e)| (n.clone(), e.values.clone()))
+        .collect();
+    if enums != want_enums {
+        problems.push(format!(
+            "after the plan the enums differ from desired:\n  have {enums:?}\n  want {want_enums:?}"
+        ));
+    }
     if let Some(want) = &desired.database.backup_schedules {
         let want: BTreeSet<String> = want.keys().cloned().collect();
         if schedules != want {
@@ -664,6 +740,66 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         }
     }
     problems
+}
+
+/// The enum a column type names (a lower-case name that is not the region type), if any.
+fn enum_name(ty: &str) -> Option<&str> {
+    let base = ty.trim_end_matches("[]");
+    let lower = base
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    (lower && base != "crdb_internal_region").then_some(base)
+}
+
+/// What the server checks of enum types before a step: a column's enum exists, and a type a
+/// column still uses is not dropped. Keeps `col_types` up to date.
+fn enum_types_step(
+    change: &Change,
+    col_types: &mut BTreeMap<(String, String), String>,
+    enums: &BTreeMap<String, Vec<String>>,
+) -> Option<String> {
+    let missing = |ty: &str| {
+        enum_name(ty)
+            .filter(|e| !enums.contains_key(*e))
+            .map(|e| format!("type {e} does not exist"))
+    };
+    match change {
+        Change::CreateTable { table } => {
+            for c in &table.columns {
+                col_types.insert((table.name.clone(), c.name.clone()), c.ty.clone());
+            }
+            table.columns.iter().find_map(|c| missing(&c.ty))
+        }
+        Change::AddColumn { table, column } => {
+            col_types.insert((table.clone(), column.name.clone()), column.ty.clone());
+            missing(&column.ty)
+        }
+        Change::AlterColumnType {
+            table, column, to, ..
+        } => {
+            col_types.insert((table.clone(), column.clone()), to.clone());
+            missing(to)
+        }
+        Change::DropColumn { table, column } => {
+            col_types.remove(&(table.clone(), column.name.clone()));
+            None
+        }
+        Change::RenameColumn { table, from, to } => {
+            if let Some(ty) = col_types.remove(&(table.clone(), from.clone())) {
+                col_types.insert((table.clone(), to.clone()), ty);
+            }
+            None
+        }
+        Change::DropTable { table } => {
+            col_types.retain(|(t, _), _| *t != table.name);
+            None
+        }
+        Change::DropEnum { name } => col_types
+            .iter()
+            .find(|(_, ty)| enum_name(ty) == Some(name.as_str()))
+            .map(|((t, c), _)| format!("type {name} is still used by {t}.{c}")),
+        _ => None,
+    }
 }
 
 /// Zones that override multi-region fields, as CockroachDB's multi-region statements see

@@ -234,10 +234,73 @@ fn localities_and_raw_zones_parse_as_printed() {
 #[test]
 fn the_query_set_is_fixed() {
     // one query per catalog aspect; none names a table
-    assert_eq!(QUERIES.len(), 11);
+    assert_eq!(QUERIES.len(), 12);
     for (what, sql) in QUERIES {
         assert!(!sql.contains("$1"), "{what} takes no per-table parameter");
     }
+}
+
+/// Enum types in the shape the `enums` query returns (`pg_catalog.pg_type` with
+/// `typtype = 'e'`, labels from `pg_catalog.pg_enum` in `enumsortorder`: one row per member
+/// of every enum and multi-region enum descriptor, cockroachdb/cockroach pkg/sql/pg_catalog.go,
+/// pgCatalogEnumTable), and enum columns as `information_schema.columns.crdb_sql_type` names
+/// them (the type's name, `public.`-qualified in some releases): the region enum stays the
+/// database's own, a column of the enum reads back as the model writes it, no drift.
+#[test]
+fn enums_fold_from_pg_enum_and_leave_the_region_enum_alone() {
+    use bmdb::catalog::cockroach::{ColumnRow, EnumRow, TableRow};
+    let mut rows = fixture();
+    rows.enums = vec![
+        EnumRow {
+            name: "crdb_internal_region".into(),
+            values: vec!["europe-west1".into(), "us-east1".into(), "us-west1".into()],
+        },
+        EnumRow {
+            name: "player_status".into(),
+            values: vec!["active".into(), "banned".into()],
+        },
+        EnumRow {
+            name: "Legacy".into(),
+            values: vec!["x".into()],
+        },
+    ];
+    rows.tables.push(TableRow {
+        name: "accounts".into(),
+        locality: Some("REGIONAL BY TABLE IN PRIMARY REGION".into()),
+        comment: None,
+        schema_locked: false,
+    });
+    for (name, ty) in [
+        ("id", "INT8"),
+        ("status", "public.player_status"),
+        ("past", "player_status[]"),
+    ] {
+        rows.columns.push(ColumnRow {
+            table_name: "accounts".into(),
+            column_name: name.into(),
+            crdb_sql_type: ty.into(),
+            is_nullable: if name == "id" {
+                "NO".into()
+            } else {
+                "YES".into()
+            },
+            is_hidden: "NO".into(),
+            ..Default::default()
+        });
+    }
+    let (live, notes) = bmdb::catalog::cockroach::from_rows_with_notes(&rows).unwrap();
+    assert_eq!(live.enums.keys().collect::<Vec<_>>(), ["player_status"]);
+    assert_eq!(live.enums["player_status"].values, ["active", "banned"]);
+    assert!(
+        notes.iter().any(|n| n.starts_with("enum Legacy: ")),
+        "{notes:?}"
+    );
+    let cols = &live.tables["accounts"].columns;
+    assert_eq!(cols[1].ty, "player_status");
+    assert_eq!(cols[2].ty, "player_status[]");
+    // the region enum is never drift against a model without enums
+    let (_, _, changes) = live_changes(&from_rows(&fixture()).unwrap(), &project("region"));
+    assert!(changes.is_empty(), "{changes:#?}");
 }
 
 /// Live CockroachDB: apply the fixture project there and read it back (only with

@@ -388,6 +388,89 @@ fn cases() -> Vec<Case> {
                 of: "app_reader".into(),
             },
         ),
+        // --- enum types (types/*.yaml) ---
+        case(
+            "create_enum",
+            "an enum type with its values in order",
+            Change::CreateEnum {
+                name: "player_status".into(),
+                values: names(&["active", "suspended", "it's closed"]),
+            },
+        ),
+        case(
+            "add_enum_value",
+            "a value that goes last",
+            Change::AddEnumValue {
+                name: "player_status".into(),
+                value: "deleted".into(),
+                before: None,
+                after: None,
+            },
+        ),
+        case(
+            "add_enum_value__before",
+            "a value placed before the first one",
+            Change::AddEnumValue {
+                name: "player_status".into(),
+                value: "pending".into(),
+                before: Some("active".into()),
+                after: None,
+            },
+        ),
+        case(
+            "add_enum_value__after",
+            "a value placed after another",
+            Change::AddEnumValue {
+                name: "player_status".into(),
+                value: "muted".into(),
+                before: None,
+                after: Some("active".into()),
+            },
+        ),
+        case(
+            "rename_enum_value",
+            "a value renamed (renamed_from), never dropped and added",
+            Change::RenameEnumValue {
+                name: "player_status".into(),
+                from: "banned".into(),
+                to: "suspended".into(),
+            },
+        ),
+        case(
+            "drop_enum_value",
+            "a value dropped: CockroachDB's DROP VALUE (bmdb refuses this plan on PostgreSQL)",
+            Change::DropEnumValue {
+                name: "player_status".into(),
+                value: "legacy".into(),
+            },
+        ),
+        case(
+            "drop_enum",
+            "an enum type dropped",
+            Change::DropEnum {
+                name: "player_status".into(),
+            },
+        ),
+        case(
+            "alter_column_type__enum",
+            "a column moves from one enum to another: through text on PostgreSQL",
+            Change::AlterColumnType {
+                table: "players".into(),
+                column: "status".into(),
+                from: "player_status".into(),
+                to: "account_status".into(),
+            },
+        ),
+        case(
+            "add_column__enum",
+            "a column of an enum type, with a default",
+            Change::AddColumn {
+                table: "players".into(),
+                column: col("status", "player_status")
+                    .not_null()
+                    .default("'active'"),
+            },
+        ),
         // --- backup schedules (backups.yaml) ---
         case(
             "create_backup_schedule",

@@ -10,6 +10,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const SHAPE: &[&str] = &[
+    "enum-bad-name",
+    "enum-unknown-key",
+    "ignore-entry-without-kind",
     "cockroach-version-invalid",
     "environment-bad-name",
     "environment-bad-url-env",
@@ -60,6 +63,10 @@ const SHAPE: &[&str] = &[
     "zone-values-below-minimum",
 ];
 const SEMANTIC: &[&str] = &[
+    "enum-duplicate-value",
+    "enum-invalid-rename",
+    "enum-reserved-name",
+    "enum-unknown-type",
     "cockroach-version-too-old",
     "did-you-mean-names",
     "environment-duplicate-url-env",
@@ -111,7 +118,6 @@ const SEMANTIC: &[&str] = &[
 ];
 const NOT_YAML: &[&str] = &[
     "duplicate-key",
-    "empty-schema-dir",
     "many-problems-many-files",
     "missing-regions-yaml",
     "multiple-documents",
@@ -133,6 +139,7 @@ enum Kind {
     Regions,
     Table,
     Roles,
+    Type,
     Backups,
 }
 
@@ -141,6 +148,7 @@ fn schema(kind: Kind) -> jsonschema::Validator {
         Kind::Regions => "jsonschema/regions.schema.json",
         Kind::Table => "jsonschema/table.schema.json",
         Kind::Roles => "jsonschema/roles.schema.json",
+        Kind::Type => "jsonschema/type.schema.json",
         Kind::Backups => "jsonschema/backups.schema.json",
     };
     let text = std::fs::read_to_string(root().join(file)).unwrap();
@@ -157,7 +165,7 @@ fn project_files(dir: &Path) -> Vec<(PathBuf, Kind)> {
     if dir.join("backups.yaml").exists() {
         out.push((dir.join("backups.yaml"), Kind::Backups));
     }
-    fn walk(d: &Path, out: &mut Vec<(PathBuf, Kind)>) {
+    fn walk(d: &Path, out: &mut Vec<(PathBuf, Kind)>, kind: Kind) {
         let Ok(entries) = std::fs::read_dir(d) else {
             return;
         };
@@ -166,15 +174,16 @@ fn project_files(dir: &Path) -> Vec<(PathBuf, Kind)> {
         for p in paths {
             if std::fs::metadata(&p).is_err() {
                 // A dangling symlink or a loop: the loader reports it as unreadable.
-                out.push((p, Kind::Table));
+                out.push((p, kind));
             } else if p.is_dir() {
-                walk(&p, out);
+                walk(&p, out, kind);
             } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-                out.push((p, Kind::Table));
+                out.push((p, kind));
             }
         }
     }
-    walk(&dir.join("schema"), &mut out);
+    walk(&dir.join("schema"), &mut out, Kind::Table);
+    walk(&dir.join("types"), &mut out, Kind::Type);
     out
 }
 
@@ -209,15 +218,12 @@ fn check_file(path: &Path, kind: Kind) -> Outcome {
     }
 }
 
-/// The worst outcome over a project's files; a project without regions.yaml or without any
-/// table file is NOT_YAML (there is nothing a schema could judge).
+/// The worst outcome over a project's files; a project without regions.yaml is NOT_YAML
+/// (there is nothing a schema could judge). A project without a table file is valid.
 fn check_project(dir: &Path) -> Outcome {
     let files = project_files(dir);
-    if !dir.join("regions.yaml").is_file() || files.len() < 2 {
-        return Outcome::NotYaml(format!(
-            "{}: no regions.yaml or no table file",
-            dir.display()
-        ));
+    if !dir.join("regions.yaml").is_file() {
+        return Outcome::NotYaml(format!("{}: no regions.yaml", dir.display()));
     }
     let mut worst = Outcome::Valid;
     for (path, kind) in files {
@@ -389,6 +395,18 @@ fn shared_definitions_are_identical() {
         sorted(&role_keys),
         "role keys"
     );
+    // types/<name>.yaml: its keys and one value's keys
+    let ty = load("jsonschema/type.schema.json");
+    assert_eq!(
+        keys(&ty),
+        sorted(bmdb::model::enums::ENUM_FILE_KEYS),
+        "type file keys"
+    );
+    assert_eq!(
+        keys(&ty["properties"]["values"]["items"]["oneOf"][1]),
+        sorted(bmdb::model::enums::ENUM_VALUE_KEYS),
+        "enum value keys"
+    );
     // backups.yaml: its top-level keys and one schedule's keys
     let backups = load("jsonschema/backups.schema.json");
     assert_eq!(
@@ -440,6 +458,11 @@ fn init_writes_the_schemas_and_the_modeline() {
             schema.display()
         );
     }
+    // the enum types' schema too, for a types/<name>.yaml the user adds
+    assert_eq!(
+        std::fs::read_to_string(dir.join("jsonschema/type.schema.json")).unwrap(),
+        std::fs::read_to_string(root().join("jsonschema/type.schema.json")).unwrap(),
+    );
     match check_project(&dir) {
         Outcome::Valid => {}
         Outcome::SchemaError(e) | Outcome::NotYaml(e) => panic!("{e}"),

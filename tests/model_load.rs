@@ -303,3 +303,35 @@ fn lock_state_never_holds_renamed_from() {
 fn loading_is_deterministic() {
     assert_eq!(load("full"), load("full"));
 }
+
+/// Issue 12: enum types from types/, columns of them, a type kept as written, `ignore:`.
+#[test]
+fn enum_types_columns_of_them_and_ignored_objects() {
+    let m = load("enums");
+    let e = &m.enums["player_status"];
+    assert_eq!(e.values, ["active", "suspended", "it's gone"]);
+    assert_eq!(
+        e.renamed_from,
+        BTreeMap::from([("suspended".to_string(), "banned".to_string())])
+    );
+    assert_eq!(col(&m, "players", "status").ty, "player_status");
+    assert_eq!(col(&m, "players", "history").ty, "player_status[]");
+    assert_eq!(col(&m, "players", "search").ty, "tsvector");
+    assert_eq!(
+        m.database.ignore,
+        ["view leaderboard_v", "table legacy_scores"]
+    );
+    // the lock state holds the enum, never its renames nor the ignore list
+    let state = serde_json::to_string(&m).unwrap();
+    assert!(state.contains("\"enums\""), "{state}");
+    assert!(!state.contains("banned"), "{state}");
+    assert!(!state.contains("legacy_scores"), "{state}");
+}
+
+/// Issue 12 item 8: a project with no table file (none yet, or every table dropped) loads.
+#[test]
+fn a_project_without_tables_loads() {
+    let m = load("no_tables");
+    assert!(m.tables.is_empty());
+    assert!(m.enums.is_empty());
+}

@@ -874,3 +874,166 @@ fn three_regions_surviving_a_region_form_an_implicit_super_region_from_v25_1_3()
         );
     }
 }
+
+const RBT_RESTRICTED_FILE: &str =
+    "pkg/ccl/logictestccl/testdata/logic_test/regional_by_table_placement_restricted";
+const RBT_RESTRICTED_COMMIT: &str = "094d7a461bf31c150f0a0f8d56fc887f8f2ac8bb";
+const RBR_RESTRICTED_FILE: &str =
+    "pkg/ccl/logictestccl/testdata/logic_test/regional_by_row_placement_restricted";
+const RBR_RESTRICTED_COMMIT: &str = "32bfbf9a9d57578ecadc446e97e73683af2d4246";
+
+// `testdb` of both files: primary ca-central-1, regions ap-southeast-2 and us-east-1, then
+// PLACEMENT RESTRICTED, DROP and ADD REGION us-east-1, (RBT only: SET PRIMARY REGION
+// ap-southeast-2), PLACEMENT DEFAULT. ZONE survival throughout.
+#[allow(non_upper_case_globals)]
+const restricted_ca: &Setup = &glob(CA, &[AP, CA, US], Placement::Restricted);
+#[allow(non_upper_case_globals)]
+const restricted_ca_two: &Setup = &glob(CA, &[AP, CA], Placement::Restricted);
+
+const EVERY_REGION: &str =
+    "{+region=ap-southeast-2: 1, +region=ca-central-1: 1, +region=us-east-1: 1}";
+
+/// Voters and leaseholder in `r`.
+const fn home(r: &'static str) -> [&'static str; 2] {
+    match r.as_bytes()[0] {
+        b'a' => ["[+region=ap-southeast-2]", "[[+region=ap-southeast-2]]"],
+        b'c' => ["[+region=ca-central-1]", "[[+region=ca-central-1]]"],
+        _ => ["[+region=us-east-1]", "[[+region=us-east-1]]"],
+    }
+}
+
+/// `regional_by_table_placement_restricted`: `test` (REGIONAL BY TABLE IN PRIMARY REGION,
+/// SHOW ZONE names the database's zone) and `test_explicit_region` (IN ap-southeast-2).
+/// Under RESTRICTED the non-voters go: 3 replicas, all voters, `constraints = '[]'`.
+fn rbt_restricted_cases() -> Vec<Case> {
+    let t = ("test", "primary");
+    let e = ("test_explicit_region", "in:ap-southeast-2");
+    let (tt, te) = ("table test", "table test_explicit_region");
+    let [ca_v, ca_l] = home(CA);
+    let [ap_v, ap_l] = home(AP);
+    vec![
+        case(
+            "19-30",
+            glob_default_ca,
+            t,
+            tt,
+            [5, 3],
+            [EVERY_REGION, ca_v, ca_l],
+        ),
+        case(
+            "32-43",
+            glob_default_ca,
+            e,
+            te,
+            [5, 3],
+            [EVERY_REGION, ap_v, ap_l],
+        ),
+        case("49-60", restricted_ca, t, tt, [3, 3], ["[]", ca_v, ca_l]),
+        case("62-73", restricted_ca, e, te, [3, 3], ["[]", ap_v, ap_l]),
+        // DROP REGION us-east-1: no non-voters, so nothing changes
+        case(
+            "84-95",
+            restricted_ca_two,
+            t,
+            tt,
+            [3, 3],
+            ["[]", ca_v, ca_l],
+        ),
+        case(
+            "97-108",
+            restricted_ca_two,
+            e,
+            te,
+            [3, 3],
+            ["[]", ap_v, ap_l],
+        ),
+        // ADD REGION us-east-1 again
+        case("113-124", restricted_ca, t, tt, [3, 3], ["[]", ca_v, ca_l]),
+        case("126-137", restricted_ca, e, te, [3, 3], ["[]", ap_v, ap_l]),
+        // SET PRIMARY REGION ap-southeast-2
+        case(
+            "143-154",
+            glob_restricted_ap,
+            t,
+            tt,
+            [3, 3],
+            ["[]", ap_v, ap_l],
+        ),
+        // PLACEMENT DEFAULT: the non-voters are back
+        case(
+            "160-171",
+            glob_default_ap,
+            t,
+            tt,
+            [5, 3],
+            [EVERY_REGION, ap_v, ap_l],
+        ),
+        case(
+            "173-184",
+            glob_default_ap,
+            e,
+            te,
+            [5, 3],
+            [EVERY_REGION, ap_v, ap_l],
+        ),
+    ]
+}
+
+/// `regional_by_row_placement_restricted`: the three region partitions of `test` (REGIONAL
+/// BY ROW), each as `SHOW PARTITIONS` prints its full zone; the lines are the partition's.
+fn rbr_restricted_cases() -> Vec<Case> {
+    let t = ("test", "rbr");
+    let p = |r: &'static str| -> &'static str {
+        match r.as_bytes()[0] {
+            b'a' => "partition ap-southeast-2 of table test",
+            b'c' => "partition ca-central-1 of table test",
+            _ => "partition us-east-1 of table test",
+        }
+    };
+    let mut out = Vec::new();
+    // (setup, lines per partition in ap, ca, us order, restricted)
+    let blocks: [(&'static Setup, &[&'static str], bool); 5] = [
+        (glob_default_ca, &["20-27", "28-35", "36-43"], false),
+        (restricted_ca, &["53-60", "61-68", "69-76"], true),
+        // DROP REGION us-east-1: two partitions left
+        (restricted_ca_two, &["89-96", "97-104"], true),
+        // ADD REGION us-east-1
+        (restricted_ca, &["113-120", "121-128", "129-136"], true),
+        // PLACEMENT DEFAULT
+        (glob_default_ca, &["151-158", "159-166", "167-174"], false),
+    ];
+    for (setup, lines, restricted) in blocks {
+        for (l, r) in lines.iter().zip([AP, CA, US]) {
+            let [v, lp] = home(r);
+            let (counts, constraints) = if restricted {
+                ([3, 3], "[]")
+            } else {
+                ([5, 3], EVERY_REGION)
+            };
+            out.push(case(l, setup, t, p(r), counts, [constraints, v, lp]));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_regional_placement_restricted_logic_tests_agree_field_by_field() {
+    let v = CrdbVersion::new;
+    // ZONE survival, no super regions, no secondary: every release's rules agree
+    let versions = [v(23, 2, 0), v(25, 1, 3), v(26, 1, 0), v(26, 2, 0)];
+    let rbt = rbt_restricted_cases();
+    let rbr = rbr_restricted_cases();
+    assert_eq!(
+        (rbt.len(), rbr.len()),
+        (11, 14),
+        "every case of the files is kept"
+    );
+    let mut failures = check(RBT_RESTRICTED_FILE, RBT_RESTRICTED_COMMIT, &rbt, &versions);
+    failures.extend(check(
+        RBR_RESTRICTED_FILE,
+        RBR_RESTRICTED_COMMIT,
+        &rbr,
+        &versions,
+    ));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

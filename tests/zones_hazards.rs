@@ -17,6 +17,7 @@ fn single(tables: Vec<Table>) -> Model {
         database: db,
         tables: tables.into_iter().map(|t| (t.name.clone(), t)).collect(),
         roles: None,
+        enums: Default::default(),
     }
 }
 
@@ -352,6 +353,7 @@ fn multi_region_rules_raise_nothing_in_any_configuration() {
             database: db,
             tables,
             roles: None,
+            enums: Default::default(),
         });
         assert!(h.is_empty(), "{survival:?} {placement:?} {n}: {h:#?}");
     }

@@ -220,7 +220,15 @@ pub fn run_migration(
                     let was_in_doubt = existing.and_then(|r| r.in_doubt) == Some(n);
                     history::mark_in_doubt(run.client, m.version(), n)?;
                     crash_point("intent-recorded");
-                    match with_retry(run.dialect, || run.client.batch_execute(&st.sql)) {
+                    let outcome =
+                        match with_retry(run.dialect, || run.client.batch_execute(&st.sql)) {
+                            Err(e) if run.dialect == Dialect::Cockroach => match locked_table(&e) {
+                                Some(table) => unlocking(run, &table, &st.sql),
+                                None => Err(e),
+                            },
+                            other => other,
+                        };
+                    match outcome {
                         Ok(()) => {}
                         // The apply that died had sent this statement: an error saying its
                         // effect is already there (the index exists, the renamed column is
@@ -269,6 +277,48 @@ fn rolled_back(statements: &mut [StatementRun], first: usize) {
     for s in &mut statements[first..] {
         s.result = "rolled_back";
     }
+}
+
+/// The table CockroachDB names when it refuses a statement because the table has
+/// `schema_locked` on (SQLSTATE 57000): "schema changes are disallowed on table \"t\" because
+/// it is locked" (a statement of the legacy schema changer), or "this schema change is
+/// disallowed because table \"t\" is locked and this operation cannot automatically unlock
+/// the table" (v25.x on; cockroachdb/docs `_includes/v26.1/cdc/cdc-schema-locked-example.md`:
+/// SET LOCALITY is one such statement).
+pub fn locked_table(e: &postgres::Error) -> Option<String> {
+    let db = e.as_db_error()?;
+    (db.code() == &SqlState::OBJECT_NOT_IN_PREREQUISITE_STATE)
+        .then(|| locked_table_in(db.message()))
+        .flatten()
+}
+
+/// [`locked_table`] on the message text.
+pub fn locked_table_in(message: &str) -> Option<String> {
+    if !message.contains("locked") {
+        return None;
+    }
+    let start = message.find("table \"")? + "table \"".len();
+    let len = message[start..].find('"')?;
+    Some(message[start..start + len].to_string())
+}
+
+/// Run `sql` on `table` unlocked: `SET (schema_locked = false)`, the statement, `SET
+/// (schema_locked = true)`, each on its own (CockroachDB changes schema_locked only in a
+/// single-statement implicit transaction). The table is locked again whether the statement
+/// succeeds or fails; a process killed in between leaves it unlocked (the resumed statement
+/// then runs without the detour, and drift does not report schema_locked).
+fn unlocking(run: &mut Run<'_>, table: &str, sql: &str) -> Result<(), postgres::Error> {
+    let ident = format!("\"{}\"", table.replace('"', "\"\""));
+    run.progress.warn(&format!(
+        "table {table} has schema_locked on and this statement cannot unlock it itself: \
+         unlocking it for the statement and locking it again after"
+    ));
+    let unlock = format!("ALTER TABLE {ident} SET (schema_locked = false)");
+    let relock = format!("ALTER TABLE {ident} SET (schema_locked = true)");
+    with_retry(run.dialect, || run.client.batch_execute(&unlock))?;
+    let ran = with_retry(run.dialect, || run.client.batch_execute(sql));
+    let relocked = with_retry(run.dialect, || run.client.batch_execute(&relock));
+    ran.and(relocked)
 }
 
 fn check_continue(lock_held: &dyn Fn() -> bool) -> Result<()> {
@@ -349,4 +399,27 @@ fn statement_error(e: postgres::Error, m: &Migration, i: usize) -> anyhow::Error
             .unwrap_or_default()
     );
     anyhow!(msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::locked_table_in;
+
+    #[test]
+    fn the_locked_table_is_read_off_both_of_cockroachdbs_messages() {
+        assert_eq!(
+            locked_table_in("schema changes are disallowed on table \"t\" because it is locked")
+                .as_deref(),
+            Some("t")
+        );
+        assert_eq!(
+            locked_table_in(
+                "this schema change is disallowed because table \"player-sessions\" is locked and \
+                 this operation cannot automatically unlock the table"
+            )
+            .as_deref(),
+            Some("player-sessions")
+        );
+        assert_eq!(locked_table_in("relation \"t\" does not exist"), None);
+    }
 }

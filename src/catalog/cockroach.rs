@@ -52,6 +52,15 @@ pub struct TableRow {
     /// `REGIONAL BY ROW`, `REGIONAL BY ROW AS "region"`; NULL outside multi-region.
     pub locality: Option<String>,
     pub comment: Option<String>,
+    /// The table's `schema_locked` storage parameter (its `SHOW CREATE` ends in
+    /// `WITH (schema_locked = true)`, as v26.1 creates tables by default). Read, then left
+    /// out of the model: it is the cluster's default, not a schema difference. Read from
+    /// `crdb_internal.create_statements` by `descriptor_id` (a column, and in recent releases
+    /// an index, of that table in every release bmdb targets: `pkg/sql/crdb_internal.go`,
+    /// `crdbInternalCreateStmtsTable`); SHOW CREATE prints it as `WITH (schema_locked = true)`
+    /// (logic test `schema_locked` at 82f797ac, lines 1-10).
+    #[serde(default)]
+    pub schema_locked: bool,
 }
 
 /// `information_schema.columns` (CockroachDB's extra `crdb_sql_type` and `is_hidden`).
@@ -144,6 +153,10 @@ pub struct CockroachCatalogRows {
     /// `None` when the roles could not be read (the user may not read `system.users`).
     #[serde(default)]
     pub roles: Option<Vec<RoleRow>>,
+    /// The public schema's enum types, `crdb_internal_region` included (it is left out when
+    /// folded: the database's own).
+    #[serde(default)]
+    pub enums: Vec<EnumRow>,
     /// `None` when the backup schedules could not be read (SHOW SCHEDULES needs the admin
     /// role or the schedules' owner).
     #[serde(default)]
@@ -170,6 +183,17 @@ pub struct BackupScheduleRow {
     pub on_previous_running: String,
 }
 
+/// One enum type from `pg_catalog.pg_type` (`typtype = 'e'`) with its labels from
+/// `pg_catalog.pg_enum` in `enumsortorder`. CockroachDB fills pg_enum with one row per
+/// member of every enum and multi-region enum type descriptor, `enumsortorder` being the
+/// member's position (cockroachdb/cockroach pkg/sql/pg_catalog.go, pgCatalogEnumTable);
+/// `SHOW ENUMS` gives the same as `schema | name | values | owner`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumRow {
+    pub name: String,
+    pub values: Vec<String>,
+}
+
 /// One role from `system.users` with its `system.role_options` rows and its memberships
 /// (`system.role_members`). CockroachDB stores an option that is on as a row named by its
 /// keyword, LOGIN as the absence of a `NOLOGIN` row, and `VALID UNTIL` as a row with the
@@ -185,7 +209,7 @@ pub struct RoleRow {
 }
 
 /// The queries `read_cockroach` sends, in order; their count never grows with the schema.
-pub const QUERIES: [(&str, &str); 11] = [
+pub const QUERIES: [(&str, &str); 12] = [
     ("database", "SELECT current_database()"),
     (
         "databases",
@@ -199,7 +223,9 @@ pub const QUERIES: [(&str, &str); 11] = [
     ),
     (
         "tables",
-        "SELECT t.name, t.locality, obj_description(t.table_id::OID) \
+        "SELECT t.name, t.locality, obj_description(t.table_id::OID), \
+         COALESCE((SELECT s.create_statement LIKE '%schema_locked = true%' \
+         FROM crdb_internal.create_statements s WHERE s.descriptor_id = t.table_id), false) \
          FROM crdb_internal.tables t WHERE t.database_name = current_database() \
          AND t.schema_name = 'public' AND t.drop_time IS NULL AND t.state = 'PUBLIC' \
          AND t.name NOT IN ('bmdb_schema_history', 'bmdb_lock') ORDER BY t.name",
@@ -254,6 +280,13 @@ pub const QUERIES: [(&str, &str); 11] = [
         "WITH s AS (SHOW SCHEDULES FOR BACKUP) SELECT label::STRING, backup_type::STRING, \
          recurrence::STRING, command::STRING, on_execution_failure::STRING, \
          on_previous_running::STRING FROM s ORDER BY 1, 2",
+    ),
+    (
+        "enums",
+        "SELECT t.typname, ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e \
+         WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) \
+         FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+         WHERE n.nspname = 'public' AND t.typtype = 'e' ORDER BY 1",
     ),
 ];
 
@@ -317,6 +350,7 @@ pub fn read_cockroach(
                 name: c.get(0)?,
                 locality: c.get(1)?,
                 comment: c.get(2)?,
+                schema_locked: c.get(3)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -454,10 +488,22 @@ pub fn read_cockroach(
             None
         }
     };
+    let (src, fetched) = (source(11), run(11)?);
+    rows.enums = fetched
+        .iter()
+        .map(|r| {
+            let c = Cells::about_first(r, &src)?;
+            Ok(EnumRow {
+                name: c.get(0)?,
+                values: c.get(1)?,
+            })
+        })
+        .collect::<Result<_>>()?;
     let (model, mut skipped) = from_rows_with_notes(&rows)?;
     skipped.extend(roles_note);
     skipped.extend(schedules_note);
     stats.skipped = skipped;
+    stats.schema_locked = schema_locked_tables(&rows);
     Ok((model, stats))
 }
 
@@ -634,14 +680,16 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
         .backup_schedules
         .as_deref()
         .map(|r| read_backup_schedules(r, &rows.database, &mut notes));
+    let enums = read_enums(&rows.enums, &mut notes);
     let mut tables = read_tables(rows, db.primary_region.is_some())?;
-    let dropped = read_columns(rows, &mut tables, &mut notes);
+    let dropped = read_columns(rows, &mut tables, &enums, &mut notes);
     let keys = read_constraints(rows, &mut tables, &dropped, &mut notes);
     read_indexes(rows, &mut tables, &dropped, &keys);
     let mut model = Model {
         database: db,
         tables: BTreeMap::new(),
         roles: rows.roles.as_deref().map(read_roles),
+        enums,
     };
     for (_, mut t) in tables {
         t.sort_named_by_name();
@@ -650,6 +698,15 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
     }
     apply_zones(&mut model, &rows.zones, &rows.database, &mut notes)?;
     Ok((model, notes))
+}
+
+/// The tables with `schema_locked` on, by name.
+pub fn schema_locked_tables(rows: &CockroachCatalogRows) -> std::collections::BTreeSet<String> {
+    rows.tables
+        .iter()
+        .filter(|t| t.schema_locked)
+        .map(|t| t.name.clone())
+        .collect()
 }
 
 /// Tables by name.
@@ -725,10 +782,39 @@ fn read_tables(rows: &CockroachCatalogRows, multi_region: bool) -> Result<Tables
     Ok(tables)
 }
 
+/// The enum types bmdb manages: every one but `crdb_internal_region`, the database's own
+/// (managed through its regions); one whose name is not a lower-case word is named and left
+/// alone.
+pub fn read_enums(rows: &[EnumRow], notes: &mut Vec<String>) -> BTreeMap<String, EnumType> {
+    let mut out = BTreeMap::new();
+    for r in rows {
+        if r.name == "crdb_internal_region" {
+            continue;
+        }
+        if !crate::model::enums::valid_enum_name(&r.name) {
+            notes.push(format!(
+                "enum {}: its name is not a lower-case word; not managed by bmdb",
+                r.name
+            ));
+            continue;
+        }
+        out.insert(
+            r.name.clone(),
+            EnumType {
+                name: r.name.clone(),
+                values: r.values.clone(),
+                renamed_from: BTreeMap::new(),
+            },
+        );
+    }
+    out
+}
+
 /// Each table's columns, in order; returns the hidden columns left out.
 fn read_columns<'a>(
     rows: &'a CockroachCatalogRows,
     tables: &mut Tables,
+    enums: &BTreeMap<String, EnumType>,
     notes: &mut Vec<String>,
 ) -> Dropped<'a> {
     let mut dropped: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
@@ -750,7 +836,18 @@ fn read_columns<'a>(
             continue;
         }
         let label = format!("{}.{}", c.table_name, c.column_name);
+        // an enum column's crdb_sql_type is the type's name, `status` or `public.status`
+        // (pkg/sql/types/types.go, SQLString of the EnumFamily)
+        let enum_ty = crate::model::enums::enum_of(&c.crdb_sql_type, enums).map(|e| {
+            let array = if c.crdb_sql_type.ends_with("[]") {
+                "[]"
+            } else {
+                ""
+            };
+            format!("{}{array}", e.name)
+        });
         let ty = match canonical_type(&c.crdb_sql_type, Dialect::Cockroach) {
+            _ if enum_ty.is_some() => enum_ty.unwrap_or_default(),
             Some(ct) => ct.ty,
             None => {
                 notes.push(format!(
@@ -1105,6 +1202,7 @@ fn apply_zones(
             })
             .collect(),
         roles: None,
+        enums: Default::default(),
     });
     let mr_fields = |object: &ZoneObject| -> BTreeMap<&'static str, FieldValue> {
         synthesized

@@ -13,7 +13,8 @@ pub struct Difference {
     pub object: String,
     /// What differs: `table`, `column`, `type`, `default`, `nullability`, `index` ...
     pub what: String,
-    /// The change kind that would repair it (`Change::kind`).
+    /// The change kind that would repair it (`Change::kind`), or the id of the refusal when
+    /// bmdb will not plan the repair (`enum-values-reordered`).
     pub kind: &'static str,
     /// What the model says.
     pub expected: String,
@@ -35,6 +36,29 @@ pub fn describe_all(changes: &[Change], have: &Model, want: &Model) -> Vec<Diffe
             continue;
         }
         out.push(d);
+    }
+    // an enum whose shared values are in another order has no change that repairs it (plan
+    // refuses it), but it differs: named here so drift never passes it in silence
+    for (name, w) in &want.enums {
+        let Some(h) = have.enums.get(name) else {
+            continue;
+        };
+        let shared = |a: &EnumType, b: &EnumType| -> Vec<String> {
+            a.values
+                .iter()
+                .filter(|v| b.values.contains(v))
+                .cloned()
+                .collect()
+        };
+        if shared(h, w) != shared(w, h) {
+            out.push(diff(
+                format!("enum {name}"),
+                "value order",
+                "enum-values-reordered",
+                w.values.join(", "),
+                h.values.join(", "),
+            ));
+        }
     }
     out
 }
@@ -195,7 +219,25 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             .and_then(|rs| rs.get(r))
             .map_or(MISSING.to_string(), role_def)
     };
+    let enum_def = |m: &Model, e: &str| {
+        m.enums.get(e).map_or(MISSING.to_string(), |e| {
+            format!("enum ({})", e.values.join(", "))
+        })
+    };
     match c {
+        Change::CreateEnum { name, .. } => {
+            diff(obj, "enum", kind, enum_def(want, name), MISSING.into())
+        }
+        Change::DropEnum { name } => diff(obj, "enum", kind, ABSENT.into(), enum_def(have, name)),
+        Change::AddEnumValue { value, .. } => {
+            diff(obj, "enum value", kind, value.clone(), MISSING.into())
+        }
+        Change::DropEnumValue { value, .. } => {
+            diff(obj, "enum value", kind, ABSENT.into(), value.clone())
+        }
+        Change::RenameEnumValue { from, to, .. } => {
+            diff(obj, "enum value", kind, to.clone(), from.clone())
+        }
         Change::CreateBackupSchedule { schedule } => diff(
             obj,
             "backup schedule",
@@ -450,5 +492,35 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
                 .get(name)
                 .map_or("none".into(), |r| r.join(", ")),
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_values_in_another_order_are_a_difference() {
+        let model = |values: &[&str]| {
+            let mut m = Model::default();
+            m.enums.insert(
+                "mood".into(),
+                EnumType {
+                    name: "mood".into(),
+                    values: values.iter().map(|v| v.to_string()).collect(),
+                    ..Default::default()
+                },
+            );
+            m
+        };
+        let d = describe_all(&[], &model(&["sad", "ok"]), &model(&["ok", "sad", "meh"]));
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].object, "enum mood");
+        assert_eq!(d[0].kind, "enum-values-reordered");
+        assert_eq!(
+            (d[0].expected.as_str(), d[0].actual.as_str()),
+            ("ok, sad, meh", "sad, ok")
+        );
+        assert!(describe_all(&[], &model(&["ok"]), &model(&["ok", "sad"])).is_empty());
     }
 }

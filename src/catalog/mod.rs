@@ -26,6 +26,10 @@ pub struct CatalogStats {
     /// Objects the model cannot express (expression indexes, exclusion constraints ...),
     /// each as `object: reason`; they are left out of the live model.
     pub skipped: Vec<String>,
+    /// CockroachDB tables with `schema_locked` on (v26.1 creates every table so). Not part
+    /// of the model, so never drift: the renderer unlocks them around the statements that
+    /// cannot unlock a table themselves (`render::UNLOCKING_KINDS`).
+    pub schema_locked: std::collections::BTreeSet<String>,
 }
 
 /// Reads the live schema of the connection's current database, dispatching on its dialect.
@@ -37,6 +41,50 @@ pub fn read_catalog(conn: &mut Connection) -> Result<(Model, CatalogStats)> {
             crate::model::types::CrdbVersion::parse(&conn.server_version),
         ),
     }
+}
+
+/// Whether the catalog note `line` (`view v: not managed by bmdb`, `t.doc: type tsvector
+/// ...`, `t@t_m: ...`) is about an object of `ignore` (regions.yaml's `ignore:`): its subject
+/// (before the first `": "`) is an entry, or belongs to an ignored table.
+pub fn is_ignored(line: &str, ignore: &[String]) -> bool {
+    let subject = line.split(": ").next().unwrap_or(line);
+    ignore.iter().any(|entry| {
+        if entry == subject || entry.strip_prefix("column ") == Some(subject) {
+            return true;
+        }
+        match entry.strip_prefix("table ") {
+            Some(t) => {
+                subject == t
+                    || subject.strip_prefix(t).is_some_and(|rest| {
+                        rest.starts_with('.') || rest.starts_with('@') || rest.starts_with(' ')
+                    })
+                    || subject.ends_with(&format!(" on {t}"))
+            }
+            None => false,
+        }
+    })
+}
+
+/// Leaves out of a live read what the project ignores on purpose (`ignore:`): ignored
+/// tables and enums are removed from `live`, and the notes about ignored objects from
+/// `stats`. Called by every command that reads a live database for a project.
+pub fn drop_ignored(live: &mut Model, stats: &mut CatalogStats, ignore: &[String]) {
+    if ignore.is_empty() {
+        return;
+    }
+    live.tables
+        .retain(|t, _| !ignore.iter().any(|e| e.strip_prefix("table ") == Some(t)));
+    live.enums
+        .retain(|n, _| !ignore.iter().any(|e| e.strip_prefix("enum ") == Some(n)));
+    for (t, c) in ignore
+        .iter()
+        .filter_map(|e| e.strip_prefix("column ")?.split_once('.'))
+    {
+        if let Some(table) = live.tables.get_mut(t) {
+            table.columns.retain(|col| col.name != c);
+        }
+    }
+    stats.skipped.retain(|line| !is_ignored(line, ignore));
 }
 
 /// The desired model as a server of `dialect` can hold it: what the dialect lacks
@@ -65,6 +113,9 @@ pub fn reconcile(live: &mut Model, desired: &Model) {
         live.roles = None;
     }
     live.database.expectations = desired.database.expectations.clone();
+    live.database.ignore = desired.database.ignore.clone();
+    let ignore = desired.database.ignore.clone();
+    drop_ignored(live, &mut CatalogStats::default(), &ignore);
     // backup schedules are compared only when the project manages them (backups.yaml)
     if desired.database.backup_schedules.is_none() {
         live.database.backup_schedules = None;
@@ -144,4 +195,69 @@ pub fn verify_live_as(conn: &mut Connection, desired: &Model, lead: &str) -> Res
     }
     msg.push_str("\n  help: run `bmdb drift` for the full report; a migration edited by hand or a change made outside bmdb is the usual cause; `bmdb plan --url` shows the repair");
     anyhow::bail!(msg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ignored_objects_are_left_out_of_the_read() {
+        let ignore = vec![
+            "view v".to_string(),
+            "table legacy".to_string(),
+            "enum mood".to_string(),
+            "column players.doc".to_string(),
+        ];
+        let mut live = Model::default();
+        for t in ["legacy", "players"] {
+            live.tables.insert(
+                t.into(),
+                Table {
+                    name: t.into(),
+                    columns: ["id", "doc"]
+                        .map(|c| Column {
+                            name: c.into(),
+                            ty: "INT8".into(),
+                            ..Default::default()
+                        })
+                        .to_vec(),
+                    ..Default::default()
+                },
+            );
+        }
+        live.enums.insert(
+            "mood".into(),
+            EnumType {
+                name: "mood".into(),
+                ..Default::default()
+            },
+        );
+        let mut stats = CatalogStats {
+            queries: 8,
+            skipped: [
+                "view v: not managed by bmdb",
+                "view vv: not managed by bmdb",
+                "legacy.doc: type tsvector is not one bmdb models; kept as written",
+                "legacy@legacy_idx: expression index; bmdb models column indexes only",
+                "trigger touch on legacy: not managed by bmdb",
+                "legacy_two.x: generated column; its expression is not modelled",
+                "players.doc: type tsvector is not one bmdb models; kept as written",
+            ]
+            .map(String::from)
+            .to_vec(),
+            ..Default::default()
+        };
+        drop_ignored(&mut live, &mut stats, &ignore);
+        assert_eq!(live.tables.keys().collect::<Vec<_>>(), ["players"]);
+        assert_eq!(live.tables["players"].columns.len(), 1);
+        assert!(live.enums.is_empty());
+        assert_eq!(
+            stats.skipped,
+            [
+                "view vv: not managed by bmdb",
+                "legacy_two.x: generated column; its expression is not modelled"
+            ]
+        );
+    }
 }

@@ -1,6 +1,6 @@
 //! The PostgreSQL catalog reader: the current database's `public` schema from pg_catalog,
-//! in six queries whatever the number of tables (database, tables, columns, constraints,
-//! indexes, and every other object bmdb does not manage), folded into the same normalised
+//! in eight queries whatever the number of tables (database, tables, columns, constraints,
+//! indexes, every other object bmdb does not manage, roles, enum types), folded into the same normalised
 //! `Model` the YAML loader produces. What the model cannot hold is never dropped silently:
 //! each such object or property is one line of `CatalogStats::skipped`, which inspect,
 //! `plan --url` and drift print.
@@ -9,7 +9,9 @@
 //! partitions of a partitioned table. Types go through `canonical_type` after PostgreSQL's
 //! names are mapped to CockroachDB's (integer -> INT4, bigint -> INT8, text -> STRING ...);
 //! an integer column whose default is `nextval` of the sequence it owns is SERIAL,
-//! BIGSERIAL or SMALLSERIAL, as the loader keeps them on postgres.
+//! BIGSERIAL or SMALLSERIAL, as the loader keeps them on postgres; a column of one of the
+//! public schema's enums has the enum's name; any other type is kept as PostgreSQL writes it
+//! (`format_type`), named, and written by inspect with `as_written: true`.
 
 use super::expr::{check_body, strip_literal_cast_for, strip_outer_parens};
 use super::CatalogStats;
@@ -20,7 +22,7 @@ use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 
 /// How many catalog queries `read_postgres` sends (it never grows with the schema).
-pub const QUERY_COUNT: usize = 7;
+pub const QUERY_COUNT: usize = 8;
 
 /// The cluster's roles bmdb may manage: not superusers (the operator's), not the user bmdb
 /// connects as, not the built-in `pg_*` ones; memberships of built-in roles are left out
@@ -33,6 +35,17 @@ SELECT r.rolname::text, r.rolcanlogin, r.rolcreaterole, r.rolcreatedb,
         WHERE m.member = r.oid AND NOT g.rolsuper ORDER BY 1)
 FROM pg_roles r
 WHERE NOT r.rolsuper AND r.rolname <> current_user AND r.rolname NOT LIKE 'pg\\_%'
+ORDER BY 1";
+
+/// The public schema's enum types with their labels in sort order (pg_type, pg_enum); an
+/// enum created by an extension is the extension's.
+const ENUMS_SQL: &str = "\
+SELECT t.typname::text,
+  ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)
+FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE n.nspname = 'public' AND t.typtype = 'e'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass
+                  AND d.objid = t.oid AND d.deptype = 'e')
 ORDER BY 1";
 
 const TABLES_SQL: &str = "\
@@ -119,10 +132,10 @@ SELECT kind, name FROM (
   JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
   UNION ALL
-  SELECT CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'd' THEN 'domain' ELSE 'range type' END,
+  SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'range type' END,
          t.typname::text
   FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-  WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'r')
+  WHERE n.nspname = 'public' AND t.typtype IN ('d', 'r')
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass
                     AND d.objid = t.oid AND d.deptype = 'e')
   UNION ALL
@@ -203,6 +216,7 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
     let index_rows = query(INDEXES_SQL, "indexes")?;
     let other_rows = query(OTHER_SQL, "objects bmdb does not manage")?;
     let role_rows = query(ROLES_SQL, "roles")?;
+    let enum_rows = query(ENUMS_SQL, "enum types")?;
 
     let mut model = Model {
         database: Database {
@@ -218,11 +232,12 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
         },
         tables: BTreeMap::new(),
         roles: Some(read_roles(&role_rows)?),
+        enums: read_enums(&enum_rows, &mut stats)?,
     };
     // every cell read fallibly: a NULL or a type from a newer server is an error naming the
     // catalog query, the column and the row's table
     let mut tables = read_tables(&table_rows)?;
-    let attnames = read_columns(&column_rows, &mut tables, &mut stats)?;
+    let attnames = read_columns(&column_rows, &mut tables, &model.enums, &mut stats)?;
     read_constraints(&constraint_rows, &mut tables, &attnames, &mut stats)?;
     read_indexes(&index_rows, &mut tables, &attnames, &mut stats)?;
     read_others(&other_rows, &mut stats)?;
@@ -232,6 +247,35 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
     }
     debug_assert_eq!(stats.queries, QUERY_COUNT);
     Ok((model, stats))
+}
+
+/// Enum types; one whose name the model cannot hold (not a lower-case word) is named and
+/// left alone, and its columns are kept as written.
+fn read_enums(
+    rows: &[postgres::Row],
+    stats: &mut CatalogStats,
+) -> Result<BTreeMap<String, EnumType>> {
+    let mut out = BTreeMap::new();
+    for r in rows {
+        let c = Cells::new(r, "the PostgreSQL catalog (enum types)");
+        let name: String = c.get(0)?;
+        let c = c.of(name.clone());
+        if !crate::model::enums::valid_enum_name(&name) {
+            stats.skipped.push(format!(
+                "enum {name}: its name is not a lower-case word; not managed by bmdb"
+            ));
+            continue;
+        }
+        out.insert(
+            name.clone(),
+            EnumType {
+                name,
+                values: c.get(1)?,
+                renamed_from: BTreeMap::new(),
+            },
+        );
+    }
+    Ok(out)
 }
 
 fn read_roles(rows: &[postgres::Row]) -> Result<BTreeMap<String, Role>> {
@@ -303,6 +347,7 @@ fn read_tables(rows: &[postgres::Row]) -> Result<Tables> {
 fn read_columns(
     rows: &[postgres::Row],
     tables: &mut Tables,
+    enums: &BTreeMap<String, EnumType>,
     stats: &mut CatalogStats,
 ) -> Result<AttNames> {
     let mut attnames = AttNames::new();
@@ -321,14 +366,20 @@ fn read_columns(
         let identity: String = c.get(8)?;
         let owns_sequence: bool = c.get(9)?;
         let label = format!("{}.{}", table.name, name);
-        // A type the model cannot spell would make the inspected project unloadable: the
-        // column is left out (on both sides of every comparison), named here, and so is
-        // every key, index and foreign key over it.
-        let Some(ty) = pg_type(&raw_type) else {
-            stats.skipped.push(format!(
-                "{label}: type {raw_type} is not one bmdb models; the column is not managed"
-            ));
-            continue;
+        // An enum of the model by its name (`status`, `status[]`); a type the model does not
+        // spell is kept as the server writes it (`as_written: true` in the YAML), and named.
+        let ty = match crate::model::enums::enum_of(&raw_type, enums) {
+            Some(e) => format!(
+                "{}{}",
+                e.name,
+                if raw_type.ends_with("[]") { "[]" } else { "" }
+            ),
+            None => pg_type(&raw_type).unwrap_or_else(|| {
+                stats.skipped.push(format!(
+                    "{label}: type {raw_type} is not one bmdb models; kept as written"
+                ));
+                raw_type.clone()
+            }),
         };
         attnames.insert((oid, attnum), name.clone());
         if !generated.is_empty() {

@@ -105,11 +105,21 @@ pub fn regions_yaml(db: &Database) -> String {
             let _ = writeln!(s, "  range {name}: {}", zone_flow(z));
         }
     }
+    if !db.ignore.is_empty() {
+        let _ = writeln!(
+            s,
+            "# objects bmdb leaves alone on purpose (drift and plan --url too)"
+        );
+        let _ = writeln!(s, "ignore:");
+        for entry in &db.ignore {
+            let _ = writeln!(s, "  - {}", quoted(entry));
+        }
+    }
     s
 }
 
 /// schema/<table>.yaml for one table.
-fn table_yaml(t: &Table) -> String {
+fn table_yaml(t: &Table, model: &Model) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "table: {}", scalar(&t.name));
     if let Some(c) = &t.comment {
@@ -146,6 +156,12 @@ fn table_yaml(t: &Table) -> String {
         }
         if let Some(cm) = &c.comment {
             parts.push(format!("comment: {}", scalar(cm)));
+        }
+        // a type bmdb does not model, kept as the server spells it (issue 12 item 7)
+        if crate::model::enums::enum_of(&c.ty, &model.enums).is_none()
+            && crate::model::normalize::canonical_type(&c.ty, model.database.dialect).is_none()
+        {
+            parts.push("as_written: true".into());
         }
         let _ = writeln!(s, "  - {{ {} }}", parts.join(", "));
     }
@@ -348,6 +364,7 @@ pub fn write_project(dir: &Path, model: &Model) -> Result<Vec<PathBuf>> {
         "roles.yaml",
         "backups.yaml",
         "schema",
+        "types",
         "migrations",
     ] {
         if dir.join(existing).exists() {
@@ -398,10 +415,27 @@ fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
         let stem = file_stem(&t.name, &mut taken);
         files.push((
             PathBuf::from("schema").join(format!("{stem}.yaml")),
-            table_yaml(t),
+            table_yaml(t, model),
+        ));
+    }
+    for e in model.enums.values() {
+        files.push((
+            PathBuf::from("types").join(format!("{}.yaml", e.name)),
+            enum_yaml(e),
         ));
     }
     files
+}
+
+/// types/<name>.yaml for one enum type.
+pub fn enum_yaml(e: &EnumType) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "enum: {}", scalar(&e.name));
+    let _ = writeln!(s, "values:");
+    for v in &e.values {
+        let _ = writeln!(s, "  - {}", quoted(v));
+    }
+    s
 }
 
 fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>> {
@@ -411,6 +445,10 @@ fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>> 
     let mut written = Vec::new();
     for (rel, text) in files {
         let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
         written.push(path);
     }

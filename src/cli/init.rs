@@ -28,6 +28,7 @@ pub enum InitDialect {
 /// `# yaml-language-server: $schema=` line at the top of each file init writes).
 const REGIONS_SCHEMA: &str = include_str!("../../jsonschema/regions.schema.json");
 const TABLE_SCHEMA: &str = include_str!("../../jsonschema/table.schema.json");
+const TYPE_SCHEMA: &str = include_str!("../../jsonschema/type.schema.json");
 
 const REGIONS: &str = r#"# yaml-language-server: $schema=jsonschema/regions.schema.json
 # bmdb project: the database, its regions and survival goal.
@@ -99,7 +100,7 @@ pub fn run(cli: &super::Cli, args: &InitArgs, project_given: bool) -> anyhow::Re
             InitDialect::Postgres => "postgres           ",
         },
     );
-    let files: [(&str, &str); 5] = [
+    let files: [(&str, &str); 6] = [
         ("regions.yaml", &regions),
         ("schema/accounts.yaml", ACCOUNTS),
         (
@@ -108,6 +109,7 @@ pub fn run(cli: &super::Cli, args: &InitArgs, project_given: bool) -> anyhow::Re
         ),
         ("jsonschema/regions.schema.json", REGIONS_SCHEMA),
         ("jsonschema/table.schema.json", TABLE_SCHEMA),
+        ("jsonschema/type.schema.json", TYPE_SCHEMA),
     ];
     for sub in ["schema", "migrations", "templates", "jsonschema"] {
         let path = dir.join(sub);

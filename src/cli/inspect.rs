@@ -22,6 +22,11 @@ pub struct InspectArgs {
     /// hold a project.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// An object to leave alone on purpose, named as the "not modelled" warnings name it
+    /// (`--ignore "view v" --ignore "table legacy"`); written to regions.yaml's `ignore:` so
+    /// that drift and `plan --url` leave it alone too.
+    #[arg(long, value_name = "OBJECT")]
+    pub ignore: Vec<String>,
 }
 
 pub fn run(cli: &Cli, args: &InspectArgs) -> anyhow::Result<ExitCode> {
@@ -29,7 +34,9 @@ pub fn run(cli: &Cli, args: &InspectArgs) -> anyhow::Result<ExitCode> {
     let secret = args.connect.resolve().ok().and_then(|u| u.password());
     let inner = || -> anyhow::Result<ExitCode> {
         let mut conn = args.connect.connect()?;
-        let (model, stats) = read_catalog(&mut conn)?;
+        let (mut model, mut stats) = read_catalog(&mut conn)?;
+        model.database.ignore = args.ignore.clone();
+        crate::catalog::drop_ignored(&mut model, &mut stats, &args.ignore);
         let mut files = write_yaml::write_project(&out, &model)?;
         // The model is on disk; the baseline is planned from it as `plan --write` would. If
         // that fails, what this run wrote is taken back: nothing is left half-adopted.

@@ -25,6 +25,10 @@ pub struct PlanArgs {
     /// of any drift. With --write, that repair becomes the next migration.
     #[command(flatten)]
     pub connect: ConnectOpts,
+    /// Warnings (id, object) already shown by the caller (`zones set` shows the edited
+    /// zone's before it keeps the edit): the table leaves them out rather than repeat them.
+    #[arg(skip)]
+    pub already_shown: Vec<(&'static str, String)>,
 }
 
 pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
@@ -36,17 +40,19 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     let (planned, warnings) = std::thread::scope(|scope| {
         let warnings = scope.spawn(|| crate::plan::warnings(&project.desired));
         let planned = (|| -> anyhow::Result<_> {
-            let (current, plan, not_managed) = if live {
+            let (current, plan, not_managed, locked) = if live {
                 let secret = args.connect.resolve().ok().and_then(|u| u.password());
-                let (have, plan, not_managed) = live_plan(&project, &args.connect)
+                let (have, plan, not_managed, locked) = live_plan(&project, &args.connect)
                     .map_err(|e| scrub_error(e, secret.as_deref()))?;
-                (std::borrow::Cow::Owned(have), plan, not_managed)
+                (std::borrow::Cow::Owned(have), plan, not_managed, locked)
             } else {
                 let current = project.migrated_state();
                 let plan = project.plan_from(&current)?;
-                (current, plan, Vec::new())
+                (current, plan, Vec::new(), Default::default())
             };
-            let rendered = project.render(&current, &plan)?;
+            // against a live database, its schema_locked tables are unlocked around the
+            // statements that need it (render::UNLOCKING_KINDS)
+            let rendered = project.render_unlocking(&current, &plan, &locked)?;
             Ok((plan, rendered, not_managed))
         })();
         (
@@ -156,6 +162,10 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
             super::print_document("plan", doc);
         }
         Format::Table => {
+            let warnings: Vec<_> = warnings
+                .into_iter()
+                .filter(|w| !args.already_shown.contains(&(w.id, w.object.clone())))
+                .collect();
             print_table(
                 &project,
                 &plan,
@@ -358,16 +368,18 @@ fn print_table(
 
 /// The plan from the live database (read from its catalog) to the model, on the model's
 /// projection onto the server's dialect.
-/// The plan from the live database, and what the database holds that bmdb does not manage.
+/// The plan from the live database, what the database holds that bmdb does not manage, and
+/// its tables with `schema_locked` on.
 fn live_plan(
     project: &Project,
     connect: &ConnectOpts,
-) -> anyhow::Result<(Model, Plan, Vec<String>)> {
+) -> anyhow::Result<(Model, Plan, Vec<String>, std::collections::BTreeSet<String>)> {
     let mut conn = connect.connect()?;
     conn.expect_dialect(project.desired.database.dialect)?;
-    let (live, stats) = catalog::read_catalog(&mut conn)?;
+    let (mut live, mut stats) = catalog::read_catalog(&mut conn)?;
+    catalog::drop_ignored(&mut live, &mut stats, &project.desired.database.ignore);
     let (have, want, changes) = catalog::live_changes(&live, &project.desired);
     crate::diff::refusals::check(&have, &want, crate::diff::Against::Live)?;
     let plan = crate::plan::checked_plan(&have, &want, changes)?;
-    Ok((have, plan, stats.skipped))
+    Ok((have, plan, stats.skipped, stats.schema_locked))
 }

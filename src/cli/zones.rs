@@ -28,6 +28,13 @@ pub enum ZonesCmd {
 #[derive(Args, Debug)]
 #[command(mut_arg("url", |a| a.help(crate::db::OFFLINE_URL_HELP)))]
 pub struct ShowArgs {
+    /// Only this object: `database`, `range NAME`, `table T` (with its indexes and
+    /// partitions) or `index T@I`; every object when left out.
+    #[arg(value_name = "TARGET", num_args = 0..)]
+    pub target: Vec<String>,
+    /// Every field with its full source, not the compact 80-column table.
+    #[arg(long)]
+    pub wide: bool,
     /// With --url: the live value beside the model's, differences marked.
     #[command(flatten)]
     pub conn: ConnectOpts,
@@ -85,13 +92,16 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
                 }
                 return Ok(ExitCode::SUCCESS);
             }
+            let only = show_target(&project, &args.target)?;
             if args.conn.url.is_some() {
-                return show_live(&project, args, cli.format);
+                return show_live(&project, args, only.as_ref(), cli.format);
             }
-            println!(
-                "{}",
-                crate::zones::zones_show(&project.desired, cli.format == Format::Json)
-            );
+            let opts = crate::zones::ShowOptions {
+                json: cli.format == Format::Json,
+                wide: args.wide,
+                only: only.as_ref(),
+            };
+            println!("{}", crate::zones::zones_show_with(&project.desired, &opts));
             Ok(ExitCode::SUCCESS)
         }
         ZonesCmd::Set(args) => {
@@ -104,10 +114,10 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
                 database_is_multi_region: project.desired.database.is_multi_region(),
                 override_multi_region: args.override_multi_region,
             };
-            let edited = edit_model(cli, &project, &target, |text| {
+            let (edited, shown) = edit_model(cli, &project, &target, |text| {
                 edit::set_in_text(text, &target, &sets, guard)
             })?;
-            after_edit(cli, &args.edit, edited)
+            after_edit(cli, &args.edit, edited, shown)
         }
         ZonesCmd::Unset(args) => {
             refuse_on_postgres(dialect, "zones unset")?;
@@ -115,16 +125,32 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
             let (target, rest) = split_target(&args.words)?;
             let keys = all_or_every_error(rest.iter().map(|k| edit::ZoneKey::parse(k)))?;
             refuse_repeated_keys(keys.iter().copied())?;
-            let edited = edit_model(cli, &project, &target, |text| {
+            let (edited, shown) = edit_model(cli, &project, &target, |text| {
                 edit::unset_in_text(text, &target, &keys)
             })?;
-            after_edit(cli, &args.edit, edited)
+            after_edit(cli, &args.edit, edited, shown)
         }
     }
 }
 
+/// `zones show TARGET`: the target parsed and checked against the model (did-you-mean for
+/// a misspelt table, index or range) before any connection.
+fn show_target(project: &Project, words: &[String]) -> anyhow::Result<Option<ZoneTargetArg>> {
+    if words.is_empty() {
+        return Ok(None);
+    }
+    let target = edit::parse_target(words)?;
+    edit::check_target(&project.desired, &target)?;
+    Ok(Some(target))
+}
+
 /// The model's effective zones beside the live database's, both by the same rules.
-fn show_live(project: &Project, args: &ShowArgs, format: Format) -> anyhow::Result<ExitCode> {
+fn show_live(
+    project: &Project,
+    args: &ShowArgs,
+    only: Option<&ZoneTargetArg>,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
     use crate::zones::effective;
     let secret = args.conn.resolve().ok().and_then(|u| u.password());
     let read = || -> anyhow::Result<crate::model::Model> {
@@ -139,7 +165,10 @@ fn show_live(project: &Project, args: &ShowArgs, format: Format) -> anyhow::Resu
     if server.is_some() {
         desired.database.cockroach_version = server;
     }
-    let want = effective::effective_zones(&desired);
+    let mut want = effective::effective_zones(&desired);
+    if let Some(target) = only {
+        want.retain(|z| crate::zones::shows(target, &z.object));
+    }
     let have = effective::effective_zones(&live);
     let multi_region = desired.database.is_multi_region() || live.database.is_multi_region();
     let used = server.filter(|_| multi_region).map(|version| RulesUsed {
@@ -162,7 +191,11 @@ fn show_live(project: &Project, args: &ShowArgs, format: Format) -> anyhow::Resu
             println!("{}", serde_json::to_string_pretty(&json)?)
         }
         Format::Table => {
-            println!("{}", effective::render_comparison_table(&rows));
+            let width = (!args.wide).then_some(crate::zones::COMPACT_WIDTH);
+            println!(
+                "{}",
+                effective::render_comparison_table_within(&rows, width)
+            );
             if let Some(used) = used {
                 println!("{used}");
             }
@@ -259,66 +292,102 @@ fn edit_model(
     project: &Project,
     target: &ZoneTargetArg,
     edit: impl FnOnce(&str) -> anyhow::Result<String>,
-) -> anyhow::Result<PathBuf> {
+) -> anyhow::Result<(PathBuf, Vec<(&'static str, String)>)> {
+    edit::check_target(&project.desired, target)?;
     let rel: PathBuf = match target.table() {
         None => PathBuf::from("regions.yaml"),
-        Some(t) => {
-            let Some(table) = project.desired.tables.get(t) else {
-                let all: Vec<&str> = project.desired.tables.keys().map(String::as_str).collect();
-                let known: Vec<&str> = all.iter().copied().take(8).collect();
-                bail!(
-                    "there is no table {t:?} in schema/\n  help: {}",
-                    crate::model::normalize::suggest(
-                        t,
-                        &all,
-                        format!("tables include {}", known.join(", "))
-                    )
-                );
-            };
-            if let ZoneTargetArg::Index(_, i) = target {
-                if table.index(i).is_none() {
-                    let known: Vec<&str> = table.indexes.iter().map(|x| x.name.as_str()).collect();
-                    let help = if known.is_empty() {
-                        "it has no secondary indexes; add one to its schema file first".to_string()
-                    } else {
-                        crate::model::normalize::suggest(
-                            i,
-                            &known,
-                            format!("its indexes are {}", known.join(", ")),
-                        )
-                    };
-                    bail!("table {t:?} has no index {i:?}\n  help: {help}");
-                }
-            }
-            crate::model::load::table_file(&cli.project, t)
-                .with_context(|| format!("cannot find the schema file of {t:?}"))?
-        }
+        Some(t) => crate::model::load::table_file(&cli.project, t)
+            .with_context(|| format!("cannot find the schema file of {t:?}"))?,
     };
     let path = cli.project.join(&rel);
     let original =
         fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
     let edited = edit(&original)?;
     fs::write(&path, &edited).with_context(|| format!("cannot write {}", path.display()))?;
-    if let Err(e) = Project::open(&cli.project, cli.env.as_deref()) {
+    let edited_project = match Project::open(&cli.project, cli.env.as_deref()) {
+        Ok(p) => p,
+        Err(e) => {
+            fs::write(&path, &original)
+                .with_context(|| format!("cannot restore {}", path.display()))?;
+            return Err(e.context(format!(
+                "the edit would make the model invalid; {} is unchanged",
+                rel.display()
+            )));
+        }
+    };
+    // The edited zone, complete (inherited values filled in): what CockroachDB would
+    // reject is refused and the file put back; what it accepts but cannot satisfy is shown
+    // before the edit is kept.
+    let (rejected, unsatisfiable) = satisfiability(&edited_project.desired, target);
+    if !rejected.is_empty() {
         fs::write(&path, &original)
             .with_context(|| format!("cannot restore {}", path.display()))?;
-        return Err(e.context(format!(
-            "the edit would make the model invalid; {} is unchanged",
-            rel.display()
-        )));
+        let lines: Vec<String> = rejected
+            .iter()
+            .map(|r| {
+                format!(
+                    "error[{}]: {}
+  help: {}",
+                    r.id, r.reason, r.help
+                )
+            })
+            .collect();
+        bail!(
+            "the edit would give {target} a zone CockroachDB rejects; {} is unchanged\n{}",
+            rel.display(),
+            lines.join("\n")
+        );
+    }
+    for w in &unsatisfiable {
+        anstream::eprintln!(
+            "{}[{}]: {}: {}\n  help: {}",
+            crate::output::warning("warning"),
+            w.id,
+            w.object,
+            w.reason,
+            w.help
+        );
     }
     if cli.format == Format::Table {
         println!("Edited {}.", rel.display());
     }
-    Ok(rel)
+    Ok((
+        rel,
+        unsatisfiable
+            .into_iter()
+            .map(|w| (w.id, w.object))
+            .collect(),
+    ))
 }
 
-fn after_edit(cli: &Cli, args: &EditArgs, edited: PathBuf) -> anyhow::Result<ExitCode> {
+/// What CockroachDB rejects in `target`'s complete zone, and the satisfiability warnings
+/// on it (`zones::satisfy`), in the edited model.
+fn satisfiability(
+    model: &crate::model::Model,
+    target: &ZoneTargetArg,
+) -> (Vec<crate::zones::ZoneHazard>, Vec<crate::zones::ZoneHazard>) {
+    let label = target.to_string();
+    let zones = crate::zones::effective_zones(model);
+    let Some(z) = zones.iter().find(|z| z.label() == label) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut warnings = crate::zones::satisfy::warnings(z, &[]);
+    warnings.extend(crate::zones::satisfy::restricted_breach(model, z));
+    (crate::zones::satisfy::rejections(z), warnings)
+}
+
+fn after_edit(
+    cli: &Cli,
+    args: &EditArgs,
+    edited: PathBuf,
+    already_shown: Vec<(&'static str, String)>,
+) -> anyhow::Result<ExitCode> {
     let plan_args = PlanArgs {
         write: args.write.clone(),
         detailed_exitcode: false,
         // the plan of a model edit is against the migrations' state, not a live database
         connect: ConnectOpts::default(),
+        already_shown,
     };
     let steps = || -> anyhow::Result<ExitCode> {
         super::plan::run(cli, &plan_args)?;

@@ -117,6 +117,33 @@ macro_rules! with_change_kinds {
                 of: String,
             },
 
+            // --- enum types (types/*.yaml; docs/model.md "Enum types") ---
+            CreateEnum = "create_enum" {
+                name: String,
+                values: Vec<String>,
+            },
+            /// `ALTER TYPE ... ADD VALUE IF NOT EXISTS value [BEFORE before | AFTER after]`.
+            AddEnumValue = "add_enum_value" {
+                name: String,
+                value: String,
+                before: Option<String>,
+                after: Option<String>,
+            },
+            RenameEnumValue = "rename_enum_value" {
+                name: String,
+                from: String,
+                to: String,
+            },
+            /// CockroachDB only (`ALTER TYPE ... DROP VALUE`); PostgreSQL has no such
+            /// statement, and the model refuses the plan there (`diff::refusals`).
+            DropEnumValue = "drop_enum_value" {
+                name: String,
+                value: String,
+            },
+            DropEnum = "drop_enum" {
+                name: String,
+            },
+
             // --- backup schedules (CockroachDB; only when the project has backups.yaml) ---
             /// `CREATE SCHEDULE IF NOT EXISTS 'label' FOR BACKUP ...`.
             CreateBackupSchedule = "create_backup_schedule" {
@@ -284,6 +311,11 @@ impl Change {
             Change::GrantRole { role, of } | Change::RevokeRole { role, of } => {
                 format!("role {role} in {of}")
             }
+            Change::CreateEnum { name, .. } | Change::DropEnum { name } => format!("enum {name}"),
+            Change::AddEnumValue { name, value, .. } | Change::DropEnumValue { name, value } => {
+                format!("enum {name}.{value}")
+            }
+            Change::RenameEnumValue { name, to, .. } => format!("enum {name}.{to}"),
             Change::CreateBackupSchedule { schedule }
             | Change::DropBackupSchedule { schedule }
             | Change::AlterBackupSchedule { to: schedule, .. } => {
@@ -385,6 +417,11 @@ impl Change {
             | Change::DropRole { .. }
             | Change::GrantRole { .. }
             | Change::RevokeRole { .. }
+            | Change::CreateEnum { .. }
+            | Change::AddEnumValue { .. }
+            | Change::RenameEnumValue { .. }
+            | Change::DropEnumValue { .. }
+            | Change::DropEnum { .. }
             | Change::CreateBackupSchedule { .. }
             | Change::AlterBackupSchedule { .. }
             | Change::DropBackupSchedule { .. }

@@ -34,6 +34,7 @@ pub fn diff(current: &Model, desired: &Model) -> Vec<Change> {
         }
     }
     diff_roles(current.roles.as_ref(), desired.roles.as_ref(), &mut out);
+    super::enums::diff_enums(&current.enums, &desired.enums, &mut out);
     diff_backup_schedules(
         current.database.backup_schedules.as_ref(),
         desired.database.backup_schedules.as_ref(),

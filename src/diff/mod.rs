@@ -5,6 +5,7 @@
 
 pub mod change;
 mod differ;
+pub mod enums;
 pub mod refusals;
 pub use change::{Change, Hazard, ZoneTarget};
 pub use differ::diff;

@@ -101,6 +101,7 @@ pub fn refusals(current: &Model, desired: &Model, against: Against) -> Vec<Refus
             });
         }
     }
+    super::enums::refusals(current, desired, &mut out);
     out
 }
 

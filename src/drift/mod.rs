@@ -135,8 +135,9 @@ pub fn run_drift(dir: &Path, env: Option<&str>, conn: &ConnectOpts) -> Result<Dr
     });
     // a broken model is the first thing to fix, whatever the database said
     let ((project, mismatches), files) = project?;
-    let (db, rows, live, stats) = live_side?;
+    let (db, rows, mut live, mut stats) = live_side?;
     db.expect_dialect(project.desired.database.dialect)?;
+    crate::catalog::drop_ignored(&mut live, &mut stats, &project.desired.database.ignore);
 
     let migrated = project.migrated_state();
     // the differ alone says whether anything is unwritten; ordering is `bmdb plan`'s job

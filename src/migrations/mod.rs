@@ -152,6 +152,7 @@ pub fn empty_state(desired: &Database) -> Model {
         },
         tables: Default::default(),
         roles: None,
+        enums: Default::default(),
     }
 }
 

@@ -99,6 +99,7 @@ pub const REGIONS_KEYS: &[&str] = &[
     "cockroach_version",
     "environments",
     "default_environment",
+    "ignore",
 ];
 const RANGE_NAMES: &[&str] = &[
     "default",
@@ -128,6 +129,7 @@ pub const COLUMN_KEYS: &[&str] = &[
     "default",
     "comment",
     "renamed_from",
+    "as_written",
 ];
 pub const INDEX_KEYS: &[&str] = &[
     "name", "columns", "unique", "using", "sharded", "storing", "where", "zone",
@@ -160,25 +162,23 @@ fn load_with(
         super::backups::read_backups_file(dir, &database, diags, &mut origins);
     on_environments(&environments);
     let roles = super::roles::read_roles_file(dir, database.dialect, diags, &mut origins);
+    let enums = super::enums::read_types(dir, diags, &mut origins);
     let mut model = Model {
         database,
         tables: Default::default(),
         roles,
+        enums,
     };
     let found_before = diags.len();
     let files = schema_files(dir, diags);
     let mut incomplete = diags.len() > found_before;
-    if files.is_empty() && !incomplete {
-        diags.push(Diagnostic {
-            file: PathBuf::from("schema/"),
-            line: 1,
-            col: 1,
-            check: "no-tables",
-            message: "no table files found under schema/".to_string(),
-            help: Some("add one file per table, e.g. schema/players.yaml with `table: players` and its columns".to_string()),
-        });
-    }
-    for file in read_schema_files(dir, files, &model.database) {
+    // A project with no table yet (only types, or every table dropped) is valid: it plans
+    // the types, or the drops (issue 12 item 8).
+    let read_with = TypeNames {
+        db: &model.database,
+        enums: &model.enums,
+    };
+    for file in read_schema_files(dir, files, &read_with) {
         diags.extend(file.diags);
         if !file.parsed {
             incomplete = true;
@@ -229,7 +229,13 @@ struct SchemaFile {
     diags: Vec<Diagnostic>,
 }
 
-fn read_schema_file(dir: &Path, rel: PathBuf, db: &Database) -> SchemaFile {
+/// What a table file is read against: the database settings and the enums a column may name.
+struct TypeNames<'a> {
+    db: &'a Database,
+    enums: &'a std::collections::BTreeMap<String, EnumType>,
+}
+
+fn read_schema_file(dir: &Path, rel: PathBuf, ty: &TypeNames) -> SchemaFile {
     let mut diags = Vec::new();
     let mut origins = Origins::default();
     let Some(root) = read_yaml(dir, &rel, &mut diags) else {
@@ -246,7 +252,7 @@ fn read_schema_file(dir: &Path, rel: PathBuf, db: &Database) -> SchemaFile {
         file: rel.clone(),
         diags: &mut diags,
     };
-    let table = read_table(&mut cx, &root, db, &mut origins);
+    let table = read_table(&mut cx, &root, ty, &mut origins);
     let table_pos = origins_pos_in(&root);
     SchemaFile {
         rel,
@@ -261,7 +267,7 @@ fn read_schema_file(dir: &Path, rel: PathBuf, db: &Database) -> SchemaFile {
 /// Read every schema file, on all cores (YAML parsing is most of a large project's load
 /// time); each file's tree is dropped as soon as its table is read, so memory stays that of
 /// the model. The result keeps the order of `files`.
-fn read_schema_files(dir: &Path, files: Vec<PathBuf>, db: &Database) -> Vec<SchemaFile> {
+fn read_schema_files(dir: &Path, files: Vec<PathBuf>, db: &TypeNames) -> Vec<SchemaFile> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
@@ -303,6 +309,12 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// cannot be read (permissions, a dangling symlink, a symlink loop) is a finding, never
 /// skipped: skipping it would plan its tables as dropped.
 fn schema_files(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+    yaml_files(dir, "schema", diags)
+}
+
+/// Every `<folder>/**/*.yaml` (and `.yml`) of the project, relative to `dir`, sorted; see
+/// `schema_files`. `types/` is read through here too.
+pub(crate) fn yaml_files(dir: &Path, folder: &str, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     struct Walk<'a> {
         base: &'a Path,
         out: Vec<PathBuf>,
@@ -361,7 +373,7 @@ fn schema_files(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
                         d,
                         "unreadable-folder",
                         format!("cannot read the folder {shown}: {e}"),
-                        "check the folder's permissions (bmdb must list every folder under schema/)",
+                        "check the folder's permissions (bmdb must list every folder of the project)",
                     );
                     return;
                 }
@@ -405,7 +417,7 @@ fn schema_files(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     fn is_yaml(p: &Path) -> bool {
         matches!(p.extension().and_then(|x| x.to_str()), Some("yaml" | "yml"))
     }
-    let schema = dir.join("schema");
+    let schema = dir.join(folder);
     if std::fs::symlink_metadata(&schema).is_err() {
         return Vec::new();
     }
@@ -419,13 +431,13 @@ fn schema_files(dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
     let mut out = w.out;
     if out.len() > MAX_FILES {
         diags.push(Diagnostic {
-            file: PathBuf::from("schema/"),
+            file: PathBuf::from(format!("{folder}/")),
             line: 1,
             col: 1,
             check: "too-many-files",
-            message: format!("schema/ holds more than {MAX_FILES} YAML files"),
+            message: format!("{folder}/ holds more than {MAX_FILES} YAML files"),
             help: Some(format!(
-                "bmdb reads at most {MAX_FILES} table files (see docs/limits.md); is schema/ the right folder?"
+                "bmdb reads at most {MAX_FILES} files there (see docs/limits.md); is {folder}/ the right folder?"
             )),
         });
         return Vec::new();
@@ -728,6 +740,26 @@ fn read_regions_file(
             }
         }
     }
+    if let Some(n) = get(entries, "ignore") {
+        if let Some(items) = cx.seq(n, "\"ignore\"") {
+            for item in items {
+                let Some(entry) = cx.text(item, "an \"ignore\" entry") else {
+                    continue;
+                };
+                let entry = entry.split_whitespace().collect::<Vec<_>>().join(" ");
+                if !entry.contains(' ') {
+                    cx.err(
+                        item.pos,
+                        "invalid-value",
+                        format!("\"ignore\" entry \"{entry}\" names no kind of object"),
+                        "write it as the warning names it: `view v`, `function touch()`, `table legacy`, `enum mood`".to_string(),
+                    );
+                    continue;
+                }
+                db.ignore.push(entry);
+            }
+        }
+    }
     let multi_region = db.dialect == Dialect::Cockroach && db.primary_region.is_some();
     if let Some(n) = get(entries, "zones") {
         if let Some(zones) = cx.map(n, "\"zones\"") {
@@ -788,7 +820,8 @@ fn read_regions_file(
     (db, ok, environments)
 }
 
-fn read_table(cx: &mut Cx, root: &Node, db: &Database, origins: &mut Origins) -> Option<Table> {
+fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -> Option<Table> {
+    let db = ty.db;
     let file = cx.file.clone();
     let entries = cx.map(root, "a table file")?;
     cx.check_keys(entries, TABLE_KEYS, "a table file");
@@ -827,7 +860,7 @@ fn read_table(cx: &mut Cx, root: &Node, db: &Database, origins: &mut Origins) ->
             // A set, not a scan of the columns read so far: 100,000 columns stay linear.
             let mut names = std::collections::HashSet::new();
             for item in items {
-                if let Some(col) = read_column(cx, item, db.dialect, t, origins) {
+                if let Some(col) = read_column(cx, item, ty, t, origins) {
                     if !names.insert(col.name.clone()) {
                         let pos = item
                             .as_map()
@@ -1034,10 +1067,11 @@ fn read_locality(cx: &mut Cx, n: &Node, t: &str, origins: &mut Origins) -> Optio
 fn read_column(
     cx: &mut Cx,
     item: &Node,
-    dialect: Dialect,
+    types: &TypeNames,
     t: &str,
     origins: &mut Origins,
 ) -> Option<Column> {
+    let dialect = types.db.dialect;
     let m = cx.map(item, "a column")?;
     let label = match get(m, "name").and_then(|n| n.as_scalar()) {
         Some(n) => format!("column \"{n}\""),
@@ -1062,7 +1096,26 @@ fn read_column(
     let mut serial_default = None;
     if let Some(tn) = type_node {
         origins.set(&["coltype", t, &name], &cx.file, tn.pos);
-        if let Some(raw) = cx.text(tn, &format!("the type of column \"{name}\"")) {
+        let as_written = get(m, "as_written")
+            .and_then(|n| cx.boolean(n, "\"as_written\""))
+            .unwrap_or(false);
+        let raw = cx.text(tn, &format!("the type of column \"{name}\""));
+        let enum_type = raw.as_deref().and_then(|r| {
+            let base = r.trim().trim_end_matches("[]");
+            let suffix = &r.trim()[base.len()..];
+            // `status[]`: an array of the enum; only one level, as PostgreSQL spells it
+            (suffix.is_empty() || suffix == "[]")
+                .then(|| super::enums::enum_of(base, types.enums))
+                .flatten()
+                .map(|e| format!("{}{suffix}", e.name))
+        });
+        if let Some(ty) = enum_type {
+            col.ty = ty;
+        } else if let (true, Some(raw)) = (as_written, &raw) {
+            // a type bmdb does not model, passed through as written (issue 12 item 7): no
+            // alias folding, no check; the server's own spelling reads back the same
+            col.ty = raw.trim().to_string();
+        } else if let Some(raw) = raw {
             match canonical_type(&raw, dialect) {
                 Some(c) => {
                     col.ty = c.ty;
@@ -1080,10 +1133,14 @@ fn read_column(
                         .unwrap_or("")
                         .trim()
                         .to_uppercase();
+                    let closest_enum = super::enums::closest_enum(&raw, types.enums);
                     let hint = match did_you_mean(&base, TYPE_NAMES) {
                         // In a flow map `{ type: DECIMAL(18,4) }` the comma ends the value.
                         _ if raw.contains('(') && !raw.contains(')') => {
                             "quote the type, e.g. type: \"DECIMAL(18,4)\": inside { } a comma ends the value; ".to_string()
+                        }
+                        _ if closest_enum.is_some() => {
+                            format!("did you mean the enum \"{}\"? ", closest_enum.unwrap_or_default())
                         }
                         Some(s) if s != base => format!("did you mean {s}? "),
                         _ => String::new(),
@@ -1092,7 +1149,7 @@ fn read_column(
                         tn.pos,
                         "unknown-type",
                         format!("unknown type \"{raw}\" for column \"{name}\""),
-                        format!("{hint}known types include {}", KNOWN_TYPES.join(", ")),
+                        format!("{hint}known types include {}; an enum is declared in types/<name>.yaml; a type bmdb does not model is kept with `as_written: true`", KNOWN_TYPES.join(", ")),
                     );
                 }
             }

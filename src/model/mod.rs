@@ -3,6 +3,7 @@
 //! Stage: the bottom of the pipeline; may import sql only (docs/architecture.md).
 pub mod backups;
 pub mod diagnostic;
+pub mod enums;
 pub mod environment;
 pub mod load;
 pub mod normalize;

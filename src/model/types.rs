@@ -47,6 +47,22 @@ pub struct Model {
     /// `roles.yaml`); `None` leaves the server's roles alone (docs/roles.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<BTreeMap<String, Role>>,
+    /// Enum types (`types/*.yaml`), keyed by name (docs/model.md "Enum types").
+    /// CockroachDB's `crdb_internal_region` is never one of them: it is the database's own.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub enums: BTreeMap<String, EnumType>,
+}
+
+/// `CREATE TYPE name AS ENUM (values...)`: the values in their order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct EnumType {
+    pub name: String,
+    pub values: Vec<String>,
+    /// value -> the value it was renamed from (`renamed_from` in the model, like a column's):
+    /// `ALTER TYPE ... RENAME VALUE`, never a drop and an add. Cleared before a comparison
+    /// with a live database; never stored in the lock state (as a column's).
+    #[serde(default, skip_serializing)]
+    pub renamed_from: BTreeMap<String, String>,
 }
 
 /// A role (a user is a role with `login`). Never a password: see docs/roles.md.
@@ -96,6 +112,12 @@ pub struct Database {
     /// picks the placement rules `zones show` and drift compute with. Not a schema property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cockroach_version: Option<CrdbVersion>,
+    /// Live objects bmdb leaves alone on purpose (`ignore:` in regions.yaml), named as the
+    /// "not managed" lines name them: `view v`, `function touch()`, `table legacy`,
+    /// `enum mood`. drift, `plan --url` and inspect stop naming them, and an ignored table or
+    /// enum is never planned as dropped. Not a schema property: never stored in the lock.
+    #[serde(default, skip_serializing)]
+    pub ignore: Vec<String>,
     /// The cluster's backup schedules keyed by label, when the project manages them (it has
     /// a `backups.yaml`); `None` leaves the server's schedules alone (docs/backups.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -281,7 +303,9 @@ impl Table {
 pub struct Column {
     pub name: String,
     /// Canonical type name, upper case, CockroachDB spelling: INT8, INT4, STRING,
-    /// FLOAT8, TIMESTAMPTZ, GEOGRAPHY(POINT,4326), VARCHAR(32), crdb_internal_region ...
+    /// FLOAT8, TIMESTAMPTZ, GEOGRAPHY(POINT,4326), VARCHAR(32), crdb_internal_region ...;
+    /// or the name of one of the model's enums (lower case, `status`, `status[]`); or, with
+    /// `as_written: true` in the YAML, a type bmdb does not model, exactly as written.
     #[serde(rename = "type")]
     pub ty: String,
     #[serde(default = "yes", skip_serializing_if = "is_true")]

@@ -168,6 +168,16 @@ fn check_tandem(cx: &mut Cx, entries: &[(super::yaml::Key, Node)], z: &ZoneConfi
             Some(_) => {}
         }
     }
+    // CockroachDB's ValidateTandemFields (pkg/config/zonepb/zone.go at
+    // cockroachdb/cockroach@0336ea40cd49ffac1960d5a185922abdd07003b4, lines 319-322).
+    if z.lease_preferences.is_some() && z.num_voters.is_some() && z.voter_constraints.is_none() {
+        cx.err(
+            at(zf::LEASE_PREFERENCES),
+            "zone-value-out-of-range",
+            format!("lease_preferences beside num_voters in {what} need voter_constraints in the same zone (\"lease preferences can not be set unless the voter_constraints are explicitly set as well\")"),
+            "set voter_constraints beside num_voters and lease_preferences".to_string(),
+        );
+    }
     if z.lease_preferences.is_some() && z.constraints.is_none() && z.voter_constraints.is_none() {
         cx.err(
             at(zf::LEASE_PREFERENCES),

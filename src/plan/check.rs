@@ -30,7 +30,13 @@ pub struct PlanRefused {
 
 impl std::fmt::Display for PlanRefused {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let n = self.problems.len();
+        // steps, not problems: one step may break several rules
+        let n = self
+            .problems
+            .iter()
+            .map(|p| p.step)
+            .collect::<BTreeSet<_>>()
+            .len();
         writeln!(
             f,
             "the plan cannot run: CockroachDB would refuse {n} step{}; nothing was written or sent",
@@ -153,10 +159,41 @@ pub fn check(current: &Model, desired: &Model, plan: &Plan) -> Result<(), PlanRe
         };
         sim.step(&step.change, leaving, &mut refuse);
     }
+    zone_rejections(desired, plan, &mut problems);
     if problems.is_empty() {
         Ok(())
     } else {
         Err(PlanRefused { problems })
+    }
+}
+
+/// Each `CONFIGURE ZONE` step whose zone CockroachDB's own validation rejects: the complete
+/// zone (inherited values filled in) of the desired model, `zones::satisfy::rejections`.
+fn zone_rejections(desired: &Model, plan: &Plan, problems: &mut Vec<PlanProblem>) {
+    let mut zones = None;
+    for (i, step) in plan.steps.iter().enumerate() {
+        let Change::ConfigureZone {
+            target,
+            to: Some(_),
+            ..
+        } = &step.change
+        else {
+            continue;
+        };
+        let zones = zones.get_or_insert_with(|| crate::zones::effective_zones(desired));
+        let label = target.to_string();
+        let Some(z) = zones.iter().find(|z| z.label() == label) else {
+            continue;
+        };
+        for r in crate::zones::satisfy::rejections(z) {
+            problems.push(PlanProblem {
+                id: r.id,
+                step: i + 1,
+                at: format!("{} {}", step.change.kind(), step.change.object()),
+                message: r.reason,
+                help: r.help,
+            });
+        }
     }
 }
 

@@ -62,6 +62,24 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             "revoke",
             format!("role {role} can no longer log in"),
         )),
+        Change::DropEnum { .. } => out.push(destructive(
+            "drop-type",
+            format!("drops {object}; the server refuses while a column still uses the type"),
+        )),
+        Change::DropEnumValue { value, .. } => out.push(destructive(
+            "drop-enum-value",
+            format!("drops {object}; CockroachDB refuses while a row (or a default, check or view) holds {value:?}"),
+        )),
+        Change::AddEnumValue { value, .. } if desired.database.dialect == Dialect::Postgres => {
+            out.push(caution(
+                "enum-value-in-transaction",
+                format!("adds {object}; PostgreSQL runs the migration in one transaction, and {value:?} cannot be used (a default, a check, a row) until it commits: use it in the next migration"),
+            ))
+        }
+        Change::RenameEnumValue { from, .. } => out.push(caution(
+            "rename-enum-value",
+            format!("renames {object} (was {from:?}); application code that writes {from:?} fails"),
+        )),
         Change::DropColumn { .. } => out.push(destructive(
             "drop-column",
             format!("drops column {object} and its data"),

@@ -32,6 +32,11 @@ enum Phase {
     SurvivalUpgrade,
     PlacementRestricted,
     DatabaseZone,
+    /// Enum types before the tables and columns that use them; within one type, added
+    /// values keep the differ's order (each BEFORE/AFTER names a value already there).
+    CreateEnum,
+    RenameEnumValue,
+    AddEnumValue,
     CreateTable,
     /// A foreign key over a primary key that is replaced: PostgreSQL refuses to drop the
     /// key while the foreign key depends on it, so it goes first (and comes back later).
@@ -61,6 +66,9 @@ enum Phase {
     DropIndex,
     DropColumn,
     DropTable,
+    /// After every column that held the value or the type is dropped or retyped.
+    DropEnumValue,
+    DropEnum,
     DropSuperRegion,
     DropSecondaryRegion,
     SurvivalDowngrade,
@@ -267,6 +275,11 @@ impl Context<'_> {
             Change::GrantRole { role, of } => named(P::GrantRole, &format!("{of}\u{1f}{role}")),
             Change::RevokeRole { role, of } => named(P::RevokeRole, &format!("{of}\u{1f}{role}")),
             Change::DropRole { role } => named(P::DropRole, role),
+            Change::CreateEnum { name, .. } => named(P::CreateEnum, name),
+            Change::RenameEnumValue { name, .. } => named(P::RenameEnumValue, name),
+            Change::AddEnumValue { name, .. } => named(P::AddEnumValue, name),
+            Change::DropEnumValue { name, .. } => named(P::DropEnumValue, name),
+            Change::DropEnum { name } => named(P::DropEnum, name),
             Change::CreateTable { table } => (
                 P::CreateTable,
                 *self.create_rank.get(&table.name).unwrap_or(&usize::MAX),

@@ -54,6 +54,28 @@ pub fn builtin_templates() -> impl Iterator<Item = (&'static str, &'static str)>
     BUILTIN.iter().copied()
 }
 
+/// Change kinds CockroachDB runs on a `schema_locked` table only after the table is unlocked
+/// by hand: it unlocks a table itself for the statements of its declarative schema changer,
+/// not for these. `set_locality`: cockroachdb/docs
+/// `src/current/_includes/v26.1/cdc/cdc-schema-locked-example.md` at 9950a7a7 (line 10:
+/// "certain schema changes (such as `ALTER TABLE ... SET LOCALITY`) cannot automatically unset
+/// it"; v26.2 moved SET LOCALITY to the declarative schema changer, #161763).
+/// `configure_zone` on a table or index: cockroachdb/cockroach
+/// `pkg/sql/logictest/testdata/logic_test/schema_locked` at 82f797ac, `subtest zone_config`
+/// (`ALTER TABLE ref CONFIGURE ZONE USING num_replicas = 11` fails with 57000 on a locked
+/// table). Unlocking before a statement that would have unlocked by itself costs one more
+/// schema change, never a failure. Any other statement refused for a lock is unlocked by apply
+/// (`apply::exec`).
+pub const UNLOCKING_KINDS: [&str; 2] = ["set_locality", "configure_zone"];
+
+/// The table to unlock around `change`, if it needs one.
+fn unlocks(change: &crate::diff::Change, locked: &std::collections::BTreeSet<String>) -> Value {
+    match change.table() {
+        Some(t) if UNLOCKING_KINDS.contains(&change.kind()) && locked.contains(t) => Value::from(t),
+        _ => Value::from(false),
+    }
+}
+
 /// What a rendering is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderContext {
@@ -124,11 +146,18 @@ pub fn quote_ident(name: &str) -> String {
 /// A column type as the dialect spells it. Types are canonical CockroachDB names (see
 /// `Column::ty`); PostgreSQL gets its own name for the few that differ.
 fn sql_type(ty: &str, dialect: Dialect) -> String {
-    if dialect == Dialect::Cockroach {
-        return ty.to_string();
-    }
     if let Some(elem) = ty.strip_suffix("[]") {
         return format!("{}[]", sql_type(elem, dialect));
+    }
+    // an enum's name (a lower-case word bmdb does not model as a type): quoted when it is a
+    // keyword (`order`); a type kept as written is already the server's spelling
+    if crate::model::enums::valid_enum_name(ty)
+        && crate::model::normalize::canonical_type(ty, dialect).is_none()
+    {
+        return quote_ident(ty);
+    }
+    if dialect == Dialect::Cockroach {
+        return ty.to_string();
     }
     let upper = ty.to_ascii_uppercase();
     match upper.as_str() {
@@ -256,6 +285,19 @@ impl Renderer {
     }
 
     pub fn render_plan(&self, plan: &Plan, ctx: &RenderContext) -> Result<RenderedPlan> {
+        self.render_plan_unlocking(plan, ctx, &std::collections::BTreeSet::new())
+    }
+
+    /// [`Self::render_plan`] for a database whose tables in `schema_locked` have CockroachDB's
+    /// `schema_locked` on (read from the live catalog): the steps of [`UNLOCKING_KINDS`] on
+    /// them are rendered between `SET (schema_locked = false)` and `SET (schema_locked =
+    /// true)`.
+    pub fn render_plan_unlocking(
+        &self,
+        plan: &Plan,
+        ctx: &RenderContext,
+        schema_locked: &std::collections::BTreeSet<String>,
+    ) -> Result<RenderedPlan> {
         // What the dialect has, from the capability table: templates test `supports.<flag>`.
         let supports = Value::from_serialize(dialect::supports(ctx.dialect));
         let preamble = self.render_template(
@@ -292,6 +334,7 @@ impl Renderer {
                 multi_region => ctx.multi_region,
                 zone => zone_values(change),
                 override_multi_region => plan.needs_zone_override(i),
+                schema_locked => unlocks(change, schema_locked),
             };
             let statements = self.render_template(&name, values).with_context(|| {
                 format!("step {}: {} {}", i + 1, change.kind(), change.object())
@@ -659,6 +702,16 @@ mod tests {
         assert_eq!(pg("GEOGRAPHY(POINT,4326)"), "GEOGRAPHY(POINT,4326)");
         assert_eq!(pg("INT8"), "INT8");
         assert_eq!(sql_type("STRING", Dialect::Cockroach), "STRING");
+        // enums by name, quoted when a keyword; a type kept as written stays as it is
+        for d in [Dialect::Cockroach, Dialect::Postgres] {
+            assert_eq!(sql_type("player_status", d), "player_status");
+            assert_eq!(sql_type("player_status[]", d), "player_status[]");
+            assert_eq!(sql_type("order", d), "\"order\"");
+            assert_eq!(
+                sql_type("character varying(8)[]", d),
+                "character varying(8)[]"
+            );
+        }
     }
 
     #[test]

@@ -50,6 +50,63 @@ impl ZoneTargetArg {
     }
 }
 
+/// That `target` names an object of the model: a table and index that exist (with the
+/// closest name when not), a range the model or CockroachDB has. `zones set`, `zones unset`
+/// and `zones show TARGET` check it before anything else.
+pub fn check_target(model: &crate::model::types::Model, target: &ZoneTargetArg) -> Result<()> {
+    use crate::model::normalize::suggest;
+    if let ZoneTargetArg::Range(name) = target {
+        let mut known: Vec<&str> = model
+            .database
+            .range_zones
+            .keys()
+            .map(String::as_str)
+            .collect();
+        for builtin in [
+            "default",
+            "liveness",
+            "meta",
+            "system",
+            "timeseries",
+            "tenants",
+        ] {
+            if !known.contains(&builtin) {
+                known.push(builtin);
+            }
+        }
+        if !known.contains(&name.as_str()) {
+            bail!(
+                "there is no range {name:?}\n  help: {}",
+                suggest(name, &known, format!("ranges are {}", known.join(", ")))
+            );
+        }
+        return Ok(());
+    }
+    let Some(t) = target.table() else {
+        return Ok(());
+    };
+    let Some(table) = model.tables.get(t) else {
+        let all: Vec<&str> = model.tables.keys().map(String::as_str).collect();
+        let known: Vec<&str> = all.iter().copied().take(8).collect();
+        bail!(
+            "there is no table {t:?} in schema/\n  help: {}",
+            suggest(t, &all, format!("tables include {}", known.join(", ")))
+        );
+    };
+    if let ZoneTargetArg::Index(_, i) = target {
+        if table.index(i).is_none() {
+            let known: Vec<&str> = table.indexes.iter().map(|x| x.name.as_str()).collect();
+            let help = if known.is_empty() {
+                "it has no secondary indexes; add one to its schema file first".to_string()
+            } else {
+                suggest(i, &known, format!("its indexes are {}", known.join(", ")))
+            };
+            bail!("table {t:?} has no index {i:?}\n  help: {help}");
+        }
+    }
+    Ok(())
+}
+
 const TARGET_HELP: &str =
     "a target is `database`, `range NAME`, `table TABLE` or `index TABLE@INDEX`";
 

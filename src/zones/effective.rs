@@ -900,6 +900,78 @@ pub fn render_table(zones: &[ObjectZone]) -> String {
     t.to_string()
 }
 
+/// A source in a few words: `model`, the ancestor it is inherited from, `multi-region`
+/// (the rule itself is in `--wide` and the JSON), `default`.
+fn short_source(source: &Source) -> String {
+    match source {
+        Source::Model { .. } => "model".into(),
+        Source::Inherited { from } => from.clone(),
+        Source::MultiRegion { .. } => "multi-region".into(),
+        Source::Default => "default".into(),
+    }
+}
+
+/// The compact table of `zones show`: each object on a line of its own, then one line per
+/// field that is not at CockroachDB's default (field, value, where it comes from, in aligned
+/// columns; an object whose every field is at the default says so), no line longer than
+/// `width` (a long value continues on the next line, under itself).
+pub fn render_compact_table(zones: &[ObjectZone], width: u16) -> String {
+    const FIELD: usize = 20; // "  voter_constraints" and a space
+    let width = usize::from(width).max(FIELD + 20);
+    let mut out: Vec<String> = Vec::new();
+    for z in zones {
+        out.push(z.label());
+        let shown: Vec<&EffectiveField> = z
+            .fields
+            .iter()
+            .filter(|f| f.source != Source::Default)
+            .collect();
+        if shown.is_empty() {
+            out.push(format!(
+                "  {:<w$}(from CockroachDB's defaults)",
+                "(all)",
+                w = FIELD - 2
+            ));
+        }
+        for f in shown {
+            let value = show_value(f);
+            let from = format!("({})", short_source(&f.source));
+            let room = width - FIELD;
+            // the value in pieces that fit, broken after ", " where it can be
+            let mut lines: Vec<String> = Vec::new();
+            let mut line = String::new();
+            for piece in value.split_inclusive(", ") {
+                if !line.is_empty() && line.chars().count() + piece.chars().count() > room {
+                    lines.push(std::mem::take(&mut line).trim_end().to_string());
+                }
+                line.push_str(piece);
+                while line.chars().count() > room {
+                    let head: String = line.chars().take(room).collect();
+                    let tail: String = line.chars().skip(room).collect();
+                    lines.push(head);
+                    line = tail;
+                }
+            }
+            // the source after the last piece when it fits there, else on its own line
+            if line.chars().count() + 1 + from.chars().count() <= room {
+                lines.push(format!("{line} {from}"));
+            } else {
+                lines.push(line);
+                lines.push(from);
+            }
+            for (i, l) in lines.into_iter().enumerate() {
+                let name = if i == 0 { f.name } else { "" };
+                out.push(
+                    format!("  {name:<w$}{l}", w = FIELD - 2)
+                        .trim_end()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    out.join("\n")
+}
+
 /// The documented JSON shape (see the module docs).
 pub fn to_json(zones: &[ObjectZone]) -> serde_json::Value {
     let objects: Vec<serde_json::Value> = zones
@@ -951,8 +1023,17 @@ pub fn compare<'a>(model: &'a [ObjectZone], live: &'a [ObjectZone]) -> Vec<Field
 
 /// `zones show --url` as a table: model value and source, live value, `≠` where they differ.
 pub fn render_comparison_table(rows: &[FieldComparison]) -> String {
+    render_comparison_table_within(rows, None)
+}
+
+/// [`render_comparison_table`] at most `width` columns wide (cells wrap), when given:
+/// `zones show --url` without `--wide` fits 80 columns.
+pub fn render_comparison_table_within(rows: &[FieldComparison], width: Option<u16>) -> String {
     let mut t = crate::output::table();
     t.set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = width {
+        t.set_width(w);
+    }
     t.set_header(vec!["object", "field", "model", "source", "live", ""]);
     let mut last = String::new();
     for r in rows {

@@ -16,8 +16,8 @@ pub struct ZoneHazard {
     pub help: String,
 }
 
-/// Every stable hazard id this module can raise.
-pub const HAZARD_IDS: [&str; 8] = [
+/// Every stable hazard id this module can raise (the last three from `satisfy`).
+pub const HAZARD_IDS: [&str; 11] = [
     "fewer-than-three-replicas",
     "even-voters",
     "voters-exceed-replicas",
@@ -26,6 +26,9 @@ pub const HAZARD_IDS: [&str; 8] = [
     "lease-preferences-without-constraints",
     "gc-below-stale-reads",
     "gc-below-backup-interval",
+    crate::zones::satisfy::WARNING_IDS[0],
+    crate::zones::satisfy::WARNING_IDS[1],
+    crate::zones::satisfy::WARNING_IDS[2],
 ];
 
 fn origin(z: &ObjectZone, field: &str) -> String {
@@ -279,6 +282,17 @@ pub fn replication_hazards(model: &Model) -> Vec<ZoneHazard> {
                 }
             }
         }
+
+        // Satisfiability (per-region sums, pins, lease preferences): `satisfy`. Its lease
+        // checks stay quiet where a hazard above already named the cause.
+        let said: Vec<&str> = out
+            .iter()
+            .filter(|h| h.object == label)
+            .map(|h| h.id)
+            .collect();
+        let more = crate::zones::satisfy::warnings(&z, &said);
+        out.extend(more);
+        out.extend(crate::zones::satisfy::restricted_breach(model, &z));
 
         // Judged where application data is: the database answers for what it inherits from
         // `range default`; system ranges (meta, liveness ...) hold no application data.

@@ -107,5 +107,6 @@ pub fn bluemarble() -> Model {
         database: db,
         tables,
         roles: None,
+        enums: Default::default(),
     }
 }

@@ -1,0 +1,2 @@
+-- drop_enum: an enum type dropped
+DROP TYPE IF EXISTS player_status;
