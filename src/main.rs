@@ -20,7 +20,12 @@ fn main() -> ExitCode {
             // means "changes or drift found" to a CI gate. The text echoes the arguments,
             // so it was rendered from redacted arguments, and is redacted again.
             return if e.use_stderr() {
-                eprint!("{}", bmdb::db::redact_text(&e.render().to_string()));
+                let text = bmdb::db::redact_text(&e.render().to_string());
+                // --format json asked for: the error document on stdout too
+                if bmdb::cli::json_requested(&std::env::args_os().collect::<Vec<_>>()) {
+                    println!("{}", bmdb::cli::usage_error_document(&text));
+                }
+                eprint!("{text}");
                 ExitCode::FAILURE
             } else {
                 // --help, --version: bmdb's own text, nothing of the user's

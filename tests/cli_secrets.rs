@@ -211,6 +211,25 @@ fn url_commands(url: &str, out: &str) -> Vec<Vec<String>> {
             "--connect-retries",
             "0",
         ]),
+        // the JSON error documents (kind connection) quote the redacted URL
+        v(&[
+            "apply",
+            "--url",
+            url,
+            "--format",
+            "json",
+            "--connect-retries",
+            "0",
+        ]),
+        v(&[
+            "drift",
+            "--url",
+            url,
+            "--format",
+            "json",
+            "--connect-retries",
+            "0",
+        ]),
     ]
 }
 
@@ -243,7 +262,7 @@ fn hostile_passwords_leak_through_no_command_when_the_server_refuses() {
             }
         }
     }
-    assert_eq!(runs, HOSTILE.len() * 4 * 8);
+    assert_eq!(runs, HOSTILE.len() * 4 * 10);
 }
 
 #[test]

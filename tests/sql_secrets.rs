@@ -72,6 +72,18 @@ fn secrets_in_migrations_never_reach_the_output() {
         "{r:?}"
     );
 
+    // the JSON dry run lists every statement, masked the same way
+    let r = run_checking(
+        bmdb(p.path()).args(["apply", "--dry-run", "--url", &url, "--format", "json"]),
+        SECRETS,
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout
+            .contains(&format!("CREATE ROLE {role} WITH LOGIN PASSWORD '***'\"")),
+        "{r:?}"
+    );
+
     // progress lines name each statement; the failing one's error shows it too
     let r = run_checking(bmdb(p.path()).args(["apply", "--url", &url]), SECRETS);
     assert_eq!(r.code, 1, "{r:?}");
@@ -85,6 +97,25 @@ fn secrets_in_migrations_never_reach_the_output() {
         r.stderr
             .contains(&format!("CREATE ROLE {role} WITH LOGIN PASSWORD '***'")),
         "the progress line shows the statement, masked: {r:?}"
+    );
+
+    // and so does the JSON document: the statement and its error, masked
+    let r = run_checking(
+        bmdb(p.path()).args(["apply", "--url", &url, "--format", "json"]),
+        SECRETS,
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    let d: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let failed = &d["migrations"][0]["statements"][0];
+    assert_eq!(failed["result"], "failed", "{d:#}");
+    assert_eq!(
+        failed["sql"],
+        format!("ALTER ROLE {late} WITH PASSWORD '***'"),
+        "{d:#}"
+    );
+    assert!(
+        failed["error"].as_str().unwrap().contains("does not exist"),
+        "{d:#}"
     );
 
     let mut admin = pg().admin().unwrap();
@@ -112,6 +143,19 @@ fn a_syntax_error_near_a_password_does_not_echo_it() {
     assert!(
         r.stderr.contains("\"***\""),
         "the echoed token is masked: {r:?}"
+    );
+    // the same failure as a JSON document: the statement's error masks the echoed token
+    let r = run_checking(
+        bmdb(p.path()).args(["apply", "--url", &url, "--format", "json"]),
+        SECRETS,
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    let d: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let failed = &d["migrations"][0]["statements"][1];
+    assert_eq!(failed["result"], "failed", "{d:#}");
+    assert!(
+        failed["error"].as_str().unwrap().contains("syntax error"),
+        "{d:#}"
     );
     assert!(
         r.stderr

@@ -12,7 +12,7 @@ use crate::model::Dialect;
 use anyhow::{anyhow, bail, Context, Result};
 use postgres::error::SqlState;
 use postgres::Client;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Attempts for a statement CockroachDB refuses with 40001 (serialization failure).
 const RETRIES_40001: u32 = 6;
@@ -24,6 +24,16 @@ pub enum Mode {
     OneTransaction,
     /// Statement by statement, each with its own progress record.
     PerStatement,
+}
+
+impl Mode {
+    /// As `apply --format json` names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::OneTransaction => "one_transaction",
+            Mode::PerStatement => "per_statement",
+        }
+    }
 }
 
 pub fn mode_for(dialect: Dialect, m: &Migration) -> Mode {
@@ -50,6 +60,57 @@ pub struct Run<'a> {
     pub applied_by: &'a str,
     pub progress: &'a Progress,
     pub lock_held: &'a dyn Fn() -> bool,
+    /// Every statement this run sent, in order, with its time and outcome (for
+    /// `apply --format json`).
+    pub statements: Vec<StatementRun>,
+}
+
+/// One statement apply sent: which, how long it took, how it ended.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StatementRun {
+    /// 1-based, within its migration.
+    pub statement: usize,
+    /// The line of the migration file it starts on.
+    pub line: usize,
+    /// Its text, with secrets (passwords of CREATE/ALTER ROLE ...) masked.
+    pub sql: String,
+    /// None when it was not run (a dry run).
+    pub elapsed_ms: Option<u128>,
+    /// `done`; `already_done` (in doubt, and running it again said its effect was there);
+    /// `failed`; `rolled_back` (it ran, but its migration's transaction was rolled back);
+    /// `would_run` (a dry run).
+    pub result: &'static str,
+    /// The server's error, for the failed one.
+    pub error: Option<String>,
+}
+
+impl StatementRun {
+    pub fn new(m: &Migration, index: usize, result: &'static str) -> StatementRun {
+        let st = &m.statements[index];
+        StatementRun {
+            statement: index + 1,
+            line: st.line,
+            sql: crate::sql::redact_secrets(&st.sql),
+            elapsed_ms: None,
+            result,
+            error: None,
+        }
+    }
+
+    fn timed(m: &Migration, index: usize, started: Instant, result: &'static str) -> StatementRun {
+        StatementRun {
+            elapsed_ms: Some(started.elapsed().as_millis()),
+            ..StatementRun::new(m, index, result)
+        }
+    }
+}
+
+/// The failed statement's record, carrying `e`'s text.
+fn failed(m: &Migration, index: usize, started: Instant, e: &anyhow::Error) -> StatementRun {
+    StatementRun {
+        error: Some(format!("{e:#}")),
+        ..StatementRun::timed(m, index, started, "failed")
+    }
 }
 
 /// Run statements `done..` of `m`; `existing` is its history row when one exists (a resume).
@@ -73,14 +134,21 @@ pub fn run_migration(
                 .transaction()
                 .context("could not begin a transaction")?;
             crash_point("tx-begun");
+            let first = run.statements.len();
             for (i, st) in m.statements.iter().enumerate() {
-                check_continue(run.lock_held)?;
+                check_continue(run.lock_held)
+                    .inspect_err(|_| rolled_back(&mut run.statements, first))?;
                 run.progress.statement(&label, i + 1, total, &st.sql);
-                tx.batch_execute(&st.sql).map_err(|e| {
-                    statement_error(e, m, i).context(format!(
+                let at = Instant::now();
+                if let Err(e) = tx.batch_execute(&st.sql) {
+                    let e = statement_error(e, m, i);
+                    rolled_back(&mut run.statements, first);
+                    run.statements.push(failed(m, i, at, &e));
+                    return Err(e.context(format!(
                         "nothing of {label} was applied: it ran in one transaction, which was rolled back"
-                    ))
-                })?;
+                    )));
+                }
+                run.statements.push(StatementRun::timed(m, i, at, "done"));
                 crash_point("tx-statement-ran");
             }
             // one row written with the statements: a crash leaves neither, so no per-statement updates
@@ -91,10 +159,12 @@ pub fn run_migration(
                 history::Recorded::Applied {
                     execution_ms: started.elapsed().as_millis() as i64,
                 },
-            )?;
+            )
+            .inspect_err(|_| rolled_back(&mut run.statements, first))?;
             crash_point("tx-before-commit");
             tx.commit()
-                .with_context(|| format!("could not commit {label}"))?;
+                .with_context(|| format!("could not commit {label}"))
+                .inspect_err(|_| rolled_back(&mut run.statements, first))?;
             crash_point("tx-committed");
             Ok(total)
         }
@@ -128,6 +198,8 @@ pub fn run_migration(
                 let st = &m.statements[done];
                 run.progress.statement(&label, done + 1, total, &st.sql);
                 let n = (done + 1) as i64;
+                let at = Instant::now();
+                let mut result = "done";
                 if shares_transaction(run.dialect, &st.sql) {
                     with_retry(run.dialect, || {
                         let mut tx = run.client.transaction()?;
@@ -141,7 +213,8 @@ pub fn run_migration(
                         crash_point("stmt-tx-recorded");
                         tx.commit()
                     })
-                    .map_err(|e| statement_error(e, m, done))?;
+                    .map_err(|e| statement_error(e, m, done))
+                    .inspect_err(|e| run.statements.push(failed(m, done, at, e)))?;
                     crash_point("stmt-tx-committed");
                 } else {
                     let was_in_doubt = existing.and_then(|r| r.in_doubt) == Some(n);
@@ -161,6 +234,7 @@ pub fn run_migration(
                         // effect is already there (the index exists, the renamed column is
                         // gone) means that first run completed.
                         Err(e) if was_in_doubt && already_took_effect(&e) => {
+                            result = "already_done";
                             run.progress.warn(&format!(
                                 "{label}: statement {n} was in doubt and running it again says its effect is \
                                  already there ({}): recording it as done",
@@ -171,16 +245,20 @@ pub fn run_migration(
                             ));
                         }
                         Err(e) => {
-                            return Err(statement_error(e, m, done).context(format!(
+                            let e = statement_error(e, m, done);
+                            run.statements.push(failed(m, done, at, &e));
+                            return Err(e.context(format!(
                                 "statement {n} of {label} ran on its own (outside a transaction): \
                                  check whether it took effect before running apply again"
-                            )))
+                            )));
                         }
                     }
                     crash_point("autocommit-ran");
                     history::mark_done(run.client, m.version(), n)?;
                     crash_point("completion-recorded");
                 }
+                run.statements
+                    .push(StatementRun::timed(m, done, at, result));
                 done += 1;
             }
             history::mark_applied(
@@ -191,6 +269,13 @@ pub fn run_migration(
             crash_point("marked-applied");
             Ok(total - ran_before)
         }
+    }
+}
+
+/// The statements of a one-transaction migration recorded since `first` were undone with it.
+fn rolled_back(statements: &mut [StatementRun], first: usize) {
+    for s in &mut statements[first..] {
+        s.result = "rolled_back";
     }
 }
 

@@ -67,9 +67,18 @@ pub struct ApplyArgs {
     /// without one (CI, a pipe) it never asks.
     #[arg(long)]
     pub auto_approve: bool,
-    /// No progress output; only warnings, errors and the final summary.
-    #[arg(long, short)]
+    /// No progress output; only warnings, errors and the final summary (the global
+    /// `--quiet`).
+    #[arg(skip)]
     pub quiet: bool,
+    /// Report as JSON (the global `--format json`): nothing but the caller's document on
+    /// stdout, so no summary table and no dry-run SQL there.
+    #[arg(skip)]
+    pub json: bool,
+    /// Show every statement's time, not only those of a second or more (the global
+    /// `--verbose`).
+    #[arg(skip)]
+    pub verbose: bool,
 }
 
 /// A duration flag's value within `min..=max`.
@@ -97,15 +106,23 @@ impl Default for ApplyArgs {
             allow_destructive: false,
             auto_approve: false,
             quiet: false,
+            json: false,
+            verbose: false,
         }
     }
 }
 
-/// What an apply did (or, with --dry-run, would do).
+/// What an apply did (or, with --dry-run, would do), as far as it got.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ApplyReport {
     pub dry_run: bool,
+    pub baseline: bool,
+    /// The server's URL, password redacted; None when apply stopped before connecting.
+    pub database: Option<String>,
     pub migrations: Vec<Outcome>,
+    /// The whole apply, from reading the files to the last statement (not the verification
+    /// the CLI runs after it).
+    pub elapsed_ms: u128,
 }
 
 /// Who applies, for the history's `applied_by`: the database user the statements run as, and
@@ -131,22 +148,63 @@ fn applied_by(client: &mut postgres::Client) -> Result<String> {
 /// Apply the pending migrations of `line` to the server of `conn`, which must speak the
 /// line's dialect; prints progress on stderr and the summary (or the dry-run SQL) on stdout.
 pub fn run_apply(line: &Line, conn: &ConnectOpts, args: &ApplyArgs) -> Result<ApplyReport> {
-    let secret = conn.resolve().ok().and_then(|u| u.password());
-    apply_inner(line, conn, args).map_err(|e| scrub_error(e, secret.as_deref()))
+    let (report, result) = run_apply_reporting(line, conn, args);
+    result.map(|()| report)
 }
 
-fn apply_inner(line: &Line, conn: &ConnectOpts, args: &ApplyArgs) -> Result<ApplyReport> {
+/// [`run_apply`], with the report of what ran even when it fails (the migrations done, the
+/// one that failed with its statements and error), for `apply --format json`. Every error
+/// text in it has the password scrubbed.
+pub fn run_apply_reporting(
+    line: &Line,
+    conn: &ConnectOpts,
+    args: &ApplyArgs,
+) -> (ApplyReport, Result<()>) {
+    let started = Instant::now();
+    let secret = conn.resolve().ok().and_then(|u| u.password());
+    let mut report = ApplyReport {
+        dry_run: args.dry_run,
+        baseline: args.baseline.is_some(),
+        database: None,
+        migrations: Vec::new(),
+        elapsed_ms: 0,
+    };
+    let result =
+        apply_inner(line, conn, args, &mut report).map_err(|e| scrub_error(e, secret.as_deref()));
+    report.elapsed_ms = started.elapsed().as_millis();
+    let scrub = |t: &mut Option<String>| {
+        if let Some(text) = t {
+            *text = crate::db::scrub_text(text, secret.as_deref());
+        }
+    };
+    for o in &mut report.migrations {
+        scrub(&mut o.error);
+        for st in &mut o.statements {
+            scrub(&mut st.error);
+        }
+    }
+    (report, result)
+}
+
+fn apply_inner(
+    line: &Line,
+    conn: &ConnectOpts,
+    args: &ApplyArgs,
+    report: &mut ApplyReport,
+) -> Result<()> {
     let files = files::load_migrations(line)?;
     let mut db = conn.connect()?;
     db.expect_dialect(line.dialect)?;
+    report.database = Some(db.url.redacted());
     let secret = db.url.password();
 
     let history_rows = history::read(&mut db.client)?;
-    check_history(&files, &history_rows)?;
-    let pending = pending_work(&files, &history_rows, args.target, args.baseline)?;
+    check_history(line, &files, &history_rows)?;
+    let pending = pending_work(line, &files, &history_rows, args.target, args.baseline)?;
 
     if args.dry_run {
-        return Ok(dry_run(&db, &pending, args));
+        report.migrations = dry_run(&db, &pending, args);
+        return Ok(());
     }
     if pending.is_empty() {
         if !args.quiet {
@@ -155,10 +213,7 @@ fn apply_inner(line: &Line, conn: &ConnectOpts, args: &ApplyArgs) -> Result<Appl
                 db.url.redacted()
             );
         }
-        return Ok(ApplyReport {
-            dry_run: false,
-            migrations: Vec::new(),
-        });
+        return Ok(());
     }
     if args.baseline.is_none() && !args.allow_destructive {
         refuse_destructive(&pending)?;
@@ -178,7 +233,7 @@ fn apply_inner(line: &Line, conn: &ConnectOpts, args: &ApplyArgs) -> Result<Appl
     interrupt::install(db.cancel_handle());
     bootstrap::ensure(&mut db.client, db.dialect, &[&lock::TABLE, &history::TABLE])?;
     let heartbeat_session = db.reconnect()?;
-    let progress = Progress::new(args.quiet, statements_to_run(&pending, args));
+    let progress = Progress::new(args.quiet, args.verbose, statements_to_run(&pending, args));
     let guard = lock::acquire(
         &mut db.client,
         heartbeat_session,
@@ -196,12 +251,11 @@ fn apply_inner(line: &Line, conn: &ConnectOpts, args: &ApplyArgs) -> Result<Appl
     )?;
     // the lock may have been waited for: read history again under it
     let history_rows = history::read(&mut db.client)?;
-    check_history(&files, &history_rows)?;
-    let pending = pending_work(&files, &history_rows, args.target, args.baseline)?;
+    check_history(line, &files, &history_rows)?;
+    let pending = pending_work(line, &files, &history_rows, args.target, args.baseline)?;
     progress.set_total(statements_to_run(&pending, args));
 
     let applied_by = applied_by(&mut db.client)?;
-    let mut outcomes = Vec::new();
     let result = run_pending(
         &mut db,
         &pending,
@@ -209,21 +263,20 @@ fn apply_inner(line: &Line, conn: &ConnectOpts, args: &ApplyArgs) -> Result<Appl
         &applied_by,
         &progress,
         &guard,
-        &mut outcomes,
+        &mut report.migrations,
     );
     progress.finish();
     drop(guard);
-    if !outcomes.is_empty() {
+    if !report.migrations.is_empty() && !args.json {
         println!(
             "{}",
-            crate::db::scrub_text(&progress::summary_table(&outcomes), secret.as_deref())
+            crate::db::scrub_text(
+                &progress::summary_table(&report.migrations),
+                secret.as_deref()
+            )
         );
     }
-    result?;
-    Ok(ApplyReport {
-        dry_run: false,
-        migrations: outcomes,
-    })
+    result
 }
 
 /// The statements this apply will run: every pending one, not those a resumed migration
@@ -265,6 +318,7 @@ fn run_pending(
             continue;
         }
         let resumed = p.row.is_some();
+        let mode = exec::mode_for(db.dialect, m);
         if let Some(row) = p.row {
             progress.line(&format!(
                 "{}: resuming at statement {} of {} (an earlier apply stopped there)",
@@ -281,8 +335,23 @@ fn run_pending(
             applied_by,
             progress,
             lock_held: &|| guard.still_held(),
+            statements: Vec::new(),
         };
-        match exec::run_migration(&mut run, m, p.row) {
+        let result = exec::run_migration(&mut run, m, p.row);
+        let statements = std::mem::take(&mut run.statements);
+        let ran = statements
+            .iter()
+            .filter(|s| matches!(s.result, "done" | "already_done"))
+            .count();
+        let mut record = |result: &str, error: Option<&anyhow::Error>| {
+            let mut o = outcome(m, ran, started, result);
+            o.mode = Some(mode.as_str());
+            o.resumed_after = p.row.map(|r| r.statements_done);
+            o.statements = statements.clone();
+            o.error = error.map(|e| format!("{e:#}"));
+            outcomes.push(o);
+        };
+        match result {
             Ok(ran) => {
                 let result = if resumed {
                     "resumed, applied"
@@ -294,18 +363,19 @@ fn run_pending(
                     m.label(),
                     progress::format_millis(started.elapsed().as_millis())
                 ));
-                outcomes.push(outcome(m, ran, started, result));
+                debug_assert_eq!(ran, statements.len());
+                record(result, None);
                 progress.migration_done();
             }
             Err(e) if interrupt::requested() => {
-                outcomes.push(outcome(m, 0, started, "interrupted"));
+                record("interrupted", Some(&e));
                 let stopped = where_stopped(&mut db.client, m);
                 return Err(e.context(format!(
                     "interrupted (Ctrl-C): {stopped}; later migrations were not run; run apply again to resume"
                 )));
             }
             Err(e) => {
-                outcomes.push(outcome(m, 0, started, "failed"));
+                record("failed", Some(&e));
                 return Err(e.context(format!(
                     "{} failed; later migrations were not run",
                     m.label()
@@ -345,10 +415,15 @@ fn outcome(m: &Migration, ran: usize, started: Instant, result: &str) -> Outcome
     Outcome {
         version: m.version(),
         name: m.file.name.clone(),
+        file: m.file.path.display().to_string(),
+        mode: None,
+        resumed_after: None,
         statements_run: ran,
         statements_total: m.statements.len(),
         millis: started.elapsed().as_millis(),
         result: result.to_string(),
+        statements: Vec::new(),
+        error: None,
     }
 }
 
@@ -361,14 +436,17 @@ pub struct Pending<'a> {
 /// Refuse when an applied (or partly applied) migration's file was edited or removed, or
 /// when its history row does not fit the file (a count of statements outside the file's, an
 /// unknown status): resuming would skip or repeat statements, or index past the file.
-fn check_history(files: &[Migration], rows: &[HistoryRow]) -> Result<()> {
+fn check_history(line: &Line, files: &[Migration], rows: &[HistoryRow]) -> Result<()> {
     let mut problems = Vec::new();
     let mut misfits = Vec::new();
     for row in rows {
         match files.iter().find(|f| f.version() == row.version) {
             None => problems.push(format!(
-                "V{}__{} is recorded as {} in bmdb_schema_history but its file is missing from migrations/",
-                row.version, row.name, row.status
+                "V{}__{} is recorded as {} in bmdb_schema_history but its file is missing from {}/",
+                row.version,
+                row.name,
+                row.status,
+                line.name()
             )),
             Some(f) if f.file.checksum != row.checksum => problems.push(format!(
                 "{} was edited after it was applied: file checksum {} , applied checksum {}",
@@ -445,6 +523,7 @@ fn row_misfit(row: &HistoryRow, f: &Migration) -> Option<String> {
 }
 
 fn pending_work<'a>(
+    line: &Line,
     files: &'a [Migration],
     rows: &'a [HistoryRow],
     target: Option<i64>,
@@ -459,7 +538,8 @@ fn pending_work<'a>(
                 "--baseline"
             };
             bail!(
-                "{flag} {v}: there is no migration V{v} in migrations/ (versions: {})",
+                "{flag} {v}: there is no migration V{v} in {}/ (versions: {})",
+                line.name(),
                 files
                     .iter()
                     .map(|f| format!("V{}", f.version()))
@@ -522,34 +602,47 @@ fn refuse_destructive(pending: &[Pending<'_>]) -> Result<()> {
     Ok(())
 }
 
-fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> ApplyReport {
+/// What would run: printed as SQL (not with `--format json`), and returned.
+fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> Vec<Outcome> {
     let mut outcomes = Vec::new();
+    // the JSON document is the caller's: print nothing here
+    let println = |text: &str| {
+        if !args.json {
+            println!("{text}");
+        }
+    };
     if pending.is_empty() {
-        println!("-- {}: nothing to apply", comment_text(&db.url.redacted()));
+        println(&format!(
+            "-- {}: nothing to apply",
+            comment_text(&db.url.redacted())
+        ));
     }
     for p in pending {
         let m = p.file;
         let from = p.row.map(|r| r.statements_done as usize).unwrap_or(0);
         let total = m.statements.len();
         if args.baseline.is_some() {
-            println!(
+            println(&format!(
                 "-- {}: would be recorded as applied (baseline), nothing run",
                 comment_text(&m.label())
-            );
+            ));
             outcomes.push(outcome(m, 0, Instant::now(), "would baseline"));
             continue;
         }
-        let how = match exec::mode_for(db.dialect, m) {
+        let mode = exec::mode_for(db.dialect, m);
+        let how = match mode {
             exec::Mode::OneTransaction => "in one transaction",
             exec::Mode::PerStatement => "statement by statement",
         };
-        println!(
+        println(&format!(
             "-- {} ({} statements, {how})",
             comment_text(&m.label()),
             total
-        );
+        ));
         if from > 0 {
-            println!("-- resuming after statement {from} (an earlier apply stopped there)");
+            println(&format!(
+                "-- resuming after statement {from} (an earlier apply stopped there)"
+            ));
         }
         for d in &m.destructive {
             let need = if args.allow_destructive {
@@ -557,30 +650,27 @@ fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> ApplyR
             } else {
                 " (needs --allow-destructive)"
             };
-            println!("-- destructive: {}{need}", comment_text(d));
+            println(&format!("-- destructive: {}{need}", comment_text(d)));
         }
         for st in &m.statements[from..] {
-            println!("{};", crate::sql::redact_secrets(&st.sql));
+            println(&format!("{};", crate::sql::redact_secrets(&st.sql)));
         }
-        println!();
+        println("");
         let result = if from > 0 {
             "would resume"
         } else {
             "would apply"
         };
-        outcomes.push(Outcome {
-            version: m.version(),
-            name: m.file.name.clone(),
-            statements_run: total - from,
-            statements_total: total,
-            millis: 0,
-            result: result.into(),
-        });
+        let mut o = outcome(m, total - from, Instant::now(), result);
+        o.millis = 0;
+        o.mode = Some(mode.as_str());
+        o.resumed_after = p.row.map(|r| r.statements_done);
+        o.statements = (from..total)
+            .map(|i| exec::StatementRun::new(m, i, "would_run"))
+            .collect();
+        outcomes.push(o);
     }
-    ApplyReport {
-        dry_run: true,
-        migrations: outcomes,
-    }
+    outcomes
 }
 
 /// Read `dialect:` from `<project>/regions.yaml` (default cockroach), for callers that have

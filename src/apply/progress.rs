@@ -14,9 +14,11 @@ pub enum Progress {
     Bar {
         bar: ProgressBar,
         current: Arc<Mutex<Option<Running>>>,
+        slow: Duration,
     },
     Plain {
         current: Mutex<Option<Running>>,
+        slow: Duration,
     },
     Quiet,
 }
@@ -32,13 +34,16 @@ const SLOW: Duration = Duration::from_secs(1);
 
 impl Progress {
     /// `statements`: how many statements the apply will run, over every pending migration.
-    pub fn new(quiet: bool, statements: usize) -> Progress {
+    /// `verbose`: every statement gets its `took` line, not only the slow ones.
+    pub fn new(quiet: bool, verbose: bool, statements: usize) -> Progress {
         if quiet {
             return Progress::Quiet;
         }
+        let slow = if verbose { Duration::ZERO } else { SLOW };
         if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
             return Progress::Plain {
                 current: Mutex::new(None),
+                slow,
             };
         }
         // Two lines: the bar with counts and ETA, then the running statement with its own
@@ -73,7 +78,7 @@ impl Progress {
         );
         // schema changes can run for minutes: keep both clocks moving
         bar.enable_steady_tick(Duration::from_millis(200));
-        Progress::Bar { bar, current }
+        Progress::Bar { bar, current, slow }
     }
 
     /// A line that should stay on screen (not in --quiet).
@@ -111,13 +116,13 @@ impl Progress {
             started: Instant::now(),
         };
         match self {
-            Progress::Bar { bar, current } => {
+            Progress::Bar { bar, current, .. } => {
                 bar.set_message(format!("{} {first}", running.label));
                 if let Ok(mut c) = current.lock() {
                     *c = Some(running);
                 }
             }
-            Progress::Plain { current } => {
+            Progress::Plain { current, .. } => {
                 let short: String = first.chars().take(60).collect();
                 eprintln!("  {} {short}", running.label);
                 if let Ok(mut c) = current.lock() {
@@ -130,9 +135,9 @@ impl Progress {
 
     /// The running statement finished: counted, and its time shown when it was slow.
     fn statement_done(&self) {
-        let (current, bar) = match self {
-            Progress::Bar { bar, current } => (&**current, Some(bar)),
-            Progress::Plain { current } => (current, None),
+        let (current, bar, slow) = match self {
+            Progress::Bar { bar, current, slow } => (&**current, Some(bar), *slow),
+            Progress::Plain { current, slow } => (current, None, *slow),
             Progress::Quiet => return,
         };
         let Some(done) = current.lock().ok().and_then(|mut c| c.take()) else {
@@ -142,7 +147,7 @@ impl Progress {
         if let Some(bar) = bar {
             bar.inc(1);
         }
-        if took >= SLOW {
+        if took >= slow {
             self.line(&format!(
                 "  {} took {}",
                 done.label,
@@ -164,7 +169,7 @@ impl Progress {
     }
 
     pub fn finish(&self) {
-        if let Progress::Bar { bar, current } = self {
+        if let Progress::Bar { bar, current, .. } = self {
             if let Ok(mut c) = current.lock() {
                 *c = None;
             }
@@ -178,12 +183,23 @@ impl Progress {
 pub struct Outcome {
     pub version: i64,
     pub name: String,
+    /// The migration file, as apply found it (under the line's folder).
+    pub file: String,
+    /// `one_transaction` or `per_statement`; None for a baseline.
+    pub mode: Option<&'static str>,
+    /// A resumed migration: the statements an earlier apply had done.
+    pub resumed_after: Option<i64>,
     /// Statements run by this apply.
     pub statements_run: usize,
     pub statements_total: usize,
     pub millis: u128,
-    /// applied | resumed | baselined | would apply | would resume | failed
+    /// applied | resumed, applied | baselined | would apply | would resume | would baseline
+    /// | failed | interrupted
     pub result: String,
+    /// Every statement this apply sent (or, dry, would send), with its time and outcome.
+    pub statements: Vec<super::exec::StatementRun>,
+    /// Why it failed or stopped.
+    pub error: Option<String>,
 }
 
 pub fn summary_table(outcomes: &[Outcome]) -> String {

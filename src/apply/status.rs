@@ -18,8 +18,8 @@ pub enum StatusFormat {
 /// Flags of `bmdb status`.
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct StatusArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = StatusFormat::Table)]
+    /// Output format (the global `--format`).
+    #[arg(skip)]
     pub format: StatusFormat,
     /// Exit 2 when any migration is pending or partly applied.
     #[arg(long)]
@@ -70,6 +70,9 @@ pub struct StatusReport {
     /// Shape version of this JSON document.
     pub version: u32,
     pub database: String,
+    /// The migrations line's folder: `migrations`, or `migrations/<dialect>` in a project
+    /// with environments.
+    pub line: String,
     pub migrations: Vec<MigrationStatus>,
 }
 
@@ -116,7 +119,7 @@ impl StatusReport {
                     short(m.file_checksum.as_deref()),
                     short(m.applied_checksum.as_deref())
                 ),
-                MigrationState::Missing => "file removed from migrations/".into(),
+                MigrationState::Missing => format!("file removed from {}/", self.line),
                 MigrationState::PartlyApplied => match m.in_doubt {
                     Some(n) => format!("statement {n} in doubt; apply resumes there"),
                     None => "apply resumes at the next statement".into(),
@@ -161,6 +164,7 @@ pub fn run_status(line: &Line, conn: &ConnectOpts, _args: &StatusArgs) -> Result
         Ok(StatusReport {
             version: crate::JSON_VERSION,
             database: db.url.redacted(),
+            line: line.name(),
             migrations: states(&files, &rows),
         })
     };

@@ -1,6 +1,6 @@
 //! `bmdb drift`: the CI gate. Exit 0 clean, 2 drift, 1 error (see the drift module).
 
-use super::{Cli, Format, OutputArgs};
+use super::{Cli, Format};
 use crate::db::{scrub_error, ConnectOpts};
 use crate::drift::run_drift;
 use clap::Args;
@@ -10,11 +10,6 @@ use std::process::ExitCode;
 pub struct DriftArgs {
     #[command(flatten)]
     pub connect: ConnectOpts,
-    #[command(flatten)]
-    pub output: OutputArgs,
-    /// Also print how many catalog queries the live read took.
-    #[arg(long, short)]
-    pub verbose: bool,
 }
 
 pub fn run(cli: &Cli, args: &DriftArgs) -> anyhow::Result<ExitCode> {
@@ -22,9 +17,9 @@ pub fn run(cli: &Cli, args: &DriftArgs) -> anyhow::Result<ExitCode> {
     let secret = connect.resolve().ok().and_then(|u| u.password());
     let report = run_drift(&cli.project, cli.env.as_deref(), &connect)
         .map_err(|e| scrub_error(e, secret.as_deref()))?;
-    match args.output.format {
+    match cli.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report.to_json())?),
-        Format::Table => anstream::print!("{}", report.to_table(args.verbose)),
+        Format::Table => anstream::print!("{}", report.to_table(cli.verbose)),
     }
     Ok(if report.clean() {
         ExitCode::SUCCESS

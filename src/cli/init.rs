@@ -54,7 +54,8 @@ unique:
 
 /// `project_given`: the global `--project` was on the command line; init takes its directory
 /// as an argument instead, and says so rather than silently ignoring the flag.
-pub fn run(args: &InitArgs, project_given: bool) -> anyhow::Result<ExitCode> {
+pub fn run(cli: &super::Cli, args: &InitArgs, project_given: bool) -> anyhow::Result<ExitCode> {
+    let json = cli.format == super::Format::Json;
     if project_given {
         anyhow::bail!(
             "--project does not apply to init\n  help: give the new project's directory as the argument: bmdb init DIR"
@@ -115,6 +116,7 @@ pub fn run(args: &InitArgs, project_given: bool) -> anyhow::Result<ExitCode> {
         fs::create_dir_all(&path)
             .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", path.display()))?;
     }
+    let (mut created, mut kept) = (Vec::new(), Vec::new());
     for (rel, text) in files {
         let path = dir.join(rel);
         // create_new: an existing file is kept, never overwritten, even one created meanwhile.
@@ -127,17 +129,40 @@ pub fn run(args: &InitArgs, project_given: bool) -> anyhow::Result<ExitCode> {
                 use std::io::Write;
                 f.write_all(text.as_bytes())
                     .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+                created.push(rel);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                println!(
-                    "kept {} (it exists; bmdb init never overwrites)",
-                    path.display()
-                );
+                if !json {
+                    println!(
+                        "kept {} (it exists; bmdb init never overwrites)",
+                        path.display()
+                    );
+                }
+                kept.push(rel);
             }
             Err(e) => anyhow::bail!("cannot create {}: {e}", path.display()),
         }
     }
+    if json {
+        println!(
+            "{}",
+            super::to_json(&serde_json::json!({
+                "version": crate::JSON_VERSION,
+                "dir": dir.display().to_string(),
+                "database": database,
+                "dialect": match args.dialect {
+                    InitDialect::Cockroach => "cockroach",
+                    InitDialect::Postgres => "postgres",
+                },
+                "created": created,
+                "kept": kept,
+            }))
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     println!("Created a bmdb project in {}.", dir.display());
-    println!("Next: cd {} && bmdb plan", dir.display());
+    if !cli.quiet {
+        println!("Next: cd {} && bmdb plan", dir.display());
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,7 +2,7 @@
 //! baseline migration that builds it, so the database is one `apply --baseline 1` away from
 //! being managed.
 
-use super::Cli;
+use super::{Cli, Format};
 use crate::catalog::{read_catalog, write_yaml};
 use crate::db::{scrub_error, ConnectOpts};
 use crate::project::Project;
@@ -45,6 +45,22 @@ pub fn run(cli: &Cli, args: &InspectArgs) -> anyhow::Result<ExitCode> {
             eprintln!("warning: not modelled: {s}");
         }
         files.extend(baseline.iter().cloned());
+        if cli.format == Format::Json {
+            println!(
+                "{}",
+                super::to_json(&serde_json::json!({
+                    "version": crate::JSON_VERSION,
+                    "out": out.display().to_string(),
+                    "written": files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>(),
+                    "tables": model.tables.len(),
+                    "dialect": model.database.dialect.as_str(),
+                    "catalog_queries": stats.queries,
+                    "baseline": baseline.first().map(|m| m.display().to_string()),
+                    "not_modelled": stats.skipped,
+                }))
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
         println!(
             "Wrote {} file{} to {} ({} tables, dialect {}, catalog read in {} queries).",
             files.len(),

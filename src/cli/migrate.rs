@@ -4,7 +4,7 @@
 //! history at `--url` says already ran; `rm` takes the latest migration back, lock state and
 //! all.
 
-use super::Cli;
+use super::{Cli, Format};
 use crate::apply::history;
 use crate::db::{scrub_error, ConnectOpts};
 use crate::migrations::{self, LockMismatch};
@@ -69,11 +69,22 @@ fn rm(cli: &Cli, args: &RmArgs) -> Result<ExitCode> {
         Some(v) => u32::try_from(v).unwrap_or(u32::MAX),
     };
     let path = migrations::remove_latest(line, lock, &project.files, version)?;
-    println!(
-        "Removed {} and restored {} to the model state from before it",
-        path.display(),
-        line.lock_name()
-    );
+    if cli.format == Format::Json {
+        println!(
+            "{}",
+            super::to_json(&serde_json::json!({
+                "version": crate::JSON_VERSION,
+                "removed": path.display().to_string(),
+                "lock": line.lock_path().display().to_string(),
+            }))
+        );
+    } else {
+        println!(
+            "Removed {} and restored {} to the model state from before it",
+            path.display(),
+            line.lock_name()
+        );
+    }
     eprintln!(
         "warning: a database that already applied V{version} keeps what it did: `bmdb drift` and `bmdb status` will report it there"
     );
@@ -90,10 +101,24 @@ fn new(cli: &Cli, args: &NewArgs) -> Result<ExitCode> {
         migrations::hand_written_template(name.trim_end_matches(".sql"), project.line.dialect);
     let state = project.migrated_state().into_owned();
     let path = migrations::write(&project.line, project.lock.as_ref(), &slug, &text, &state)?;
+    if cli.format == Format::Json {
+        println!(
+            "{}",
+            super::to_json(&serde_json::json!({
+                "version": crate::JSON_VERSION,
+                "written": path.display().to_string(),
+                "lock": project.line.lock_path().display().to_string(),
+            }))
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     println!(
-        "Wrote {} (hand-written; the lock's model state is unchanged)\n  next: write its statements, run `bmdb migrate hash`, then `bmdb apply`",
+        "Wrote {} (hand-written; the lock's model state is unchanged)",
         path.display()
     );
+    if !cli.quiet {
+        println!("  next: write its statements, run `bmdb migrate hash`, then `bmdb apply`");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -119,7 +144,19 @@ fn hash(cli: &Cli, args: &HashArgs) -> Result<ExitCode> {
             _ => None,
         })
         .collect();
+    let json = cli.format == Format::Json;
+    let document = |rehashed: Vec<serde_json::Value>| {
+        super::to_json(&serde_json::json!({
+            "version": crate::JSON_VERSION,
+            "rehashed": rehashed,
+            "history_checked": args.connect.url.is_some(),
+        }))
+    };
     if edited.is_empty() {
+        if json {
+            println!("{}", document(Vec::new()));
+            return Ok(ExitCode::SUCCESS);
+        }
         println!(
             "Every migration matches {}: nothing to re-hash",
             line.lock_name()
@@ -165,6 +202,20 @@ fn hash(cli: &Cli, args: &HashArgs) -> Result<ExitCode> {
         }
     }
     migrations::write_lock(line, locked, lock.state)?;
+    if json {
+        let rehashed = edited
+            .iter()
+            .map(|(old, file)| {
+                serde_json::json!({
+                    "file": format!("{}/{}", line.name(), old.file_name()),
+                    "from": old.checksum,
+                    "to": file.checksum,
+                })
+            })
+            .collect();
+        println!("{}", document(rehashed));
+        return Ok(ExitCode::SUCCESS);
+    }
     for (old, file) in &edited {
         println!(
             "Re-hashed {}/{} ({} -> {})",
@@ -174,7 +225,7 @@ fn hash(cli: &Cli, args: &HashArgs) -> Result<ExitCode> {
             migrations::short_checksum(&file.checksum)
         );
     }
-    if args.connect.url.is_none() {
+    if args.connect.url.is_none() && !cli.quiet {
         println!("  note: without --url nothing checked that no database already ran them");
     }
     Ok(ExitCode::SUCCESS)

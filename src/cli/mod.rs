@@ -23,7 +23,8 @@ use std::process::ExitCode;
     about = "Schema-as-code for CockroachDB: model, plan, migrate, gate drift"
 )]
 pub struct Cli {
-    /// The project directory (holds regions.yaml, schema/, migrations/).
+    /// The project directory (holds regions.yaml, schema/, migrations/). Not for `init`,
+    /// which takes the new project's directory as its argument.
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
     pub project: PathBuf,
     /// The environment of regions.yaml's `environments:` to work on: its dialect, its
@@ -42,6 +43,23 @@ pub struct Cli {
     /// Draw tables with ASCII characters (also when not on a UTF-8 terminal).
     #[arg(long, global = true, env = "BMDB_ASCII")]
     pub ascii: bool,
+    /// Output format: table for people; json a stable document with a `version` field
+    /// (docs/json.md), and a JSON error document when the command fails.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "table",
+        value_name = "FORMAT"
+    )]
+    pub format: Format,
+    /// Only warnings, errors and the result: no progress, notes or next steps.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// More detail where a command has more to say (apply: every statement's time; drift:
+    /// the catalog queries).
+    #[arg(long, short, global = true, conflicts_with = "quiet")]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -75,22 +93,13 @@ pub enum Command {
 }
 
 #[derive(Args, Debug)]
-pub struct ValidateArgs {
-    #[command(flatten)]
-    pub output: OutputArgs,
-}
+pub struct ValidateArgs {}
 
+/// `--format`, global: every command reads it from [`Cli`].
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Table,
     Json,
-}
-
-#[derive(Args, Debug, Clone)]
-pub struct OutputArgs {
-    /// Output format (json is a stable shape with a `version` field).
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: Format,
 }
 
 /// Parse the process's arguments. A usage error is rendered from the arguments with every
@@ -192,24 +201,192 @@ fn mask_url_arg(text: &str) -> String {
     }
 }
 
+/// Set by a command that printed its own JSON document for a failure (apply: what ran, and
+/// the error), so that [`run`] does not print a second one.
+static JSON_ERROR_PRINTED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// A command printed the JSON document of its failure itself.
+fn json_error_printed() {
+    JSON_ERROR_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Run the command. With `--format json`, a failure also prints the JSON error document on
+/// stdout (the text still goes to stderr, from main); the exit code is the same either way.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     crate::output::init(cli.color, cli.ascii);
+    let result = dispatch(&cli);
+    if let (Format::Json, Err(e)) = (cli.format, &result) {
+        if !JSON_ERROR_PRINTED.load(std::sync::atomic::Ordering::Relaxed) {
+            let doc = error_document(&command_name(&cli.command), e);
+            println!("{}", to_json(&doc));
+        }
+    }
+    result
+}
+
+/// The name of the command as typed: `plan`, `zones show`, `migrate new`.
+pub fn command_name(command: &Command) -> String {
+    let name = match command {
+        Command::Validate(_) => "validate",
+        Command::Plan(_) => "plan",
+        Command::Apply(_) => "apply",
+        Command::Status(_) => "status",
+        Command::Zones(zones::ZonesCmd::Show(_)) => "zones show",
+        Command::Zones(zones::ZonesCmd::Set(_)) => "zones set",
+        Command::Zones(zones::ZonesCmd::Unset(_)) => "zones unset",
+        Command::Init(_) => "init",
+        Command::Drift(_) => "drift",
+        Command::Inspect(_) => "inspect",
+        Command::Migrate(migrate::MigrateCmd::New(_)) => "migrate new",
+        Command::Migrate(migrate::MigrateCmd::Hash(_)) => "migrate hash",
+        Command::Migrate(migrate::MigrateCmd::Rm(_)) => "migrate rm",
+        Command::Completions(_) => "completions",
+        Command::Man(_) => "man",
+    };
+    name.to_string()
+}
+
+thread_local! {
+    /// While a command runs others (`zones set --write --apply` runs plan and apply), the
+    /// documents they would print, to go into its own one document.
+    static CAPTURED: std::cell::RefCell<Option<Vec<(&'static str, serde_json::Value)>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Print a command's JSON document, or keep it for the command that ran it (see
+/// [`capture_documents`]).
+pub fn print_document(name: &'static str, doc: serde_json::Value) {
+    let kept = CAPTURED.with(|c| match c.borrow_mut().as_mut() {
+        Some(docs) => {
+            docs.push((name, doc.clone()));
+            true
+        }
+        None => false,
+    });
+    if !kept {
+        println!("{}", to_json(&doc));
+    }
+}
+
+/// Run `f`, keeping the documents it prints instead of printing them; returns them by name.
+fn capture_documents<T>(
+    f: impl FnOnce() -> T,
+) -> (
+    T,
+    std::collections::BTreeMap<&'static str, serde_json::Value>,
+) {
+    CAPTURED.with(|c| *c.borrow_mut() = Some(Vec::new()));
+    let out = f();
+    let docs = CAPTURED
+        .with(|c| c.borrow_mut().take())
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    (out, docs)
+}
+
+/// A JSON document as bmdb prints it: pretty, and with every URL's password redacted and
+/// every known password masked (an error may quote what a server said).
+pub fn to_json(doc: &serde_json::Value) -> String {
+    let text = serde_json::to_string_pretty(doc).expect("a serde_json::Value always serialises");
+    crate::db::redact_text(&text)
+}
+
+/// The one error document of every command under `--format json` (docs/json.md):
+/// `{"version":1,"command":"plan","error":{"kind","message"},"problems":[...]}`, plus
+/// `"valid": false` when the model is invalid, as `validate` prints it. `kind` is
+/// `invalid_model` (each problem in `problems`), `usage` (a bad flag), `connection` (no URL,
+/// or the server could not be reached) or `error`.
+pub fn error_document(command: &str, err: &anyhow::Error) -> serde_json::Value {
+    let message = crate::db::redact_text(&format!("{err:#}"));
+    let problems: Option<Vec<serde_json::Value>> = err
+        .downcast_ref::<crate::model::Diagnostics>()
+        .map(|diags| {
+            diags
+                .0
+                .iter()
+                .map(|d| {
+                    serde_json::json!({
+                        "file": d.file.display().to_string(),
+                        "line": d.line,
+                        "col": d.col,
+                        "id": d.check,
+                        "message": d.message,
+                        "help": d.help,
+                    })
+                })
+                .collect()
+        });
+    let kind = if problems.is_some() {
+        "invalid_model"
+    } else if message.contains("could not connect to ") || message.starts_with("no database URL") {
+        "connection"
+    } else {
+        "error"
+    };
+    let mut doc = serde_json::json!({
+        "version": crate::JSON_VERSION,
+        "command": command,
+        "error": { "kind": kind, "message": message },
+        "problems": problems.clone().unwrap_or_default(),
+    });
+    if problems.is_some() {
+        doc["valid"] = false.into();
+    }
+    doc
+}
+
+/// The error document of a usage error (a bad flag, a missing argument), for `main` when
+/// the arguments ask for `--format json`; `text` is clap's message, already redacted.
+pub fn usage_error_document(text: &str) -> String {
+    let message = text.trim().trim_start_matches("error: ").to_string();
+    to_json(&serde_json::json!({
+        "version": crate::JSON_VERSION,
+        "command": null,
+        "error": { "kind": "usage", "message": message },
+        "problems": [],
+    }))
+}
+
+/// Whether raw arguments ask for JSON (`--format json` or `--format=json`), for the errors
+/// that come before the arguments parse.
+pub fn json_requested(args: &[std::ffi::OsString]) -> bool {
+    args.iter()
+        .zip(args.iter().skip(1))
+        .any(|(a, b)| a == "--format" && b == "json")
+        || args.iter().any(|a| a == "--format=json")
+}
+
+fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
-        Command::Validate(args) => validate(&cli, args),
-        Command::Plan(args) => plan::run(&cli, args),
-        Command::Migrate(cmd) => migrate::run(&cli, cmd),
-        Command::Apply(cmd) => apply::run_apply(&cli, cmd),
-        Command::Status(cmd) => apply::run_status(&cli, cmd),
-        Command::Zones(cmd) => zones::run(&cli, cmd),
+        Command::Validate(args) => validate(cli, args),
+        Command::Plan(args) => plan::run(cli, args),
+        Command::Migrate(cmd) => migrate::run(cli, cmd),
+        Command::Apply(cmd) => apply::run_apply(cli, cmd),
+        Command::Status(cmd) => apply::run_status(cli, cmd),
+        Command::Zones(cmd) => zones::run(cli, cmd),
         Command::Init(args) => init::run(
+            cli,
             args,
             std::env::args_os().any(|a| {
                 let a = a.to_string_lossy();
                 a == "--project" || a.starts_with("--project=")
             }),
         ),
-        Command::Drift(args) => drift::run(&cli, args),
-        Command::Inspect(args) => inspect::run(&cli, args),
+        Command::Drift(args) => drift::run(cli, args),
+        Command::Inspect(args) => inspect::run(cli, args),
+        Command::Completions(_) | Command::Man(_) if cli.format == Format::Json => {
+            anyhow::bail!(
+                "{} prints {}: --format json does not apply",
+                command_name(&cli.command),
+                if matches!(cli.command, Command::Man(_)) {
+                    "roff man pages"
+                } else {
+                    "a shell script"
+                }
+            )
+        }
         Command::Completions(args) => generate::completions(args),
         Command::Man(args) => generate::man(args),
     }
@@ -281,39 +458,12 @@ fn open_in_every_dialect(cli: &Cli) -> anyhow::Result<crate::project::Project> {
     Ok(project)
 }
 
-fn validate(cli: &Cli, args: &ValidateArgs) -> anyhow::Result<ExitCode> {
-    let project = match open_in_every_dialect(cli) {
-        Ok(p) => p,
-        // JSON asked for: the problems as a document too, not only text on stderr.
-        Err(e) if args.output.format == Format::Json => {
-            if let Some(diags) = e.downcast_ref::<crate::model::Diagnostics>() {
-                let problems: Vec<_> = diags
-                    .0
-                    .iter()
-                    .map(|d| {
-                        serde_json::json!({
-                            "file": d.file.display().to_string(),
-                            "line": d.line,
-                            "col": d.col,
-                            "id": d.check,
-                            "message": d.message,
-                            "help": d.help,
-                        })
-                    })
-                    .collect();
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&serde_json::json!({
-                        "version": crate::JSON_VERSION, "valid": false, "problems": problems
-                    }))?
-                );
-            }
-            return Err(e);
-        }
-        Err(e) => return Err(e),
-    };
+fn validate(cli: &Cli, _args: &ValidateArgs) -> anyhow::Result<ExitCode> {
+    // An invalid model is an error: under --format json, `run` prints it as the error
+    // document, with `"valid": false` and every problem.
+    let project = open_in_every_dialect(cli)?;
     let m = &project.desired;
-    match args.output.format {
+    match cli.format {
         Format::Json => println!(
             "{}",
             serde_json::json!({"version": crate::JSON_VERSION, "valid": true, "database": m.database.name, "tables": m.tables.len()})

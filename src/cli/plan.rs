@@ -1,6 +1,6 @@
 //! `bmdb plan`: model vs the migrations' state -> ordered steps, hazards and SQL.
 
-use super::{Cli, Format, OutputArgs};
+use super::{Cli, Format};
 use crate::catalog;
 use crate::db::{scrub_error, ConnectOpts};
 use crate::migrations;
@@ -21,8 +21,6 @@ pub struct PlanArgs {
     /// Exit 2 when there is something to do (0 when not, 1 on error).
     #[arg(long)]
     pub detailed_exitcode: bool,
-    #[command(flatten)]
-    pub output: OutputArgs,
     /// Plan from the live database at --url (not from the migrations' state): the repair
     /// of any drift. With --write, that repair becomes the next migration.
     #[command(flatten)]
@@ -67,9 +65,35 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
     // With environments, --write writes every migrations line at once (each from its own
     // lock, rendered for its dialect), so the phases never diverge: every line is planned
     // and checked before anything is written.
+    // Without --write the other lines are planned too, to say when one of them has changes
+    // not yet written (a line added later, before its first --write); a line that cannot be
+    // planned is then a warning, not this plan's failure.
     let others = match &slug {
         Some(_) => other_lines(cli, &project)?,
-        None => Vec::new(),
+        None if live => Vec::new(),
+        None => other_lines(cli, &project).unwrap_or_else(|e| {
+            anstream::eprintln!(
+                "{}: the other migrations lines could not be planned: {}",
+                output::warning("warning"),
+                crate::db::redact_text(&format!("{e:#}"))
+            );
+            Vec::new()
+        }),
+    };
+    // (line, environment, changes) of every other line with something to write
+    let unwritten: Vec<(String, String, usize)> = match &slug {
+        Some(_) => Vec::new(),
+        None => others
+            .iter()
+            .filter(|(_, p, _)| !p.is_empty())
+            .map(|(o, p, _)| {
+                (
+                    o.line.name(),
+                    o.environment().map(|e| e.name.clone()).unwrap_or_default(),
+                    p.steps.len(),
+                )
+            })
+            .collect(),
     };
     let mut written = None;
     let mut written_others = Vec::new();
@@ -87,7 +111,7 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
-    match args.output.format {
+    match cli.format {
         Format::Json => {
             let steps: Vec<_> = plan
                 .steps
@@ -127,8 +151,15 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
                     .map(|(p, _)| p.display().to_string())
                     .collect::<Vec<_>>()
                     .into();
+                doc["unwritten_other_lines"] = unwritten
+                    .iter()
+                    .map(|(line, env, n)| {
+                        serde_json::json!({"line": line, "environment": env, "changes": n})
+                    })
+                    .collect::<Vec<_>>()
+                    .into();
             }
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            super::print_document("plan", doc);
         }
         Format::Table => {
             let warnings: Vec<_> = warnings
@@ -151,6 +182,15 @@ pub fn run(cli: &Cli, args: &PlanArgs) -> anyhow::Result<ExitCode> {
                 for (other, _, _) in others.iter().filter(|(_, p, _)| p.is_empty()) {
                     println!("No changes in {}.", other.line.name());
                 }
+            }
+            for (line, env, n) in unwritten.iter().filter(|_| !cli.quiet) {
+                anstream::eprintln!(
+                    "{}: the {line}/ line (environment {env}) has {} not yet written; \
+                     `bmdb plan --env {env}` shows {}, `bmdb plan --write NAME` writes every line",
+                    output::caution("note"),
+                    output::count(*n, "change", "changes"),
+                    if *n == 1 { "it" } else { "them" }
+                );
             }
         }
     }

@@ -2,7 +2,7 @@
 //! byte-identical) and then go down the ordinary line: validate, plan, `--write`, `--apply`.
 
 use super::plan::PlanArgs;
-use super::{Cli, Format, OutputArgs};
+use super::{Cli, Format};
 use crate::apply::ApplyArgs;
 use crate::db::ConnectOpts;
 use crate::model::Dialect;
@@ -35,8 +35,6 @@ pub struct ShowArgs {
     /// Every field with its full source, not the compact 80-column table.
     #[arg(long)]
     pub wide: bool,
-    #[command(flatten)]
-    pub output: OutputArgs,
     /// With --url: the live value beside the model's, differences marked.
     #[command(flatten)]
     pub conn: ConnectOpts,
@@ -85,7 +83,7 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
     match cmd {
         ZonesCmd::Show(args) => {
             if dialect == Dialect::Postgres {
-                match args.output.format {
+                match cli.format {
                     Format::Json => println!(
                         "{}",
                         serde_json::json!({"version": crate::JSON_VERSION, "applies": false, "message": not_on_postgres("zones show"), "objects": []})
@@ -96,10 +94,10 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
             }
             let only = show_target(&project, &args.target)?;
             if args.conn.url.is_some() {
-                return show_live(&project, args, only.as_ref());
+                return show_live(&project, args, only.as_ref(), cli.format);
             }
             let opts = crate::zones::ShowOptions {
-                json: args.output.format == Format::Json,
+                json: cli.format == Format::Json,
                 wide: args.wide,
                 only: only.as_ref(),
             };
@@ -116,10 +114,10 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
                 database_is_multi_region: project.desired.database.is_multi_region(),
                 override_multi_region: args.override_multi_region,
             };
-            let shown = edit_model(cli, &project, &target, |text| {
+            let (edited, shown) = edit_model(cli, &project, &target, |text| {
                 edit::set_in_text(text, &target, &sets, guard)
             })?;
-            after_edit(cli, &args.edit, shown)
+            after_edit(cli, &args.edit, edited, shown)
         }
         ZonesCmd::Unset(args) => {
             refuse_on_postgres(dialect, "zones unset")?;
@@ -127,10 +125,10 @@ pub fn run(cli: &Cli, cmd: &ZonesCmd) -> anyhow::Result<ExitCode> {
             let (target, rest) = split_target(&args.words)?;
             let keys = all_or_every_error(rest.iter().map(|k| edit::ZoneKey::parse(k)))?;
             refuse_repeated_keys(keys.iter().copied())?;
-            let shown = edit_model(cli, &project, &target, |text| {
+            let (edited, shown) = edit_model(cli, &project, &target, |text| {
                 edit::unset_in_text(text, &target, &keys)
             })?;
-            after_edit(cli, &args.edit, shown)
+            after_edit(cli, &args.edit, edited, shown)
         }
     }
 }
@@ -151,6 +149,7 @@ fn show_live(
     project: &Project,
     args: &ShowArgs,
     only: Option<&ZoneTargetArg>,
+    format: Format,
 ) -> anyhow::Result<ExitCode> {
     use crate::zones::effective;
     let secret = args.conn.resolve().ok().and_then(|u| u.password());
@@ -179,7 +178,7 @@ fn show_live(
     let note =
         server.and_then(|s| version_difference(project.desired.database.cockroach_version, s));
     let rows = effective::compare(&want, &have);
-    match args.output.format {
+    match format {
         Format::Json => {
             let mut json = effective::comparison_json(&rows);
             if let Some(used) = used {
@@ -293,7 +292,7 @@ fn edit_model(
     project: &Project,
     target: &ZoneTargetArg,
     edit: impl FnOnce(&str) -> anyhow::Result<String>,
-) -> anyhow::Result<Vec<(&'static str, String)>> {
+) -> anyhow::Result<(PathBuf, Vec<(&'static str, String)>)> {
     edit::check_target(&project.desired, target)?;
     let rel: PathBuf = match target.table() {
         None => PathBuf::from("regions.yaml"),
@@ -349,11 +348,16 @@ fn edit_model(
             w.help
         );
     }
-    println!("Edited {}.", rel.display());
-    Ok(unsatisfiable
-        .into_iter()
-        .map(|w| (w.id, w.object))
-        .collect())
+    if cli.format == Format::Table {
+        println!("Edited {}.", rel.display());
+    }
+    Ok((
+        rel,
+        unsatisfiable
+            .into_iter()
+            .map(|w| (w.id, w.object))
+            .collect(),
+    ))
 }
 
 /// What CockroachDB rejects in `target`'s complete zone, and the satisfiability warnings
@@ -375,25 +379,47 @@ fn satisfiability(
 fn after_edit(
     cli: &Cli,
     args: &EditArgs,
+    edited: PathBuf,
     already_shown: Vec<(&'static str, String)>,
 ) -> anyhow::Result<ExitCode> {
     let plan_args = PlanArgs {
         write: args.write.clone(),
         detailed_exitcode: false,
-        output: OutputArgs {
-            format: Format::Table,
-        },
         // the plan of a model edit is against the migrations' state, not a live database
         connect: ConnectOpts::default(),
         already_shown,
     };
-    super::plan::run(cli, &plan_args)?;
-    if args.apply {
-        let cmd = super::apply::ApplyCmd {
-            conn: args.conn.clone(),
-            args: ApplyArgs::default(),
-        };
-        return super::apply::run_apply(cli, &cmd);
+    let steps = || -> anyhow::Result<ExitCode> {
+        super::plan::run(cli, &plan_args)?;
+        if args.apply {
+            let cmd = super::apply::ApplyCmd {
+                conn: args.conn.clone(),
+                args: ApplyArgs::default(),
+            };
+            return super::apply::run_apply(cli, &cmd);
+        }
+        Ok(ExitCode::SUCCESS)
+    };
+    if cli.format == Format::Table {
+        return steps();
     }
-    Ok(ExitCode::SUCCESS)
+    // One document: the file edited, the plan, and what apply did (or null).
+    let (result, docs) = super::capture_documents(steps);
+    let mut doc = serde_json::json!({
+        "version": crate::JSON_VERSION,
+        "edited": edited.display().to_string(),
+        "plan": docs.get("plan"),
+        "apply": docs.get("apply"),
+    });
+    if let Err(e) = &result {
+        let command = if args.apply { "apply" } else { "plan" };
+        if let serde_json::Value::Object(fields) = super::error_document(command, e) {
+            for (k, v) in fields.into_iter().filter(|(k, _)| k != "version") {
+                doc[k] = v;
+            }
+        }
+        super::json_error_printed();
+    }
+    super::print_document("zones", doc);
+    result
 }
