@@ -7,6 +7,9 @@
 #   benches/drift.sh            # 100 and 1000 tables
 #   TABLES="1000" benches/drift.sh
 #   BMDB=target/debug/bmdb benches/drift.sh     # another build of bmdb
+#   BASE_BMDB=/path/to/older/bmdb benches/drift.sh
+#       # also times another build on the same database (its own inspected project),
+#       # in the same run, and prints this/base
 #
 # Starts its own PostgreSQL 15 (scripts/test.sh installs it) in a temp dir and removes it
 # at exit; migra goes into a venv under the same temp dir.
@@ -95,5 +98,18 @@ EOF
     || { echo "migra failed or found differences on $db" >&2; exit 1; }
   ratio=$(echo "$t_migra / $t_bmdb" | bc -l)
   printf '%-8s %-10s %-12s %-12s %-8s %-8s\n' "$n" "$queries" "${t_bmdb}s" "${t_migra}s" "$(printf '%.1fx' "$ratio")" "$code"
+  if [ -n "${BASE_BMDB:-}" ]; then
+    bproj="$TMP/base_project_$n"
+    "$BASE_BMDB" inspect --url "$url" --out "$bproj" >/dev/null
+    "$BASE_BMDB" --project "$bproj" plan --write init >/dev/null 2>&1 || true
+    "$BASE_BMDB" --project "$bproj" apply --baseline 1 --url "$url" -q >/dev/null 2>&1 || true
+    # interleaved with this build again, so both see the same machine
+    t_this=$(best_of "$BMDB" --project "$proj" drift --url "$url")
+    t_base=$(best_of "$BASE_BMDB" --project "$bproj" drift --url "$url")
+    t_this2=$(best_of "$BMDB" --project "$proj" drift --url "$url")
+    t_this=$(echo "if ($t_this2 < $t_this) $t_this2 else $t_this" | bc -l)
+    printf '         side by side: this %.3fs, base %.3fs (%s), this/base %.2fx\n' \
+      "$t_this" "$t_base" "$BASE_BMDB" "$(echo "$t_this / $t_base" | bc -l)"
+  fi
 done
 echo "(best of $RUNS runs each; bmdb: $BMDB; queries = catalog queries of the live read)"

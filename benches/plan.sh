@@ -6,6 +6,9 @@
 #
 #   bash benches/plan.sh            # sizes 1000 and 10000, 3 runs each, median
 #   SIZES="1000 5000" RUNS=5 bash benches/plan.sh
+#   BASE_BIN=/path/to/older/bmdb bash benches/plan.sh
+#       # also times another build on the same models, its runs interleaved with this
+#       # build's (A, B, A, B, ...) so both see the same machine; prints this/base ratios
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"1000 10000"}
@@ -29,15 +32,40 @@ measure() {
   echo "$med $((rss / 1024))"
 }
 
+# interleaved medians of this build and BASE_BIN: measure_ab PROJ_A PROJ_B ARGS...
+measure_ab() {
+  local pa=$1 pb=$2; shift 2
+  local ta=() tb=() t m
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f "%e %M" -o "$WORK/t" "$BIN" --project "$pa" "$@" >/dev/null 2>&1 || true
+    read -r t m < <(tail -n 1 "$WORK/t"); ta+=("$t")
+    /usr/bin/time -f "%e %M" -o "$WORK/t" "$BASE_BIN" --project "$pb" "$@" >/dev/null 2>&1 || true
+    read -r t m < <(tail -n 1 "$WORK/t"); tb+=("$t")
+  done
+  local med='sort -n | awk '"'"'{a[NR]=$1} END{print a[int((NR+1)/2)]}'"'"''
+  echo "$(printf '%s\n' "${ta[@]}" | eval "$med") $(printf '%s\n' "${tb[@]}" | eval "$med")"
+}
+
 printf '%-7s %-22s %9s %9s %12s\n' tables case seconds peak_MB vs_validate
 declare -A T
+declare -a SIDE=()
 for n in $SIZES; do
   P=$WORK/p$n
   python3 benches/gen_model.py "$P" "$n"
+  if [ -n "${BASE_BIN:-}" ]; then
+    cp -r "$P" "$P.base"
+    read -r a b < <(measure_ab "$P" "$P.base" plan --detailed-exitcode)
+    SIDE+=("$n plan-from-nothing $a $b")
+    "$BASE_BIN" --project "$P.base" plan --write init >/dev/null
+  fi
   read -r tv mv < <(measure "$BIN" --project "$P" validate)
   read -r tc mc < <(measure "$BIN" --project "$P" plan --detailed-exitcode)
   "$BIN" --project "$P" plan --write init >/dev/null
   read -r tn mn < <(measure "$BIN" --project "$P" plan --detailed-exitcode)
+  if [ -n "${BASE_BIN:-}" ]; then
+    read -r a b < <(measure_ab "$P" "$P.base" plan --detailed-exitcode)
+    SIDE+=("$n plan-no-change $a $b")
+  fi
   T[$n,create]=$tc; T[$n,nochange]=$tn
   ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.2fx", a / b; else print "n/a" }'; }
   printf '%-7s %-22s %9s %9s %12s\n' "$n" "validate (baseline)" "$tv" "$mv" "1.00x"
@@ -51,4 +79,13 @@ if [ $# -ge 2 ]; then
     'BEGIN{ if (b > 0) printf "growth %s -> %s tables, plan from nothing: %.1fx time for %.0fx tables\n", na, nb, a / b, nb / na }'
   awk -v a="${T[$b,nochange]}" -v b="${T[$a,nochange]}" -v na="$a" -v nb="$b" \
     'BEGIN{ if (b > 0) printf "growth %s -> %s tables, plan no change:  %.1fx time for %.0fx tables\n", na, nb, a / b, nb / na }'
+fi
+if [ -n "${BASE_BIN:-}" ]; then
+  echo
+  echo "side by side with BASE_BIN=$BASE_BIN (medians of $RUNS interleaved runs):"
+  printf '%-7s %-20s %10s %10s %10s\n' tables case this_s base_s this/base
+  for row in "${SIDE[@]}"; do
+    set -- $row
+    printf '%-7s %-20s %10s %10s %10s\n' "$1" "$2" "$3" "$4" "$(awk -v a="$3" -v b="$4" 'BEGIN{ if (b > 0) printf "%.2fx", a / b; else print "n/a" }')"
+  done
 fi
