@@ -26,7 +26,6 @@ const SHAPE: &[&str] = &[
     "role-valid-until",
     "check-without-expr",
     "empty-file",
-    "empty-table",
     "identifier-control-character",
     "index-column-shape",
     "invalid-value-dialect",

@@ -129,7 +129,13 @@ fn table_yaml(t: &Table) -> String {
         };
         let _ = writeln!(s, "locality: {v}");
     }
-    let _ = writeln!(s, "columns:");
+    // `columns:` with nothing under it is null, which the loader refuses: a table without
+    // columns (PostgreSQL's `CREATE TABLE e ()`) is an empty list.
+    let _ = writeln!(
+        s,
+        "columns:{}",
+        if t.columns.is_empty() { " []" } else { "" }
+    );
     let pk: &[String] = t.primary_key.as_ref().map_or(&[], |p| &p.columns);
     for c in &t.columns {
         let mut parts = vec![
