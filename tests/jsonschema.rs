@@ -59,6 +59,7 @@ const SHAPE: &[&str] = &[
     "zone-values-below-minimum",
 ];
 const SEMANTIC: &[&str] = &[
+    "fk-initially-deferred-not-deferrable",
     "cockroach-version-too-old",
     "did-you-mean-names",
     "environment-duplicate-url-env",

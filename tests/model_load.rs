@@ -217,7 +217,8 @@ fn index_details_are_kept() {
         ix.columns[1],
         IndexColumn {
             name: "quantity".into(),
-            desc: true
+            desc: true,
+            ..Default::default()
         }
     );
     assert_eq!(ix.storing, ["item_template_id"]);

@@ -862,6 +862,7 @@ fn read_indexes(
             t.unique.push(UniqueConstraint {
                 name: index.name,
                 columns: index.columns.into_iter().map(|c| c.name).collect(),
+                ..Default::default()
             });
         } else {
             t.indexes.push(index);
@@ -890,6 +891,7 @@ fn read_index(rows: &CockroachCatalogRows, ix: &IndexRow, t: &Table, dropped: &D
             columns.push(IndexColumn {
                 name: c.column_name.clone(),
                 desc: c.direction.eq_ignore_ascii_case("desc"),
+                ..Default::default()
             });
         }
     }
@@ -1029,6 +1031,10 @@ fn parse_fk(name: &str, def: &str) -> Option<ForeignKey> {
         ref_columns,
         on_delete: action("ON DELETE"),
         on_update: action("ON UPDATE"),
+        // SHOW CONSTRAINTS writes MATCH FULL after the referenced columns (MATCH SIMPLE, the
+        // default, is left out); CockroachDB has no deferrable constraints.
+        match_full: tail.contains("MATCH FULL"),
+        ..Default::default()
     })
 }
 
@@ -1259,7 +1265,7 @@ pub fn reconcile_unique(live: &mut Model, desired: &Model) {
                         .into_iter()
                         .map(|c| IndexColumn {
                             name: c,
-                            desc: false,
+                            ..Default::default()
                         })
                         .collect(),
                     unique: true,
@@ -1280,6 +1286,7 @@ pub fn reconcile_unique(live: &mut Model, desired: &Model) {
                     have.unique.push(UniqueConstraint {
                         name: ix.name,
                         columns: ix.columns.into_iter().map(|c| c.name).collect(),
+                        ..Default::default()
                     });
                     have.unique.sort_by(|a, b| a.name.cmp(&b.name));
                 }

@@ -172,9 +172,14 @@ fn table_yaml(t: &Table) -> String {
         for u in &t.unique {
             let _ = writeln!(
                 s,
-                "  - {{ name: {}, columns: {} }}",
+                "  - {{ name: {}, columns: {}{} }}",
                 scalar(&u.name),
-                list(&u.columns)
+                list(&u.columns),
+                if u.nulls_not_distinct {
+                    ", nulls_not_distinct: true"
+                } else {
+                    ""
+                }
             );
         }
     }
@@ -185,10 +190,22 @@ fn table_yaml(t: &Table) -> String {
                 .columns
                 .iter()
                 .map(|c| {
+                    let mut keys = vec![format!("column: {}", scalar(&c.name))];
+                    if let Some(o) = &c.opclass {
+                        keys.push(format!("opclass: {}", scalar(o)));
+                    }
                     if c.desc {
-                        format!("{{ column: {}, desc: true }}", scalar(&c.name))
-                    } else {
+                        keys.push("desc: true".into());
+                    }
+                    match c.nulls {
+                        Some(NullsOrder::First) => keys.push("nulls: first".into()),
+                        Some(NullsOrder::Last) => keys.push("nulls: last".into()),
+                        None => {}
+                    }
+                    if keys.len() == 1 {
                         scalar(&c.name)
+                    } else {
+                        format!("{{ {} }}", keys.join(", "))
                     }
                 })
                 .collect();
@@ -238,6 +255,15 @@ fn table_yaml(t: &Table) -> String {
                         a.sql().to_lowercase().replace(' ', "_")
                     ));
                 }
+            }
+            if fk.match_full {
+                parts.push("match: full".into());
+            }
+            if fk.deferrable {
+                parts.push("deferrable: true".into());
+            }
+            if fk.initially_deferred {
+                parts.push("initially_deferred: true".into());
             }
             let _ = writeln!(s, "  - {{ {} }}", parts.join(", "));
         }
