@@ -241,7 +241,12 @@ fn deferrable_match_full_and_nulls_options_are_modelled() {
            DEFERRABLE INITIALLY DEFERRED);\
          CREATE INDEX a_k_nulls ON a (k NULLS FIRST);",
     );
-    for line in ["DEFERRABLE", "MATCH FULL", "NULLS NOT DISTINCT", "NULLS FIRST"] {
+    for line in [
+        "DEFERRABLE",
+        "MATCH FULL",
+        "NULLS NOT DISTINCT",
+        "NULLS FIRST",
+    ] {
         assert!(!t.inspect.stderr.contains(line), "{line}: {:?}", t.inspect);
     }
     let defs = value(

@@ -35,9 +35,15 @@ fn trip(hint: &str, current_sql: &str, desired_sql: &str) -> Trip {
     assert_eq!(inspect.code, 0, "inspect: {inspect:?}");
     let _ = std::fs::remove_dir_all(proj.join("migrations"));
     let r = run(bmdb(&proj).args(["validate"]));
-    assert_eq!(r.code, 0, "inspect wrote a project the loader refuses: {r:?}");
+    assert_eq!(
+        r.code, 0,
+        "inspect wrote a project the loader refuses: {r:?}"
+    );
     let r = run(bmdb(&proj).args(["plan", "--url", &want_url, "--detailed-exitcode"]));
-    assert_eq!(r.code, 0, "plan --url against the inspected database: {r:?}");
+    assert_eq!(
+        r.code, 0,
+        "plan --url against the inspected database: {r:?}"
+    );
 
     let plan = run(bmdb(&proj).args(["plan", "--url", &cur_url, "--write", "repair"]));
     assert_eq!(plan.code, 0, "plan --url --write: {plan:?}");
@@ -88,7 +94,10 @@ fn postgres_keeps_varchar_and_json_apart_from_text_and_jsonb() {
         "id integer, v character varying, j json, s text, b jsonb, va character varying[]"
     );
     let schema = t.schema("t");
-    assert!(schema.contains("type: VARCHAR\n") || schema.contains("type: VARCHAR }"), "{schema}");
+    assert!(
+        schema.contains("type: VARCHAR\n") || schema.contains("type: VARCHAR }"),
+        "{schema}"
+    );
     assert!(schema.contains("JSON"), "{schema}");
 }
 
@@ -118,13 +127,21 @@ fn an_identity_column_on_both_sides_converges() {
         "CREATE TABLE t (id int PRIMARY KEY, n int GENERATED ALWAYS AS IDENTITY);",
         "CREATE TABLE t (id int PRIMARY KEY, n int GENERATED ALWAYS AS IDENTITY, x text);",
     );
-    assert!(t.inspect.stderr.contains("t.n: identity column"), "{:?}", t.inspect);
+    assert!(
+        t.inspect.stderr.contains("t.n: identity column"),
+        "{:?}",
+        t.inspect
+    );
 }
 
 /// PostgreSQL takes a table without columns; inspect must write a project that loads.
 #[test]
 fn a_table_without_columns_round_trips() {
-    let t = trip("nocols", "SELECT 1;", "CREATE TABLE e (); CREATE TABLE t (id int);");
+    let t = trip(
+        "nocols",
+        "SELECT 1;",
+        "CREATE TABLE e (); CREATE TABLE t (id int);",
+    );
     let n = value(
         &t.current,
         "SELECT count(*)::text FROM pg_attribute WHERE attrelid = 'e'::regclass AND attnum > 0",
@@ -179,7 +196,10 @@ fn a_default_cast_to_another_type_survives_the_trip() {
         &t.current,
         "SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 't'::regclass",
     );
-    assert!(default.contains("::timestamp without time zone"), "{default}");
+    assert!(
+        default.contains("::timestamp without time zone"),
+        "{default}"
+    );
 }
 
 /// CHECK ... NO INHERIT is no part of the expression.

@@ -637,7 +637,11 @@ mod tests {
             ("text", "STRING", "STRING"),
             ("varchar(8)", "VARCHAR(8)", "VARCHAR(8)"),
         ] {
-            assert_eq!((pg(raw).as_str(), crdb(raw).as_str()), (on_pg, on_crdb), "{raw}");
+            assert_eq!(
+                (pg(raw).as_str(), crdb(raw).as_str()),
+                (on_pg, on_crdb),
+                "{raw}"
+            );
         }
     }
 
