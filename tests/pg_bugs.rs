@@ -212,3 +212,109 @@ fn a_no_inherit_check_renders_without_no_inherit_in_its_expression() {
     );
     assert!(!t.schema("t").contains("INHERIT"), "{}", t.schema("t"));
 }
+
+/// The properties modelled for issue 12 from YAML: written, planned, applied, no drift, read
+/// back by inspect the same; then each one changed (the constraint or index dropped and
+/// added again) converges too.
+#[test]
+fn deferrable_match_nulls_and_opclass_from_the_model_converge() {
+    let db = pg().new_db("props_model");
+    pg().client(&db)
+        .batch_execute("CREATE EXTENSION pg_trgm;")
+        .unwrap();
+    let url = pg().url(&db);
+    let dir = tempfile::tempdir().unwrap();
+    let proj = dir.path().join("p");
+    std::fs::create_dir_all(proj.join("schema")).unwrap();
+    std::fs::write(
+        proj.join("regions.yaml"),
+        "database: props\ndialect: postgres\n",
+    )
+    .unwrap();
+    let write = |a: &str, b: &str| {
+        std::fs::write(proj.join("schema/a.yaml"), a).unwrap();
+        std::fs::write(proj.join("schema/b.yaml"), b).unwrap();
+    };
+    let a1 = "table: a\ncolumns:\n  - { name: id, type: INT4, nullable: false }\n\
+              \x20 - { name: k, type: INT4 }\n  - { name: name, type: TEXT }\n\
+              primary_key: [id]\n\
+              unique:\n  - { name: a_id_k_key, columns: [id, k] }\n\
+              \x20 - { name: a_k_key, columns: [k], nulls_not_distinct: true }\n\
+              indexes:\n  - { name: a_name_trgm, using: gin, columns: [{ column: name, opclass: gin_trgm_ops }] }\n\
+              \x20 - { name: a_k_idx, columns: [{ column: k, nulls: first }, { column: id, desc: true, nulls: last }] }\n";
+    let b1 = "table: b\ncolumns:\n  - { name: id, type: INT4, nullable: false }\n\
+              \x20 - { name: a_id, type: INT4 }\n  - { name: a_k, type: INT4 }\n\
+              primary_key: [id]\n\
+              foreign_keys:\n  - { name: b_a, columns: [a_id, a_k], references: { table: a, columns: [id, k] },\
+              \x20match: full, deferrable: true, initially_deferred: true }\n";
+    let converge = |step: &str| {
+        let r = run(bmdb(&proj).args(["plan", "--write", step]));
+        assert_eq!(r.code, 0, "plan --write: {r:?}");
+        let r = run(bmdb(&proj).args(["apply", "--allow-destructive", "--url", &url]));
+        assert_eq!(r.code, 0, "apply: {r:?}");
+        let r = run(bmdb(&proj).args(["plan", "--url", &url, "--detailed-exitcode"]));
+        assert_eq!(r.code, 0, "plan --url after apply: {r:?}");
+        let r = run(bmdb(&proj).args(["drift", "--url", &url]));
+        assert_eq!(r.code, 0, "drift after apply: {r:?}");
+    };
+    write(a1, b1);
+    converge("init");
+    let defs = value(
+        &db,
+        "SELECT string_agg(pg_get_constraintdef(oid), '; ' ORDER BY conname) FROM pg_constraint \
+         WHERE conname IN ('b_a', 'a_k_key')",
+    );
+    assert_eq!(
+        defs,
+        "UNIQUE NULLS NOT DISTINCT (k); FOREIGN KEY (a_id, a_k) REFERENCES a(id, k) MATCH FULL \
+         DEFERRABLE INITIALLY DEFERRED"
+    );
+    let idx = value(
+        &db,
+        "SELECT string_agg(pg_get_indexdef(indexrelid), '; ' ORDER BY indexrelid::regclass::text) \
+         FROM pg_index WHERE indexrelid::regclass::text IN ('a_k_idx', 'a_name_trgm')",
+    );
+    assert!(
+        idx.contains("(k NULLS FIRST, id DESC NULLS LAST)") && idx.contains("(name gin_trgm_ops)"),
+        "{idx}"
+    );
+
+    // inspect reads the same model back
+    let out = dir.path().join("inspected");
+    let r = run(bmdb(&out)
+        .args(["inspect", "--url", &url, "--out"])
+        .arg(&out));
+    assert_eq!(r.code, 0, "inspect: {r:?}");
+    let b = std::fs::read_to_string(out.join("schema/b.yaml")).unwrap();
+    assert!(
+        b.contains("match: full, deferrable: true, initially_deferred: true"),
+        "{b}"
+    );
+    let r = run(bmdb(&out).args(["plan", "--url", &url, "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "plan --url from the inspected project: {r:?}");
+
+    // every property off again
+    write(
+        &a1.replace(", nulls_not_distinct: true", "")
+            .replace(
+                "using: gin, columns: [{ column: name, opclass: gin_trgm_ops }]",
+                "columns: [name]",
+            )
+            .replace(", nulls: first", "")
+            .replace(", nulls: last", ""),
+        &b1.replace(
+            " match: full, deferrable: true, initially_deferred: true",
+            " match: simple",
+        ),
+    );
+    converge("plain");
+    let defs = value(
+        &db,
+        "SELECT string_agg(pg_get_constraintdef(oid), '; ' ORDER BY conname) FROM pg_constraint \
+         WHERE conname IN ('b_a', 'a_k_key')",
+    );
+    assert_eq!(
+        defs,
+        "UNIQUE (k); FOREIGN KEY (a_id, a_k) REFERENCES a(id, k)"
+    );
+}
