@@ -690,6 +690,59 @@ mod tests {
         }
     }
 
+    /// PostgreSQL-only properties are projected out for a CockroachDB server, which never got
+    /// them, and kept for a PostgreSQL one.
+    #[test]
+    fn postgres_only_properties_are_projected_out_on_cockroach() {
+        let table = Table {
+            name: "t".into(),
+            unique: vec![UniqueConstraint {
+                name: "u".into(),
+                columns: vec!["a".into()],
+                nulls_not_distinct: true,
+            }],
+            indexes: vec![Index {
+                name: "i".into(),
+                columns: vec![IndexColumn {
+                    name: "a".into(),
+                    nulls: Some(NullsOrder::First),
+                    opclass: Some("gin_trgm_ops".into()),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+            foreign_keys: vec![ForeignKey {
+                name: "f".into(),
+                match_full: true,
+                deferrable: true,
+                initially_deferred: true,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let model = Model {
+            tables: [("t".to_string(), table)].into(),
+            ..Default::default()
+        };
+        let mut pg = model.clone();
+        project(&mut pg, Dialect::Postgres);
+        assert_eq!(pg.tables, model.tables);
+        let mut crdb = model.clone();
+        project(&mut crdb, Dialect::Cockroach);
+        let t = &crdb.tables["t"];
+        assert!(!t.unique[0].nulls_not_distinct);
+        let c = &t.indexes[0].columns[0];
+        assert_eq!(
+            (c.nulls, c.opclass.as_deref()),
+            (None, Some("gin_trgm_ops"))
+        );
+        let f = &t.foreign_keys[0];
+        assert_eq!(
+            (f.match_full, f.deferrable, f.initially_deferred),
+            (true, false, false)
+        );
+    }
+
     fn everything() -> Model {
         let zone = Some(ZoneConfig {
             num_replicas: Some(5),
