@@ -318,3 +318,19 @@ fn deferrable_match_nulls_and_opclass_from_the_model_converge() {
         "UNIQUE (k); FOREIGN KEY (a_id, a_k) REFERENCES a(id, k)"
     );
 }
+
+/// A new table whose foreign key references a unique index the plan adds to an existing
+/// table: the index comes before the table that needs it.
+#[test]
+fn a_new_table_referencing_a_new_unique_index_of_an_existing_table_waits_for_it() {
+    let t = trip(
+        "fkuqidx3",
+        "CREATE TABLE a (id int PRIMARY KEY, code int NOT NULL);",
+        "CREATE TABLE a (id int PRIMARY KEY, code int NOT NULL);\
+         CREATE UNIQUE INDEX a_code_idx ON a (code);\
+         CREATE TABLE b (id int PRIMARY KEY, a_code int REFERENCES a (code));",
+    );
+    let index = t.plan.stdout.find("CREATE UNIQUE INDEX").unwrap();
+    let fk = t.plan.stdout.find("FOREIGN KEY (a_code)").unwrap();
+    assert!(index < fk, "{:?}", t.plan);
+}
