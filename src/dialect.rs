@@ -288,6 +288,86 @@ pub const FEATURES: &[Feature] = &[
         },
     },
     Feature {
+        flag: "deferrable_constraints",
+        dialects: PG,
+        renders: "`DEFERRABLE` / `DEFERRABLE INITIALLY DEFERRED` on a foreign key (`deferrable`, `initially_deferred`)",
+        otherwise: "nothing: CockroachDB has no deferred constraints (its grammar takes no DEFERRABLE on a constraint); the foreign key is checked at once",
+        catalog: "the PostgreSQL reader reads `condeferrable` / `condeferred`; drift on CockroachDB compares the foreign key without them",
+        left_out: Some(LeftOut {
+            label: "deferrable foreign keys",
+            tally: Tally::Count,
+            count: |c| match c {
+                Change::CreateTable { table } => {
+                    table.foreign_keys.iter().filter(|f| f.deferrable).count()
+                }
+                Change::AddForeignKey { foreign_key, .. } => one_if(foreign_key.deferrable),
+                _ => 0,
+            },
+        }),
+        sql: &["DEFERRABLE"],
+        project: |m| {
+            for t in m.tables.values_mut() {
+                for f in &mut t.foreign_keys {
+                    f.deferrable = false;
+                    f.initially_deferred = false;
+                }
+            }
+        },
+    },
+    Feature {
+        flag: "nulls_not_distinct",
+        dialects: PG,
+        renders: "`UNIQUE NULLS NOT DISTINCT (...)` for a unique constraint with `nulls_not_distinct: true` (PostgreSQL 15)",
+        otherwise: "a plain `UNIQUE (...)`: CockroachDB has no NULLS NOT DISTINCT, two NULLs never collide",
+        catalog: "the PostgreSQL reader reads it from the constraint's definition; drift on CockroachDB compares the constraint without it",
+        left_out: Some(LeftOut {
+            label: "NULLS NOT DISTINCT",
+            tally: Tally::Count,
+            count: |c| match c {
+                Change::CreateTable { table } => {
+                    table.unique.iter().filter(|u| u.nulls_not_distinct).count()
+                }
+                Change::AddUnique { unique, .. } => one_if(unique.nulls_not_distinct),
+                _ => 0,
+            },
+        }),
+        sql: &["NULLS NOT DISTINCT"],
+        project: |m| {
+            for t in m.tables.values_mut() {
+                for u in &mut t.unique {
+                    u.nulls_not_distinct = false;
+                }
+            }
+        },
+    },
+    Feature {
+        flag: "index_nulls_order",
+        dialects: PG,
+        renders: "`NULLS FIRST` / `NULLS LAST` on an index column (`nulls: first | last`) when it is not the direction's default",
+        otherwise: "the column without it: an index on CockroachDB keeps its own order (NULLs first ascending, last descending)",
+        catalog: "the PostgreSQL reader reads `indoption`; drift on CockroachDB compares the index without `nulls`",
+        left_out: Some(LeftOut {
+            label: "index NULLS FIRST/LAST",
+            tally: Tally::Count,
+            count: |c| match c {
+                Change::CreateIndex { index, .. } => {
+                    index.columns.iter().filter(|c| c.nulls.is_some()).count()
+                }
+                _ => 0,
+            },
+        }),
+        sql: &["NULLS FIRST", "NULLS LAST"],
+        project: |m| {
+            for t in m.tables.values_mut() {
+                for i in &mut t.indexes {
+                    for c in &mut i.columns {
+                        c.nulls = None;
+                    }
+                }
+            }
+        },
+    },
+    Feature {
         flag: "crdb_only_defaults",
         dialects: CRDB,
         renders: "column defaults calling CockroachDB-only functions (`unique_rowid()`, `gateway_region()`, the computed region column's `default_to_database_primary_region(...)`, `crdb_internal...`); portable ones such as `gen_random_uuid()` render everywhere",
@@ -651,6 +731,59 @@ mod tests {
                 assert!(feature(&flag).is_some(), "{name}: unknown flag {flag:?}");
             }
         }
+    }
+
+    /// PostgreSQL-only properties are projected out for a CockroachDB server, which never got
+    /// them, and kept for a PostgreSQL one.
+    #[test]
+    fn postgres_only_properties_are_projected_out_on_cockroach() {
+        let table = Table {
+            name: "t".into(),
+            unique: vec![UniqueConstraint {
+                name: "u".into(),
+                columns: vec!["a".into()],
+                nulls_not_distinct: true,
+            }],
+            indexes: vec![Index {
+                name: "i".into(),
+                columns: vec![IndexColumn {
+                    name: "a".into(),
+                    nulls: Some(NullsOrder::First),
+                    opclass: Some("gin_trgm_ops".into()),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+            foreign_keys: vec![ForeignKey {
+                name: "f".into(),
+                match_full: true,
+                deferrable: true,
+                initially_deferred: true,
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let model = Model {
+            tables: [("t".to_string(), table)].into(),
+            ..Default::default()
+        };
+        let mut pg = model.clone();
+        project(&mut pg, Dialect::Postgres);
+        assert_eq!(pg.tables, model.tables);
+        let mut crdb = model.clone();
+        project(&mut crdb, Dialect::Cockroach);
+        let t = &crdb.tables["t"];
+        assert!(!t.unique[0].nulls_not_distinct);
+        let c = &t.indexes[0].columns[0];
+        assert_eq!(
+            (c.nulls, c.opclass.as_deref()),
+            (None, Some("gin_trgm_ops"))
+        );
+        let f = &t.foreign_keys[0];
+        assert_eq!(
+            (f.match_full, f.deferrable, f.initially_deferred),
+            (true, false, false)
+        );
     }
 
     fn everything() -> Model {

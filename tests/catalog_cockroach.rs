@@ -101,7 +101,8 @@ fn what_cockroachdb_adds_is_normalised_away() {
         sharded.columns,
         [IndexColumn {
             name: "created_at".into(),
-            desc: false
+            desc: false,
+            ..Default::default()
         }]
     );
     let partial = players.index("players_status_created_at_idx").unwrap();

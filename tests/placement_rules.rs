@@ -257,6 +257,7 @@ fn model(setup: &Setup, table: (&str, &str), version: CrdbVersion) -> Model {
             columns: vec![IndexColumn {
                 name: "y".into(),
                 desc: false,
+                ..Default::default()
             }],
             ..Default::default()
         }],

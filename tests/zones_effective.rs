@@ -464,6 +464,7 @@ fn single_region_inherits_range_default_and_lists_only_zoned_indexes() {
         columns: vec![IndexColumn {
             name: "id".into(),
             desc: true,
+            ..Default::default()
         }],
         zone: Some(ZoneConfig {
             num_replicas: Some(7),

@@ -1173,6 +1173,7 @@ fn read_indexes(
             t.unique.push(UniqueConstraint {
                 name: index.name,
                 columns: index.columns.into_iter().map(|c| c.name).collect(),
+                ..Default::default()
             });
         } else {
             t.indexes.push(index);
@@ -1201,8 +1202,18 @@ fn read_index(rows: &CockroachCatalogRows, ix: &IndexRow, t: &Table, dropped: &D
             columns.push(IndexColumn {
                 name: c.column_name.clone(),
                 desc: c.direction.eq_ignore_ascii_case("desc"),
+                ..Default::default()
             });
         }
+    }
+    // The operator class a trigram index needs is in its CREATE statement, after its column
+    // (`USING GIN (name gin_trgm_ops)`); a default one is not written there.
+    let opclasses = index_opclasses(&ix.create_statement);
+    for c in &mut columns {
+        c.opclass = opclasses
+            .iter()
+            .find(|(n, _)| *n == c.name)
+            .map(|(_, o)| o.clone());
     }
     let using = if ix.is_inverted {
         let spatial = columns.iter().any(|c| {
@@ -1283,6 +1294,28 @@ fn split_commas(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// `(column, operator class)` for each column of an index's CREATE statement that names one.
+fn index_opclasses(create: &str) -> Vec<(String, String)> {
+    let Some(open) = first_paren(create) else {
+        return Vec::new();
+    };
+    let Some(close) = matching_paren(create, open) else {
+        return Vec::new();
+    };
+    split_commas(&create[open + 1..close])
+        .iter()
+        .filter_map(|c| {
+            let words: Vec<&str> = c.split_whitespace().collect();
+            match words.as_slice() {
+                [col, class, ..] if class.to_ascii_lowercase().ends_with("_ops") => {
+                    Some((unquote_ident(col), class.to_string()))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
 /// The first parenthesised column list of a definition, `ASC`/`DESC` dropped:
 /// `PRIMARY KEY (id ASC, "Order" DESC)` -> `[id, Order]`.
 fn paren_list(def: &str) -> Vec<String> {
@@ -1340,6 +1373,10 @@ fn parse_fk(name: &str, def: &str) -> Option<ForeignKey> {
         ref_columns,
         on_delete: action("ON DELETE"),
         on_update: action("ON UPDATE"),
+        // SHOW CONSTRAINTS writes MATCH FULL after the referenced columns (MATCH SIMPLE, the
+        // default, is left out); CockroachDB has no deferrable constraints.
+        match_full: tail.contains("MATCH FULL"),
+        ..Default::default()
     })
 }
 
@@ -1571,7 +1608,7 @@ pub fn reconcile_unique(live: &mut Model, desired: &Model) {
                         .into_iter()
                         .map(|c| IndexColumn {
                             name: c,
-                            desc: false,
+                            ..Default::default()
                         })
                         .collect(),
                     unique: true,
@@ -1592,6 +1629,7 @@ pub fn reconcile_unique(live: &mut Model, desired: &Model) {
                     have.unique.push(UniqueConstraint {
                         name: ix.name,
                         columns: ix.columns.into_iter().map(|c| c.name).collect(),
+                        ..Default::default()
                     });
                     have.unique.sort_by(|a, b| a.name.cmp(&b.name));
                 }
@@ -1602,8 +1640,29 @@ pub fn reconcile_unique(live: &mut Model, desired: &Model) {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_raw_zone;
+    use super::{index_opclasses, parse_fk, parse_raw_zone};
     use crate::model::types::{Constraints, ZoneConfig, ZONE_FIELDS};
+
+    /// Row shapes as CockroachDB writes them: crdb_internal.table_indexes' create_statement
+    /// (pkg/sql/catalog/catformat, an inverted trigram index) and SHOW CONSTRAINTS' details
+    /// (a MATCH FULL foreign key).
+    #[test]
+    fn operator_classes_and_match_full_are_read_back() {
+        assert_eq!(
+            index_opclasses(
+                "CREATE INDEX t_name_idx ON db.public.t USING GIN (name gin_trgm_ops, id ASC)"
+            ),
+            [("name".to_string(), "gin_trgm_ops".to_string())]
+        );
+        assert!(index_opclasses("CREATE INDEX t_k_idx ON db.public.t (k DESC)").is_empty());
+        let fk = parse_fk(
+            "b_a",
+            "FOREIGN KEY (a_id, a_k) REFERENCES public.a(id, k) MATCH FULL ON DELETE CASCADE",
+        )
+        .unwrap();
+        assert!(fk.match_full && !fk.deferrable);
+        assert_eq!(fk.ref_columns, ["id", "k"]);
+    }
 
     /// The catalog parser reads back every field `CONFIGURE ZONE` writes: a field added to
     /// `ZONE_FIELDS` without a branch in `parse_raw_zone` fails here.

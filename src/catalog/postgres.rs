@@ -118,7 +118,8 @@ ORDER BY a.attrelid, a.attnum";
 
 const CONSTRAINTS_SQL: &str = "\
 SELECT k.conrelid, k.conname::text, k.contype::text, k.conkey, f.relname::text, fn.nspname::text,
-       k.confkey, k.confdeltype::text, k.confupdtype::text, pg_get_constraintdef(k.oid)
+       k.confkey, k.confdeltype::text, k.confupdtype::text, pg_get_constraintdef(k.oid),
+       k.condeferrable, k.condeferred
 FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class f ON f.oid = k.confrelid
@@ -511,7 +512,11 @@ fn read_constraints(
                 if kind == "p" {
                     t.primary_key = Some(PrimaryKey { name, columns });
                 } else {
-                    t.unique.push(UniqueConstraint { name, columns });
+                    t.unique.push(UniqueConstraint {
+                        name,
+                        columns,
+                        nulls_not_distinct: def.contains(" NULLS NOT DISTINCT"),
+                    });
                 }
             }
             "f" => {
@@ -551,6 +556,9 @@ fn read_constraints(
                     ref_columns,
                     on_delete: fk_action(&c.get::<String>(7)?),
                     on_update: fk_action(&c.get::<String>(8)?),
+                    match_full: def.contains(" MATCH FULL"),
+                    deferrable: c.get(10)?,
+                    initially_deferred: c.get(11)?,
                 });
             }
             "c" => {
@@ -612,26 +620,6 @@ fn read_indexes(
         };
         let def: String = c.get(8)?;
         let opclasses: Vec<String> = c.get(9)?;
-        // An operator class the index needs (gin_trgm_ops): without it CREATE INDEX fails,
-        // so an index that has one is not managed rather than re-created wrong.
-        if let Some(k) = opclasses.iter().take(nkey).position(|o| !o.is_empty()) {
-            stats.skipped.push(format!(
-                "{label}: operator class {} on {} is not modelled; the index is not managed",
-                opclasses[k],
-                names.get(k).map_or("?", String::as_str)
-            ));
-            continue;
-        }
-        for (k, n) in names.iter().take(nkey).enumerate() {
-            // indoption bit 0: DESC; bit 1: NULLS FIRST (the default for DESC only)
-            let o = options.get(k).copied().unwrap_or(0);
-            if (o & 1 == 1) != (o & 2 == 2) {
-                let nulls = if o & 2 == 2 { "FIRST" } else { "LAST" };
-                stats.skipped.push(format!(
-                    "{label}: NULLS {nulls} on {n} is not modelled; compared without it"
-                ));
-            }
-        }
         if def.contains(" NULLS NOT DISTINCT") {
             stats.skipped.push(format!(
                 "{label}: NULLS NOT DISTINCT is not modelled; compared without it"
@@ -641,9 +629,22 @@ fn read_indexes(
             .iter()
             .take(nkey)
             .enumerate()
-            .map(|(k, n)| IndexColumn {
-                name: n.clone(),
-                desc: options.get(k).is_some_and(|o| o & 1 == 1),
+            .map(|(k, n)| {
+                // indoption bit 0: DESC; bit 1: NULLS FIRST (the default for DESC only)
+                let o = options.get(k).copied().unwrap_or(0);
+                let desc = o & 1 == 1;
+                let nulls = if o & 2 == 2 {
+                    NullsOrder::First
+                } else {
+                    NullsOrder::Last
+                };
+                IndexColumn {
+                    name: n.clone(),
+                    desc,
+                    nulls: NullsOrder::unless_default(Some(nulls), desc),
+                    // a non-default operator class (gin_trgm_ops), which CREATE INDEX needs
+                    opclass: opclasses.get(k).filter(|o| !o.is_empty()).cloned(),
+                }
             })
             .collect();
         let predicate: Option<String> = c.get(7)?;
@@ -682,18 +683,14 @@ fn read_others(rows: &[postgres::Row], stats: &mut CatalogStats) -> Result<()> {
 /// and compared without it).
 fn constraint_notes(kind: &str, def: &str) -> Vec<&'static str> {
     let mut notes = Vec::new();
-    if def.contains(" DEFERRABLE") {
+    // a foreign key's DEFERRABLE, INITIALLY DEFERRED and MATCH FULL, and a unique
+    // constraint's NULLS NOT DISTINCT, are modelled; a deferrable key or check is not
+    if kind != "f" && def.contains(" DEFERRABLE") {
         notes.push(if def.contains("INITIALLY DEFERRED") {
             "DEFERRABLE INITIALLY DEFERRED is not modelled; compared as not deferrable"
         } else {
             "DEFERRABLE is not modelled; compared as not deferrable"
         });
-    }
-    if kind == "f" && def.contains(" MATCH FULL") {
-        notes.push("MATCH FULL is not modelled; compared as MATCH SIMPLE");
-    }
-    if kind == "u" && def.contains(" NULLS NOT DISTINCT") {
-        notes.push("NULLS NOT DISTINCT is not modelled; compared without it");
     }
     if kind == "c" && def.contains(" NO INHERIT") {
         notes.push(
@@ -786,6 +783,9 @@ mod tests {
             ("geography(Point,4326)", "GEOGRAPHY(POINT,4326)"),
             ("geometry", "GEOMETRY"),
             ("jsonb", "JSONB"),
+            ("json", "JSON"),
+            ("character varying", "VARCHAR"),
+            ("character varying[]", "VARCHAR[]"),
             ("boolean", "BOOL"),
             ("bytea", "BYTES"),
             ("uuid", "UUID"),

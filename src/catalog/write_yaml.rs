@@ -139,7 +139,13 @@ fn table_yaml(t: &Table, model: &Model) -> String {
         };
         let _ = writeln!(s, "locality: {v}");
     }
-    let _ = writeln!(s, "columns:");
+    // `columns:` with nothing under it is null, which the loader refuses: a table without
+    // columns (PostgreSQL's `CREATE TABLE e ()`) is an empty list.
+    let _ = writeln!(
+        s,
+        "columns:{}",
+        if t.columns.is_empty() { " []" } else { "" }
+    );
     let pk: &[String] = t.primary_key.as_ref().map_or(&[], |p| &p.columns);
     for c in &t.columns {
         let mut parts = vec![
@@ -182,9 +188,14 @@ fn table_yaml(t: &Table, model: &Model) -> String {
         for u in &t.unique {
             let _ = writeln!(
                 s,
-                "  - {{ name: {}, columns: {} }}",
+                "  - {{ name: {}, columns: {}{} }}",
                 scalar(&u.name),
-                list(&u.columns)
+                list(&u.columns),
+                if u.nulls_not_distinct {
+                    ", nulls_not_distinct: true"
+                } else {
+                    ""
+                }
             );
         }
     }
@@ -195,10 +206,22 @@ fn table_yaml(t: &Table, model: &Model) -> String {
                 .columns
                 .iter()
                 .map(|c| {
+                    let mut keys = vec![format!("column: {}", scalar(&c.name))];
+                    if let Some(o) = &c.opclass {
+                        keys.push(format!("opclass: {}", scalar(o)));
+                    }
                     if c.desc {
-                        format!("{{ column: {}, desc: true }}", scalar(&c.name))
-                    } else {
+                        keys.push("desc: true".into());
+                    }
+                    match c.nulls {
+                        Some(NullsOrder::First) => keys.push("nulls: first".into()),
+                        Some(NullsOrder::Last) => keys.push("nulls: last".into()),
+                        None => {}
+                    }
+                    if keys.len() == 1 {
                         scalar(&c.name)
+                    } else {
+                        format!("{{ {} }}", keys.join(", "))
                     }
                 })
                 .collect();
@@ -248,6 +271,15 @@ fn table_yaml(t: &Table, model: &Model) -> String {
                         a.sql().to_lowercase().replace(' ', "_")
                     ));
                 }
+            }
+            if fk.match_full {
+                parts.push("match: full".into());
+            }
+            if fk.deferrable {
+                parts.push("deferrable: true".into());
+            }
+            if fk.initially_deferred {
+                parts.push("initially_deferred: true".into());
             }
             let _ = writeln!(s, "  - {{ {} }}", parts.join(", "));
         }

@@ -521,8 +521,8 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
     diff_indexes(db, have, want, &rename, out);
 
     let map_unique = |u: &UniqueConstraint| UniqueConstraint {
-        name: u.name.clone(),
         columns: u.columns.iter().map(rename).collect(),
+        ..u.clone()
     };
     by_name(
         &have.unique,
@@ -716,7 +716,7 @@ fn diff_indexes(
             .iter()
             .map(|c| IndexColumn {
                 name: rename(&c.name),
-                desc: c.desc,
+                ..c.clone()
             })
             .collect(),
         storing: i.storing.iter().map(rename).collect(),

@@ -134,7 +134,18 @@ pub const COLUMN_KEYS: &[&str] = &[
 pub const INDEX_KEYS: &[&str] = &[
     "name", "columns", "unique", "using", "sharded", "storing", "where", "zone",
 ];
-pub const FK_KEYS: &[&str] = &["name", "columns", "references", "on_delete", "on_update"];
+pub const FK_KEYS: &[&str] = &[
+    "name",
+    "columns",
+    "references",
+    "on_delete",
+    "on_update",
+    "match",
+    "deferrable",
+    "initially_deferred",
+];
+pub const UNIQUE_KEYS: &[&str] = &["name", "columns", "nulls_not_distinct"];
+pub const INDEX_COLUMN_KEYS: &[&str] = &["column", "desc", "nulls", "opclass"];
 const FK_ACTIONS: &[&str] = &[
     "no_action",
     "restrict",
@@ -906,9 +917,16 @@ fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -
                     read_named_columns(cx, item, "a unique constraint", t, "unique", i, origins)
                 {
                     let name = uname.unwrap_or_else(|| generated_name(t, &cols, "key"));
+                    let nulls_not_distinct = match &item.kind {
+                        NodeKind::Map(m) => get(m, "nulls_not_distinct")
+                            .and_then(|v| cx.boolean(v, "\"nulls_not_distinct\""))
+                            .unwrap_or(false),
+                        _ => false,
+                    };
                     table.unique.push(UniqueConstraint {
                         name,
                         columns: cols,
+                        nulls_not_distinct,
                     });
                 }
             }
@@ -1202,7 +1220,15 @@ fn read_named_columns(
     let (name, list_node) = match &n.kind {
         NodeKind::Seq(_) => (None, n),
         NodeKind::Map(m) => {
-            cx.check_keys(m, &["name", "columns"], what);
+            cx.check_keys(
+                m,
+                if kind == "unique" {
+                    UNIQUE_KEYS
+                } else {
+                    &["name", "columns"]
+                },
+                what,
+            );
             let name = get(m, "name").and_then(|v| {
                 origins.set(&["name", t, kind, &idx], &cx.file, v.pos);
                 cx.ident(v, &format!("the name of {what}"))
@@ -1267,9 +1293,9 @@ fn read_index(
     let items = cx.seq(cols_node, "the columns of an index")?;
     let mut columns = Vec::new();
     for (j, c) in items.iter().enumerate() {
-        let (name, pos, desc) = match &c.kind {
+        let (name, pos, desc, nulls, opclass) = match &c.kind {
             NodeKind::Map(cm) => {
-                cx.check_keys(cm, &["column", "desc"], "an index column");
+                cx.check_keys(cm, INDEX_COLUMN_KEYS, "an index column");
                 let Some(cn) = cx.require(
                     cm,
                     "column",
@@ -1285,17 +1311,32 @@ fn read_index(
                 let desc = get(cm, "desc")
                     .and_then(|d| cx.boolean(d, "\"desc\""))
                     .unwrap_or(false);
-                (name, cn.pos, desc)
+                let nulls = match get(cm, "nulls")
+                    .and_then(|v| cx.choice(v, &["first", "last"], "\"nulls\""))
+                    .as_deref()
+                {
+                    Some("first") => Some(NullsOrder::First),
+                    Some("last") => Some(NullsOrder::Last),
+                    _ => None,
+                };
+                let opclass = get(cm, "opclass").and_then(|v| cx.ident(v, "an operator class"));
+                (name, cn.pos, desc, nulls, opclass)
             }
             _ => {
                 let Some(name) = cx.ident(c, "an index column") else {
                     continue;
                 };
-                (name, c.pos, false)
+                (name, c.pos, false, None, None)
             }
         };
         origins.set(&["indexcol", t, &idx, &j.to_string()], &cx.file, pos);
-        columns.push(IndexColumn { name, desc });
+        columns.push(IndexColumn {
+            name,
+            desc,
+            // NULLS LAST ascending and NULLS FIRST descending are what the index does anyway
+            nulls: NullsOrder::unless_default(nulls, desc),
+            opclass,
+        });
     }
     if columns.is_empty() {
         cx.err(
@@ -1434,6 +1475,25 @@ fn read_fk(
     };
     let on_delete = action(cx, "on_delete");
     let on_update = action(cx, "on_update");
+    let match_full = get(m, "match")
+        .and_then(|v| cx.choice(v, &["simple", "full"], "\"match\""))
+        .is_some_and(|v| v == "full");
+    let flag = |cx: &mut Cx, key: &str| {
+        get(m, key)
+            .and_then(|v| cx.boolean(v, &format!("\"{key}\"")))
+            .unwrap_or(false)
+    };
+    let deferrable = flag(cx, "deferrable");
+    let initially_deferred = flag(cx, "initially_deferred");
+    if let (true, false, Some(v)) = (initially_deferred, deferrable, get(m, "initially_deferred")) {
+        cx.err(
+            v.pos,
+            "invalid-value",
+            "initially_deferred: true on a foreign key that is not deferrable".to_string(),
+            "add `deferrable: true` (a constraint must be DEFERRABLE to start deferred)"
+                .to_string(),
+        );
+    }
     let (cols, ref_table, ref_cols) = (cols?, ref_table?, ref_cols?);
     for (j, (_, pos)) in cols.iter().enumerate() {
         origins.set(&["fkcol", t, &idx, &j.to_string()], &cx.file, *pos);
@@ -1450,5 +1510,8 @@ fn read_fk(
         ref_columns: ref_cols.into_iter().map(|(c, _)| c).collect(),
         on_delete,
         on_update,
+        match_full,
+        deferrable,
+        initially_deferred,
     })
 }

@@ -126,6 +126,11 @@ pub fn canonical_type(raw: &str, dialect: Dialect) -> Option<CanonicalType> {
         "INT" | "INTEGER" | "BIGINT" | "INT64" | "INT8" if no_args => "INT8".to_string(),
         "INT4" if no_args => "INT4".to_string(),
         "SMALLINT" | "INT2" if no_args => "INT2".to_string(),
+        // PostgreSQL tells an unbounded varchar from text (CockroachDB does not): the
+        // postgres dialect keeps the type the schema wrote.
+        "VARCHAR" | "CHARACTER VARYING" if no_args && dialect == Dialect::Postgres => {
+            "VARCHAR".to_string()
+        }
         "TEXT" | "STRING" | "VARCHAR" | "CHARACTER VARYING" if no_args => "STRING".to_string(),
         "VARCHAR" | "CHARACTER VARYING" | "STRING" => {
             let n = numbers(&args)?;
@@ -157,6 +162,8 @@ pub fn canonical_type(raw: &str, dialect: Dialect) -> Option<CanonicalType> {
             [p, s] if *p > 0 && s <= p => format!("DECIMAL({p},{s})"),
             _ => return None,
         },
+        // json keeps its text (key order, duplicates) on PostgreSQL; one type on CockroachDB.
+        "JSON" if no_args && dialect == Dialect::Postgres => "JSON".to_string(),
         "JSON" | "JSONB" if no_args => "JSONB".to_string(),
         "UUID" if no_args => "UUID".to_string(),
         "DATE" if no_args => "DATE".to_string(),
@@ -615,6 +622,27 @@ mod tests {
         assert_eq!(ty("CRDB_INTERNAL_REGION"), "crdb_internal_region");
         assert_eq!(ty("varchar(x)"), "");
         assert_eq!(ty("STRNG"), "");
+    }
+
+    #[test]
+    fn postgres_keeps_the_aliases_it_tells_apart() {
+        let pg = |t: &str| canonical_type(t, Dialect::Postgres).unwrap().ty;
+        let crdb = |t: &str| canonical_type(t, Dialect::Cockroach).unwrap().ty;
+        for (raw, on_pg, on_crdb) in [
+            ("varchar", "VARCHAR", "STRING"),
+            ("character varying", "VARCHAR", "STRING"),
+            ("varchar[]", "VARCHAR[]", "STRING[]"),
+            ("json", "JSON", "JSONB"),
+            ("jsonb", "JSONB", "JSONB"),
+            ("text", "STRING", "STRING"),
+            ("varchar(8)", "VARCHAR(8)", "VARCHAR(8)"),
+        ] {
+            assert_eq!(
+                (pg(raw).as_str(), crdb(raw).as_str()),
+                (on_pg, on_crdb),
+                "{raw}"
+            );
+        }
     }
 
     #[test]

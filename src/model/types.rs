@@ -428,6 +428,9 @@ pub struct UniqueConstraint {
     /// Always named (`<table>_<cols>_key` unless the model says otherwise).
     pub name: String,
     pub columns: Vec<String>,
+    /// `UNIQUE NULLS NOT DISTINCT` (PostgreSQL 15): two NULLs collide.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub nulls_not_distinct: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
@@ -444,6 +447,30 @@ pub struct IndexColumn {
     pub name: String,
     #[serde(default, skip_serializing_if = "is_false")]
     pub desc: bool,
+    /// `NULLS FIRST | LAST`, only when it is not the default for the direction (NULLs sort
+    /// last ascending and first descending on PostgreSQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nulls: Option<NullsOrder>,
+    /// An operator class (`gin_trgm_ops`, `jsonb_path_ops`), as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opclass: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum NullsOrder {
+    First,
+    Last,
+}
+
+impl NullsOrder {
+    /// `None` when `nulls` is what the direction gives anyway.
+    pub fn unless_default(nulls: Option<NullsOrder>, desc: bool) -> Option<NullsOrder> {
+        match (nulls, desc) {
+            (Some(NullsOrder::Last), false) | (Some(NullsOrder::First), true) => None,
+            (n, _) => n,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -505,6 +532,15 @@ pub struct ForeignKey {
     pub on_delete: FkAction,
     #[serde(default, skip_serializing_if = "is_no_action")]
     pub on_update: FkAction,
+    /// `MATCH FULL` (the default is MATCH SIMPLE).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub match_full: bool,
+    /// `DEFERRABLE` (PostgreSQL; CockroachDB has no deferred constraints).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub deferrable: bool,
+    /// `INITIALLY DEFERRED`; only with `deferrable`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub initially_deferred: bool,
 }
 
 fn is_no_action(a: &FkAction) -> bool {

@@ -188,15 +188,8 @@ fn table_checks(v: &mut V, model: &Model, t: &Table, incomplete: bool) {
     let db = &model.database;
     let tn = t.name.as_str();
     let tkey: &[&str] = &["table", tn];
-    // Only a real (empty) list: a missing or mistyped `columns` already has its finding.
-    if let (true, Some(at)) = (t.columns.is_empty(), v.origins.get(&["columns", tn])) {
-        v.err(
-            at,
-            "empty-table",
-            format!("table \"{tn}\" has no columns"),
-            "add at least one column".to_string(),
-        );
-    }
+    // A table without columns is valid SQL in both dialects (PostgreSQL's `CREATE TABLE e ()`,
+    // which inspect reads back as `columns: []`): nothing to check.
     locality(v, db, t);
     let unknown_col = |v: &mut V, col: &str, key: &[&str], what: &str| {
         if t.column(col).is_none() {

@@ -100,18 +100,21 @@ pub struct RenderedPlan {
     /// `steps[i]` renders `plan.steps[i]`.
     pub steps: Vec<RenderedStep>,
     /// What the rendering left out, one entry per feature of `dialect::FEATURES` the dialect
-    /// lacks, e.g. `locality (9 tables)`; empty for CockroachDB.
+    /// lacks, e.g. `locality (9 tables)`; on CockroachDB only what PostgreSQL alone has.
     pub left_out: Vec<String>,
+    /// The dialect rendered, which the left-out line names.
+    pub dialect: Dialect,
 }
 
 impl RenderedPlan {
-    /// One line naming which CockroachDB-only settings the postgres rendering left out.
+    /// One line naming which settings the dialect lacks and the rendering left out.
     pub fn left_out_line(&self) -> Option<String> {
         if self.left_out.is_empty() {
             None
         } else {
             Some(format!(
-                "postgres dialect: left out {}",
+                "{} dialect: left out {}",
+                self.dialect.as_str(),
                 self.left_out.join(", ")
             ))
         }
@@ -376,6 +379,7 @@ impl Renderer {
             preamble,
             steps,
             left_out,
+            dialect: ctx.dialect,
         })
     }
 

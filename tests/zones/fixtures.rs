@@ -23,6 +23,7 @@ pub fn table(name: &str, locality: Option<Locality>, zone: Option<ZoneConfig>) -
             columns: vec![IndexColumn {
                 name: "id".into(),
                 desc: false,
+                ..Default::default()
             }],
             ..Default::default()
         }],
