@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
             // Short passwords, or ones that are also another part of the URL, can appear
             // in the redacted text by chance.
             let elsewhere = url.replacen(&password, "", 1).contains(&password);
-            if password.len() >= 8 && !elsewhere {
+            // A password made of the mask's own character ("********") cannot be told from
+            // the mask (cargo-fuzz's first finding, fuzz/regressions/url-password-is-the-mask).
+            let is_mask = password.chars().all(|c| c == '*');
+            if password.len() >= 8 && !elsewhere && !is_mask {
                 assert!(!redacted.contains(&password), "password shown: {redacted}");
             }
         }
