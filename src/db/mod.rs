@@ -280,7 +280,8 @@ impl ConnectOpts {
                 .chain(
                     URL_ENV_VARS
                         .iter()
-                        .filter(|v| not_ours(v))
+                        // an environment whose url_env is BMDB_DATABASE_URL names it once
+                        .filter(|v| not_ours(v) && e.var.as_deref() != Some(**v))
                         .map(|v| v.to_string()),
                 )
                 .collect();
@@ -1183,6 +1184,21 @@ mod tests {
             err.contains("environment staging")
                 && err.contains("STAGING_DATABASE_URL (its url_env)")
                 && err.contains("BMDB_DATABASE_URL is another environment's url_env"),
+            "{err}"
+        );
+        // an environment whose url_env is BMDB_DATABASE_URL names that variable once
+        let production = ConnectOpts {
+            environment: Some(EnvironmentUrl {
+                name: "production".into(),
+                var: Some("BMDB_DATABASE_URL".into()),
+                others: vec!["STAGING_DATABASE_URL".into()],
+            }),
+            ..ConnectOpts::default()
+        };
+        let err = production.resolve_with(|_| None).unwrap_err().to_string();
+        assert_eq!(err.matches("BMDB_DATABASE_URL").count(), 1, "{err}");
+        assert!(
+            err.contains("BMDB_DATABASE_URL (its url_env) or DATABASE_URL"),
             "{err}"
         );
     }
