@@ -184,6 +184,27 @@ fn read_postgres_sends_a_fixed_number_of_queries() {
     assert_eq!(m.tables.len(), 40);
     assert_eq!(small.queries, big.queries);
     assert_eq!(big.queries, bmdb::catalog::postgres::QUERY_COUNT);
+
+    // drift's read on two sessions sends the same queries and reads the same model,
+    // unmanaged objects and enums included
+    c.batch_execute(
+        // (no role: roles are the cluster's, and other tests of this binary read them)
+        "CREATE TYPE mood AS ENUM ('ok', 'sad'); CREATE VIEW v AS SELECT id FROM t0;",
+    )
+    .unwrap();
+    let (one, one_stats) = bmdb::catalog::postgres::read_postgres_with_stats(&mut c).unwrap();
+    let mut side = pg().client(&db);
+    let (two, two_stats) =
+        bmdb::catalog::postgres::read_postgres_sessions(&mut c, Some(&mut side)).unwrap();
+    assert_eq!(one, two);
+    assert_eq!(one_stats.queries, two_stats.queries);
+    assert_eq!(one_stats.skipped, two_stats.skipped);
+    assert!(
+        two_stats.skipped.iter().any(|s| s.starts_with("view v")),
+        "{:?}",
+        two_stats.skipped
+    );
+    assert!(two.enums.contains_key("mood"), "{:?}", two.enums);
 }
 
 #[test]

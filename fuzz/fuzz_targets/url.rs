@@ -20,10 +20,11 @@ fuzz_target!(|data: &[u8]| {
             // Short passwords, or ones that are also another part of the URL, can appear
             // in the redacted text by chance.
             let elsewhere = url.replacen(&password, "", 1).contains(&password);
-            // A password made of the mask's own character ("********") cannot be told from
-            // the mask (cargo-fuzz's first finding, fuzz/regressions/url-password-is-the-mask).
-            let is_mask = password.chars().all(|c| c == '*');
-            if password.len() >= 8 && !elsewhere && !is_mask {
+            // Only the characters that are not the mask's own count: a password of asterisks
+            // ("********", or "********@" beside the redacted URL's own @) reads the same
+            // as the mask (cargo-fuzz's findings, fuzz/regressions/url-password-*).
+            let telling = password.chars().filter(|&c| c != '*').count();
+            if telling >= 8 && !elsewhere {
                 assert!(!redacted.contains(&password), "password shown: {redacted}");
             }
         }

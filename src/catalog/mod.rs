@@ -44,6 +44,21 @@ pub fn read_catalog(conn: &mut Connection) -> Result<(Model, CatalogStats)> {
     }
 }
 
+/// [`read_catalog`], with a second session of the same server for the reads that can run
+/// beside the table reads (PostgreSQL: unmanaged objects, roles, privileges, enums); without
+/// one, or on CockroachDB, everything goes through `conn`.
+pub fn read_catalog_beside(
+    conn: &mut Connection,
+    side: Option<&mut Connection>,
+) -> Result<(Model, CatalogStats)> {
+    match conn.dialect {
+        Dialect::Postgres => {
+            postgres::read_postgres_sessions(&mut conn.client, side.map(|s| &mut s.client))
+        }
+        Dialect::Cockroach => read_catalog(conn),
+    }
+}
+
 /// Whether the catalog note `line` (`view v: not managed by bmdb`, `t.doc: type tsvector
 /// ...`, `t@t_m: ...`) is about an object of `ignore` (regions.yaml's `ignore:`): its subject
 /// (before the first `": "`) is an entry, or belongs to an ignored table.

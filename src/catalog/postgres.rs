@@ -21,6 +21,7 @@ use crate::model::normalize::canonical_type;
 use crate::model::types::*;
 use anyhow::{Context, Result};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How many catalog queries `read_postgres` sends (it never grows with the schema).
 pub const QUERY_COUNT: usize = 9;
@@ -263,32 +264,77 @@ pub fn read_postgres(client: &mut postgres::Client) -> Result<Model> {
 /// `read_postgres`, with the number of queries sent and what was left out. Each catalog
 /// aspect (tables, columns, constraints, indexes) is folded by its own function below.
 pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model, CatalogStats)> {
+    read_postgres_sessions(client, None)
+}
+
+/// One catalog query, counted in `sent`, its failure naming the aspect.
+fn catalog_query(
+    client: &mut postgres::Client,
+    sql: &str,
+    what: &str,
+    sent: &AtomicUsize,
+) -> Result<Vec<postgres::Row>> {
+    sent.fetch_add(1, Ordering::Relaxed);
+    client
+        .query(sql, &[])
+        .with_context(|| format!("reading the PostgreSQL catalog ({what})"))
+}
+
+/// The queries that do not feed the table reads (objects bmdb does not manage, roles,
+/// privileges, enum types), in that order.
+fn fetch_beside_tables(
+    client: &mut postgres::Client,
+    sent: &AtomicUsize,
+) -> Result<[Vec<postgres::Row>; 4]> {
+    Ok([
+        catalog_query(client, OTHER_SQL, "objects bmdb does not manage", sent)?,
+        catalog_query(client, ROLES_SQL, "roles", sent)?,
+        catalog_query(
+            client,
+            PRIVILEGES_SQL,
+            "privileges and session defaults",
+            sent,
+        )?,
+        catalog_query(client, ENUMS_SQL, "enum types", sent)?,
+    ])
+}
+
+/// [`read_postgres_with_stats`], with the queries that do not feed the table reads sent on
+/// `side`, a second session, while `client` reads the tables: drift of 1,000 tables was
+/// 1.2x slower than before the unmanaged-object, role and enum reads were added, all of it
+/// server time spent one query after another. The same queries, the same count.
+pub fn read_postgres_sessions(
+    client: &mut postgres::Client,
+    side: Option<&mut postgres::Client>,
+) -> Result<(Model, CatalogStats)> {
     let mut stats = CatalogStats::default();
-    let mut query = |sql: &str, what: &str| {
-        stats.queries += 1;
-        client
-            .query(sql, &[])
-            .with_context(|| format!("reading the PostgreSQL catalog ({what})"))
+    let sent = AtomicUsize::new(0);
+    let (core, beside) = match side {
+        Some(side) => std::thread::scope(|scope| {
+            let beside = scope.spawn(|| fetch_beside_tables(side, &sent));
+            let core = fetch_tables(client, &sent);
+            let beside = beside
+                .join()
+                .unwrap_or_else(|_| Err(anyhow::anyhow!("the catalog read panicked")));
+            (core, beside)
+        }),
+        None => {
+            let core = fetch_tables(client, &sent);
+            (core, fetch_beside_tables(client, &sent))
+        }
     };
-    let db_rows = query(DATABASE_SQL, "database")?;
+    let (db_rows, table_rows, column_rows, constraint_rows, index_rows) = core?;
+    let [other_rows, role_rows, privilege_rows, enum_rows] = beside?;
+    stats.queries = sent.into_inner();
     let db_row = Cells::new(
         db_rows
             .first()
             .ok_or_else(|| anyhow::anyhow!("current_database() returned no row"))?,
         "current_database()",
     );
-    let server_version: i32 = db_row.get(1)?;
     let opclass_oids: Vec<u32> = db_row.get(2)?;
     let opclass_names: Vec<String> = db_row.get(3)?;
     let opclasses: HashMap<u32, String> = opclass_oids.into_iter().zip(opclass_names).collect();
-    let table_rows = query(TABLES_SQL, "tables")?;
-    let column_rows = query(COLUMNS_SQL, "columns")?;
-    let constraint_rows = query(CONSTRAINTS_SQL, "constraints")?;
-    let index_rows = query(&indexes_sql(server_version), "indexes")?;
-    let other_rows = query(OTHER_SQL, "objects bmdb does not manage")?;
-    let role_rows = query(ROLES_SQL, "roles")?;
-    let privilege_rows = query(PRIVILEGES_SQL, "privileges and session defaults")?;
-    let enum_rows = query(ENUMS_SQL, "enum types")?;
 
     let mut model = Model {
         database: Database {
@@ -327,6 +373,36 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
     }
     debug_assert_eq!(stats.queries, QUERY_COUNT);
     Ok((model, stats))
+}
+
+/// The database row (name, server version, operator classes), then tables, columns,
+/// constraints and indexes: the queries the table reads need, in the order they need them.
+#[allow(clippy::type_complexity)]
+fn fetch_tables(
+    client: &mut postgres::Client,
+    sent: &AtomicUsize,
+) -> Result<(
+    Vec<postgres::Row>,
+    Vec<postgres::Row>,
+    Vec<postgres::Row>,
+    Vec<postgres::Row>,
+    Vec<postgres::Row>,
+)> {
+    let db_rows = catalog_query(client, DATABASE_SQL, "database", sent)?;
+    let server_version: i32 = Cells::new(
+        db_rows
+            .first()
+            .ok_or_else(|| anyhow::anyhow!("current_database() returned no row"))?,
+        "current_database()",
+    )
+    .get(1)?;
+    Ok((
+        db_rows,
+        catalog_query(client, TABLES_SQL, "tables", sent)?,
+        catalog_query(client, COLUMNS_SQL, "columns", sent)?,
+        catalog_query(client, CONSTRAINTS_SQL, "constraints", sent)?,
+        catalog_query(client, &indexes_sql(server_version), "indexes", sent)?,
+    ))
 }
 
 /// Enum types; one whose name the model cannot hold (not a lower-case word) is named and

@@ -33,10 +33,11 @@ mod report;
 
 use crate::apply::MigrationState;
 use crate::catalog::difference::{describe_all, Difference};
-use crate::catalog::{live_changes, read_catalog, CatalogStats};
+use crate::catalog::{live_changes, read_catalog_beside, CatalogStats};
 use crate::db::ConnectOpts;
 use crate::diff::Against;
 use crate::migrations::LockMismatch;
+use crate::model::Dialect;
 use crate::project::Project;
 use crate::zones::rules::{RulesUsed, VersionSource};
 use anyhow::Result;
@@ -122,9 +123,22 @@ pub fn run_drift(dir: &Path, env: Option<&str>, conn: &ConnectOpts) -> Result<Dr
     let (project, live_side) = std::thread::scope(|scope| {
         let live = scope.spawn(|| -> Result<_> {
             let mut db = conn.connect()?;
-            let rows = crate::apply::history::read(&mut db.client)?;
-            let (live, stats) = read_catalog(&mut db)?;
-            Ok((db, rows, live, stats))
+            // On PostgreSQL a second session reads what the table reads do not need, side by
+            // side with them (read_catalog_beside); it connects while the history is read.
+            // Without it (a connection limit, say) everything goes through the first.
+            let side_opts = ConnectOpts {
+                connect_retries: 0,
+                ..conn.clone()
+            };
+            std::thread::scope(|inner| {
+                let side = (db.dialect == Dialect::Postgres)
+                    .then(|| inner.spawn(|| side_opts.connect().ok()));
+                let rows = crate::apply::history::read(&mut db.client)?;
+                let mut side = side.and_then(|h| h.join().ok().flatten());
+                let (live, stats) = read_catalog_beside(&mut db, side.as_mut())?;
+                Ok((rows, live, stats))
+            })
+            .map(|(rows, live, stats)| (db, rows, live, stats))
         });
         let project = Project::open_with_mismatches(dir, env).and_then(|(p, mismatches)| {
             let files = crate::apply::files::load_migrations(&p.line)?;
