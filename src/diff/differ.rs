@@ -401,6 +401,17 @@ fn diff_database(db: &str, have: &Database, want: &Database, out: &mut Vec<Chang
             out,
         );
     }
+    let (have_ext, want_ext) = (have.zone_extensions.all(), want.zone_extensions.all());
+    let localities: BTreeSet<&ExtensionLocality> = have_ext.keys().chain(want_ext.keys()).collect();
+    for locality in localities {
+        zone(
+            db,
+            ZoneTarget::extension(locality),
+            &have_ext.get(locality).map(|z| (*z).clone()),
+            &want_ext.get(locality).map(|z| (*z).clone()),
+            out,
+        );
+    }
 }
 
 /// A `ConfigureZone` when the zone differs; a wanted `None` discards the zone.

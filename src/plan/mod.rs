@@ -136,7 +136,7 @@ fn overridden_zones(change: &Change) -> Vec<Option<&str>> {
             ZoneTarget::Table { table } | ZoneTarget::Index { table, .. } => {
                 vec![Some(table.as_str())]
             }
-            ZoneTarget::Range { .. } => vec![],
+            ZoneTarget::Range { .. } | ZoneTarget::Extension { .. } => vec![],
         },
         Change::DropTable { table } => {
             let own = overridden(&table.zone);

@@ -271,6 +271,8 @@ impl Context<'_> {
                 ZoneTarget::Range { name } => named(P::DatabaseZone, name),
                 ZoneTarget::Table { table } => (P::TableZone, fwd(table), String::new(), 0),
                 ZoneTarget::Index { table, index } => (P::TableZone, fwd(table), index.clone(), 1),
+                // After the regions they name are added, before tables' own zones.
+                ZoneTarget::Extension { .. } => named(P::DatabaseZone, &target.to_string()),
             },
             Change::CreateBackupSchedule { schedule }
             | Change::AlterBackupSchedule { to: schedule, .. } => {
@@ -405,7 +407,7 @@ impl Rewrites {
 
     fn reach(&self, target: &ZoneTarget) -> bool {
         match target {
-            ZoneTarget::Range { .. } => false,
+            ZoneTarget::Range { .. } | ZoneTarget::Extension { .. } => false,
             ZoneTarget::Database => self.database,
             ZoneTarget::Table { table } | ZoneTarget::Index { table, .. } => {
                 self.database || self.tables.contains(table)
