@@ -10,9 +10,16 @@ use serde::Serialize;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ZoneTarget {
     Database,
-    Range { name: String },
-    Table { table: String },
-    Index { table: String, index: String },
+    Range {
+        name: String,
+    },
+    Table {
+        table: String,
+    },
+    Index {
+        table: String,
+        index: String,
+    },
     /// A zone config extension: `ALTER DATABASE d ALTER LOCALITY {GLOBAL | REGIONAL [IN
     /// "region"]} CONFIGURE ZONE ...`; `locality` is `global` or `regional`, `region` the
     /// region of REGIONAL IN.

@@ -863,11 +863,16 @@ fn read_zone_extensions(cx: &mut Cx, n: &Node, db: &mut Database, pos: Pos) {
         );
         return;
     }
-    cx.check_keys(entries, &["global", "regional", "regional_in"], "\"zone_extensions\"");
+    cx.check_keys(
+        entries,
+        &["global", "regional", "regional_in"],
+        "\"zone_extensions\"",
+    );
     let regions = db.regions.clone();
     let db_copy = db.clone();
     let read = |cx: &mut Cx, node: &Node, owner: String, home: Option<&str>| {
-        let (min_voters, min_replicas) = survival_minimum(&db_copy, home.is_none() && owner.ends_with("GLOBAL"));
+        let (min_voters, min_replicas) =
+            survival_minimum(&db_copy, home.is_none() && owner.ends_with("GLOBAL"));
         let zcx = ZoneCx {
             multi_region: false,
             regions: &regions,
@@ -934,7 +939,9 @@ fn read_zone_extensions(cx: &mut Cx, n: &Node, db: &mut Database, pos: Pos) {
     };
     for (k, v) in entries {
         match k.name.as_str() {
-            "global" => db.zone_extensions.global = read(cx, v, "ALTER LOCALITY GLOBAL".into(), None),
+            "global" => {
+                db.zone_extensions.global = read(cx, v, "ALTER LOCALITY GLOBAL".into(), None)
+            }
             "regional" => {
                 db.zone_extensions.regional = read(cx, v, "ALTER LOCALITY REGIONAL".into(), None)
             }
@@ -952,7 +959,10 @@ fn read_zone_extensions(cx: &mut Cx, n: &Node, db: &mut Database, pos: Pos) {
                         cx.err(
                             rk.pos,
                             "unknown-region",
-                            format!("regional_in names region \"{}\", which the database does not have", rk.name),
+                            format!(
+                                "regional_in names region \"{}\", which the database does not have",
+                                rk.name
+                            ),
                             help,
                         );
                         continue;
@@ -973,7 +983,11 @@ fn read_zone_extensions(cx: &mut Cx, n: &Node, db: &mut Database, pos: Pos) {
 /// GLOBAL tables use DEFAULT placement whatever the database's.
 fn survival_minimum(db: &Database, global: bool) -> (u64, u64) {
     let n = db.regions.len().max(1) as u64;
-    let placement = if global { Placement::Default } else { db.placement };
+    let placement = if global {
+        Placement::Default
+    } else {
+        db.placement
+    };
     match db.survival_goal {
         SurvivalGoal::Zone => match placement {
             Placement::Default => (3, 3 + n - 1),
