@@ -394,3 +394,33 @@ fn primary_region_extension_stops_inheritance() {
     assert_eq!(t.int("num_replicas"), Some(5));
     assert_eq!(t.int("num_voters"), Some(3));
 }
+
+/// The logic test's extensions as a project writes them load without a word (lease
+/// preferences alone, num_voters with lease_preferences: the extension fills the rest from
+/// the zone it extends) and give the same model the cases above use.
+#[test]
+fn the_logic_tests_extensions_load_from_regions_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("schema")).unwrap();
+    std::fs::write(
+        dir.path().join("regions.yaml"),
+        r#"database: mr-zone-configs
+primary_region: ca-central-1
+regions: [ap-southeast-2, ca-central-1, us-east-1]
+survival_goal: region
+cockroach_version: v25.2
+zone_extensions:
+  regional: { num_replicas: 9 }
+  regional_in:
+    ca-central-1: { lease_preferences: "[[+region=ca-central-1], [+region=ap-southeast-2]]" }
+    ap-southeast-2: { lease_preferences: [[+region=ap-southeast-2], [+region=us-east-1]] }
+  global:
+    num_replicas: 6
+    num_voters: 6
+    lease_preferences: [[+region=ca-central-1], [+region=ap-southeast-2], [+region=us-east-1]]
+"#,
+    )
+    .unwrap();
+    let m = bmdb::model::load_project(dir.path()).unwrap();
+    assert_eq!(m.database.zone_extensions, extensions(Ext::Global));
+}

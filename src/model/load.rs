@@ -824,6 +824,7 @@ fn read_regions_file(
                     multi_region: multi_region && range.is_none(),
                     regions: &db.regions,
                     owner,
+                    extension: false,
                 };
                 let z = read_zone(&mut cx, v, &zcx);
                 match range {
@@ -877,6 +878,7 @@ fn read_zone_extensions(cx: &mut Cx, n: &Node, db: &mut Database, pos: Pos) {
             multi_region: false,
             regions: &regions,
             owner: owner.clone(),
+            extension: true,
         };
         let z = read_zone(cx, node, &zcx)?;
         let what = format!("the zone of {owner}");
@@ -1182,6 +1184,7 @@ fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -
             multi_region: db.dialect == Dialect::Cockroach && db.primary_region.is_some(),
             regions: &db.regions,
             owner: format!("table \"{t}\""),
+            extension: false,
         };
         table.zone = read_zone(cx, n, &zcx);
     }
@@ -1556,6 +1559,7 @@ fn read_index(
             multi_region: db.dialect == Dialect::Cockroach && db.primary_region.is_some(),
             regions: &db.regions,
             owner: format!("index \"{t}@{label}\""),
+            extension: false,
         };
         ix.zone = read_zone(cx, v, &zcx);
     }
