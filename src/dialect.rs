@@ -142,8 +142,20 @@ pub const FEATURES: &[Feature] = &[
         renders: "`ALTER DATABASE ... ALTER LOCALITY {GLOBAL | REGIONAL [IN r]} CONFIGURE ZONE USING ...` / `DISCARD` (`zone_extensions:` in regions.yaml)",
         otherwise: "nothing",
         catalog: "PostgreSQL has no zones; drift compares without the model's zone extensions",
-        // Counted with the zone configs: each is one `ConfigureZone`.
-        left_out: None,
+        // Each is also one of the zone configs (a `ConfigureZone`), counted there too.
+        left_out: Some(LeftOut {
+            label: "zone config extensions",
+            tally: Tally::Count,
+            count: |c| {
+                one_if(matches!(
+                    c,
+                    Change::ConfigureZone {
+                        target: crate::diff::ZoneTarget::Extension { .. },
+                        ..
+                    }
+                ))
+            },
+        }),
         sql: &["ALTER LOCALITY"],
         project: |m| {
             m.database.zone_extensions = ZoneExtensions::default();
@@ -818,6 +830,10 @@ mod tests {
             super_regions: [("s".to_string(), vec!["a".to_string()])].into(),
             zone: zone.clone(),
             range_zones: [("default".to_string(), zone.clone().unwrap())].into(),
+            zone_extensions: ZoneExtensions {
+                regional: zone.clone(),
+                ..Default::default()
+            },
             expectations: Expectations {
                 stale_reads_seconds: Some(5),
                 ..Default::default()
