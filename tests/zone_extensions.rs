@@ -424,3 +424,42 @@ zone_extensions:
     let m = bmdb::model::load_project(dir.path()).unwrap();
     assert_eq!(m.database.zone_extensions, extensions(Ext::Global));
 }
+
+/// The differ plans one `ConfigureZone` per extension that changes (a removed one is a
+/// discard), and `zones show --format json` names the extension as the source.
+#[test]
+fn extensions_diff_and_show() {
+    let v = CrdbVersion::new(25, 2, 0);
+    let have = model(Ext::Regional, rbt(None), v);
+    let want = model(Ext::RegionalIn, rbt(None), v);
+    let changes: Vec<_> = bmdb::diff::diff(&have, &want)
+        .into_iter()
+        .filter_map(|c| match c {
+            bmdb::diff::Change::ConfigureZone { target, to, .. } => {
+                Some((target.to_string(), to.is_some()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            (format!("locality regional in {AP}"), true),
+            (format!("locality regional in {CA}"), true),
+        ]
+    );
+    let back: Vec<_> = bmdb::diff::diff(&want, &have)
+        .into_iter()
+        .filter(|c| matches!(c, bmdb::diff::Change::ConfigureZone { to: None, .. }))
+        .collect();
+    assert_eq!(back.len(), 2, "{back:#?}");
+
+    let json = bmdb::zones::effective::to_json(&effective_zones(&want));
+    let text = json.to_string();
+    assert!(
+        text.contains(r#"{"kind":"extension","locality":"regional in ca-central-1"}"#),
+        "{text}"
+    );
+    let table = bmdb::zones::effective::render_table(&effective_zones(&want));
+    assert!(table.contains("zone config extension: regional"), "{table}");
+}
