@@ -853,3 +853,37 @@ fn zone_config_extensions_read_back_without_drift() {
         "the extension's num_replicas is not an explicit database zone"
     );
 }
+
+/// A zone on the primary index (`ALTER INDEX mr.public.eu_config@eu_config_pkey CONFIGURE
+/// ZONE`, a `crdb_internal.zones` row whose index is the primary key) reads back as the
+/// table's `primary_key_zone`, with no drift against a model declaring it, and drift naming
+/// it when the model does not.
+#[test]
+fn a_primary_index_zone_reads_back_as_primary_key_zone() {
+    use bmdb::catalog::cockroach::ZoneRow;
+    let mut rows = fixture();
+    rows.zones.push(ZoneRow {
+        target: "INDEX mr.public.eu_config@eu_config_pkey".into(),
+        database_name: Some("mr".into()),
+        table_name: Some("eu_config".into()),
+        index_name: Some("eu_config_pkey".into()),
+        raw_config_sql: Some(
+            "ALTER INDEX mr.public.eu_config@eu_config_pkey CONFIGURE ZONE USING\n\tgc.ttlseconds = 1200"
+                .into(),
+        ),
+        ..Default::default()
+    });
+    let live = from_rows(&rows).unwrap();
+    let zone = live.tables["eu_config"].primary_key_zone.clone().unwrap();
+    assert_eq!(zone.gc_ttlseconds, Some(1200));
+    let mut desired = project("region");
+    let (_, _, changes) = live_changes(&live, &desired);
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    desired
+        .tables
+        .get_mut("eu_config")
+        .unwrap()
+        .primary_key_zone = Some(zone);
+    let (_, _, changes) = live_changes(&live, &desired);
+    assert!(changes.is_empty(), "{changes:#?}");
+}

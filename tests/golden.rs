@@ -744,6 +744,22 @@ fn cases() -> Vec<Case> {
             ),
         ),
         case(
+            "configure_zone__primary_index",
+            "the primary index's own zone (primary_key_zone: on the table)",
+            zone(
+                ZoneTarget::Index {
+                    table: "players".into(),
+                    index: "players_pkey".into(),
+                },
+                None,
+                Some(ZoneConfig {
+                    gc_ttlseconds: Some(7200),
+                    range_max_bytes: Some(1073741824),
+                    ..Default::default()
+                }),
+            ),
+        ),
+        case(
             "configure_zone__extension_global",
             "a zone config extension for GLOBAL tables (multi_region_zone_config_extensions)",
             zone(

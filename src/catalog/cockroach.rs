@@ -1631,21 +1631,25 @@ fn apply_zones(
                     (ZoneObject::Table { table: t.clone() }, &mut table.zone)
                 }
                 (Some(t), Some(i)) => {
-                    let Some(index) = model
-                        .tables
-                        .get_mut(t)
-                        .and_then(|tb| tb.indexes.iter_mut().find(|x| &x.name == i))
-                    else {
+                    let Some(tb) = model.tables.get_mut(t) else {
                         notes.push(format!("zone of {}: index not read", row.target));
                         continue;
                     };
-                    (
-                        ZoneObject::Index {
-                            table: t.clone(),
-                            index: i.clone(),
-                        },
-                        &mut index.zone,
-                    )
+                    let object = ZoneObject::Index {
+                        table: t.clone(),
+                        index: i.clone(),
+                    };
+                    // the primary index's zone (`ALTER INDEX t@t_pkey CONFIGURE ZONE`)
+                    let is_primary = tb.primary_key.as_ref().is_some_and(|pk| &pk.name == i);
+                    if is_primary {
+                        (object, &mut tb.primary_key_zone)
+                    } else {
+                        let Some(index) = tb.indexes.iter_mut().find(|x| &x.name == i) else {
+                            notes.push(format!("zone of {}: index not read", row.target));
+                            continue;
+                        };
+                        (object, &mut index.zone)
+                    }
                 }
             };
         let own = if multi_region {

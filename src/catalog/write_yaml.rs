@@ -317,6 +317,9 @@ fn table_yaml(t: &Table, model: &Model) -> String {
     if let Some(z) = &t.zone {
         let _ = writeln!(s, "zone: {}", zone_flow(z));
     }
+    if let Some(z) = &t.primary_key_zone {
+        let _ = writeln!(s, "primary_key_zone: {}", zone_flow(z));
+    }
     s
 }
 

@@ -461,6 +461,7 @@ fn create_table(db: &str, want: &Table, out: &mut Vec<Change>) {
     let mut table = want.clone();
     table.indexes.clear();
     table.zone = None;
+    table.primary_key_zone = None;
     for col in &mut table.columns {
         col.renamed_from = None;
     }
@@ -486,6 +487,19 @@ fn create_table(db: &str, want: &Table, out: &mut Vec<Change>) {
             index: index.name.clone(),
         };
         zone(db, target, &None, &index.zone, out);
+    }
+    zone(db, primary_index(want), &None, &want.primary_key_zone, out);
+}
+
+/// The primary index as a zone target: `ALTER INDEX t@<primary key name>`.
+fn primary_index(t: &Table) -> ZoneTarget {
+    ZoneTarget::Index {
+        table: t.name.clone(),
+        index: t
+            .primary_key
+            .as_ref()
+            .map(|pk| pk.name.clone())
+            .unwrap_or_else(|| format!("{}_pkey", t.name)),
     }
 }
 
@@ -619,6 +633,13 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
         _ => {}
     }
     zone(db, ZoneTarget::Table { table }, &have.zone, &want.zone, out);
+    zone(
+        db,
+        primary_index(want),
+        &have.primary_key_zone,
+        &want.primary_key_zone,
+        out,
+    );
 }
 
 /// `None` and REGIONAL BY TABLE IN PRIMARY REGION are the same table on both sides of a

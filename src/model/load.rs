@@ -122,6 +122,7 @@ pub const TABLE_KEYS: &[&str] = &[
     "checks",
     "ttl",
     "zone",
+    "primary_key_zone",
 ];
 pub const COLUMN_KEYS: &[&str] = &[
     "name",
@@ -1187,6 +1188,15 @@ fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -
             extension: false,
         };
         table.zone = read_zone(cx, n, &zcx);
+    }
+    if let Some(n) = get(entries, "primary_key_zone") {
+        let zcx = ZoneCx {
+            multi_region: db.dialect == Dialect::Cockroach && db.primary_region.is_some(),
+            regions: &db.regions,
+            owner: format!("the primary index of table \"{t}\""),
+            extension: false,
+        };
+        table.primary_key_zone = read_zone(cx, n, &zcx);
     }
     normalise_table(&mut table, db);
     Some(table)

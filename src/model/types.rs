@@ -437,6 +437,10 @@ pub struct Table {
     pub ttl: Option<Ttl>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<ZoneConfig>,
+    /// The primary index's own zone (`primary_key_zone:`): `ALTER INDEX t@<pk name>
+    /// CONFIGURE ZONE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_key_zone: Option<ZoneConfig>,
 }
 
 impl Table {

@@ -939,6 +939,23 @@ pub fn effective_zones(model: &Model) -> Vec<ObjectZone> {
             }
         }
 
+        if let (Some(zone), Some(pk)) = (&table.primary_key_zone, &table.primary_key) {
+            let i_label = format!("index {}@{}", table.name, pk.name);
+            let i_layer = model_layer(Some(zone), &i_label, is_mr);
+            let mut chain = vec![(i_label, &i_layer), (t_label.clone(), &t_layer)];
+            chain.extend(ancestors.iter().cloned());
+            out.push(ObjectZone {
+                object: ZoneObject::Index {
+                    table: table.name.clone(),
+                    index: pk.name.clone(),
+                },
+                fields: Chain {
+                    layers: chain,
+                    defaults: &defaults,
+                }
+                .resolve(),
+            });
+        }
         for index in &table.indexes {
             if index.zone.is_none() && !is_mr {
                 continue;
