@@ -139,7 +139,7 @@ fn overridden_zones(change: &Change) -> Vec<Option<&str>> {
             ZoneTarget::Range { .. } | ZoneTarget::Extension { .. } => vec![],
         },
         Change::DropTable { table } => {
-            let own = overridden(&table.zone);
+            let own = overridden(&table.zone) || overridden(&table.primary_key_zone);
             let indexes = table.indexes.iter().any(|i| overridden(&i.zone));
             if own || indexes {
                 vec![Some(table.name.as_str())]

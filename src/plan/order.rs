@@ -451,6 +451,22 @@ fn reapply_override_zones(
                 ));
             }
         }
+        // the primary index's zone, overridden, is rewritten like any index's
+        if let (Some(h), Some(w), Some(pk)) = (
+            &have.primary_key_zone,
+            &want.primary_key_zone,
+            &want.primary_key,
+        ) {
+            if h == w {
+                kept.push((
+                    ZoneTarget::Index {
+                        table: name.clone(),
+                        index: pk.name.clone(),
+                    },
+                    w,
+                ));
+            }
+        }
         for index in &want.indexes {
             let old = have.index(&index.name).and_then(|i| i.zone.as_ref());
             if let (Some(h), Some(w)) = (old, &index.zone) {
