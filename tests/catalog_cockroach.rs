@@ -235,7 +235,7 @@ fn localities_and_raw_zones_parse_as_printed() {
 #[test]
 fn the_query_set_is_fixed() {
     // one query per catalog aspect; none names a table
-    assert_eq!(QUERIES.len(), 15);
+    assert_eq!(QUERIES.len(), 16);
     for (what, sql) in QUERIES {
         assert!(!sql.contains("$1"), "{what} takes no per-table parameter");
     }
@@ -781,4 +781,109 @@ fn backup_schedule_drift_names_what_differs() {
     desired.database.backup_schedules = None;
     let (_, _, changes) = live_changes(&live, &desired);
     assert!(changes.is_empty(), "{changes:?}");
+}
+
+/// Zone config extensions read back from the region enum's descriptor (`pb_to_json` of
+/// `descpb.ZoneConfigExtensions`: camelCase, int64 as strings, a REQUIRED constraint's type
+/// left out), and the values they put into the zones CockroachDB writes are the machinery's,
+/// not explicit zones: a database with a REGIONAL extension (num_replicas = 9 on the database
+/// zone and every REGIONAL table's) shows no drift against a model declaring it.
+#[test]
+fn zone_config_extensions_read_back_without_drift() {
+    use bmdb::catalog::cockroach::parse_zone_extensions;
+    let ext = parse_zone_extensions(
+        r#"{"regional": {"numReplicas": 9, "gc": {"ttlSeconds": 3600}},
+            "regionalIn": {"us-west1": {"leasePreferences": [{"constraints": [{"key": "region", "value": "us-west1"}]},
+                                                            {"constraints": [{"key": "region", "value": "us-east1"}]}],
+                                        "rangeMaxBytes": "1073741824",
+                                        "voterConstraints": [{"numReplicas": 2, "constraints": [{"key": "region", "value": "us-west1"}]}],
+                                        "constraints": [{"constraints": [{"type": "PROHIBITED", "key": "region", "value": "europe-west1"}]}]}}}"#,
+    )
+    .unwrap();
+    let regional = ext.regional.clone().unwrap();
+    assert_eq!(regional.num_replicas, Some(9));
+    assert_eq!(regional.gc_ttlseconds, Some(3600));
+    assert!(ext.global.is_none());
+    let west = &ext.regional_in["us-west1"];
+    assert_eq!(
+        west.lease_preferences,
+        Some(vec![
+            vec!["+region=us-west1".to_string()],
+            vec!["+region=us-east1".to_string()]
+        ])
+    );
+    assert_eq!(west.range_max_bytes, Some(1073741824));
+    assert_eq!(
+        west.voter_constraints,
+        Some(Constraints::PerReplica(
+            [("+region=us-west1".to_string(), 2)].into()
+        ))
+    );
+    assert_eq!(
+        west.constraints,
+        Some(Constraints::All(vec!["-region=europe-west1".to_string()]))
+    );
+    assert!(parse_zone_extensions("null").unwrap().is_empty());
+
+    let mut rows = fixture();
+    rows.zone_extensions = Some(r#"{"regional": {"numReplicas": 9}}"#.into());
+    let mut desired = project("region");
+    desired.database.zone_extensions.regional = Some(ZoneConfig {
+        num_replicas: Some(9),
+        ..Default::default()
+    });
+    // what CockroachDB writes with the extension: bmdb's own synthesis of the desired model
+    let want = bmdb::zones::effective::effective_zones(&desired);
+    let db = want.iter().find(|z| z.label() == "database").unwrap();
+    assert_eq!(db.int("num_replicas"), Some(9));
+    for z in &mut rows.zones {
+        if z.target == "DATABASE mr" {
+            let sql = z.raw_config_sql.take().unwrap();
+            z.raw_config_sql = Some(sql.replace("num_replicas = 5", "num_replicas = 9"));
+        }
+    }
+    let live = from_rows(&rows).unwrap();
+    assert_eq!(
+        live.database.zone_extensions,
+        desired.database.zone_extensions
+    );
+    assert_eq!(
+        live.database.zone.as_ref().and_then(|z| z.num_replicas),
+        None,
+        "the extension's num_replicas is not an explicit database zone"
+    );
+}
+
+/// A zone on the primary index (`ALTER INDEX mr.public.eu_config@eu_config_pkey CONFIGURE
+/// ZONE`, a `crdb_internal.zones` row whose index is the primary key) reads back as the
+/// table's `primary_key_zone`, with no drift against a model declaring it, and drift naming
+/// it when the model does not.
+#[test]
+fn a_primary_index_zone_reads_back_as_primary_key_zone() {
+    use bmdb::catalog::cockroach::ZoneRow;
+    let mut rows = fixture();
+    rows.zones.push(ZoneRow {
+        target: "INDEX mr.public.eu_config@eu_config_pkey".into(),
+        database_name: Some("mr".into()),
+        table_name: Some("eu_config".into()),
+        index_name: Some("eu_config_pkey".into()),
+        raw_config_sql: Some(
+            "ALTER INDEX mr.public.eu_config@eu_config_pkey CONFIGURE ZONE USING\n\tgc.ttlseconds = 1200"
+                .into(),
+        ),
+        ..Default::default()
+    });
+    let live = from_rows(&rows).unwrap();
+    let zone = live.tables["eu_config"].primary_key_zone.clone().unwrap();
+    assert_eq!(zone.gc_ttlseconds, Some(1200));
+    let mut desired = project("region");
+    let (_, _, changes) = live_changes(&live, &desired);
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    desired
+        .tables
+        .get_mut("eu_config")
+        .unwrap()
+        .primary_key_zone = Some(zone);
+    let (_, _, changes) = live_changes(&live, &desired);
+    assert!(changes.is_empty(), "{changes:#?}");
 }

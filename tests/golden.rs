@@ -744,6 +744,83 @@ fn cases() -> Vec<Case> {
             ),
         ),
         case(
+            "configure_zone__primary_index",
+            "the primary index's own zone (primary_key_zone: on the table)",
+            zone(
+                ZoneTarget::Index {
+                    table: "players".into(),
+                    index: "players_pkey".into(),
+                },
+                None,
+                Some(ZoneConfig {
+                    gc_ttlseconds: Some(7200),
+                    range_max_bytes: Some(1073741824),
+                    ..Default::default()
+                }),
+            ),
+        ),
+        case(
+            "configure_zone__extension_global",
+            "a zone config extension for GLOBAL tables (multi_region_zone_config_extensions)",
+            zone(
+                ZoneTarget::extension(&ExtensionLocality::Global),
+                None,
+                Some(ZoneConfig {
+                    num_replicas: Some(6),
+                    num_voters: Some(6),
+                    lease_preferences: Some(vec![
+                        names(&["+region=us-west-2"]),
+                        names(&["+region=eu-west-1"]),
+                        names(&["+region=us-east-1"]),
+                    ]),
+                    ..Default::default()
+                }),
+            ),
+        ),
+        case(
+            "configure_zone__extension_regional",
+            "a zone config extension for every REGIONAL table and partition",
+            zone(
+                ZoneTarget::extension(&ExtensionLocality::Regional),
+                None,
+                Some(ZoneConfig {
+                    num_replicas: Some(9),
+                    gc_ttlseconds: Some(3600),
+                    ..Default::default()
+                }),
+            ),
+        ),
+        case(
+            "configure_zone__extension_regional_in",
+            "a zone config extension for what is homed in one region; a field dropped is just not set again",
+            zone(
+                ZoneTarget::extension(&ExtensionLocality::RegionalIn("us-west-2".into())),
+                Some(ZoneConfig {
+                    num_replicas: Some(7),
+                    ..Default::default()
+                }),
+                Some(ZoneConfig {
+                    lease_preferences: Some(vec![
+                        names(&["+region=us-west-2"]),
+                        names(&["+region=us-east-1"]),
+                    ]),
+                    ..Default::default()
+                }),
+            ),
+        ),
+        case(
+            "configure_zone__extension_discard",
+            "the extension goes: CONFIGURE ZONE DISCARD on the locality",
+            zone(
+                ZoneTarget::extension(&ExtensionLocality::RegionalIn("eu-west-1".into())),
+                Some(ZoneConfig {
+                    num_replicas: Some(7),
+                    ..Default::default()
+                }),
+                None,
+            ),
+        ),
+        case(
             "configure_zone__field_removed",
             "a field is dropped from the zone: discard, then set what remains",
             zone(

@@ -10,6 +10,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const SHAPE: &[&str] = &[
+    "zone-extension-refused",
     "enum-bad-name",
     "enum-unknown-key",
     "ignore-entry-without-kind",
@@ -65,6 +66,7 @@ const SHAPE: &[&str] = &[
     "zone-values-below-minimum",
 ];
 const SEMANTIC: &[&str] = &[
+    "zone-extension-not-multi-region",
     "zone-lease-preferences-need-voter-constraints",
     "enum-duplicate-value",
     "enum-invalid-rename",

@@ -146,6 +146,10 @@ pub struct CockroachCatalogRows {
     pub constraints: Vec<ConstraintRow>,
     #[serde(default)]
     pub zones: Vec<ZoneRow>,
+    /// The region enum descriptor's `zoneConfigExtensions` as JSON (`pb_to_json`); `None`
+    /// when there are none or they could not be read.
+    #[serde(default)]
+    pub zone_extensions: Option<String>,
     /// The server's release (from `version()` at connect time, not a catalog query): the
     /// placement rules the multi-region machinery wrote the zones by.
     #[serde(default)]
@@ -315,7 +319,7 @@ pub struct RoleRow {
 }
 
 /// The queries `read_cockroach` sends, in order; their count never grows with the schema.
-pub const QUERIES: [(&str, &str); 15] = [
+pub const QUERIES: [(&str, &str); 16] = [
     ("database", "SELECT current_database()"),
     (
         "databases",
@@ -428,6 +432,18 @@ pub const QUERIES: [(&str, &str); 15] = [
          WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) \
          FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
          WHERE n.nspname = 'public' AND t.typtype = 'e' ORDER BY 1",
+    ),
+    // Zone config extensions live on the region enum's type descriptor
+    // (`TypeDescriptor.region_config.zone_config_extensions`), which neither SHOW ZONE
+    // CONFIGURATION nor crdb_internal.zones shows: the descriptor as JSON. Needs read access
+    // to system.descriptor (admin); without it they are not read, and a note says so.
+    (
+        "zone config extensions",
+        "SELECT (crdb_internal.pb_to_json('cockroach.sql.sqlbase.Descriptor', d.descriptor, false)\
+         ->'type'->'regionConfig'->'zoneConfigExtensions')::STRING \
+         FROM system.descriptor d WHERE d.id = (SELECT n.id FROM system.namespace n \
+         WHERE n.name = 'crdb_internal_region' AND n.\"parentID\" = (SELECT id FROM system.namespace \
+         WHERE name = current_database() AND \"parentID\" = 0))",
     ),
 ];
 
@@ -700,8 +716,23 @@ pub fn read_cockroach(
             })
         })
         .collect::<Result<_>>()?;
+    let src = source(15);
+    let mut extensions_note = None;
+    match run(15) {
+        Ok(fetched) => {
+            rows.zone_extensions = fetched
+                .iter()
+                .map(|r| Cells::new(r, &src).get::<Option<String>>(0))
+                .collect::<Result<Vec<_>>>()?
+                .into_iter()
+                .flatten()
+                .next();
+        }
+        Err(e) => extensions_note = Some(format!("zone config extensions: not read ({e:#})")),
+    }
     let (model, mut skipped) = from_rows_with_notes(&rows)?;
     skipped.extend(roles_note);
+    skipped.extend(extensions_note);
     skipped.extend(schedules_note);
     stats.skipped = skipped;
     stats.schema_locked = schema_locked_tables(&rows);
@@ -879,6 +910,10 @@ fn is_shard_column(name: &str) -> bool {
 pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<String>)> {
     let mut notes = Vec::new();
     let mut db = read_database(rows);
+    if let Some(json) = rows.zone_extensions.as_deref() {
+        db.zone_extensions = parse_zone_extensions(json)
+            .with_context(|| format!("zone config extensions {json}"))?;
+    }
     db.backup_schedules = rows
         .backup_schedules
         .as_deref()
@@ -912,6 +947,95 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
     }
     apply_zones(&mut model, &rows.zones, &rows.database, &mut notes)?;
     Ok((model, notes))
+}
+
+/// The region enum descriptor's `zoneConfigExtensions` (`pb_to_json` of
+/// `descpb.ZoneConfigExtensions`, defaults left out: `{"global": ZoneConfig, "regional":
+/// ZoneConfig, "regionalIn": {"r": ZoneConfig}}`) as the model's extensions.
+pub fn parse_zone_extensions(json: &str) -> Result<ZoneExtensions> {
+    let v: serde_json::Value = serde_json::from_str(json)?;
+    let mut out = ZoneExtensions::default();
+    if v.is_null() {
+        return Ok(out);
+    }
+    if let Some(z) = v.get("global").filter(|z| !z.is_null()) {
+        out.global = Some(zone_from_json(z)?);
+    }
+    if let Some(z) = v.get("regional").filter(|z| !z.is_null()) {
+        out.regional = Some(zone_from_json(z)?);
+    }
+    if let Some(per) = v.get("regionalIn").and_then(|m| m.as_object()) {
+        for (r, z) in per {
+            out.regional_in.insert(r.clone(), zone_from_json(z)?);
+        }
+    }
+    Ok(out)
+}
+
+/// A `zonepb.ZoneConfig` as jsonpb writes it (camelCase; int64 fields as strings; a
+/// constraint's type `REQUIRED` left out as the default).
+fn zone_from_json(z: &serde_json::Value) -> Result<ZoneConfig> {
+    use serde_json::Value;
+    let int = |v: Option<&Value>| -> Result<Option<u64>> {
+        match v {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => Ok(n.as_u64()),
+            Some(Value::String(s)) => Ok(Some(s.parse()?)),
+            Some(other) => anyhow::bail!("not a number: {other}"),
+        }
+    };
+    let constraint = |c: &Value| -> String {
+        let sign = match c.get("type").and_then(Value::as_str) {
+            Some("PROHIBITED") => '-',
+            _ => '+',
+        };
+        let key = c.get("key").and_then(Value::as_str).unwrap_or_default();
+        let value = c.get("value").and_then(Value::as_str).unwrap_or_default();
+        if key.is_empty() {
+            format!("{sign}{value}")
+        } else {
+            format!("{sign}{key}={value}")
+        }
+    };
+    let conj = |c: &Value| -> Vec<String> {
+        c.get("constraints")
+            .and_then(Value::as_array)
+            .map(|cs| cs.iter().map(constraint).collect())
+            .unwrap_or_default()
+    };
+    let constraints = |v: Option<&Value>| -> Result<Option<Constraints>> {
+        let Some(list) = v.and_then(Value::as_array) else {
+            return Ok(None);
+        };
+        let per_replica = list
+            .iter()
+            .any(|c| int(c.get("numReplicas")).ok().flatten().unwrap_or(0) > 0);
+        if per_replica {
+            let mut m = BTreeMap::new();
+            for c in list {
+                let n = int(c.get("numReplicas"))?.unwrap_or(0) as u32;
+                m.insert(conj(c).join(","), n);
+            }
+            Ok(Some(Constraints::PerReplica(m)))
+        } else {
+            Ok(Some(Constraints::All(list.iter().flat_map(conj).collect())))
+        }
+    };
+    Ok(ZoneConfig {
+        num_replicas: int(z.get("numReplicas"))?.map(|n| n as u32),
+        num_voters: int(z.get("numVoters"))?.map(|n| n as u32),
+        gc_ttlseconds: int(z.get("gc").and_then(|g| g.get("ttlSeconds")))?,
+        range_min_bytes: int(z.get("rangeMinBytes"))?,
+        range_max_bytes: int(z.get("rangeMaxBytes"))?,
+        global_reads: z.get("globalReads").and_then(Value::as_bool),
+        constraints: constraints(z.get("constraints"))?,
+        voter_constraints: constraints(z.get("voterConstraints"))?,
+        lease_preferences: z
+            .get("leasePreferences")
+            .and_then(Value::as_array)
+            .map(|ps| ps.iter().map(conj).collect()),
+        ..Default::default()
+    })
 }
 
 /// The tables with `schema_locked` on, by name.
@@ -1462,7 +1586,12 @@ fn apply_zones(
             .map(|z| {
                 z.fields
                     .iter()
-                    .filter(|f| matches!(f.source, Source::MultiRegion { .. }))
+                    .filter(|f| {
+                        matches!(
+                            f.source,
+                            Source::MultiRegion { .. } | Source::Extension { .. }
+                        )
+                    })
                     .filter_map(|f| f.value.clone().map(|v| (f.name, v)))
                     .collect()
             })
@@ -1502,21 +1631,25 @@ fn apply_zones(
                     (ZoneObject::Table { table: t.clone() }, &mut table.zone)
                 }
                 (Some(t), Some(i)) => {
-                    let Some(index) = model
-                        .tables
-                        .get_mut(t)
-                        .and_then(|tb| tb.indexes.iter_mut().find(|x| &x.name == i))
-                    else {
+                    let Some(tb) = model.tables.get_mut(t) else {
                         notes.push(format!("zone of {}: index not read", row.target));
                         continue;
                     };
-                    (
-                        ZoneObject::Index {
-                            table: t.clone(),
-                            index: i.clone(),
-                        },
-                        &mut index.zone,
-                    )
+                    let object = ZoneObject::Index {
+                        table: t.clone(),
+                        index: i.clone(),
+                    };
+                    // the primary index's zone (`ALTER INDEX t@t_pkey CONFIGURE ZONE`)
+                    let is_primary = tb.primary_key.as_ref().is_some_and(|pk| &pk.name == i);
+                    if is_primary {
+                        (object, &mut tb.primary_key_zone)
+                    } else {
+                        let Some(index) = tb.indexes.iter_mut().find(|x| &x.name == i) else {
+                            notes.push(format!("zone of {}: index not read", row.target));
+                            continue;
+                        };
+                        (object, &mut index.zone)
+                    }
                 }
             };
         let own = if multi_region {

@@ -105,6 +105,22 @@ pub fn regions_yaml(db: &Database) -> String {
             let _ = writeln!(s, "  range {name}: {}", zone_flow(z));
         }
     }
+    let ext = &db.zone_extensions;
+    if !ext.is_empty() {
+        let _ = writeln!(s, "zone_extensions:");
+        if let Some(z) = &ext.global {
+            let _ = writeln!(s, "  global: {}", zone_flow(z));
+        }
+        if let Some(z) = &ext.regional {
+            let _ = writeln!(s, "  regional: {}", zone_flow(z));
+        }
+        if !ext.regional_in.is_empty() {
+            let _ = writeln!(s, "  regional_in:");
+            for (region, z) in &ext.regional_in {
+                let _ = writeln!(s, "    {}: {}", scalar(region), zone_flow(z));
+            }
+        }
+    }
     if !db.ignore.is_empty() {
         let _ = writeln!(
             s,
@@ -300,6 +316,9 @@ fn table_yaml(t: &Table, model: &Model) -> String {
     }
     if let Some(z) = &t.zone {
         let _ = writeln!(s, "zone: {}", zone_flow(z));
+    }
+    if let Some(z) = &t.primary_key_zone {
+        let _ = writeln!(s, "primary_key_zone: {}", zone_flow(z));
     }
     s
 }

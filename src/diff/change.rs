@@ -10,9 +10,42 @@ use serde::Serialize;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ZoneTarget {
     Database,
-    Range { name: String },
-    Table { table: String },
-    Index { table: String, index: String },
+    Range {
+        name: String,
+    },
+    Table {
+        table: String,
+    },
+    Index {
+        table: String,
+        index: String,
+    },
+    /// A zone config extension: `ALTER DATABASE d ALTER LOCALITY {GLOBAL | REGIONAL [IN
+    /// "region"]} CONFIGURE ZONE ...`; `locality` is `global` or `regional`, `region` the
+    /// region of REGIONAL IN.
+    Extension {
+        locality: String,
+        region: Option<String>,
+    },
+}
+
+impl ZoneTarget {
+    pub fn extension(locality: &ExtensionLocality) -> ZoneTarget {
+        match locality {
+            ExtensionLocality::Global => ZoneTarget::Extension {
+                locality: "global".into(),
+                region: None,
+            },
+            ExtensionLocality::Regional => ZoneTarget::Extension {
+                locality: "regional".into(),
+                region: None,
+            },
+            ExtensionLocality::RegionalIn(r) => ZoneTarget::Extension {
+                locality: "regional".into(),
+                region: Some(r.clone()),
+            },
+        }
+    }
 }
 
 impl std::fmt::Display for ZoneTarget {
@@ -22,6 +55,10 @@ impl std::fmt::Display for ZoneTarget {
             ZoneTarget::Range { name } => write!(f, "range {name}"),
             ZoneTarget::Table { table } => write!(f, "table {table}"),
             ZoneTarget::Index { table, index } => write!(f, "index {table}@{index}"),
+            ZoneTarget::Extension { locality, region } => match region {
+                Some(r) => write!(f, "locality {locality} in {r}"),
+                None => write!(f, "locality {locality}"),
+            },
         }
     }
 }

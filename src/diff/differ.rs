@@ -401,6 +401,17 @@ fn diff_database(db: &str, have: &Database, want: &Database, out: &mut Vec<Chang
             out,
         );
     }
+    let (have_ext, want_ext) = (have.zone_extensions.all(), want.zone_extensions.all());
+    let localities: BTreeSet<&ExtensionLocality> = have_ext.keys().chain(want_ext.keys()).collect();
+    for locality in localities {
+        zone(
+            db,
+            ZoneTarget::extension(locality),
+            &have_ext.get(locality).map(|z| (*z).clone()),
+            &want_ext.get(locality).map(|z| (*z).clone()),
+            out,
+        );
+    }
 }
 
 /// A `ConfigureZone` when the zone differs; a wanted `None` discards the zone.
@@ -450,6 +461,7 @@ fn create_table(db: &str, want: &Table, out: &mut Vec<Change>) {
     let mut table = want.clone();
     table.indexes.clear();
     table.zone = None;
+    table.primary_key_zone = None;
     for col in &mut table.columns {
         col.renamed_from = None;
     }
@@ -475,6 +487,19 @@ fn create_table(db: &str, want: &Table, out: &mut Vec<Change>) {
             index: index.name.clone(),
         };
         zone(db, target, &None, &index.zone, out);
+    }
+    zone(db, primary_index(want), &None, &want.primary_key_zone, out);
+}
+
+/// The primary index as a zone target: `ALTER INDEX t@<primary key name>`.
+fn primary_index(t: &Table) -> ZoneTarget {
+    ZoneTarget::Index {
+        table: t.name.clone(),
+        index: t
+            .primary_key
+            .as_ref()
+            .map(|pk| pk.name.clone())
+            .unwrap_or_else(|| format!("{}_pkey", t.name)),
     }
 }
 
@@ -608,6 +633,13 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
         _ => {}
     }
     zone(db, ZoneTarget::Table { table }, &have.zone, &want.zone, out);
+    zone(
+        db,
+        primary_index(want),
+        &have.primary_key_zone,
+        &want.primary_key_zone,
+        out,
+    );
 }
 
 /// `None` and REGIONAL BY TABLE IN PRIMARY REGION are the same table on both sides of a

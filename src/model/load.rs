@@ -95,6 +95,7 @@ pub const REGIONS_KEYS: &[&str] = &[
     "secondary_region",
     "super_regions",
     "zones",
+    "zone_extensions",
     "expectations",
     "cockroach_version",
     "environments",
@@ -121,6 +122,7 @@ pub const TABLE_KEYS: &[&str] = &[
     "checks",
     "ttl",
     "zone",
+    "primary_key_zone",
 ];
 pub const COLUMN_KEYS: &[&str] = &[
     "name",
@@ -823,6 +825,7 @@ fn read_regions_file(
                     multi_region: multi_region && range.is_none(),
                     regions: &db.regions,
                     owner,
+                    extension: false,
                 };
                 let z = read_zone(&mut cx, v, &zcx);
                 match range {
@@ -836,7 +839,168 @@ fn read_regions_file(
             }
         }
     }
+    if let Some(n) = get(entries, "zone_extensions") {
+        read_zone_extensions(&mut cx, n, &mut db, n.pos);
+    }
     (db, ok, environments)
+}
+
+/// `zone_extensions:` (`global`, `regional`, `regional_in: {region: zone}`): zone blocks
+/// CockroachDB applies over its multi-region zones. They may set the fields the
+/// multi-region machinery manages (that is their purpose), so no override consent;
+/// `ExtendZoneConfigWithRegionalIn` refuses lease_preferences in `regional`, and a
+/// `regional_in` block's lease preferences must keep the home region first
+/// (`validateZoneConfigExtension`); num_replicas / num_voters below what the survival goal
+/// needs are refused too (both in `pkg/sql/catalog/multiregion/region_config.go`).
+fn read_zone_extensions(cx: &mut Cx, n: &Node, db: &mut Database, pos: Pos) {
+    let Some(entries) = cx.map(n, "\"zone_extensions\"") else {
+        return;
+    };
+    if db.dialect == Dialect::Cockroach && db.primary_region.is_none() {
+        cx.err(
+            pos,
+            "invalid-value",
+            "zone_extensions need a multi-region database".to_string(),
+            "set primary_region and regions first: CockroachDB refuses ALTER LOCALITY ... CONFIGURE ZONE on a database without regions".to_string(),
+        );
+        return;
+    }
+    cx.check_keys(
+        entries,
+        &["global", "regional", "regional_in"],
+        "\"zone_extensions\"",
+    );
+    let regions = db.regions.clone();
+    let db_copy = db.clone();
+    let read = |cx: &mut Cx, node: &Node, owner: String, home: Option<&str>| {
+        let (min_voters, min_replicas) =
+            survival_minimum(&db_copy, home.is_none() && owner.ends_with("GLOBAL"));
+        let zcx = ZoneCx {
+            multi_region: false,
+            regions: &regions,
+            owner: owner.clone(),
+            extension: true,
+        };
+        let z = read_zone(cx, node, &zcx)?;
+        let what = format!("the zone of {owner}");
+        let entries = match &node.kind {
+            NodeKind::Map(e) => e.as_slice(),
+            _ => &[],
+        };
+        let at = |k: &str| get(entries, k).map(|n| n.pos).unwrap_or(node.pos);
+        if z.override_multi_region {
+            cx.err(
+                at(zone_field_name::OVERRIDE_MULTI_REGION),
+                "unknown-key",
+                format!("override_multi_region in {what} has no meaning"),
+                "a zone config extension may set every field the multi-region machinery manages; remove the key".to_string(),
+            );
+        }
+        if let Some(v) = z.num_voters.filter(|v| (*v as u64) < min_voters) {
+            cx.err(
+                at(zone_field_name::NUM_VOTERS),
+                "zone-value-out-of-range",
+                format!("num_voters = {v} in {what} is below the {min_voters} the survival goal needs"),
+                "CockroachDB refuses a zone config extension that lowers num_voters below the survival goal's".to_string(),
+            );
+        }
+        if let Some(r) = z.num_replicas.filter(|r| (*r as u64) < min_replicas) {
+            cx.err(
+                at(zone_field_name::NUM_REPLICAS),
+                "zone-value-out-of-range",
+                format!("num_replicas = {r} in {what} is below the {min_replicas} the survival goal needs"),
+                "CockroachDB refuses a zone config extension that lowers num_replicas below the survival goal's".to_string(),
+            );
+        }
+        match home {
+            None if owner.ends_with("REGIONAL") && z.lease_preferences.is_some() => {
+                cx.err(
+                    at(zone_field_name::LEASE_PREFERENCES),
+                    "invalid-value",
+                    format!("lease_preferences in {what} is not allowed"),
+                    "CockroachDB: REGIONAL zone config extensions are not allowed to set lease_preferences; set them per region under regional_in".to_string(),
+                );
+            }
+            Some(home) => {
+                if let Some(prefs) = &z.lease_preferences {
+                    let first_is_home = prefs
+                        .first()
+                        .is_some_and(|p| p.len() == 1 && p[0] == format!("+region={home}"));
+                    if !first_is_home {
+                        cx.err(
+                            at(zone_field_name::LEASE_PREFERENCES),
+                            "invalid-value",
+                            format!("lease_preferences in {what} must start with [+region={home}]"),
+                            "CockroachDB refuses an extension that unsets, demotes or negates the home region's lease preference".to_string(),
+                        );
+                    }
+                }
+            }
+            None => {}
+        }
+        Some(z)
+    };
+    for (k, v) in entries {
+        match k.name.as_str() {
+            "global" => {
+                db.zone_extensions.global = read(cx, v, "ALTER LOCALITY GLOBAL".into(), None)
+            }
+            "regional" => {
+                db.zone_extensions.regional = read(cx, v, "ALTER LOCALITY REGIONAL".into(), None)
+            }
+            "regional_in" => {
+                let Some(per) = cx.map(v, "\"regional_in\"") else {
+                    continue;
+                };
+                for (rk, rv) in per {
+                    if !regions.contains(&rk.name) {
+                        let names: Vec<&str> = regions.iter().map(String::as_str).collect();
+                        let help = match did_you_mean(&rk.name, &names) {
+                            Some(s) => format!("did you mean \"{s}\"?"),
+                            None => format!("declared regions: {}", names.join(", ")),
+                        };
+                        cx.err(
+                            rk.pos,
+                            "unknown-region",
+                            format!(
+                                "regional_in names region \"{}\", which the database does not have",
+                                rk.name
+                            ),
+                            help,
+                        );
+                        continue;
+                    }
+                    let owner = format!("ALTER LOCALITY REGIONAL IN {}", rk.name);
+                    if let Some(z) = read(cx, rv, owner, Some(&rk.name)) {
+                        db.zone_extensions.regional_in.insert(rk.name.clone(), z);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `GetNumVotersAndNumReplicas` of the database's own region configuration: the least
+/// num_voters and num_replicas a zone config extension may set.
+/// GLOBAL tables use DEFAULT placement whatever the database's.
+fn survival_minimum(db: &Database, global: bool) -> (u64, u64) {
+    let n = db.regions.len().max(1) as u64;
+    let placement = if global {
+        Placement::Default
+    } else {
+        db.placement
+    };
+    match db.survival_goal {
+        SurvivalGoal::Zone => match placement {
+            Placement::Default => (3, 3 + n - 1),
+            Placement::Restricted => (3, 3),
+        },
+        SurvivalGoal::Region => {
+            let extra = u64::from(db.secondary_region.is_some());
+            (5, (2 + n - 1 + extra).max(5))
+        }
+    }
 }
 
 fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -> Option<Table> {
@@ -1021,8 +1185,18 @@ fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -
             multi_region: db.dialect == Dialect::Cockroach && db.primary_region.is_some(),
             regions: &db.regions,
             owner: format!("table \"{t}\""),
+            extension: false,
         };
         table.zone = read_zone(cx, n, &zcx);
+    }
+    if let Some(n) = get(entries, "primary_key_zone") {
+        let zcx = ZoneCx {
+            multi_region: db.dialect == Dialect::Cockroach && db.primary_region.is_some(),
+            regions: &db.regions,
+            owner: format!("the primary index of table \"{t}\""),
+            extension: false,
+        };
+        table.primary_key_zone = read_zone(cx, n, &zcx);
     }
     normalise_table(&mut table, db);
     Some(table)
@@ -1395,6 +1569,7 @@ fn read_index(
             multi_region: db.dialect == Dialect::Cockroach && db.primary_region.is_some(),
             regions: &db.regions,
             owner: format!("index \"{t}@{label}\""),
+            extension: false,
         };
         ix.zone = read_zone(cx, v, &zcx);
     }

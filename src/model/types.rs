@@ -167,6 +167,72 @@ pub struct DefaultPrivilege {
     pub privileges: Vec<String>,
 }
 
+/// A multi-region database's zone config extensions, per locality. CockroachDB keeps them on
+/// the region enum's descriptor (`RegionConfig.ZoneConfigExtensions`: `global`, `regional`,
+/// `regional_in`) and applies them over what its multi-region machinery writes, beneath
+/// explicit zone overrides (`pkg/sql/catalog/multiregion/region_config.go`,
+/// `ExtendZoneConfigWithGlobal` / `ExtendZoneConfigWithRegionalIn`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ZoneExtensions {
+    /// `ALTER LOCALITY GLOBAL`: GLOBAL tables.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub global: Option<ZoneConfig>,
+    /// `ALTER LOCALITY REGIONAL`: every REGIONAL BY TABLE table and REGIONAL BY ROW
+    /// partition, and the database zone (lease_preferences not allowed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub regional: Option<ZoneConfig>,
+    /// `ALTER LOCALITY REGIONAL IN "r"`: what is homed in r (the database zone for the
+    /// primary region); applied after `regional`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub regional_in: BTreeMap<String, ZoneConfig>,
+}
+
+/// Which extension: the locality words of `ALTER LOCALITY`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExtensionLocality {
+    Global,
+    Regional,
+    RegionalIn(String),
+}
+
+impl std::fmt::Display for ExtensionLocality {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExtensionLocality::Global => write!(f, "global"),
+            ExtensionLocality::Regional => write!(f, "regional"),
+            ExtensionLocality::RegionalIn(r) => write!(f, "regional in {r}"),
+        }
+    }
+}
+
+impl ZoneExtensions {
+    pub fn is_empty(&self) -> bool {
+        self.global.is_none() && self.regional.is_none() && self.regional_in.is_empty()
+    }
+    /// Every extension, keyed by locality (global, regional, then regional in, by region).
+    pub fn all(&self) -> BTreeMap<ExtensionLocality, &ZoneConfig> {
+        let mut out = BTreeMap::new();
+        if let Some(z) = &self.global {
+            out.insert(ExtensionLocality::Global, z);
+        }
+        if let Some(z) = &self.regional {
+            out.insert(ExtensionLocality::Regional, z);
+        }
+        for (r, z) in &self.regional_in {
+            out.insert(ExtensionLocality::RegionalIn(r.clone()), z);
+        }
+        out
+    }
+    pub fn get(&self, locality: &ExtensionLocality) -> Option<&ZoneConfig> {
+        match locality {
+            ExtensionLocality::Global => self.global.as_ref(),
+            ExtensionLocality::Regional => self.regional.as_ref(),
+            ExtensionLocality::RegionalIn(r) => self.regional_in.get(r),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Database {
     pub name: String,
@@ -192,6 +258,10 @@ pub struct Database {
     /// Named ranges (`zones: range default:` -> key "default").
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub range_zones: BTreeMap<String, ZoneConfig>,
+    /// Zone config extensions (`zone_extensions:` in regions.yaml): `ALTER DATABASE ...
+    /// ALTER LOCALITY {GLOBAL | REGIONAL [IN r]} CONFIGURE ZONE USING ...`.
+    #[serde(default, skip_serializing_if = "ZoneExtensions::is_empty")]
+    pub zone_extensions: ZoneExtensions,
     #[serde(default, skip_serializing_if = "Expectations::is_empty")]
     pub expectations: Expectations,
     /// The CockroachDB release the project targets (`cockroach_version:` in regions.yaml):
@@ -367,6 +437,10 @@ pub struct Table {
     pub ttl: Option<Ttl>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<ZoneConfig>,
+    /// The primary index's own zone (`primary_key_zone:`): `ALTER INDEX t@<pk name>
+    /// CONFIGURE ZONE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_key_zone: Option<ZoneConfig>,
 }
 
 impl Table {

@@ -35,6 +35,11 @@ pub struct ZoneCx<'a> {
     pub regions: &'a [String],
     /// Human name of the zone's owner, e.g. `table "players"`.
     pub owner: String,
+    /// A zone config extension: it fills what it leaves out from the zone it extends
+    /// (`extendZoneCfg`: `InheritFromParent`), so the tandem rules for lease preferences
+    /// are checked on the result, not on the block (multi_region_zone_config_extensions sets
+    /// lease_preferences alone, and num_voters + lease_preferences without voter_constraints).
+    pub extension: bool,
 }
 
 pub fn read_zone(cx: &mut Cx, node: &Node, zcx: &ZoneCx) -> Option<ZoneConfig> {
@@ -89,7 +94,7 @@ pub fn read_zone(cx: &mut Cx, node: &Node, zcx: &ZoneCx) -> Option<ZoneConfig> {
             .boolean(v, &format!("\"{}\"", zf::OVERRIDE_MULTI_REGION))
             .unwrap_or(false);
     }
-    check_tandem(cx, entries, &z, &what);
+    check_tandem(cx, entries, &z, &what, zcx.extension);
     if zcx.multi_region && !z.override_multi_region {
         for field in z.protected_fields_set() {
             let pos = key_pos(entries, field).unwrap_or(node.pos);
@@ -104,7 +109,13 @@ pub fn read_zone(cx: &mut Cx, node: &Node, zcx: &ZoneCx) -> Option<ZoneConfig> {
     Some(z)
 }
 
-fn check_tandem(cx: &mut Cx, entries: &[(super::yaml::Key, Node)], z: &ZoneConfig, what: &str) {
+fn check_tandem(
+    cx: &mut Cx,
+    entries: &[(super::yaml::Key, Node)],
+    z: &ZoneConfig,
+    what: &str,
+    extension: bool,
+) {
     let at = |k: &str| get(entries, k).map(|n| n.pos).unwrap_or(Pos::START);
     if let (Some(v), Some(r)) = (z.num_voters, z.num_replicas) {
         if v > r {
@@ -170,6 +181,9 @@ fn check_tandem(cx: &mut Cx, entries: &[(super::yaml::Key, Node)], z: &ZoneConfi
     }
     // CockroachDB's ValidateTandemFields (pkg/config/zonepb/zone.go at
     // cockroachdb/cockroach@0336ea40cd49ffac1960d5a185922abdd07003b4, lines 319-322).
+    if extension {
+        return;
+    }
     if z.lease_preferences.is_some() && z.num_voters.is_some() && z.voter_constraints.is_none() {
         cx.err(
             at(zf::LEASE_PREFERENCES),

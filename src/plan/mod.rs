@@ -136,10 +136,10 @@ fn overridden_zones(change: &Change) -> Vec<Option<&str>> {
             ZoneTarget::Table { table } | ZoneTarget::Index { table, .. } => {
                 vec![Some(table.as_str())]
             }
-            ZoneTarget::Range { .. } => vec![],
+            ZoneTarget::Range { .. } | ZoneTarget::Extension { .. } => vec![],
         },
         Change::DropTable { table } => {
-            let own = overridden(&table.zone);
+            let own = overridden(&table.zone) || overridden(&table.primary_key_zone);
             let indexes = table.indexes.iter().any(|i| overridden(&i.zone));
             if own || indexes {
                 vec![Some(table.name.as_str())]

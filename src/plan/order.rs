@@ -271,6 +271,8 @@ impl Context<'_> {
                 ZoneTarget::Range { name } => named(P::DatabaseZone, name),
                 ZoneTarget::Table { table } => (P::TableZone, fwd(table), String::new(), 0),
                 ZoneTarget::Index { table, index } => (P::TableZone, fwd(table), index.clone(), 1),
+                // After the regions they name are added, before tables' own zones.
+                ZoneTarget::Extension { .. } => named(P::DatabaseZone, &target.to_string()),
             },
             Change::CreateBackupSchedule { schedule }
             | Change::AlterBackupSchedule { to: schedule, .. } => {
@@ -405,7 +407,7 @@ impl Rewrites {
 
     fn reach(&self, target: &ZoneTarget) -> bool {
         match target {
-            ZoneTarget::Range { .. } => false,
+            ZoneTarget::Range { .. } | ZoneTarget::Extension { .. } => false,
             ZoneTarget::Database => self.database,
             ZoneTarget::Table { table } | ZoneTarget::Index { table, .. } => {
                 self.database || self.tables.contains(table)
@@ -444,6 +446,22 @@ fn reapply_override_zones(
                 kept.push((
                     ZoneTarget::Table {
                         table: name.clone(),
+                    },
+                    w,
+                ));
+            }
+        }
+        // the primary index's zone, overridden, is rewritten like any index's
+        if let (Some(h), Some(w), Some(pk)) = (
+            &have.primary_key_zone,
+            &want.primary_key_zone,
+            &want.primary_key,
+        ) {
+            if h == w {
+                kept.push((
+                    ZoneTarget::Index {
+                        table: name.clone(),
+                        index: pk.name.clone(),
                     },
                     w,
                 ));

@@ -43,11 +43,12 @@
 //! - `source.kind`: `model` (`object`: set in the model on this object), `inherited`
 //!   (`from`: the ancestor that holds the value: `table T`, `index T@I`, `database`,
 //!   `range default`), `multi_region` (`rule`: what CockroachDB writes for this locality
-//!   and survival goal), `default` (CockroachDB's built-in value).
+//!   and survival goal), `extension` (`locality`: `global`, `regional`, `regional in R`: a
+//!   zone config extension of the model), `default` (CockroachDB's built-in value).
 
 use crate::model::types::{
-    zone_field_name as zf, Constraints, Database, Locality, Model, Placement, SurvivalGoal,
-    ZoneConfig, ZONE_FIELDS, ZONE_FIELD_NAMES,
+    zone_field_name as zf, Constraints, Database, ExtensionLocality, Locality, Model, Placement,
+    SurvivalGoal, ZoneConfig, ZoneExtensions, ZONE_FIELDS, ZONE_FIELD_NAMES,
 };
 use crate::zones::rules::{Distribution, Rules, RulesUsed};
 use comfy_table::ContentArrangement;
@@ -115,6 +116,9 @@ pub enum Source {
     Inherited { from: String },
     /// Written by CockroachDB's multi-region machinery for this locality and survival goal.
     MultiRegion { rule: String },
+    /// A zone config extension of the model (`zone_extensions:`): `global`, `regional`,
+    /// `regional in R`.
+    Extension { locality: String },
     /// CockroachDB's built-in value (`range default`, or the system ranges' own).
     Default,
 }
@@ -125,6 +129,7 @@ impl fmt::Display for Source {
             Source::Model { .. } => write!(f, "model"),
             Source::Inherited { from } => write!(f, "inherited from {from}"),
             Source::MultiRegion { rule } => write!(f, "multi-region: {rule}"),
+            Source::Extension { locality } => write!(f, "zone config extension: {locality}"),
             Source::Default => write!(f, "CockroachDB default"),
         }
     }
@@ -166,7 +171,9 @@ impl ObjectZone {
     /// Whether this object itself decides the field (not an ancestor).
     pub fn decides(&self, name: &str) -> bool {
         match self.field(name).map(|f| &f.source) {
-            Some(Source::Model { .. }) | Some(Source::MultiRegion { .. }) => true,
+            Some(Source::Model { .. })
+            | Some(Source::MultiRegion { .. })
+            | Some(Source::Extension { .. }) => true,
             Some(Source::Default) => matches!(self.object, ZoneObject::Range { .. }),
             _ => false,
         }
@@ -283,6 +290,42 @@ fn model_layer(zone: Option<&ZoneConfig>, label: &str, multi_region: bool) -> La
         }
     }
     l
+}
+
+/// A zone config extension as a layer: every field it sets (extensions may set the
+/// multi-region fields; that is what they are for).
+fn extension_layer(zone: Option<&ZoneConfig>, locality: &ExtensionLocality) -> Layer {
+    let mut l = Layer::new();
+    let Some(z) = zone else { return l };
+    for f in &ZONE_FIELDS {
+        if let Some(v) = (f.get)(z) {
+            l.insert(
+                f.name,
+                (
+                    v,
+                    Source::Extension {
+                        locality: locality.to_string(),
+                    },
+                ),
+            );
+        }
+    }
+    l
+}
+
+/// `ExtendZoneConfigWithRegionalIn`: `regional`, then `regional_in[home]`, over `base`.
+fn extend_regional_in(base: Layer, ext: &ZoneExtensions, home: &str) -> Layer {
+    let base = overlay(
+        base,
+        extension_layer(ext.regional.as_ref(), &ExtensionLocality::Regional),
+    );
+    overlay(
+        base,
+        extension_layer(
+            ext.regional_in.get(home),
+            &ExtensionLocality::RegionalIn(home.to_string()),
+        ),
+    )
 }
 
 /// Model fields override the multi-region ones they set.
@@ -666,9 +709,48 @@ fn homed_mr_layer(cfg: &RegionConfig, home: &str, what: &str) -> Layer {
     l
 }
 
-/// A GLOBAL table's zone. Under RESTRICTED placement it cannot inherit the database's
-/// constraints, so CockroachDB writes the full replica set with DEFAULT placement.
-fn global_mr_layer(cfg: &RegionConfig) -> Layer {
+/// A homed zone with the extensions over it (`ZoneConfigForMultiRegionTable` /
+/// `Partition`): outside a super region, a `regional_in` of the primary region (which the
+/// database zone carries) makes a zone homed elsewhere write the database's synthesized
+/// num_replicas and constraints itself (`RegionalInTablesInheritDatabaseConstraints`).
+fn homed_layer(cfg: &RegionConfig, ext: &ZoneExtensions, home: &str, what: &str) -> Layer {
+    let mut l = homed_mr_layer(cfg, home, what);
+    if cfg.super_region_of(home).is_none()
+        && home != cfg.primary
+        && ext.regional_in.contains_key(&cfg.primary)
+    {
+        let db = database_mr_layer(cfg);
+        for f in [zf::NUM_REPLICAS, zf::CONSTRAINTS] {
+            if let Some(v) = db.get(f) {
+                l.insert(f, v.clone());
+            }
+        }
+    }
+    extend_regional_in(l, ext, home)
+}
+
+/// Whether GLOBAL tables inherit the database's replica constraints
+/// (`GlobalTablesInheritDatabaseConstraints`): not under RESTRICTED placement, and not when
+/// an extension the database zone carries (or the GLOBAL one) is set.
+fn global_inherits(cfg: &RegionConfig, ext: &ZoneExtensions) -> bool {
+    cfg.placement != Placement::Restricted
+        && ext.global.is_none()
+        && ext.regional.is_none()
+        && !ext.regional_in.contains_key(&cfg.primary)
+}
+
+/// A GLOBAL table's zone. When it cannot inherit the database's (RESTRICTED placement, or
+/// zone config extensions), CockroachDB writes the full replica set with DEFAULT placement,
+/// then the GLOBAL extension over it.
+fn global_layer(cfg: &RegionConfig, ext: &ZoneExtensions) -> Layer {
+    let l = global_mr_layer(cfg, !global_inherits(cfg, ext));
+    overlay(
+        l,
+        extension_layer(ext.global.as_ref(), &ExtensionLocality::Global),
+    )
+}
+
+fn global_mr_layer(cfg: &RegionConfig, own_zone: bool) -> Layer {
     let mut l = Layer::new();
     l.insert(
         zf::GLOBAL_READS,
@@ -677,13 +759,17 @@ fn global_mr_layer(cfg: &RegionConfig) -> Layer {
             mr("GLOBAL: non-blocking transactions, fast reads from every region".into()),
         ),
     );
-    if cfg.placement == Placement::Restricted {
+    if own_zone {
         let dflt = RegionConfig {
             placement: Placement::Default,
             ..cfg.clone()
         };
         let (voters, replicas) = dflt.voters_and_replicas();
-        let why = "GLOBAL tables ignore placement restricted";
+        let why = if cfg.placement == Placement::Restricted {
+            "GLOBAL tables ignore placement restricted"
+        } else {
+            "GLOBAL tables write their own zone under zone config extensions"
+        };
         l.insert(
             zf::NUM_REPLICAS,
             (
@@ -778,7 +864,11 @@ pub fn effective_zones(model: &Model) -> Vec<ObjectZone> {
 
     // database
     let db_label = "database".to_string();
-    let db_mr = cfg.as_ref().map(database_mr_layer).unwrap_or_default();
+    let ext = &db.zone_extensions;
+    let db_mr = cfg
+        .as_ref()
+        .map(|cfg| extend_regional_in(database_mr_layer(cfg), ext, &cfg.primary))
+        .unwrap_or_default();
     let db_layer = overlay(db_mr, model_layer(db.zone.as_ref(), &db_label, is_mr));
     out.push(ObjectZone {
         object: ZoneObject::Database {
@@ -798,14 +888,14 @@ pub fn effective_zones(model: &Model) -> Vec<ObjectZone> {
             .clone()
             .or_else(|| is_mr.then_some(Locality::RegionalByTable { region: None }));
         let t_mr = match (&cfg, &locality) {
-            (Some(cfg), Some(Locality::Global)) => global_mr_layer(cfg),
+            (Some(cfg), Some(Locality::Global)) => global_layer(cfg, ext),
             (Some(cfg), Some(Locality::RegionalByTable { region: Some(r) })) => {
-                homed_mr_layer(cfg, r, "table's region")
+                homed_layer(cfg, ext, r, "table's region")
             }
             (Some(cfg), Some(Locality::RegionalByTable { region: None }))
                 if cfg.super_region_of(&cfg.primary).is_some() =>
             {
-                homed_mr_layer(cfg, &cfg.primary.clone(), "primary region")
+                homed_layer(cfg, ext, &cfg.primary.clone(), "primary region")
             }
             _ => Layer::new(),
         };
@@ -826,7 +916,7 @@ pub fn effective_zones(model: &Model) -> Vec<ObjectZone> {
 
         if let (Some(cfg), Some(Locality::RegionalByRow { .. })) = (&cfg, &locality) {
             for region in &cfg.regions {
-                let p_layer = homed_mr_layer(cfg, region, "partition's region");
+                let p_layer = homed_layer(cfg, ext, region, "partition's region");
                 let mut chain = vec![
                     (
                         format!("partition {region} of table {}", table.name),
@@ -849,6 +939,23 @@ pub fn effective_zones(model: &Model) -> Vec<ObjectZone> {
             }
         }
 
+        if let (Some(zone), Some(pk)) = (&table.primary_key_zone, &table.primary_key) {
+            let i_label = format!("index {}@{}", table.name, pk.name);
+            let i_layer = model_layer(Some(zone), &i_label, is_mr);
+            let mut chain = vec![(i_label, &i_layer), (t_label.clone(), &t_layer)];
+            chain.extend(ancestors.iter().cloned());
+            out.push(ObjectZone {
+                object: ZoneObject::Index {
+                    table: table.name.clone(),
+                    index: pk.name.clone(),
+                },
+                fields: Chain {
+                    layers: chain,
+                    defaults: &defaults,
+                }
+                .resolve(),
+            });
+        }
         for index in &table.indexes {
             if index.zone.is_none() && !is_mr {
                 continue;
@@ -907,6 +1014,7 @@ fn short_source(source: &Source) -> String {
         Source::Model { .. } => "model".into(),
         Source::Inherited { from } => from.clone(),
         Source::MultiRegion { .. } => "multi-region".into(),
+        Source::Extension { locality } => format!("extension {locality}"),
         Source::Default => "default".into(),
     }
 }

@@ -35,6 +35,9 @@ fn origin(z: &ObjectZone, field: &str) -> String {
     match z.field(field).map(|f| &f.source) {
         Some(Source::Model { .. }) => "set in the model".into(),
         Some(Source::MultiRegion { .. }) => "from the multi-region rules".into(),
+        Some(Source::Extension { locality }) => {
+            format!("from the zone config extension {locality}")
+        }
         Some(Source::Inherited { from }) => format!("inherited from {from}"),
         Some(Source::Default) | None => "CockroachDB's default".into(),
     }

@@ -94,7 +94,9 @@ fn in_model(z: &ObjectZone, field: &str) -> bool {
 fn set_here(z: &ObjectZone, field: &str) -> bool {
     matches!(
         z.field(field).map(|f| &f.source),
-        Some(Source::Model { .. }) | Some(Source::MultiRegion { .. })
+        Some(Source::Model { .. })
+            | Some(Source::MultiRegion { .. })
+            | Some(Source::Extension { .. })
     )
 }
 
@@ -102,6 +104,9 @@ fn origin(z: &ObjectZone, field: &str) -> String {
     match z.field(field).map(|f| &f.source) {
         Some(Source::Model { .. }) => "set in the model".into(),
         Some(Source::MultiRegion { .. }) => "from the multi-region rules".into(),
+        Some(Source::Extension { locality }) => {
+            format!("from the zone config extension {locality}")
+        }
         Some(Source::Inherited { from }) => format!("inherited from {from}"),
         Some(Source::Default) | None => "CockroachDB's default".into(),
     }

@@ -1,0 +1,2 @@
+-- configure_zone__extension_discard: the extension goes: CONFIGURE ZONE DISCARD on the locality
+-- postgres dialect: left out zone configs (1), zone config extensions (1)

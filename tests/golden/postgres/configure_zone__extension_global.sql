@@ -1,0 +1,2 @@
+-- configure_zone__extension_global: a zone config extension for GLOBAL tables (multi_region_zone_config_extensions)
+-- postgres dialect: left out zone configs (1), zone config extensions (1)

@@ -1,0 +1,2 @@
+-- configure_zone__extension_regional: a zone config extension for every REGIONAL table and partition
+-- postgres dialect: left out zone configs (1), zone config extensions (1)

@@ -1,0 +1,2 @@
+-- configure_zone__extension_regional_in: a zone config extension for what is homed in one region; a field dropped is just not set again
+-- postgres dialect: left out zone configs (1), zone config extensions (1)

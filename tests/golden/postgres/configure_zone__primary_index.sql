@@ -1,0 +1,2 @@
+-- configure_zone__primary_index: the primary index's own zone (primary_key_zone: on the table)
+-- postgres dialect: left out zone configs (1)
