@@ -904,6 +904,7 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
             roles
         }),
         enums,
+        views: Default::default(),
     };
     for (_, mut t) in tables {
         t.sort_named_by_name();
@@ -1454,6 +1455,7 @@ fn apply_zones(
             .collect(),
         roles: None,
         enums: Default::default(),
+        views: Default::default(),
     });
     let mr_fields = |object: &ZoneObject| -> BTreeMap<&'static str, FieldValue> {
         synthesized
