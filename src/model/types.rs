@@ -61,7 +61,7 @@ pub struct Model {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct View {
     pub name: String,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub materialized: bool,
     /// One SELECT / WITH / VALUES / TABLE statement, without a trailing `;`.
     pub query: String,

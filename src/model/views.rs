@@ -26,7 +26,11 @@ pub const VIEW_FILE_KEYS: &[&str] = &["view", "materialized", "query"];
 /// Why `query` is not one view query, or `None` when it is.
 pub fn check_query(query: &str) -> Option<(String, String)> {
     let mut first: Option<String> = None;
+    let mut last_is_line_comment = false;
     for t in tokenize(query) {
+        if t.kind != Kind::Space {
+            last_is_line_comment = t.kind == Kind::LineComment;
+        }
         if !t.closed {
             return Some((
                 "a literal, quoted identifier or comment is never closed".to_string(),
@@ -45,6 +49,12 @@ pub fn check_query(query: &str) -> Option<(String, String)> {
                 "a view's query is one statement without a trailing `;`; remove it".to_string(),
             ));
         }
+    }
+    if last_is_line_comment && first.is_some() {
+        return Some((
+            "it ends with a `--` comment".to_string(),
+            "the statement's `;` follows the query on its last line; move the comment above or use /* */".to_string(),
+        ));
     }
     match first.as_deref() {
         None => Some((
@@ -213,7 +223,8 @@ mod tests {
         assert!(check_query("with x as (select 1) select * from x").is_none());
         assert!(check_query("VALUES (1)").is_none());
         assert!(check_query("TABLE players").is_none());
-        assert!(check_query("SELECT ';' AS semi -- ;\n").is_none());
+        assert!(check_query("SELECT ';' AS semi -- ;\n").is_some());
+        assert!(check_query("SELECT ';' AS semi /* ; */").is_none());
         assert!(check_query("SELECT 1;").is_some());
         assert!(check_query("SELECT 1; DROP TABLE x").is_some());
         assert!(check_query("DELETE FROM players").is_some());
