@@ -232,9 +232,7 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
         )
     };
     match c {
-        Change::CreateView { view, .. } => {
-            diff(obj, "view", kind, view_def(view), MISSING.into())
-        }
+        Change::CreateView { view, .. } => diff(obj, "view", kind, view_def(view), MISSING.into()),
         Change::DropView { view, .. } => diff(obj, "view", kind, ABSENT.into(), view_def(view)),
         Change::ReplaceView { from, to } => diff(obj, "view", kind, view_def(to), view_def(from)),
         Change::CreateEnum { name, .. } => {

@@ -44,7 +44,15 @@ fn depends_on(view: &View, table: &str, column: Option<&str>) -> bool {
         return true;
     };
     // `SELECT *` is expanded when the view is created: it depends on every column
-    let star = tokenize(&view.query).any(|t| t.is_punct("*"));
+    // (a `*` after SELECT, `,` or `t.`; not `count(*)` nor a product)
+    let toks: Vec<_> = tokenize(&view.query).filter(|t| !t.is_trivia()).collect();
+    let star = toks.windows(2).any(|w| {
+        w[1].is_punct("*")
+            && (w[0].is_word("select")
+                || w[0].is_word("distinct")
+                || w[0].is_punct(",")
+                || w[0].is_punct("."))
+    });
     star || !reads(&view.query, [&column.to_string()]).is_empty()
 }
 

@@ -62,9 +62,6 @@ enum Phase {
     /// A locality change resets the table's zones, so zones come after it.
     SetLocality,
     TableZone,
-    /// Views once every table, column and type they read is in its final shape, the views
-    /// read by other views first; a replaced view is dropped and created in its own step.
-    CreateView,
     /// Grants after every object they are on exists; revokes (and resets) after them and
     /// before every drop, so a dropped role holds nothing when it goes.
     GrantPrivileges,
@@ -81,6 +78,10 @@ enum Phase {
     DropIndex,
     DropColumn,
     DropTable,
+    /// Views once every table, column and type they read is in its final shape (after the
+    /// column drops they were dropped for), the views read by other views first; a replaced
+    /// view is dropped and created in its own step.
+    CreateView,
     /// After every column that held the value or the type is dropped or retyped.
     DropEnumValue,
     DropEnum,
@@ -307,13 +308,21 @@ impl Context<'_> {
             }
             Change::DropView { view, .. } => (
                 P::DropView,
-                usize::MAX - self.view_depth_current.get(&view.name).copied().unwrap_or(0),
+                usize::MAX
+                    - self
+                        .view_depth_current
+                        .get(&view.name)
+                        .copied()
+                        .unwrap_or(0),
                 view.name.clone(),
                 0,
             ),
             Change::CreateView { view, .. } | Change::ReplaceView { to: view, .. } => (
                 P::CreateView,
-                self.view_depth_desired.get(&view.name).copied().unwrap_or(0),
+                self.view_depth_desired
+                    .get(&view.name)
+                    .copied()
+                    .unwrap_or(0),
                 view.name.clone(),
                 0,
             ),

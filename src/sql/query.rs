@@ -15,10 +15,7 @@ pub fn view_query_text(def: &str) -> String {
     let t = def.trim();
     let t = t.strip_suffix(';').unwrap_or(t).trim_end();
     // pg_get_viewdef indents every line after the first; keep the lines as they are
-    t.lines()
-        .map(str::trim_end)
-        .collect::<Vec<_>>()
-        .join("\n")
+    t.lines().map(str::trim_end).collect::<Vec<_>>().join("\n")
 }
 
 /// The comparable form of a view query (see the module documentation): tokens without
@@ -93,7 +90,9 @@ mod tests {
         assert_eq!(query_fingerprint(model), query_fingerprint(server));
         assert_ne!(
             query_fingerprint(model),
-            query_fingerprint("SELECT id, name, count(*) FROM players WHERE score > 0 GROUP BY id, name")
+            query_fingerprint(
+                "SELECT id, name, count(*) FROM players WHERE score > 0 GROUP BY id, name"
+            )
         );
         assert_eq!(
             view_query_text(server),
