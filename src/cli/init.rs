@@ -101,7 +101,7 @@ pub fn run(cli: &super::Cli, args: &InitArgs, project_given: bool) -> anyhow::Re
             InitDialect::Postgres => "postgres           ",
         },
     );
-    let files: [(&str, &str); 6] = [
+    let files: [(&str, &str); 7] = [
         ("regions.yaml", &regions),
         ("schema/accounts.yaml", ACCOUNTS),
         (
