@@ -129,6 +129,15 @@ pub fn comparable(desired: &Model, dialect: Dialect) -> Model {
 /// really differs is left alone, so the differ still sees it.
 pub fn reconcile(live: &mut Model, desired: &Model) {
     live.database.name = desired.database.name.clone();
+    // a view the server gave back deparsed (PostgreSQL) or qualified (CockroachDB) with the
+    // model's fingerprint is the model's view, in the model's words
+    for (name, v) in live.views.iter_mut() {
+        if let Some(w) = desired.views.get(name) {
+            if crate::diff::views::same_view(v, w) {
+                v.query = w.query.clone();
+            }
+        }
+    }
     // roles are compared only when the project manages them (it has roles.yaml)
     if desired.roles.is_none() {
         live.roles = None;

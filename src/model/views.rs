@@ -25,16 +25,22 @@ pub const VIEW_FILE_KEYS: &[&str] = &["view", "materialized", "query"];
 
 /// Why `query` is not one view query, or `None` when it is.
 pub fn check_query(query: &str) -> Option<(String, String)> {
+    check_query_at(query).map(|(p, h, _)| (p, h))
+}
+
+/// [`check_query`], with the byte offset in `query` the problem is at.
+pub fn check_query_at(query: &str) -> Option<(String, String, usize)> {
     let mut first: Option<String> = None;
-    let mut last_is_line_comment = false;
+    let mut last_is_line_comment = None;
     for t in tokenize(query) {
         if t.kind != Kind::Space {
-            last_is_line_comment = t.kind == Kind::LineComment;
+            last_is_line_comment = (t.kind == Kind::LineComment).then_some(t.start);
         }
         if !t.closed {
             return Some((
                 "a literal, quoted identifier or comment is never closed".to_string(),
                 "close it".to_string(),
+                t.start,
             ));
         }
         if t.is_trivia() {
@@ -47,25 +53,29 @@ pub fn check_query(query: &str) -> Option<(String, String)> {
             return Some((
                 "it has a `;` outside its literals".to_string(),
                 "a view's query is one statement without a trailing `;`; remove it".to_string(),
+                t.start,
             ));
         }
     }
-    if last_is_line_comment && first.is_some() {
+    if let (Some(at), Some(_)) = (last_is_line_comment, &first) {
         return Some((
             "it ends with a `--` comment".to_string(),
             "the statement's `;` follows the query on its last line; move the comment above or use /* */".to_string(),
+            at,
         ));
     }
     match first.as_deref() {
         None => Some((
             "it is empty".to_string(),
             "write the query, e.g. `SELECT id, name FROM players`".to_string(),
+            0,
         )),
         Some("SELECT" | "WITH" | "VALUES" | "TABLE") => None,
         Some("(") => None,
         Some(other) => Some((
             format!("it starts with `{other}`"),
             "a view's query starts with SELECT, WITH, VALUES or TABLE".to_string(),
+            0,
         )),
     }
 }
@@ -192,9 +202,20 @@ pub fn read_views(
             continue;
         };
         let query = query.trim().to_string();
-        if let Some((problem, help)) = check_query(&query) {
+        if let Some((problem, help, at)) = check_query_at(&query) {
+            // the problem's own line and column: a block scalar's lines keep the indentation
+            // of its first line (the node's column)
+            let before = &query[..at];
+            let lines = before.matches('\n').count();
+            let col = match before.rfind('\n') {
+                Some(nl) => query_node.pos.col + (at - nl - 1),
+                None => query_node.pos.col + at,
+            };
             cx.err(
-                query_node.pos,
+                super::yaml::Pos {
+                    line: query_node.pos.line + lines,
+                    col,
+                },
                 "invalid-query",
                 format!("the query of {what} is not one view query: {problem}"),
                 help,
