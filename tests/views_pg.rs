@@ -58,6 +58,9 @@ const TOP: &str = "view: top_players\nquery: |\n  SELECT id, name, score\n    FR
     WHERE score != 0 AND name <> 'nobody'\n   ORDER BY score DESC\n   LIMIT 100\n";
 const NAMES: &str =
     "view: top_names\nquery: |\n  SELECT upper(t.name) AS shout FROM top_players t\n";
+const PAIRS: &str =
+    "view: pairs\nquery: |\n  SELECT a.id, b.id AS other\n    FROM players AS a\n   \
+    INNER JOIN players b ON a.level = b.level AND a.id <> b.id\n   ORDER BY a.id ASC, other\n";
 const LEVELS: &str = "view: level_counts\nmaterialized: true\nquery: |\n  \
     SELECT level, count(*) FROM players GROUP BY level\n";
 
@@ -72,6 +75,7 @@ fn views_plan_apply_drift_inspect_and_a_column_dropped_under_one() {
     write(p, "views/top_players.yaml", TOP);
     write(p, "views/top_names.yaml", NAMES);
     write(p, "views/level_counts.yaml", LEVELS);
+    write(p, "views/pairs.yaml", PAIRS);
     let sql = write_and_apply(p, "init", &url);
     let table = at(&sql, "CREATE TABLE");
     let top = at(&sql, "CREATE VIEW top_players AS");
@@ -139,7 +143,10 @@ fn views_plan_apply_drift_inspect_and_a_column_dropped_under_one() {
             && create_top < create_names,
         "{sql}"
     );
-    assert!(!sql.contains("level_counts"), "{sql}");
+    assert!(
+        !sql.contains("level_counts") && !sql.contains("pairs"),
+        "{sql}"
+    );
     converged(p, &url);
 
     // level is retyped under both top_players and the materialized view: both rebuilt
@@ -162,7 +169,7 @@ fn views_plan_apply_drift_inspect_and_a_column_dropped_under_one() {
     converged(p, &url);
 
     // the views and then the table go: views first
-    for v in ["top_players", "top_names", "level_counts"] {
+    for v in ["top_players", "top_names", "level_counts", "pairs"] {
         std::fs::remove_file(p.join(format!("views/{v}.yaml"))).unwrap();
     }
     std::fs::remove_file(p.join("schema/players.yaml")).unwrap();

@@ -470,6 +470,57 @@ fn read_views(rows: &[postgres::Row]) -> Result<BTreeMap<String, View>> {
     Ok(out)
 }
 
+/// `queries` (name, query) as this server writes them back: each is created as a temporary
+/// view inside one transaction that is rolled back, and read with `pg_get_viewdef`, in a
+/// fixed number of statements whatever the number of views (a DO block that creates them,
+/// one SELECT). A query the server refuses (a table it does not have yet) is left out.
+pub fn deparse_queries(
+    client: &mut postgres::Client,
+    queries: &[(String, String)],
+) -> Result<BTreeMap<String, String>> {
+    let tag = "$bmdb_deparse$";
+    let mut body = String::new();
+    let mut names = BTreeMap::new();
+    for (i, (name, q)) in queries.iter().enumerate() {
+        if q.contains(tag) {
+            continue;
+        }
+        let literal = format!("'{}'", q.replace('\'', "''"));
+        body.push_str(&format!(
+            "  BEGIN EXECUTE 'CREATE TEMP VIEW bmdb_deparse_{i} AS ' || {literal}; \
+             EXCEPTION WHEN others THEN NULL; END;\n"
+        ));
+        names.insert(format!("bmdb_deparse_{i}"), name.clone());
+    }
+    if names.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let mut tx = client
+        .transaction()
+        .context("deparsing the model's views")?;
+    tx.batch_execute(&format!("DO {tag} BEGIN\n{body}END {tag}"))
+        .context("deparsing the model's views")?;
+    let rows = tx
+        .query(
+            "SELECT c.relname::text, pg_get_viewdef(c.oid) FROM pg_class c \
+             WHERE c.relpersistence = 't' AND c.relkind = 'v' \
+               AND c.relname LIKE 'bmdb\\_deparse\\_%' AND pg_table_is_visible(c.oid)",
+            &[],
+        )
+        .context("deparsing the model's views")?;
+    let mut out = BTreeMap::new();
+    for r in &rows {
+        let c = Cells::new(r, "the model's views as PostgreSQL writes them");
+        let temp: String = c.get(0)?;
+        let def: String = c.get(1)?;
+        if let Some(name) = names.get(&temp) {
+            out.insert(name.clone(), crate::sql::view_query_text(&def));
+        }
+    }
+    tx.rollback().context("deparsing the model's views")?;
+    Ok(out)
+}
+
 fn read_roles(rows: &[postgres::Row]) -> Result<BTreeMap<String, Role>> {
     use crate::model::roles::is_builtin_role;
     let mut roles = BTreeMap::new();

@@ -20,7 +20,8 @@ pub fn view_query_text(def: &str) -> String {
 
 /// The comparable form of a view query (see the module documentation): tokens without
 /// whitespace, comments, parentheses, `;`, table qualifiers, casts and `AS alias`;
-/// unquoted words lower-cased, quoted identifiers unquoted; `!=` written `<>`.
+/// unquoted words lower-cased, quoted identifiers unquoted; `!=` written `<>`; the noise
+/// words `INNER`, `OUTER` and `ASC` left out.
 pub fn query_fingerprint(query: &str) -> String {
     let toks: Vec<(Kind, String)> = tokenize(query)
         .filter(|t| !t.is_trivia())
@@ -69,6 +70,11 @@ pub fn query_fingerprint(query: &str) -> String {
             i += 2;
             continue;
         }
+        // words PostgreSQL leaves out when it writes a query back
+        if *k == Kind::Word && matches!(s, "inner" | "outer" | "asc") {
+            i += 1;
+            continue;
+        }
         if matches!(s, "(" | ")" | ";") && *k == Kind::Punct {
             i += 1;
             continue;
@@ -93,6 +99,10 @@ mod tests {
             query_fingerprint(
                 "SELECT id, name, count(*) FROM players WHERE score > 0 GROUP BY id, name"
             )
+        );
+        assert_eq!(
+            query_fingerprint("SELECT a.id FROM a INNER JOIN b ON a.id = b.id LEFT OUTER JOIN c ON c.id = a.id ORDER BY a.id ASC"),
+            query_fingerprint(" SELECT a.id\n   FROM ((a\n     JOIN b ON ((a.id = b.id)))\n     LEFT JOIN c ON ((c.id = a.id)))\n  ORDER BY a.id;")
         );
         assert_eq!(
             view_query_text(server),
