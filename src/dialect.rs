@@ -468,6 +468,16 @@ pub const FEATURES: &[Feature] = &[
         project: none,
     },
     Feature {
+        flag: "create_view_if_not_exists",
+        dialects: CRDB,
+        renders: "`CREATE [MATERIALIZED] VIEW IF NOT EXISTS` (a resumed apply can run it again)",
+        otherwise: "`CREATE [MATERIALIZED] VIEW` (its migration runs in one transaction)",
+        catalog: "no difference once applied",
+        left_out: None,
+        sql: &["VIEW IF NOT EXISTS"],
+        project: none,
+    },
+    Feature {
         flag: "valid_until_null",
         dialects: CRDB,
         renders: "`VALID UNTIL NULL` to lift a role's expiry",

@@ -344,6 +344,16 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         .collect();
 
     // enum name -> its values in order
+    // views as the server keeps them: neither server drops, retypes or (CockroachDB) renames
+    // a column a view reads, nor drops a table or view a view reads
+    let mut views: BTreeMap<String, String> = current
+        .views
+        .iter()
+        .map(|(n, v)| (n.clone(), v.query.clone()))
+        .collect();
+    let mentions = |query: &str, name: &str| {
+        bmdb::model::views::reads(query, [&name.to_string()]).contains(name)
+    };
     let mut enums: BTreeMap<String, Vec<String>> = current
         .enums
         .iter()
@@ -387,7 +397,57 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
                 fail(e)
             }
         };
+        let under_views = |what: &str, column: Option<&str>| -> Vec<String> {
+            views
+                .iter()
+                .filter(|(n, q)| {
+                    *n != what
+                        && mentions(q, what)
+                        && column.is_none_or(|c| {
+                            mentions(q, c)
+                                || q.to_ascii_lowercase().contains("select *")
+                                || q.contains(".*")
+                        })
+                })
+                .map(|(n, _)| n.clone())
+                .collect()
+        };
+        let taken = match &step.change {
+            Change::DropColumn { table, column } => under_views(table, Some(&column.name)),
+            Change::AlterColumnType { table, column, .. } => under_views(table, Some(column)),
+            Change::RenameColumn { table, from, .. } => under_views(table, Some(from)),
+            Change::DropTable { table } => under_views(&table.name, None),
+            Change::DropView { view, .. } => under_views(&view.name, None),
+            Change::ReplaceView { from, .. } => under_views(&from.name, None),
+            _ => Vec::new(),
+        };
+        if !taken.is_empty() {
+            check(Err(format!("views {taken:?} depend on it")));
+        }
         match &step.change {
+            Change::CreateView { view, .. } | Change::ReplaceView { to: view, .. } => {
+                let replace = matches!(step.change, Change::ReplaceView { .. });
+                if views.contains_key(&view.name) != replace {
+                    check(Err(format!("view {} exists: {}", view.name, !replace)));
+                }
+                let known: Vec<String> = desired
+                    .tables
+                    .keys()
+                    .chain(desired.views.keys())
+                    .cloned()
+                    .collect();
+                for r in bmdb::model::views::reads(&view.query, known.iter()) {
+                    if r != view.name && !tables.contains_key(&r) && !views.contains_key(&r) {
+                        check(Err(format!("it reads {r}, which does not exist")));
+                    }
+                }
+                views.insert(view.name.clone(), view.query.clone());
+            }
+            Change::DropView { view, .. } => {
+                if views.remove(&view.name).is_none() {
+                    check(Err(format!("view {} does not exist", view.name)));
+                }
+            }
             Change::SetPrimaryRegion { region, from, .. } => {
                 if from.is_some() && !db.regions.contains(region) {
                     check(Err(format!("region {region} has not been added")));

@@ -235,7 +235,7 @@ fn localities_and_raw_zones_parse_as_printed() {
 #[test]
 fn the_query_set_is_fixed() {
     // one query per catalog aspect; none names a table
-    assert_eq!(QUERIES.len(), 16);
+    assert_eq!(QUERIES.len(), 17);
     for (what, sql) in QUERIES {
         assert!(!sql.contains("$1"), "{what} takes no per-table parameter");
     }
@@ -302,6 +302,75 @@ fn enums_fold_from_pg_enum_and_leave_the_region_enum_alone() {
     // the region enum is never drift against a model without enums
     let (_, _, changes) = live_changes(&from_rows(&fixture()).unwrap(), &project("region"));
     assert!(changes.is_empty(), "{changes:#?}");
+}
+
+/// Views in the shape the `views` query returns: `pg_catalog.pg_views` and `pg_matviews`
+/// rows whose definition is the stored view query, table names fully qualified
+/// (cockroachdb/cockroach pkg/sql/pg_catalog.go, pgCatalogViewsTable / pgCatalogMatViewsTable;
+/// pkg/sql/create_view.go). crdb_internal.tables and information_schema.columns list a view
+/// too: it is read as a view, never as a table, and its query matches the model's.
+#[test]
+fn views_fold_from_pg_views_and_pg_matviews() {
+    use bmdb::catalog::cockroach::{ColumnRow, TableRow, ViewRow};
+    use bmdb::model::types::View;
+    let mut rows = fixture();
+    rows.tables.push(TableRow {
+        name: "top_players".into(),
+        locality: Some("REGIONAL BY TABLE IN PRIMARY REGION".into()),
+        comment: None,
+        schema_locked: false,
+    });
+    rows.columns.push(ColumnRow {
+        table_name: "top_players".into(),
+        column_name: "id".into(),
+        crdb_sql_type: "INT8".into(),
+        is_nullable: "YES".into(),
+        is_hidden: "NO".into(),
+        ..Default::default()
+    });
+    rows.views = vec![
+        ViewRow {
+            name: "top_players".into(),
+            materialized: false,
+            definition: "SELECT id FROM game.public.players WHERE level > 10".into(),
+        },
+        ViewRow {
+            name: "level_counts".into(),
+            materialized: true,
+            definition: "SELECT level, count(*) AS n FROM game.public.players GROUP BY level"
+                .into(),
+        },
+    ];
+    let live = from_rows(&rows).unwrap();
+    assert!(!live.tables.contains_key("top_players"));
+    assert_eq!(
+        live.views.keys().collect::<Vec<_>>(),
+        ["level_counts", "top_players"]
+    );
+    assert!(live.views["level_counts"].materialized);
+    let mut want = project("region");
+    want.views.insert(
+        "top_players".into(),
+        View {
+            name: "top_players".into(),
+            materialized: false,
+            query: "SELECT id\n  FROM players\n WHERE level > 10".into(),
+        },
+    );
+    want.views.insert(
+        "level_counts".into(),
+        View {
+            name: "level_counts".into(),
+            materialized: true,
+            query: "SELECT level, count(*) AS n FROM players GROUP BY level".into(),
+        },
+    );
+    let (_, _, changes) = live_changes(&live, &want);
+    assert!(changes.is_empty(), "{changes:#?}");
+    want.views.get_mut("top_players").unwrap().query = "SELECT id FROM players".into();
+    let (_, _, changes) = live_changes(&live, &want);
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(changes[0].kind(), "replace_view");
 }
 
 /// Live CockroachDB: apply the fixture project there and read it back (only with

@@ -590,6 +590,98 @@ fn cases() -> Vec<Case> {
             },
         ),
         case(
+            "create_view",
+            "a view over players, its query as written",
+            Change::CreateView {
+                view: View {
+                    name: "top_players".into(),
+                    materialized: false,
+                    query: "SELECT id, name, level\n  FROM players\n WHERE level > 10 -- veterans\n ORDER BY level DESC".into(),
+                },
+                rebuilt_for: None,
+            },
+        ),
+        case(
+            "create_view__materialized",
+            "a materialized view (filled when created; never refreshed by bmdb)",
+            Change::CreateView {
+                view: View {
+                    name: "level_counts".into(),
+                    materialized: true,
+                    query: "WITH l AS (SELECT level FROM players)\nSELECT level, count(*) AS n FROM l GROUP BY level".into(),
+                },
+                rebuilt_for: None,
+            },
+        ),
+        case(
+            "create_view__rebuilt",
+            "a view created again after the column change it was dropped for",
+            Change::CreateView {
+                view: View {
+                    name: "top_players".into(),
+                    materialized: false,
+                    query: "SELECT id, name FROM players".into(),
+                },
+                rebuilt_for: Some("drop column of players.level".into()),
+            },
+        ),
+        case(
+            "replace_view",
+            "a view's query changed: dropped and created, never CREATE OR REPLACE",
+            Change::ReplaceView {
+                from: View {
+                    name: "top_players".into(),
+                    materialized: false,
+                    query: "SELECT id, name FROM players".into(),
+                },
+                to: View {
+                    name: "top_players".into(),
+                    materialized: false,
+                    query: "SELECT name, id FROM players".into(),
+                },
+            },
+        ),
+        case(
+            "replace_view__materialized",
+            "a view becomes a materialized view",
+            Change::ReplaceView {
+                from: View {
+                    name: "level_counts".into(),
+                    materialized: false,
+                    query: "SELECT level, count(*) AS n FROM players GROUP BY level".into(),
+                },
+                to: View {
+                    name: "level_counts".into(),
+                    materialized: true,
+                    query: "SELECT level, count(*) AS n FROM players GROUP BY level".into(),
+                },
+            },
+        ),
+        case(
+            "drop_view",
+            "a view dropped",
+            Change::DropView {
+                view: View {
+                    name: "top_players".into(),
+                    materialized: false,
+                    query: "SELECT id FROM players".into(),
+                },
+                rebuilt_for: None,
+            },
+        ),
+        case(
+            "drop_view__materialized",
+            "a materialized view dropped",
+            Change::DropView {
+                view: View {
+                    name: "level_counts".into(),
+                    materialized: true,
+                    query: "SELECT level FROM players".into(),
+                },
+                rebuilt_for: None,
+            },
+        ),
+        case(
             "alter_column_type__enum",
             "a column moves from one enum to another: through text on PostgreSQL",
             Change::AlterColumnType {

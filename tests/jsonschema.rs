@@ -13,6 +13,8 @@ const SHAPE: &[&str] = &[
     "zone-extension-refused",
     "enum-bad-name",
     "enum-unknown-key",
+    "view-unknown-key",
+    "view-missing-query",
     "ignore-entry-without-kind",
     "cockroach-version-invalid",
     "environment-bad-name",
@@ -69,6 +71,8 @@ const SEMANTIC: &[&str] = &[
     "zone-extension-not-multi-region",
     "zone-lease-preferences-need-voter-constraints",
     "enum-duplicate-value",
+    "view-bad-query",
+    "view-table-name",
     "enum-invalid-rename",
     "enum-reserved-name",
     "enum-unknown-type",
@@ -152,6 +156,7 @@ enum Kind {
     Table,
     Roles,
     Type,
+    View,
     Backups,
 }
 
@@ -161,6 +166,7 @@ fn schema(kind: Kind) -> jsonschema::Validator {
         Kind::Table => "jsonschema/table.schema.json",
         Kind::Roles => "jsonschema/roles.schema.json",
         Kind::Type => "jsonschema/type.schema.json",
+        Kind::View => "jsonschema/view.schema.json",
         Kind::Backups => "jsonschema/backups.schema.json",
     };
     let text = std::fs::read_to_string(root().join(file)).unwrap();
@@ -196,6 +202,7 @@ fn project_files(dir: &Path) -> Vec<(PathBuf, Kind)> {
     }
     walk(&dir.join("schema"), &mut out, Kind::Table);
     walk(&dir.join("types"), &mut out, Kind::Type);
+    walk(&dir.join("views"), &mut out, Kind::View);
     out
 }
 
@@ -434,6 +441,12 @@ fn shared_definitions_are_identical() {
         keys(&ty["properties"]["values"]["items"]["oneOf"][1]),
         sorted(bmdb::model::enums::ENUM_VALUE_KEYS),
         "enum value keys"
+    );
+    // views/<name>.yaml: its keys
+    assert_eq!(
+        keys(&load("jsonschema/view.schema.json")),
+        sorted(bmdb::model::views::VIEW_FILE_KEYS),
+        "view file keys"
     );
     // backups.yaml: its top-level keys and one schedule's keys
     let backups = load("jsonschema/backups.schema.json");

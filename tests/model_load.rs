@@ -342,3 +342,32 @@ fn a_project_without_tables_loads() {
     assert!(m.tables.is_empty());
     assert!(m.enums.is_empty());
 }
+
+/// Issue 12 item 4: views from views/, the query kept as written (trimmed), the tables and
+/// views each reads derived from its identifiers, depth for ordering; the lock state holds them.
+#[test]
+fn views_load_with_their_queries_and_derived_reads() {
+    let m = load("views");
+    assert_eq!(
+        m.views.keys().collect::<Vec<_>>(),
+        ["level_counts", "top_names", "top_players"]
+    );
+    let top = &m.views["top_players"];
+    assert!(!top.materialized);
+    assert!(top.query.starts_with("-- the leaderboard"), "{}", top.query);
+    assert!(top.query.ends_with("LIMIT 100"), "{}", top.query);
+    assert!(m.views["level_counts"].materialized);
+    let names: Vec<String> = m.tables.keys().chain(m.views.keys()).cloned().collect();
+    let reads = |v: &str| {
+        bmdb::model::views::reads(&m.views[v].query, names.iter())
+            .into_iter()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(reads("top_players"), ["players"]);
+    assert_eq!(reads("top_names"), ["top_players"]);
+    let depths = bmdb::model::views::depths(&m);
+    assert_eq!(depths["top_players"], 0);
+    assert_eq!(depths["top_names"], 1);
+    let state = serde_json::to_string(&m).unwrap();
+    assert!(state.contains("\"views\""), "{state}");
+}

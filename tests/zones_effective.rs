@@ -218,6 +218,7 @@ fn zone_survival_default_placement_three_regions() {
         tables,
         roles: None,
         enums: Default::default(),
+        views: Default::default(),
     });
     let d = find(&zones, "database");
     // 3 voters in the home region + 1 replica in each of the 2 other regions.
@@ -258,6 +259,7 @@ fn zone_survival_restricted_placement_and_global_table() {
         tables,
         roles: None,
         enums: Default::default(),
+        views: Default::default(),
     });
     let d = find(&zones, "database");
     assert_eq!((int(d, "num_replicas"), int(d, "num_voters")), (3, 3));
@@ -299,6 +301,7 @@ fn region_survival_with_secondary_region() {
         tables,
         roles: None,
         enums: Default::default(),
+        views: Default::default(),
     });
     let d = find(&zones, "database");
     // 2 + (5 - 1) + 1 for the secondary = 7.
@@ -333,6 +336,7 @@ fn region_survival_three_regions_keeps_at_least_five_replicas() {
         tables: BTreeMap::new(),
         roles: None,
         enums: Default::default(),
+        views: Default::default(),
     });
     let d = find(&zones, "database");
     assert_eq!((int(d, "num_replicas"), int(d, "num_voters")), (5, 5));
@@ -378,6 +382,7 @@ fn super_region_confines_replicas() {
         tables,
         roles: None,
         enums: Default::default(),
+        views: Default::default(),
     });
     // Super region of 2: 3 + 1 = 4 replicas, all 3 voters in b, the 4th in a.
     let t = find(&zones, "table t");
@@ -419,6 +424,7 @@ fn super_region_region_survival_spreads_evenly() {
         tables,
         roles: None,
         enums: Default::default(),
+        views: Default::default(),
     });
     let p = find(&zones, "partition b of table t");
     // 2 + 2 = 4 -> at least 5; 5 over 3 regions, the extra going to b first, then a.
@@ -479,6 +485,7 @@ fn single_region_inherits_range_default_and_lists_only_zoned_indexes() {
         tables,
         roles: None,
         enums: Default::default(),
+        views: Default::default(),
     });
     let labels: Vec<String> = zones.iter().map(|z| z.label()).collect();
     assert_eq!(

@@ -18,6 +18,7 @@ fn single(tables: Vec<Table>) -> Model {
         tables: tables.into_iter().map(|t| (t.name.clone(), t)).collect(),
         roles: None,
         enums: Default::default(),
+        views: Default::default(),
     }
 }
 
@@ -354,6 +355,7 @@ fn multi_region_rules_raise_nothing_in_any_configuration() {
             tables,
             roles: None,
             enums: Default::default(),
+            views: Default::default(),
         });
         assert!(h.is_empty(), "{survival:?} {placement:?} {n}: {h:#?}");
     }

@@ -172,6 +172,23 @@ pub struct CockroachCatalogRows {
     /// role or the schedules' owner).
     #[serde(default)]
     pub backup_schedules: Option<Vec<BackupScheduleRow>>,
+    /// The public schema's views and materialized views.
+    #[serde(default)]
+    pub views: Vec<ViewRow>,
+}
+
+/// One view from `pg_catalog.pg_views` (plain views: `desc.IsView() &&
+/// !desc.MaterializedView()`) or `pg_catalog.pg_matviews` (`desc.MaterializedView()`), the
+/// `definition` being the descriptor's view query as CockroachDB stored it, its table names
+/// fully qualified (`game.public.players`) and without column aliases given outside the
+/// query (cockroachdb/cockroach pkg/sql/pg_catalog.go, pgCatalogViewsTable and
+/// pgCatalogMatViewsTable; pkg/sql/create_view.go, createViewNode.viewQuery). Compared with
+/// the model through `crate::sql::query_fingerprint`, which drops the qualifiers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewRow {
+    pub name: String,
+    pub materialized: bool,
+    pub definition: String,
 }
 
 /// One privilege in the shape of `SHOW GRANTS` without a target (the union of
@@ -319,7 +336,7 @@ pub struct RoleRow {
 }
 
 /// The queries `read_cockroach` sends, in order; their count never grows with the schema.
-pub const QUERIES: [(&str, &str); 16] = [
+pub const QUERIES: [(&str, &str); 17] = [
     ("database", "SELECT current_database()"),
     (
         "databases",
@@ -444,6 +461,13 @@ pub const QUERIES: [(&str, &str); 16] = [
          FROM system.descriptor d WHERE d.id = (SELECT n.id FROM system.namespace n \
          WHERE n.name = 'crdb_internal_region' AND n.\"parentID\" = (SELECT id FROM system.namespace \
          WHERE name = current_database() AND \"parentID\" = 0))",
+    ),
+    (
+        "views",
+        "SELECT viewname::STRING, false, definition::STRING FROM pg_catalog.pg_views \
+         WHERE schemaname = 'public' \
+         UNION ALL SELECT matviewname::STRING, true, definition::STRING \
+         FROM pg_catalog.pg_matviews WHERE schemaname = 'public' ORDER BY 1",
     ),
 ];
 
@@ -730,6 +754,18 @@ pub fn read_cockroach(
         }
         Err(e) => extensions_note = Some(format!("zone config extensions: not read ({e:#})")),
     }
+    let (src, fetched) = (source(16), run(16)?);
+    rows.views = fetched
+        .iter()
+        .map(|r| {
+            let c = Cells::about_first(r, &src)?;
+            Ok(ViewRow {
+                name: c.get(0)?,
+                materialized: c.get(1)?,
+                definition: c.get(2)?,
+            })
+        })
+        .collect::<Result<_>>()?;
     let (model, mut skipped) = from_rows_with_notes(&rows)?;
     skipped.extend(roles_note);
     skipped.extend(extensions_note);
@@ -920,6 +956,22 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
         .map(|r| read_backup_schedules(r, &rows.database, &mut notes));
     let enums = read_enums(&rows.enums, &mut notes);
     let mut tables = read_tables(rows, db.primary_region.is_some())?;
+    // crdb_internal.tables and information_schema.columns list views too: they are views
+    let views: BTreeMap<String, View> = rows
+        .views
+        .iter()
+        .map(|v| {
+            (
+                v.name.clone(),
+                View {
+                    name: v.name.clone(),
+                    materialized: v.materialized,
+                    query: crate::sql::view_query_text(&v.definition),
+                },
+            )
+        })
+        .collect();
+    tables.retain(|name, _| !views.contains_key(name));
     let dropped = read_columns(rows, &mut tables, &enums, &mut notes);
     let keys = read_constraints(rows, &mut tables, &dropped, &mut notes);
     read_indexes(rows, &mut tables, &dropped, &keys);
@@ -939,6 +991,7 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
             roles
         }),
         enums,
+        views,
     };
     for (_, mut t) in tables {
         t.sort_named_by_name();
@@ -1578,6 +1631,7 @@ fn apply_zones(
             .collect(),
         roles: None,
         enums: Default::default(),
+        views: Default::default(),
     });
     let mr_fields = |object: &ZoneObject| -> BTreeMap<&'static str, FieldValue> {
         synthesized

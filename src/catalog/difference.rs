@@ -224,7 +224,17 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             format!("enum ({})", e.values.join(", "))
         })
     };
+    let view_def = |v: &View| {
+        format!(
+            "{}AS {}",
+            if v.materialized { "materialized " } else { "" },
+            v.query.split_whitespace().collect::<Vec<_>>().join(" ")
+        )
+    };
     match c {
+        Change::CreateView { view, .. } => diff(obj, "view", kind, view_def(view), MISSING.into()),
+        Change::DropView { view, .. } => diff(obj, "view", kind, ABSENT.into(), view_def(view)),
+        Change::ReplaceView { from, to } => diff(obj, "view", kind, view_def(to), view_def(from)),
         Change::CreateEnum { name, .. } => {
             diff(obj, "enum", kind, enum_def(want, name), MISSING.into())
         }

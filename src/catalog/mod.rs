@@ -82,7 +82,7 @@ pub fn is_ignored(line: &str, ignore: &[String]) -> bool {
 }
 
 /// Leaves out of a live read what the project ignores on purpose (`ignore:`): ignored
-/// tables and enums are removed from `live`, and the notes about ignored objects from
+/// tables, enums and views are removed from `live`, and the notes about ignored objects from
 /// `stats`. Called by every command that reads a live database for a project.
 pub fn drop_ignored(live: &mut Model, stats: &mut CatalogStats, ignore: &[String]) {
     if ignore.is_empty() {
@@ -92,6 +92,11 @@ pub fn drop_ignored(live: &mut Model, stats: &mut CatalogStats, ignore: &[String
         .retain(|t, _| !ignore.iter().any(|e| e.strip_prefix("table ") == Some(t)));
     live.enums
         .retain(|n, _| !ignore.iter().any(|e| e.strip_prefix("enum ") == Some(n)));
+    live.views.retain(|n, _| {
+        !ignore.iter().any(|e| {
+            e.strip_prefix("view ") == Some(n) || e.strip_prefix("materialized view ") == Some(n)
+        })
+    });
     for (t, c) in ignore
         .iter()
         .filter_map(|e| e.strip_prefix("column ")?.split_once('.'))
@@ -124,6 +129,15 @@ pub fn comparable(desired: &Model, dialect: Dialect) -> Model {
 /// really differs is left alone, so the differ still sees it.
 pub fn reconcile(live: &mut Model, desired: &Model) {
     live.database.name = desired.database.name.clone();
+    // a view the server gave back deparsed (PostgreSQL) or qualified (CockroachDB) with the
+    // model's fingerprint is the model's view, in the model's words
+    for (name, v) in live.views.iter_mut() {
+        if let Some(w) = desired.views.get(name) {
+            if crate::diff::views::same_view(v, w) {
+                v.query = w.query.clone();
+            }
+        }
+    }
     // roles are compared only when the project manages them (it has roles.yaml)
     if desired.roles.is_none() {
         live.roles = None;
@@ -180,6 +194,41 @@ pub fn reconcile(live: &mut Model, desired: &Model) {
     cockroach::reconcile_range_zones(live, desired);
 }
 
+/// PostgreSQL keeps a view as a parse tree and writes it back its own way (`pg_get_viewdef`:
+/// output aliases resolved, joins and conditions parenthesised ...), more than
+/// `sql::query_fingerprint` can undo. A live view whose query differs from the model's by
+/// fingerprint is compared once more against the model's query as this server writes it
+/// back (`postgres::deparse_queries`, a fixed number of statements, sent only when some view
+/// differs): the same text is the model's view, and takes the model's words. Best effort: a
+/// server that cannot deparse (a read-only session) leaves the views as read.
+pub fn reconcile_views_on_server(conn: &mut Connection, live: &mut Model, desired: &Model) {
+    if conn.dialect != Dialect::Postgres {
+        return;
+    }
+    let differing: Vec<(String, String)> = live
+        .views
+        .iter()
+        .filter_map(|(name, v)| {
+            let w = desired.views.get(name)?;
+            (w.materialized == v.materialized && !crate::diff::views::same_view(v, w))
+                .then(|| (name.clone(), w.query.clone()))
+        })
+        .collect();
+    if differing.is_empty() {
+        return;
+    }
+    let Ok(deparsed) = postgres::deparse_queries(&mut conn.client, &differing) else {
+        return;
+    };
+    for (name, text) in deparsed {
+        if let (Some(v), Some(w)) = (live.views.get_mut(&name), desired.views.get(&name)) {
+            if crate::sql::query_fingerprint(&text) == crate::sql::query_fingerprint(&v.query) {
+                v.query = w.query.clone();
+            }
+        }
+    }
+}
+
 /// The changes that would turn the live schema into the model, after projecting the
 /// model onto the live dialect and reconciling spellings. Empty = no drift.
 pub fn live_changes(live: &Model, desired: &Model) -> (Model, Model, Vec<diff::Change>) {
@@ -198,7 +247,8 @@ pub fn verify_live(conn: &mut Connection, desired: &Model) -> Result<()> {
 
 /// `verify_live`, with the message's subject: `lead` says when the schema was read.
 pub fn verify_live_as(conn: &mut Connection, desired: &Model, lead: &str) -> Result<()> {
-    let (live, _) = read_catalog(conn)?;
+    let (mut live, _) = read_catalog(conn)?;
+    reconcile_views_on_server(conn, &mut live, desired);
     let (have, want, changes) = live_changes(&live, desired);
     if changes.is_empty() {
         return Ok(());

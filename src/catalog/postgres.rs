@@ -1,7 +1,7 @@
 //! The PostgreSQL catalog reader: the current database's `public` schema from pg_catalog,
-//! in nine queries whatever the number of tables (database, tables, columns, constraints,
+//! in ten queries whatever the number of tables (database, tables, columns, constraints,
 //! indexes, every other object bmdb does not manage, roles, their privileges and session
-//! defaults, enum types), folded into the same normalised `Model` the YAML loader produces.
+//! defaults, enum types, views), folded into the same normalised `Model` the YAML loader produces.
 //! What the model cannot hold is never dropped silently: each such object or property is
 //! one line of `CatalogStats::skipped`, which inspect, `plan --url` and drift print.
 //!
@@ -24,7 +24,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How many catalog queries `read_postgres` sends (it never grows with the schema).
-pub const QUERY_COUNT: usize = 9;
+pub const QUERY_COUNT: usize = 10;
 
 /// The cluster's roles bmdb may manage: not superusers (the operator's), not the built-in
 /// `pg_*` ones; the user bmdb connects as is marked (`Role::connected`); memberships of built-in roles are left out
@@ -89,6 +89,17 @@ FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
 WHERE n.nspname = 'public' AND t.typtype = 'e'
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass
                   AND d.objid = t.oid AND d.deptype = 'e')
+ORDER BY 1";
+
+/// The public schema's views and materialized views with the query as PostgreSQL deparses it
+/// (`pg_get_viewdef`, one call per row inside the one query); one created by an extension
+/// is the extension's.
+const VIEWS_SQL: &str = "\
+SELECT c.relname::text, c.relkind = 'm', pg_get_viewdef(c.oid)
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm')
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                  AND d.objid = c.oid AND d.deptype = 'e')
 ORDER BY 1";
 
 const TABLES_SQL: &str = "\
@@ -163,7 +174,8 @@ WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
 ORDER BY i.indrelid, ic.relname";
 
 /// Everything else a database can hold that bmdb does not manage, as (kind, name): other
-/// schemas and what is in them, views, sequences no column owns, types, functions, triggers,
+/// schemas and what is in them (views there too: the public schema's are read by
+/// VIEWS_SQL), sequences no column owns, types, functions, triggers,
 /// policies, rules, inheritance and partitions, collations, comments on indexes and
 /// constraints, extensions (but PL/pgSQL, always there, and PostGIS, which bmdb creates).
 /// Objects owned by an extension belong to it and are not listed one by one.
@@ -180,7 +192,7 @@ SELECT kind, name FROM (
            ELSE 'table' END,
          CASE WHEN n.nspname = 'public' THEN '' ELSE n.nspname || '.' END || c.relname
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE ((n.nspname = 'public' AND c.relkind IN ('v', 'm', 'S', 'f', 'c'))
+  WHERE ((n.nspname = 'public' AND c.relkind IN ('S', 'f', 'c'))
          OR (n.nspname NOT IN ('public', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
              AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND NOT c.relispartition))
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
@@ -285,7 +297,7 @@ fn catalog_query(
 fn fetch_beside_tables(
     client: &mut postgres::Client,
     sent: &AtomicUsize,
-) -> Result<[Vec<postgres::Row>; 4]> {
+) -> Result<[Vec<postgres::Row>; 5]> {
     Ok([
         catalog_query(client, OTHER_SQL, "objects bmdb does not manage", sent)?,
         catalog_query(client, ROLES_SQL, "roles", sent)?,
@@ -296,6 +308,7 @@ fn fetch_beside_tables(
             sent,
         )?,
         catalog_query(client, ENUMS_SQL, "enum types", sent)?,
+        catalog_query(client, VIEWS_SQL, "views", sent)?,
     ])
 }
 
@@ -324,7 +337,7 @@ pub fn read_postgres_sessions(
         }
     };
     let (db_rows, table_rows, column_rows, constraint_rows, index_rows) = core?;
-    let [other_rows, role_rows, privilege_rows, enum_rows] = beside?;
+    let [other_rows, role_rows, privilege_rows, enum_rows, view_rows] = beside?;
     stats.queries = sent.into_inner();
     let db_row = Cells::new(
         db_rows
@@ -345,6 +358,7 @@ pub fn read_postgres_sessions(
         tables: BTreeMap::new(),
         roles: Some(read_roles(&role_rows)?),
         enums: read_enums(&enum_rows, &mut stats)?,
+        views: read_views(&view_rows)?,
     };
     if let Some(roles) = model.roles.as_mut() {
         let mut rows = Vec::new();
@@ -431,6 +445,79 @@ fn read_enums(
             },
         );
     }
+    Ok(out)
+}
+
+/// Views and materialized views, the query as `pg_get_viewdef` writes it (trimmed, its
+/// trailing `;` removed). Compared with the model's query through
+/// `crate::sql::query_fingerprint`, which PostgreSQL's deparsing leaves alone.
+fn read_views(rows: &[postgres::Row]) -> Result<BTreeMap<String, View>> {
+    let mut out = BTreeMap::new();
+    for r in rows {
+        let c = Cells::new(r, "the PostgreSQL catalog (views)");
+        let name: String = c.get(0)?;
+        let c = c.of(name.clone());
+        let def: String = c.get(2)?;
+        out.insert(
+            name.clone(),
+            View {
+                name,
+                materialized: c.get(1)?,
+                query: crate::sql::view_query_text(&def),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// `queries` (name, query) as this server writes them back: each is created as a temporary
+/// view inside one transaction that is rolled back, and read with `pg_get_viewdef`, in a
+/// fixed number of statements whatever the number of views (a DO block that creates them,
+/// one SELECT). A query the server refuses (a table it does not have yet) is left out.
+pub fn deparse_queries(
+    client: &mut postgres::Client,
+    queries: &[(String, String)],
+) -> Result<BTreeMap<String, String>> {
+    let tag = "$bmdb_deparse$";
+    let mut body = String::new();
+    let mut names = BTreeMap::new();
+    for (i, (name, q)) in queries.iter().enumerate() {
+        if q.contains(tag) {
+            continue;
+        }
+        let literal = format!("'{}'", q.replace('\'', "''"));
+        body.push_str(&format!(
+            "  BEGIN EXECUTE 'CREATE TEMP VIEW bmdb_deparse_{i} AS ' || {literal}; \
+             EXCEPTION WHEN others THEN NULL; END;\n"
+        ));
+        names.insert(format!("bmdb_deparse_{i}"), name.clone());
+    }
+    if names.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let mut tx = client
+        .transaction()
+        .context("deparsing the model's views")?;
+    tx.batch_execute(&format!("DO {tag} BEGIN\n{body}END {tag}"))
+        .context("deparsing the model's views")?;
+    let rows = tx
+        .query(
+            "SELECT c.relname::text, pg_get_viewdef(c.oid) FROM pg_class c \
+             WHERE c.relpersistence = 't' AND c.relkind = 'v' \
+               AND c.relname LIKE 'bmdb\\_deparse\\_%' AND pg_table_is_visible(c.oid)",
+            &[],
+        )
+        .context("deparsing the model's views")?;
+    let mut out = BTreeMap::new();
+    for r in &rows {
+        let c = Cells::new(r, "the model's views as PostgreSQL writes them");
+        let temp: String = c.get(0)?;
+        let def: String = c.get(1)?;
+        if let Some(name) = names.get(&temp) {
+            out.insert(name.clone(), crate::sql::view_query_text(&def));
+        }
+    }
+    tx.rollback().context("deparsing the model's views")?;
     Ok(out)
 }
 

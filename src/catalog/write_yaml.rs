@@ -563,7 +563,32 @@ fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
             enum_yaml(e),
         ));
     }
+    for v in model.views.values() {
+        let stem = file_stem(&v.name, &mut taken);
+        files.push((
+            PathBuf::from("views").join(format!("{stem}.yaml")),
+            view_yaml(v),
+        ));
+    }
     files
+}
+
+/// views/<name>.yaml for one view: the query as the server gave it, in a literal block.
+pub fn view_yaml(v: &View) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "view: {}", scalar(&v.name));
+    if v.materialized {
+        let _ = writeln!(s, "materialized: true");
+    }
+    let _ = writeln!(s, "query: |");
+    for line in v.query.lines() {
+        if line.trim().is_empty() {
+            let _ = writeln!(s);
+        } else {
+            let _ = writeln!(s, "  {}", line.trim_end());
+        }
+    }
+    s
 }
 
 /// types/<name>.yaml for one enum type.

@@ -378,6 +378,7 @@ fn live_plan(
     conn.expect_dialect(project.desired.database.dialect)?;
     let (mut live, mut stats) = catalog::read_catalog(&mut conn)?;
     catalog::drop_ignored(&mut live, &mut stats, &project.desired.database.ignore);
+    catalog::reconcile_views_on_server(&mut conn, &mut live, &project.desired);
     let (have, want, changes) = catalog::live_changes(&live, &project.desired);
     crate::diff::refusals::check(&have, &want, crate::diff::Against::Live)?;
     let plan = crate::plan::checked_plan(&have, &want, changes)?;

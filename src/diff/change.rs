@@ -227,6 +227,27 @@ macro_rules! with_change_kinds {
                 name: String,
             },
 
+            // --- views (views/*.yaml; docs/model.md "Views") ---
+            /// `CREATE [MATERIALIZED] VIEW name AS query`. `rebuilt_for` names the change
+            /// the view was dropped for (`drop column of players.score`): it is created
+            /// again after it, and flagged (view-rebuilt).
+            CreateView = "create_view" {
+                view: View,
+                rebuilt_for: Option<String>,
+            },
+            /// A changed query (or kind): DROP then CREATE in one step. CREATE OR REPLACE
+            /// VIEW may only add columns at the end on both servers, so it is never used.
+            ReplaceView = "replace_view" {
+                from: View,
+                to: View,
+            },
+            /// `DROP [MATERIALIZED] VIEW name`, before every table change that would take a
+            /// column from under it; `rebuilt_for` when it is created again later.
+            DropView = "drop_view" {
+                view: View,
+                rebuilt_for: Option<String>,
+            },
+
             // --- backup schedules (CockroachDB; only when the project has backups.yaml) ---
             /// `CREATE SCHEDULE IF NOT EXISTS 'label' FOR BACKUP ...`.
             CreateBackupSchedule = "create_backup_schedule" {
@@ -434,6 +455,15 @@ impl Change {
                 format!("enum {name}.{value}")
             }
             Change::RenameEnumValue { name, to, .. } => format!("enum {name}.{to}"),
+            Change::CreateView { view, .. }
+            | Change::DropView { view, .. }
+            | Change::ReplaceView { to: view, .. } => {
+                if view.materialized {
+                    format!("materialized view {}", view.name)
+                } else {
+                    format!("view {}", view.name)
+                }
+            }
             Change::CreateBackupSchedule { schedule }
             | Change::DropBackupSchedule { schedule }
             | Change::AlterBackupSchedule { to: schedule, .. } => {
@@ -546,6 +576,10 @@ impl Change {
             | Change::RenameEnumValue { .. }
             | Change::DropEnumValue { .. }
             | Change::DropEnum { .. }
+            // a view's query is a statement, checked when the model is read (invalid-query)
+            | Change::CreateView { .. }
+            | Change::ReplaceView { .. }
+            | Change::DropView { .. }
             | Change::CreateBackupSchedule { .. }
             | Change::AlterBackupSchedule { .. }
             | Change::DropBackupSchedule { .. }

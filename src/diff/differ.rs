@@ -41,6 +41,8 @@ pub fn diff(current: &Model, desired: &Model) -> Vec<Change> {
         desired.database.backup_schedules.as_ref(),
         &mut out,
     );
+    // last: which views are rebuilt depends on the table changes above
+    super::views::diff_views(current, desired, &mut out);
     out
 }
 

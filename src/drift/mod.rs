@@ -149,9 +149,10 @@ pub fn run_drift(dir: &Path, env: Option<&str>, conn: &ConnectOpts) -> Result<Dr
     });
     // a broken model is the first thing to fix, whatever the database said
     let ((project, mismatches), files) = project?;
-    let (db, rows, mut live, mut stats) = live_side?;
+    let (mut db, rows, mut live, mut stats) = live_side?;
     db.expect_dialect(project.desired.database.dialect)?;
     crate::catalog::drop_ignored(&mut live, &mut stats, &project.desired.database.ignore);
+    crate::catalog::reconcile_views_on_server(&mut db, &mut live, &project.desired);
 
     let migrated = project.migrated_state();
     // the differ alone says whether anything is unwritten; ordering is `bmdb plan`'s job

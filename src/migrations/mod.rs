@@ -153,6 +153,7 @@ pub fn empty_state(desired: &Database) -> Model {
         tables: Default::default(),
         roles: None,
         enums: Default::default(),
+        views: Default::default(),
     }
 }
 

@@ -188,6 +188,7 @@ fn load_with(
         tables: Default::default(),
         roles,
         enums,
+        views: Default::default(),
     };
     let found_before = diags.len();
     let files = schema_files(dir, diags);
@@ -230,6 +231,8 @@ fn load_with(
             (None, _) => incomplete = true,
         }
     }
+    // after the tables: a view may not take a table's name
+    model.views = super::views::read_views(dir, diags, &mut origins);
     super::roles::resolve_grants(&mut model, pending_grants, !incomplete, diags);
     Loaded {
         model,

@@ -11,6 +11,7 @@ mod read;
 pub mod roles;
 pub mod types;
 pub mod validate;
+pub mod views;
 pub mod yaml;
 mod zone;
 pub use diagnostic::{Diagnostic, Diagnostics};

@@ -51,6 +51,20 @@ pub struct Model {
     /// CockroachDB's `crdb_internal_region` is never one of them: it is the database's own.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub enums: BTreeMap<String, EnumType>,
+    /// Views and materialized views (`views/*.yaml`), keyed by name (docs/model.md "Views").
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub views: BTreeMap<String, View>,
+}
+
+/// `CREATE [MATERIALIZED] VIEW name AS query`. The tables (and views) it reads are derived
+/// from the query's identifiers (`crate::model::views::reads`), never written down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct View {
+    pub name: String,
+    #[serde(default)]
+    pub materialized: bool,
+    /// One SELECT / WITH / VALUES / TABLE statement, without a trailing `;`.
+    pub query: String,
 }
 
 /// `CREATE TYPE name AS ENUM (values...)`: the values in their order.

@@ -84,6 +84,24 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
                 privileges.join(", ")
             ),
         )),
+        Change::DropView {
+            rebuilt_for: Some(why),
+            ..
+        } => out.push(caution(
+            "view-rebuilt",
+            format!("drops {object} for the {why} under it and creates it again later in the plan; queries reading it fail in between"),
+        )),
+        Change::DropView {
+            rebuilt_for: None,
+            ..
+        } => out.push(caution(
+            "drop-view",
+            format!("drops {object}; queries and grants that name it fail or go with it"),
+        )),
+        Change::ReplaceView { .. } => out.push(caution(
+            "replace-view",
+            format!("drops {object} and creates it with the new query; queries reading it fail in between and its grants go with it"),
+        )),
         Change::DropEnum { .. } => out.push(destructive(
             "drop-type",
             format!("drops {object}; the server refuses while a column still uses the type"),

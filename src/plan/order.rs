@@ -34,6 +34,9 @@ enum Phase {
     SurvivalUpgrade,
     PlacementRestricted,
     DatabaseZone,
+    /// Views go before every table change that could take a column from under them (the
+    /// views reading other views first); they come back after the tables (`CreateView`).
+    DropView,
     /// Enum types before the tables and columns that use them; within one type, added
     /// values keep the differ's order (each BEFORE/AFTER names a value already there).
     CreateEnum,
@@ -75,6 +78,10 @@ enum Phase {
     DropIndex,
     DropColumn,
     DropTable,
+    /// Views once every table, column and type they read is in its final shape (after the
+    /// column drops they were dropped for), the views read by other views first; a replaced
+    /// view is dropped and created in its own step.
+    CreateView,
     /// After every column that held the value or the type is dropped or retyped.
     DropEnumValue,
     DropEnum,
@@ -148,6 +155,8 @@ pub(crate) fn order(current: &Model, desired: &Model, changes: Vec<Change>) -> V
             } => Some(region.clone()),
             _ => None,
         }),
+        view_depth_current: crate::model::views::depths(current),
+        view_depth_desired: crate::model::views::depths(desired),
     };
 
     let mut keyed: Vec<(Key, Change)> = changes.into_iter().map(|c| (ctx.key(&c), c)).collect();
@@ -170,6 +179,9 @@ struct Context<'a> {
     rewrites: Rewrites,
     downgrade: bool,
     new_primary: Option<String>,
+    /// Each view's depth among views (`model::views::depths`), live and desired.
+    view_depth_current: BTreeMap<String, usize>,
+    view_depth_desired: BTreeMap<String, usize>,
 }
 
 impl Context<'_> {
@@ -296,6 +308,26 @@ impl Context<'_> {
             Change::RevokeDefaultPrivileges { .. } => {
                 named(P::RevokeDefaultPrivileges, &change.object())
             }
+            Change::DropView { view, .. } => (
+                P::DropView,
+                usize::MAX
+                    - self
+                        .view_depth_current
+                        .get(&view.name)
+                        .copied()
+                        .unwrap_or(0),
+                view.name.clone(),
+                0,
+            ),
+            Change::CreateView { view, .. } | Change::ReplaceView { to: view, .. } => (
+                P::CreateView,
+                self.view_depth_desired
+                    .get(&view.name)
+                    .copied()
+                    .unwrap_or(0),
+                view.name.clone(),
+                0,
+            ),
             Change::CreateEnum { name, .. } => named(P::CreateEnum, name),
             Change::RenameEnumValue { name, .. } => named(P::RenameEnumValue, name),
             Change::AddEnumValue { name, .. } => named(P::AddEnumValue, name),

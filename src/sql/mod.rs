@@ -6,11 +6,13 @@
 //! It imports nothing from the rest of bmdb; every stage may use it.
 
 pub mod expression;
+pub mod query;
 pub mod secrets;
 pub mod statements;
 pub mod tokens;
 
 pub use expression::{check_expression, ExpressionError};
+pub use query::{query_fingerprint, view_query_text};
 pub use secrets::{redact_secrets, scrub_message};
 pub use statements::{split_statements, Statement};
 pub use tokens::{tokenize, Kind, Token};

@@ -109,5 +109,6 @@ pub fn bluemarble() -> Model {
         tables,
         roles: None,
         enums: Default::default(),
+        views: Default::default(),
     }
 }

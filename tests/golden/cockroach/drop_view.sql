@@ -1,0 +1,2 @@
+-- drop_view: a view dropped
+DROP VIEW IF EXISTS top_players;

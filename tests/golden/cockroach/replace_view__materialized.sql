@@ -1,0 +1,4 @@
+-- replace_view__materialized: a view becomes a materialized view
+DROP VIEW IF EXISTS level_counts;
+CREATE MATERIALIZED VIEW IF NOT EXISTS level_counts AS
+SELECT level, count(*) AS n FROM players GROUP BY level;
