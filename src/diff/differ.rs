@@ -106,12 +106,7 @@ fn diff_privileges(current: &Model, desired: &Model, out: &mut Vec<Change>) {
         }
         for g in &w.grants {
             let had = h.grants.iter().find(|x| x.on == g.on);
-            let add: Vec<String> = g
-                .privileges
-                .iter()
-                .filter(|p| had.is_none_or(|x| !x.privileges.contains(p)))
-                .cloned()
-                .collect();
+            let add = privileges_not_in(&g.privileges, had.map(|x| &x.privileges[..]));
             if !add.is_empty() {
                 out.push(Change::GrantPrivileges {
                     role: name.clone(),
@@ -126,12 +121,7 @@ fn diff_privileges(current: &Model, desired: &Model, out: &mut Vec<Change>) {
                 continue;
             }
             let keeps = w.grants.iter().find(|x| x.on == g.on);
-            let drop: Vec<String> = g
-                .privileges
-                .iter()
-                .filter(|p| keeps.is_none_or(|x| !x.privileges.contains(p)))
-                .cloned()
-                .collect();
+            let drop = privileges_not_in(&g.privileges, keeps.map(|x| &x.privileges[..]));
             if !drop.is_empty() {
                 out.push(Change::RevokePrivileges {
                     role: name.clone(),
@@ -144,12 +134,7 @@ fn diff_privileges(current: &Model, desired: &Model, out: &mut Vec<Change>) {
         let key = |d: &DefaultPrivilege| (d.for_role.clone(), d.schema.clone(), d.on.clone());
         for d in &w.default_privileges {
             let had = h.default_privileges.iter().find(|x| key(x) == key(d));
-            let add: Vec<String> = d
-                .privileges
-                .iter()
-                .filter(|p| had.is_none_or(|x| !x.privileges.contains(p)))
-                .cloned()
-                .collect();
+            let add = privileges_not_in(&d.privileges, had.map(|x| &x.privileges[..]));
             if !add.is_empty() {
                 out.push(Change::GrantDefaultPrivileges {
                     role: name.clone(),
@@ -162,12 +147,7 @@ fn diff_privileges(current: &Model, desired: &Model, out: &mut Vec<Change>) {
         }
         for d in &h.default_privileges {
             let keeps = w.default_privileges.iter().find(|x| key(x) == key(d));
-            let drop: Vec<String> = d
-                .privileges
-                .iter()
-                .filter(|p| keeps.is_none_or(|x| !x.privileges.contains(p)))
-                .cloned()
-                .collect();
+            let drop = privileges_not_in(&d.privileges, keeps.map(|x| &x.privileges[..]));
             if !drop.is_empty() {
                 out.push(Change::RevokeDefaultPrivileges {
                     role: name.clone(),
@@ -817,4 +797,14 @@ fn by_name<T>(
             out.push(drop(h));
         }
     }
+}
+
+/// The privileges of `privileges` that `other` (the matching entry on the other side, if
+/// any) does not hold: what a grant adds, or what a revoke takes away.
+fn privileges_not_in(privileges: &[String], other: Option<&[String]>) -> Vec<String> {
+    privileges
+        .iter()
+        .filter(|p| other.is_none_or(|o| !o.contains(p)))
+        .cloned()
+        .collect()
 }
