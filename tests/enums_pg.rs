@@ -8,31 +8,12 @@
 mod support;
 
 use std::path::Path;
-use support::{bmdb, pg, run, Run};
+use support::{bmdb, pg, run, write_and_apply_binary, Run};
 
 fn write(dir: &Path, rel: &str, text: &str) {
     let path = dir.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
-}
-
-fn write_and_apply(dir: &Path, name: &str, url: &str) -> (String, Run) {
-    let r = run(bmdb(dir).args(["plan", "--write", name]));
-    assert_eq!(r.code, 0, "plan --write {name}: {r:?}");
-    let migration = std::fs::read_dir(dir.join("migrations"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .ends_with(&format!("__{name}.sql"))
-        })
-        .unwrap();
-    let sql = std::fs::read_to_string(migration).unwrap();
-    let r = run(bmdb(dir).args(["apply", "--allow-destructive", "--url", url]));
-    (sql, r)
 }
 
 fn converged(dir: &Path, url: &str) {
@@ -73,7 +54,7 @@ fn enums_plan_apply_change_drift_and_inspect() {
         "types/player_status.yaml",
         "enum: player_status\nvalues: [active, banned, \"it's gone\"]\n",
     );
-    let (sql, r) = write_and_apply(p, "init", &url);
+    let (sql, r) = write_and_apply_binary(p, "init", &url);
     assert_eq!(r.code, 0, "{r:?}");
     let create = sql
         .find("CREATE TYPE player_status AS ENUM ('active', 'banned', 'it''s gone');")
@@ -95,7 +76,7 @@ fn enums_plan_apply_change_drift_and_inspect() {
     let r = run(bmdb(p).args(["plan"]));
     assert!(r.stdout.contains("rename-enum-value"), "{r:?}");
     assert!(r.stdout.contains("enum-value-in-transaction"), "{r:?}");
-    let (sql, r) = write_and_apply(p, "values", &url);
+    let (sql, r) = write_and_apply_binary(p, "values", &url);
     assert_eq!(r.code, 0, "{r:?}");
     for stmt in [
         "ALTER TYPE player_status RENAME VALUE 'banned' TO 'suspended';",
@@ -182,7 +163,7 @@ fn enums_plan_apply_change_drift_and_inspect() {
     // the table goes, then the type: drops after the table, the project keeps no table
     std::fs::remove_file(p.join("schema/players.yaml")).unwrap();
     std::fs::remove_file(p.join("types/player_status.yaml")).unwrap();
-    let (sql, r) = write_and_apply(p, "drop_all", &url);
+    let (sql, r) = write_and_apply_binary(p, "drop_all", &url);
     assert_eq!(r.code, 0, "{r:?}");
     let drop_table = sql.find("DROP TABLE IF EXISTS players;").unwrap();
     let drop_type = sql.find("DROP TYPE IF EXISTS player_status;").unwrap();
@@ -200,7 +181,7 @@ fn a_project_with_only_types_plans_and_applies() {
     write(p, "types/mood.yaml", "enum: mood\nvalues: [ok, sad]\n");
     let r = run(bmdb(p).args(["validate"]));
     assert_eq!(r.code, 0, "{r:?}");
-    let (sql, r) = write_and_apply(p, "types", &url);
+    let (sql, r) = write_and_apply_binary(p, "types", &url);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
         sql.contains("CREATE TYPE mood AS ENUM ('ok', 'sad');"),
@@ -223,7 +204,7 @@ fn a_type_kept_as_written_loads_plans_and_converges() {
         "table: docs\ncolumns:\n  - { name: id, type: INT8 }\n  \
          - { name: body, type: tsvector, as_written: true }\nprimary_key: [id]\n",
     );
-    let (sql, r) = write_and_apply(p, "init", &url);
+    let (sql, r) = write_and_apply_binary(p, "init", &url);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(sql.contains("body tsvector"), "{sql}");
     converged(p, &url);
@@ -252,7 +233,7 @@ fn ignored_objects_are_not_named_by_drift_plan_url_or_inspect() {
         "schema/scores.yaml",
         "table: scores\ncolumns:\n  - { name: id, type: INT8 }\n  - { name: points, type: INT8 }\nprimary_key: [id]\n",
     );
-    let (_, r) = write_and_apply(p, "init", &url);
+    let (_, r) = write_and_apply_binary(p, "init", &url);
     assert_eq!(r.code, 0, "{r:?}");
     pg().client(&db)
         .batch_execute(

@@ -8,7 +8,7 @@
 mod support;
 
 use std::path::Path;
-use support::{bmdb, pg, run};
+use support::{bmdb, pg, run, write_and_apply_binary};
 
 fn write(dir: &Path, rel: &str, text: &str) {
     let path = dir.join(rel);
@@ -17,21 +17,7 @@ fn write(dir: &Path, rel: &str, text: &str) {
 }
 
 fn write_and_apply(dir: &Path, name: &str, url: &str) -> String {
-    let r = run(bmdb(dir).args(["plan", "--write", name]));
-    assert_eq!(r.code, 0, "plan --write {name}: {r:?}");
-    let migration = std::fs::read_dir(dir.join("migrations"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .ends_with(&format!("__{name}.sql"))
-        })
-        .unwrap();
-    let sql = std::fs::read_to_string(migration).unwrap();
-    let r = run(bmdb(dir).args(["apply", "--allow-destructive", "--url", url]));
+    let (sql, r) = write_and_apply_binary(dir, name, url);
     assert_eq!(r.code, 0, "apply {name}:\n{sql}\n{r:?}");
     sql
 }

@@ -498,3 +498,24 @@ pub fn kill_at_point(cmd: &mut Command, point: u64) -> bool {
     }
     paused
 }
+
+/// `bmdb plan --write NAME` (which must succeed), then `bmdb apply --allow-destructive` on
+/// `url`, both through the binary: the written migration's SQL and apply's run.
+pub fn write_and_apply_binary(dir: &Path, name: &str, url: &str) -> (String, Run) {
+    let r = run(bmdb(dir).args(["plan", "--write", name]));
+    assert_eq!(r.code, 0, "plan --write {name}: {r:?}");
+    let migration = std::fs::read_dir(dir.join("migrations"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .ends_with(&format!("__{name}.sql"))
+        })
+        .unwrap();
+    let sql = std::fs::read_to_string(migration).unwrap();
+    let r = run(bmdb(dir).args(["apply", "--allow-destructive", "--url", url]));
+    (sql, r)
+}
