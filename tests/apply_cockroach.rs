@@ -196,3 +196,74 @@ fn cockroach_simultaneous_first_applies_all_succeed() {
         assert_eq!(fingerprint(&url), expected, "round {round}");
     }
 }
+
+/// A locked table (`schema_locked = true`) whose CONFIGURE ZONE apply must unlock around the
+/// statement (CockroachDB refuses it with 57000 otherwise): killed at every crash point, the
+/// unlock and the relock included, the next apply ends with the table locked again (the
+/// intent recorded in `bmdb_relock` before the unlock) and the zone set.
+#[test]
+#[ignore = "needs a live CockroachDB: set BMDB_TEST_COCKROACH_URL"]
+fn cockroach_killed_between_unlock_and_relock_locks_the_table_again() {
+    const LOCKED: &[(&str, &str)] = &[
+        (
+            "V1__locked.sql",
+            "CREATE TABLE IF NOT EXISTS locked_t (id INT8 PRIMARY KEY) WITH (schema_locked = true);\n",
+        ),
+        (
+            "V2__zone.sql",
+            "ALTER TABLE locked_t CONFIGURE ZONE USING gc.ttlseconds = 600;\n",
+        ),
+    ];
+    let locked = |url: &str| -> (bool, bool) {
+        let mut db = ConnectOpts {
+            url: Some(url.into()),
+            ..Default::default()
+        }
+        .connect()
+        .unwrap();
+        let create: String = db
+            .client
+            .query_one(
+                "SELECT create_statement FROM [SHOW CREATE TABLE locked_t]",
+                &[],
+            )
+            .unwrap()
+            .get(0);
+        let intents: i64 = db
+            .client
+            .query_one(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'bmdb_relock'",
+                &[],
+            )
+            .map(|r| r.get::<_, i64>(0))
+            .unwrap();
+        let pending = intents > 0
+            && db
+                .client
+                .query_one("SELECT count(*) FROM bmdb_relock", &[])
+                .unwrap()
+                .get::<_, i64>(0)
+                > 0;
+        (create.contains("schema_locked = true"), pending)
+    };
+    let base = base_url();
+    let project = Project::new("cockroach", LOCKED);
+    let mut killed = 0;
+    for point in 1..=30 {
+        let url = fresh_db(&base, &format!("relock{point}"));
+        let s = secrets(&url);
+        let s: Vec<&str> = s.iter().map(String::as_str).collect();
+        if !kill_at_point(&mut apply(&project, &url), point) {
+            break;
+        }
+        killed += 1;
+        let r = run_checking(&mut apply(&project, &url), &s);
+        assert_eq!(r.code, 0, "rerun after kill at {point}: {r:?}");
+        assert_eq!(
+            locked(&url),
+            (true, false),
+            "after a kill at point {point} and a rerun: the table locked, no intent left; {r:?}"
+        );
+    }
+    assert!(killed >= 4, "only {killed} crash points reached");
+}

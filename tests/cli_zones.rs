@@ -323,3 +323,115 @@ fn zones_show_names_the_placement_rules_it_used() {
     assert_eq!(json["placement_rules"]["version"], "v25.1.3");
     assert_eq!(json["placement_rules"]["source"], "declared");
 }
+
+/// `zones set extension ...`: CockroachDB's supported way to tune the managed fields (no
+/// `--override-multi-region`), written under `zone_extensions:` in regions.yaml, planned as
+/// `ALTER LOCALITY ... CONFIGURE ZONE`; `zones unset` removes it (a DISCARD). What
+/// CockroachDB refuses leaves regions.yaml as it was.
+#[test]
+fn zones_set_and_unset_a_zone_config_extension() {
+    let (_t, p) = bluemarble();
+    let path = p.join("regions.yaml");
+    let before = fs::read_to_string(&path).unwrap();
+    assert!(!before.contains("zone_extensions"), "the fixture has none");
+    let o = bmdb(
+        &p,
+        &["zones", "set", "extension", "regional", "num_replicas=7"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let after = fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        after,
+        format!("{before}zone_extensions:\n  regional: {{ num_replicas: 7 }}\n"),
+        "only the extension is added"
+    );
+    assert!(
+        text(&o).contains("ALTER LOCALITY REGIONAL CONFIGURE ZONE USING num_replicas = 7"),
+        "{}",
+        text(&o)
+    );
+    // and `zones show` names it as the source of the regional tables' replica count
+    let o = bmdb(&p, &["zones", "show", "--wide"]);
+    assert!(
+        text(&o).contains("zone config extension: regional"),
+        "{}",
+        text(&o)
+    );
+
+    // REGIONAL IN a region: four target words
+    let o = bmdb(
+        &p,
+        &[
+            "zones",
+            "set",
+            "extension",
+            "regional",
+            "in",
+            "eu-west-1",
+            "lease_preferences=[[+region=eu-west-1], [+region=us-east-1]]",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        fs::read_to_string(&path)
+            .unwrap()
+            .contains("  regional_in: { eu-west-1: { lease_preferences: [[+region=eu-west-1], [+region=us-east-1]] } }"),
+        "{}",
+        fs::read_to_string(&path).unwrap()
+    );
+
+    // refused, regions.yaml unchanged: lease_preferences in REGIONAL (CockroachDB refuses
+    // it), a region the database lacks, an extension for `zones show`
+    let kept = fs::read_to_string(&path).unwrap();
+    for (args, says) in [
+        (
+            &[
+                "zones",
+                "set",
+                "extension",
+                "regional",
+                "lease_preferences=[[+region=us-east-1]]",
+            ][..],
+            "lease_preferences",
+        ),
+        (
+            &[
+                "zones",
+                "set",
+                "extension",
+                "regional",
+                "in",
+                "mars-1",
+                "num_voters=5",
+            ][..],
+            "not a region of the database",
+        ),
+        (
+            &["zones", "show", "extension", "regional"][..],
+            "not an extension",
+        ),
+    ] {
+        let o = bmdb(&p, args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains(says), "{args:?}: {}", text(&o));
+        assert_eq!(fs::read_to_string(&path).unwrap(), kept, "{args:?}");
+    }
+
+    // unset both: regions.yaml is back to what it was
+    for args in [
+        &["zones", "unset", "extension", "regional", "num_replicas"][..],
+        &[
+            "zones",
+            "unset",
+            "extension",
+            "regional",
+            "in",
+            "eu-west-1",
+            "lease_preferences",
+        ][..],
+    ] {
+        let o = bmdb(&p, args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", text(&o));
+    }
+    assert_eq!(fs::read_to_string(&path).unwrap(), before);
+}

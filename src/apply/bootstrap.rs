@@ -1,5 +1,6 @@
 //! bootstrap: bmdb's own tables (`bmdb_lock`, `bmdb_schema_history`), created race-free and
-//! checked for shape. Several first applies started at once must all wait and succeed:
+//! checked for shape (`bmdb_relock` is created on first use, see `relock`). Several first
+//! applies started at once must all wait and succeed:
 //! PostgreSQL's `CREATE TABLE IF NOT EXISTS` is not atomic against a concurrent one (it can
 //! fail on `pg_type`'s unique index), so there the creation runs in a transaction holding a
 //! fixed advisory lock; CockroachDB has no advisory locks, so there the creation is retried

@@ -7,6 +7,7 @@
 use super::files::{is_schema_change, pg_needs_autocommit, Migration};
 use super::history;
 use super::progress::Progress;
+use super::relock;
 use super::{crash_point, interrupt};
 use crate::model::Dialect;
 use anyhow::{anyhow, bail, Context, Result};
@@ -223,7 +224,7 @@ pub fn run_migration(
                     let outcome =
                         match with_retry(run.dialect, || run.client.batch_execute(&st.sql)) {
                             Err(e) if run.dialect == Dialect::Cockroach => match locked_table(&e) {
-                                Some(table) => unlocking(run, &table, &st.sql),
+                                Some(table) => unlocking(run, &table, &st.sql, m.version(), n),
                                 None => Err(e),
                             },
                             other => other,
@@ -305,19 +306,40 @@ pub fn locked_table_in(message: &str) -> Option<String> {
 /// Run `sql` on `table` unlocked: `SET (schema_locked = false)`, the statement, `SET
 /// (schema_locked = true)`, each on its own (CockroachDB changes schema_locked only in a
 /// single-statement implicit transaction). The table is locked again whether the statement
-/// succeeds or fails; a process killed in between leaves it unlocked (the resumed statement
-/// then runs without the detour, and drift does not report schema_locked).
-fn unlocking(run: &mut Run<'_>, table: &str, sql: &str) -> Result<(), postgres::Error> {
-    let ident = format!("\"{}\"", table.replace('"', "\"\""));
+/// succeeds or fails. The intent to lock it again is recorded in `bmdb_relock` before the
+/// unlock and forgotten after the relock, so a process killed in between leaves the intent
+/// and the next apply locks the table again before it resumes ([`super::relock`]).
+fn unlocking(
+    run: &mut Run<'_>,
+    table: &str,
+    sql: &str,
+    version: i64,
+    n: i64,
+) -> Result<(), postgres::Error> {
     run.progress.warn(&format!(
         "table {table} has schema_locked on and this statement cannot unlock it itself: \
          unlocking it for the statement and locking it again after"
     ));
-    let unlock = format!("ALTER TABLE {ident} SET (schema_locked = false)");
-    let relock = format!("ALTER TABLE {ident} SET (schema_locked = true)");
-    with_retry(run.dialect, || run.client.batch_execute(&unlock))?;
+    let intent = relock::Unlocked {
+        table: table.to_string(),
+        version,
+        statement: n,
+    };
+    with_retry(run.dialect, || relock::record(run.client, &intent))?;
+    crash_point("relock-recorded");
+    with_retry(run.dialect, || {
+        run.client.batch_execute(&relock::unlock_sql(table))
+    })?;
+    crash_point("schema-unlocked");
     let ran = with_retry(run.dialect, || run.client.batch_execute(sql));
-    let relocked = with_retry(run.dialect, || run.client.batch_execute(&relock));
+    crash_point("unlocked-statement-ran");
+    let relocked = with_retry(run.dialect, || {
+        run.client.batch_execute(&relock::relock_sql(table))
+    })
+    .and_then(|()| {
+        crash_point("schema-relocked");
+        with_retry(run.dialect, || relock::forget(run.client, table))
+    });
     ran.and(relocked)
 }
 

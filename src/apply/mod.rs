@@ -11,6 +11,7 @@ pub mod history;
 pub mod interrupt;
 pub mod lock;
 pub mod progress;
+pub mod relock;
 pub mod review;
 pub mod status;
 #[cfg(debug_assertions)]
@@ -252,6 +253,10 @@ fn apply_inner(
     // the lock may have been waited for: read history again under it
     let history_rows = history::read(&mut db.client)?;
     check_history(line, &files, &history_rows)?;
+    // a table an apply that died left unlocked is locked again before anything resumes
+    if db.dialect == Dialect::Cockroach {
+        relock::relock_pending(&mut db.client, &|m| progress.warn(m))?;
+    }
     let pending = pending_work(line, &files, &history_rows, args.target, args.baseline)?;
     progress.set_total(statements_to_run(&pending, args));
 

@@ -355,7 +355,7 @@ pub const QUERIES: [(&str, &str); 17] = [
          FROM crdb_internal.create_statements s WHERE s.descriptor_id = t.table_id), false) \
          FROM crdb_internal.tables t WHERE t.database_name = current_database() \
          AND t.schema_name = 'public' AND t.drop_time IS NULL AND t.state = 'PUBLIC' \
-         AND t.name NOT IN ('bmdb_schema_history', 'bmdb_lock') ORDER BY t.name",
+         AND t.name NOT IN ('bmdb_schema_history', 'bmdb_lock', 'bmdb_relock') ORDER BY t.name",
     ),
     (
         "columns",
@@ -417,7 +417,7 @@ pub const QUERIES: [(&str, &str); 17] = [
          JOIN pg_catalog.pg_namespace n ON n.nspname = p.table_schema \
          JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.table_name \
          WHERE p.table_catalog = current_database() AND p.table_schema = 'public' \
-         AND p.table_name NOT IN ('bmdb_schema_history', 'bmdb_lock') \
+         AND p.table_name NOT IN ('bmdb_schema_history', 'bmdb_lock', 'bmdb_relock') \
          UNION ALL SELECT 'type', p.type_name, p.grantee, p.privilege_type, \
          (SELECT pg_get_userbyid(t.typowner) FROM pg_catalog.pg_type t \
          JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \

@@ -60,7 +60,7 @@ SELECT g.rolname::text, x.kind, x.name, x.detail, x.privilege FROM (
          a.grantee, a.privilege_type::text, c.relowner
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'S')
-      AND c.relname NOT IN ('bmdb_schema_history', 'bmdb_lock', 'spatial_ref_sys')
+      AND c.relname NOT IN ('bmdb_schema_history', 'bmdb_lock', 'bmdb_relock', 'spatial_ref_sys')
   UNION ALL
   SELECT 'type', t.typname::text, NULL, a.grantee, a.privilege_type::text, t.typowner
     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace, aclexplode(t.typacl) a
@@ -108,7 +108,7 @@ FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description dc ON dc.objoid = c.oid AND dc.classoid = 'pg_class'::regclass
        AND dc.objsubid = 0
 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-  AND c.relname NOT IN ('bmdb_schema_history', 'bmdb_lock', 'spatial_ref_sys')
+  AND c.relname NOT IN ('bmdb_schema_history', 'bmdb_lock', 'bmdb_relock', 'spatial_ref_sys')
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
                   AND d.objid = c.oid AND d.deptype = 'e')
 ORDER BY c.relname";

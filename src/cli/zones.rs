@@ -140,6 +140,9 @@ fn show_target(project: &Project, words: &[String]) -> anyhow::Result<Option<Zon
         return Ok(None);
     }
     let target = edit::parse_target(words)?;
+    if let ZoneTargetArg::Extension(_) = target {
+        bail!("`zones show` shows objects (`database`, `range NAME`, `table T`, `index T@I`), not an extension\n  help: an extension's values show on the objects it extends, with the source `extension {{global | regional | regional in R}}`; run `bmdb zones show` or `bmdb zones show database`");
+    }
     edit::check_target(&project.desired, &target)?;
     Ok(Some(target))
 }
@@ -267,12 +270,14 @@ fn refuse_on_postgres(dialect: Dialect, what: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `database` takes one word; `range`, `table` and `index` take two.
+/// `database` takes one word; `range`, `table`, `index`, `extension global` and
+/// `extension regional` two; `extension regional in REGION` four.
 fn split_target(words: &[String]) -> anyhow::Result<(ZoneTargetArg, &[String])> {
-    let n = if words.first().map(String::as_str) == Some("database") {
-        1
-    } else {
-        2
+    let word = |i: usize| words.get(i).map(String::as_str);
+    let n = match (word(0), word(1), word(2)) {
+        (Some("database"), _, _) => 1,
+        (Some("extension"), Some("regional"), Some("in")) => 4,
+        _ => 2,
     };
     let n = n.min(words.len());
     let target = edit::parse_target(&words[..n])?;
@@ -368,12 +373,28 @@ fn satisfiability(
 ) -> (Vec<crate::zones::ZoneHazard>, Vec<crate::zones::ZoneHazard>) {
     let label = target.to_string();
     let zones = crate::zones::effective_zones(model);
-    let Some(z) = zones.iter().find(|z| z.label() == label) else {
-        return (Vec::new(), Vec::new());
+    // an extension: every object that takes a value from it
+    let edited: Vec<&crate::zones::effective::ObjectZone> = match target {
+        ZoneTargetArg::Extension(locality) => {
+            let locality = locality.to_string();
+            zones
+                .iter()
+                .filter(|z| {
+                    z.fields.iter().any(|f| {
+                        matches!(&f.source, crate::zones::effective::Source::Extension { locality: l } if *l == locality)
+                    })
+                })
+                .collect()
+        }
+        _ => zones.iter().filter(|z| z.label() == label).collect(),
     };
-    let mut warnings = crate::zones::satisfy::warnings(z, &[]);
-    warnings.extend(crate::zones::satisfy::restricted_breach(model, z));
-    (crate::zones::satisfy::rejections(z), warnings)
+    let (mut rejected, mut warnings) = (Vec::new(), Vec::new());
+    for z in edited {
+        warnings.extend(crate::zones::satisfy::warnings(z, &[]));
+        warnings.extend(crate::zones::satisfy::restricted_breach(model, z));
+        rejected.extend(crate::zones::satisfy::rejections(z));
+    }
+    (rejected, warnings)
 }
 
 fn after_edit(

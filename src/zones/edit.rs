@@ -11,7 +11,8 @@
 
 use crate::model::normalize::edit_distance;
 use crate::model::types::{
-    zone_field_name as zf, Constraints, ZoneConfig, ZoneField, ZoneFieldKind, ZONE_FIELDS,
+    zone_field_name as zf, Constraints, ExtensionLocality, ZoneConfig, ZoneField, ZoneFieldKind,
+    ZONE_FIELDS,
 };
 pub use crate::zones::effective::FieldValue as ZoneValue;
 use anyhow::{anyhow, bail, Context, Result};
@@ -27,6 +28,9 @@ pub enum ZoneTargetArg {
     Table(String),
     /// (table, index)
     Index(String, String),
+    /// A zone config extension (`zone_extensions:` in regions.yaml): `extension global`,
+    /// `extension regional`, `extension regional in REGION`.
+    Extension(ExtensionLocality),
 }
 
 impl fmt::Display for ZoneTargetArg {
@@ -36,6 +40,7 @@ impl fmt::Display for ZoneTargetArg {
             ZoneTargetArg::Range(r) => write!(f, "range {r}"),
             ZoneTargetArg::Table(t) => write!(f, "table {t}"),
             ZoneTargetArg::Index(t, i) => write!(f, "index {t}@{i}"),
+            ZoneTargetArg::Extension(l) => write!(f, "extension {l}"),
         }
     }
 }
@@ -55,6 +60,23 @@ impl ZoneTargetArg {
 /// and `zones show TARGET` check it before anything else.
 pub fn check_target(model: &crate::model::types::Model, target: &ZoneTargetArg) -> Result<()> {
     use crate::model::normalize::suggest;
+    if let ZoneTargetArg::Extension(locality) = target {
+        if !model.database.is_multi_region() {
+            bail!(
+                "zone config extensions belong to a multi-region database, and this one has no primary region\n  help: set `primary_region:` and `regions:` in regions.yaml first"
+            );
+        }
+        if let ExtensionLocality::RegionalIn(r) = locality {
+            if !model.database.regions.contains(r) {
+                let known: Vec<&str> = model.database.regions.iter().map(String::as_str).collect();
+                bail!(
+                    "{r:?} is not a region of the database\n  help: {}",
+                    suggest(r, &known, format!("its regions are {}", known.join(", ")))
+                );
+            }
+        }
+        return Ok(());
+    }
     if let ZoneTargetArg::Range(name) = target {
         let mut known: Vec<&str> = model
             .database
@@ -108,7 +130,7 @@ pub fn check_target(model: &crate::model::types::Model, target: &ZoneTargetArg) 
 }
 
 const TARGET_HELP: &str =
-    "a target is `database`, `range NAME`, `table TABLE` or `index TABLE@INDEX`";
+    "a target is `database`, `range NAME`, `table TABLE`, `index TABLE@INDEX` or `extension global | regional | regional in REGION`";
 
 /// `database` | `range default` | `table players` | `index players@players_email_idx`
 /// (as separate words or as one quoted string).
@@ -151,8 +173,16 @@ pub fn parse_target(words: &[String]) -> Result<ZoneTargetArg> {
                 _ => bail!("`index {spec}` is not a zone target: write the index as TABLE@INDEX, e.g. `index players@players_email_idx`"),
             }
         }
+        "extension" => match rest.as_slice() {
+            ["global"] => Ok(ZoneTargetArg::Extension(ExtensionLocality::Global)),
+            ["regional"] => Ok(ZoneTargetArg::Extension(ExtensionLocality::Regional)),
+            ["regional", "in", r] => Ok(ZoneTargetArg::Extension(ExtensionLocality::RegionalIn(
+                r.to_string(),
+            ))),
+            _ => bail!("`{joined}` is not a zone target: an extension is `extension global`, `extension regional` or `extension regional in REGION`"),
+        },
         other => {
-            let hint = did_you_mean(other, &["database", "range", "table", "index"]);
+            let hint = did_you_mean(other, &["database", "range", "table", "index", "extension"]);
             bail!("`{other}` is not a zone target kind{hint}; {TARGET_HELP}")
         }
     }
@@ -810,6 +840,26 @@ fn node_at<'a>(root: &'a Node, path: &[Step]) -> Option<&'a Node> {
 fn locate(doc: &Doc, target: &ZoneTargetArg) -> Result<ZoneSlot> {
     let root = &doc.root;
     match target {
+        ZoneTargetArg::Extension(locality) => {
+            if root.map_entry("table").is_some() {
+                bail!("the {target} zone belongs in regions.yaml, but this is a table file");
+            }
+            let ext = Step::Key("zone_extensions".into());
+            Ok(match locality {
+                ExtensionLocality::Global => ZoneSlot {
+                    parent: vec![ext],
+                    key: "global".into(),
+                },
+                ExtensionLocality::Regional => ZoneSlot {
+                    parent: vec![ext],
+                    key: "regional".into(),
+                },
+                ExtensionLocality::RegionalIn(r) => ZoneSlot {
+                    parent: vec![ext, Step::Key("regional_in".into())],
+                    key: r.clone(),
+                },
+            })
+        }
         ZoneTargetArg::Database | ZoneTargetArg::Range(_) => {
             if root.map_entry("table").is_some() {
                 bail!("the {target} zone belongs in regions.yaml, but this is a table file");
@@ -1030,12 +1080,93 @@ fn replace_value(doc: &Doc, key: &Node, value: &Node, text: &str) -> Result<Spli
     })
 }
 
+/// The keys of a path of map keys (a zone extension's slot has no sequence items).
+fn path_keys(path: &[Step]) -> Vec<&str> {
+    path.iter()
+        .filter_map(|s| match s {
+            Step::Key(k) => Some(k.as_str()),
+            Step::Item(_) => None,
+        })
+        .collect()
+}
+
+/// When a map on the way to the zone (`zone_extensions:`, `regional_in:`) is missing or
+/// empty: the splice that creates it with the zone inside (block style at the root, one
+/// flow line under an existing map). `None` when every ancestor is already a mapping.
+fn create_ancestors(doc: &Doc, slot: &ZoneSlot, key: &str, value: &str) -> Result<Option<Splice>> {
+    let root = &doc.root;
+    let nl = doc.newline;
+    let mut keys = path_keys(&slot.parent);
+    keys.push(&slot.key);
+    // the deepest ancestor (of the zone's parent chain) that is a mapping
+    let mut depth = 0;
+    while depth < keys.len() - 1 {
+        match node_at(root, &slot.parent[..depth + 1]) {
+            Some(n) if n.entries().is_some() => depth += 1,
+            _ => break,
+        }
+    }
+    if depth == keys.len() - 1 {
+        return Ok(None);
+    }
+    let holder = node_at(root, &slot.parent[..depth]).expect("a mapping, found above");
+    let missing = &keys[depth..];
+    // `{ b: { c: { key: value } } }` for the keys below the first missing one
+    let mut inner = format!("{{ {key}: {value} }}");
+    for k in missing[1..].iter().rev() {
+        inner = format!("{{ {k}: {inner} }}");
+    }
+    match holder.map_entry(missing[0]) {
+        Some((k, v)) if v.is_null() => Ok(Some(replace_value(doc, k, v, &inner)?)),
+        Some((_, v)) => bail!(
+            "line {}: expected a mapping under `{}`",
+            doc.line_no(v.start),
+            missing[0]
+        ),
+        None if depth == 0 && !holder.flow => {
+            // at the root, block style: `zone_extensions:\n  regional_in:\n    r: { .. }`
+            let end = doc.ascii.len();
+            let sep = if doc.ascii.is_empty() || doc.ascii.ends_with('\n') {
+                ""
+            } else {
+                nl
+            };
+            let mut text = String::from(sep);
+            for (i, k) in missing.iter().enumerate() {
+                let indent = "  ".repeat(i);
+                if i + 1 == missing.len() {
+                    text.push_str(&format!("{indent}{k}: {{ {key}: {value} }}{nl}"));
+                } else {
+                    text.push_str(&format!("{indent}{k}:{nl}"));
+                }
+            }
+            Ok(Some(Splice {
+                start: end,
+                end,
+                text,
+            }))
+        }
+        None => Ok(Some(insert_entry(
+            doc,
+            holder,
+            depth == 0,
+            missing[0],
+            &inner,
+        ))),
+    }
+}
+
 /// Set one `key: value` in the target's zone, creating what is missing.
 fn set_one(text: &str, target: &ZoneTargetArg, key: &str, value: &str) -> Result<String> {
     let doc = Doc::parse(text)?;
     let slot = locate(&doc, target)?;
     let root = &doc.root;
     let nl = doc.newline;
+    if matches!(target, ZoneTargetArg::Extension(_)) {
+        if let Some(s) = create_ancestors(&doc, &slot, key, value)? {
+            return Ok(apply(&doc, s));
+        }
+    }
     let Some(parent) = node_at(root, &slot.parent) else {
         // Only `zones:` can be missing: append it, with the zone inside, at the end.
         let end = doc.ascii.len();
@@ -1133,6 +1264,28 @@ fn unset_one(text: &str, target: &ZoneTargetArg, key: &str) -> Result<String> {
         return Ok(apply(&doc, remove_entry(&doc, zone, idx)));
     }
     // The zone would be empty: remove its entry from the parent.
+    if matches!(target, ZoneTargetArg::Extension(_)) {
+        // and every map on the way that it alone fills (`regional_in:`, `zone_extensions:`)
+        let mut depth = slot.parent.len();
+        let mut key = slot.key.clone();
+        loop {
+            let holder = node_at(root, &slot.parent[..depth]).expect("an ancestor of the zone");
+            let idx = holder
+                .map_index(&key)
+                .expect("the entry on the zone's path");
+            if holder.entries().unwrap().len() > 1 {
+                return Ok(apply(&doc, remove_entry(&doc, holder, idx)));
+            }
+            if depth == 0 {
+                bail!("the file would be empty after removing the zone");
+            }
+            depth -= 1;
+            key = match &slot.parent[depth] {
+                Step::Key(k) => k.clone(),
+                Step::Item(_) => bail!("a zone extension is under map keys only"),
+            };
+        }
+    }
     let parent = node_at(root, &slot.parent).expect("zone found under it");
     let zidx = parent.map_index(&slot.key).expect("zone found");
     if parent.entries().unwrap().len() > 1 || slot.parent.is_empty() {
@@ -1216,8 +1369,13 @@ pub fn set_in_text(
         .collect();
     protected.dedup();
     let mut text = yaml.to_string();
-    // Named ranges are not multi-region objects: CockroachDB does not guard them.
-    let guarded = guard.database_is_multi_region && !matches!(target, ZoneTargetArg::Range(_));
+    // Named ranges are not multi-region objects: CockroachDB does not guard them; an
+    // extension is CockroachDB's supported way to tune the managed fields, with no override.
+    let guarded = guard.database_is_multi_region
+        && !matches!(
+            target,
+            ZoneTargetArg::Range(_) | ZoneTargetArg::Extension(_)
+        );
     if !protected.is_empty() && guarded && !already_overridden {
         if !guard.override_multi_region {
             return Err(protected_refusal(target, &protected));
