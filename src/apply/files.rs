@@ -3,7 +3,9 @@
 //! (not starting with the generated header) also has its statements checked by `sql::destructive_statement`.
 
 use crate::migrations::{Line, MigrationFile};
-use crate::sql::{leading_words, schedule_id_directives, split_statements, ScheduleIdDirective, Statement};
+use crate::sql::{
+    leading_words, schedule_id_directives, split_statements, ScheduleIdDirective, Statement,
+};
 use anyhow::{Context, Result};
 
 /// Header line that marks a destructive step: `-- destructive: drop-column players.note`.
@@ -63,7 +65,13 @@ pub fn load_migrations(line: &Line) -> Result<Vec<Migration>> {
                     "{}",
                     errors
                         .iter()
-                        .map(|e| format!("{}:{}:{}: {}", f.path.display(), e.line, e.col, e.message))
+                        .map(|e| format!(
+                            "{}:{}:{}: {}",
+                            f.path.display(),
+                            e.line,
+                            e.col,
+                            e.message
+                        ))
                         .collect::<Vec<_>>()
                         .join("\n")
                 )

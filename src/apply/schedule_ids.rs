@@ -48,11 +48,7 @@ pub fn resolve(
         }
     }
     if !problems.is_empty() {
-        bail!(
-            "{}\nnothing of {} was run",
-            problems.join("\n"),
-            m.label()
-        );
+        bail!("{}\nnothing of {} was run", problems.join("\n"), m.label());
     }
     Ok(Some((resolved, ids)))
 }
@@ -69,15 +65,14 @@ pub fn lookup(client: &mut Client, dialect: Dialect, label: &str) -> Result<i64,
             "PostgreSQL has no backup schedules: this directive works on CockroachDB only".into(),
         );
     }
-    let rows = client
-        .query(SCHEDULES_OF_LABEL, &[&label])
-        .map_err(|e| {
-            format!(
-                "could not read SHOW SCHEDULES FOR BACKUP (it needs the admin role or owning \
+    let rows = client.query(SCHEDULES_OF_LABEL, &[&label]).map_err(|e| {
+        format!(
+            "could not read SHOW SCHEDULES FOR BACKUP (it needs the admin role or owning \
                  the schedules): {}",
-                e.as_db_error().map_or(e.to_string(), |d| d.message().to_string())
-            )
-        })?;
+            e.as_db_error()
+                .map_or(e.to_string(), |d| d.message().to_string())
+        )
+    })?;
     let rows: Vec<(i64, String)> = rows
         .iter()
         .map(|r| (r.get::<_, i64>(0), r.get::<_, String>(1)))
@@ -122,14 +117,26 @@ mod tests {
         .unwrap()
         .unwrap();
         assert_eq!(asked, ["bluemarble", "nightly"]);
-        assert_eq!(ids, [("bluemarble".to_string(), 11), ("nightly".to_string(), 22)]);
+        assert_eq!(
+            ids,
+            [("bluemarble".to_string(), 11), ("nightly".to_string(), 22)]
+        );
         assert_eq!(r.statements[0].sql, m.statements[0].sql);
-        assert_eq!(r.statements[1].sql, "ALTER BACKUP SCHEDULE 11 SET RECURRING '@hourly'");
-        assert_eq!(r.statements[2].sql, "ALTER BACKUP SCHEDULE 22 SET FULL BACKUP ALWAYS");
+        assert_eq!(
+            r.statements[1].sql,
+            "ALTER BACKUP SCHEDULE 11 SET RECURRING '@hourly'"
+        );
+        assert_eq!(
+            r.statements[2].sql,
+            "ALTER BACKUP SCHEDULE 22 SET FULL BACKUP ALWAYS"
+        );
         // a resume after the second statement looks up only the third's label
         let (r, ids) = resolve(&m, 2, &mut |_| Ok(5)).unwrap().unwrap();
         assert_eq!(ids.len(), 1);
-        assert_eq!(r.statements[2].sql, "ALTER BACKUP SCHEDULE 5 SET FULL BACKUP ALWAYS");
+        assert_eq!(
+            r.statements[2].sql,
+            "ALTER BACKUP SCHEDULE 5 SET FULL BACKUP ALWAYS"
+        );
         assert!(resolve(&m, 3, &mut |_| unreachable!()).unwrap().is_none());
     }
 

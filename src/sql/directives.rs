@@ -46,13 +46,12 @@ pub struct DirectiveError {
 /// the statement below it; every misplaced or malformed directive and every placeholder
 /// without one is an error. A text the splitter refuses (an unclosed quote) has no errors
 /// here: the splitter reports it.
-pub fn schedule_id_directives(
-    text: &str,
-) -> Result<Vec<ScheduleIdDirective>, Vec<DirectiveError>> {
+pub fn schedule_id_directives(text: &str) -> Result<Vec<ScheduleIdDirective>, Vec<DirectiveError>> {
     let mut found = Vec::new();
     let mut errors = Vec::new();
     // directives read above the statement not yet started, and the statement's state
-    let mut pending: Vec<(String, usize, usize)> = Vec::new();
+    // (a malformed one is there as `None`: reported once, not again as a missing directive)
+    let mut pending: Vec<(Option<String>, usize, usize)> = Vec::new();
     let mut statement = 0usize;
     let mut in_statement = false;
     let mut statement_has_placeholder = false;
@@ -61,7 +60,7 @@ pub fn schedule_id_directives(
     let mut line_start = 0usize; // byte offset where `line` starts
     let tokens: Vec<Token<'_>> = tokenize(text).collect();
 
-    let mut close_statement = |pending: &mut Vec<(String, usize, usize)>,
+    let mut close_statement = |pending: &mut Vec<(Option<String>, usize, usize)>,
                                has_placeholder: bool,
                                pos: (usize, usize),
                                statement: usize,
@@ -79,14 +78,14 @@ pub fn schedule_id_directives(
             }),
             [] => {}
             [(label, l, c)] => {
-                if has_placeholder {
+                if let (true, Some(label)) = (has_placeholder, label) {
                     found.push(ScheduleIdDirective {
                         statement,
                         label: label.clone(),
                         line: *l,
                         col: *c,
                     });
-                } else {
+                } else if !has_placeholder && label.is_some() {
                     errors.push(DirectiveError {
                         line: *l,
                         col: *c,
@@ -126,8 +125,11 @@ pub fn schedule_id_directives(
                         });
                     } else {
                         match parse_directive(rest) {
-                            Ok(label) => pending.push((label, line, col)),
-                            Err(message) => errors.push(DirectiveError { line, col, message }),
+                            Ok(label) => pending.push((Some(label), line, col)),
+                            Err(message) => {
+                                pending.push((None, line, col));
+                                errors.push(DirectiveError { line, col, message })
+                            }
                         }
                     }
                 }
@@ -185,8 +187,8 @@ pub fn schedule_id_directives(
 }
 
 /// Directives with no statement below them before the next `;` or the end of the file.
-fn orphans(pending: &mut Vec<(String, usize, usize)>, errors: &mut Vec<DirectiveError>) {
-    for (_, line, col) in pending.drain(..) {
+fn orphans(pending: &mut Vec<(Option<String>, usize, usize)>, errors: &mut Vec<DirectiveError>) {
+    for (_, line, col) in pending.drain(..).filter(|(label, ..)| label.is_some()) {
         errors.push(DirectiveError {
             line,
             col,
@@ -200,11 +202,11 @@ fn orphans(pending: &mut Vec<(String, usize, usize)>, errors: &mut Vec<Directive
 
 /// The label of a directive's text after `bmdb:`.
 fn parse_directive(rest: &str) -> Result<String, String> {
-    let name_end = rest
-        .find(|c: char| c.is_whitespace())
-        .unwrap_or(rest.len());
+    let name_end = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
     let (name, arg) = (&rest[..name_end], rest[name_end..].trim());
-    let directive = SCHEDULE_ID_DIRECTIVE.strip_prefix(PREFIX).unwrap_or_default();
+    let directive = SCHEDULE_ID_DIRECTIVE
+        .strip_prefix(PREFIX)
+        .unwrap_or_default();
     if name != directive {
         return Err(format!(
             "unknown bmdb directive `{PREFIX}{name}`: the one directive is \
@@ -348,13 +350,17 @@ mod tests {
 
     #[test]
     fn quoted_labels_undo_doubled_quotes_and_keep_spaces() {
-        let text = "  -- bmdb:backup-schedule-id 'nightly ''cluster'''\nPAUSE SCHEDULE :schedule_id;";
+        let text =
+            "  -- bmdb:backup-schedule-id 'nightly ''cluster'''\nPAUSE SCHEDULE :schedule_id;";
         assert_eq!(ok(text), vec![(0, "nightly 'cluster'".into(), 1, 3)]);
     }
 
     #[test]
     fn a_file_without_directives_has_none() {
-        assert_eq!(ok("SELECT a::schedule_id FROM t; -- bmdb is great\n"), vec![]);
+        assert_eq!(
+            ok("SELECT a::schedule_id FROM t; -- bmdb is great\n"),
+            vec![]
+        );
         assert_eq!(ok("SELECT ':schedule_id' -- :schedule_id\n;"), vec![]);
     }
 
@@ -373,16 +379,25 @@ mod tests {
         assert_eq!((e[1].0, e[1].1), (2, 3));
         assert!(e[1].2.contains("inside a statement"), "{e:?}");
 
-        let e = errs("-- bmdb:backup-schedule x\nALTER BACKUP SCHEDULE :schedule_id SET LABEL 'y';");
-        assert!(e[0].2.contains("unknown bmdb directive `bmdb:backup-schedule`"), "{e:?}");
+        let e =
+            errs("-- bmdb:backup-schedule x\nALTER BACKUP SCHEDULE :schedule_id SET LABEL 'y';");
+        assert!(
+            e[0].2
+                .contains("unknown bmdb directive `bmdb:backup-schedule`"),
+            "{e:?}"
+        );
 
-        let e = errs("-- bmdb:backup-schedule-id\nALTER BACKUP SCHEDULE :schedule_id SET LABEL 'y';");
+        let e =
+            errs("-- bmdb:backup-schedule-id\nALTER BACKUP SCHEDULE :schedule_id SET LABEL 'y';");
         assert!(e[0].2.contains("needs the schedule's label"), "{e:?}");
 
         let e = errs("-- bmdb:backup-schedule-id two words\nALTER BACKUP SCHEDULE :schedule_id SET LABEL 'y';");
         assert!(e[0].2.contains("quote a label"), "{e:?}");
+        assert_eq!(e.len(), 1, "a malformed directive is reported once: {e:?}");
 
-        let e = errs("-- bmdb:backup-schedule-id 'open\nALTER BACKUP SCHEDULE :schedule_id SET LABEL 'y';");
+        let e = errs(
+            "-- bmdb:backup-schedule-id 'open\nALTER BACKUP SCHEDULE :schedule_id SET LABEL 'y';",
+        );
         assert!(e[0].2.contains("one string literal"), "{e:?}");
 
         let e = errs("-- bmdb:backup-schedule-id x\nALTER BACKUP SCHEDULE 12 SET LABEL 'y';");
@@ -406,7 +421,10 @@ mod tests {
             ),
             "ALTER BACKUP SCHEDULE 1145734748573630465 SET LABEL ':schedule_id' /* :schedule_id */"
         );
-        assert_eq!(substitute_schedule_id("SELECT a::schedule_id", 7), "SELECT a::schedule_id");
+        assert_eq!(
+            substitute_schedule_id("SELECT a::schedule_id", 7),
+            "SELECT a::schedule_id"
+        );
     }
 
     #[test]
@@ -416,14 +434,23 @@ mod tests {
             (1145734748573630465, "FULL".to_string()),
             (1145734748571860993, "INCREMENTAL".to_string()),
         ];
-        assert_eq!(pick_full_schedule("datatest", &pair), Ok(1145734748573630465));
+        assert_eq!(
+            pick_full_schedule("datatest", &pair),
+            Ok(1145734748573630465)
+        );
         assert_eq!(pick_full_schedule("x", &pair[..1]), Ok(1145734748573630465));
         let none = pick_full_schedule("it's", &[]).unwrap_err();
-        assert!(none.contains("no backup schedule has the label 'it''s'"), "{none}");
+        assert!(
+            none.contains("no backup schedule has the label 'it''s'"),
+            "{none}"
+        );
         let orphan = pick_full_schedule("x", &pair[1..]).unwrap_err();
         assert!(orphan.contains("no full one"), "{orphan}");
         let two = [(1, "FULL".to_string()), (2, "FULL".to_string())];
         let e = pick_full_schedule("x", &two).unwrap_err();
-        assert!(e.contains("2 full backup schedules") && e.contains("ids 1, 2"), "{e}");
+        assert!(
+            e.contains("2 full backup schedules") && e.contains("ids 1, 2"),
+            "{e}"
+        );
     }
 }
