@@ -49,6 +49,16 @@ fn a_directive_that_does_not_resolve_stops_before_its_migration_and_changes_noth
     let db = pg().new_db("schedid");
     let project = Project::new("postgres", &[V1, V2]);
     let before = std::fs::read(project.migration(V2.0)).unwrap();
+    // a dry run shows the statement as written, saying where its id comes from
+    let r = run(bmdb(project.path()).args(["apply", "--dry-run", "--url", &pg().url(&db)]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stdout.contains(
+            "-- bmdb:backup-schedule-id 'bluemarble': :schedule_id is looked up when the \
+             migration runs\nALTER BACKUP SCHEDULE :schedule_id SET RECURRING '@daily';"
+        ),
+        "{r:?}"
+    );
     let r = run(bmdb(project.path()).args(["apply", "--url", &pg().url(&db)]));
     assert_eq!(r.code, 1, "{r:?}");
     assert!(

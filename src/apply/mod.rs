@@ -681,7 +681,15 @@ fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> Vec<Ou
             };
             println(&format!("-- destructive: {}{need}", comment_text(d)));
         }
-        for st in &m.statements[from..] {
+        for (i, st) in m.statements.iter().enumerate().skip(from) {
+            // the id is looked up when the migration runs (an earlier one may create it)
+            for d in m.schedule_ids.iter().filter(|d| d.statement == i) {
+                println(&format!(
+                    "-- {} '{}': :schedule_id is looked up when the migration runs",
+                    crate::sql::SCHEDULE_ID_DIRECTIVE,
+                    comment_text(&d.label.replace('\'', "''"))
+                ));
+            }
             println(&format!("{};", crate::sql::redact_secrets(&st.sql)));
         }
         println("");

@@ -253,8 +253,9 @@ macro_rules! with_change_kinds {
             CreateBackupSchedule = "create_backup_schedule" {
                 schedule: BackupSchedule,
             },
-            /// ALTER BACKUP SCHEDULE takes only the cluster's schedule id, which a migration
-            /// cannot know: the schedule is dropped by label and created again.
+            /// `ALTER BACKUP SCHEDULE :schedule_id SET ...` under a `-- bmdb:backup-schedule-id
+            /// 'label'` line (apply puts in the id, which a migration cannot know); a changed
+            /// `targets`, which ALTER cannot change, is a drop by label and a create.
             AlterBackupSchedule = "alter_backup_schedule" {
                 from: BackupSchedule,
                 to: BackupSchedule,
