@@ -12,13 +12,16 @@ use crate::sql::{pick_full_schedule, substitute_schedule_id};
 use anyhow::{bail, Result};
 use postgres::Client;
 
+/// A migration with its schedule ids filled in, and each label with the id it resolved to.
+pub type Resolved = (Migration, Vec<(String, i64)>);
+
 /// `m` with the ids filled in, for the statements from `from` (0-based) on; `None` when
 /// none of them carries a directive (run `m` as it is). `lookup` gives a label's id.
 pub fn resolve(
     m: &Migration,
     from: usize,
     lookup: &mut dyn FnMut(&str) -> Result<i64, String>,
-) -> Result<Option<(Migration, Vec<(String, i64)>)>> {
+) -> Result<Option<Resolved>> {
     let directives: Vec<_> = m
         .schedule_ids
         .iter()
