@@ -399,6 +399,7 @@ fn cases() -> Vec<Case> {
                 on: GrantObject::Table("characters".into()),
                 privileges: names(&["INSERT", "SELECT", "UPDATE"]),
                 database: "bluemarble".into(),
+                grant_option: false,
             },
         ),
         case(
@@ -409,6 +410,7 @@ fn cases() -> Vec<Case> {
                 on: GrantObject::Database,
                 privileges: names(&["CONNECT"]),
                 database: "bluemarble".into(),
+                grant_option: false,
             },
         ),
         case(
@@ -419,6 +421,7 @@ fn cases() -> Vec<Case> {
                 on: GrantObject::Schema("public".into()),
                 privileges: names(&["USAGE"]),
                 database: "bluemarble".into(),
+                grant_option: false,
             },
         ),
         case(
@@ -429,6 +432,7 @@ fn cases() -> Vec<Case> {
                 on: GrantObject::Sequence("players_player_id_seq".into()),
                 privileges: names(&["SELECT", "USAGE"]),
                 database: "bluemarble".into(),
+                grant_option: false,
             },
         ),
         case(
@@ -439,6 +443,7 @@ fn cases() -> Vec<Case> {
                 on: GrantObject::Type("Item Rarity".into()),
                 privileges: names(&["USAGE"]),
                 database: "bluemarble".into(),
+                grant_option: false,
             },
         ),
         case(
@@ -449,6 +454,7 @@ fn cases() -> Vec<Case> {
                 on: GrantObject::Table("players".into()),
                 privileges: names(&["DELETE"]),
                 database: "bluemarble".into(),
+                grant_option: false,
             },
         ),
         case(
@@ -459,6 +465,51 @@ fn cases() -> Vec<Case> {
                 on: GrantObject::Database,
                 privileges: names(&["CREATE"]),
                 database: "bluemarble".into(),
+                grant_option: false,
+            },
+        ),
+        case(
+            "grant_privileges__grant_option",
+            "WITH GRANT OPTION: the role may grant them on",
+            Change::GrantPrivileges {
+                role: "migrator".into(),
+                on: GrantObject::Table("characters".into()),
+                privileges: names(&["SELECT"]),
+                database: "bluemarble".into(),
+                grant_option: true,
+            },
+        ),
+        case(
+            "grant_privileges__database_grant_option",
+            "CONNECT WITH GRANT OPTION on the database (PostgreSQL: inside the DO block)",
+            Change::GrantPrivileges {
+                role: "migrator".into(),
+                on: GrantObject::Database,
+                privileges: names(&["CONNECT"]),
+                database: "bluemarble".into(),
+                grant_option: true,
+            },
+        ),
+        case(
+            "revoke_privileges__grant_option",
+            "only the grant option revoked: the role keeps SELECT",
+            Change::RevokePrivileges {
+                role: "migrator".into(),
+                on: GrantObject::Table("characters".into()),
+                privileges: names(&["SELECT"]),
+                database: "bluemarble".into(),
+                grant_option: true,
+            },
+        ),
+        case(
+            "revoke_privileges__database_grant_option",
+            "the grant option on the database revoked",
+            Change::RevokePrivileges {
+                role: "migrator".into(),
+                on: GrantObject::Database,
+                privileges: names(&["CONNECT"]),
+                database: "bluemarble".into(),
+                grant_option: true,
             },
         ),
         case(

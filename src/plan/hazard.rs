@@ -83,11 +83,26 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             format!("role {role} can no longer log in"),
         )),
         Change::RevokePrivileges {
-            role, privileges, ..
+            role,
+            privileges,
+            grant_option: false,
+            ..
         } => out.push(caution(
             "revoke",
             format!(
                 "revokes {object} ({}): a service running as {role} can break",
+                privileges.join(", ")
+            ),
+        )),
+        Change::RevokePrivileges {
+            role,
+            privileges,
+            grant_option: true,
+            ..
+        } => out.push(caution(
+            "revoke",
+            format!(
+                "revokes {object} ({}): {role} keeps the privileges but can no longer grant them to others",
                 privileges.join(", ")
             ),
         )),
