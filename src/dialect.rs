@@ -274,7 +274,7 @@ pub const FEATURES: &[Feature] = &[
     Feature {
         flag: "backup_schedules",
         dialects: CRDB,
-        renders: "`CREATE SCHEDULE IF NOT EXISTS 'label' FOR BACKUP ... INTO 'external://...'`, and `DROP SCHEDULES WITH s AS (SHOW SCHEDULES FOR BACKUP) SELECT id FROM s WHERE label = '...'` (a changed schedule is dropped and created again)",
+        renders: "`CREATE SCHEDULE IF NOT EXISTS 'label' FOR BACKUP ... INTO 'external://...'`, `ALTER BACKUP SCHEDULE :schedule_id SET ...` under a `-- bmdb:backup-schedule-id 'label'` line (apply puts in the schedule's id), and `DROP SCHEDULES WITH s AS (SHOW SCHEDULES FOR BACKUP) SELECT id FROM s WHERE label = '...'` (a changed target is dropped and created again)",
         otherwise: "nothing",
         catalog: "PostgreSQL has no backup schedules; drift compares without the model's schedules",
         left_out: Some(LeftOut {
@@ -289,7 +289,7 @@ pub const FEATURES: &[Feature] = &[
                 ))
             },
         }),
-        sql: &["CREATE SCHEDULE", "DROP SCHEDULES"],
+        sql: &["CREATE SCHEDULE", "ALTER BACKUP SCHEDULE", "DROP SCHEDULES"],
         project: |m| m.database.backup_schedules = None,
     },
     Feature {

@@ -7,7 +7,7 @@
 mod support;
 
 use bmdb::db::{redact_url, url_password, ConnectOpts};
-use support::{bmdb, kill_at_point, run_checking, Project};
+use support::{bmdb, kill_at_point, run, run_checking, Project};
 
 const VAR: &str = "BMDB_TEST_COCKROACH_URL";
 
@@ -266,4 +266,174 @@ fn cockroach_killed_between_unlock_and_relock_locks_the_table_again() {
         );
     }
     assert!(killed >= 4, "only {killed} crash points reached");
+}
+
+/// `(id, backup_type, recurrence, command, on_previous_running)` of `label`'s schedules.
+fn schedules_of(url: &str, label: &str) -> Vec<(i64, String, String, String, String)> {
+    let mut db = ConnectOpts {
+        url: Some(url.into()),
+        ..Default::default()
+    }
+    .connect()
+    .unwrap();
+    db.client
+        .query(
+            "WITH s AS (SHOW SCHEDULES FOR BACKUP) SELECT id::INT8, backup_type::STRING, \
+             recurrence::STRING, command::STRING, on_previous_running::STRING FROM s \
+             WHERE label = $1 ORDER BY backup_type",
+            &[&label],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+        .collect()
+}
+
+/// A changed backup schedule on a live cluster is an ALTER BACKUP SCHEDULE of the schedule
+/// apply finds by label (`-- bmdb:backup-schedule-id`): the same two schedules (ids kept, so
+/// the chain and its protected timestamps stay), with the new cadence, collection, revision
+/// history and option; a label no schedule has stops the apply before the migration runs.
+/// The schedules write into `nodelocal://1/...` behind external connections made here, and
+/// their first full backup is set far in the future so no backup runs during the test.
+#[test]
+#[ignore = "needs a live CockroachDB: set BMDB_TEST_COCKROACH_URL"]
+fn cockroach_changed_backup_schedule_is_altered_in_place() {
+    let base = base_url();
+    let url = fresh_db(&base, "schedules");
+    let s = secrets(&url);
+    let s: Vec<&str> = s.iter().map(String::as_str).collect();
+    let tag = format!("bmdb_t{}", std::process::id());
+    let database = url
+        .split('?')
+        .next()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut admin = ConnectOpts {
+        url: Some(url.clone().into()),
+        ..Default::default()
+    }
+    .connect()
+    .unwrap();
+    for c in ["a", "b"] {
+        admin
+            .client
+            .batch_execute(&format!(
+                "CREATE EXTERNAL CONNECTION IF NOT EXISTS {tag}_{c} AS 'nodelocal://1/{tag}_{c}'"
+            ))
+            .unwrap();
+    }
+    let project = Project::new("cockroach", &[]);
+    let dir = project.path();
+    std::fs::write(
+        dir.join("regions.yaml"),
+        format!("database: {database}\ndialect: cockroach\n"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.join("schema")).unwrap();
+    std::fs::write(
+        dir.join("schema/t.yaml"),
+        "table: t\ncolumns:\n  - { name: id, type: INT8, nullable: false }\nprimary_key: [id]\n",
+    )
+    .unwrap();
+    let backups = |into: &str, recurring: &str, revision_history: bool, previous: &str| {
+        format!(
+            "schedules:\n  {tag}:\n    into: external://{tag}_{into}\n    recurring: \"{recurring}\"\n    \
+             full_backup: \"@daily\"\n    revision_history: {revision_history}\n    \
+             first_run: 2099-01-01T00:00:00Z\n    on_previous_running: {previous}\n"
+        )
+    };
+    std::fs::write(
+        dir.join("backups.yaml"),
+        backups("a", "@hourly", false, "wait"),
+    )
+    .unwrap();
+    assert_eq!(run(bmdb(dir).args(["plan", "--write", "init"])).code, 0);
+    let r = run_checking(&mut apply(&project, &url), &s);
+    assert_eq!(r.code, 0, "{r:?}");
+    let before = schedules_of(&url, &tag);
+    assert_eq!(before.len(), 2, "{before:?}");
+
+    std::fs::write(
+        dir.join("backups.yaml"),
+        backups("b", "*/30 * * * *", true, "skip"),
+    )
+    .unwrap();
+    let r = run(bmdb(dir).args(["plan", "--write", "tune"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let text = std::fs::read_to_string(dir.join("migrations/V2__tune.sql")).unwrap();
+    assert!(
+        text.contains(&format!(
+            "-- bmdb:backup-schedule-id '{tag}'\nALTER BACKUP SCHEDULE :schedule_id\n"
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("DROP SCHEDULES"), "{text}");
+    let r = run_checking(&mut apply(&project, &url), &s);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.stderr.contains(&format!(
+            "backup schedule '{tag}' is schedule {}",
+            before[0].0
+        )),
+        "{r:?}"
+    );
+    let after = schedules_of(&url, &tag);
+    assert_eq!(after.len(), 2, "{after:?}");
+    let (full, inc) = (&after[0], &after[1]);
+    assert_eq!(
+        (full.0, inc.0),
+        (before[0].0, before[1].0),
+        "the ids changed: {after:?}"
+    );
+    assert_eq!((full.1.as_str(), inc.1.as_str()), ("FULL", "INCREMENTAL"));
+    assert_eq!(full.2, "@daily");
+    assert_eq!(inc.2, "*/30 * * * *");
+    for sc in [full, inc] {
+        assert!(sc.3.contains(&format!("external://{tag}_b")), "{after:?}");
+        assert!(sc.3.contains("revision_history = true"), "{after:?}");
+    }
+    assert_eq!((full.4.as_str(), inc.4.as_str()), ("SKIP", "WAIT"));
+    assert_eq!(
+        run(bmdb(dir).args(["plan", "--detailed-exitcode", "--url", &url])).code,
+        0
+    );
+
+    // dropped by hand: the next ALTER finds no schedule with the label and runs nothing
+    admin
+        .client
+        .batch_execute(&format!(
+            "DROP SCHEDULES WITH s AS (SHOW SCHEDULES FOR BACKUP) SELECT id FROM s WHERE label = '{tag}'"
+        ))
+        .unwrap();
+    std::fs::write(
+        dir.join("backups.yaml"),
+        backups("b", "@hourly", true, "skip"),
+    )
+    .unwrap();
+    assert_eq!(run(bmdb(dir).args(["plan", "--write", "again"])).code, 0);
+    let r = run_checking(&mut apply(&project, &url), &s);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr
+            .contains(&format!("no backup schedule has the label '{tag}'")),
+        "{r:?}"
+    );
+    assert!(r.stderr.contains("nothing of V3__again was run"), "{r:?}");
+    let v3: i64 = admin
+        .client
+        .query_one(
+            "SELECT count(*) FROM bmdb_schema_history WHERE version = 3",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(v3, 0);
+    for c in ["a", "b"] {
+        let _ = admin
+            .client
+            .batch_execute(&format!("DROP EXTERNAL CONNECTION '{tag}_{c}'"));
+    }
 }

@@ -472,6 +472,7 @@ fn privileges_fold_from_the_show_grants_and_crdb_internal_shapes() {
         grantee: grantee.into(),
         privilege_type: p.into(),
         owner: Some("testuser".into()),
+        is_grantable: false,
     };
     let grants = [
         grant("table", Some("t1"), "admin", "ALL"),
@@ -483,7 +484,13 @@ fn privileges_fold_from_the_show_grants_and_crdb_internal_shapes() {
         // pkg/sql/delegate/show_grants.go at 0116efa2), admin's ALL among them
         grant("database", None, "admin", "ALL"),
         grant("database", None, "testuser2", "CONNECT"),
-        grant("schema", Some("public"), "testuser2", "USAGE"),
+        // WITH GRANT OPTION: `is_grantable` true (SHOW GRANTS ON SCHEMA after GRANT ALL ON
+        // SCHEMA cockroach_labs TO max WITH GRANT OPTION: `movr cockroach_labs max ALL true`,
+        // cockroachdb/docs v22.1/show-grants.md)
+        GrantRow {
+            is_grantable: true,
+            ..grant("schema", Some("public"), "testuser2", "USAGE")
+        },
     ];
     // crdb_internal.default_privileges (same logic test): database_name schema_name role
     // for_all_roles object_type grantee privilege_type is_grantable
@@ -574,6 +581,8 @@ fn privileges_fold_from_the_show_grants_and_crdb_internal_shapes() {
         ]
     );
     assert_eq!(t2.grants[2].on, GrantObject::Table("t1".into()));
+    let grantable: Vec<&[String]> = t2.grants.iter().map(|g| &g.grantable[..]).collect();
+    assert_eq!(grantable, [&[][..], &["USAGE".to_string()][..], &[][..]]);
     assert_eq!(t2.default_privileges.len(), 1);
     let d = &t2.default_privileges[0];
     assert_eq!(

@@ -365,3 +365,114 @@ fn a_grant_on_an_enum_type_applies_and_converges() {
         .unwrap();
     drop_roles(&["enum_reader"]);
 }
+
+/// `with_grant_option: true` (issue 13's follow-up): GRANT ... WITH GRANT OPTION applies,
+/// is read back from the ACL's grant option (aclexplode's is_grantable) so the project
+/// converges, a grant option taken away by hand is drift naming it, inspect writes it back,
+/// and dropping it from the file is a REVOKE GRANT OPTION FOR (a caution) that keeps the
+/// privilege.
+#[test]
+fn a_grant_with_grant_option_applies_reads_back_and_is_taken_away_alone() {
+    let _turn = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path();
+    let db = pg().new_db("grants_option");
+    let url = pg().url(&db);
+    write(
+        p,
+        "roles:\n  delegate:\n    grants:\n      \
+         - { on: database, privileges: [CONNECT], with_grant_option: true }\n      \
+         - { on: { tables: [players] }, privileges: [SELECT], with_grant_option: true }\n      \
+         - { on: { tables: [players] }, privileges: [INSERT] }\n",
+    );
+    let r = write_and_apply(p, "delegate", &url, &[]);
+    assert_eq!(r.code, 0, "{r:?}");
+    let sql = std::fs::read_to_string(p.join("migrations/V1__delegate.sql")).unwrap();
+    for want in [
+        "GRANT SELECT ON TABLE players TO delegate WITH GRANT OPTION;",
+        "GRANT INSERT ON TABLE players TO delegate;",
+        "GRANT CONNECT ON DATABASE %I TO %I WITH GRANT OPTION",
+    ] {
+        assert!(sql.contains(want), "{want}\n{sql}");
+    }
+    converged(p, &url, &[]);
+    let mut c = pg().client(&db);
+    let grantable = |c: &mut postgres::Client, p: &str| -> bool {
+        c.query_one(
+            "SELECT has_table_privilege('delegate', 'players', $1)",
+            &[&format!("{p} WITH GRANT OPTION")],
+        )
+        .unwrap()
+        .get(0)
+    };
+    assert!(grantable(&mut c, "SELECT"));
+    assert!(!grantable(&mut c, "INSERT"));
+
+    // inspect writes the option back; the inspected project plans nothing
+    let out = tempfile::tempdir().unwrap();
+    let o = out.path().join("inspected");
+    let r = run(bmdb(p).args(["inspect", "--url", &url, "--out"]).arg(&o));
+    assert_eq!(r.code, 0, "{r:?}");
+    let roles = std::fs::read_to_string(o.join("roles.yaml")).unwrap();
+    assert!(
+        roles.contains(
+            "- { on: { tables: [players] }, privileges: [SELECT], with_grant_option: true }"
+        ),
+        "{roles}"
+    );
+    assert!(
+        roles.contains("- { on: { tables: [players] }, privileges: [INSERT] }"),
+        "{roles}"
+    );
+    let r = run(bmdb(&o).args(["plan", "--url", &url, "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "{r:?}\n{roles}");
+
+    // taken away by hand: drift names the grant option, not the privilege
+    c.batch_execute("REVOKE GRANT OPTION FOR SELECT ON players FROM delegate")
+        .unwrap();
+    let r = run(bmdb(p).args(["drift", "--url", &url]));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(
+        r.stdout.contains("grant option delegate on table players"),
+        "{r:?}"
+    );
+    c.batch_execute("GRANT SELECT ON players TO delegate WITH GRANT OPTION")
+        .unwrap();
+    converged(p, &url, &[]);
+
+    // dropped from the file: only the option goes, SELECT stays
+    std::fs::write(
+        p.join("roles.yaml"),
+        "roles:\n  delegate:\n    grants:\n      \
+         - { on: database, privileges: [CONNECT], with_grant_option: true }\n      \
+         - { on: { tables: [players] }, privileges: [SELECT, INSERT] }\n",
+    )
+    .unwrap();
+    let r = run(bmdb(p).args(["plan", "--write", "no_option"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stdout.contains("revoke"), "a caution: {r:?}");
+    let sql = std::fs::read_to_string(p.join("migrations/V2__no_option.sql")).unwrap();
+    assert!(
+        sql.contains("REVOKE GRANT OPTION FOR SELECT ON TABLE players FROM delegate;"),
+        "{sql}"
+    );
+    let r = run(bmdb(p).args(["apply", "--url", &url]));
+    assert_eq!(r.code, 0, "{r:?}");
+    converged(p, &url, &[]);
+    assert!(!grantable(&mut c, "SELECT"));
+    let has: bool = c
+        .query_one(
+            "SELECT has_table_privilege('delegate', 'players', 'SELECT')",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(has, "SELECT itself stays");
+
+    drop(c);
+    pg().admin()
+        .unwrap()
+        .batch_execute(&format!("DROP DATABASE {db}"))
+        .unwrap();
+    drop_roles(&["delegate"]);
+}

@@ -24,6 +24,7 @@ const SHAPE: &[&str] = &[
     "environment-unknown-dialect",
     "environment-with-top-level-dialect",
     "grant-missing-privileges",
+    "grant-option-not-boolean",
     "grant-unknown-on-key",
     "role-password",
     "role-setting-invalid",

@@ -3,7 +3,9 @@
 //! (not starting with the generated header) also has its statements checked by `sql::destructive_statement`.
 
 use crate::migrations::{Line, MigrationFile};
-use crate::sql::{leading_words, split_statements, Statement};
+use crate::sql::{
+    leading_words, schedule_id_directives, split_statements, ScheduleIdDirective, Statement,
+};
 use anyhow::{Context, Result};
 
 /// Header line that marks a destructive step: `-- destructive: drop-column players.note`.
@@ -19,6 +21,9 @@ pub struct Migration {
     pub destructive: Vec<String>,
     /// The hazards the generated step headers name, e.g. `step 3: add_column players.x: backfill`.
     pub hazards: Vec<String>,
+    /// Its `-- bmdb:backup-schedule-id` directives: statements whose `:schedule_id` apply
+    /// fills in just before the migration runs ([`super::schedule_ids`]).
+    pub schedule_ids: Vec<ScheduleIdDirective>,
 }
 
 impl Migration {
@@ -55,11 +60,28 @@ pub fn load_migrations(line: &Line) -> Result<Vec<Migration>> {
                 }));
             }
             let hazards = crate::migrations::step_hazards(&text);
+            let schedule_ids = schedule_id_directives(&text).map_err(|errors| {
+                anyhow::anyhow!(
+                    "{}",
+                    errors
+                        .iter()
+                        .map(|e| format!(
+                            "{}:{}:{}: {}",
+                            f.path.display(),
+                            e.line,
+                            e.col,
+                            e.message
+                        ))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                )
+            })?;
             Ok(Migration {
                 file: f,
                 statements,
                 destructive,
                 hazards,
+                schedule_ids,
             })
         })
         .collect()

@@ -13,6 +13,7 @@ pub mod lock;
 pub mod progress;
 pub mod relock;
 pub mod review;
+pub mod schedule_ids;
 pub mod status;
 #[cfg(debug_assertions)]
 mod test_hook;
@@ -334,6 +335,34 @@ fn run_pending(
         } else {
             progress.line(&format!("{}: {} statements", m.label(), total));
         }
+        // `-- bmdb:backup-schedule-id` directives: ids looked up now, before the migration's
+        // history row, so a label that does not resolve leaves this migration untouched
+        let from = p.row.map_or(0, |r| r.statements_done.max(0) as usize);
+        let dialect = db.dialect;
+        let resolved = match schedule_ids::resolve(m, from, &mut |label| {
+            schedule_ids::lookup(&mut db.client, dialect, label)
+        }) {
+            Ok(r) => r,
+            Err(e) => {
+                let mut o = outcome(m, 0, started, "failed");
+                o.error = Some(format!("{e:#}"));
+                outcomes.push(o);
+                return Err(e.context(format!(
+                    "{} failed; later migrations were not run",
+                    m.label()
+                )));
+            }
+        };
+        if let Some((_, ids)) = &resolved {
+            for (label, id) in ids {
+                progress.line(&format!(
+                    "{}: backup schedule '{}' is schedule {id}",
+                    m.label(),
+                    label.replace('\'', "''")
+                ));
+            }
+        }
+        let m = resolved.as_ref().map_or(m, |(r, _)| r);
         let mut run = exec::Run {
             client: &mut db.client,
             dialect: db.dialect,
@@ -657,7 +686,15 @@ fn dry_run(db: &Connection, pending: &[Pending<'_>], args: &ApplyArgs) -> Vec<Ou
             };
             println(&format!("-- destructive: {}{need}", comment_text(d)));
         }
-        for st in &m.statements[from..] {
+        for (i, st) in m.statements.iter().enumerate().skip(from) {
+            // the id is looked up when the migration runs (an earlier one may create it)
+            for d in m.schedule_ids.iter().filter(|d| d.statement == i) {
+                println(&format!(
+                    "-- {} '{}': :schedule_id is looked up when the migration runs",
+                    crate::sql::SCHEDULE_ID_DIRECTIVE,
+                    comment_text(&d.label.replace('\'', "''"))
+                ));
+            }
             println(&format!("{};", crate::sql::redact_secrets(&st.sql)));
         }
         println("");

@@ -206,6 +206,12 @@ pub struct GrantRow {
     pub grantee: String,
     pub privilege_type: String,
     pub owner: Option<String>,
+    /// `is_grantable` (WITH GRANT OPTION): a column of each source since v22.1 (SHOW
+    /// GRANTS's `is_grantable`, cockroachdb/docs v22.1/show-grants.md; `IS_GRANTABLE STRING`
+    /// `YES`/`NO` in pkg/sql/vtable/information_schema.go's schema_privileges,
+    /// table_privileges and type_privileges at 0576a992), read as a boolean.
+    #[serde(default)]
+    pub is_grantable: bool,
 }
 
 /// One row of `crdb_internal.default_privileges` (database_name, schema_name, role,
@@ -253,6 +259,7 @@ pub fn privilege_rows(
             name: g.object_name.clone(),
             detail: None,
             privilege: g.privilege_type.clone(),
+            grantable: g.is_grantable,
         });
     }
     for d in defaults {
@@ -268,6 +275,7 @@ pub fn privilege_rows(
             name: Some(d.object_type.clone()),
             detail: Some(role.clone()),
             privilege: d.privilege_type.clone(),
+            grantable: false,
         });
     }
     for s in settings {
@@ -281,6 +289,7 @@ pub fn privilege_rows(
                 name: s.datname.clone(),
                 detail: Some(cfg.clone()),
                 privilege: String::new(),
+                grantable: false,
             });
         }
     }
@@ -406,13 +415,13 @@ pub const QUERIES: [(&str, &str); 17] = [
         "grants",
         "SELECT 'database', NULL::STRING, p.grantee, p.privilege_type, \
          (SELECT pg_get_userbyid(d.datdba) FROM pg_catalog.pg_database d WHERE d.datname = current_database()) \
-         FROM crdb_internal.cluster_database_privileges p WHERE p.database_name = current_database() \
+         , (p.is_grantable::STRING IN ('YES', 'true', 't')) FROM crdb_internal.cluster_database_privileges p WHERE p.database_name = current_database() \
          UNION ALL SELECT 'schema', p.table_schema, p.grantee, p.privilege_type, \
-         (SELECT pg_get_userbyid(n.nspowner) FROM pg_catalog.pg_namespace n WHERE n.nspname = p.table_schema) \
-         FROM information_schema.schema_privileges p \
+         (SELECT pg_get_userbyid(n.nspowner) FROM pg_catalog.pg_namespace n WHERE n.nspname = p.table_schema), \
+         (p.is_grantable::STRING IN ('YES', 'true', 't')) FROM information_schema.schema_privileges p \
          WHERE p.table_catalog = current_database() AND p.table_schema = 'public' \
          UNION ALL SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END, p.table_name, \
-         p.grantee, p.privilege_type, pg_get_userbyid(c.relowner) \
+         p.grantee, p.privilege_type, pg_get_userbyid(c.relowner), (p.is_grantable::STRING IN ('YES', 'true', 't')) \
          FROM information_schema.table_privileges p \
          JOIN pg_catalog.pg_namespace n ON n.nspname = p.table_schema \
          JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.table_name \
@@ -421,7 +430,7 @@ pub const QUERIES: [(&str, &str); 17] = [
          UNION ALL SELECT 'type', p.type_name, p.grantee, p.privilege_type, \
          (SELECT pg_get_userbyid(t.typowner) FROM pg_catalog.pg_type t \
          JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
-         WHERE n.nspname = p.type_schema AND t.typname = p.type_name) \
+         WHERE n.nspname = p.type_schema AND t.typname = p.type_name), (p.is_grantable::STRING IN ('YES', 'true', 't')) \
          FROM information_schema.type_privileges p \
          WHERE p.type_catalog = current_database() AND p.type_schema = 'public' ORDER BY 1, 2, 3, 4",
     ),
@@ -658,6 +667,7 @@ pub fn read_cockroach(
                         grantee: c.get(2)?,
                         privilege_type: c.get(3)?,
                         owner: c.get(4)?,
+                        is_grantable: c.get(5)?,
                     })
                 })
                 .collect::<Result<Vec<_>>>()

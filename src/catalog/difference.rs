@@ -294,16 +294,32 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             ABSENT.into(),
             format!("member of {of}"),
         ),
-        Change::GrantPrivileges { privileges, .. } => diff(
+        Change::GrantPrivileges {
+            privileges,
+            grant_option,
+            ..
+        } => diff(
             obj,
-            "privileges",
+            if *grant_option {
+                "privileges WITH GRANT OPTION"
+            } else {
+                "privileges"
+            },
             kind,
             privileges.join(", "),
             MISSING.into(),
         ),
-        Change::RevokePrivileges { privileges, .. } => diff(
+        Change::RevokePrivileges {
+            privileges,
+            grant_option,
+            ..
+        } => diff(
             obj,
-            "privileges",
+            if *grant_option {
+                "privileges WITH GRANT OPTION"
+            } else {
+                "privileges"
+            },
             kind,
             ABSENT.into(),
             privileges.join(", "),

@@ -48,32 +48,34 @@ ORDER BY 1";
 /// object's owner holds on it is the owner's, never a grant (PostgreSQL writes it into the
 /// ACL once anything is granted); PUBLIC's rows have no role and are left out.
 const PRIVILEGES_SQL: &str = "\
-SELECT g.rolname::text, x.kind, x.name, x.detail, x.privilege FROM (
+SELECT g.rolname::text, x.kind, x.name, x.detail, x.privilege, x.grantable FROM (
   SELECT 'database' AS kind, NULL::text AS name, NULL::text AS detail, a.grantee,
-         a.privilege_type::text AS privilege, d.datdba AS owner
+         a.privilege_type::text AS privilege, d.datdba AS owner, a.is_grantable AS grantable
     FROM pg_database d, aclexplode(d.datacl) a WHERE d.datname = current_database()
   UNION ALL
-  SELECT 'schema', n.nspname::text, NULL, a.grantee, a.privilege_type::text, n.nspowner
+  SELECT 'schema', n.nspname::text, NULL, a.grantee, a.privilege_type::text, n.nspowner,
+         a.is_grantable
     FROM pg_namespace n, aclexplode(n.nspacl) a WHERE n.nspname = 'public'
   UNION ALL
   SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END, c.relname::text, NULL,
-         a.grantee, a.privilege_type::text, c.relowner
+         a.grantee, a.privilege_type::text, c.relowner, a.is_grantable
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'S')
       AND c.relname NOT IN ('bmdb_schema_history', 'bmdb_lock', 'bmdb_relock', 'spatial_ref_sys')
   UNION ALL
-  SELECT 'type', t.typname::text, NULL, a.grantee, a.privilege_type::text, t.typowner
+  SELECT 'type', t.typname::text, NULL, a.grantee, a.privilege_type::text, t.typowner,
+         a.is_grantable
     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace, aclexplode(t.typacl) a
     WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'r')
   UNION ALL
   SELECT 'default', CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences'
            WHEN 'T' THEN 'types' WHEN 'f' THEN 'functions' ELSE 'schemas' END,
-         o.rolname::text, a.grantee, a.privilege_type::text, d.defaclrole
+         o.rolname::text, a.grantee, a.privilege_type::text, d.defaclrole, a.is_grantable
     FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace
       JOIN pg_roles o ON o.oid = d.defaclrole, aclexplode(d.defaclacl) a
     WHERE n.nspname = 'public'
   UNION ALL
-  SELECT 'setting', db.datname::text, cfg, s.setrole, '', 0::oid
+  SELECT 'setting', db.datname::text, cfg, s.setrole, '', 0::oid, false
     FROM pg_db_role_setting s LEFT JOIN pg_database db ON db.oid = s.setdatabase,
       unnest(s.setconfig) cfg
 ) x JOIN pg_roles g ON g.oid = x.grantee
@@ -376,6 +378,7 @@ pub fn read_postgres_sessions(
                 name: c.get(2)?,
                 detail: c.get(3)?,
                 privilege: c.get(4)?,
+                grantable: c.get(5)?,
             });
         }
         super::privileges::fold(roles, &rows);

@@ -24,6 +24,9 @@ pub struct PrivilegeRow {
     pub detail: Option<String>,
     /// Upper-case privilege keyword (empty for a setting).
     pub privilege: String,
+    /// Held WITH GRANT OPTION (a grant only; default privileges' is not modelled).
+    #[serde(default)]
+    pub grantable: bool,
 }
 
 /// Adds `rows` to the roles they name; rows of other roles are ignored.
@@ -45,11 +48,20 @@ pub fn fold(roles: &mut BTreeMap<String, Role>, rows: &[PrivilegeRow]) {
             if privilege.is_empty() {
                 continue;
             }
+            let grantable = if r.grantable {
+                vec![privilege.clone()]
+            } else {
+                Vec::new()
+            };
             match role.grants.iter_mut().find(|g| g.on == on) {
-                Some(g) => g.privileges.push(privilege),
+                Some(g) => {
+                    g.privileges.push(privilege);
+                    g.grantable.extend(grantable);
+                }
                 None => role.grants.push(Grant {
                     on,
                     privileges: vec![privilege],
+                    grantable,
                 }),
             }
             continue;
@@ -98,6 +110,8 @@ pub fn fold(roles: &mut BTreeMap<String, Role>, rows: &[PrivilegeRow]) {
         for g in &mut role.grants {
             g.privileges.sort();
             g.privileges.dedup();
+            g.grantable.sort();
+            g.grantable.dedup();
         }
         role.grants.sort();
         for d in &mut role.default_privileges {

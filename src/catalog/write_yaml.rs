@@ -420,31 +420,49 @@ fn privileges_yaml(r: &Role) -> String {
     }
     if !r.grants.is_empty() {
         out.push_str("    grants:\n");
-        let mut tables: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+        // (privileges, with grant option) -> tables: tables granted the same in one entry
+        type Granted = (Vec<String>, bool);
+        let mut tables: Vec<(Granted, Vec<String>)> = Vec::new();
+        let option = |o: bool| if o { ", with_grant_option: true" } else { "" };
         for g in &r.grants {
-            let privileges = list(&g.privileges);
-            let on = match &g.on {
-                GrantObject::Database => "database".to_string(),
-                GrantObject::Table(t) => {
-                    match tables.iter_mut().find(|(p, _)| *p == g.privileges) {
-                        Some((_, ts)) => ts.push(t.clone()),
-                        None => tables.push((g.privileges.clone(), vec![t.clone()])),
-                    }
+            // the privileges held WITH GRANT OPTION are their own entry
+            let plain: Vec<String> = g
+                .privileges
+                .iter()
+                .filter(|p| !g.grantable.contains(p))
+                .cloned()
+                .collect();
+            for (privs, o) in [(plain, false), (g.grantable.clone(), true)] {
+                if privs.is_empty() {
                     continue;
                 }
-                GrantObject::Schema(n) => format!("{{ schema: {} }}", scalar(n)),
-                GrantObject::Sequence(n) => format!("{{ sequences: [{}] }}", scalar(n)),
-                GrantObject::Type(n) => format!("{{ types: [{}] }}", scalar(n)),
-            };
-            out.push_str(&format!(
-                "      - {{ on: {on}, privileges: {privileges} }}\n"
-            ));
+                let on = match &g.on {
+                    GrantObject::Database => "database".to_string(),
+                    GrantObject::Table(t) => {
+                        let key = (privs, o);
+                        match tables.iter_mut().find(|(k, _)| *k == key) {
+                            Some((_, ts)) => ts.push(t.clone()),
+                            None => tables.push((key, vec![t.clone()])),
+                        }
+                        continue;
+                    }
+                    GrantObject::Schema(n) => format!("{{ schema: {} }}", scalar(n)),
+                    GrantObject::Sequence(n) => format!("{{ sequences: [{}] }}", scalar(n)),
+                    GrantObject::Type(n) => format!("{{ types: [{}] }}", scalar(n)),
+                };
+                out.push_str(&format!(
+                    "      - {{ on: {on}, privileges: {}{} }}\n",
+                    list(&privs),
+                    option(o)
+                ));
+            }
         }
-        for (privileges, ts) in tables {
+        for ((privileges, o), ts) in tables {
             out.push_str(&format!(
-                "      - {{ on: {{ tables: {} }}, privileges: {} }}\n",
+                "      - {{ on: {{ tables: {} }}, privileges: {}{} }}\n",
                 list(&ts),
-                list(&privileges)
+                list(&privileges),
+                option(o)
             ));
         }
     }

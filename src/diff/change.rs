@@ -157,17 +157,23 @@ macro_rules! with_change_kinds {
             // --- privileges and session defaults (only when the project has roles.yaml) ---
             /// `privileges`: upper-case keywords (`SELECT`, `USAGE`); `database` is the
             /// project's database (PostgreSQL grants on the one it is connected to).
+            /// `grant_option`: `... WITH GRANT OPTION` (the privileges and the right to grant
+            /// them on).
             GrantPrivileges = "grant_privileges" {
                 role: String,
                 on: GrantObject,
                 privileges: Vec<String>,
                 database: String,
+                grant_option: bool,
             },
+            /// `grant_option`: `REVOKE GRANT OPTION FOR ...` (the role keeps the privileges,
+            /// loses the right to grant them).
             RevokePrivileges = "revoke_privileges" {
                 role: String,
                 on: GrantObject,
                 privileges: Vec<String>,
                 database: String,
+                grant_option: bool,
             },
             /// `ALTER DEFAULT PRIVILEGES FOR ROLE for_role IN SCHEMA schema GRANT ... ON on TO role`.
             GrantDefaultPrivileges = "grant_default_privileges" {
@@ -253,8 +259,9 @@ macro_rules! with_change_kinds {
             CreateBackupSchedule = "create_backup_schedule" {
                 schedule: BackupSchedule,
             },
-            /// ALTER BACKUP SCHEDULE takes only the cluster's schedule id, which a migration
-            /// cannot know: the schedule is dropped by label and created again.
+            /// `ALTER BACKUP SCHEDULE :schedule_id SET ...` under a `-- bmdb:backup-schedule-id
+            /// 'label'` line (apply puts in the id, which a migration cannot know); a changed
+            /// `targets`, which ALTER cannot change, is a drop by label and a create.
             AlterBackupSchedule = "alter_backup_schedule" {
                 from: BackupSchedule,
                 to: BackupSchedule,
@@ -415,9 +422,23 @@ impl Change {
             Change::GrantRole { role, of } | Change::RevokeRole { role, of } => {
                 format!("role {role} in {of}")
             }
-            Change::GrantPrivileges { role, on, .. }
-            | Change::RevokePrivileges { role, on, .. } => {
-                format!("grant {role} on {on}")
+            Change::GrantPrivileges {
+                role,
+                on,
+                grant_option,
+                ..
+            }
+            | Change::RevokePrivileges {
+                role,
+                on,
+                grant_option,
+                ..
+            } => {
+                if *grant_option {
+                    format!("grant option {role} on {on}")
+                } else {
+                    format!("grant {role} on {on}")
+                }
             }
             Change::GrantDefaultPrivileges {
                 role,

@@ -106,14 +106,22 @@ fn diff_privileges(current: &Model, desired: &Model, out: &mut Vec<Change>) {
         }
         for g in &w.grants {
             let had = h.grants.iter().find(|x| x.on == g.on);
-            let add = privileges_not_in(&g.privileges, had.map(|x| &x.privileges[..]));
-            if !add.is_empty() {
-                out.push(Change::GrantPrivileges {
-                    role: name.clone(),
-                    on: g.on.clone(),
-                    privileges: add,
-                    database: database.clone(),
-                });
+            // WITH GRANT OPTION grants the privilege too
+            let with_option = privileges_not_in(&g.grantable, had.map(|x| &x.grantable[..]));
+            let add: Vec<String> = privileges_not_in(&g.privileges, had.map(|x| &x.privileges[..]))
+                .into_iter()
+                .filter(|p| !with_option.contains(p))
+                .collect();
+            for (privileges, grant_option) in [(add, false), (with_option, true)] {
+                if !privileges.is_empty() {
+                    out.push(Change::GrantPrivileges {
+                        role: name.clone(),
+                        on: g.on.clone(),
+                        privileges,
+                        database: database.clone(),
+                        grant_option,
+                    });
+                }
             }
         }
         for g in &h.grants {
@@ -122,13 +130,22 @@ fn diff_privileges(current: &Model, desired: &Model, out: &mut Vec<Change>) {
             }
             let keeps = w.grants.iter().find(|x| x.on == g.on);
             let drop = privileges_not_in(&g.privileges, keeps.map(|x| &x.privileges[..]));
-            if !drop.is_empty() {
-                out.push(Change::RevokePrivileges {
-                    role: name.clone(),
-                    on: g.on.clone(),
-                    privileges: drop,
-                    database: database.clone(),
-                });
+            // a privilege kept without its grant option (revoking it takes the option too)
+            let drop_option: Vec<String> =
+                privileges_not_in(&g.grantable, keeps.map(|x| &x.grantable[..]))
+                    .into_iter()
+                    .filter(|p| !drop.contains(p))
+                    .collect();
+            for (privileges, grant_option) in [(drop, false), (drop_option, true)] {
+                if !privileges.is_empty() {
+                    out.push(Change::RevokePrivileges {
+                        role: name.clone(),
+                        on: g.on.clone(),
+                        privileges,
+                        database: database.clone(),
+                        grant_option,
+                    });
+                }
             }
         }
         let key = |d: &DefaultPrivilege| (d.for_role.clone(), d.schema.clone(), d.on.clone());

@@ -65,7 +65,7 @@ pub const ROLE_EXTRA_KEYS: &[&str] = &[
     "default_privileges",
 ];
 /// The keys of one entry of `grants:`.
-pub const GRANT_KEYS: &[&str] = &["on", "privileges"];
+pub const GRANT_KEYS: &[&str] = &["on", "privileges", "with_grant_option"];
 /// The keys of `on:` in a grant (exactly one of them): what the privileges are on.
 pub const GRANT_ON_KEYS: &[&str] = &[
     "schema",
@@ -194,8 +194,8 @@ pub enum OnSpec {
     Types(Vec<(String, Pos)>),
 }
 
-/// One grant as read: (role, objects, privileges with their position).
-type PendingGrant = (String, OnSpec, Vec<(String, Pos)>);
+/// One grant as read: (role, objects, privileges with their position, WITH GRANT OPTION).
+type PendingGrant = (String, OnSpec, Vec<(String, Pos)>, bool);
 
 /// What `read_roles_file` could not check before the tables were read.
 #[derive(Debug, Default)]
@@ -717,9 +717,17 @@ fn read_grants(
             OnSpec::Sequences(_) => "sequence",
             OnSpec::Types(_) => "type",
         };
+        let grant_option = match get(fields, "with_grant_option") {
+            Some(n) => cx
+                .boolean(n, &format!("\"with_grant_option\" of {what}"))
+                .unwrap_or(false),
+            None => false,
+        };
         if let Some(p) = read_privileges(cx, privs, kind, dialect, &what) {
             if !p.is_empty() {
-                pending.grants.push((role.to_string(), spec, p));
+                pending
+                    .grants
+                    .push((role.to_string(), spec, p, grant_option));
             }
         }
     }
@@ -863,7 +871,7 @@ pub fn resolve_grants(
     });
     let seq_names: Vec<&str> = sequences.iter().map(|(s, _)| s.as_str()).collect();
     let enum_names: Vec<&str> = model.enums.keys().map(String::as_str).collect();
-    for (role, spec, privs) in pending.grants {
+    for (role, spec, privs, grant_option) in pending.grants {
         let mut objects: Vec<GrantObject> = Vec::new();
         let schema_ok = |cx: &mut Cx, s: &str, pos: Pos| {
             if s == MODEL_SCHEMA {
@@ -940,19 +948,25 @@ pub fn resolve_grants(
             continue;
         };
         let privileges: Vec<String> = privs.into_iter().map(|(p, _)| p).collect();
+        let grantable: &[String] = if grant_option { &privileges } else { &[] };
         for on in objects {
-            match r.grants.iter_mut().find(|g| g.on == on) {
-                Some(g) => {
-                    g.privileges.extend(privileges.iter().cloned());
-                    g.privileges.sort();
-                    g.privileges.dedup();
-                }
+            let g = match r.grants.iter_mut().position(|g| g.on == on) {
+                Some(i) => &mut r.grants[i],
                 None => {
-                    let mut p = privileges.clone();
-                    p.sort();
-                    r.grants.push(Grant { on, privileges: p });
+                    r.grants.push(Grant {
+                        on,
+                        privileges: Vec::new(),
+                        grantable: Vec::new(),
+                    });
+                    r.grants.last_mut().expect("just pushed")
                 }
-            }
+            };
+            g.privileges.extend(privileges.iter().cloned());
+            g.privileges.sort();
+            g.privileges.dedup();
+            g.grantable.extend(grantable.iter().cloned());
+            g.grantable.sort();
+            g.grantable.dedup();
         }
         r.grants.sort();
     }

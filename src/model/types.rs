@@ -169,6 +169,9 @@ impl std::fmt::Display for GrantObject {
 pub struct Grant {
     pub on: GrantObject,
     pub privileges: Vec<String>,
+    /// Those of `privileges` the role holds `WITH GRANT OPTION` (may grant to others), sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grantable: Vec<String>,
 }
 
 /// Default privileges a role receives on the objects `for_role` creates in `schema`;

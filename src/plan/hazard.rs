@@ -33,13 +33,33 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             ),
         )),
         Change::AlterBackupSchedule { from, to } => {
-            out.push(caution(
-                "recreate-backup-schedule",
-                format!(
-                    "drops and re-creates backup schedule {} (ALTER BACKUP SCHEDULE needs the cluster's schedule id): the new schedule starts with a full backup now and its incrementals wait for it",
-                    to.label
-                ),
-            ));
+            // ALTER BACKUP SCHEDULE changes cadences, the collection, revision_history and
+            // the options in place; what a schedule backs up it cannot change
+            // (pkg/backup/alter_backup_schedule.go has no command for the targets)
+            if from.targets != to.targets {
+                out.push(caution(
+                    "recreate-backup-schedule",
+                    format!(
+                        "drops and re-creates backup schedule {} (ALTER BACKUP SCHEDULE cannot change what a schedule backs up): the new schedule starts with a full backup now and its incrementals wait for it",
+                        to.label
+                    ),
+                ));
+            } else if from.into != to.into {
+                out.push(caution(
+                    "backup-schedule-new-collection",
+                    format!(
+                        "backup schedule {} writes into {} from now on{} (the backups in {} stay there)",
+                        to.label,
+                        to.into,
+                        if from.full_backup.is_some() && to.full_backup.is_some() {
+                            ": a full backup starts now and the incrementals wait for it"
+                        } else {
+                            ", from its next full backup"
+                        },
+                        from.into
+                    ),
+                ));
+            }
             if from.revision_history && !to.revision_history {
                 out.push(caution(
                     "revision-history-off",
@@ -63,11 +83,26 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             format!("role {role} can no longer log in"),
         )),
         Change::RevokePrivileges {
-            role, privileges, ..
+            role,
+            privileges,
+            grant_option: false,
+            ..
         } => out.push(caution(
             "revoke",
             format!(
                 "revokes {object} ({}): a service running as {role} can break",
+                privileges.join(", ")
+            ),
+        )),
+        Change::RevokePrivileges {
+            role,
+            privileges,
+            grant_option: true,
+            ..
+        } => out.push(caution(
+            "revoke",
+            format!(
+                "revokes {object} ({}): {role} keeps the privileges but can no longer grant them to others",
                 privileges.join(", ")
             ),
         )),

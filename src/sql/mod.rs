@@ -5,12 +5,17 @@
 //!
 //! It imports nothing from the rest of bmdb; every stage may use it.
 
+pub mod directives;
 pub mod expression;
 pub mod query;
 pub mod secrets;
 pub mod statements;
 pub mod tokens;
 
+pub use directives::{
+    pick_full_schedule, schedule_id_directives, substitute_schedule_id, DirectiveError,
+    ScheduleIdDirective, SCHEDULE_ID_DIRECTIVE, SCHEDULE_ID_PLACEHOLDER,
+};
 pub use expression::{check_expression, ExpressionError};
 pub use query::{query_fingerprint, view_query_text};
 pub use secrets::{redact_secrets, scrub_message};

@@ -1,2 +1,2 @@
--- alter_backup_schedule: a changed cadence: dropped by label, created again (ALTER takes only the id)
+-- alter_backup_schedule: a changed incremental cadence: one SET RECURRING, the id found by label when applied
 -- postgres dialect: left out backup schedules (1)

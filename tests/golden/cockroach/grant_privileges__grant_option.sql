@@ -1,0 +1,2 @@
+-- grant_privileges__grant_option: WITH GRANT OPTION: the role may grant them on
+GRANT SELECT ON TABLE characters TO migrator WITH GRANT OPTION;

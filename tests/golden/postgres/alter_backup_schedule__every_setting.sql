@@ -1,0 +1,2 @@
+-- alter_backup_schedule__every_setting: every setting ALTER can change, in one statement; a label with a space and a quote
+-- postgres dialect: left out backup schedules (1)

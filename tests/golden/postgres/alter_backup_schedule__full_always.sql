@@ -1,0 +1,2 @@
+-- alter_backup_schedule__full_always: incrementals given up: FULL BACKUP ALWAYS removes the incremental schedule
+-- postgres dialect: left out backup schedules (1)

@@ -1,0 +1,2 @@
+-- alter_backup_schedule__targets: the database becomes the cluster: ALTER cannot change what a schedule backs up, so it is dropped and created again
+-- postgres dialect: left out backup schedules (1)
