@@ -42,6 +42,8 @@ enum Phase {
     CreateEnum,
     RenameEnumValue,
     AddEnumValue,
+    /// Sequences before the tables and columns whose defaults draw from them.
+    CreateSequence,
     CreateTable,
     /// A foreign key over a primary key that is replaced: PostgreSQL refuses to drop the
     /// key while the foreign key depends on it, so it goes first (and comes back later).
@@ -52,6 +54,9 @@ enum Phase {
     SetColumnDefault,
     SetColumnNullable,
     SetColumnComment,
+    /// Once the owning column exists, and before any column or table is dropped (a dropped
+    /// column takes the sequences it owns with it).
+    SetSequenceOwner,
     AlterPrimaryKey,
     CreateIndex,
     AddUnique,
@@ -78,6 +83,8 @@ enum Phase {
     DropIndex,
     DropColumn,
     DropTable,
+    /// After every table, column and default that drew from it.
+    DropSequence,
     /// Views once every table, column and type they read is in its final shape (after the
     /// column drops they were dropped for), the views read by other views first; a replaced
     /// view is dropped and created in its own step.
@@ -328,6 +335,10 @@ impl Context<'_> {
                 view.name.clone(),
                 0,
             ),
+            Change::CreateSequence { sequence } => named(P::CreateSequence, &sequence.name),
+            Change::AlterSequence { to, .. } => named(P::CreateSequence, &to.name),
+            Change::SetSequenceOwner { name, .. } => named(P::SetSequenceOwner, name),
+            Change::DropSequence { sequence } => named(P::DropSequence, &sequence.name),
             Change::CreateEnum { name, .. } => named(P::CreateEnum, name),
             Change::RenameEnumValue { name, .. } => named(P::RenameEnumValue, name),
             Change::AddEnumValue { name, .. } => named(P::AddEnumValue, name),
