@@ -206,6 +206,24 @@ pub fn read_sequences(
             if matches!(n.kind, NodeKind::Null) {
                 return None;
             }
+            // a whole number past the 64-bit range is named as such, not as a wrong type
+            if let NodeKind::Scalar {
+                value,
+                quoted: false,
+            } = &n.kind
+            {
+                if value.parse::<i64>().is_err() && value.parse::<i128>().is_ok() {
+                    cx.err(
+                        n.pos,
+                        "sequence-option",
+                        format!("\"{key}\" of {what} is {value}, outside the 64-bit range"),
+                        "sequence values lie between -9223372036854775808 and 9223372036854775807"
+                            .to_string(),
+                    );
+                    ok = false;
+                    return None;
+                }
+            }
             match cx.int(n, &format!("\"{key}\" of {what}")) {
                 Some(v) => Some((v, n.clone())),
                 None => {
