@@ -607,6 +607,16 @@ fn cases() -> Vec<Case> {
             },
         ),
         case(
+            "alter_column_type__from_serial",
+            "a SERIAL column becomes a plain integer (PostgreSQL: its default and sequence go)",
+            Change::AlterColumnType {
+                table: "orders".into(),
+                column: "id".into(),
+                from: "BIGSERIAL".into(),
+                to: "INT8".into(),
+            },
+        ),
+        case(
             "add_column__nextval",
             "a column whose default draws from a sequence of the model",
             Change::AddColumn {

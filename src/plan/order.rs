@@ -51,6 +51,10 @@ enum Phase {
     RenameColumn,
     AddColumn,
     AlterColumnType,
+    /// A sequence of the model named like the SERIAL sequence of a column that stops being
+    /// SERIAL: created once that column's own sequence is dropped (alter_column_type), before
+    /// the default that draws from it.
+    CreateSequenceAfterSerial,
     SetColumnDefault,
     SetColumnNullable,
     SetColumnComment,
@@ -335,6 +339,9 @@ impl Context<'_> {
                 view.name.clone(),
                 0,
             ),
+            Change::CreateSequence { sequence } if self.leaves_serial(&sequence.name) => {
+                named(P::CreateSequenceAfterSerial, &sequence.name)
+            }
             Change::CreateSequence { sequence } => named(P::CreateSequence, &sequence.name),
             Change::AlterSequence { to, .. } => named(P::CreateSequence, &to.name),
             Change::SetSequenceOwner { name, .. } => named(P::SetSequenceOwner, name),
@@ -400,6 +407,23 @@ impl Context<'_> {
 }
 
 impl Context<'_> {
+    /// Whether `name` is the implicit sequence of a column the plan takes out of SERIAL
+    /// (PostgreSQL drops that sequence with the change).
+    fn leaves_serial(&self, name: &str) -> bool {
+        self.current.tables.values().any(|t| {
+            t.columns.iter().any(|c| {
+                c.ty.ends_with("SERIAL")
+                    && crate::model::sequences::serial_sequence(&t.name, &c.name) == name
+                    && self
+                        .desired
+                        .tables
+                        .get(&t.name)
+                        .and_then(|w| w.column(&c.name))
+                        .is_some_and(|w| !w.ty.ends_with("SERIAL"))
+            })
+        })
+    }
+
     /// 0 when super region `name` gives up a region another super region takes (super
     /// regions are disjoint, so it must change first), else 1.
     fn super_region_rank(&self, name: &str) -> usize {
