@@ -65,7 +65,19 @@ fn sequences_plan_apply_drift_inspect_alter_and_drop() {
     write(p, "sequences/order_no.yaml", ORDER_NO);
     write(p, "sequences/tickets.yaml", TICKETS);
     write(p, "sequences/countdown.yaml", COUNTDOWN);
+    // a grant may name a sequence of the model (roles.rs sees them beside SERIAL's own)
+    write(
+        p,
+        "roles.yaml",
+        "roles:\n  seq_app:\n    grants:\n      \
+         - { on: { sequences: [order_no, players_id_seq] }, privileges: [USAGE] }\n",
+    );
     let sql = write_and_apply(p, "init", &url);
+    let grant = at(&sql, "GRANT USAGE ON SEQUENCE order_no TO seq_app;");
+    assert!(
+        at(&sql, "CREATE SEQUENCE IF NOT EXISTS order_no") < grant,
+        "{sql}"
+    );
     let create = at(&sql, "CREATE SEQUENCE IF NOT EXISTS order_no");
     let table = at(&sql, "CREATE TABLE IF NOT EXISTS orders");
     let owner = at(&sql, "ALTER SEQUENCE order_no OWNED BY orders.id;");
