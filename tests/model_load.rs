@@ -385,7 +385,14 @@ fn sequences_load_with_their_defaults_and_owners() {
     );
     let o = &m.sequences["order_no"];
     assert_eq!(
-        (o.start, o.increment, o.min_value, o.max_value, o.cache, o.cycle),
+        (
+            o.start,
+            o.increment,
+            o.min_value,
+            o.max_value,
+            o.cache,
+            o.cycle
+        ),
         (1000, 5, 1000, 999_999_999, 10, false)
     );
     assert_eq!(o.owned_by.as_ref().unwrap().to_string(), "orders.id");

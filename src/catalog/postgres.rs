@@ -1,15 +1,16 @@
 //! The PostgreSQL catalog reader: the current database's `public` schema from pg_catalog,
-//! in ten queries whatever the number of tables (database, tables, columns, constraints,
+//! in eleven queries whatever the number of tables (database, tables, columns, constraints,
 //! indexes, every other object bmdb does not manage, roles, their privileges and session
-//! defaults, enum types, views), folded into the same normalised `Model` the YAML loader produces.
+//! defaults, enum types, views, sequences), folded into the same normalised `Model` the YAML loader produces.
 //! What the model cannot hold is never dropped silently: each such object or property is
 //! one line of `CatalogStats::skipped`, which inspect, `plan --url` and drift print.
 //!
 //! Left out: bmdb's own tables, tables owned by an extension (PostGIS's spatial_ref_sys),
 //! partitions of a partitioned table. Types go through `canonical_type` after PostgreSQL's
 //! names are mapped to CockroachDB's (integer -> INT4, bigint -> INT8, text -> STRING ...);
-//! an integer column whose default is `nextval` of the sequence it owns is SERIAL,
-//! BIGSERIAL or SMALLSERIAL, as the loader keeps them on postgres; a column of one of the
+//! an integer column whose default is `nextval` of the sequence named after it that it owns
+//! (with SERIAL's options) is SERIAL, BIGSERIAL or SMALLSERIAL, as the loader keeps them on
+//! postgres, and that sequence is the column's; every other sequence is the model's; a column of one of the
 //! public schema's enums has the enum's name; any other type is kept as PostgreSQL writes it
 //! (`format_type`), named, and written by inspect with `as_written: true`.
 

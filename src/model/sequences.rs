@@ -421,14 +421,19 @@ pub fn serial_owner_of(model: &Model, name: &str) -> Option<(String, String)> {
 }
 
 /// Every column default that calls `nextval` of a sequence the model does not have (nor
-/// `ignore:`s as `sequence <name>`): an `unknown-sequence` error at the default.
+/// `ignore:`s as `sequence <name>`, nor is a SERIAL column's own on PostgreSQL): an
+/// `unknown-sequence` error at the default.
 pub fn check_nextval_defaults(model: &Model, origins: &Origins, diags: &mut Vec<Diagnostic>) {
     for t in model.tables.values() {
         for c in &t.columns {
             let Some(target) = c.default.as_deref().and_then(nextval_target) else {
                 continue;
             };
-            if model.sequences.contains_key(&target)
+            // a SERIAL column's own sequence (PostgreSQL) may be drawn from by another column
+            let serial_own = model.database.dialect == Dialect::Postgres
+                && serial_owner_of(model, &target).is_some();
+            if serial_own
+                || model.sequences.contains_key(&target)
                 || model
                     .database
                     .ignore
