@@ -137,8 +137,19 @@ fn sequences_plan_apply_drift_inspect_alter_and_drop() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.contains("sequence stray"), "{r:?}");
     assert!(r.stdout.contains("sequence tickets"), "{r:?}");
-    c.batch_execute("DROP SEQUENCE stray; ALTER SEQUENCE tickets CACHE 1")
-        .unwrap();
+    c.batch_execute("ALTER SEQUENCE tickets CACHE 1").unwrap();
+    // one the project leaves alone on purpose (ignore:) is neither drift nor dropped
+    write(
+        p,
+        "regions.yaml",
+        &format!("{REGIONS}ignore:\n  - sequence stray\n"),
+    );
+    let r = run(bmdb(p).args(["drift", "--url", &url]));
+    assert_eq!(r.code, 0, "{r:?}");
+    let r = run(bmdb(p).args(["plan", "--url", &url, "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    write(p, "regions.yaml", REGIONS);
+    c.batch_execute("DROP SEQUENCE stray").unwrap();
     converged(p, &url);
 
     // changed options: one ALTER SEQUENCE with what differs; the narrower range is flagged
