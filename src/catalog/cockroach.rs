@@ -204,7 +204,8 @@ pub struct SequenceRow {
 /// `OwnerColumnID`; pkg/sql/catalog/descpb/structured.proto, read with `pb_to_json`, whose
 /// JSON names are `sequenceOpts`, `sequenceOwner`, `ownerTableId`, `ownerColumnId`) named
 /// through crdb_internal.tables and crdb_internal.table_columns. Neither SHOW CREATE SEQUENCE
-/// nor pg_sequences shows the owner.
+/// (pkg/sql/show_create.go, ShowCreateSequence: AS, MINVALUE, MAXVALUE, INCREMENT, START,
+/// VIRTUAL, CACHE / PER NODE CACHE) nor pg_sequences shows the owner.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SequenceOwnerRow {
     pub sequence: String,
