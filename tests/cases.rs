@@ -12,6 +12,7 @@
 //! no refusal.
 
 use bmdb::diff::{diff, Change};
+use bmdb::model::sequences::nextval_target;
 use bmdb::model::Model;
 use bmdb::plan::{check as check_plan, plan, Plan};
 use serde::Deserialize;
@@ -81,6 +82,73 @@ fn model(value: Option<Value>) -> Result<Model, String> {
     // Through JSON: serde_yaml wants `!tag` enums, the state shape writes `{variant: ...}`.
     let json = serde_json::to_value(&value).map_err(|e| format!("model is not plain data: {e}"))?;
     serde_json::from_value(json).map_err(|e| format!("model does not parse: {e}"))
+}
+
+/// What a step does to the sequences and the defaults drawing from them; why it fails, if it
+/// does.
+fn sequences_step(
+    change: &Change,
+    seqs: &mut BTreeMap<String, Option<(String, String)>>,
+    users: &mut BTreeMap<(String, String), String>,
+) -> Option<String> {
+    let mut use_default = |table: &str, column: &str, default: Option<&str>| {
+        let key = (table.to_string(), column.to_string());
+        users.remove(&key);
+        let q = default.and_then(nextval_target)?;
+        let missing = !seqs.contains_key(&q);
+        users.insert(key, q.clone());
+        missing.then(|| format!("sequence {q} does not exist"))
+    };
+    match change {
+        Change::CreateSequence { sequence } => seqs
+            .insert(sequence.name.clone(), None)
+            .map(|_| format!("sequence {} exists", sequence.name)),
+        Change::AlterSequence { to, .. } => {
+            (!seqs.contains_key(&to.name)).then(|| format!("sequence {} does not exist", to.name))
+        }
+        Change::SetSequenceOwner { name, owned_by } => match seqs.get_mut(name) {
+            None => Some(format!("sequence {name} does not exist")),
+            Some(o) => {
+                *o = owned_by
+                    .as_ref()
+                    .map(|o| (o.table.clone(), o.column.clone()));
+                None
+            }
+        },
+        Change::DropSequence { sequence } => {
+            let used: Vec<String> = users
+                .iter()
+                .filter(|(_, q)| **q == sequence.name)
+                .map(|((t, c), _)| format!("{t}.{c}"))
+                .collect();
+            seqs.remove(&sequence.name);
+            (!used.is_empty()).then(|| format!("the defaults of {used:?} draw from it"))
+        }
+        Change::CreateTable { table } => table
+            .columns
+            .iter()
+            .filter_map(|c| use_default(&table.name, &c.name, c.default.as_deref()))
+            .next(),
+        Change::AddColumn { table, column } => {
+            use_default(table, &column.name, column.default.as_deref())
+        }
+        Change::SetColumnDefault {
+            table,
+            column,
+            default,
+        } => use_default(table, column, default.as_deref()),
+        Change::DropColumn { table, column } => {
+            users.remove(&(table.clone(), column.name.clone()));
+            seqs.retain(|_, o| o.as_ref() != Some(&(table.clone(), column.name.clone())));
+            None
+        }
+        Change::DropTable { table } => {
+            users.retain(|(t, _), _| *t != table.name);
+            seqs.retain(|_, o| o.as_ref().is_none_or(|(t, _)| *t != table.name));
+            None
+        }
+        _ => None,
+    }
 }
 
 fn run(current: &Model, desired: &Model) -> Plan {
@@ -383,7 +451,33 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         );
     }
 
+    // sequences as the server keeps them (name -> owner): a default draws only from one that
+    // exists, one is dropped only once no default draws from it, and a dropped column or
+    // table takes the sequences it owns with it
+    let mut seqs: BTreeMap<String, Option<(String, String)>> = current
+        .sequences
+        .iter()
+        .map(|(n, q)| {
+            let owner = q
+                .owned_by
+                .as_ref()
+                .map(|o| (o.table.clone(), o.column.clone()));
+            (n.clone(), owner)
+        })
+        .collect();
+    let mut seq_users: BTreeMap<(String, String), String> = BTreeMap::new();
+    for t in current.tables.values() {
+        for c in &t.columns {
+            if let Some(q) = c.default.as_deref().and_then(nextval_target) {
+                seq_users.insert((t.name.clone(), c.name.clone()), q);
+            }
+        }
+    }
+
     for (i, step) in planned.steps.iter().enumerate() {
+        if let Some(why) = sequences_step(&step.change, &mut seqs, &mut seq_users) {
+            problems.push(format!("step {:?} would fail: {why}", line(&step.change)));
+        }
         if let Some(why) = enum_types_step(&step.change, &mut col_types, &enums) {
             problems.push(format!("step {:?} would fail: {why}", line(&step.change)));
         }
@@ -608,6 +702,14 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
                 }
                 for m in roles.values_mut() {
                     m.remove(role);
+                }
+            }
+            Change::CreateSequence { .. }
+            | Change::AlterSequence { .. }
+            | Change::DropSequence { .. } => {}
+            Change::SetSequenceOwner { owned_by, .. } => {
+                if let Some(o) = owned_by {
+                    check(has_cols(&tables, &o.table, std::iter::once(&o.column)));
                 }
             }
             Change::CreateEnum { name, values } => {

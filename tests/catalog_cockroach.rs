@@ -235,7 +235,7 @@ fn localities_and_raw_zones_parse_as_printed() {
 #[test]
 fn the_query_set_is_fixed() {
     // one query per catalog aspect; none names a table
-    assert_eq!(QUERIES.len(), 17);
+    assert_eq!(QUERIES.len(), 19);
     for (what, sql) in QUERIES {
         assert!(!sql.contains("$1"), "{what} takes no per-table parameter");
     }
@@ -371,6 +371,102 @@ fn views_fold_from_pg_views_and_pg_matviews() {
     let (_, _, changes) = live_changes(&live, &want);
     assert_eq!(changes.len(), 1, "{changes:#?}");
     assert_eq!(changes[0].kind(), "replace_view");
+}
+
+/// Sequences in the shape the `sequences` query returns: `pg_catalog.pg_sequences`, whose
+/// start_value, min_value, max_value, increment_by and cache_size come from the descriptor's
+/// SequenceOpts and whose cycle is always false (cockroachdb/cockroach pkg/sql/pg_catalog.go,
+/// pgCatalogSequencesTable), with the owner from the `sequence owners` query (the
+/// descriptor's SequenceOpts.SequenceOwner, named through crdb_internal.tables and
+/// table_columns). crdb_internal.tables lists a sequence too: it is read as a sequence, never
+/// as a table. A default `nextval('public.order_no'::REGCLASS)` (information_schema.columns
+/// qualifies the sequence) reads back as the model's `nextval('order_no')`.
+#[test]
+fn sequences_fold_from_pg_sequences_and_their_owners() {
+    use bmdb::catalog::cockroach::{SequenceOwnerRow, SequenceRow, TableRow};
+    let mut rows = fixture();
+    rows.tables.push(TableRow {
+        name: "order_no".into(),
+        locality: Some("REGIONAL BY TABLE IN PRIMARY REGION".into()),
+        comment: None,
+        schema_locked: false,
+    });
+    rows.sequences = vec![SequenceRow {
+        name: "order_no".into(),
+        start: 1000,
+        increment: 5,
+        min_value: 1000,
+        max_value: 999_999,
+        cache: 10,
+    }];
+    rows.sequence_owners = Some(vec![SequenceOwnerRow {
+        sequence: "order_no".into(),
+        table: "players".into(),
+        column: "name".into(),
+    }]);
+    let c = rows
+        .columns
+        .iter_mut()
+        .find(|c| c.table_name == "players" && c.column_name == "status")
+        .unwrap();
+    c.column_default = Some("nextval('public.order_no'::REGCLASS)".into());
+    let live = from_rows(&rows).unwrap();
+    assert!(!live.tables.contains_key("order_no"));
+    let seq = &live.sequences["order_no"];
+    assert_eq!(
+        (
+            seq.start,
+            seq.increment,
+            seq.min_value,
+            seq.max_value,
+            seq.cache
+        ),
+        (1000, 5, 1000, 999_999, 10)
+    );
+    assert_eq!(
+        live.tables["players"]
+            .column("status")
+            .unwrap()
+            .default
+            .as_deref(),
+        Some("nextval('order_no')")
+    );
+    let mut want = project("region");
+    want.tables
+        .get_mut("players")
+        .unwrap()
+        .columns
+        .iter_mut()
+        .find(|c| c.name == "status")
+        .unwrap()
+        .default = Some("nextval('order_no')".into());
+    want.sequences.insert(
+        "order_no".into(),
+        Sequence {
+            start: 1000,
+            increment: 5,
+            min_value: 1000,
+            max_value: 999_999,
+            cache: 10,
+            owned_by: Some(SequenceOwner {
+                table: "players".into(),
+                column: "name".into(),
+            }),
+            ..Sequence::with_defaults("order_no", None)
+        },
+    );
+    let (_, _, changes) = live_changes(&live, &want);
+    assert!(changes.is_empty(), "{changes:#?}");
+    // a changed cache is one alter_sequence; without the owners read, the owner differs
+    want.sequences.get_mut("order_no").unwrap().cache = 1;
+    rows.sequence_owners = None;
+    let (_, _, changes) = live_changes(&from_rows(&rows).unwrap(), &want);
+    let kinds: Vec<&str> = changes.iter().map(|c| c.kind()).collect();
+    assert_eq!(
+        kinds,
+        ["alter_sequence", "set_sequence_owner"],
+        "{changes:#?}"
+    );
 }
 
 /// Live CockroachDB: apply the fixture project there and read it back (only with

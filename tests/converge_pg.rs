@@ -103,7 +103,6 @@ fn objects_bmdb_does_not_manage_are_named_by_inspect_and_plan_url() {
     );
     for line in [
         "t.doc: type tsvector is not one bmdb models; kept as written",
-        "sequence ticket_seq: not managed",
         "function touch(): not managed",
         "trigger t_touch on t: not managed",
         "policy mine on t: not managed",
@@ -128,8 +127,16 @@ fn objects_bmdb_does_not_manage_are_named_by_inspect_and_plan_url() {
     }
     // the enum is managed now (issue 12 item 1), the tsvector column kept as written (item
     // 7): both reach the current database, with the index over the enum column
-    // views are managed too (item 4): inspect writes them, the plan creates them
-    for absent in ["enum mood", "t.m:", "t@t_m", "view v", "view mv"] {
+    // views are managed too (item 4): inspect writes them, the plan creates them; and
+    // sequences (item 2)
+    for absent in [
+        "enum mood",
+        "t.m:",
+        "t@t_m",
+        "view v",
+        "view mv",
+        "sequence ticket_seq",
+    ] {
         assert!(
             !t.inspect.stderr.contains(absent),
             "{absent}: {:?}",
@@ -144,6 +151,13 @@ fn objects_bmdb_does_not_manage_are_named_by_inspect_and_plan_url() {
              FROM pg_class WHERE relname IN ('v', 'mv')"
         ),
         "mv m,v v"
+    );
+    assert_eq!(
+        value(
+            &t.current,
+            "SELECT count(*)::text FROM pg_class WHERE relname = 'ticket_seq' AND relkind = 'S'"
+        ),
+        "1"
     );
     let kept = value(
         &t.current,
@@ -172,7 +186,7 @@ fn objects_bmdb_does_not_manage_are_named_by_inspect_and_plan_url() {
     let list = v["not_managed"].as_array().unwrap();
     assert!(
         list.iter()
-            .any(|s| s == "sequence ticket_seq: not managed by bmdb"),
+            .any(|s| s == "function touch(): not managed by bmdb"),
         "{v:#}"
     );
 }

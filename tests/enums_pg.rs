@@ -238,7 +238,7 @@ fn ignored_objects_are_not_named_by_drift_plan_url_or_inspect() {
     pg().client(&db)
         .batch_execute(
             "CREATE VIEW leaderboard AS SELECT id, points FROM scores ORDER BY points DESC;\
-             CREATE SEQUENCE top10;\
+             CREATE FUNCTION top10() RETURNS int LANGUAGE sql AS 'SELECT 10';\
              CREATE TABLE legacy_scores (id int)",
         )
         .unwrap();
@@ -257,14 +257,14 @@ fn ignored_objects_are_not_named_by_drift_plan_url_or_inspect() {
     assert_eq!(r.code, 0, "{r:?}");
     assert!(!named(&r, "leaderboard"), "{r:?}");
     assert!(!named(&r, "legacy_scores"), "{r:?}");
-    assert!(named(&r, "sequence top10: not managed"), "{r:?}");
+    assert!(named(&r, "function top10(): not managed"), "{r:?}");
     let r = run(bmdb(p).args(["plan", "--url", &url, "--detailed-exitcode"]));
     assert_eq!(r.code, 0, "{r:?}");
     assert!(
         !named(&r, "leaderboard") && !named(&r, "legacy_scores"),
         "{r:?}"
     );
-    assert!(named(&r, "sequence top10"), "{r:?}");
+    assert!(named(&r, "function top10()"), "{r:?}");
     // inspect --ignore writes the list, so the adopted project keeps leaving them alone
     let out = p.join("adopted");
     let r = run(bmdb(&out)
@@ -280,7 +280,7 @@ fn ignored_objects_are_not_named_by_drift_plan_url_or_inspect() {
     assert_eq!(r.code, 0, "{r:?}");
     assert!(!named(&r, "leaderboard"), "{r:?}");
     assert!(!out.join("views/leaderboard.yaml").exists());
-    assert!(named(&r, "sequence top10"), "{r:?}");
+    assert!(named(&r, "function top10()"), "{r:?}");
     let regions = std::fs::read_to_string(out.join("regions.yaml")).unwrap();
     assert!(
         regions.contains("ignore:\n  - \"view leaderboard\""),

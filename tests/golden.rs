@@ -577,6 +577,106 @@ fn cases() -> Vec<Case> {
                 cockroach_only: false,
             },
         ),
+        // --- sequences (sequences/*.yaml) ---
+        case(
+            "create_sequence",
+            "a sequence with the servers' defaults, written out",
+            Change::CreateSequence {
+                sequence: Sequence::with_defaults("order_no", None),
+            },
+        ),
+        case(
+            "create_sequence__options",
+            "a sequence with its own start, step, range and cache",
+            Change::CreateSequence {
+                sequence: Sequence {
+                    start: 1000,
+                    increment: 5,
+                    min_value: 1000,
+                    max_value: 999_999,
+                    cache: 10,
+                    ..Sequence::with_defaults("order_no", None)
+                },
+            },
+        ),
+        case(
+            "create_sequence__descending",
+            "a sequence counting down from -1",
+            Change::CreateSequence {
+                sequence: Sequence::with_defaults("countdown", Some(-1)),
+            },
+        ),
+        case(
+            "alter_sequence",
+            "the step and cache change; the rest is left alone",
+            Change::AlterSequence {
+                from: Sequence::with_defaults("order_no", None),
+                to: Sequence {
+                    increment: 2,
+                    cache: 20,
+                    ..Sequence::with_defaults("order_no", None)
+                },
+            },
+        ),
+        case(
+            "alter_sequence__range",
+            "a narrower range and a new start value",
+            Change::AlterSequence {
+                from: Sequence::with_defaults("order_no", None),
+                to: Sequence {
+                    start: 100,
+                    min_value: 100,
+                    max_value: 1_000_000,
+                    ..Sequence::with_defaults("order_no", None)
+                },
+            },
+        ),
+        case(
+            "set_sequence_owner",
+            "the sequence belongs to a column and is dropped with it",
+            Change::SetSequenceOwner {
+                name: "order_no".into(),
+                owned_by: Some(SequenceOwner {
+                    table: "orders".into(),
+                    column: "order".into(),
+                }),
+            },
+        ),
+        case(
+            "set_sequence_owner__none",
+            "the sequence stands on its own again",
+            Change::SetSequenceOwner {
+                name: "order_no".into(),
+                owned_by: None,
+            },
+        ),
+        case(
+            "drop_sequence",
+            "a sequence the model no longer has",
+            Change::DropSequence {
+                sequence: Sequence::with_defaults("order_no", None),
+            },
+        ),
+        case(
+            "alter_column_type__from_serial",
+            "a SERIAL column becomes a plain integer (PostgreSQL: its default and sequence go)",
+            Change::AlterColumnType {
+                table: "orders".into(),
+                column: "id".into(),
+                from: "BIGSERIAL".into(),
+                to: "INT8".into(),
+            },
+        ),
+        case(
+            "add_column__nextval",
+            "a column whose default draws from a sequence of the model",
+            Change::AddColumn {
+                table: "orders".into(),
+                column: col("order_no", "INT8")
+                    .not_null()
+                    .default("nextval('order_no')"),
+            },
+        ),
         // --- enum types (types/*.yaml) ---
         case(
             "create_enum",

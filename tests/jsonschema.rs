@@ -10,6 +10,11 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const SHAPE: &[&str] = &[
+    "sequence-unknown-key",
+    "sequence-bad-number",
+    "sequence-increment-zero",
+    "sequence-cache-zero",
+    "sequence-owner-not-a-column",
     "zone-extension-refused",
     "enum-bad-name",
     "enum-unknown-key",
@@ -69,6 +74,13 @@ const SHAPE: &[&str] = &[
     "zone-values-below-minimum",
 ];
 const SEMANTIC: &[&str] = &[
+    "sequence-cycle-cockroach",
+    "sequence-min-above-max",
+    "sequence-start-outside",
+    "sequence-owner-unknown-table",
+    "sequence-owner-unknown-column",
+    "sequence-table-name",
+    "sequence-unknown-nextval",
     "zone-extension-not-multi-region",
     "zone-lease-preferences-need-voter-constraints",
     "enum-duplicate-value",
@@ -134,6 +146,8 @@ const SEMANTIC: &[&str] = &[
     "zone-tandem-fields",
 ];
 const NOT_YAML: &[&str] = &[
+    // a whole number past 2^64: YAML holds it, JSON (and the schema's integers) cannot
+    "sequence-out-of-range",
     "duplicate-key",
     "many-problems-many-files",
     "missing-regions-yaml",
@@ -158,6 +172,7 @@ enum Kind {
     Roles,
     Type,
     View,
+    Sequence,
     Backups,
 }
 
@@ -168,6 +183,7 @@ fn schema(kind: Kind) -> jsonschema::Validator {
         Kind::Roles => "jsonschema/roles.schema.json",
         Kind::Type => "jsonschema/type.schema.json",
         Kind::View => "jsonschema/view.schema.json",
+        Kind::Sequence => "jsonschema/sequence.schema.json",
         Kind::Backups => "jsonschema/backups.schema.json",
     };
     let text = std::fs::read_to_string(root().join(file)).unwrap();
@@ -204,6 +220,7 @@ fn project_files(dir: &Path) -> Vec<(PathBuf, Kind)> {
     walk(&dir.join("schema"), &mut out, Kind::Table);
     walk(&dir.join("types"), &mut out, Kind::Type);
     walk(&dir.join("views"), &mut out, Kind::View);
+    walk(&dir.join("sequences"), &mut out, Kind::Sequence);
     out
 }
 
@@ -448,6 +465,12 @@ fn shared_definitions_are_identical() {
         keys(&load("jsonschema/view.schema.json")),
         sorted(bmdb::model::views::VIEW_FILE_KEYS),
         "view file keys"
+    );
+    // sequences/<name>.yaml: its keys
+    assert_eq!(
+        keys(&load("jsonschema/sequence.schema.json")),
+        sorted(bmdb::model::sequences::SEQUENCE_FILE_KEYS),
+        "sequence file keys"
     );
     // backups.yaml: its top-level keys and one schedule's keys
     let backups = load("jsonschema/backups.schema.json");

@@ -371,3 +371,47 @@ fn views_load_with_their_queries_and_derived_reads() {
     let state = serde_json::to_string(&m).unwrap();
     assert!(state.contains("\"views\""), "{state}");
 }
+
+/// Issue 12 item 2: sequences from sequences/, every option filled in with the servers'
+/// defaults (a descending one counts from -1 down to -2^63), the owner named, and the
+/// defaults that draw from them kept as `nextval('name')` whatever cast or schema the YAML
+/// wrote; the lock state holds them.
+#[test]
+fn sequences_load_with_their_defaults_and_owners() {
+    let m = load("sequences");
+    assert_eq!(
+        m.sequences.keys().collect::<Vec<_>>(),
+        ["countdown", "order_no", "tickets"]
+    );
+    let o = &m.sequences["order_no"];
+    assert_eq!(
+        (
+            o.start,
+            o.increment,
+            o.min_value,
+            o.max_value,
+            o.cache,
+            o.cycle
+        ),
+        (1000, 5, 1000, 999_999_999, 10, false)
+    );
+    assert_eq!(o.owned_by.as_ref().unwrap().to_string(), "orders.id");
+    let t = &m.sequences["tickets"];
+    assert_eq!((t.start, t.min_value, t.max_value), (1, 1, i64::MAX));
+    let c = &m.sequences["countdown"];
+    assert_eq!(
+        (c.start, c.min_value, c.max_value, c.cycle),
+        (-1, i64::MIN, -1, true)
+    );
+    let orders = &m.tables["orders"];
+    assert_eq!(
+        orders.column("id").unwrap().default.as_deref(),
+        Some("nextval('order_no')")
+    );
+    assert_eq!(
+        orders.column("ticket").unwrap().default.as_deref(),
+        Some("nextval('tickets')")
+    );
+    let state = serde_json::to_string(&m).unwrap();
+    assert!(state.contains("\"sequences\""), "{state}");
+}

@@ -183,6 +183,64 @@ fn a_serial_column_becomes_an_int4_without_its_default() {
     assert_eq!(default, "none");
 }
 
+/// SERIAL to a plain integer that draws from a sequence of the model: the column's own
+/// sequence goes with SERIAL (left behind it would be a sequence the model does not have,
+/// and the next plan would drop it), the model's sequence is created, the default set.
+#[test]
+fn a_serial_column_becomes_an_integer_drawing_from_a_sequence_of_the_model() {
+    let t = trip(
+        "serialtoseq",
+        "CREATE TABLE t (id serial PRIMARY KEY, n text);",
+        "CREATE SEQUENCE ids START 100; CREATE TABLE t (id int PRIMARY KEY DEFAULT nextval('ids'), n text);",
+    );
+    let seqs = value(
+        &t.current,
+        "SELECT string_agg(relname::text, ',' ORDER BY relname) FROM pg_class WHERE relkind = 'S'",
+    );
+    assert_eq!(seqs, "ids");
+    let default = value(
+        &t.current,
+        "SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 't'::regclass",
+    );
+    assert_eq!(default, "nextval('ids'::regclass)");
+    assert!(
+        std::fs::read_to_string(t.dir.path().join("p/sequences/ids.yaml"))
+            .unwrap()
+            .contains("start: 100"),
+        "{:?}",
+        t.inspect
+    );
+}
+
+/// SERIAL to a plain integer keeping its sequence as a sequence of the model under the same
+/// name: the column's own sequence goes with SERIAL first, the model's is created after it.
+#[test]
+fn a_serial_column_hands_its_sequence_name_to_a_sequence_of_the_model() {
+    let t = trip(
+        "serialkeep",
+        "CREATE TABLE t (id serial PRIMARY KEY, n text);",
+        "CREATE SEQUENCE t_id_seq START 5; \
+         CREATE TABLE t (id int PRIMARY KEY DEFAULT nextval('t_id_seq'), n text); \
+         ALTER SEQUENCE t_id_seq OWNED BY t.id;",
+    );
+    let drop = t
+        .plan
+        .stdout
+        .find("DROP SEQUENCE IF EXISTS t_id_seq;")
+        .unwrap();
+    let create = t
+        .plan
+        .stdout
+        .find("CREATE SEQUENCE IF NOT EXISTS t_id_seq")
+        .unwrap();
+    assert!(drop < create, "{:?}", t.plan);
+    let start = value(
+        &t.current,
+        "SELECT seqstart::text FROM pg_sequence WHERE seqrelid = 't_id_seq'::regclass",
+    );
+    assert_eq!(start, "5");
+}
+
 /// A default whose cast changes its value keeps the cast (the cast was stripped).
 #[test]
 fn a_default_cast_to_another_type_survives_the_trip() {

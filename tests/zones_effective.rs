@@ -219,6 +219,7 @@ fn zone_survival_default_placement_three_regions() {
         roles: None,
         enums: Default::default(),
         views: Default::default(),
+        sequences: Default::default(),
     });
     let d = find(&zones, "database");
     // 3 voters in the home region + 1 replica in each of the 2 other regions.
@@ -260,6 +261,7 @@ fn zone_survival_restricted_placement_and_global_table() {
         roles: None,
         enums: Default::default(),
         views: Default::default(),
+        sequences: Default::default(),
     });
     let d = find(&zones, "database");
     assert_eq!((int(d, "num_replicas"), int(d, "num_voters")), (3, 3));
@@ -302,6 +304,7 @@ fn region_survival_with_secondary_region() {
         roles: None,
         enums: Default::default(),
         views: Default::default(),
+        sequences: Default::default(),
     });
     let d = find(&zones, "database");
     // 2 + (5 - 1) + 1 for the secondary = 7.
@@ -337,6 +340,7 @@ fn region_survival_three_regions_keeps_at_least_five_replicas() {
         roles: None,
         enums: Default::default(),
         views: Default::default(),
+        sequences: Default::default(),
     });
     let d = find(&zones, "database");
     assert_eq!((int(d, "num_replicas"), int(d, "num_voters")), (5, 5));
@@ -383,6 +387,7 @@ fn super_region_confines_replicas() {
         roles: None,
         enums: Default::default(),
         views: Default::default(),
+        sequences: Default::default(),
     });
     // Super region of 2: 3 + 1 = 4 replicas, all 3 voters in b, the 4th in a.
     let t = find(&zones, "table t");
@@ -425,6 +430,7 @@ fn super_region_region_survival_spreads_evenly() {
         roles: None,
         enums: Default::default(),
         views: Default::default(),
+        sequences: Default::default(),
     });
     let p = find(&zones, "partition b of table t");
     // 2 + 2 = 4 -> at least 5; 5 over 3 regions, the extra going to b first, then a.
@@ -486,6 +492,7 @@ fn single_region_inherits_range_default_and_lists_only_zoned_indexes() {
         roles: None,
         enums: Default::default(),
         views: Default::default(),
+        sequences: Default::default(),
     });
     let labels: Vec<String> = zones.iter().map(|z| z.label()).collect();
     assert_eq!(

@@ -19,6 +19,7 @@ fn single(tables: Vec<Table>) -> Model {
         roles: None,
         enums: Default::default(),
         views: Default::default(),
+        sequences: Default::default(),
     }
 }
 
@@ -356,6 +357,7 @@ fn multi_region_rules_raise_nothing_in_any_configuration() {
             roles: None,
             enums: Default::default(),
             views: Default::default(),
+            sequences: Default::default(),
         });
         assert!(h.is_empty(), "{survival:?} {placement:?} {n}: {h:#?}");
     }

@@ -175,6 +175,42 @@ pub struct CockroachCatalogRows {
     /// The public schema's views and materialized views.
     #[serde(default)]
     pub views: Vec<ViewRow>,
+    /// The public schema's sequences.
+    #[serde(default)]
+    pub sequences: Vec<SequenceRow>,
+    /// Which column owns which sequence; `None` when they could not be read (they come from
+    /// the sequence descriptors in system.descriptor, which needs the admin role).
+    #[serde(default)]
+    pub sequence_owners: Option<Vec<SequenceOwnerRow>>,
+}
+
+/// One sequence from `pg_catalog.pg_sequences` (schemaname, sequencename, sequenceowner,
+/// data_type, start_value, min_value, max_value, increment_by, cycle, cache_size,
+/// last_value), filled from the descriptor's `SequenceOpts` (`Start`, `MinValue`, `MaxValue`,
+/// `Increment`, `CacheSize`; `cycle` always false: CockroachDB has no CYCLE; cockroachdb/
+/// cockroach pkg/sql/pg_catalog.go, pgCatalogSequencesTable). Sequences are listed in
+/// crdb_internal.tables too: they are sequences, not tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceRow {
+    pub name: String,
+    pub start: i64,
+    pub increment: i64,
+    pub min_value: i64,
+    pub max_value: i64,
+    pub cache: i64,
+}
+
+/// `OWNED BY`: the sequence descriptor's `SequenceOpts.SequenceOwner` (`OwnerTableID`,
+/// `OwnerColumnID`; pkg/sql/catalog/descpb/structured.proto, read with `pb_to_json`, whose
+/// JSON names are `sequenceOpts`, `sequenceOwner`, `ownerTableId`, `ownerColumnId`) named
+/// through crdb_internal.tables and crdb_internal.table_columns. Neither SHOW CREATE SEQUENCE
+/// (pkg/sql/show_create.go, ShowCreateSequence: AS, MINVALUE, MAXVALUE, INCREMENT, START,
+/// VIRTUAL, CACHE / PER NODE CACHE) nor pg_sequences shows the owner.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequenceOwnerRow {
+    pub sequence: String,
+    pub table: String,
+    pub column: String,
 }
 
 /// One view from `pg_catalog.pg_views` (plain views: `desc.IsView() &&
@@ -345,7 +381,7 @@ pub struct RoleRow {
 }
 
 /// The queries `read_cockroach` sends, in order; their count never grows with the schema.
-pub const QUERIES: [(&str, &str); 17] = [
+pub const QUERIES: [(&str, &str); 19] = [
     ("database", "SELECT current_database()"),
     (
         "databases",
@@ -477,6 +513,25 @@ pub const QUERIES: [(&str, &str); 17] = [
          WHERE schemaname = 'public' \
          UNION ALL SELECT matviewname::STRING, true, definition::STRING \
          FROM pg_catalog.pg_matviews WHERE schemaname = 'public' ORDER BY 1",
+    ),
+    (
+        "sequences",
+        "SELECT sequencename::STRING, start_value, increment_by, min_value, max_value, cache_size \
+         FROM pg_catalog.pg_sequences WHERE schemaname = 'public' ORDER BY 1",
+    ),
+    // The owner lives on the sequence's descriptor only: read as JSON (admin); without
+    // access the owners are not read, and a note says so.
+    (
+        "sequence owners",
+        "SELECT q.name, o.name, c.column_name FROM (SELECT t.name, \
+         crdb_internal.pb_to_json('cockroach.sql.sqlbase.Descriptor', d.descriptor, false)\
+         ->'table'->'sequenceOpts'->'sequenceOwner' AS own \
+         FROM crdb_internal.tables t JOIN system.descriptor d ON d.id = t.table_id \
+         WHERE t.database_name = current_database() AND t.schema_name = 'public' \
+         AND t.drop_time IS NULL) q \
+         JOIN crdb_internal.tables o ON o.table_id = (q.own->>'ownerTableId')::INT \
+         JOIN crdb_internal.table_columns c ON c.descriptor_id = o.table_id \
+         AND c.column_id = (q.own->>'ownerColumnId')::INT ORDER BY 1",
     ),
 ];
 
@@ -776,7 +831,43 @@ pub fn read_cockroach(
             })
         })
         .collect::<Result<_>>()?;
+    let (src, fetched) = (source(17), run(17)?);
+    rows.sequences = fetched
+        .iter()
+        .map(|r| {
+            let c = Cells::about_first(r, &src)?;
+            Ok(SequenceRow {
+                name: c.get(0)?,
+                start: c.get(1)?,
+                increment: c.get(2)?,
+                min_value: c.get(3)?,
+                max_value: c.get(4)?,
+                cache: c.get(5)?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    let src = source(18);
+    let mut owners_note = None;
+    match run(18) {
+        Ok(fetched) => {
+            rows.sequence_owners = Some(
+                fetched
+                    .iter()
+                    .map(|r| {
+                        let c = Cells::about_first(r, &src)?;
+                        Ok(SequenceOwnerRow {
+                            sequence: c.get(0)?,
+                            table: c.get(1)?,
+                            column: c.get(2)?,
+                        })
+                    })
+                    .collect::<Result<_>>()?,
+            )
+        }
+        Err(e) => owners_note = Some(format!("sequence owners: not read ({e:#})")),
+    }
     let (model, mut skipped) = from_rows_with_notes(&rows)?;
+    skipped.extend(owners_note);
     skipped.extend(roles_note);
     skipped.extend(extensions_note);
     skipped.extend(schedules_note);
@@ -982,6 +1073,8 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
         })
         .collect();
     tables.retain(|name, _| !views.contains_key(name));
+    let sequences = read_sequences(rows);
+    tables.retain(|name, _| !sequences.contains_key(name));
     let dropped = read_columns(rows, &mut tables, &enums, &mut notes);
     let keys = read_constraints(rows, &mut tables, &dropped, &mut notes);
     read_indexes(rows, &mut tables, &dropped, &keys);
@@ -1002,6 +1095,7 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
         }),
         enums,
         views,
+        sequences,
     };
     for (_, mut t) in tables {
         t.sort_named_by_name();
@@ -1211,6 +1305,35 @@ pub fn read_enums(rows: &[EnumRow], notes: &mut Vec<String>) -> BTreeMap<String,
     out
 }
 
+/// Sequences with their owners (none when the owners were not read).
+pub fn read_sequences(rows: &CockroachCatalogRows) -> BTreeMap<String, Sequence> {
+    rows.sequences
+        .iter()
+        .map(|r| {
+            let owned_by = rows
+                .sequence_owners
+                .iter()
+                .flatten()
+                .find(|o| o.sequence == r.name)
+                .map(|o| SequenceOwner {
+                    table: o.table.clone(),
+                    column: o.column.clone(),
+                });
+            let seq = Sequence {
+                name: r.name.clone(),
+                start: r.start,
+                increment: r.increment,
+                min_value: r.min_value,
+                max_value: r.max_value,
+                cache: r.cache,
+                cycle: false,
+                owned_by,
+            };
+            (r.name.clone(), seq)
+        })
+        .collect()
+}
+
 /// Each table's columns, in order; returns the hidden columns left out.
 fn read_columns<'a>(
     rows: &'a CockroachCatalogRows,
@@ -1270,7 +1393,11 @@ fn read_columns<'a>(
             name: c.column_name.clone(),
             ty,
             nullable: yes(&c.is_nullable),
-            default: c.column_default.as_deref().map(strip_literal_cast),
+            // `nextval('public.s'::REGCLASS)` is the model's `nextval('s')`
+            default: c
+                .column_default
+                .as_deref()
+                .map(|d| crate::model::sequences::normalize_default(&strip_literal_cast(d))),
             comment: c.comment.clone(),
             renamed_from: None,
         });
@@ -1642,6 +1769,7 @@ fn apply_zones(
         roles: None,
         enums: Default::default(),
         views: Default::default(),
+        sequences: Default::default(),
     });
     let mr_fields = |object: &ZoneObject| -> BTreeMap<&'static str, FieldValue> {
         synthesized

@@ -231,7 +231,35 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             v.query.split_whitespace().collect::<Vec<_>>().join(" ")
         )
     };
+    let seq_def = |s: &Sequence| {
+        format!(
+            "increment {} min {} max {} start {} cache {}{}",
+            s.increment,
+            s.min_value,
+            s.max_value,
+            s.start,
+            s.cache,
+            if s.cycle { " cycle" } else { "" }
+        )
+    };
+    let owner = |o: Option<&SequenceOwner>| o.map_or("none".to_string(), |o| o.to_string());
     match c {
+        Change::CreateSequence { sequence } => {
+            diff(obj, "sequence", kind, seq_def(sequence), MISSING.into())
+        }
+        Change::AlterSequence { from, to } => {
+            diff(obj, "sequence options", kind, seq_def(to), seq_def(from))
+        }
+        Change::SetSequenceOwner { name, owned_by } => diff(
+            obj,
+            "owned by",
+            kind,
+            owner(owned_by.as_ref()),
+            owner(have.sequences.get(name).and_then(|s| s.owned_by.as_ref())),
+        ),
+        Change::DropSequence { sequence } => {
+            diff(obj, "sequence", kind, ABSENT.into(), seq_def(sequence))
+        }
         Change::CreateView { view, .. } => diff(obj, "view", kind, view_def(view), MISSING.into()),
         Change::DropView { view, .. } => diff(obj, "view", kind, ABSENT.into(), view_def(view)),
         Change::ReplaceView { from, to } => diff(obj, "view", kind, view_def(to), view_def(from)),

@@ -82,7 +82,7 @@ pub fn is_ignored(line: &str, ignore: &[String]) -> bool {
 }
 
 /// Leaves out of a live read what the project ignores on purpose (`ignore:`): ignored
-/// tables, enums and views are removed from `live`, and the notes about ignored objects from
+/// tables, enums, sequences and views are removed from `live`, and the notes about ignored objects from
 /// `stats`. Called by every command that reads a live database for a project.
 pub fn drop_ignored(live: &mut Model, stats: &mut CatalogStats, ignore: &[String]) {
     if ignore.is_empty() {
@@ -92,6 +92,11 @@ pub fn drop_ignored(live: &mut Model, stats: &mut CatalogStats, ignore: &[String
         .retain(|t, _| !ignore.iter().any(|e| e.strip_prefix("table ") == Some(t)));
     live.enums
         .retain(|n, _| !ignore.iter().any(|e| e.strip_prefix("enum ") == Some(n)));
+    live.sequences.retain(|n, _| {
+        !ignore
+            .iter()
+            .any(|e| e.strip_prefix("sequence ") == Some(n))
+    });
     live.views.retain(|n, _| {
         !ignore.iter().any(|e| {
             e.strip_prefix("view ") == Some(n) || e.strip_prefix("materialized view ") == Some(n)

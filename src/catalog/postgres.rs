@@ -1,15 +1,16 @@
 //! The PostgreSQL catalog reader: the current database's `public` schema from pg_catalog,
-//! in ten queries whatever the number of tables (database, tables, columns, constraints,
+//! in eleven queries whatever the number of tables (database, tables, columns, constraints,
 //! indexes, every other object bmdb does not manage, roles, their privileges and session
-//! defaults, enum types, views), folded into the same normalised `Model` the YAML loader produces.
+//! defaults, enum types, views, sequences), folded into the same normalised `Model` the YAML loader produces.
 //! What the model cannot hold is never dropped silently: each such object or property is
 //! one line of `CatalogStats::skipped`, which inspect, `plan --url` and drift print.
 //!
 //! Left out: bmdb's own tables, tables owned by an extension (PostGIS's spatial_ref_sys),
 //! partitions of a partitioned table. Types go through `canonical_type` after PostgreSQL's
 //! names are mapped to CockroachDB's (integer -> INT4, bigint -> INT8, text -> STRING ...);
-//! an integer column whose default is `nextval` of the sequence it owns is SERIAL,
-//! BIGSERIAL or SMALLSERIAL, as the loader keeps them on postgres; a column of one of the
+//! an integer column whose default is `nextval` of the sequence named after it that it owns
+//! (with SERIAL's options) is SERIAL, BIGSERIAL or SMALLSERIAL, as the loader keeps them on
+//! postgres, and that sequence is the column's; every other sequence is the model's; a column of one of the
 //! public schema's enums has the enum's name; any other type is kept as PostgreSQL writes it
 //! (`format_type`), named, and written by inspect with `as_written: true`.
 
@@ -24,7 +25,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// How many catalog queries `read_postgres` sends (it never grows with the schema).
-pub const QUERY_COUNT: usize = 10;
+pub const QUERY_COUNT: usize = 11;
 
 /// The cluster's roles bmdb may manage: not superusers (the operator's), not the built-in
 /// `pg_*` ones; the user bmdb connects as is marked (`Role::connected`); memberships of built-in roles are left out
@@ -104,6 +105,25 @@ WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm')
                   AND d.objid = c.oid AND d.deptype = 'e')
 ORDER BY 1";
 
+/// The public schema's sequences with their options (pg_sequence) and the column that owns
+/// one (`OWNED BY`: a pg_depend row of deptype `a`, which SERIAL makes too); an identity
+/// column's sequence (deptype `i`) is the column's, one created by an extension the
+/// extension's. Which owned sequence is a SERIAL column's own is decided with the columns
+/// ([`serial_for`]).
+const SEQUENCES_SQL: &str = "\
+SELECT c.relname::text, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+       format_type(s.seqtypid, NULL), o.relname::text, a.attname::text
+FROM pg_sequence s
+JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
+       AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a'
+LEFT JOIN pg_class o ON o.oid = d.refobjid
+LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+WHERE n.nspname = 'public'
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass
+                  AND e.objid = c.oid AND e.deptype IN ('e', 'i'))
+ORDER BY 1";
+
 const TABLES_SQL: &str = "\
 SELECT c.oid, c.relname::text, dc.description
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -179,7 +199,7 @@ ORDER BY i.indrelid, ic.relname";
 
 /// Everything else a database can hold that bmdb does not manage, as (kind, name): other
 /// schemas and what is in them (views there too: the public schema's are read by
-/// VIEWS_SQL), sequences no column owns, types, functions, triggers,
+/// VIEWS_SQL; its sequences by SEQUENCES_SQL), types, functions, triggers,
 /// policies, rules, inheritance and partitions, collations, comments on indexes and
 /// constraints, extensions (but PL/pgSQL, always there, and PostGIS, which bmdb creates).
 /// Objects owned by an extension belong to it and are not listed one by one.
@@ -196,7 +216,7 @@ SELECT kind, name FROM (
            ELSE 'table' END,
          CASE WHEN n.nspname = 'public' THEN '' ELSE n.nspname || '.' END || c.relname
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE ((n.nspname = 'public' AND c.relkind IN ('S', 'f', 'c'))
+  WHERE ((n.nspname = 'public' AND c.relkind IN ('f', 'c'))
          OR (n.nspname NOT IN ('public', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
              AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND NOT c.relispartition))
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
@@ -297,14 +317,14 @@ fn catalog_query(
 }
 
 /// The constraints, then the queries that do not feed the table reads (objects bmdb does
-/// not manage, roles, privileges, enum types, views), in that order. The constraints come
-/// here because the columns query makes the first session's chain the longer one: at 1,000
-/// tables PostgreSQL's statement log showed the columns query alone taking longer than
-/// everything this session sent.
+/// not manage, roles, privileges, enum types, views, sequences), in that order. The
+/// constraints come here because the columns query makes the first session's chain the
+/// longer one: at 1,000 tables PostgreSQL's statement log showed the columns query alone
+/// taking longer than everything this session sent.
 fn fetch_beside_tables(
     client: &mut postgres::Client,
     sent: &AtomicUsize,
-) -> Result<[Vec<postgres::Row>; 6]> {
+) -> Result<[Vec<postgres::Row>; 7]> {
     Ok([
         catalog_query(client, CONSTRAINTS_SQL, "constraints", sent)?,
         catalog_query(client, OTHER_SQL, "objects bmdb does not manage", sent)?,
@@ -317,6 +337,7 @@ fn fetch_beside_tables(
         )?,
         catalog_query(client, ENUMS_SQL, "enum types", sent)?,
         catalog_query(client, VIEWS_SQL, "views", sent)?,
+        catalog_query(client, SEQUENCES_SQL, "sequences", sent)?,
     ])
 }
 
@@ -345,7 +366,8 @@ pub fn read_postgres_sessions(
         }
     };
     let (db_rows, table_rows, column_rows, index_rows) = core?;
-    let [constraint_rows, other_rows, role_rows, privilege_rows, enum_rows, view_rows] = beside?;
+    let [constraint_rows, other_rows, role_rows, privilege_rows, enum_rows, view_rows, sequence_rows] =
+        beside?;
     stats.queries = sent.into_inner();
     let db_row = Cells::new(
         db_rows
@@ -367,7 +389,9 @@ pub fn read_postgres_sessions(
         roles: Some(read_roles(&role_rows)?),
         enums: read_enums(&enum_rows, &mut stats)?,
         views: read_views(&view_rows)?,
+        sequences: BTreeMap::new(),
     };
+    let mut sequences = read_sequences(&sequence_rows)?;
     if let Some(roles) = model.roles.as_mut() {
         let mut rows = Vec::new();
         for r in &privilege_rows {
@@ -386,7 +410,21 @@ pub fn read_postgres_sessions(
     // every cell read fallibly: a NULL or a type from a newer server is an error naming the
     // catalog query, the column and the row's table
     let mut tables = read_tables(&table_rows)?;
-    let attnames = read_columns(&column_rows, &mut tables, &model.enums, &mut stats)?;
+    let attnames = read_columns(
+        &column_rows,
+        &mut tables,
+        &model.enums,
+        &mut sequences,
+        &mut stats,
+    )?;
+    for (name, (_, ty)) in &sequences {
+        if ty != "bigint" {
+            stats.skipped.push(format!(
+                "sequence {name}: AS {ty} is not modelled; compared as bigint by its options"
+            ));
+        }
+    }
+    model.sequences = sequences.into_iter().map(|(n, (s, _))| (n, s)).collect();
     read_constraints(&constraint_rows, &mut tables, &attnames, &mut stats)?;
     read_indexes(&index_rows, &mut tables, &attnames, &opclasses, &mut stats)?;
     read_others(&other_rows, &mut stats)?;
@@ -424,6 +462,37 @@ fn fetch_tables(
         catalog_query(client, COLUMNS_SQL, "columns", sent)?,
         catalog_query(client, &indexes_sql(server_version), "indexes", sent)?,
     ))
+}
+
+/// A sequence as read, with the type it counts in (`bigint`, `integer`, `smallint`).
+type LiveSequences = BTreeMap<String, (Sequence, String)>;
+
+/// Sequences with their options and owner; a sequence of another type than bigint is
+/// compared as bigint (the model has no `AS`), and named.
+fn read_sequences(rows: &[postgres::Row]) -> Result<LiveSequences> {
+    let mut out = BTreeMap::new();
+    for r in rows {
+        let c = Cells::new(r, "the PostgreSQL catalog (sequences)");
+        let name: String = c.get(0)?;
+        let c = c.of(name.clone());
+        let owner_table: Option<String> = c.get(8)?;
+        let owner_column: Option<String> = c.get(9)?;
+        let seq = Sequence {
+            name: name.clone(),
+            start: c.get(1)?,
+            increment: c.get(2)?,
+            min_value: c.get(3)?,
+            max_value: c.get(4)?,
+            cache: c.get(5)?,
+            cycle: c.get(6)?,
+            owned_by: owner_table
+                .zip(owner_column)
+                .map(|(table, column)| SequenceOwner { table, column }),
+        };
+        let ty: String = c.get(7)?;
+        out.insert(name, (seq, ty));
+    }
+    Ok(out)
 }
 
 /// Enum types; one whose name the model cannot hold (not a lower-case word) is named and
@@ -600,6 +669,7 @@ fn read_columns(
     rows: &[postgres::Row],
     tables: &mut Tables,
     enums: &BTreeMap<String, EnumType>,
+    sequences: &mut LiveSequences,
     stats: &mut CatalogStats,
 ) -> Result<AttNames> {
     let mut attnames = AttNames::new();
@@ -616,7 +686,7 @@ fn read_columns(
         let default: Option<String> = c.get(5)?;
         let generated: String = c.get(7)?;
         let identity: String = c.get(8)?;
-        let owns_sequence: bool = c.get(9)?;
+        let _owns_sequence: bool = c.get(9)?;
         let label = format!("{}.{}", table.name, name);
         // An enum of the model by its name (`status`, `status[]`); a type the model does not
         // spell is kept as the server writes it (`as_written: true` in the YAML), and named.
@@ -655,10 +725,17 @@ fn read_columns(
             comment: c.get(6)?,
             renamed_from: None,
         };
-        if let Some(serial) = serial_for(&col, owns_sequence) {
+        if let Some(serial) = serial_for(&table.name, &col, sequences) {
+            // the column's own sequence: SERIAL, never a sequence of the model
+            sequences.remove(&crate::model::sequences::serial_sequence(
+                &table.name,
+                &col.name,
+            ));
             col.ty = serial.to_string();
             col.default = None;
             col.nullable = false;
+        } else if let Some(d) = &col.default {
+            col.default = Some(crate::model::sequences::normalize_default(d));
         }
         table.columns.push(col);
     }
@@ -931,18 +1008,32 @@ fn pg_type(raw: &str) -> Option<String> {
         .map(|c| c.ty)
 }
 
-/// SERIAL and friends: an integer column defaulting to `nextval` of a sequence it owns.
-fn serial_for(col: &Column, owns_sequence: bool) -> Option<&'static str> {
-    let default = col.default.as_deref()?;
-    if !owns_sequence || !default.starts_with("nextval(") {
-        return None;
-    }
-    match col.ty.as_str() {
-        "INT4" => Some("SERIAL"),
-        "INT8" => Some("BIGSERIAL"),
-        "INT2" => Some("SMALLSERIAL"),
-        _ => None,
-    }
+/// SERIAL and friends: an integer column defaulting to `nextval` of the sequence PostgreSQL
+/// names after it (`<table>_<column>_seq`), which it owns, counting in the column's type
+/// with the options SERIAL gives it (1 up to the type's largest value, cache 1, no cycle).
+/// Any other sequence a default draws from, owned or not, is a sequence of the model.
+fn serial_for(table: &str, col: &Column, sequences: &LiveSequences) -> Option<&'static str> {
+    let target = crate::model::sequences::nextval_target(col.default.as_deref()?)?;
+    let (serial, ty, max) = match col.ty.as_str() {
+        "INT4" => ("SERIAL", "integer", i64::from(i32::MAX)),
+        "INT8" => ("BIGSERIAL", "bigint", i64::MAX),
+        "INT2" => ("SMALLSERIAL", "smallint", i64::from(i16::MAX)),
+        _ => return None,
+    };
+    let (seq, seq_ty) = sequences.get(&target)?;
+    let own = SequenceOwner {
+        table: table.to_string(),
+        column: col.name.clone(),
+    };
+    let serial_options = Sequence {
+        max_value: max,
+        owned_by: Some(own),
+        ..Sequence::with_defaults(&target, None)
+    };
+    (target == crate::model::sequences::serial_sequence(table, &col.name)
+        && seq_ty == ty
+        && *seq == serial_options)
+        .then_some(serial)
 }
 
 fn fk_action(code: &str) -> FkAction {

@@ -518,6 +518,7 @@ pub fn write_project(dir: &Path, model: &Model) -> Result<Vec<PathBuf>> {
         "backups.yaml",
         "schema",
         "types",
+        "sequences",
         "migrations",
     ] {
         if dir.join(existing).exists() {
@@ -588,7 +589,58 @@ fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
             view_yaml(v),
         ));
     }
+    for q in model.sequences.values() {
+        let stem = file_stem(&q.name, &mut taken);
+        // an owner the model does not hold (a table bmdb left out) is not written
+        let owned = q.owned_by.as_ref().filter(|o| {
+            model
+                .tables
+                .get(&o.table)
+                .is_some_and(|t| t.column(&o.column).is_some())
+        });
+        files.push((
+            PathBuf::from("sequences").join(format!("{stem}.yaml")),
+            sequence_yaml(&Sequence {
+                owned_by: owned.cloned(),
+                ..q.clone()
+            }),
+        ));
+    }
     files
+}
+
+/// sequences/<name>.yaml for one sequence: the options that are not the defaults.
+pub fn sequence_yaml(q: &Sequence) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "sequence: {}", scalar(&q.name));
+    let (min, max) = Sequence::default_range(q.increment);
+    let start = if q.increment < 0 {
+        q.max_value
+    } else {
+        q.min_value
+    };
+    if q.start != start {
+        let _ = writeln!(s, "start: {}", q.start);
+    }
+    if q.increment != 1 {
+        let _ = writeln!(s, "increment: {}", q.increment);
+    }
+    if q.min_value != min {
+        let _ = writeln!(s, "min_value: {}", q.min_value);
+    }
+    if q.max_value != max {
+        let _ = writeln!(s, "max_value: {}", q.max_value);
+    }
+    if q.cache != 1 {
+        let _ = writeln!(s, "cache: {}", q.cache);
+    }
+    if q.cycle {
+        let _ = writeln!(s, "cycle: true");
+    }
+    if let Some(o) = &q.owned_by {
+        let _ = writeln!(s, "owned_by: {}", scalar(&o.to_string()));
+    }
+    s
 }
 
 /// views/<name>.yaml for one view: the query as the server gave it, in a literal block.

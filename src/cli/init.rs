@@ -30,6 +30,7 @@ const REGIONS_SCHEMA: &str = include_str!("../../jsonschema/regions.schema.json"
 const TABLE_SCHEMA: &str = include_str!("../../jsonschema/table.schema.json");
 const TYPE_SCHEMA: &str = include_str!("../../jsonschema/type.schema.json");
 const VIEW_SCHEMA: &str = include_str!("../../jsonschema/view.schema.json");
+const SEQUENCE_SCHEMA: &str = include_str!("../../jsonschema/sequence.schema.json");
 
 const REGIONS: &str = r#"# yaml-language-server: $schema=jsonschema/regions.schema.json
 # bmdb project: the database, its regions and survival goal.
@@ -101,7 +102,7 @@ pub fn run(cli: &super::Cli, args: &InitArgs, project_given: bool) -> anyhow::Re
             InitDialect::Postgres => "postgres           ",
         },
     );
-    let files: [(&str, &str); 7] = [
+    let files: [(&str, &str); 8] = [
         ("regions.yaml", &regions),
         ("schema/accounts.yaml", ACCOUNTS),
         (
@@ -112,6 +113,7 @@ pub fn run(cli: &super::Cli, args: &InitArgs, project_given: bool) -> anyhow::Re
         ("jsonschema/table.schema.json", TABLE_SCHEMA),
         ("jsonschema/type.schema.json", TYPE_SCHEMA),
         ("jsonschema/view.schema.json", VIEW_SCHEMA),
+        ("jsonschema/sequence.schema.json", SEQUENCE_SCHEMA),
     ];
     for sub in ["schema", "migrations", "templates", "jsonschema"] {
         let path = dir.join(sub);

@@ -233,6 +233,31 @@ macro_rules! with_change_kinds {
                 name: String,
             },
 
+            // --- sequences (sequences/*.yaml; docs/model.md "Sequences") ---
+            /// `CREATE SEQUENCE IF NOT EXISTS name ...`, every option written out; before the
+            /// tables whose defaults draw from it. Its owner is set by `set_sequence_owner`,
+            /// once the column exists.
+            CreateSequence = "create_sequence" {
+                sequence: Sequence,
+            },
+            /// One `ALTER SEQUENCE` with the options that differ (`from` the live ones, `to`
+            /// the model's); the owner aside.
+            AlterSequence = "alter_sequence" {
+                from: Sequence,
+                to: Sequence,
+            },
+            /// `ALTER SEQUENCE name OWNED BY table.column` (`None`: `OWNED BY NONE`), after the
+            /// tables and columns are created and before any is dropped (a dropped column
+            /// takes the sequences it owns with it).
+            SetSequenceOwner = "set_sequence_owner" {
+                name: String,
+                owned_by: Option<SequenceOwner>,
+            },
+            /// `DROP SEQUENCE IF EXISTS name`, after every table and default that used it.
+            DropSequence = "drop_sequence" {
+                sequence: Sequence,
+            },
+
             // --- views (views/*.yaml; docs/model.md "Views") ---
             /// `CREATE [MATERIALIZED] VIEW name AS query`. `rebuilt_for` names the change
             /// the view was dropped for (`drop column of players.score`): it is created
@@ -476,6 +501,10 @@ impl Change {
                 format!("enum {name}.{value}")
             }
             Change::RenameEnumValue { name, to, .. } => format!("enum {name}.{to}"),
+            Change::CreateSequence { sequence: s }
+            | Change::DropSequence { sequence: s }
+            | Change::AlterSequence { to: s, .. } => format!("sequence {}", s.name),
+            Change::SetSequenceOwner { name, .. } => format!("sequence {name}"),
             Change::CreateView { view, .. }
             | Change::DropView { view, .. }
             | Change::ReplaceView { to: view, .. } => {
@@ -597,6 +626,10 @@ impl Change {
             | Change::RenameEnumValue { .. }
             | Change::DropEnumValue { .. }
             | Change::DropEnum { .. }
+            | Change::CreateSequence { .. }
+            | Change::AlterSequence { .. }
+            | Change::SetSequenceOwner { .. }
+            | Change::DropSequence { .. }
             // a view's query is a statement, checked when the model is read (invalid-query)
             | Change::CreateView { .. }
             | Change::ReplaceView { .. }

@@ -36,6 +36,7 @@ pub fn diff(current: &Model, desired: &Model) -> Vec<Change> {
     diff_roles(current.roles.as_ref(), desired.roles.as_ref(), &mut out);
     diff_privileges(current, desired, &mut out);
     super::enums::diff_enums(&current.enums, &desired.enums, &mut out);
+    super::sequences::diff_sequences(&current.sequences, &desired.sequences, &mut out);
     diff_backup_schedules(
         current.database.backup_schedules.as_ref(),
         desired.database.backup_schedules.as_ref(),
@@ -61,11 +62,14 @@ fn diff_privileges(current: &Model, desired: &Model, out: &mut Vec<Change>) {
     let names: BTreeSet<&String> = want.keys().chain(have.keys()).collect();
     let object_kept = |on: &GrantObject| match on {
         GrantObject::Table(t) => desired.tables.contains_key(t),
-        GrantObject::Sequence(q) => desired.tables.values().any(|t| {
-            t.columns
-                .iter()
-                .any(|c| format!("{}_{}_seq", t.name, c.name) == *q)
-        }),
+        GrantObject::Sequence(q) => {
+            desired.sequences.contains_key(q)
+                || desired.tables.values().any(|t| {
+                    t.columns
+                        .iter()
+                        .any(|c| format!("{}_{}_seq", t.name, c.name) == *q)
+                })
+        }
         GrantObject::Type(n) => desired.enums.contains_key(n),
         _ => true,
     };

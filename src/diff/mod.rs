@@ -7,6 +7,7 @@ pub mod change;
 mod differ;
 pub mod enums;
 pub mod refusals;
+pub mod sequences;
 pub mod views;
 pub use change::{Change, Hazard, ZoneTarget};
 pub use differ::diff;

@@ -154,6 +154,7 @@ pub fn empty_state(desired: &Database) -> Model {
         roles: None,
         enums: Default::default(),
         views: Default::default(),
+        sequences: Default::default(),
     }
 }
 

@@ -189,6 +189,7 @@ fn load_with(
         roles,
         enums,
         views: Default::default(),
+        sequences: Default::default(),
     };
     let found_before = diags.len();
     let files = schema_files(dir, diags);
@@ -233,6 +234,11 @@ fn load_with(
     }
     // after the tables: a view may not take a table's name
     model.views = super::views::read_views(dir, diags, &mut origins);
+    // after the tables and views: a sequence shares their namespace, owned_by names a column
+    model.sequences = super::sequences::read_sequences(dir, &model, diags, &mut origins);
+    if !incomplete {
+        super::sequences::check_nextval_defaults(&model, &origins, diags);
+    }
     super::roles::resolve_grants(&mut model, pending_grants, !incomplete, diags);
     Loaded {
         model,
@@ -1364,9 +1370,14 @@ fn read_column(
         }
     }
     if let Some(n) = get(m, "default") {
+        origins.set(&["default", t, &name], &cx.file, n.pos);
+        // nextval('s'::regclass) and nextval('public.s') are kept as nextval('s'), the
+        // spelling the catalog readers give back (model::sequences)
         col.default = match &n.kind {
             NodeKind::Null => None,
-            _ => cx.expression(n, "default").map(|s| s.trim().to_string()),
+            _ => cx
+                .expression(n, "default")
+                .map(|s| super::sequences::normalize_default(s.trim())),
         };
     }
     if col.default.is_none() {

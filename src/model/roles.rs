@@ -827,11 +827,12 @@ fn read_default_privileges(
     }
 }
 
-/// The sequences a grant may name: on PostgreSQL the sequence a SERIAL column owns,
-/// `<table>_<column>_seq`. CockroachDB's SERIAL makes none (serial_normalization = rowid,
-/// a `unique_rowid()` default), so there a grant on such a sequence is left out.
+/// The sequences a grant may name: the model's own (sequences/*.yaml), and on PostgreSQL the
+/// sequence a SERIAL column owns, `<table>_<column>_seq`. CockroachDB's SERIAL makes none
+/// (serial_normalization = rowid, a `unique_rowid()` default), so there a grant on such a
+/// sequence is left out.
 fn model_sequences(model: &Model) -> Vec<(String, bool)> {
-    let mut out = Vec::new();
+    let mut out: Vec<(String, bool)> = model.sequences.keys().map(|s| (s.clone(), true)).collect();
     for t in model.tables.values() {
         for c in &t.columns {
             let serial_pg = c.ty.ends_with("SERIAL");
@@ -867,6 +868,7 @@ pub fn resolve_grants(
     let tables: Vec<&str> = model.tables.keys().map(String::as_str).collect();
     let sequences = model_sequences(&Model {
         tables: model.tables.clone(),
+        sequences: model.sequences.clone(),
         ..Default::default()
     });
     let seq_names: Vec<&str> = sequences.iter().map(|(s, _)| s.as_str()).collect();
@@ -920,7 +922,7 @@ pub fn resolve_grants(
                         None if tables_complete => {
                             let help = match did_you_mean(&q, &seq_names) {
                                 Some(s) => format!("did you mean \"{s}\"?"),
-                                None if seq_names.is_empty() => "the model has no sequences (a SERIAL column's is <table>_<column>_seq)".to_string(),
+                                None if seq_names.is_empty() => "the model has no sequences (declare one in sequences/<name>.yaml; a SERIAL column's is <table>_<column>_seq)".to_string(),
                                 None => format!("the model's sequences: {}", seq_names.join(", ")),
                             };
                             cx.err(pos, "unknown-sequence", format!("role \"{role}\" is granted privileges on sequence \"{q}\", which the model does not have"), help);

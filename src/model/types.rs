@@ -54,6 +54,78 @@ pub struct Model {
     /// Views and materialized views (`views/*.yaml`), keyed by name (docs/model.md "Views").
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub views: BTreeMap<String, View>,
+    /// Sequences (`sequences/*.yaml`), keyed by name (docs/model.md "Sequences"). A SERIAL
+    /// column's own sequence on PostgreSQL is the column's, never one of these.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sequences: BTreeMap<String, Sequence>,
+}
+
+/// `CREATE SEQUENCE name INCREMENT BY .. MINVALUE .. MAXVALUE .. START WITH .. CACHE ..
+/// [CYCLE]`, every option with its value (the loader fills in the servers' defaults, which
+/// both dialects share for a BIGINT sequence), and `OWNED BY table.column`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sequence {
+    pub name: String,
+    pub start: i64,
+    pub increment: i64,
+    pub min_value: i64,
+    pub max_value: i64,
+    pub cache: i64,
+    /// PostgreSQL only: CockroachDB has no CYCLE (the loader refuses it there).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub cycle: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_by: Option<SequenceOwner>,
+}
+
+/// The column a sequence belongs to: dropped with it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct SequenceOwner {
+    pub table: String,
+    pub column: String,
+}
+
+impl std::fmt::Display for SequenceOwner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.table, self.column)
+    }
+}
+
+impl Sequence {
+    /// A sequence with the servers' defaults for `increment` (1 when `None`): ascending
+    /// from 1 to 2^63-1, descending from -1 to -2^63, starting at the end it counts from,
+    /// cache 1, no cycle.
+    pub fn with_defaults(name: &str, increment: Option<i64>) -> Sequence {
+        let increment = increment.unwrap_or(1);
+        let (min_value, max_value) = Sequence::default_range(increment);
+        Sequence {
+            name: name.to_string(),
+            start: if increment < 0 { max_value } else { min_value },
+            increment,
+            min_value,
+            max_value,
+            cache: 1,
+            cycle: false,
+            owned_by: None,
+        }
+    }
+
+    /// The default MINVALUE and MAXVALUE of a BIGINT sequence counting by `increment`.
+    pub fn default_range(increment: i64) -> (i64, i64) {
+        if increment < 0 {
+            (i64::MIN, -1)
+        } else {
+            (1, i64::MAX)
+        }
+    }
+
+    /// The options (without the owner), as `ALTER SEQUENCE` compares them.
+    pub fn options(&self) -> Sequence {
+        Sequence {
+            owned_by: None,
+            ..self.clone()
+        }
+    }
 }
 
 /// `CREATE [MATERIALIZED] VIEW name AS query`. The tables (and views) it reads are derived

@@ -137,6 +137,23 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             "replace-view",
             format!("drops {object} and creates it with the new query; queries reading it fail in between and its grants go with it"),
         )),
+        Change::DropSequence { .. } => out.push(destructive(
+            "drop-sequence",
+            format!("drops {object} and the position it has counted to; a sequence created again starts over"),
+        )),
+        Change::AlterSequence { from, to }
+            if to.min_value > from.min_value
+                || to.max_value < from.max_value
+                || (to.increment > 0) != (from.increment > 0) =>
+        {
+            out.push(caution(
+                "sequence-range-narrowed",
+                format!(
+                    "alters {object} to {}..{} by {}; the server refuses while its current value lies outside the new range",
+                    to.min_value, to.max_value, to.increment
+                ),
+            ))
+        }
         Change::DropEnum { .. } => out.push(destructive(
             "drop-type",
             format!("drops {object}; the server refuses while a column still uses the type"),

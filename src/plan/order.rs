@@ -42,6 +42,8 @@ enum Phase {
     CreateEnum,
     RenameEnumValue,
     AddEnumValue,
+    /// Sequences before the tables and columns whose defaults draw from them.
+    CreateSequence,
     CreateTable,
     /// A foreign key over a primary key that is replaced: PostgreSQL refuses to drop the
     /// key while the foreign key depends on it, so it goes first (and comes back later).
@@ -49,9 +51,16 @@ enum Phase {
     RenameColumn,
     AddColumn,
     AlterColumnType,
+    /// A sequence of the model named like the SERIAL sequence of a column that stops being
+    /// SERIAL: created once that column's own sequence is dropped (alter_column_type), before
+    /// the default that draws from it.
+    CreateSequenceAfterSerial,
     SetColumnDefault,
     SetColumnNullable,
     SetColumnComment,
+    /// Once the owning column exists, and before any column or table is dropped (a dropped
+    /// column takes the sequences it owns with it).
+    SetSequenceOwner,
     AlterPrimaryKey,
     CreateIndex,
     AddUnique,
@@ -78,6 +87,8 @@ enum Phase {
     DropIndex,
     DropColumn,
     DropTable,
+    /// After every table, column and default that drew from it.
+    DropSequence,
     /// Views once every table, column and type they read is in its final shape (after the
     /// column drops they were dropped for), the views read by other views first; a replaced
     /// view is dropped and created in its own step.
@@ -328,6 +339,13 @@ impl Context<'_> {
                 view.name.clone(),
                 0,
             ),
+            Change::CreateSequence { sequence } if self.leaves_serial(&sequence.name) => {
+                named(P::CreateSequenceAfterSerial, &sequence.name)
+            }
+            Change::CreateSequence { sequence } => named(P::CreateSequence, &sequence.name),
+            Change::AlterSequence { to, .. } => named(P::CreateSequence, &to.name),
+            Change::SetSequenceOwner { name, .. } => named(P::SetSequenceOwner, name),
+            Change::DropSequence { sequence } => named(P::DropSequence, &sequence.name),
             Change::CreateEnum { name, .. } => named(P::CreateEnum, name),
             Change::RenameEnumValue { name, .. } => named(P::RenameEnumValue, name),
             Change::AddEnumValue { name, .. } => named(P::AddEnumValue, name),
@@ -389,6 +407,23 @@ impl Context<'_> {
 }
 
 impl Context<'_> {
+    /// Whether `name` is the implicit sequence of a column the plan takes out of SERIAL
+    /// (PostgreSQL drops that sequence with the change).
+    fn leaves_serial(&self, name: &str) -> bool {
+        self.current.tables.values().any(|t| {
+            t.columns.iter().any(|c| {
+                c.ty.ends_with("SERIAL")
+                    && crate::model::sequences::serial_sequence(&t.name, &c.name) == name
+                    && self
+                        .desired
+                        .tables
+                        .get(&t.name)
+                        .and_then(|w| w.column(&c.name))
+                        .is_some_and(|w| !w.ty.ends_with("SERIAL"))
+            })
+        })
+    }
+
     /// 0 when super region `name` gives up a region another super region takes (super
     /// regions are disjoint, so it must change first), else 1.
     fn super_region_rank(&self, name: &str) -> usize {

@@ -175,28 +175,9 @@ fn sql_type(ty: &str, dialect: Dialect) -> String {
     }
 }
 
-/// The name PostgreSQL gives the sequence of a SERIAL column `table.column`:
-/// `table_column_seq`, the longer of the two names shortened (by whole characters) until
-/// it fits in 63 bytes, as `makeObjectName` does.
-pub fn serial_sequence(table: &str, column: &str) -> String {
-    const LABEL: &str = "seq";
-    let avail = crate::model::normalize::MAX_IDENT_BYTES - (LABEL.len() + 1) - 1;
-    let (mut a, mut b): (Vec<char>, Vec<char>) =
-        (table.chars().collect(), column.chars().collect());
-    let bytes = |v: &[char]| v.iter().map(|c| c.len_utf8()).sum::<usize>();
-    while bytes(&a) + bytes(&b) > avail {
-        if bytes(&a) > bytes(&b) {
-            a.pop();
-        } else {
-            b.pop();
-        }
-    }
-    format!(
-        "{}_{}_{LABEL}",
-        a.into_iter().collect::<String>(),
-        b.into_iter().collect::<String>()
-    )
-}
+/// The name PostgreSQL gives the sequence of a SERIAL column (`table_column_seq`, fitted
+/// to 63 bytes): the model's own function, which also refuses a sequence of that name.
+pub use crate::model::sequences::serial_sequence;
 
 /// Renders plans; holds the compiled templates.
 pub struct Renderer {

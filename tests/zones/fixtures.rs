@@ -110,5 +110,6 @@ pub fn bluemarble() -> Model {
         roles: None,
         enums: Default::default(),
         views: Default::default(),
+        sequences: Default::default(),
     }
 }

@@ -1,0 +1,503 @@
+//! sequences/*.yaml: sequences, one file per sequence (issue 12 item 2; docs/model.md
+//! "Sequences").
+//!
+//! ```yaml
+//! sequence: order_no
+//! start: 1000          # optional; the end it counts from
+//! increment: 1         # optional; 1; negative counts down
+//! min_value: 1         # optional; 1 ascending, -2^63 descending
+//! max_value: 999999    # optional; 2^63-1 ascending, -1 descending
+//! cache: 1             # optional; 1
+//! cycle: false         # optional; PostgreSQL only (CockroachDB has no CYCLE)
+//! owned_by: orders.order_no   # optional; dropped with that column
+//! ```
+//!
+//! A column uses one with `default: nextval('order_no')`; the loader keeps that default
+//! in this one spelling (`nextval('name')`, whatever cast or `public.` the YAML wrote) so it
+//! compares equal to what the catalogs read back, and refuses a `nextval` of a sequence the
+//! model does not have (unless `ignore:` names it: `sequence legacy_seq`).
+
+use super::diagnostic::Diagnostic;
+use super::normalize::did_you_mean;
+use super::read::{get, Cx, Origins};
+use super::types::{Dialect, Model, Sequence, SequenceOwner};
+use super::yaml::{Node, NodeKind};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub const SEQUENCE_FILE_KEYS: &[&str] = &[
+    "sequence",
+    "start",
+    "increment",
+    "min_value",
+    "max_value",
+    "cache",
+    "cycle",
+    "owned_by",
+];
+
+/// The sequence a default draws from: `nextval('s')`, `nextval('s'::regclass)`,
+/// `nextval('public.s'::REGCLASS)`, `nextval('db.public.s':::REGCLASS)` (CockroachDB),
+/// `nextval('"Odd"')` give `s` (`Odd`). `None` for any other expression, or one that does
+/// more than call nextval.
+pub fn nextval_target(expr: &str) -> Option<String> {
+    let e = expr.trim();
+    let head = e.get(..8)?;
+    if !head.eq_ignore_ascii_case("nextval(") || !e.ends_with(')') {
+        return None;
+    }
+    let inner = e[8..e.len() - 1].trim();
+    // the literal, then an optional ::regclass / :::REGCLASS cast
+    let rest = inner.strip_prefix('\'')?;
+    let end = rest.find('\'')?;
+    let text = &rest[..end];
+    let after = rest[end + 1..].trim();
+    if !after.is_empty() {
+        let cast = after.trim_start_matches(':');
+        if after.len() - cast.len() < 2 || !cast.trim().eq_ignore_ascii_case("regclass") {
+            return None;
+        }
+    }
+    // a qualified name: the last part, when what precedes it is the public schema
+    let parts = split_qualified(text)?;
+    let name = match parts.as_slice() {
+        [n] => n.clone(),
+        [schema, n] if schema == "public" => n.clone(),
+        [_, schema, n] if schema == "public" => n.clone(),
+        _ => return None,
+    };
+    (!name.is_empty()).then_some(name)
+}
+
+/// `a.b."C d"` -> [a, b, C d]: unquoted parts folded to lower case, quoted ones as written.
+fn split_qualified(text: &str) -> Option<Vec<String>> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        let mut part = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next()? {
+                    '"' if chars.peek() == Some(&'"') => {
+                        chars.next();
+                        part.push('"');
+                    }
+                    '"' => break,
+                    c => part.push(c),
+                }
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == '.' {
+                    break;
+                }
+                part.push(c.to_ascii_lowercase());
+                chars.next();
+            }
+        }
+        out.push(part);
+        match chars.next() {
+            None => return Some(out),
+            Some('.') => continue,
+            Some(_) => return None,
+        }
+    }
+}
+
+/// The one spelling of a default that draws from sequence `name`.
+pub fn nextval_default(name: &str) -> String {
+    // regclass input folds an unquoted name to lower case and ignores keywords: a plain
+    // lower-case word stays bare, anything else is quoted
+    let mut chars = name.chars();
+    let plain = matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+    let quoted = if plain {
+        name.to_string()
+    } else {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    };
+    format!("nextval({})", super::types::sql_string(&quoted))
+}
+
+/// A default in the one spelling when it is a `nextval`, else as it was.
+pub fn normalize_default(expr: &str) -> String {
+    match nextval_target(expr) {
+        Some(name) => nextval_default(&name),
+        None => expr.to_string(),
+    }
+}
+
+/// Reads every `sequences/**/*.yaml`, after the tables and views (a sequence shares their
+/// namespace, and `owned_by` names a column). A project without `sequences/` has none.
+pub fn read_sequences(
+    dir: &Path,
+    model: &Model,
+    diags: &mut Vec<Diagnostic>,
+    origins: &mut Origins,
+) -> BTreeMap<String, Sequence> {
+    let mut out: BTreeMap<String, Sequence> = BTreeMap::new();
+    let dialect = model.database.dialect;
+    for rel in super::load::yaml_files(dir, "sequences", diags) {
+        let Some(root) = super::load::read_yaml(dir, &rel, diags) else {
+            continue;
+        };
+        let mut cx = Cx {
+            file: rel.clone(),
+            diags,
+        };
+        let Some(entries) = cx.map(&root, "a sequence file") else {
+            continue;
+        };
+        cx.check_keys(entries, SEQUENCE_FILE_KEYS, "a sequence file");
+        let Some(name_node) = cx.require(
+            entries,
+            "sequence",
+            root.pos,
+            "this sequence file",
+            "add `sequence: <name>` at the top (sequences/ holds sequences, one per file)",
+        ) else {
+            continue;
+        };
+        let Some(name) = cx.ident(name_node, "the sequence name") else {
+            continue;
+        };
+        let clash = if origins.get(&["table", &name]).is_some() {
+            Some("a table")
+        } else if origins.get(&["view", &name]).is_some() {
+            Some("a view")
+        } else {
+            None
+        };
+        if let Some(what) = clash {
+            cx.err(
+                name_node.pos,
+                "duplicate-sequence",
+                format!("sequence \"{name}\" has the name of {what}"),
+                "sequences, tables and views share one namespace; rename one of them".to_string(),
+            );
+            continue;
+        }
+        if let Some((first, _)) = origins.get(&["sequence", &name]) {
+            cx.err(
+                name_node.pos,
+                "duplicate-sequence",
+                format!("sequence \"{name}\" is also defined in {}", first.display()),
+                "keep one file per sequence; merge or rename one of them".to_string(),
+            );
+            continue;
+        }
+        if dialect == Dialect::Postgres {
+            if let Some((t, c)) = serial_owner_of(model, &name) {
+                cx.err(
+                    name_node.pos,
+                    "duplicate-sequence",
+                    format!("sequence \"{name}\" is the name PostgreSQL gives the sequence of SERIAL column {t}.{c}"),
+                    "rename the sequence, or make the column a plain integer with `default: nextval(...)` of this sequence".to_string(),
+                );
+                continue;
+            }
+        }
+        origins.set(&["sequence", &name], &rel, name_node.pos);
+        let what = format!("sequence \"{name}\"");
+        let mut ok = true;
+        let mut int = |cx: &mut Cx, key: &str| -> Option<(i64, Node)> {
+            let n = get(entries, key)?;
+            if matches!(n.kind, NodeKind::Null) {
+                return None;
+            }
+            // a whole number past the 64-bit range is named as such, not as a wrong type
+            if let NodeKind::Scalar {
+                value,
+                quoted: false,
+            } = &n.kind
+            {
+                if value.parse::<i64>().is_err() && value.parse::<i128>().is_ok() {
+                    cx.err(
+                        n.pos,
+                        "sequence-option",
+                        format!("\"{key}\" of {what} is {value}, outside the 64-bit range"),
+                        "sequence values lie between -9223372036854775808 and 9223372036854775807"
+                            .to_string(),
+                    );
+                    ok = false;
+                    return None;
+                }
+            }
+            match cx.int(n, &format!("\"{key}\" of {what}")) {
+                Some(v) => Some((v, n.clone())),
+                None => {
+                    ok = false;
+                    None
+                }
+            }
+        };
+        let increment = int(&mut cx, "increment");
+        let start = int(&mut cx, "start");
+        let min = int(&mut cx, "min_value");
+        let max = int(&mut cx, "max_value");
+        let cache = int(&mut cx, "cache");
+        let cycle = match get(entries, "cycle") {
+            Some(n) => match cx.boolean(n, "\"cycle\"") {
+                Some(b) => Some((b, n.pos)),
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
+        if !ok {
+            continue;
+        }
+        let mut seq = Sequence::with_defaults(&name, increment.as_ref().map(|(v, _)| *v));
+        if let Some((0, n)) = &increment {
+            cx.err(
+                n.pos,
+                "sequence-option",
+                format!("the increment of {what} is 0"),
+                "a sequence counts up (a positive increment) or down (a negative one)".to_string(),
+            );
+            continue;
+        }
+        if let Some((c, n)) = &cache {
+            if *c < 1 {
+                cx.err(
+                    n.pos,
+                    "sequence-option",
+                    format!("the cache of {what} is {c}"),
+                    "the cache is at least 1 (1: no values are cached)".to_string(),
+                );
+                continue;
+            }
+            seq.cache = *c;
+        }
+        if let Some((v, _)) = &min {
+            seq.min_value = *v;
+        }
+        if let Some((v, _)) = &max {
+            seq.max_value = *v;
+        }
+        if seq.min_value >= seq.max_value {
+            let at = min
+                .as_ref()
+                .or(max.as_ref())
+                .map_or(name_node.pos, |(_, n)| n.pos);
+            cx.err(
+                at,
+                "sequence-option",
+                format!(
+                    "min_value ({}) of {what} is not less than its max_value ({})",
+                    seq.min_value, seq.max_value
+                ),
+                "min_value must be less than max_value (a descending sequence's defaults are -9223372036854775808 and -1)".to_string(),
+            );
+            continue;
+        }
+        seq.start = match &start {
+            Some((v, _)) => *v,
+            None if seq.increment < 0 => seq.max_value,
+            None => seq.min_value,
+        };
+        if seq.start < seq.min_value || seq.start > seq.max_value {
+            let at = start
+                .as_ref()
+                .or(min.as_ref())
+                .or(max.as_ref())
+                .map_or(name_node.pos, |(_, n)| n.pos);
+            cx.err(
+                at,
+                "sequence-option",
+                format!(
+                    "the start ({}) of {what} is outside its range {}..{}",
+                    seq.start, seq.min_value, seq.max_value
+                ),
+                "start from a value between min_value and max_value".to_string(),
+            );
+            continue;
+        }
+        if let Some((true, pos)) = cycle {
+            if dialect == Dialect::Cockroach {
+                cx.err(
+                    pos,
+                    "sequence-option",
+                    format!("{what} cycles, and CockroachDB has no CYCLE"),
+                    "CockroachDB refuses CYCLE (\"CYCLE option is not supported\"); remove `cycle: true`".to_string(),
+                );
+                continue;
+            }
+            seq.cycle = true;
+        }
+        if let Some(n) = get(entries, "owned_by") {
+            if !matches!(n.kind, NodeKind::Null) {
+                let Some(text) = cx.text(n, &format!("\"owned_by\" of {what}")) else {
+                    continue;
+                };
+                let Some((t, c)) = text.split_once('.') else {
+                    cx.err(
+                        n.pos,
+                        "sequence-owner",
+                        format!("\"owned_by\" of {what} is \"{text}\", not table.column"),
+                        "write the column the sequence belongs to as `table.column`".to_string(),
+                    );
+                    continue;
+                };
+                let Some(table) = model.tables.get(t) else {
+                    let hint = did_you_mean(
+                        t,
+                        &model.tables.keys().map(String::as_str).collect::<Vec<_>>(),
+                    )
+                    .map(|s| format!("did you mean \"{s}\"? "))
+                    .unwrap_or_default();
+                    cx.err(
+                        n.pos,
+                        "sequence-owner",
+                        format!("{what} is owned by a column of \"{t}\", which is not a table of the model"),
+                        format!("{hint}owned_by names a table of schema/ and one of its columns"),
+                    );
+                    continue;
+                };
+                if table.column(c).is_none() {
+                    let hint = did_you_mean(
+                        c,
+                        &table
+                            .columns
+                            .iter()
+                            .map(|c| c.name.as_str())
+                            .collect::<Vec<_>>(),
+                    )
+                    .map(|s| format!("did you mean \"{s}\"? "))
+                    .unwrap_or_default();
+                    cx.err(
+                        n.pos,
+                        "sequence-owner",
+                        format!("{what} is owned by \"{t}.{c}\", and table \"{t}\" has no column \"{c}\""),
+                        format!("{hint}owned_by names a column of the table"),
+                    );
+                    continue;
+                }
+                seq.owned_by = Some(SequenceOwner {
+                    table: t.to_string(),
+                    column: c.to_string(),
+                });
+            }
+        }
+        out.insert(name, seq);
+    }
+    out
+}
+
+/// The name PostgreSQL gives the sequence of a SERIAL column `table.column`:
+/// `table_column_seq`, the longer of the two names shortened (by whole characters) until
+/// it fits in 63 bytes, as `makeObjectName` does.
+pub fn serial_sequence(table: &str, column: &str) -> String {
+    const LABEL: &str = "seq";
+    let avail = super::normalize::MAX_IDENT_BYTES - (LABEL.len() + 1) - 1;
+    let (mut a, mut b): (Vec<char>, Vec<char>) =
+        (table.chars().collect(), column.chars().collect());
+    let bytes = |v: &[char]| v.iter().map(|c| c.len_utf8()).sum::<usize>();
+    while bytes(&a) + bytes(&b) > avail {
+        if bytes(&a) > bytes(&b) {
+            a.pop();
+        } else {
+            b.pop();
+        }
+    }
+    format!(
+        "{}_{}_{LABEL}",
+        a.into_iter().collect::<String>(),
+        b.into_iter().collect::<String>()
+    )
+}
+
+/// The SERIAL column (table, column) whose implicit sequence PostgreSQL names `name`.
+pub fn serial_owner_of(model: &Model, name: &str) -> Option<(String, String)> {
+    model.tables.values().find_map(|t| {
+        t.columns.iter().find_map(|c| {
+            (c.ty.ends_with("SERIAL") && serial_sequence(&t.name, &c.name) == name)
+                .then(|| (t.name.clone(), c.name.clone()))
+        })
+    })
+}
+
+/// Every column default that calls `nextval` of a sequence the model does not have (nor
+/// `ignore:`s as `sequence <name>`, nor is a SERIAL column's own on PostgreSQL): an
+/// `unknown-sequence` error at the default.
+pub fn check_nextval_defaults(model: &Model, origins: &Origins, diags: &mut Vec<Diagnostic>) {
+    for t in model.tables.values() {
+        for c in &t.columns {
+            let Some(target) = c.default.as_deref().and_then(nextval_target) else {
+                continue;
+            };
+            // a SERIAL column's own sequence (PostgreSQL) may be drawn from by another column
+            let serial_own = model.database.dialect == Dialect::Postgres
+                && serial_owner_of(model, &target).is_some();
+            if serial_own
+                || model.sequences.contains_key(&target)
+                || model
+                    .database
+                    .ignore
+                    .iter()
+                    .any(|i| *i == format!("sequence {target}"))
+            {
+                continue;
+            }
+            let Some((file, pos)) = origins
+                .get(&["default", &t.name, &c.name])
+                .or_else(|| origins.get(&["column", &t.name, &c.name]))
+            else {
+                continue;
+            };
+            let hint = did_you_mean(
+                &target,
+                &model
+                    .sequences
+                    .keys()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>(),
+            )
+            .map(|s| format!("did you mean \"{s}\"? "))
+            .unwrap_or_default();
+            let mut cx = Cx { file, diags };
+            cx.err(
+                pos,
+                "unknown-sequence",
+                format!(
+                    "the default of {}.{} draws from sequence \"{target}\", which the model does not have",
+                    t.name, c.name
+                ),
+                format!("{hint}declare it in sequences/{target}.yaml (`sequence: {target}`), or name a live sequence bmdb leaves alone in regions.yaml's ignore: (`sequence {target}`)"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nextval_targets() {
+        for (expr, want) in [
+            ("nextval('s')", Some("s")),
+            ("NEXTVAL('s'::regclass)", Some("s")),
+            ("nextval('public.s'::REGCLASS)", Some("s")),
+            ("nextval('game.public.s':::REGCLASS)", Some("s")),
+            ("nextval('\"Odd\"'::regclass)", Some("Odd")),
+            ("nextval('S')", Some("s")),
+            ("nextval('other.s')", None),
+            ("nextval('s') + 1", None),
+            ("nextval('s'::text)", None),
+            ("now()", None),
+        ] {
+            assert_eq!(nextval_target(expr).as_deref(), want, "{expr}");
+        }
+        assert_eq!(normalize_default("nextval('s'::regclass)"), "nextval('s')");
+        assert_eq!(normalize_default("nextval('Odd')"), "nextval('odd')");
+        assert_eq!(
+            normalize_default("nextval('\"Odd\"'::regclass)"),
+            "nextval('\"Odd\"')"
+        );
+        assert_eq!(normalize_default("now()"), "now()");
+    }
+}
