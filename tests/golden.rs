@@ -1223,6 +1223,90 @@ fn cases() -> Vec<Case> {
             },
         ),
         case(
+            "add_column__identity",
+            "an identity column with sequence options",
+            Change::AddColumn {
+                table: "players".into(),
+                column: Column {
+                    identity: Some(Identity {
+                        generated: Generated::ByDefault,
+                        start: Some(1000),
+                        increment: Some(10),
+                        ..Default::default()
+                    }),
+                    ..col("player_no", "INT8").not_null()
+                },
+            },
+        ),
+        case(
+            "add_identity",
+            "an existing column becomes GENERATED ALWAYS AS IDENTITY",
+            Change::AddIdentity {
+                table: "players".into(),
+                column: "player_no".into(),
+                identity: Identity::default(),
+            },
+        ),
+        case(
+            "add_identity__options",
+            "an existing column becomes an identity with options",
+            Change::AddIdentity {
+                table: "players".into(),
+                column: "player_no".into(),
+                identity: Identity {
+                    generated: Generated::ByDefault,
+                    start: Some(5000),
+                    increment: Some(-1),
+                    min_value: Some(1),
+                    max_value: Some(5000),
+                },
+            },
+        ),
+        case(
+            "alter_identity",
+            "BY DEFAULT becomes ALWAYS and the options change",
+            Change::AlterIdentity {
+                table: "players".into(),
+                column: "player_no".into(),
+                from: Identity {
+                    generated: Generated::ByDefault,
+                    start: Some(100),
+                    max_value: Some(99999),
+                    ..Default::default()
+                },
+                to: Identity {
+                    increment: Some(2),
+                    ..Default::default()
+                },
+                generated: Some(Generated::Always),
+                options: names(&["SET INCREMENT BY 2", "SET NO MAXVALUE", "SET START WITH 1"]),
+            },
+        ),
+        case(
+            "alter_identity__generated",
+            "ALWAYS becomes BY DEFAULT, nothing else",
+            Change::AlterIdentity {
+                table: "players".into(),
+                column: "player_no".into(),
+                from: Identity::default(),
+                to: Identity {
+                    generated: Generated::ByDefault,
+                    ..Default::default()
+                },
+                generated: Some(Generated::ByDefault),
+                options: Vec::new(),
+            },
+        ),
+        case(
+            "drop_identity",
+            "the column keeps its values, the identity goes",
+            Change::DropIdentity {
+                table: "players".into(),
+                column: "player_no".into(),
+                identity: Identity::default(),
+            },
+        ),
+        case(
             "set_column_comment",
             "set a column comment",
             Change::SetColumnComment {

@@ -76,6 +76,24 @@ pub struct ColumnRow {
     pub is_hidden: String,
     pub generation_expression: Option<String>,
     pub comment: Option<String>,
+    /// `YES` | `NO`, and for an identity column `ALWAYS` | `BY DEFAULT` and its sequence's
+    /// start, increment, maximum and minimum as text: the SQL-standard columns of
+    /// `information_schema.columns` (cockroachdb/cockroach pkg/sql/vtable/information_schema.go
+    /// at 0576a992d7a4cc4665da35a8bfc19728a68bc354, `InformationSchemaColumns`: IS_IDENTITY,
+    /// IDENTITY_GENERATION, IDENTITY_START, IDENTITY_INCREMENT, IDENTITY_MAXIMUM,
+    /// IDENTITY_MINIMUM, all STRING).
+    #[serde(default)]
+    pub is_identity: Option<String>,
+    #[serde(default)]
+    pub identity_generation: Option<String>,
+    #[serde(default)]
+    pub identity_start: Option<String>,
+    #[serde(default)]
+    pub identity_increment: Option<String>,
+    #[serde(default)]
+    pub identity_maximum: Option<String>,
+    #[serde(default)]
+    pub identity_minimum: Option<String>,
 }
 
 /// `information_schema.statistics`: one row per index column, in `seq_in_index` order.
@@ -361,7 +379,9 @@ pub const QUERIES: [(&str, &str); 17] = [
         "columns",
         "SELECT c.table_name, c.column_name, c.crdb_sql_type, c.is_nullable, c.column_default, \
          c.is_hidden, c.generation_expression, \
-         col_description(format('%I.%I', c.table_schema, c.table_name)::REGCLASS::OID, c.ordinal_position::INT) \
+         col_description(format('%I.%I', c.table_schema, c.table_name)::REGCLASS::OID, c.ordinal_position::INT), \
+         c.is_identity, c.identity_generation, c.identity_start, c.identity_increment, \
+         c.identity_maximum, c.identity_minimum \
          FROM information_schema.columns c WHERE c.table_schema = 'public' \
          ORDER BY c.table_name, c.ordinal_position",
     ),
@@ -549,6 +569,12 @@ pub fn read_cockroach(
                 is_hidden: c.get(5)?,
                 generation_expression: c.get(6)?,
                 comment: c.get(7)?,
+                is_identity: c.get(8)?,
+                identity_generation: c.get(9)?,
+                identity_start: c.get(10)?,
+                identity_increment: c.get(11)?,
+                identity_maximum: c.get(12)?,
+                identity_minimum: c.get(13)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -1256,16 +1282,59 @@ fn read_columns<'a>(
                 "{label}: computed column; its expression is not modelled"
             ));
         }
+        let identity = identity_of(c, &ty, &label, notes);
         t.columns.push(Column {
             name: c.column_name.clone(),
             ty,
-            nullable: yes(&c.is_nullable),
-            default: c.column_default.as_deref().map(strip_literal_cast),
+            nullable: yes(&c.is_nullable) && identity.is_none(),
+            // an identity column's default is its sequence's nextval: the identity says it
+            default: c
+                .column_default
+                .as_deref()
+                .filter(|_| identity.is_none())
+                .map(strip_literal_cast),
             comment: c.comment.clone(),
             renamed_from: None,
+            identity,
         });
     }
     Dropped(dropped)
+}
+
+/// An identity column's generation and sequence options from its `information_schema.columns`
+/// row (`is_identity = 'YES'`), normalised as the loader normalises the model's.
+fn identity_of(c: &ColumnRow, ty: &str, label: &str, notes: &mut Vec<String>) -> Option<Identity> {
+    if c.is_identity.as_deref() != Some("YES") {
+        return None;
+    }
+    let generated = match c.identity_generation.as_deref().map(str::trim) {
+        Some(g) if g.eq_ignore_ascii_case("BY DEFAULT") => Generated::ByDefault,
+        _ => Generated::Always,
+    };
+    let num = |v: &Option<String>| v.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
+    for (what, v) in [
+        ("start", &c.identity_start),
+        ("increment", &c.identity_increment),
+        ("maximum", &c.identity_maximum),
+        ("minimum", &c.identity_minimum),
+    ] {
+        if v.as_deref().is_some_and(|v| v.trim().parse::<i64>().is_err()) {
+            notes.push(format!(
+                "{label}: identity {what} {:?} is not a whole number; read as the default",
+                v.as_deref().unwrap_or_default()
+            ));
+        }
+    }
+    Some(
+        Identity {
+            generated,
+            start: num(&c.identity_start),
+            increment: num(&c.identity_increment),
+            min_value: num(&c.identity_minimum),
+            max_value: num(&c.identity_maximum),
+        }
+        .normalised(ty),
+    )
 }
 
 /// Primary keys, foreign keys and checks; UNIQUE constraints are read with the indexes.

@@ -90,7 +90,24 @@ fn column_def(c: &Column) -> String {
     if let Some(d) = &c.default {
         s.push_str(&format!(" DEFAULT {d}"));
     }
+    if let Some(id) = &c.identity {
+        s.push(' ');
+        s.push_str(&identity_def(id));
+    }
     s
+}
+
+fn identity_def(id: &Identity) -> String {
+    let options = id.options_sql();
+    format!(
+        "GENERATED {} AS IDENTITY{}",
+        id.generated.keyword(),
+        if options.is_empty() {
+            String::new()
+        } else {
+            format!(" ({options})")
+        }
+    )
 }
 
 fn index_def(i: &Index) -> String {
@@ -401,6 +418,15 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             opt(default),
             opt(&column(have, table, col).and_then(|c| c.default.clone())),
         ),
+        Change::AddIdentity { identity, .. } => {
+            diff(obj, "identity", kind, identity_def(identity), "none".into())
+        }
+        Change::DropIdentity { identity, .. } => {
+            diff(obj, "identity", kind, "none".into(), identity_def(identity))
+        }
+        Change::AlterIdentity { from, to, .. } => {
+            diff(obj, "identity", kind, identity_def(to), identity_def(from))
+        }
         Change::SetColumnNullable { nullable, .. } => {
             let word = |n: bool| if n { "NULL" } else { "NOT NULL" };
             diff(

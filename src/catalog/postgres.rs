@@ -114,7 +114,8 @@ ORDER BY c.relname";
 const COLUMNS_SQL: &str = "\
 SELECT a.attrelid, a.attnum, a.attname::text, format_type(a.atttypid, a.atttypmod),
        a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), d.description,
-       a.attgenerated::text, a.attidentity::text, owned.refobjid IS NOT NULL
+       a.attgenerated::text, a.attidentity::text, owned.refobjid IS NOT NULL,
+       ids.seqstart, ids.seqincrement, ids.seqmin, ids.seqmax
 FROM pg_attribute a
 JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -125,6 +126,10 @@ LEFT JOIN (SELECT DISTINCT dp.refobjid, dp.refobjsubid FROM pg_depend dp
            WHERE dp.classid = 'pg_class'::regclass AND dp.refclassid = 'pg_class'::regclass
              AND dp.deptype = 'a') owned
        ON owned.refobjid = a.attrelid AND owned.refobjsubid = a.attnum
+LEFT JOIN (pg_depend di JOIN pg_sequence ids ON ids.seqrelid = di.objid)
+       ON a.attidentity <> '' AND di.classid = 'pg_class'::regclass
+       AND di.refclassid = 'pg_class'::regclass AND di.deptype = 'i'
+       AND di.refobjid = a.attrelid AND di.refobjsubid = a.attnum
 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum";
 
@@ -632,11 +637,24 @@ fn read_columns(
                 "{label}: generated column; its expression is not modelled"
             ));
         }
-        if !identity.is_empty() {
-            stats.skipped.push(format!(
-                "{label}: identity column; modelled as a plain {ty}"
-            ));
-        }
+        // `a` ALWAYS, `d` BY DEFAULT, with the options of the sequence it owns (pg_sequence)
+        let identity = match identity.as_str() {
+            "" => None,
+            g => Some(
+                Identity {
+                    generated: if g == "d" {
+                        Generated::ByDefault
+                    } else {
+                        Generated::Always
+                    },
+                    start: c.get(10)?,
+                    increment: c.get(11)?,
+                    min_value: c.get(12)?,
+                    max_value: c.get(13)?,
+                }
+                .normalised(&ty),
+            ),
+        };
         let mut col = Column {
             name,
             ty,
@@ -647,6 +665,7 @@ fn read_columns(
                 .map(|d| strip_literal_cast_for(d, &raw_type)),
             comment: c.get(6)?,
             renamed_from: None,
+            identity,
         };
         if let Some(serial) = serial_for(&col, owns_sequence) {
             col.ty = serial.to_string();

@@ -169,12 +169,15 @@ fn table_yaml(t: &Table, model: &Model) -> String {
             format!("type: {}", scalar(&c.ty)),
         ];
         // serial and key columns are NOT NULL by definition; saying so is noise
-        if !c.nullable && !pk.contains(&c.name) && !c.ty.ends_with("SERIAL") {
+        if !c.nullable && !pk.contains(&c.name) && !c.ty.ends_with("SERIAL") && c.identity.is_none() {
             parts.push("nullable: false".into());
         }
         if let Some(d) = &c.default {
             // always quoted: a default is SQL text, never a YAML number or boolean
             parts.push(format!("default: {}", quoted(d)));
+        }
+        if let Some(id) = &c.identity {
+            parts.push(format!("identity: {}", identity_yaml(id)));
         }
         if let Some(cm) = &c.comment {
             parts.push(format!("comment: {}", scalar(cm)));
@@ -634,5 +637,27 @@ mod tests {
         assert_eq!(scalar("Order\"Check"), "\"Order\\\"Check\"");
         assert_eq!(scalar("us-west-2"), "us-west-2");
         assert_eq!(scalar("a b"), "\"a b\"");
+    }
+}
+
+/// `always`, or `{ generated: by_default, start: 10, increment: 5 }` when an option is set.
+fn identity_yaml(id: &Identity) -> String {
+    let generated = match id.generated {
+        Generated::Always => "always",
+        Generated::ByDefault => "by_default",
+    };
+    let options: Vec<String> = [
+        ("start", id.start),
+        ("increment", id.increment),
+        ("min_value", id.min_value),
+        ("max_value", id.max_value),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| format!("{k}: {v}")))
+    .collect();
+    if options.is_empty() {
+        generated.to_string()
+    } else {
+        format!("{{ generated: {generated}, {} }}", options.join(", "))
     }
 }

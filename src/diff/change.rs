@@ -324,6 +324,30 @@ macro_rules! with_change_kinds {
                 column: String,
                 comment: Option<String>,
             },
+            /// `ALTER COLUMN ... ADD GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY (options)`,
+            /// once the column has lost its default and is NOT NULL.
+            AddIdentity = "add_identity" {
+                table: String,
+                column: String,
+                identity: Identity,
+            },
+            /// `SET GENERATED ...` when `generated` changes, and one `SET <option>` per
+            /// sequence option that changes (`SET INCREMENT BY 5`, `SET NO MAXVALUE`; an option
+            /// going back to its default is set to that default), in `options`.
+            AlterIdentity = "alter_identity" {
+                table: String,
+                column: String,
+                from: Identity,
+                to: Identity,
+                generated: Option<Generated>,
+                options: Vec<String>,
+            },
+            /// `ALTER COLUMN ... DROP IDENTITY`: the column keeps its values, its sequence goes.
+            DropIdentity = "drop_identity" {
+                table: String,
+                column: String,
+                identity: Identity,
+            },
 
             // --- keys, indexes, constraints ---
             AlterPrimaryKey = "alter_primary_key" {
@@ -482,7 +506,10 @@ impl Change {
             Change::AlterColumnType { table, column, .. }
             | Change::SetColumnDefault { table, column, .. }
             | Change::SetColumnNullable { table, column, .. }
-            | Change::SetColumnComment { table, column, .. } => format!("{table}.{column}"),
+            | Change::SetColumnComment { table, column, .. }
+            | Change::AddIdentity { table, column, .. }
+            | Change::AlterIdentity { table, column, .. }
+            | Change::DropIdentity { table, column, .. } => format!("{table}.{column}"),
             Change::CreateIndex { table, index } | Change::DropIndex { table, index } => {
                 format!("{table}@{}", index.name)
             }
@@ -591,6 +618,9 @@ impl Change {
             | Change::AlterColumnType { .. }
             | Change::SetColumnNullable { .. }
             | Change::SetColumnComment { .. }
+            | Change::AddIdentity { .. }
+            | Change::AlterIdentity { .. }
+            | Change::DropIdentity { .. }
             | Change::AlterPrimaryKey { .. }
             | Change::AddUnique { .. }
             | Change::DropUnique { .. }
@@ -614,6 +644,9 @@ impl Change {
             | Change::SetColumnDefault { table, .. }
             | Change::SetColumnNullable { table, .. }
             | Change::SetColumnComment { table, .. }
+            | Change::AddIdentity { table, .. }
+            | Change::AlterIdentity { table, .. }
+            | Change::DropIdentity { table, .. }
             | Change::AlterPrimaryKey { table, .. }
             | Change::CreateIndex { table, .. }
             | Change::DropIndex { table, .. }

@@ -670,6 +670,13 @@ fn diff_columns(
             continue;
         };
         let column = col.name.clone();
+        if let (Some(from), None) = (&old.identity, &col.identity) {
+            out.push(Change::DropIdentity {
+                table: table.clone(),
+                column: column.clone(),
+                identity: from.clone(),
+            });
+        }
         if old.ty != col.ty {
             out.push(Change::AlterColumnType {
                 table: table.clone(),
@@ -692,6 +699,22 @@ fn diff_columns(
                 nullable: col.nullable,
             });
         }
+        match (&old.identity, &col.identity) {
+            (None, Some(to)) => out.push(Change::AddIdentity {
+                table: table.clone(),
+                column: column.clone(),
+                identity: to.clone(),
+            }),
+            (Some(from), Some(to)) if from != to => out.push(Change::AlterIdentity {
+                table: table.clone(),
+                column: column.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                generated: (from.generated != to.generated).then_some(to.generated),
+                options: identity_option_changes(from, to, &col.ty),
+            }),
+            _ => {}
+        }
         if old.comment != col.comment {
             out.push(Change::SetColumnComment {
                 table: table.clone(),
@@ -709,6 +732,39 @@ fn diff_columns(
             });
         }
     }
+}
+
+/// `SET START WITH 10`, `SET NO MAXVALUE` ...: the sequence options of an identity column that
+/// differ; one that goes back to its default is set to the default (for the column's type).
+fn identity_option_changes(from: &Identity, to: &Identity, ty: &str) -> Vec<String> {
+    let ascending = to.increment.unwrap_or(1) > 0;
+    let min = to
+        .min_value
+        .unwrap_or(if ascending { 1 } else { Identity::type_min(ty) });
+    let max = to
+        .max_value
+        .unwrap_or(if ascending { Identity::type_max(ty) } else { -1 });
+    let mut out = Vec::new();
+    if from.increment != to.increment {
+        out.push(format!("SET INCREMENT BY {}", to.increment.unwrap_or(1)));
+    }
+    if from.min_value != to.min_value {
+        out.push(match to.min_value {
+            Some(v) => format!("SET MINVALUE {v}"),
+            None => "SET NO MINVALUE".to_string(),
+        });
+    }
+    if from.max_value != to.max_value {
+        out.push(match to.max_value {
+            Some(v) => format!("SET MAXVALUE {v}"),
+            None => "SET NO MAXVALUE".to_string(),
+        });
+    }
+    if from.start != to.start {
+        let start = to.start.unwrap_or(if ascending { min } else { max });
+        out.push(format!("SET START WITH {start}"));
+    }
+    out
 }
 
 fn diff_indexes(

@@ -172,6 +172,21 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             "drop-constraint",
             format!("drops constraint {object}; rows it used to reject can be written"),
         )),
+        Change::AddIdentity { identity, .. } => out.push(caution(
+            "identity-added",
+            format!(
+                "makes {object} an identity column numbered from {}; the values already there are not looked at, so a unique key on it can collide: set `start` above the largest",
+                identity.start.map_or("its first value".to_string(), |s| s.to_string())
+            ),
+        )),
+        Change::DropIdentity { .. } => out.push(caution(
+            "identity-dropped",
+            format!("{object} stops being an identity column and its sequence is dropped; inserts must give it a value"),
+        )),
+        Change::AlterIdentity { generated: Some(Generated::Always), .. } => out.push(caution(
+            "identity-always",
+            format!("{object} becomes GENERATED ALWAYS; an INSERT that gives it a value fails (unless OVERRIDING SYSTEM VALUE)"),
+        )),
         Change::SetColumnNullable { nullable: false, .. } => out.push(caution(
             "set-not-null",
             format!("sets {object} NOT NULL; fails if any row holds NULL there"),

@@ -48,9 +48,15 @@ enum Phase {
     DropForeignKeyOnMovedKey,
     RenameColumn,
     AddColumn,
+    /// A column that stops being identity loses it before its default or nullability
+    /// change (PostgreSQL refuses DROP NOT NULL on an identity column).
+    DropIdentity,
     AlterColumnType,
     SetColumnDefault,
     SetColumnNullable,
+    /// A column that becomes identity needs NOT NULL and no default first.
+    AddIdentity,
+    AlterIdentity,
     SetColumnComment,
     AlterPrimaryKey,
     CreateIndex,
@@ -346,6 +352,9 @@ impl Context<'_> {
             Change::SetColumnDefault { table, .. } => table_key(P::SetColumnDefault, table),
             Change::SetColumnNullable { table, .. } => table_key(P::SetColumnNullable, table),
             Change::SetColumnComment { table, .. } => table_key(P::SetColumnComment, table),
+            Change::DropIdentity { table, .. } => table_key(P::DropIdentity, table),
+            Change::AddIdentity { table, .. } => table_key(P::AddIdentity, table),
+            Change::AlterIdentity { table, .. } => table_key(P::AlterIdentity, table),
             Change::AlterPrimaryKey { table, .. } => table_key(P::AlterPrimaryKey, table),
             Change::CreateIndex { table, index } => add_key(P::CreateIndex, table, &index.name),
             Change::AddUnique { table, unique } => add_key(P::AddUnique, table, &unique.name),
