@@ -717,7 +717,10 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
             Change::AlterColumnType { table, column, .. }
             | Change::SetColumnDefault { table, column, .. }
             | Change::SetColumnNullable { table, column, .. }
-            | Change::SetColumnComment { table, column, .. } => {
+            | Change::SetColumnComment { table, column, .. }
+            | Change::AddIdentity { table, column, .. }
+            | Change::AlterIdentity { table, column, .. }
+            | Change::DropIdentity { table, column, .. } => {
                 check(has_cols(&tables, table, std::iter::once(column)))
             }
             Change::AlterPrimaryKey { table, to, .. } => {

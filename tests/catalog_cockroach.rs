@@ -956,3 +956,89 @@ fn a_primary_index_zone_reads_back_as_primary_key_zone() {
     let (_, _, changes) = live_changes(&live, &desired);
     assert!(changes.is_empty(), "{changes:#?}");
 }
+
+/// Identity columns in the shape the `columns` query returns them: the SQL-standard
+/// `information_schema.columns` columns IS_IDENTITY, IDENTITY_GENERATION, IDENTITY_START,
+/// IDENTITY_INCREMENT, IDENTITY_MAXIMUM, IDENTITY_MINIMUM, all STRING (cockroachdb/cockroach
+/// pkg/sql/vtable/information_schema.go at 0576a992d7a4cc4665da35a8bfc19728a68bc354,
+/// `InformationSchemaColumns`), `ALWAYS` / `BY DEFAULT` as PostgreSQL's view spells them, and
+/// the nextval default of the identity's sequence in COLUMN_DEFAULT. Read back as the model
+/// writes it (options at their defaults dropped, the default left to the identity): no drift;
+/// a changed increment is one alter_identity step.
+#[test]
+fn identity_columns_fold_from_information_schema_columns() {
+    use bmdb::catalog::cockroach::{ColumnRow, TableRow};
+    let mut rows = fixture();
+    rows.tables.push(TableRow {
+        name: "tickets".into(),
+        locality: Some("REGIONAL BY TABLE IN PRIMARY REGION".into()),
+        comment: None,
+        schema_locked: false,
+    });
+    let identity =
+        |name: &str, ty: &str, generated: &str, start: &str, inc: &str, max: &str| ColumnRow {
+            table_name: "tickets".into(),
+            column_name: name.into(),
+            crdb_sql_type: ty.into(),
+            is_nullable: "NO".into(),
+            column_default: Some(format!("nextval('public.tickets_{name}_seq'::REGCLASS)")),
+            is_hidden: "NO".into(),
+            is_identity: Some("YES".into()),
+            identity_generation: Some(generated.into()),
+            identity_start: Some(start.into()),
+            identity_increment: Some(inc.into()),
+            identity_maximum: Some(max.into()),
+            identity_minimum: Some("1".into()),
+            ..Default::default()
+        };
+    rows.columns.push(identity(
+        "id",
+        "INT8",
+        "ALWAYS",
+        "1",
+        "1",
+        "9223372036854775807",
+    ));
+    rows.columns.push(identity(
+        "no",
+        "INT4",
+        "BY DEFAULT",
+        "100",
+        "10",
+        "2147483647",
+    ));
+    rows.columns.push(ColumnRow {
+        table_name: "tickets".into(),
+        column_name: "note".into(),
+        crdb_sql_type: "STRING".into(),
+        is_nullable: "YES".into(),
+        is_hidden: "NO".into(),
+        is_identity: Some("NO".into()),
+        ..Default::default()
+    });
+    let live = from_rows(&rows).unwrap();
+    let cols = &live.tables["tickets"].columns;
+    assert_eq!(cols[0].identity, Some(Identity::default()));
+    assert_eq!(cols[0].default, None);
+    assert!(!cols[0].nullable);
+    assert_eq!(
+        cols[1].identity,
+        Some(Identity {
+            generated: Generated::ByDefault,
+            start: Some(100),
+            increment: Some(10),
+            ..Default::default()
+        })
+    );
+    assert_eq!(cols[2].identity, None);
+    let mut want = project("region");
+    let mut t = live.tables["tickets"].clone();
+    want.tables.insert("tickets".into(), t.clone());
+    let (_, _, changes) = live_changes(&live, &want);
+    assert!(changes.is_empty(), "{changes:#?}");
+    t.columns[1].identity.as_mut().unwrap().increment = Some(5);
+    want.tables.insert("tickets".into(), t);
+    let (_, _, changes) = live_changes(&live, &want);
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(changes[0].kind(), "alter_identity");
+}

@@ -10,6 +10,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const SHAPE: &[&str] = &[
+    "identity-shape",
     "zone-extension-refused",
     "enum-bad-name",
     "enum-unknown-key",
@@ -68,6 +69,7 @@ const SHAPE: &[&str] = &[
     "zone-values-below-minimum",
 ];
 const SEMANTIC: &[&str] = &[
+    "identity-invalid",
     "zone-extension-not-multi-region",
     "zone-lease-preferences-need-voter-constraints",
     "enum-duplicate-value",

@@ -120,7 +120,10 @@ fn an_identity_column_becomes_a_plain_nullable_integer() {
     // a typed drop_identity step before DROP NOT NULL, not a blind DROP IDENTITY IF EXISTS
     let sql = &t.plan.stdout;
     let drop = sql.find("ALTER COLUMN n DROP IDENTITY;").expect(sql);
-    assert!(drop < sql.find("ALTER COLUMN n DROP NOT NULL;").expect(sql), "{sql}");
+    assert!(
+        drop < sql.find("ALTER COLUMN n DROP NOT NULL;").expect(sql),
+        "{sql}"
+    );
     assert!(!sql.contains("IF EXISTS;"), "{sql}");
 }
 
@@ -137,7 +140,11 @@ fn an_identity_column_on_both_sides_converges() {
         "{:?}",
         t.inspect
     );
-    assert!(t.schema("t").contains("identity: always"), "{}", t.schema("t"));
+    assert!(
+        t.schema("t").contains("identity: always"),
+        "{}",
+        t.schema("t")
+    );
     assert!(!t.plan.stdout.contains("IDENTITY"), "{:?}", t.plan);
 }
 

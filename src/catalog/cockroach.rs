@@ -1318,7 +1318,9 @@ fn identity_of(c: &ColumnRow, ty: &str, label: &str, notes: &mut Vec<String>) ->
         ("maximum", &c.identity_maximum),
         ("minimum", &c.identity_minimum),
     ] {
-        if v.as_deref().is_some_and(|v| v.trim().parse::<i64>().is_err()) {
+        if v.as_deref()
+            .is_some_and(|v| v.trim().parse::<i64>().is_err())
+        {
             notes.push(format!(
                 "{label}: identity {what} {:?} is not a whole number; read as the default",
                 v.as_deref().unwrap_or_default()

@@ -169,7 +169,8 @@ fn table_yaml(t: &Table, model: &Model) -> String {
             format!("type: {}", scalar(&c.ty)),
         ];
         // serial and key columns are NOT NULL by definition; saying so is noise
-        if !c.nullable && !pk.contains(&c.name) && !c.ty.ends_with("SERIAL") && c.identity.is_none() {
+        if !c.nullable && !pk.contains(&c.name) && !c.ty.ends_with("SERIAL") && c.identity.is_none()
+        {
             parts.push("nullable: false".into());
         }
         if let Some(d) = &c.default {
@@ -622,24 +623,6 @@ fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>> 
     Ok(written)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scalars_quote_what_yaml_would_misread() {
-        assert_eq!(scalar("players"), "players");
-        assert_eq!(scalar("DECIMAL(12,2)"), "\"DECIMAL(12,2)\"");
-        assert_eq!(scalar("INT8"), "INT8");
-        assert_eq!(scalar("gen_random_uuid()"), "gen_random_uuid()");
-        assert_eq!(scalar("true"), "\"true\"");
-        assert_eq!(scalar("1"), "\"1\"");
-        assert_eq!(scalar("Order\"Check"), "\"Order\\\"Check\"");
-        assert_eq!(scalar("us-west-2"), "us-west-2");
-        assert_eq!(scalar("a b"), "\"a b\"");
-    }
-}
-
 /// `always`, or `{ generated: by_default, start: 10, increment: 5 }` when an option is set.
 fn identity_yaml(id: &Identity) -> String {
     let generated = match id.generated {
@@ -659,5 +642,23 @@ fn identity_yaml(id: &Identity) -> String {
         generated.to_string()
     } else {
         format!("{{ generated: {generated}, {} }}", options.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scalars_quote_what_yaml_would_misread() {
+        assert_eq!(scalar("players"), "players");
+        assert_eq!(scalar("DECIMAL(12,2)"), "\"DECIMAL(12,2)\"");
+        assert_eq!(scalar("INT8"), "INT8");
+        assert_eq!(scalar("gen_random_uuid()"), "gen_random_uuid()");
+        assert_eq!(scalar("true"), "\"true\"");
+        assert_eq!(scalar("1"), "\"1\"");
+        assert_eq!(scalar("Order\"Check"), "\"Order\\\"Check\"");
+        assert_eq!(scalar("us-west-2"), "us-west-2");
+        assert_eq!(scalar("a b"), "\"a b\"");
     }
 }

@@ -741,9 +741,11 @@ fn identity_option_changes(from: &Identity, to: &Identity, ty: &str) -> Vec<Stri
     let min = to
         .min_value
         .unwrap_or(if ascending { 1 } else { Identity::type_min(ty) });
-    let max = to
-        .max_value
-        .unwrap_or(if ascending { Identity::type_max(ty) } else { -1 });
+    let max = to.max_value.unwrap_or(if ascending {
+        Identity::type_max(ty)
+    } else {
+        -1
+    });
     let mut out = Vec::new();
     if from.increment != to.increment {
         out.push(format!("SET INCREMENT BY {}", to.increment.unwrap_or(1)));

@@ -134,13 +134,7 @@ pub const COLUMN_KEYS: &[&str] = &[
     "as_written",
     "identity",
 ];
-pub const IDENTITY_KEYS: &[&str] = &[
-    "generated",
-    "start",
-    "increment",
-    "min_value",
-    "max_value",
-];
+pub const IDENTITY_KEYS: &[&str] = &["generated", "start", "increment", "min_value", "max_value"];
 pub const INDEX_KEYS: &[&str] = &[
     "name", "columns", "unique", "using", "sharded", "storing", "where", "zone",
 ];
@@ -1426,7 +1420,10 @@ fn read_identity(
                 ("max_value", &mut id.max_value),
             ] {
                 if let Some(v) = get(map, key) {
-                    *slot = cx.int(v, &format!("\"{key}\" of the identity of column \"{name}\""));
+                    *slot = cx.int(
+                        v,
+                        &format!("\"{key}\" of the identity of column \"{name}\""),
+                    );
                 }
             }
         }
@@ -1455,7 +1452,8 @@ fn read_identity(
         ok = false;
     }
     if let Some(nn) = get(m, "nullable") {
-        if matches!(&nn.kind, NodeKind::Scalar { value, .. } if value.eq_ignore_ascii_case("true")) {
+        if matches!(&nn.kind, NodeKind::Scalar { value, .. } if value.eq_ignore_ascii_case("true"))
+        {
             cx.err(
                 nn.pos,
                 "invalid-identity",
@@ -1479,7 +1477,9 @@ fn read_identity(
             cx.err(
                 get_in(n, "min_value").map_or(n.pos, |d| d.pos),
                 "invalid-identity",
-                format!("the identity of column \"{name}\" has min_value {lo} not below max_value {hi}"),
+                format!(
+                    "the identity of column \"{name}\" has min_value {lo} not below max_value {hi}"
+                ),
                 "min_value must be smaller than max_value".to_string(),
             );
             ok = false;
@@ -1491,8 +1491,16 @@ fn read_identity(
     let ty = if col.ty.is_empty() { "INT8" } else { &col.ty };
     let id = id.normalised(ty);
     let (lo, hi) = (
-        id.min_value.unwrap_or(if id.increment.unwrap_or(1) > 0 { 1 } else { Identity::type_min(ty) }),
-        id.max_value.unwrap_or(if id.increment.unwrap_or(1) > 0 { Identity::type_max(ty) } else { -1 }),
+        id.min_value.unwrap_or(if id.increment.unwrap_or(1) > 0 {
+            1
+        } else {
+            Identity::type_min(ty)
+        }),
+        id.max_value.unwrap_or(if id.increment.unwrap_or(1) > 0 {
+            Identity::type_max(ty)
+        } else {
+            -1
+        }),
     );
     if let Some(start) = id.start {
         if start < lo || start > hi {

@@ -561,7 +561,10 @@ impl Identity {
         } else {
             (Identity::type_min(ty), -1)
         };
-        let (min, max) = (self.min_value.unwrap_or(dmin), self.max_value.unwrap_or(dmax));
+        let (min, max) = (
+            self.min_value.unwrap_or(dmin),
+            self.max_value.unwrap_or(dmax),
+        );
         let dstart = if inc > 0 { min } else { max };
         let drop = |v: Option<i64>, d: i64| v.filter(|v| *v != d);
         self.start = drop(self.start, dstart);
