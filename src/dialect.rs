@@ -541,6 +541,16 @@ pub const FEATURES: &[Feature] = &[
         project: none,
     },
     Feature {
+        flag: "drop_stored",
+        dialects: CRDB,
+        renders: "`ALTER COLUMN ... DROP STORED`: a stored computed column becomes a plain one and keeps its values",
+        otherwise: "`ALTER COLUMN ... DROP EXPRESSION`",
+        catalog: "no difference once applied",
+        left_out: None,
+        sql: &["DROP STORED"],
+        project: none,
+    },
+    Feature {
         flag: "table_qualified_index_names",
         dialects: CRDB,
         renders: "`DROP INDEX table@index`; a UNIQUE constraint goes with `DROP INDEX table@name CASCADE` (its backing index)",

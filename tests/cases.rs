@@ -720,8 +720,12 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
             | Change::SetColumnComment { table, column, .. }
             | Change::AddIdentity { table, column, .. }
             | Change::AlterIdentity { table, column, .. }
-            | Change::DropIdentity { table, column, .. } => {
+            | Change::DropIdentity { table, column, .. }
+            | Change::DropComputed { table, column, .. } => {
                 check(has_cols(&tables, table, std::iter::once(column)))
+            }
+            Change::ReplaceComputedColumn { table, to, .. } => {
+                check(has_cols(&tables, table, std::iter::once(&to.name)))
             }
             Change::AlterPrimaryKey { table, to, .. } => {
                 check(has_cols(&tables, table, &to.columns))

@@ -1298,6 +1298,67 @@ fn cases() -> Vec<Case> {
             },
         ),
         case(
+            "add_column__computed",
+            "a STORED computed column",
+            Change::AddColumn {
+                table: "players".into(),
+                column: Column {
+                    computed: Some(Computed {
+                        expr: "lower(email)".into(),
+                        is_virtual: false,
+                    }),
+                    ..col("email_lower", "STRING")
+                },
+            },
+        ),
+        case(
+            "add_column__virtual",
+            "a VIRTUAL computed column (CockroachDB; the postgres loader refuses VIRTUAL)",
+            Change::AddColumn {
+                table: "players".into(),
+                column: Column {
+                    computed: Some(Computed {
+                        expr: "level * 100".into(),
+                        is_virtual: true,
+                    }),
+                    ..col("xp_floor", "INT8").not_null()
+                },
+            },
+        ),
+        case(
+            "drop_computed",
+            "a stored computed column becomes plain, keeping its values",
+            Change::DropComputed {
+                table: "players".into(),
+                column: "email_lower".into(),
+                computed: Computed {
+                    expr: "lower(email)".into(),
+                    is_virtual: false,
+                },
+            },
+        ),
+        case(
+            "replace_computed_column",
+            "a computed column's expression changes: dropped and added again",
+            Change::ReplaceComputedColumn {
+                table: "players".into(),
+                from: Column {
+                    computed: Some(Computed {
+                        expr: "lower(email)".into(),
+                        is_virtual: false,
+                    }),
+                    ..col("email_key", "STRING")
+                },
+                to: Column {
+                    computed: Some(Computed {
+                        expr: "lower(trim(email))".into(),
+                        is_virtual: false,
+                    }),
+                    ..col("email_key", "STRING").comment("normalised address")
+                },
+            },
+        ),
+        case(
             "drop_identity",
             "the column keeps its values, the identity goes",
             Change::DropIdentity {

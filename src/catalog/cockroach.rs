@@ -9,7 +9,7 @@
 //! and the zone fields its multi-region machinery wrote (the values `zones::effective`
 //! computes for the table's locality and the database's survival goal).
 
-use super::expr::{check_body, strip_literal_cast};
+use super::expr::{check_body, strip_literal_cast, strip_outer_parens, strip_triple_colon};
 use super::CatalogStats;
 use crate::db::Cells;
 use crate::model::normalize::{canonical_type, parse_constraints_str, parse_lease_preferences_str};
@@ -94,6 +94,14 @@ pub struct ColumnRow {
     pub identity_maximum: Option<String>,
     #[serde(default)]
     pub identity_minimum: Option<String>,
+    /// `pg_catalog.pg_attribute.attgenerated` of the column: `s` for a STORED computed
+    /// column, `v` for a VIRTUAL one, empty otherwise (cockroachdb/cockroach
+    /// pkg/sql/pg_catalog.go at 68e2d7e44a79a1e5fbd50aced79fa1521085db7a,
+    /// `pgCatalogAttributeTable`: "Sets the attgenerated column to 's' if the column is
+    /// generated/computed stored, "v" if virtual, zero byte otherwise"); the expression is
+    /// `generation_expression`.
+    #[serde(default)]
+    pub attgenerated: Option<String>,
 }
 
 /// `information_schema.statistics`: one row per index column, in `seq_in_index` order.
@@ -381,7 +389,10 @@ pub const QUERIES: [(&str, &str); 17] = [
          c.is_hidden, c.generation_expression, \
          col_description(format('%I.%I', c.table_schema, c.table_name)::REGCLASS::OID, c.ordinal_position::INT), \
          c.is_identity, c.identity_generation, c.identity_start, c.identity_increment, \
-         c.identity_maximum, c.identity_minimum \
+         c.identity_maximum, c.identity_minimum, \
+         (SELECT a.attgenerated FROM pg_catalog.pg_attribute a \
+          WHERE a.attrelid = format('%I.%I', c.table_schema, c.table_name)::REGCLASS::OID \
+          AND a.attname = c.column_name) \
          FROM information_schema.columns c WHERE c.table_schema = 'public' \
          ORDER BY c.table_name, c.ordinal_position",
     ),
@@ -575,6 +586,7 @@ pub fn read_cockroach(
                 identity_increment: c.get(11)?,
                 identity_maximum: c.get(12)?,
                 identity_minimum: c.get(13)?,
+                attgenerated: c.get(14)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -1274,14 +1286,15 @@ fn read_columns<'a>(
                 c.crdb_sql_type.clone()
             }
         };
-        if c.generation_expression
+        let computed = c
+            .generation_expression
             .as_deref()
-            .is_some_and(|g| !g.is_empty())
-        {
-            notes.push(format!(
-                "{label}: computed column; its expression is not modelled"
-            ));
-        }
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .map(|g| Computed {
+                expr: strip_outer_parens(&strip_triple_colon(g)),
+                is_virtual: c.attgenerated.as_deref() == Some("v"),
+            });
         let identity = identity_of(c, &ty, &label, notes);
         t.columns.push(Column {
             name: c.column_name.clone(),
@@ -1296,6 +1309,7 @@ fn read_columns<'a>(
             comment: c.comment.clone(),
             renamed_from: None,
             identity,
+            computed,
         });
     }
     Dropped(dropped)

@@ -94,7 +94,19 @@ fn column_def(c: &Column) -> String {
         s.push(' ');
         s.push_str(&identity_def(id));
     }
+    if let Some(k) = &c.computed {
+        s.push(' ');
+        s.push_str(&computed_def(k));
+    }
     s
+}
+
+fn computed_def(k: &Computed) -> String {
+    format!(
+        "AS ({}) {}",
+        k.expr,
+        if k.is_virtual { "VIRTUAL" } else { "STORED" }
+    )
 }
 
 fn identity_def(id: &Identity) -> String {
@@ -418,6 +430,16 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             opt(default),
             opt(&column(have, table, col).and_then(|c| c.default.clone())),
         ),
+        Change::DropComputed { computed, .. } => diff(
+            obj,
+            "computation",
+            kind,
+            "none".into(),
+            computed_def(computed),
+        ),
+        Change::ReplaceComputedColumn { from, to, .. } => {
+            diff(obj, "column", kind, column_def(to), column_def(from))
+        }
         Change::AddIdentity { identity, .. } => {
             diff(obj, "identity", kind, identity_def(identity), "none".into())
         }

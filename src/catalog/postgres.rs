@@ -632,11 +632,15 @@ fn read_columns(
             }),
         };
         attnames.insert((oid, attnum), name.clone());
-        if !generated.is_empty() {
-            stats.skipped.push(format!(
-                "{label}: generated column; its expression is not modelled"
-            ));
-        }
+        // `s`: GENERATED ALWAYS AS (expr) STORED, the expression in pg_attrdef; PostgreSQL 15
+        // has no other kind (a `v` of a later release is read as what it is, VIRTUAL)
+        let computed = match (generated.as_str(), &default) {
+            ("", _) | (_, None) => None,
+            (g, Some(expr)) => Some(Computed {
+                expr: strip_outer_parens(expr),
+                is_virtual: g == "v",
+            }),
+        };
         // `a` ALWAYS, `d` BY DEFAULT, with the options of the sequence it owns (pg_sequence)
         let identity = match identity.as_str() {
             "" => None,
@@ -666,6 +670,7 @@ fn read_columns(
             comment: c.get(6)?,
             renamed_from: None,
             identity,
+            computed,
         };
         if let Some(serial) = serial_for(&col, owns_sequence) {
             col.ty = serial.to_string();

@@ -180,6 +180,14 @@ fn table_yaml(t: &Table, model: &Model) -> String {
         if let Some(id) = &c.identity {
             parts.push(format!("identity: {}", identity_yaml(id)));
         }
+        if let Some(k) = &c.computed {
+            // quoted like a default: SQL text, never a YAML scalar of another kind
+            parts.push(if k.is_virtual {
+                format!("computed: {{ expr: {}, virtual: true }}", quoted(&k.expr))
+            } else {
+                format!("computed: {}", quoted(&k.expr))
+            });
+        }
         if let Some(cm) = &c.comment {
             parts.push(format!("comment: {}", scalar(cm)));
         }

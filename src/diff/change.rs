@@ -342,6 +342,23 @@ macro_rules! with_change_kinds {
                 generated: Option<Generated>,
                 options: Vec<String>,
             },
+            /// A STORED computed column becomes a plain one and keeps its values: `ALTER COLUMN
+            /// ... DROP STORED` (CockroachDB) / `DROP EXPRESSION` (PostgreSQL).
+            DropComputed = "drop_computed" {
+                table: String,
+                column: String,
+                computed: Computed,
+            },
+            /// A column whose computation changes (its expression, STORED <-> VIRTUAL, a plain
+            /// column that becomes computed, a VIRTUAL one that becomes plain): neither server
+            /// changes that in place (PostgreSQL 15 has no SET EXPRESSION), so one step drops
+            /// the column and adds it again; the indexes and constraints on it, which go with
+            /// it, are created again after it.
+            ReplaceComputedColumn = "replace_computed_column" {
+                table: String,
+                from: Column,
+                to: Column,
+            },
             /// `ALTER COLUMN ... DROP IDENTITY`: the column keeps its values, its sequence goes.
             DropIdentity = "drop_identity" {
                 table: String,
@@ -509,7 +526,9 @@ impl Change {
             | Change::SetColumnComment { table, column, .. }
             | Change::AddIdentity { table, column, .. }
             | Change::AlterIdentity { table, column, .. }
-            | Change::DropIdentity { table, column, .. } => format!("{table}.{column}"),
+            | Change::DropIdentity { table, column, .. }
+            | Change::DropComputed { table, column, .. } => format!("{table}.{column}"),
+            Change::ReplaceComputedColumn { table, to, .. } => format!("{table}.{}", to.name),
             Change::CreateIndex { table, index } | Change::DropIndex { table, index } => {
                 format!("{table}@{}", index.name)
             }
@@ -534,9 +553,7 @@ impl Change {
         fn table_exprs(t: &Table) -> Vec<(String, &str)> {
             let mut out: Vec<(String, &str)> = Vec::new();
             for c in &t.columns {
-                if let Some(d) = &c.default {
-                    out.push((format!("default of {}.{}", t.name, c.name), d.as_str()));
-                }
+                out.extend(column_exprs(&t.name, c));
             }
             for k in &t.checks {
                 out.push((format!("check {}.{}", t.name, k.name), k.expr.as_str()));
@@ -550,11 +567,10 @@ impl Change {
         }
         match self {
             Change::CreateTable { table } => table_exprs(table),
-            Change::AddColumn { table, column } => column
-                .default
-                .iter()
-                .map(|d| (format!("default of {table}.{}", column.name), d.as_str()))
-                .collect(),
+            Change::AddColumn { table, column }
+            | Change::ReplaceComputedColumn {
+                table, to: column, ..
+            } => column_exprs(table, column),
             Change::SetColumnDefault {
                 table,
                 column,
@@ -621,6 +637,7 @@ impl Change {
             | Change::AddIdentity { .. }
             | Change::AlterIdentity { .. }
             | Change::DropIdentity { .. }
+            | Change::DropComputed { .. }
             | Change::AlterPrimaryKey { .. }
             | Change::AddUnique { .. }
             | Change::DropUnique { .. }
@@ -647,6 +664,8 @@ impl Change {
             | Change::AddIdentity { table, .. }
             | Change::AlterIdentity { table, .. }
             | Change::DropIdentity { table, .. }
+            | Change::DropComputed { table, .. }
+            | Change::ReplaceComputedColumn { table, .. }
             | Change::AlterPrimaryKey { table, .. }
             | Change::CreateIndex { table, .. }
             | Change::DropIndex { table, .. }
@@ -667,6 +686,21 @@ impl Change {
             _ => None,
         }
     }
+}
+
+/// The expressions a column definition writes: its default and its computation.
+fn column_exprs<'c>(table: &str, c: &'c Column) -> Vec<(String, &'c str)> {
+    let mut out = Vec::new();
+    if let Some(d) = &c.default {
+        out.push((format!("default of {table}.{}", c.name), d.as_str()));
+    }
+    if let Some(k) = &c.computed {
+        out.push((
+            format!("computation of {table}.{}", c.name),
+            k.expr.as_str(),
+        ));
+    }
+    out
 }
 
 /// Why a step deserves a second look. `id` is stable (kebab-case) and used in output and JSON.

@@ -509,6 +509,8 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
         }
     }
     diff_columns(have, want, own, out);
+    let trimmed = without_recomputed(have, want, own);
+    let have = &trimmed;
 
     if let Some(to) = &want.primary_key {
         let mapped = have.primary_key.as_ref().map(|pk| PrimaryKey {
@@ -670,6 +672,24 @@ fn diff_columns(
             continue;
         };
         let column = col.name.clone();
+        if recomputed(old, col) {
+            out.push(Change::ReplaceComputedColumn {
+                table: table.clone(),
+                from: (*old).clone(),
+                to: Column {
+                    renamed_from: None,
+                    ..col.clone()
+                },
+            });
+            continue;
+        }
+        if let (Some(from), None) = (&old.computed, &col.computed) {
+            out.push(Change::DropComputed {
+                table: table.clone(),
+                column: column.clone(),
+                computed: from.clone(),
+            });
+        }
         if let (Some(from), None) = (&old.identity, &col.identity) {
             out.push(Change::DropIdentity {
                 table: table.clone(),
@@ -732,6 +752,51 @@ fn diff_columns(
             });
         }
     }
+}
+
+/// Whether a column's computation changes in a way neither server alters in place: its
+/// expression or kind, a plain column becoming computed, a VIRTUAL one becoming plain (a
+/// STORED one becoming plain is `drop_computed`).
+fn recomputed(old: &Column, new: &Column) -> bool {
+    match (&old.computed, &new.computed) {
+        (None, None) => false,
+        (Some(a), Some(b)) => a != b,
+        (None, Some(_)) => true,
+        (Some(a), None) => a.is_virtual,
+    }
+}
+
+/// `have` without what goes with the columns `diff_columns` drops and adds again
+/// (`recomputed`): the indexes, unique constraints, checks and foreign keys over them, which
+/// DROP COLUMN takes along on both servers. The differ then creates them again after the
+/// column is back.
+fn without_recomputed(have: &Table, want: &Table, renames: &BTreeMap<String, String>) -> Table {
+    let gone: Vec<String> = have
+        .columns
+        .iter()
+        .filter(|c| {
+            let name = renames.get(&c.name).unwrap_or(&c.name);
+            want.column(name).is_some_and(|w| recomputed(c, w))
+        })
+        .map(|c| c.name.clone())
+        .collect();
+    let mut t = have.clone();
+    if gone.is_empty() {
+        return t;
+    }
+    let over = |cols: &[String]| cols.iter().any(|c| gone.contains(c));
+    t.indexes.retain(|i| {
+        !over(&i.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
+            && !over(&i.storing)
+            && i.predicate
+                .as_deref()
+                .is_none_or(|p| crate::model::views::reads(p, &gone).is_empty())
+    });
+    t.unique.retain(|u| !over(&u.columns));
+    t.checks
+        .retain(|k| crate::model::views::reads(&k.expr, &gone).is_empty());
+    t.foreign_keys.retain(|f| !over(&f.columns));
+    t
 }
 
 /// `SET START WITH 10`, `SET NO MAXVALUE` ...: the sequence options of an identity column that

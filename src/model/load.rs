@@ -133,7 +133,9 @@ pub const COLUMN_KEYS: &[&str] = &[
     "renamed_from",
     "as_written",
     "identity",
+    "computed",
 ];
+pub const COMPUTED_KEYS: &[&str] = &["expr", "virtual"];
 pub const IDENTITY_KEYS: &[&str] = &["generated", "start", "increment", "min_value", "max_value"];
 pub const INDEX_KEYS: &[&str] = &[
     "name", "columns", "unique", "using", "sharded", "storing", "where", "zone",
@@ -1374,6 +1376,9 @@ fn read_column(
     if col.default.is_none() {
         col.default = serial_default.filter(|d| !d.is_empty()).map(str::to_string);
     }
+    if let Some(n) = get(m, "computed") {
+        col.computed = read_computed(cx, n, m, dialect, &name);
+    }
     if let Some(n) = get(m, "identity") {
         col.identity = read_identity(cx, n, &col, m, &name);
         if col.identity.is_some() {
@@ -1514,6 +1519,67 @@ fn read_identity(
         }
     }
     Some(id)
+}
+
+/// `computed: "expr"` (STORED) or `{expr, virtual}`: no default or identity beside it, and
+/// VIRTUAL only on CockroachDB (PostgreSQL 15 has stored generated columns only).
+fn read_computed(
+    cx: &mut Cx,
+    n: &Node,
+    m: &[(yaml::Key, Node)],
+    dialect: Dialect,
+    name: &str,
+) -> Option<Computed> {
+    let what = format!("\"computed\" of column \"{name}\"");
+    let (expr_node, virtual_node) = match &n.kind {
+        NodeKind::Map(map) => {
+            cx.check_keys(map, COMPUTED_KEYS, &what);
+            let e = cx.require(
+                map,
+                "expr",
+                n.pos,
+                &what,
+                "add `expr: <SQL expression>`, e.g. expr: \"lower(email)\"",
+            )?;
+            (e, get(map, "virtual"))
+        }
+        _ => (n, None),
+    };
+    let expr = cx.expression(expr_node, "computed")?.trim().to_string();
+    let is_virtual = match virtual_node {
+        Some(v) => cx.boolean(v, &format!("\"virtual\" of column \"{name}\""))?,
+        None => false,
+    };
+    let mut ok = true;
+    if let Some(d) = get(m, "default") {
+        cx.err(
+            d.pos,
+            "invalid-computed",
+            format!("computed column \"{name}\" cannot have a default"),
+            "a computed column's value is its expression: remove `default` (or `computed`)"
+                .to_string(),
+        );
+        ok = false;
+    }
+    if let Some(i) = get(m, "identity") {
+        cx.err(
+            i.pos,
+            "invalid-computed",
+            format!("computed column \"{name}\" cannot be an identity column"),
+            "keep one of `computed` and `identity`".to_string(),
+        );
+        ok = false;
+    }
+    if is_virtual && dialect == Dialect::Postgres {
+        cx.err(
+            virtual_node.map_or(n.pos, |v| v.pos),
+            "invalid-computed",
+            format!("computed column \"{name}\" is VIRTUAL, which PostgreSQL 15 does not have"),
+            "on dialect: postgres a computed column is STORED: remove `virtual: true`".to_string(),
+        );
+        ok = false;
+    }
+    ok.then_some(Computed { expr, is_virtual })
 }
 
 fn get_in<'n>(n: &'n Node, key: &str) -> Option<&'n Node> {

@@ -496,6 +496,19 @@ pub struct Column {
     /// "Identity columns"); such a column is NOT NULL and has no `default`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<Identity>,
+    /// `GENERATED ALWAYS AS (expr) STORED | VIRTUAL`: a computed column (docs/model.md
+    /// "Computed columns"); it has no `default` and no `identity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed: Option<Computed>,
+}
+
+/// A computed column's expression, passed through as written (trimmed), and whether it is
+/// VIRTUAL (CockroachDB only; computed when read) rather than STORED.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Computed {
+    pub expr: String,
+    #[serde(default, rename = "virtual", skip_serializing_if = "is_false")]
+    pub is_virtual: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -172,6 +172,21 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             "drop-constraint",
             format!("drops constraint {object}; rows it used to reject can be written"),
         )),
+        Change::ReplaceComputedColumn { from, .. } if from.computed.is_none() => out.push(destructive(
+            "computed-replaces-column",
+            format!("drops the plain column {object}, and the values it holds, to add it again computed"),
+        )),
+        Change::ReplaceComputedColumn { from, to, .. } => out.push(caution(
+            "computed-rebuilt",
+            format!(
+                "drops and adds {object} to change its computation (neither server alters it in place); indexes and constraints on it are created again{}",
+                if to.computed.is_none() && from.computed.as_ref().is_some_and(|c| c.is_virtual) {
+                    "; the plain column starts NULL"
+                } else {
+                    ""
+                }
+            ),
+        )),
         Change::AddIdentity { identity, .. } => out.push(caution(
             "identity-added",
             format!(

@@ -51,9 +51,15 @@ enum Phase {
     /// A column that stops being identity loses it before its default or nullability
     /// change (PostgreSQL refuses DROP NOT NULL on an identity column).
     DropIdentity,
+    /// A stored computed column that becomes plain keeps its values, before its default or
+    /// nullability changes (neither server sets a default on a computed column).
+    DropComputed,
     AlterColumnType,
     SetColumnDefault,
     SetColumnNullable,
+    /// A column whose computation changes is dropped and added again once the columns its
+    /// expression reads have their final type, before the indexes created again on it.
+    ReplaceComputedColumn,
     /// A column that becomes identity needs NOT NULL and no default first.
     AddIdentity,
     AlterIdentity,
@@ -354,6 +360,10 @@ impl Context<'_> {
             Change::SetColumnComment { table, .. } => table_key(P::SetColumnComment, table),
             Change::DropIdentity { table, .. } => table_key(P::DropIdentity, table),
             Change::AddIdentity { table, .. } => table_key(P::AddIdentity, table),
+            Change::DropComputed { table, .. } => table_key(P::DropComputed, table),
+            Change::ReplaceComputedColumn { table, .. } => {
+                table_key(P::ReplaceComputedColumn, table)
+            }
             Change::AlterIdentity { table, .. } => table_key(P::AlterIdentity, table),
             Change::AlterPrimaryKey { table, .. } => table_key(P::AlterPrimaryKey, table),
             Change::CreateIndex { table, index } => add_key(P::CreateIndex, table, &index.name),
