@@ -1042,3 +1042,66 @@ fn identity_columns_fold_from_information_schema_columns() {
     assert_eq!(changes.len(), 1, "{changes:#?}");
     assert_eq!(changes[0].kind(), "alter_identity");
 }
+
+/// Computed columns in the shape the `columns` query returns them: the expression in
+/// `information_schema.columns.generation_expression` (CockroachDB's extension, the
+/// vtable schema at 0576a992d7a4cc4665da35a8bfc19728a68bc354 cited above), and STORED or
+/// VIRTUAL from `pg_catalog.pg_attribute.attgenerated`, `s` or `v` (cockroachdb/cockroach
+/// pkg/sql/pg_catalog.go at 68e2d7e44a79a1e5fbd50aced79fa1521085db7a,
+/// `pgCatalogAttributeTable`). Read back as the model writes it: no drift; a changed
+/// expression is one replace_computed_column step.
+#[test]
+fn computed_columns_fold_from_generation_expression_and_attgenerated() {
+    use bmdb::catalog::cockroach::{ColumnRow, TableRow};
+    let mut rows = fixture();
+    rows.tables.push(TableRow {
+        name: "scores".into(),
+        locality: Some("REGIONAL BY TABLE IN PRIMARY REGION".into()),
+        comment: None,
+        schema_locked: false,
+    });
+    let col = |name: &str, ty: &str, expr: Option<&str>, generated: &str| ColumnRow {
+        table_name: "scores".into(),
+        column_name: name.into(),
+        crdb_sql_type: ty.into(),
+        is_nullable: if name == "id" { "NO" } else { "YES" }.into(),
+        is_hidden: "NO".into(),
+        generation_expression: expr.map(Into::into),
+        attgenerated: Some(generated.into()),
+        is_identity: Some("NO".into()),
+        ..Default::default()
+    };
+    rows.columns.push(col("id", "INT8", Some(""), ""));
+    rows.columns.push(col("email", "STRING", Some(""), ""));
+    rows.columns
+        .push(col("email_key", "STRING", Some("lower(email)"), "s"));
+    rows.columns
+        .push(col("id_x", "INT8", Some("id * 100:::INT8"), "v"));
+    let live = from_rows(&rows).unwrap();
+    let cols = &live.tables["scores"].columns;
+    assert_eq!(cols[0].computed, None);
+    assert_eq!(
+        cols[2].computed,
+        Some(Computed {
+            expr: "lower(email)".into(),
+            is_virtual: false
+        })
+    );
+    assert_eq!(
+        cols[3].computed,
+        Some(Computed {
+            expr: "id * 100".into(),
+            is_virtual: true
+        })
+    );
+    let mut want = project("region");
+    let mut t = live.tables["scores"].clone();
+    want.tables.insert("scores".into(), t.clone());
+    let (_, _, changes) = live_changes(&live, &want);
+    assert!(changes.is_empty(), "{changes:#?}");
+    t.columns[2].computed.as_mut().unwrap().expr = "upper(email)".into();
+    want.tables.insert("scores".into(), t);
+    let (_, _, changes) = live_changes(&live, &want);
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(changes[0].kind(), "replace_computed_column");
+}

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 const SHAPE: &[&str] = &[
     "identity-shape",
+    "computed-shape",
     "zone-extension-refused",
     "enum-bad-name",
     "enum-unknown-key",
@@ -70,6 +71,7 @@ const SHAPE: &[&str] = &[
 ];
 const SEMANTIC: &[&str] = &[
     "identity-invalid",
+    "computed-invalid",
     "zone-extension-not-multi-region",
     "zone-lease-preferences-need-voter-constraints",
     "enum-duplicate-value",
