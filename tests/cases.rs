@@ -721,7 +721,8 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
             | Change::AddIdentity { table, column, .. }
             | Change::AlterIdentity { table, column, .. }
             | Change::DropIdentity { table, column, .. }
-            | Change::DropComputed { table, column, .. } => {
+            | Change::DropComputed { table, column, .. }
+            | Change::SetColumnCollation { table, column, .. } => {
                 check(has_cols(&tables, table, std::iter::once(column)))
             }
             Change::ReplaceComputedColumn { table, from, to } => {

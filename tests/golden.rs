@@ -1359,6 +1359,37 @@ fn cases() -> Vec<Case> {
             },
         ),
         case(
+            "add_column__collate",
+            "a string column with a collation",
+            Change::AddColumn {
+                table: "players".into(),
+                column: Column {
+                    collate: Some("C".into()),
+                    ..col("handle", "VARCHAR(32)").not_null()
+                },
+            },
+        ),
+        case(
+            "set_column_collation",
+            "a column's collation changes",
+            Change::SetColumnCollation {
+                table: "players".into(),
+                column: "handle".into(),
+                ty: "STRING".into(),
+                collate: Some("en_US".into()),
+            },
+        ),
+        case(
+            "set_column_collation__default",
+            "back to the database's default collation",
+            Change::SetColumnCollation {
+                table: "players".into(),
+                column: "handle".into(),
+                ty: "STRING".into(),
+                collate: None,
+            },
+        ),
+        case(
             "drop_identity",
             "the column keeps its values, the identity goes",
             Change::DropIdentity {

@@ -1275,7 +1275,9 @@ fn read_columns<'a>(
             };
             format!("{}{array}", e.name)
         });
-        let ty = match canonical_type(&c.crdb_sql_type, Dialect::Cockroach) {
+        let (sql_type, collate) = split_collate(&c.crdb_sql_type);
+        let collate = collate.filter(|_| enum_ty.is_none());
+        let ty = match canonical_type(sql_type, Dialect::Cockroach) {
             _ if enum_ty.is_some() => enum_ty.unwrap_or_default(),
             Some(ct) => ct.ty,
             None => {
@@ -1286,6 +1288,8 @@ fn read_columns<'a>(
                 c.crdb_sql_type.clone()
             }
         };
+        // a type kept as written keeps its COLLATE in it
+        let collate = collate.filter(|_| ty != c.crdb_sql_type);
         let computed = c
             .generation_expression
             .as_deref()
@@ -1310,9 +1314,29 @@ fn read_columns<'a>(
             renamed_from: None,
             identity,
             computed,
+            collate,
         });
     }
     Dropped(dropped)
+}
+
+/// A collated string's `crdb_sql_type` split into the type and the collation:
+/// `STRING COLLATE en` -> (`STRING`, `en`), `VARCHAR(10)[] COLLATE "de-CH"` -> (`VARCHAR(10)[]`,
+/// `de-CH`). CockroachDB writes the locale after the type, brackets first, as an unrestricted
+/// SQL identifier, double-quoted when it is no bare word (cockroachdb/cockroach
+/// pkg/sql/types/types.go at 245cbd31c8c7d0dd2a2ff474c694e2043f057f0f,
+/// `collatedStringTypeSQL`: `" COLLATE "` then `lex.EncodeUnrestrictedSQLIdent` of the locale).
+pub fn split_collate(sql_type: &str) -> (&str, Option<String>) {
+    let upper = sql_type.to_ascii_uppercase();
+    let Some(at) = upper.rfind(" COLLATE ") else {
+        return (sql_type, None);
+    };
+    let name = sql_type[at + " COLLATE ".len()..].trim();
+    let name = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+        Some(q) => q.replace("\"\"", "\""),
+        None => name.to_string(),
+    };
+    (sql_type[..at].trim_end(), Some(name))
 }
 
 /// An identity column's generation and sequence options from its `information_schema.columns`

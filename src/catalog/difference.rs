@@ -84,6 +84,9 @@ fn diff(
 
 fn column_def(c: &Column) -> String {
     let mut s = c.ty.clone();
+    if let Some(k) = &c.collate {
+        s.push_str(&format!(" COLLATE {k}"));
+    }
     if !c.nullable {
         s.push_str(" NOT NULL");
     }
@@ -429,6 +432,20 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             kind,
             opt(default),
             opt(&column(have, table, col).and_then(|c| c.default.clone())),
+        ),
+        Change::SetColumnCollation {
+            table,
+            column: col,
+            collate,
+            ..
+        } => diff(
+            obj,
+            "collation",
+            kind,
+            collate.clone().unwrap_or_else(|| "default".into()),
+            column(have, table, col)
+                .and_then(|c| c.collate.clone())
+                .unwrap_or_else(|| "default".into()),
         ),
         Change::DropComputed { computed, .. } => diff(
             obj,

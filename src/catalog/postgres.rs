@@ -115,8 +115,11 @@ const COLUMNS_SQL: &str = "\
 SELECT a.attrelid, a.attnum, a.attname::text, format_type(a.atttypid, a.atttypmod),
        a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), d.description,
        a.attgenerated::text, a.attidentity::text, owned.refobjid IS NOT NULL,
-       ids.seqstart, ids.seqincrement, ids.seqmin, ids.seqmax
+       ids.seqstart, ids.seqincrement, ids.seqmin, ids.seqmax,
+       CASE WHEN a.attcollation <> ty.typcollation THEN co.collname::text END
 FROM pg_attribute a
+JOIN pg_type ty ON ty.oid = a.atttypid
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
 JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass
@@ -671,6 +674,8 @@ fn read_columns(
             renamed_from: None,
             identity,
             computed,
+            // a collation other than the type's default (`attcollation` vs `typcollation`)
+            collate: c.get(14)?,
         };
         if let Some(serial) = serial_for(&col, owns_sequence) {
             col.ty = serial.to_string();

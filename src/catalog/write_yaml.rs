@@ -180,6 +180,9 @@ fn table_yaml(t: &Table, model: &Model) -> String {
         if let Some(id) = &c.identity {
             parts.push(format!("identity: {}", identity_yaml(id)));
         }
+        if let Some(k) = &c.collate {
+            parts.push(format!("collate: {}", quoted(k)));
+        }
         if let Some(k) = &c.computed {
             // quoted like a default: SQL text, never a YAML scalar of another kind
             parts.push(if k.is_virtual {

@@ -342,6 +342,14 @@ macro_rules! with_change_kinds {
                 generated: Option<Generated>,
                 options: Vec<String>,
             },
+            /// A string column's collation changes (`collate: None` is the database default):
+            /// `ALTER COLUMN ... [SET DATA] TYPE ty COLLATE name`, after any change of `ty`.
+            SetColumnCollation = "set_column_collation" {
+                table: String,
+                column: String,
+                ty: String,
+                collate: Option<String>,
+            },
             /// A STORED computed column becomes a plain one and keeps its values: `ALTER COLUMN
             /// ... DROP STORED` (CockroachDB) / `DROP EXPRESSION` (PostgreSQL).
             DropComputed = "drop_computed" {
@@ -527,7 +535,8 @@ impl Change {
             | Change::AddIdentity { table, column, .. }
             | Change::AlterIdentity { table, column, .. }
             | Change::DropIdentity { table, column, .. }
-            | Change::DropComputed { table, column, .. } => format!("{table}.{column}"),
+            | Change::DropComputed { table, column, .. }
+            | Change::SetColumnCollation { table, column, .. } => format!("{table}.{column}"),
             Change::ReplaceComputedColumn { table, to, .. } => format!("{table}.{}", to.name),
             Change::CreateIndex { table, index } | Change::DropIndex { table, index } => {
                 format!("{table}@{}", index.name)
@@ -638,6 +647,7 @@ impl Change {
             | Change::AlterIdentity { .. }
             | Change::DropIdentity { .. }
             | Change::DropComputed { .. }
+            | Change::SetColumnCollation { .. }
             | Change::AlterPrimaryKey { .. }
             | Change::AddUnique { .. }
             | Change::DropUnique { .. }
@@ -665,6 +675,7 @@ impl Change {
             | Change::AlterIdentity { table, .. }
             | Change::DropIdentity { table, .. }
             | Change::DropComputed { table, .. }
+            | Change::SetColumnCollation { table, .. }
             | Change::ReplaceComputedColumn { table, .. }
             | Change::AlterPrimaryKey { table, .. }
             | Change::CreateIndex { table, .. }

@@ -705,6 +705,16 @@ fn diff_columns(
                 to: col.ty.clone(),
             });
         }
+        // a retyped column loses its collation on PostgreSQL (ALTER TYPE without COLLATE):
+        // a collated one gets it back after the type
+        if old.collate != col.collate || (old.ty != col.ty && col.collate.is_some()) {
+            out.push(Change::SetColumnCollation {
+                table: table.clone(),
+                column: column.clone(),
+                ty: col.ty.clone(),
+                collate: col.collate.clone(),
+            });
+        }
         if old.default != col.default {
             out.push(Change::SetColumnDefault {
                 table: table.clone(),

@@ -30,6 +30,9 @@ fn taken(c: &Change) -> Option<(String, Option<String>)> {
             Some((table.clone(), Some(column.clone())))
         }
         Change::RenameColumn { table, from, .. } => Some((table.clone(), Some(from.clone()))),
+        Change::SetColumnCollation { table, column, .. } => {
+            Some((table.clone(), Some(column.clone())))
+        }
         Change::ReplaceComputedColumn { table, from, .. } => {
             Some((table.clone(), Some(from.name.clone())))
         }

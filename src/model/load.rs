@@ -134,6 +134,7 @@ pub const COLUMN_KEYS: &[&str] = &[
     "as_written",
     "identity",
     "computed",
+    "collate",
 ];
 pub const COMPUTED_KEYS: &[&str] = &["expr", "virtual"];
 pub const IDENTITY_KEYS: &[&str] = &["generated", "start", "increment", "min_value", "max_value"];
@@ -1376,6 +1377,18 @@ fn read_column(
     if col.default.is_none() {
         col.default = serial_default.filter(|d| !d.is_empty()).map(str::to_string);
     }
+    if let Some(n) = get(m, "collate") {
+        col.collate = cx.ident(n, &format!("\"collate\" of column \"{name}\""));
+        if col.collate.is_some() && !col.ty.is_empty() && !is_string_type(&col.ty) {
+            cx.err(
+                n.pos,
+                "invalid-collation",
+                format!("column \"{name}\" is {} and cannot have a collation", col.ty),
+                "a collation orders and compares text: only STRING (TEXT), VARCHAR(n) and CHAR(n) columns (or arrays of them) take one".to_string(),
+            );
+            col.collate = None;
+        }
+    }
     if let Some(n) = get(m, "computed") {
         col.computed = read_computed(cx, n, m, dialect, &name);
     }
@@ -1580,6 +1593,14 @@ fn read_computed(
         ok = false;
     }
     ok.then_some(Computed { expr, is_virtual })
+}
+
+/// STRING, STRING(n), VARCHAR, VARCHAR(n), CHAR(n) and arrays of them: the types a collation
+/// applies to.
+fn is_string_type(ty: &str) -> bool {
+    let base = ty.trim_end_matches("[]").to_ascii_uppercase();
+    let name = base.split('(').next().unwrap_or("").trim();
+    matches!(name, "STRING" | "VARCHAR" | "CHAR" | "TEXT")
 }
 
 fn get_in<'n>(n: &'n Node, key: &str) -> Option<&'n Node> {

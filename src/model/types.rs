@@ -500,6 +500,10 @@ pub struct Column {
     /// "Computed columns"); it has no `default` and no `identity`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub computed: Option<Computed>,
+    /// `COLLATE name` on a string column (docs/model.md "Column collations"): the collation's
+    /// name as the server spells it (`C`, `en_US`, `de`); `None` is the database default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collate: Option<String>,
 }
 
 /// A computed column's expression, passed through as written (trimmed), and whether it is

@@ -187,6 +187,13 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
                 }
             ),
         )),
+        Change::SetColumnCollation { collate, .. } => out.push(caution(
+            "collation-change",
+            format!(
+                "changes the collation of {object} to {}: the column is rewritten, its indexes are built again, and sorting and comparisons on it change (a unique index may now find duplicates)",
+                collate.as_deref().unwrap_or("the database default")
+            ),
+        )),
         Change::AddIdentity { identity, .. } => out.push(caution(
             "identity-added",
             format!(

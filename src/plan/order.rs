@@ -55,6 +55,8 @@ enum Phase {
     /// nullability changes (neither server sets a default on a computed column).
     DropComputed,
     AlterColumnType,
+    /// After the type: PostgreSQL's ALTER TYPE without COLLATE resets the collation.
+    SetColumnCollation,
     SetColumnDefault,
     SetColumnNullable,
     /// A column whose computation changes is dropped and added again once the columns its
@@ -361,6 +363,7 @@ impl Context<'_> {
             Change::DropIdentity { table, .. } => table_key(P::DropIdentity, table),
             Change::AddIdentity { table, .. } => table_key(P::AddIdentity, table),
             Change::DropComputed { table, .. } => table_key(P::DropComputed, table),
+            Change::SetColumnCollation { table, .. } => table_key(P::SetColumnCollation, table),
             Change::ReplaceComputedColumn { table, .. } => {
                 table_key(P::ReplaceComputedColumn, table)
             }
