@@ -1105,3 +1105,66 @@ fn computed_columns_fold_from_generation_expression_and_attgenerated() {
     assert_eq!(changes.len(), 1, "{changes:#?}");
     assert_eq!(changes[0].kind(), "replace_computed_column");
 }
+
+/// Collated string columns as `information_schema.columns.crdb_sql_type` spells them: the
+/// type, brackets first, then ` COLLATE ` and the locale as an unrestricted SQL identifier,
+/// double-quoted when it is no bare word (cockroachdb/cockroach pkg/sql/types/types.go at
+/// 245cbd31c8c7d0dd2a2ff474c694e2043f057f0f, `collatedStringTypeSQL`). Read back as the
+/// model writes it: no drift; a changed collation is one set_column_collation step.
+#[test]
+fn collations_split_off_crdb_sql_type() {
+    use bmdb::catalog::cockroach::{split_collate, ColumnRow, TableRow};
+    assert_eq!(split_collate("STRING"), ("STRING", None));
+    assert_eq!(
+        split_collate("STRING COLLATE en"),
+        ("STRING", Some("en".into()))
+    );
+    assert_eq!(
+        split_collate("VARCHAR(10)[] COLLATE \"de-CH\""),
+        ("VARCHAR(10)[]", Some("de-CH".into()))
+    );
+    let mut rows = fixture();
+    rows.tables.push(TableRow {
+        name: "names".into(),
+        locality: Some("REGIONAL BY TABLE IN PRIMARY REGION".into()),
+        comment: None,
+        schema_locked: false,
+    });
+    for (name, ty) in [
+        ("id", "INT8"),
+        ("handle", "STRING COLLATE en"),
+        ("motto", "VARCHAR(40) COLLATE \"de-CH\""),
+        ("bio", "STRING"),
+    ] {
+        rows.columns.push(ColumnRow {
+            table_name: "names".into(),
+            column_name: name.into(),
+            crdb_sql_type: ty.into(),
+            is_nullable: if name == "id" { "NO" } else { "YES" }.into(),
+            is_hidden: "NO".into(),
+            ..Default::default()
+        });
+    }
+    let (live, notes) = bmdb::catalog::cockroach::from_rows_with_notes(&rows).unwrap();
+    assert!(!notes.iter().any(|n| n.starts_with("names.")), "{notes:?}");
+    let cols = &live.tables["names"].columns;
+    assert_eq!(
+        (cols[1].ty.as_str(), cols[1].collate.as_deref()),
+        ("STRING", Some("en"))
+    );
+    assert_eq!(
+        (cols[2].ty.as_str(), cols[2].collate.as_deref()),
+        ("VARCHAR(40)", Some("de-CH"))
+    );
+    assert_eq!(cols[3].collate, None);
+    let mut want = project("region");
+    let mut t = live.tables["names"].clone();
+    want.tables.insert("names".into(), t.clone());
+    let (_, _, changes) = live_changes(&live, &want);
+    assert!(changes.is_empty(), "{changes:#?}");
+    t.columns[1].collate = Some("fr".into());
+    want.tables.insert("names".into(), t);
+    let (_, _, changes) = live_changes(&live, &want);
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(changes[0].kind(), "set_column_collation");
+}

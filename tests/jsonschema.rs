@@ -71,6 +71,7 @@ const SHAPE: &[&str] = &[
 ];
 const SEMANTIC: &[&str] = &[
     "identity-invalid",
+    "collation-invalid",
     "computed-invalid",
     "zone-extension-not-multi-region",
     "zone-lease-preferences-need-voter-constraints",
