@@ -161,3 +161,29 @@ fn computed_columns_plan_apply_drift_inspect_and_change() {
     assert_eq!(r.code, 2, "{r:?}");
     assert!(r.stdout.contains("players.score"), "{r:?}");
 }
+
+/// `virtual: true` is CockroachDB's; PostgreSQL 15 stores the column (the capability row
+/// `virtual_columns`): created STORED, and drift, `plan --url` and the lock all agree.
+#[test]
+fn a_virtual_column_is_stored_on_postgres_and_converges() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let db = pg().new_db("virtual");
+    let url = pg().url(&db);
+    write(p, "regions.yaml", REGIONS);
+    write(
+        p,
+        "schema/scores.yaml",
+        "table: scores\ncolumns:\n  - { name: id, type: INT8 }\n  - { name: level, type: INT4 }\n  \
+         - { name: xp, type: INT8, computed: { expr: \"level * 100\", virtual: true } }\n\
+         primary_key: [id]\n",
+    );
+    let sql = write_and_apply(p, "init", &url);
+    assert!(
+        sql.contains("xp INT8 GENERATED ALWAYS AS (level * 100) STORED"),
+        "{sql}"
+    );
+    assert!(!sql.contains("VIRTUAL"), "{sql}");
+    assert_eq!(generated(&db, "scores"), "id::,level::,xp:s:(level * 100)");
+    converged(p, &url);
+}

@@ -1313,7 +1313,7 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "add_column__virtual",
-            "a VIRTUAL computed column (CockroachDB; the postgres loader refuses VIRTUAL)",
+            "a VIRTUAL computed column (PostgreSQL stores it)",
             Change::AddColumn {
                 table: "players".into(),
                 column: Column {

@@ -1390,7 +1390,7 @@ fn read_column(
         }
     }
     if let Some(n) = get(m, "computed") {
-        col.computed = read_computed(cx, n, m, dialect, &name);
+        col.computed = read_computed(cx, n, m, &name);
     }
     if let Some(n) = get(m, "identity") {
         col.identity = read_identity(cx, n, &col, m, &name);
@@ -1534,15 +1534,10 @@ fn read_identity(
     Some(id)
 }
 
-/// `computed: "expr"` (STORED) or `{expr, virtual}`: no default or identity beside it, and
-/// VIRTUAL only on CockroachDB (PostgreSQL 15 has stored generated columns only).
-fn read_computed(
-    cx: &mut Cx,
-    n: &Node,
-    m: &[(yaml::Key, Node)],
-    dialect: Dialect,
-    name: &str,
-) -> Option<Computed> {
+/// `computed: "expr"` (STORED) or `{expr, virtual}`: no default or identity beside it.
+/// VIRTUAL is CockroachDB's; PostgreSQL 15 stores the column (`dialect::FEATURES`,
+/// `virtual_columns`).
+fn read_computed(cx: &mut Cx, n: &Node, m: &[(yaml::Key, Node)], name: &str) -> Option<Computed> {
     let what = format!("\"computed\" of column \"{name}\"");
     let (expr_node, virtual_node) = match &n.kind {
         NodeKind::Map(map) => {
@@ -1580,15 +1575,6 @@ fn read_computed(
             "invalid-computed",
             format!("computed column \"{name}\" cannot be an identity column"),
             "keep one of `computed` and `identity`".to_string(),
-        );
-        ok = false;
-    }
-    if is_virtual && dialect == Dialect::Postgres {
-        cx.err(
-            virtual_node.map_or(n.pos, |v| v.pos),
-            "invalid-computed",
-            format!("computed column \"{name}\" is VIRTUAL, which PostgreSQL 15 does not have"),
-            "on dialect: postgres a computed column is STORED: remove `virtual: true`".to_string(),
         );
         ok = false;
     }
