@@ -541,6 +541,34 @@ pub const FEATURES: &[Feature] = &[
         project: none,
     },
     Feature {
+        flag: "virtual_columns",
+        dialects: CRDB,
+        renders: "a computed column with `virtual: true` as `GENERATED ALWAYS AS (expr) VIRTUAL`: computed when read, never stored",
+        otherwise: "`GENERATED ALWAYS AS (expr) STORED` (PostgreSQL 15 has stored generated columns only; the values read are the same)",
+        catalog: "the PostgreSQL reader reads the column as STORED; drift there compares it without `virtual`",
+        left_out: None,
+        sql: &[") VIRTUAL"],
+        project: |m| {
+            for t in m.tables.values_mut() {
+                for c in &mut t.columns {
+                    if let Some(k) = &mut c.computed {
+                        k.is_virtual = false;
+                    }
+                }
+            }
+        },
+    },
+    Feature {
+        flag: "drop_stored",
+        dialects: CRDB,
+        renders: "`ALTER COLUMN ... DROP STORED`: a stored computed column becomes a plain one and keeps its values",
+        otherwise: "`ALTER COLUMN ... DROP EXPRESSION`",
+        catalog: "no difference once applied",
+        left_out: None,
+        sql: &["DROP STORED"],
+        project: none,
+    },
+    Feature {
         flag: "table_qualified_index_names",
         dialects: CRDB,
         renders: "`DROP INDEX table@index`; a UNIQUE constraint goes with `DROP INDEX table@name CASCADE` (its backing index)",

@@ -819,8 +819,29 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
             Change::AlterColumnType { table, column, .. }
             | Change::SetColumnDefault { table, column, .. }
             | Change::SetColumnNullable { table, column, .. }
-            | Change::SetColumnComment { table, column, .. } => {
+            | Change::SetColumnComment { table, column, .. }
+            | Change::AddIdentity { table, column, .. }
+            | Change::AlterIdentity { table, column, .. }
+            | Change::DropIdentity { table, column, .. }
+            | Change::DropComputed { table, column, .. }
+            | Change::SetColumnCollation { table, column, .. } => {
                 check(has_cols(&tables, table, std::iter::once(column)))
+            }
+            Change::ReplaceComputedColumn { table, from, to } => {
+                check(has_cols(&tables, table, std::iter::once(&to.name)));
+                // DROP COLUMN takes the indexes and unique constraints over it along
+                if let (Some(t), Some(cur)) = (tables.get_mut(table), current.tables.get(table)) {
+                    for i in &cur.indexes {
+                        if i.columns.iter().any(|c| c.name == from.name) {
+                            t.indexes.remove(&i.name);
+                        }
+                    }
+                    for u in &cur.unique {
+                        if u.columns.contains(&from.name) {
+                            t.indexes.remove(&u.name);
+                        }
+                    }
+                }
             }
             Change::AlterPrimaryKey { table, to, .. } => {
                 check(has_cols(&tables, table, &to.columns))

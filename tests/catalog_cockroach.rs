@@ -1061,3 +1061,215 @@ fn a_primary_index_zone_reads_back_as_primary_key_zone() {
     let (_, _, changes) = live_changes(&live, &desired);
     assert!(changes.is_empty(), "{changes:#?}");
 }
+
+/// Identity columns in the shape the `columns` query returns them: the SQL-standard
+/// `information_schema.columns` columns IS_IDENTITY, IDENTITY_GENERATION, IDENTITY_START,
+/// IDENTITY_INCREMENT, IDENTITY_MAXIMUM, IDENTITY_MINIMUM, all STRING (cockroachdb/cockroach
+/// pkg/sql/vtable/information_schema.go at 0576a992d7a4cc4665da35a8bfc19728a68bc354,
+/// `InformationSchemaColumns`), `ALWAYS` / `BY DEFAULT` as PostgreSQL's view spells them, and
+/// the nextval default of the identity's sequence in COLUMN_DEFAULT. Read back as the model
+/// writes it (options at their defaults dropped, the default left to the identity): no drift;
+/// a changed increment is one alter_identity step.
+#[test]
+fn identity_columns_fold_from_information_schema_columns() {
+    use bmdb::catalog::cockroach::{ColumnRow, TableRow};
+    let mut rows = fixture();
+    rows.tables.push(TableRow {
+        name: "tickets".into(),
+        locality: Some("REGIONAL BY TABLE IN PRIMARY REGION".into()),
+        comment: None,
+        schema_locked: false,
+    });
+    let identity =
+        |name: &str, ty: &str, generated: &str, start: &str, inc: &str, max: &str| ColumnRow {
+            table_name: "tickets".into(),
+            column_name: name.into(),
+            crdb_sql_type: ty.into(),
+            is_nullable: "NO".into(),
+            column_default: Some(format!("nextval('public.tickets_{name}_seq'::REGCLASS)")),
+            is_hidden: "NO".into(),
+            is_identity: Some("YES".into()),
+            identity_generation: Some(generated.into()),
+            identity_start: Some(start.into()),
+            identity_increment: Some(inc.into()),
+            identity_maximum: Some(max.into()),
+            identity_minimum: Some("1".into()),
+            ..Default::default()
+        };
+    rows.columns.push(identity(
+        "id",
+        "INT8",
+        "ALWAYS",
+        "1",
+        "1",
+        "9223372036854775807",
+    ));
+    rows.columns.push(identity(
+        "no",
+        "INT4",
+        "BY DEFAULT",
+        "100",
+        "10",
+        "2147483647",
+    ));
+    rows.columns.push(ColumnRow {
+        table_name: "tickets".into(),
+        column_name: "note".into(),
+        crdb_sql_type: "STRING".into(),
+        is_nullable: "YES".into(),
+        is_hidden: "NO".into(),
+        is_identity: Some("NO".into()),
+        ..Default::default()
+    });
+    let live = from_rows(&rows).unwrap();
+    let cols = &live.tables["tickets"].columns;
+    assert_eq!(cols[0].identity, Some(Identity::default()));
+    assert_eq!(cols[0].default, None);
+    assert!(!cols[0].nullable);
+    assert_eq!(
+        cols[1].identity,
+        Some(Identity {
+            generated: Generated::ByDefault,
+            start: Some(100),
+            increment: Some(10),
+            ..Default::default()
+        })
+    );
+    assert_eq!(cols[2].identity, None);
+    let mut want = project("region");
+    let mut t = live.tables["tickets"].clone();
+    want.tables.insert("tickets".into(), t.clone());
+    let (_, _, changes) = live_changes(&live, &want);
+    assert!(changes.is_empty(), "{changes:#?}");
+    t.columns[1].identity.as_mut().unwrap().increment = Some(5);
+    want.tables.insert("tickets".into(), t);
+    let (_, _, changes) = live_changes(&live, &want);
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(changes[0].kind(), "alter_identity");
+}
+
+/// Computed columns in the shape the `columns` query returns them: the expression in
+/// `information_schema.columns.generation_expression` (CockroachDB's extension, the
+/// vtable schema at 0576a992d7a4cc4665da35a8bfc19728a68bc354 cited above), and STORED or
+/// VIRTUAL from `pg_catalog.pg_attribute.attgenerated`, `s` or `v` (cockroachdb/cockroach
+/// pkg/sql/pg_catalog.go at 68e2d7e44a79a1e5fbd50aced79fa1521085db7a,
+/// `pgCatalogAttributeTable`). Read back as the model writes it: no drift; a changed
+/// expression is one replace_computed_column step.
+#[test]
+fn computed_columns_fold_from_generation_expression_and_attgenerated() {
+    use bmdb::catalog::cockroach::{ColumnRow, TableRow};
+    let mut rows = fixture();
+    rows.tables.push(TableRow {
+        name: "scores".into(),
+        locality: Some("REGIONAL BY TABLE IN PRIMARY REGION".into()),
+        comment: None,
+        schema_locked: false,
+    });
+    let col = |name: &str, ty: &str, expr: Option<&str>, generated: &str| ColumnRow {
+        table_name: "scores".into(),
+        column_name: name.into(),
+        crdb_sql_type: ty.into(),
+        is_nullable: if name == "id" { "NO" } else { "YES" }.into(),
+        is_hidden: "NO".into(),
+        generation_expression: expr.map(Into::into),
+        attgenerated: Some(generated.into()),
+        is_identity: Some("NO".into()),
+        ..Default::default()
+    };
+    rows.columns.push(col("id", "INT8", Some(""), ""));
+    rows.columns.push(col("email", "STRING", Some(""), ""));
+    rows.columns
+        .push(col("email_key", "STRING", Some("lower(email)"), "s"));
+    rows.columns
+        .push(col("id_x", "INT8", Some("id * 100:::INT8"), "v"));
+    let live = from_rows(&rows).unwrap();
+    let cols = &live.tables["scores"].columns;
+    assert_eq!(cols[0].computed, None);
+    assert_eq!(
+        cols[2].computed,
+        Some(Computed {
+            expr: "lower(email)".into(),
+            is_virtual: false
+        })
+    );
+    assert_eq!(
+        cols[3].computed,
+        Some(Computed {
+            expr: "id * 100".into(),
+            is_virtual: true
+        })
+    );
+    let mut want = project("region");
+    let mut t = live.tables["scores"].clone();
+    want.tables.insert("scores".into(), t.clone());
+    let (_, _, changes) = live_changes(&live, &want);
+    assert!(changes.is_empty(), "{changes:#?}");
+    t.columns[2].computed.as_mut().unwrap().expr = "upper(email)".into();
+    want.tables.insert("scores".into(), t);
+    let (_, _, changes) = live_changes(&live, &want);
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(changes[0].kind(), "replace_computed_column");
+}
+
+/// Collated string columns as `information_schema.columns.crdb_sql_type` spells them: the
+/// type, brackets first, then ` COLLATE ` and the locale as an unrestricted SQL identifier,
+/// double-quoted when it is no bare word (cockroachdb/cockroach pkg/sql/types/types.go at
+/// 245cbd31c8c7d0dd2a2ff474c694e2043f057f0f, `collatedStringTypeSQL`). Read back as the
+/// model writes it: no drift; a changed collation is one set_column_collation step.
+#[test]
+fn collations_split_off_crdb_sql_type() {
+    use bmdb::catalog::cockroach::{split_collate, ColumnRow, TableRow};
+    assert_eq!(split_collate("STRING"), ("STRING", None));
+    assert_eq!(
+        split_collate("STRING COLLATE en"),
+        ("STRING", Some("en".into()))
+    );
+    assert_eq!(
+        split_collate("VARCHAR(10)[] COLLATE \"de-CH\""),
+        ("VARCHAR(10)[]", Some("de-CH".into()))
+    );
+    let mut rows = fixture();
+    rows.tables.push(TableRow {
+        name: "names".into(),
+        locality: Some("REGIONAL BY TABLE IN PRIMARY REGION".into()),
+        comment: None,
+        schema_locked: false,
+    });
+    for (name, ty) in [
+        ("id", "INT8"),
+        ("handle", "STRING COLLATE en"),
+        ("motto", "VARCHAR(40) COLLATE \"de-CH\""),
+        ("bio", "STRING"),
+    ] {
+        rows.columns.push(ColumnRow {
+            table_name: "names".into(),
+            column_name: name.into(),
+            crdb_sql_type: ty.into(),
+            is_nullable: if name == "id" { "NO" } else { "YES" }.into(),
+            is_hidden: "NO".into(),
+            ..Default::default()
+        });
+    }
+    let (live, notes) = bmdb::catalog::cockroach::from_rows_with_notes(&rows).unwrap();
+    assert!(!notes.iter().any(|n| n.starts_with("names.")), "{notes:?}");
+    let cols = &live.tables["names"].columns;
+    assert_eq!(
+        (cols[1].ty.as_str(), cols[1].collate.as_deref()),
+        ("STRING", Some("en"))
+    );
+    assert_eq!(
+        (cols[2].ty.as_str(), cols[2].collate.as_deref()),
+        ("VARCHAR(40)", Some("de-CH"))
+    );
+    assert_eq!(cols[3].collate, None);
+    let mut want = project("region");
+    let mut t = live.tables["names"].clone();
+    want.tables.insert("names".into(), t.clone());
+    let (_, _, changes) = live_changes(&live, &want);
+    assert!(changes.is_empty(), "{changes:#?}");
+    t.columns[1].collate = Some("fr".into());
+    want.tables.insert("names".into(), t);
+    let (_, _, changes) = live_changes(&live, &want);
+    assert_eq!(changes.len(), 1, "{changes:#?}");
+    assert_eq!(changes[0].kind(), "set_column_collation");
+}

@@ -1417,6 +1417,182 @@ fn cases() -> Vec<Case> {
             },
         ),
         case(
+            "add_column__identity",
+            "an identity column with sequence options",
+            Change::AddColumn {
+                table: "players".into(),
+                column: Column {
+                    identity: Some(Identity {
+                        generated: Generated::ByDefault,
+                        start: Some(1000),
+                        increment: Some(10),
+                        ..Default::default()
+                    }),
+                    ..col("player_no", "INT8").not_null()
+                },
+            },
+        ),
+        case(
+            "add_identity",
+            "an existing column becomes GENERATED ALWAYS AS IDENTITY",
+            Change::AddIdentity {
+                table: "players".into(),
+                column: "player_no".into(),
+                identity: Identity::default(),
+            },
+        ),
+        case(
+            "add_identity__options",
+            "an existing column becomes an identity with options",
+            Change::AddIdentity {
+                table: "players".into(),
+                column: "player_no".into(),
+                identity: Identity {
+                    generated: Generated::ByDefault,
+                    start: Some(5000),
+                    increment: Some(-1),
+                    min_value: Some(1),
+                    max_value: Some(5000),
+                },
+            },
+        ),
+        case(
+            "alter_identity",
+            "BY DEFAULT becomes ALWAYS and the options change",
+            Change::AlterIdentity {
+                table: "players".into(),
+                column: "player_no".into(),
+                from: Identity {
+                    generated: Generated::ByDefault,
+                    start: Some(100),
+                    max_value: Some(99999),
+                    ..Default::default()
+                },
+                to: Identity {
+                    increment: Some(2),
+                    ..Default::default()
+                },
+                generated: Some(Generated::Always),
+                options: names(&["SET INCREMENT BY 2", "SET NO MAXVALUE", "SET START WITH 1"]),
+            },
+        ),
+        case(
+            "alter_identity__generated",
+            "ALWAYS becomes BY DEFAULT, nothing else",
+            Change::AlterIdentity {
+                table: "players".into(),
+                column: "player_no".into(),
+                from: Identity::default(),
+                to: Identity {
+                    generated: Generated::ByDefault,
+                    ..Default::default()
+                },
+                generated: Some(Generated::ByDefault),
+                options: Vec::new(),
+            },
+        ),
+        case(
+            "add_column__computed",
+            "a STORED computed column",
+            Change::AddColumn {
+                table: "players".into(),
+                column: Column {
+                    computed: Some(Computed {
+                        expr: "lower(email)".into(),
+                        is_virtual: false,
+                    }),
+                    ..col("email_lower", "STRING")
+                },
+            },
+        ),
+        case(
+            "add_column__virtual",
+            "a VIRTUAL computed column (PostgreSQL stores it)",
+            Change::AddColumn {
+                table: "players".into(),
+                column: Column {
+                    computed: Some(Computed {
+                        expr: "level * 100".into(),
+                        is_virtual: true,
+                    }),
+                    ..col("xp_floor", "INT8").not_null()
+                },
+            },
+        ),
+        case(
+            "drop_computed",
+            "a stored computed column becomes plain, keeping its values",
+            Change::DropComputed {
+                table: "players".into(),
+                column: "email_lower".into(),
+                computed: Computed {
+                    expr: "lower(email)".into(),
+                    is_virtual: false,
+                },
+            },
+        ),
+        case(
+            "replace_computed_column",
+            "a computed column's expression changes: dropped and added again",
+            Change::ReplaceComputedColumn {
+                table: "players".into(),
+                from: Column {
+                    computed: Some(Computed {
+                        expr: "lower(email)".into(),
+                        is_virtual: false,
+                    }),
+                    ..col("email_key", "STRING")
+                },
+                to: Column {
+                    computed: Some(Computed {
+                        expr: "lower(trim(email))".into(),
+                        is_virtual: false,
+                    }),
+                    ..col("email_key", "STRING").comment("normalised address")
+                },
+            },
+        ),
+        case(
+            "add_column__collate",
+            "a string column with a collation",
+            Change::AddColumn {
+                table: "players".into(),
+                column: Column {
+                    collate: Some("C".into()),
+                    ..col("handle", "VARCHAR(32)").not_null()
+                },
+            },
+        ),
+        case(
+            "set_column_collation",
+            "a column's collation changes",
+            Change::SetColumnCollation {
+                table: "players".into(),
+                column: "handle".into(),
+                ty: "STRING".into(),
+                collate: Some("en_US".into()),
+            },
+        ),
+        case(
+            "set_column_collation__default",
+            "back to the database's default collation",
+            Change::SetColumnCollation {
+                table: "players".into(),
+                column: "handle".into(),
+                ty: "STRING".into(),
+                collate: None,
+            },
+        ),
+        case(
+            "drop_identity",
+            "the column keeps its values, the identity goes",
+            Change::DropIdentity {
+                table: "players".into(),
+                column: "player_no".into(),
+                identity: Identity::default(),
+            },
+        ),
+        case(
             "set_column_comment",
             "set a column comment",
             Change::SetColumnComment {

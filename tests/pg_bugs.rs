@@ -117,9 +117,17 @@ fn an_identity_column_becomes_a_plain_nullable_integer() {
          ORDER BY attnum) FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 0",
     );
     assert_eq!(identity, "id:true,n:false,m:false");
+    // a typed drop_identity step before DROP NOT NULL, not a blind DROP IDENTITY IF EXISTS
+    let sql = &t.plan.stdout;
+    let drop = sql.find("ALTER COLUMN n DROP IDENTITY;").expect(sql);
+    assert!(
+        drop < sql.find("ALTER COLUMN n DROP NOT NULL;").expect(sql),
+        "{sql}"
+    );
+    assert!(!sql.contains("IF EXISTS;"), "{sql}");
 }
 
-/// Both sides identity: compared as the plain integer, nothing to do but name it.
+/// Both sides identity: inspect models it (`identity:`), so nothing is left to name.
 #[test]
 fn an_identity_column_on_both_sides_converges() {
     let t = trip(
@@ -128,10 +136,16 @@ fn an_identity_column_on_both_sides_converges() {
         "CREATE TABLE t (id int PRIMARY KEY, n int GENERATED ALWAYS AS IDENTITY, x text);",
     );
     assert!(
-        t.inspect.stderr.contains("t.n: identity column"),
+        !t.inspect.stderr.contains("identity column"),
         "{:?}",
         t.inspect
     );
+    assert!(
+        t.schema("t").contains("identity: always"),
+        "{}",
+        t.schema("t")
+    );
+    assert!(!t.plan.stdout.contains("IDENTITY"), "{:?}", t.plan);
 }
 
 /// PostgreSQL takes a table without columns; inspect must write a project that loads.

@@ -246,7 +246,7 @@ fn model(setup: &Setup, table: (&str, &str), version: CrdbVersion) -> Model {
         nullable: true,
         default: None,
         comment: None,
-        renamed_from: None,
+        ..Default::default()
     };
     let t = Table {
         name: name.into(),

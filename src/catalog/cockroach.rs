@@ -9,7 +9,7 @@
 //! and the zone fields its multi-region machinery wrote (the values `zones::effective`
 //! computes for the table's locality and the database's survival goal).
 
-use super::expr::{check_body, strip_literal_cast};
+use super::expr::{check_body, strip_literal_cast, strip_outer_parens, strip_triple_colon};
 use super::CatalogStats;
 use crate::db::Cells;
 use crate::model::normalize::{canonical_type, parse_constraints_str, parse_lease_preferences_str};
@@ -76,6 +76,32 @@ pub struct ColumnRow {
     pub is_hidden: String,
     pub generation_expression: Option<String>,
     pub comment: Option<String>,
+    /// `YES` | `NO`, and for an identity column `ALWAYS` | `BY DEFAULT` and its sequence's
+    /// start, increment, maximum and minimum as text: the SQL-standard columns of
+    /// `information_schema.columns` (cockroachdb/cockroach pkg/sql/vtable/information_schema.go
+    /// at 0576a992d7a4cc4665da35a8bfc19728a68bc354, `InformationSchemaColumns`: IS_IDENTITY,
+    /// IDENTITY_GENERATION, IDENTITY_START, IDENTITY_INCREMENT, IDENTITY_MAXIMUM,
+    /// IDENTITY_MINIMUM, all STRING).
+    #[serde(default)]
+    pub is_identity: Option<String>,
+    #[serde(default)]
+    pub identity_generation: Option<String>,
+    #[serde(default)]
+    pub identity_start: Option<String>,
+    #[serde(default)]
+    pub identity_increment: Option<String>,
+    #[serde(default)]
+    pub identity_maximum: Option<String>,
+    #[serde(default)]
+    pub identity_minimum: Option<String>,
+    /// `pg_catalog.pg_attribute.attgenerated` of the column: `s` for a STORED computed
+    /// column, `v` for a VIRTUAL one, empty otherwise (cockroachdb/cockroach
+    /// pkg/sql/pg_catalog.go at 68e2d7e44a79a1e5fbd50aced79fa1521085db7a,
+    /// `pgCatalogAttributeTable`: "Sets the attgenerated column to 's' if the column is
+    /// generated/computed stored, "v" if virtual, zero byte otherwise"); the expression is
+    /// `generation_expression`.
+    #[serde(default)]
+    pub attgenerated: Option<String>,
 }
 
 /// `information_schema.statistics`: one row per index column, in `seq_in_index` order.
@@ -406,7 +432,12 @@ pub const QUERIES: [(&str, &str); 19] = [
         "columns",
         "SELECT c.table_name, c.column_name, c.crdb_sql_type, c.is_nullable, c.column_default, \
          c.is_hidden, c.generation_expression, \
-         col_description(format('%I.%I', c.table_schema, c.table_name)::REGCLASS::OID, c.ordinal_position::INT) \
+         col_description(format('%I.%I', c.table_schema, c.table_name)::REGCLASS::OID, c.ordinal_position::INT), \
+         c.is_identity, c.identity_generation, c.identity_start, c.identity_increment, \
+         c.identity_maximum, c.identity_minimum, \
+         (SELECT a.attgenerated FROM pg_catalog.pg_attribute a \
+          WHERE a.attrelid = format('%I.%I', c.table_schema, c.table_name)::REGCLASS::OID \
+          AND a.attname = c.column_name) \
          FROM information_schema.columns c WHERE c.table_schema = 'public' \
          ORDER BY c.table_name, c.ordinal_position",
     ),
@@ -613,6 +644,13 @@ pub fn read_cockroach(
                 is_hidden: c.get(5)?,
                 generation_expression: c.get(6)?,
                 comment: c.get(7)?,
+                is_identity: c.get(8)?,
+                identity_generation: c.get(9)?,
+                identity_start: c.get(10)?,
+                identity_increment: c.get(11)?,
+                identity_maximum: c.get(12)?,
+                identity_minimum: c.get(13)?,
+                attgenerated: c.get(14)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -1370,7 +1408,9 @@ fn read_columns<'a>(
             };
             format!("{}{array}", e.name)
         });
-        let ty = match canonical_type(&c.crdb_sql_type, Dialect::Cockroach) {
+        let (sql_type, collate) = split_collate(&c.crdb_sql_type);
+        let collate = collate.filter(|_| enum_ty.is_none());
+        let ty = match canonical_type(sql_type, Dialect::Cockroach) {
             _ if enum_ty.is_some() => enum_ty.unwrap_or_default(),
             Some(ct) => ct.ty,
             None => {
@@ -1381,28 +1421,94 @@ fn read_columns<'a>(
                 c.crdb_sql_type.clone()
             }
         };
-        if c.generation_expression
+        // a type kept as written keeps its COLLATE in it
+        let collate = collate.filter(|_| ty != c.crdb_sql_type);
+        let computed = c
+            .generation_expression
             .as_deref()
-            .is_some_and(|g| !g.is_empty())
-        {
-            notes.push(format!(
-                "{label}: computed column; its expression is not modelled"
-            ));
-        }
+            .map(str::trim)
+            .filter(|g| !g.is_empty())
+            .map(|g| Computed {
+                expr: strip_outer_parens(&strip_triple_colon(g)),
+                is_virtual: c.attgenerated.as_deref() == Some("v"),
+            });
+        let identity = identity_of(c, &ty, &label, notes);
         t.columns.push(Column {
             name: c.column_name.clone(),
             ty,
-            nullable: yes(&c.is_nullable),
+            nullable: yes(&c.is_nullable) && identity.is_none(),
+            // an identity column's default is its sequence's nextval: the identity says it;
             // `nextval('public.s'::REGCLASS)` is the model's `nextval('s')`
             default: c
                 .column_default
                 .as_deref()
+                .filter(|_| identity.is_none())
                 .map(|d| crate::model::sequences::normalize_default(&strip_literal_cast(d))),
             comment: c.comment.clone(),
             renamed_from: None,
+            identity,
+            computed,
+            collate,
         });
     }
     Dropped(dropped)
+}
+
+/// A collated string's `crdb_sql_type` split into the type and the collation:
+/// `STRING COLLATE en` -> (`STRING`, `en`), `VARCHAR(10)[] COLLATE "de-CH"` -> (`VARCHAR(10)[]`,
+/// `de-CH`). CockroachDB writes the locale after the type, brackets first, as an unrestricted
+/// SQL identifier, double-quoted when it is no bare word (cockroachdb/cockroach
+/// pkg/sql/types/types.go at 245cbd31c8c7d0dd2a2ff474c694e2043f057f0f,
+/// `collatedStringTypeSQL`: `" COLLATE "` then `lex.EncodeUnrestrictedSQLIdent` of the locale).
+pub fn split_collate(sql_type: &str) -> (&str, Option<String>) {
+    let upper = sql_type.to_ascii_uppercase();
+    let Some(at) = upper.rfind(" COLLATE ") else {
+        return (sql_type, None);
+    };
+    let name = sql_type[at + " COLLATE ".len()..].trim();
+    let name = match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+        Some(q) => q.replace("\"\"", "\""),
+        None => name.to_string(),
+    };
+    (sql_type[..at].trim_end(), Some(name))
+}
+
+/// An identity column's generation and sequence options from its `information_schema.columns`
+/// row (`is_identity = 'YES'`), normalised as the loader normalises the model's.
+fn identity_of(c: &ColumnRow, ty: &str, label: &str, notes: &mut Vec<String>) -> Option<Identity> {
+    if c.is_identity.as_deref() != Some("YES") {
+        return None;
+    }
+    let generated = match c.identity_generation.as_deref().map(str::trim) {
+        Some(g) if g.eq_ignore_ascii_case("BY DEFAULT") => Generated::ByDefault,
+        _ => Generated::Always,
+    };
+    let num = |v: &Option<String>| v.as_deref().and_then(|v| v.trim().parse::<i64>().ok());
+    for (what, v) in [
+        ("start", &c.identity_start),
+        ("increment", &c.identity_increment),
+        ("maximum", &c.identity_maximum),
+        ("minimum", &c.identity_minimum),
+    ] {
+        if v.as_deref()
+            .is_some_and(|v| v.trim().parse::<i64>().is_err())
+        {
+            notes.push(format!(
+                "{label}: identity {what} {:?} is not a whole number; read as the default",
+                v.as_deref().unwrap_or_default()
+            ));
+        }
+    }
+    Some(
+        Identity {
+            generated,
+            start: num(&c.identity_start),
+            increment: num(&c.identity_increment),
+            min_value: num(&c.identity_minimum),
+            max_value: num(&c.identity_maximum),
+        }
+        .normalised(ty),
+    )
 }
 
 /// Primary keys, foreign keys and checks; UNIQUE constraints are read with the indexes.

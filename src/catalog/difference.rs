@@ -84,13 +84,45 @@ fn diff(
 
 fn column_def(c: &Column) -> String {
     let mut s = c.ty.clone();
+    if let Some(k) = &c.collate {
+        s.push_str(&format!(" COLLATE {k}"));
+    }
     if !c.nullable {
         s.push_str(" NOT NULL");
     }
     if let Some(d) = &c.default {
         s.push_str(&format!(" DEFAULT {d}"));
     }
+    if let Some(id) = &c.identity {
+        s.push(' ');
+        s.push_str(&identity_def(id));
+    }
+    if let Some(k) = &c.computed {
+        s.push(' ');
+        s.push_str(&computed_def(k));
+    }
     s
+}
+
+fn computed_def(k: &Computed) -> String {
+    format!(
+        "AS ({}) {}",
+        k.expr,
+        if k.is_virtual { "VIRTUAL" } else { "STORED" }
+    )
+}
+
+fn identity_def(id: &Identity) -> String {
+    let options = id.options_sql();
+    format!(
+        "GENERATED {} AS IDENTITY{}",
+        id.generated.keyword(),
+        if options.is_empty() {
+            String::new()
+        } else {
+            format!(" ({options})")
+        }
+    )
 }
 
 fn index_def(i: &Index) -> String {
@@ -445,6 +477,39 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             opt(default),
             opt(&column(have, table, col).and_then(|c| c.default.clone())),
         ),
+        Change::SetColumnCollation {
+            table,
+            column: col,
+            collate,
+            ..
+        } => diff(
+            obj,
+            "collation",
+            kind,
+            collate.clone().unwrap_or_else(|| "default".into()),
+            column(have, table, col)
+                .and_then(|c| c.collate.clone())
+                .unwrap_or_else(|| "default".into()),
+        ),
+        Change::DropComputed { computed, .. } => diff(
+            obj,
+            "computation",
+            kind,
+            "none".into(),
+            computed_def(computed),
+        ),
+        Change::ReplaceComputedColumn { from, to, .. } => {
+            diff(obj, "column", kind, column_def(to), column_def(from))
+        }
+        Change::AddIdentity { identity, .. } => {
+            diff(obj, "identity", kind, identity_def(identity), "none".into())
+        }
+        Change::DropIdentity { identity, .. } => {
+            diff(obj, "identity", kind, "none".into(), identity_def(identity))
+        }
+        Change::AlterIdentity { from, to, .. } => {
+            diff(obj, "identity", kind, identity_def(to), identity_def(from))
+        }
         Change::SetColumnNullable { nullable, .. } => {
             let word = |n: bool| if n { "NULL" } else { "NOT NULL" };
             diff(

@@ -175,6 +175,11 @@ pub fn reconcile(live: &mut Model, desired: &Model) {
                     c.default = Some(wd.clone());
                 }
             }
+            if let (Some(h), Some(wk)) = (&mut c.computed, &w.computed) {
+                if h.expr != wk.expr && expr::same_expr(&h.expr, &wk.expr) {
+                    h.expr = wk.expr.clone();
+                }
+            }
         }
         for ch in &mut have.checks {
             if let Some(w) = want.checks.iter().find(|w| w.name == ch.name) {

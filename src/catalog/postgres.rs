@@ -138,8 +138,12 @@ ORDER BY c.relname";
 const COLUMNS_SQL: &str = "\
 SELECT a.attrelid, a.attnum, a.attname::text, format_type(a.atttypid, a.atttypmod),
        a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), d.description,
-       a.attgenerated::text, a.attidentity::text, owned.refobjid IS NOT NULL
+       a.attgenerated::text, a.attidentity::text, owned.refobjid IS NOT NULL,
+       ids.seqstart, ids.seqincrement, ids.seqmin, ids.seqmax,
+       CASE WHEN a.attcollation <> ty.typcollation THEN co.collname::text END
 FROM pg_attribute a
+JOIN pg_type ty ON ty.oid = a.atttypid
+LEFT JOIN pg_collation co ON co.oid = a.attcollation
 JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_class'::regclass
@@ -149,6 +153,10 @@ LEFT JOIN (SELECT DISTINCT dp.refobjid, dp.refobjsubid FROM pg_depend dp
            WHERE dp.classid = 'pg_class'::regclass AND dp.refclassid = 'pg_class'::regclass
              AND dp.deptype = 'a') owned
        ON owned.refobjid = a.attrelid AND owned.refobjsubid = a.attnum
+LEFT JOIN (pg_depend di JOIN pg_sequence ids ON ids.seqrelid = di.objid)
+       ON a.attidentity <> '' AND di.classid = 'pg_class'::regclass
+       AND di.refclassid = 'pg_class'::regclass AND di.deptype = 'i'
+       AND di.refobjid = a.attrelid AND di.refobjsubid = a.attnum
 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum";
 
@@ -704,16 +712,33 @@ fn read_columns(
             }),
         };
         attnames.insert((oid, attnum), name.clone());
-        if !generated.is_empty() {
-            stats.skipped.push(format!(
-                "{label}: generated column; its expression is not modelled"
-            ));
-        }
-        if !identity.is_empty() {
-            stats.skipped.push(format!(
-                "{label}: identity column; modelled as a plain {ty}"
-            ));
-        }
+        // `s`: GENERATED ALWAYS AS (expr) STORED, the expression in pg_attrdef; PostgreSQL 15
+        // has no other kind (a `v` of a later release is read as what it is, VIRTUAL)
+        let computed = match (generated.as_str(), &default) {
+            ("", _) | (_, None) => None,
+            (g, Some(expr)) => Some(Computed {
+                expr: strip_outer_parens(expr),
+                is_virtual: g == "v",
+            }),
+        };
+        // `a` ALWAYS, `d` BY DEFAULT, with the options of the sequence it owns (pg_sequence)
+        let identity = match identity.as_str() {
+            "" => None,
+            g => Some(
+                Identity {
+                    generated: if g == "d" {
+                        Generated::ByDefault
+                    } else {
+                        Generated::Always
+                    },
+                    start: c.get(10)?,
+                    increment: c.get(11)?,
+                    min_value: c.get(12)?,
+                    max_value: c.get(13)?,
+                }
+                .normalised(&ty),
+            ),
+        };
         let mut col = Column {
             name,
             ty,
@@ -724,6 +749,10 @@ fn read_columns(
                 .map(|d| strip_literal_cast_for(d, &raw_type)),
             comment: c.get(6)?,
             renamed_from: None,
+            identity,
+            computed,
+            // a collation other than the type's default (`attcollation` vs `typcollation`)
+            collate: c.get(14)?,
         };
         if let Some(serial) = serial_for(&table.name, &col, sequences) {
             // the column's own sequence: SERIAL, never a sequence of the model

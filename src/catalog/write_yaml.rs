@@ -169,12 +169,27 @@ fn table_yaml(t: &Table, model: &Model) -> String {
             format!("type: {}", scalar(&c.ty)),
         ];
         // serial and key columns are NOT NULL by definition; saying so is noise
-        if !c.nullable && !pk.contains(&c.name) && !c.ty.ends_with("SERIAL") {
+        if !c.nullable && !pk.contains(&c.name) && !c.ty.ends_with("SERIAL") && c.identity.is_none()
+        {
             parts.push("nullable: false".into());
         }
         if let Some(d) = &c.default {
             // always quoted: a default is SQL text, never a YAML number or boolean
             parts.push(format!("default: {}", quoted(d)));
+        }
+        if let Some(id) = &c.identity {
+            parts.push(format!("identity: {}", identity_yaml(id)));
+        }
+        if let Some(k) = &c.collate {
+            parts.push(format!("collate: {}", quoted(k)));
+        }
+        if let Some(k) = &c.computed {
+            // quoted like a default: SQL text, never a YAML scalar of another kind
+            parts.push(if k.is_virtual {
+                format!("computed: {{ expr: {}, virtual: true }}", quoted(&k.expr))
+            } else {
+                format!("computed: {}", quoted(&k.expr))
+            });
         }
         if let Some(cm) = &c.comment {
             parts.push(format!("comment: {}", scalar(cm)));
@@ -687,6 +702,28 @@ fn write_files(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>> 
         written.push(path);
     }
     Ok(written)
+}
+
+/// `always`, or `{ generated: by_default, start: 10, increment: 5 }` when an option is set.
+fn identity_yaml(id: &Identity) -> String {
+    let generated = match id.generated {
+        Generated::Always => "always",
+        Generated::ByDefault => "by_default",
+    };
+    let options: Vec<String> = [
+        ("start", id.start),
+        ("increment", id.increment),
+        ("min_value", id.min_value),
+        ("max_value", id.max_value),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| format!("{k}: {v}")))
+    .collect();
+    if options.is_empty() {
+        generated.to_string()
+    } else {
+        format!("{{ generated: {generated}, {} }}", options.join(", "))
+    }
 }
 
 #[cfg(test)]

@@ -356,6 +356,55 @@ macro_rules! with_change_kinds {
                 column: String,
                 comment: Option<String>,
             },
+            /// `ALTER COLUMN ... ADD GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY (options)`,
+            /// once the column has lost its default and is NOT NULL.
+            AddIdentity = "add_identity" {
+                table: String,
+                column: String,
+                identity: Identity,
+            },
+            /// `SET GENERATED ...` when `generated` changes, and one `SET <option>` per
+            /// sequence option that changes (`SET INCREMENT BY 5`, `SET NO MAXVALUE`; an option
+            /// going back to its default is set to that default), in `options`.
+            AlterIdentity = "alter_identity" {
+                table: String,
+                column: String,
+                from: Identity,
+                to: Identity,
+                generated: Option<Generated>,
+                options: Vec<String>,
+            },
+            /// A string column's collation changes (`collate: None` is the database default):
+            /// `ALTER COLUMN ... [SET DATA] TYPE ty COLLATE name`, after any change of `ty`.
+            SetColumnCollation = "set_column_collation" {
+                table: String,
+                column: String,
+                ty: String,
+                collate: Option<String>,
+            },
+            /// A STORED computed column becomes a plain one and keeps its values: `ALTER COLUMN
+            /// ... DROP STORED` (CockroachDB) / `DROP EXPRESSION` (PostgreSQL).
+            DropComputed = "drop_computed" {
+                table: String,
+                column: String,
+                computed: Computed,
+            },
+            /// A column whose computation changes (its expression, STORED <-> VIRTUAL, a plain
+            /// column that becomes computed, a VIRTUAL one that becomes plain): neither server
+            /// changes that in place (PostgreSQL 15 has no SET EXPRESSION), so one step drops
+            /// the column and adds it again; the indexes and constraints on it, which go with
+            /// it, are created again after it.
+            ReplaceComputedColumn = "replace_computed_column" {
+                table: String,
+                from: Column,
+                to: Column,
+            },
+            /// `ALTER COLUMN ... DROP IDENTITY`: the column keeps its values, its sequence goes.
+            DropIdentity = "drop_identity" {
+                table: String,
+                column: String,
+                identity: Identity,
+            },
 
             // --- keys, indexes, constraints ---
             AlterPrimaryKey = "alter_primary_key" {
@@ -532,7 +581,13 @@ impl Change {
             Change::AlterColumnType { table, column, .. }
             | Change::SetColumnDefault { table, column, .. }
             | Change::SetColumnNullable { table, column, .. }
-            | Change::SetColumnComment { table, column, .. } => format!("{table}.{column}"),
+            | Change::SetColumnComment { table, column, .. }
+            | Change::AddIdentity { table, column, .. }
+            | Change::AlterIdentity { table, column, .. }
+            | Change::DropIdentity { table, column, .. }
+            | Change::DropComputed { table, column, .. }
+            | Change::SetColumnCollation { table, column, .. } => format!("{table}.{column}"),
+            Change::ReplaceComputedColumn { table, to, .. } => format!("{table}.{}", to.name),
             Change::CreateIndex { table, index } | Change::DropIndex { table, index } => {
                 format!("{table}@{}", index.name)
             }
@@ -557,9 +612,7 @@ impl Change {
         fn table_exprs(t: &Table) -> Vec<(String, &str)> {
             let mut out: Vec<(String, &str)> = Vec::new();
             for c in &t.columns {
-                if let Some(d) = &c.default {
-                    out.push((format!("default of {}.{}", t.name, c.name), d.as_str()));
-                }
+                out.extend(column_exprs(&t.name, c));
             }
             for k in &t.checks {
                 out.push((format!("check {}.{}", t.name, k.name), k.expr.as_str()));
@@ -573,11 +626,10 @@ impl Change {
         }
         match self {
             Change::CreateTable { table } => table_exprs(table),
-            Change::AddColumn { table, column } => column
-                .default
-                .iter()
-                .map(|d| (format!("default of {table}.{}", column.name), d.as_str()))
-                .collect(),
+            Change::AddColumn { table, column }
+            | Change::ReplaceComputedColumn {
+                table, to: column, ..
+            } => column_exprs(table, column),
             Change::SetColumnDefault {
                 table,
                 column,
@@ -645,6 +697,11 @@ impl Change {
             | Change::AlterColumnType { .. }
             | Change::SetColumnNullable { .. }
             | Change::SetColumnComment { .. }
+            | Change::AddIdentity { .. }
+            | Change::AlterIdentity { .. }
+            | Change::DropIdentity { .. }
+            | Change::DropComputed { .. }
+            | Change::SetColumnCollation { .. }
             | Change::AlterPrimaryKey { .. }
             | Change::AddUnique { .. }
             | Change::DropUnique { .. }
@@ -668,6 +725,12 @@ impl Change {
             | Change::SetColumnDefault { table, .. }
             | Change::SetColumnNullable { table, .. }
             | Change::SetColumnComment { table, .. }
+            | Change::AddIdentity { table, .. }
+            | Change::AlterIdentity { table, .. }
+            | Change::DropIdentity { table, .. }
+            | Change::DropComputed { table, .. }
+            | Change::SetColumnCollation { table, .. }
+            | Change::ReplaceComputedColumn { table, .. }
             | Change::AlterPrimaryKey { table, .. }
             | Change::CreateIndex { table, .. }
             | Change::DropIndex { table, .. }
@@ -688,6 +751,21 @@ impl Change {
             _ => None,
         }
     }
+}
+
+/// The expressions a column definition writes: its default and its computation.
+fn column_exprs<'c>(table: &str, c: &'c Column) -> Vec<(String, &'c str)> {
+    let mut out = Vec::new();
+    if let Some(d) = &c.default {
+        out.push((format!("default of {table}.{}", c.name), d.as_str()));
+    }
+    if let Some(k) = &c.computed {
+        out.push((
+            format!("computation of {table}.{}", c.name),
+            k.expr.as_str(),
+        ));
+    }
+    out
 }
 
 /// Why a step deserves a second look. `id` is stable (kebab-case) and used in output and JSON.

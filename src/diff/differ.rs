@@ -530,6 +530,8 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
         }
     }
     diff_columns(have, want, own, out);
+    let trimmed = without_recomputed(have, want, own);
+    let have = &trimmed;
 
     if let Some(to) = &want.primary_key {
         let mapped = have.primary_key.as_ref().map(|pk| PrimaryKey {
@@ -691,12 +693,47 @@ fn diff_columns(
             continue;
         };
         let column = col.name.clone();
+        if recomputed(old, col) {
+            out.push(Change::ReplaceComputedColumn {
+                table: table.clone(),
+                from: (*old).clone(),
+                to: Column {
+                    renamed_from: None,
+                    ..col.clone()
+                },
+            });
+            continue;
+        }
+        if let (Some(from), None) = (&old.computed, &col.computed) {
+            out.push(Change::DropComputed {
+                table: table.clone(),
+                column: column.clone(),
+                computed: from.clone(),
+            });
+        }
+        if let (Some(from), None) = (&old.identity, &col.identity) {
+            out.push(Change::DropIdentity {
+                table: table.clone(),
+                column: column.clone(),
+                identity: from.clone(),
+            });
+        }
         if old.ty != col.ty {
             out.push(Change::AlterColumnType {
                 table: table.clone(),
                 column: column.clone(),
                 from: old.ty.clone(),
                 to: col.ty.clone(),
+            });
+        }
+        // a retyped column loses its collation on PostgreSQL (ALTER TYPE without COLLATE):
+        // a collated one gets it back after the type
+        if old.collate != col.collate || (old.ty != col.ty && col.collate.is_some()) {
+            out.push(Change::SetColumnCollation {
+                table: table.clone(),
+                column: column.clone(),
+                ty: col.ty.clone(),
+                collate: col.collate.clone(),
             });
         }
         if old.default != col.default {
@@ -712,6 +749,22 @@ fn diff_columns(
                 column: column.clone(),
                 nullable: col.nullable,
             });
+        }
+        match (&old.identity, &col.identity) {
+            (None, Some(to)) => out.push(Change::AddIdentity {
+                table: table.clone(),
+                column: column.clone(),
+                identity: to.clone(),
+            }),
+            (Some(from), Some(to)) if from != to => out.push(Change::AlterIdentity {
+                table: table.clone(),
+                column: column.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                generated: (from.generated != to.generated).then_some(to.generated),
+                options: identity_option_changes(from, to, &col.ty),
+            }),
+            _ => {}
         }
         if old.comment != col.comment {
             out.push(Change::SetColumnComment {
@@ -730,6 +783,86 @@ fn diff_columns(
             });
         }
     }
+}
+
+/// Whether a column's computation changes in a way neither server alters in place: its
+/// expression or kind, a plain column becoming computed, a VIRTUAL one becoming plain (a
+/// STORED one becoming plain is `drop_computed`).
+fn recomputed(old: &Column, new: &Column) -> bool {
+    match (&old.computed, &new.computed) {
+        (None, None) => false,
+        (Some(a), Some(b)) => a != b,
+        (None, Some(_)) => true,
+        (Some(a), None) => a.is_virtual,
+    }
+}
+
+/// `have` without what goes with the columns `diff_columns` drops and adds again
+/// (`recomputed`): the indexes, unique constraints, checks and foreign keys over them, which
+/// DROP COLUMN takes along on both servers. The differ then creates them again after the
+/// column is back.
+fn without_recomputed(have: &Table, want: &Table, renames: &BTreeMap<String, String>) -> Table {
+    let gone: Vec<String> = have
+        .columns
+        .iter()
+        .filter(|c| {
+            let name = renames.get(&c.name).unwrap_or(&c.name);
+            want.column(name).is_some_and(|w| recomputed(c, w))
+        })
+        .map(|c| c.name.clone())
+        .collect();
+    let mut t = have.clone();
+    if gone.is_empty() {
+        return t;
+    }
+    let over = |cols: &[String]| cols.iter().any(|c| gone.contains(c));
+    t.indexes.retain(|i| {
+        !over(&i.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
+            && !over(&i.storing)
+            && i.predicate
+                .as_deref()
+                .is_none_or(|p| crate::model::views::reads(p, &gone).is_empty())
+    });
+    t.unique.retain(|u| !over(&u.columns));
+    t.checks
+        .retain(|k| crate::model::views::reads(&k.expr, &gone).is_empty());
+    t.foreign_keys.retain(|f| !over(&f.columns));
+    t
+}
+
+/// `SET START WITH 10`, `SET NO MAXVALUE` ...: the sequence options of an identity column that
+/// differ; one that goes back to its default is set to the default (for the column's type).
+fn identity_option_changes(from: &Identity, to: &Identity, ty: &str) -> Vec<String> {
+    let ascending = to.increment.unwrap_or(1) > 0;
+    let min = to
+        .min_value
+        .unwrap_or(if ascending { 1 } else { Identity::type_min(ty) });
+    let max = to.max_value.unwrap_or(if ascending {
+        Identity::type_max(ty)
+    } else {
+        -1
+    });
+    let mut out = Vec::new();
+    if from.increment != to.increment {
+        out.push(format!("SET INCREMENT BY {}", to.increment.unwrap_or(1)));
+    }
+    if from.min_value != to.min_value {
+        out.push(match to.min_value {
+            Some(v) => format!("SET MINVALUE {v}"),
+            None => "SET NO MINVALUE".to_string(),
+        });
+    }
+    if from.max_value != to.max_value {
+        out.push(match to.max_value {
+            Some(v) => format!("SET MAXVALUE {v}"),
+            None => "SET NO MAXVALUE".to_string(),
+        });
+    }
+    if from.start != to.start {
+        let start = to.start.unwrap_or(if ascending { min } else { max });
+        out.push(format!("SET START WITH {start}"));
+    }
+    out
 }
 
 fn diff_indexes(

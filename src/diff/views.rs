@@ -21,8 +21,8 @@ pub fn same_view(a: &View, b: &View) -> bool {
     a.materialized == b.materialized && query_fingerprint(&a.query) == query_fingerprint(&b.query)
 }
 
-/// The column a table change takes from under the views that read it: a drop, a retype or a
-/// rename (`table.column`), or a dropped table (`table`).
+/// The column a table change takes from under the views that read it: a drop, a retype, a
+/// rename or a computed column dropped and added again (`table.column`), or a dropped table (`table`).
 fn taken(c: &Change) -> Option<(String, Option<String>)> {
     match c {
         Change::DropColumn { table, column } => Some((table.clone(), Some(column.name.clone()))),
@@ -30,6 +30,12 @@ fn taken(c: &Change) -> Option<(String, Option<String>)> {
             Some((table.clone(), Some(column.clone())))
         }
         Change::RenameColumn { table, from, .. } => Some((table.clone(), Some(from.clone()))),
+        Change::SetColumnCollation { table, column, .. } => {
+            Some((table.clone(), Some(column.clone())))
+        }
+        Change::ReplaceComputedColumn { table, from, .. } => {
+            Some((table.clone(), Some(from.name.clone())))
+        }
         Change::DropTable { table } => Some((table.name.clone(), None)),
         _ => None,
     }

@@ -132,7 +132,12 @@ pub const COLUMN_KEYS: &[&str] = &[
     "comment",
     "renamed_from",
     "as_written",
+    "identity",
+    "computed",
+    "collate",
 ];
+pub const COMPUTED_KEYS: &[&str] = &["expr", "virtual"];
+pub const IDENTITY_KEYS: &[&str] = &["generated", "start", "increment", "min_value", "max_value"];
 pub const INDEX_KEYS: &[&str] = &[
     "name", "columns", "unique", "using", "sharded", "storing", "where", "zone",
 ];
@@ -1383,6 +1388,27 @@ fn read_column(
     if col.default.is_none() {
         col.default = serial_default.filter(|d| !d.is_empty()).map(str::to_string);
     }
+    if let Some(n) = get(m, "collate") {
+        col.collate = cx.ident(n, &format!("\"collate\" of column \"{name}\""));
+        if col.collate.is_some() && !col.ty.is_empty() && !is_string_type(&col.ty) {
+            cx.err(
+                n.pos,
+                "invalid-collation",
+                format!("column \"{name}\" is {} and cannot have a collation", col.ty),
+                "a collation orders and compares text: only STRING (TEXT), VARCHAR(n) and CHAR(n) columns (or arrays of them) take one".to_string(),
+            );
+            col.collate = None;
+        }
+    }
+    if let Some(n) = get(m, "computed") {
+        col.computed = read_computed(cx, n, m, &name);
+    }
+    if let Some(n) = get(m, "identity") {
+        col.identity = read_identity(cx, n, &col, m, &name);
+        if col.identity.is_some() {
+            col.nullable = false;
+        }
+    }
     if let Some(n) = get(m, "comment") {
         col.comment = cx.text(n, "\"comment\"");
     }
@@ -1391,6 +1417,194 @@ fn read_column(
         col.renamed_from = cx.ident(n, "\"renamed_from\"");
     }
     Some(col)
+}
+
+/// `identity: always | by_default`, or `{generated, start, increment, min_value, max_value}`: on an integer column without a default that is not declared nullable.
+fn read_identity(
+    cx: &mut Cx,
+    n: &Node,
+    col: &Column,
+    m: &[(yaml::Key, Node)],
+    name: &str,
+) -> Option<Identity> {
+    const GENERATED: &[&str] = &["always", "by_default"];
+    let what = format!("\"identity\" of column \"{name}\"");
+    let generated = |cx: &mut Cx, g: &Node| {
+        cx.choice(g, GENERATED, &what).map(|g| match g.as_str() {
+            "by_default" => Generated::ByDefault,
+            _ => Generated::Always,
+        })
+    };
+    let mut id = Identity::default();
+    match &n.kind {
+        NodeKind::Map(map) => {
+            cx.check_keys(map, IDENTITY_KEYS, &what);
+            if let Some(g) = get(map, "generated") {
+                id.generated = generated(cx, g)?;
+            }
+            for (key, slot) in [
+                ("start", &mut id.start),
+                ("increment", &mut id.increment),
+                ("min_value", &mut id.min_value),
+                ("max_value", &mut id.max_value),
+            ] {
+                if let Some(v) = get(map, key) {
+                    *slot = cx.int(
+                        v,
+                        &format!("\"{key}\" of the identity of column \"{name}\""),
+                    );
+                }
+            }
+        }
+        _ => id.generated = generated(cx, n)?,
+    }
+    let mut ok = true;
+    if !col.ty.is_empty() && !matches!(col.ty.as_str(), "INT2" | "INT4" | "INT8") {
+        cx.err(
+            n.pos,
+            "invalid-identity",
+            format!(
+                "column \"{name}\" is {} and cannot be an identity column",
+                col.ty
+            ),
+            "an identity column is an integer: INT2, INT4 or INT8 (SMALLINT, INTEGER, BIGINT); SERIAL is the other way to number rows".to_string(),
+        );
+        ok = false;
+    }
+    if col.default.is_some() {
+        cx.err(
+            get(m, "default").map_or(n.pos, |d| d.pos),
+            "invalid-identity",
+            format!("column \"{name}\" has both a default and an identity"),
+            "an identity column takes its values from its own sequence: remove `default` (or `identity`)".to_string(),
+        );
+        ok = false;
+    }
+    if let Some(nn) = get(m, "nullable") {
+        if matches!(&nn.kind, NodeKind::Scalar { value, .. } if value.eq_ignore_ascii_case("true"))
+        {
+            cx.err(
+                nn.pos,
+                "invalid-identity",
+                format!("identity column \"{name}\" cannot be nullable"),
+                "an identity column is always NOT NULL: remove `nullable: true`".to_string(),
+            );
+            ok = false;
+        }
+    }
+    if id.increment == Some(0) {
+        cx.err(
+            get_in(n, "increment").map_or(n.pos, |d| d.pos),
+            "invalid-identity",
+            format!("the identity of column \"{name}\" has increment 0"),
+            "write a positive increment (ascending) or a negative one (descending)".to_string(),
+        );
+        ok = false;
+    }
+    if let (Some(lo), Some(hi)) = (id.min_value, id.max_value) {
+        if lo >= hi {
+            cx.err(
+                get_in(n, "min_value").map_or(n.pos, |d| d.pos),
+                "invalid-identity",
+                format!(
+                    "the identity of column \"{name}\" has min_value {lo} not below max_value {hi}"
+                ),
+                "min_value must be smaller than max_value".to_string(),
+            );
+            ok = false;
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let ty = if col.ty.is_empty() { "INT8" } else { &col.ty };
+    let id = id.normalised(ty);
+    let (lo, hi) = (
+        id.min_value.unwrap_or(if id.increment.unwrap_or(1) > 0 {
+            1
+        } else {
+            Identity::type_min(ty)
+        }),
+        id.max_value.unwrap_or(if id.increment.unwrap_or(1) > 0 {
+            Identity::type_max(ty)
+        } else {
+            -1
+        }),
+    );
+    if let Some(start) = id.start {
+        if start < lo || start > hi {
+            cx.err(
+                get_in(n, "start").map_or(n.pos, |d| d.pos),
+                "invalid-identity",
+                format!("the identity of column \"{name}\" starts at {start}, outside {lo}..{hi}"),
+                "start between min_value and max_value (or the type's range)".to_string(),
+            );
+            return None;
+        }
+    }
+    Some(id)
+}
+
+/// `computed: "expr"` (STORED) or `{expr, virtual}`: no default or identity beside it.
+/// VIRTUAL is CockroachDB's; PostgreSQL 15 stores the column (`dialect::FEATURES`,
+/// `virtual_columns`).
+fn read_computed(cx: &mut Cx, n: &Node, m: &[(yaml::Key, Node)], name: &str) -> Option<Computed> {
+    let what = format!("\"computed\" of column \"{name}\"");
+    let (expr_node, virtual_node) = match &n.kind {
+        NodeKind::Map(map) => {
+            cx.check_keys(map, COMPUTED_KEYS, &what);
+            let e = cx.require(
+                map,
+                "expr",
+                n.pos,
+                &what,
+                "add `expr: <SQL expression>`, e.g. expr: \"lower(email)\"",
+            )?;
+            (e, get(map, "virtual"))
+        }
+        _ => (n, None),
+    };
+    let expr = cx.expression(expr_node, "computed")?.trim().to_string();
+    let is_virtual = match virtual_node {
+        Some(v) => cx.boolean(v, &format!("\"virtual\" of column \"{name}\""))?,
+        None => false,
+    };
+    let mut ok = true;
+    if let Some(d) = get(m, "default") {
+        cx.err(
+            d.pos,
+            "invalid-computed",
+            format!("computed column \"{name}\" cannot have a default"),
+            "a computed column's value is its expression: remove `default` (or `computed`)"
+                .to_string(),
+        );
+        ok = false;
+    }
+    if let Some(i) = get(m, "identity") {
+        cx.err(
+            i.pos,
+            "invalid-computed",
+            format!("computed column \"{name}\" cannot be an identity column"),
+            "keep one of `computed` and `identity`".to_string(),
+        );
+        ok = false;
+    }
+    ok.then_some(Computed { expr, is_virtual })
+}
+
+/// STRING, STRING(n), VARCHAR, VARCHAR(n), CHAR(n) and arrays of them: the types a collation
+/// applies to.
+fn is_string_type(ty: &str) -> bool {
+    let base = ty.trim_end_matches("[]").to_ascii_uppercase();
+    let name = base.split('(').next().unwrap_or("").trim();
+    matches!(name, "STRING" | "VARCHAR" | "CHAR" | "TEXT")
+}
+
+fn get_in<'n>(n: &'n Node, key: &str) -> Option<&'n Node> {
+    match &n.kind {
+        NodeKind::Map(m) => get(m, key),
+        _ => None,
+    }
 }
 
 /// A column list, or `{name, columns}`: primary keys and unique constraints.

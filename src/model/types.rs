@@ -567,6 +567,123 @@ pub struct Column {
     /// Only meaningful in the desired model; never stored in the lock state.
     #[serde(default, skip_serializing)]
     pub renamed_from: Option<String>,
+    /// `GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY (...)` on an integer column (docs/model.md
+    /// "Identity columns"); such a column is NOT NULL and has no `default`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// `GENERATED ALWAYS AS (expr) STORED | VIRTUAL`: a computed column (docs/model.md
+    /// "Computed columns"); it has no `default` and no `identity`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed: Option<Computed>,
+    /// `COLLATE name` on a string column (docs/model.md "Column collations"): the collation's
+    /// name as the server spells it (`C`, `en_US`, `de`); `None` is the database default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collate: Option<String>,
+}
+
+/// A computed column's expression, passed through as written (trimmed), and whether it is
+/// VIRTUAL (CockroachDB only; computed when read) rather than STORED.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Computed {
+    pub expr: String,
+    #[serde(default, rename = "virtual", skip_serializing_if = "is_false")]
+    pub is_virtual: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Generated {
+    #[default]
+    Always,
+    ByDefault,
+}
+
+impl Generated {
+    /// `ALWAYS` | `BY DEFAULT`: what `GENERATED ... AS IDENTITY` takes.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Generated::Always => "ALWAYS",
+            Generated::ByDefault => "BY DEFAULT",
+        }
+    }
+}
+
+/// An identity column's generation and the options of its sequence that differ from the
+/// defaults (`Identity::normalised` drops a default value, so a server that spells it and a
+/// model that leaves it out compare equal). No CYCLE (CockroachDB's sequences cannot cycle)
+/// and no CACHE (CockroachDB's information_schema does not show an identity's cache).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Identity {
+    pub generated: Generated,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub increment: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_value: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_value: Option<i64>,
+}
+
+impl Identity {
+    /// The largest value of an identity column's integer type (`INT2`, `INT4`, else `INT8`).
+    pub fn type_max(ty: &str) -> i64 {
+        match ty {
+            "INT2" => i16::MAX as i64,
+            "INT4" => i32::MAX as i64,
+            _ => i64::MAX,
+        }
+    }
+    pub fn type_min(ty: &str) -> i64 {
+        match ty {
+            "INT2" => i16::MIN as i64,
+            "INT4" => i32::MIN as i64,
+            _ => i64::MIN,
+        }
+    }
+
+    /// The sequence defaults both servers apply (PostgreSQL's CREATE SEQUENCE, which
+    /// CockroachDB follows): increment 1; ascending from min 1 to the type's max, descending
+    /// from -1 down to the type's min; start at min (ascending) or max (descending).
+    /// Each option equal to its default is dropped.
+    pub fn normalised(mut self, ty: &str) -> Identity {
+        let inc = self.increment.unwrap_or(1);
+        let (dmin, dmax) = if inc > 0 {
+            (1, Identity::type_max(ty))
+        } else {
+            (Identity::type_min(ty), -1)
+        };
+        let (min, max) = (
+            self.min_value.unwrap_or(dmin),
+            self.max_value.unwrap_or(dmax),
+        );
+        let dstart = if inc > 0 { min } else { max };
+        let drop = |v: Option<i64>, d: i64| v.filter(|v| *v != d);
+        self.start = drop(self.start, dstart);
+        self.increment = drop(self.increment, 1);
+        self.min_value = drop(self.min_value, dmin);
+        self.max_value = drop(self.max_value, dmax);
+        self
+    }
+
+    /// The sequence options that differ from the defaults, as CREATE / ADD ... AS IDENTITY
+    /// takes them: `START WITH 10 INCREMENT BY 5`; empty when there are none.
+    pub fn options_sql(&self) -> String {
+        let mut out = Vec::new();
+        if let Some(v) = self.start {
+            out.push(format!("START WITH {v}"));
+        }
+        if let Some(v) = self.increment {
+            out.push(format!("INCREMENT BY {v}"));
+        }
+        if let Some(v) = self.min_value {
+            out.push(format!("MINVALUE {v}"));
+        }
+        if let Some(v) = self.max_value {
+            out.push(format!("MAXVALUE {v}"));
+        }
+        out.join(" ")
+    }
 }
 
 fn yes() -> bool {

@@ -224,6 +224,43 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             "drop-constraint",
             format!("drops constraint {object}; rows it used to reject can be written"),
         )),
+        Change::ReplaceComputedColumn { from, .. } if from.computed.is_none() => out.push(destructive(
+            "computed-replaces-column",
+            format!("drops the plain column {object}, and the values it holds, to add it again computed"),
+        )),
+        Change::ReplaceComputedColumn { from, to, .. } => out.push(caution(
+            "computed-rebuilt",
+            format!(
+                "drops and adds {object} to change its computation (neither server alters it in place); indexes and constraints on it are created again{}",
+                if to.computed.is_none() && from.computed.as_ref().is_some_and(|c| c.is_virtual) {
+                    "; the plain column starts NULL"
+                } else {
+                    ""
+                }
+            ),
+        )),
+        Change::SetColumnCollation { collate, .. } => out.push(caution(
+            "collation-change",
+            format!(
+                "changes the collation of {object} to {}: the column is rewritten, its indexes are built again, and sorting and comparisons on it change (a unique index may now find duplicates)",
+                collate.as_deref().unwrap_or("the database default")
+            ),
+        )),
+        Change::AddIdentity { identity, .. } => out.push(caution(
+            "identity-added",
+            format!(
+                "makes {object} an identity column numbered from {}; the values already there are not looked at, so a unique key on it can collide: set `start` above the largest",
+                identity.start.map_or("its first value".to_string(), |s| s.to_string())
+            ),
+        )),
+        Change::DropIdentity { .. } => out.push(caution(
+            "identity-dropped",
+            format!("{object} stops being an identity column and its sequence is dropped; inserts must give it a value"),
+        )),
+        Change::AlterIdentity { generated: Some(Generated::Always), .. } => out.push(caution(
+            "identity-always",
+            format!("{object} becomes GENERATED ALWAYS; an INSERT that gives it a value fails (unless OVERRIDING SYSTEM VALUE)"),
+        )),
         Change::SetColumnNullable { nullable: false, .. } => out.push(caution(
             "set-not-null",
             format!("sets {object} NOT NULL; fails if any row holds NULL there"),

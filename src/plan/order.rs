@@ -50,13 +50,27 @@ enum Phase {
     DropForeignKeyOnMovedKey,
     RenameColumn,
     AddColumn,
+    /// A column that stops being identity loses it before its default or nullability
+    /// change (PostgreSQL refuses DROP NOT NULL on an identity column).
+    DropIdentity,
+    /// A stored computed column that becomes plain keeps its values, before its default or
+    /// nullability changes (neither server sets a default on a computed column).
+    DropComputed,
     AlterColumnType,
     /// A sequence of the model named like the SERIAL sequence of a column that stops being
     /// SERIAL: created once that column's own sequence is dropped (alter_column_type), before
     /// the default that draws from it.
     CreateSequenceAfterSerial,
+    /// After the type: PostgreSQL's ALTER TYPE without COLLATE resets the collation.
+    SetColumnCollation,
     SetColumnDefault,
     SetColumnNullable,
+    /// A column whose computation changes is dropped and added again once the columns its
+    /// expression reads have their final type, before the indexes created again on it.
+    ReplaceComputedColumn,
+    /// A column that becomes identity needs NOT NULL and no default first.
+    AddIdentity,
+    AlterIdentity,
     SetColumnComment,
     /// Once the owning column exists, and before any column or table is dropped (a dropped
     /// column takes the sequences it owns with it).
@@ -364,6 +378,14 @@ impl Context<'_> {
             Change::SetColumnDefault { table, .. } => table_key(P::SetColumnDefault, table),
             Change::SetColumnNullable { table, .. } => table_key(P::SetColumnNullable, table),
             Change::SetColumnComment { table, .. } => table_key(P::SetColumnComment, table),
+            Change::DropIdentity { table, .. } => table_key(P::DropIdentity, table),
+            Change::AddIdentity { table, .. } => table_key(P::AddIdentity, table),
+            Change::DropComputed { table, .. } => table_key(P::DropComputed, table),
+            Change::SetColumnCollation { table, .. } => table_key(P::SetColumnCollation, table),
+            Change::ReplaceComputedColumn { table, .. } => {
+                table_key(P::ReplaceComputedColumn, table)
+            }
+            Change::AlterIdentity { table, .. } => table_key(P::AlterIdentity, table),
             Change::AlterPrimaryKey { table, .. } => table_key(P::AlterPrimaryKey, table),
             Change::CreateIndex { table, index } => add_key(P::CreateIndex, table, &index.name),
             Change::AddUnique { table, unique } => add_key(P::AddUnique, table, &unique.name),

@@ -234,6 +234,31 @@ impl Renderer {
                 ))
             },
         );
+        // `GENERATED {ALWAYS | BY DEFAULT} AS IDENTITY [(options)]` of a column's `identity`.
+        env.add_filter(
+            "identity",
+            |id: Value| -> Result<String, minijinja::Error> {
+                let bad = |e: String| {
+                    minijinja::Error::new(
+                        minijinja::ErrorKind::InvalidOperation,
+                        format!("identity: not an identity ({e})"),
+                    )
+                };
+                let json = serde_json::to_value(&id).map_err(|e| bad(e.to_string()))?;
+                let id: crate::model::types::Identity =
+                    serde_json::from_value(json).map_err(|e| bad(e.to_string()))?;
+                let options = id.options_sql();
+                Ok(format!(
+                    "GENERATED {} AS IDENTITY{}",
+                    id.generated.keyword(),
+                    if options.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({options})")
+                    }
+                ))
+            },
+        );
         env.add_test(
             "crdb_only",
             |expr: Value| -> Result<bool, minijinja::Error> {

@@ -1,3 +1,2 @@
 -- set_column_nullable__nullable: allow NULL again
-ALTER TABLE players ALTER COLUMN email DROP IDENTITY IF EXISTS;
 ALTER TABLE players ALTER COLUMN email DROP NOT NULL;

@@ -1,0 +1,2 @@
+-- set_column_collation__default: back to the database's default collation
+ALTER TABLE players ALTER COLUMN handle SET DATA TYPE STRING;

@@ -1,0 +1,3 @@
+-- alter_identity: BY DEFAULT becomes ALWAYS and the options change
+ALTER TABLE players ALTER COLUMN player_no SET GENERATED ALWAYS;
+ALTER TABLE players ALTER COLUMN player_no SET INCREMENT BY 2 SET NO MAXVALUE SET START WITH 1;
