@@ -1121,7 +1121,32 @@ fn identity_columns_fold_from_information_schema_columns() {
         is_identity: Some("NO".into()),
         ..Default::default()
     });
+    // the sequences behind the two identity columns are listed in pg_sequences too: one
+    // with its owner read, one (owners not read) known by its name; neither is a sequence
+    // of the model, and a plain sequence beside them stays one
+    let seq = |name: &str| bmdb::catalog::cockroach::SequenceRow {
+        name: name.into(),
+        start: 1,
+        increment: 1,
+        min_value: 1,
+        max_value: i64::MAX,
+        cache: 1,
+    };
+    rows.sequences = vec![
+        seq("tickets_id_seq"),
+        seq("tickets_no_seq"),
+        seq("order_no"),
+    ];
+    rows.sequence_owners = Some(vec![bmdb::catalog::cockroach::SequenceOwnerRow {
+        sequence: "tickets_id_seq".into(),
+        table: "tickets".into(),
+        column: "id".into(),
+    }]);
     let live = from_rows(&rows).unwrap();
+    assert_eq!(live.sequences.keys().collect::<Vec<_>>(), ["order_no"]);
+    rows.sequences.pop();
+    let live = from_rows(&rows).unwrap();
+    assert!(live.sequences.is_empty(), "{:?}", live.sequences);
     let cols = &live.tables["tickets"].columns;
     assert_eq!(cols[0].identity, Some(Identity::default()));
     assert_eq!(cols[0].default, None);
