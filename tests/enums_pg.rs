@@ -7,23 +7,7 @@
 
 mod support;
 
-use std::path::Path;
-use support::{bmdb, pg, run, write_and_apply_binary, Run};
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn converged(dir: &Path, url: &str) {
-    let r = run(bmdb(dir).args(["plan", "--detailed-exitcode"]));
-    assert_eq!(r.code, 0, "the plan after apply is not empty: {r:?}");
-    let r = run(bmdb(dir).args(["plan", "--url", url, "--detailed-exitcode"]));
-    assert_eq!(r.code, 0, "plan --url after apply is not empty: {r:?}");
-    let r = run(bmdb(dir).args(["drift", "--url", url]));
-    assert_eq!(r.code, 0, "drift after apply: {r:?}");
-}
+use support::{bmdb, converged, pg, run, write, write_and_apply_binary, Run};
 
 fn labels(db: &str, ty: &str) -> String {
     pg().client(db)

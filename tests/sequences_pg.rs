@@ -7,34 +7,7 @@
 
 mod support;
 
-use std::path::Path;
-use support::{bmdb, pg, run, write_and_apply_binary};
-
-fn write(dir: &Path, rel: &str, text: &str) {
-    let path = dir.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
-fn write_and_apply(dir: &Path, name: &str, url: &str) -> String {
-    let (sql, r) = write_and_apply_binary(dir, name, url);
-    assert_eq!(r.code, 0, "apply {name}:\n{sql}\n{r:?}");
-    sql
-}
-
-fn converged(dir: &Path, url: &str) {
-    let r = run(bmdb(dir).args(["plan", "--detailed-exitcode"]));
-    assert_eq!(r.code, 0, "the plan after apply is not empty: {r:?}");
-    let r = run(bmdb(dir).args(["plan", "--url", url, "--detailed-exitcode"]));
-    assert_eq!(r.code, 0, "plan --url after apply is not empty: {r:?}");
-    let r = run(bmdb(dir).args(["drift", "--url", url]));
-    assert_eq!(r.code, 0, "drift after apply: {r:?}");
-}
-
-fn at(sql: &str, what: &str) -> usize {
-    sql.find(what)
-        .unwrap_or_else(|| panic!("{what:?} not in\n{sql}"))
-}
+use support::{at, bmdb, converged, pg, run, write, write_and_apply};
 
 fn value(db: &str, sql: &str) -> String {
     let row = pg().client(db).query_one(sql, &[]).unwrap();

@@ -519,3 +519,33 @@ pub fn write_and_apply_binary(dir: &Path, name: &str, url: &str) -> (String, Run
     let r = run(bmdb(dir).args(["apply", "--allow-destructive", "--url", url]));
     (sql, r)
 }
+
+/// Writes `text` to `rel` under `dir`, creating its folders.
+pub fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// [`write_and_apply_binary`], whose apply must succeed: the written migration's SQL.
+pub fn write_and_apply(dir: &Path, name: &str, url: &str) -> String {
+    let (sql, r) = write_and_apply_binary(dir, name, url);
+    assert_eq!(r.code, 0, "apply {name}:\n{sql}\n{r:?}");
+    sql
+}
+
+/// The convergence check after an apply: `plan` and `plan --url` empty, `drift` exits 0.
+pub fn converged(dir: &Path, url: &str) {
+    let r = run(bmdb(dir).args(["plan", "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "the plan after apply is not empty: {r:?}");
+    let r = run(bmdb(dir).args(["plan", "--url", url, "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "plan --url after apply is not empty: {r:?}");
+    let r = run(bmdb(dir).args(["drift", "--url", url]));
+    assert_eq!(r.code, 0, "drift after apply: {r:?}");
+}
+
+/// Where `what` first stands in `sql` (a statement's position, to check the order).
+pub fn at(sql: &str, what: &str) -> usize {
+    sql.find(what)
+        .unwrap_or_else(|| panic!("{what:?} not in\n{sql}"))
+}
