@@ -95,7 +95,7 @@ fn column_def(c: &Column) -> String {
     }
     if let Some(id) = &c.identity {
         s.push(' ');
-        s.push_str(&identity_def(id));
+        s.push_str(&id.definition_sql());
     }
     if let Some(k) = &c.computed {
         s.push(' ');
@@ -109,19 +109,6 @@ fn computed_def(k: &Computed) -> String {
         "AS ({}) {}",
         k.expr,
         if k.is_virtual { "VIRTUAL" } else { "STORED" }
-    )
-}
-
-fn identity_def(id: &Identity) -> String {
-    let options = id.options_sql();
-    format!(
-        "GENERATED {} AS IDENTITY{}",
-        id.generated.keyword(),
-        if options.is_empty() {
-            String::new()
-        } else {
-            format!(" ({options})")
-        }
     )
 }
 
@@ -501,15 +488,27 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
         Change::ReplaceComputedColumn { from, to, .. } => {
             diff(obj, "column", kind, column_def(to), column_def(from))
         }
-        Change::AddIdentity { identity, .. } => {
-            diff(obj, "identity", kind, identity_def(identity), "none".into())
-        }
-        Change::DropIdentity { identity, .. } => {
-            diff(obj, "identity", kind, "none".into(), identity_def(identity))
-        }
-        Change::AlterIdentity { from, to, .. } => {
-            diff(obj, "identity", kind, identity_def(to), identity_def(from))
-        }
+        Change::AddIdentity { identity, .. } => diff(
+            obj,
+            "identity",
+            kind,
+            identity.definition_sql(),
+            "none".into(),
+        ),
+        Change::DropIdentity { identity, .. } => diff(
+            obj,
+            "identity",
+            kind,
+            "none".into(),
+            identity.definition_sql(),
+        ),
+        Change::AlterIdentity { from, to, .. } => diff(
+            obj,
+            "identity",
+            kind,
+            to.definition_sql(),
+            from.definition_sql(),
+        ),
         Change::SetColumnNullable { nullable, .. } => {
             let word = |n: bool| if n { "NULL" } else { "NOT NULL" };
             diff(

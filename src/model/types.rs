@@ -666,6 +666,21 @@ impl Identity {
         self
     }
 
+    /// The column's identity as CREATE TABLE and ADD ... AS IDENTITY write it:
+    /// `GENERATED ALWAYS AS IDENTITY (START WITH 10)`; rendered by the `identity` filter and
+    /// shown by drift.
+    pub fn definition_sql(&self) -> String {
+        let options = self.options_sql();
+        if options.is_empty() {
+            format!("GENERATED {} AS IDENTITY", self.generated.keyword())
+        } else {
+            format!(
+                "GENERATED {} AS IDENTITY ({options})",
+                self.generated.keyword()
+            )
+        }
+    }
+
     /// The sequence options that differ from the defaults, as CREATE / ADD ... AS IDENTITY
     /// takes them: `START WITH 10 INCREMENT BY 5`; empty when there are none.
     pub fn options_sql(&self) -> String {

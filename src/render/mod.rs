@@ -247,16 +247,7 @@ impl Renderer {
                 let json = serde_json::to_value(&id).map_err(|e| bad(e.to_string()))?;
                 let id: crate::model::types::Identity =
                     serde_json::from_value(json).map_err(|e| bad(e.to_string()))?;
-                let options = id.options_sql();
-                Ok(format!(
-                    "GENERATED {} AS IDENTITY{}",
-                    id.generated.keyword(),
-                    if options.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({options})")
-                    }
-                ))
+                Ok(id.definition_sql())
             },
         );
         env.add_test(
