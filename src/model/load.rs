@@ -1492,57 +1492,44 @@ fn read_identity(
             ok = false;
         }
     }
-    if id.increment == Some(0) {
-        cx.err(
-            get_in(n, "increment").map_or(n.pos, |d| d.pos),
-            "invalid-identity",
-            format!("the identity of column \"{name}\" has increment 0"),
-            "write a positive increment (ascending) or a negative one (descending)".to_string(),
-        );
-        ok = false;
-    }
-    if let (Some(lo), Some(hi)) = (id.min_value, id.max_value) {
-        if lo >= hi {
-            cx.err(
-                get_in(n, "min_value").map_or(n.pos, |d| d.pos),
-                "invalid-identity",
+    // the options in effect, the type's defaults filled in: one rule with sequences/
+    let ty = if col.ty.is_empty() { "INT8" } else { &col.ty };
+    let increment = id.increment.unwrap_or(1);
+    let (dmin, dmax) = default_sequence_range(increment, ty);
+    let (lo, hi) = (id.min_value.unwrap_or(dmin), id.max_value.unwrap_or(dmax));
+    let start = id.start.unwrap_or(if increment < 0 { hi } else { lo });
+    if let Some(problem) = sequence_option_problem(increment, lo, hi, start) {
+        let at = |key: &str| get_in(n, key).map_or(n.pos, |d| d.pos);
+        let (pos, message, help) = match problem {
+            SequenceOptionProblem::IncrementZero => (
+                at("increment"),
+                format!("the identity of column \"{name}\" has increment 0"),
+                "write a positive increment (ascending) or a negative one (descending)",
+            ),
+            SequenceOptionProblem::MinNotBelowMax => (
+                at(if id.min_value.is_some() {
+                    "min_value"
+                } else {
+                    "max_value"
+                }),
                 format!(
                     "the identity of column \"{name}\" has min_value {lo} not below max_value {hi}"
                 ),
-                "min_value must be smaller than max_value".to_string(),
-            );
-            ok = false;
-        }
+                "min_value must be smaller than max_value",
+            ),
+            SequenceOptionProblem::StartOutside => (
+                at("start"),
+                format!("the identity of column \"{name}\" starts at {start}, outside {lo}..{hi}"),
+                "start between min_value and max_value (or the type's range)",
+            ),
+        };
+        cx.err(pos, "invalid-identity", message, help.to_string());
+        ok = false;
     }
     if !ok {
         return None;
     }
-    let ty = if col.ty.is_empty() { "INT8" } else { &col.ty };
-    let id = id.normalised(ty);
-    let (lo, hi) = (
-        id.min_value.unwrap_or(if id.increment.unwrap_or(1) > 0 {
-            1
-        } else {
-            Identity::type_min(ty)
-        }),
-        id.max_value.unwrap_or(if id.increment.unwrap_or(1) > 0 {
-            Identity::type_max(ty)
-        } else {
-            -1
-        }),
-    );
-    if let Some(start) = id.start {
-        if start < lo || start > hi {
-            cx.err(
-                get_in(n, "start").map_or(n.pos, |d| d.pos),
-                "invalid-identity",
-                format!("the identity of column \"{name}\" starts at {start}, outside {lo}..{hi}"),
-                "start between min_value and max_value (or the type's range)".to_string(),
-            );
-            return None;
-        }
-    }
-    Some(id)
+    Some(id.normalised(ty))
 }
 
 /// `computed: "expr"` (STORED) or `{expr, virtual}`: no default or identity beside it.

@@ -20,7 +20,9 @@
 use super::diagnostic::Diagnostic;
 use super::normalize::did_you_mean;
 use super::read::{get, Cx, Origins};
-use super::types::{Dialect, Model, Sequence, SequenceOwner};
+use super::types::{
+    sequence_option_problem, Dialect, Model, Sequence, SequenceOptionProblem, SequenceOwner,
+};
 use super::yaml::{Node, NodeKind};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -251,15 +253,6 @@ pub fn read_sequences(
             continue;
         }
         let mut seq = Sequence::with_defaults(&name, increment.as_ref().map(|(v, _)| *v));
-        if let Some((0, n)) = &increment {
-            cx.err(
-                n.pos,
-                "sequence-option",
-                format!("the increment of {what} is 0"),
-                "a sequence counts up (a positive increment) or down (a negative one)".to_string(),
-            );
-            continue;
-        }
         if let Some((c, n)) = &cache {
             if *c < 1 {
                 cx.err(
@@ -278,42 +271,45 @@ pub fn read_sequences(
         if let Some((v, _)) = &max {
             seq.max_value = *v;
         }
-        if seq.min_value >= seq.max_value {
-            let at = min
-                .as_ref()
-                .or(max.as_ref())
-                .map_or(name_node.pos, |(_, n)| n.pos);
-            cx.err(
-                at,
-                "sequence-option",
-                format!(
-                    "min_value ({}) of {what} is not less than its max_value ({})",
-                    seq.min_value, seq.max_value
-                ),
-                "min_value must be less than max_value (a descending sequence's defaults are -9223372036854775808 and -1)".to_string(),
-            );
-            continue;
-        }
         seq.start = match &start {
             Some((v, _)) => *v,
             None if seq.increment < 0 => seq.max_value,
             None => seq.min_value,
         };
-        if seq.start < seq.min_value || seq.start > seq.max_value {
-            let at = start
-                .as_ref()
-                .or(min.as_ref())
-                .or(max.as_ref())
-                .map_or(name_node.pos, |(_, n)| n.pos);
-            cx.err(
-                at,
-                "sequence-option",
-                format!(
-                    "the start ({}) of {what} is outside its range {}..{}",
-                    seq.start, seq.min_value, seq.max_value
+        if let Some(problem) =
+            sequence_option_problem(seq.increment, seq.min_value, seq.max_value, seq.start)
+        {
+            // the first of the options concerned that is written, else the sequence's name
+            let at = |written: &[&Option<(i64, Node)>]| {
+                written
+                    .iter()
+                    .find_map(|o| o.as_ref())
+                    .map_or(name_node.pos, |(_, n)| n.pos)
+            };
+            let (pos, message, help) = match problem {
+                SequenceOptionProblem::IncrementZero => (
+                    at(&[&increment]),
+                    format!("the increment of {what} is 0"),
+                    "a sequence counts up (a positive increment) or down (a negative one)",
                 ),
-                "start from a value between min_value and max_value".to_string(),
-            );
+                SequenceOptionProblem::MinNotBelowMax => (
+                    at(&[&min, &max]),
+                    format!(
+                        "min_value ({}) of {what} is not less than its max_value ({})",
+                        seq.min_value, seq.max_value
+                    ),
+                    "min_value must be less than max_value (a descending sequence's defaults are -9223372036854775808 and -1)",
+                ),
+                SequenceOptionProblem::StartOutside => (
+                    at(&[&start, &min, &max]),
+                    format!(
+                        "the start ({}) of {what} is outside its range {}..{}",
+                        seq.start, seq.min_value, seq.max_value
+                    ),
+                    "start from a value between min_value and max_value",
+                ),
+            };
+            cx.err(pos, "sequence-option", message, help.to_string());
             continue;
         }
         if let Some((true, pos)) = cycle {

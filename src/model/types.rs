@@ -112,11 +112,7 @@ impl Sequence {
 
     /// The default MINVALUE and MAXVALUE of a BIGINT sequence counting by `increment`.
     pub fn default_range(increment: i64) -> (i64, i64) {
-        if increment < 0 {
-            (i64::MIN, -1)
-        } else {
-            (1, i64::MAX)
-        }
+        default_sequence_range(increment, "INT8")
     }
 
     /// The options (without the owner), as `ALTER SEQUENCE` compares them.
@@ -548,6 +544,46 @@ impl Table {
     }
 }
 
+/// The default MINVALUE and MAXVALUE of a sequence of the integer type `ty` (INT2, INT4,
+/// INT8) counting by `increment`, as PostgreSQL's CREATE SEQUENCE sets them and CockroachDB
+/// follows: ascending from 1 to the type's maximum, descending from the type's minimum to -1.
+/// One rule for sequences (always INT8 here) and identity columns.
+pub fn default_sequence_range(increment: i64, ty: &str) -> (i64, i64) {
+    if increment < 0 {
+        (Identity::type_min(ty), -1)
+    } else {
+        (1, Identity::type_max(ty))
+    }
+}
+
+/// What both servers refuse in a sequence's options (a sequence's or an identity column's),
+/// the first found in this order; `min`, `max` and `start` are the values in effect, defaults
+/// filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SequenceOptionProblem {
+    IncrementZero,
+    MinNotBelowMax,
+    StartOutside,
+}
+
+/// [`SequenceOptionProblem`] of these options, if any.
+pub fn sequence_option_problem(
+    increment: i64,
+    min: i64,
+    max: i64,
+    start: i64,
+) -> Option<SequenceOptionProblem> {
+    if increment == 0 {
+        Some(SequenceOptionProblem::IncrementZero)
+    } else if min >= max {
+        Some(SequenceOptionProblem::MinNotBelowMax)
+    } else if start < min || start > max {
+        Some(SequenceOptionProblem::StartOutside)
+    } else {
+        None
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Column {
     pub name: String,
@@ -648,11 +684,7 @@ impl Identity {
     /// Each option equal to its default is dropped.
     pub fn normalised(mut self, ty: &str) -> Identity {
         let inc = self.increment.unwrap_or(1);
-        let (dmin, dmax) = if inc > 0 {
-            (1, Identity::type_max(ty))
-        } else {
-            (Identity::type_min(ty), -1)
-        };
+        let (dmin, dmax) = default_sequence_range(inc, ty);
         let (min, max) = (
             self.min_value.unwrap_or(dmin),
             self.max_value.unwrap_or(dmax),
