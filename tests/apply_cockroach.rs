@@ -279,12 +279,13 @@ fn schedules_of(url: &str, label: &str) -> Vec<(i64, String, String, String, Str
     db.client
         .query(
             "WITH s AS (SHOW SCHEDULES FOR BACKUP) SELECT id::INT8, backup_type::STRING, \
-             recurrence::STRING, command::STRING, on_previous_running::STRING FROM s \
-             WHERE label = $1 ORDER BY backup_type",
-            &[&label],
+             recurrence::STRING, command::STRING, on_previous_running::STRING, label::STRING \
+             FROM s ORDER BY backup_type",
+            &[],
         )
         .unwrap()
         .iter()
+        .filter(|r| r.get::<_, String>(5) == label)
         .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
         .collect()
 }

@@ -7,8 +7,9 @@
 //! so its checksum is the one the lock and the history record (docs/backups.md).
 
 use super::files::Migration;
+use crate::db::Cells;
 use crate::model::Dialect;
-use crate::sql::{pick_full_schedule, substitute_schedule_id};
+use crate::sql::substitute_schedule_id;
 use anyhow::{bail, Result};
 use postgres::Client;
 
@@ -56,10 +57,12 @@ pub fn resolve(
     Ok(Some((resolved, ids)))
 }
 
-/// The query that finds a label's schedules (one row per schedule: the full one and, with
-/// incrementals, the incremental one; pkg/sql/delegate/show_schedules.go).
-pub const SCHEDULES_OF_LABEL: &str = "WITH s AS (SHOW SCHEDULES FOR BACKUP) \
-     SELECT id::INT8, backup_type::STRING FROM s WHERE label = $1 ORDER BY id";
+/// The backup schedules (one row per schedule: the full one and, with incrementals, the
+/// incremental one; pkg/sql/delegate/show_schedules.go), filtered by label here rather than
+/// with a bound parameter inside the SHOW, the shape the catalog's schedule read already
+/// sends.
+pub const BACKUP_SCHEDULES: &str = "WITH s AS (SHOW SCHEDULES FOR BACKUP) \
+     SELECT id::INT8, label::STRING, backup_type::STRING FROM s ORDER BY id";
 
 /// The id of the full backup schedule labelled `label` on the server.
 pub fn lookup(client: &mut Client, dialect: Dialect, label: &str) -> Result<i64, String> {
@@ -68,7 +71,7 @@ pub fn lookup(client: &mut Client, dialect: Dialect, label: &str) -> Result<i64,
             "PostgreSQL has no backup schedules: this directive works on CockroachDB only".into(),
         );
     }
-    let rows = client.query(SCHEDULES_OF_LABEL, &[&label]).map_err(|e| {
+    let rows = client.query(BACKUP_SCHEDULES, &[]).map_err(|e| {
         format!(
             "could not read SHOW SCHEDULES FOR BACKUP (it needs the admin role or owning \
                  the schedules): {}",
@@ -76,11 +79,55 @@ pub fn lookup(client: &mut Client, dialect: Dialect, label: &str) -> Result<i64,
                 .map_or(e.to_string(), |d| d.message().to_string())
         )
     })?;
-    let rows: Vec<(i64, String)> = rows
+    let mut of_label = Vec::new();
+    for r in &rows {
+        let c = Cells::new(r, "SHOW SCHEDULES FOR BACKUP");
+        let row = (|| -> anyhow::Result<_> {
+            Ok((c.get::<i64>(0)?, c.get::<String>(1)?, c.get::<String>(2)?))
+        })()
+        .map_err(|e| e.to_string())?;
+        if row.1 == label {
+            of_label.push((row.0, row.2));
+        }
+    }
+    pick_full_schedule(label, &of_label)
+}
+
+/// The id of the one full backup schedule labelled `label`, from `(id, backup_type)` rows of
+/// `SHOW SCHEDULES FOR BACKUP` with that label. Altering the full schedule alters its
+/// incremental one too (pkg/backup/alter_backup_schedule.go `loadSchedules` loads the
+/// dependent schedule of either id), so the full one is the name of the pair.
+pub fn pick_full_schedule(label: &str, rows: &[(i64, String)]) -> Result<i64, String> {
+    let fulls: Vec<i64> = rows
         .iter()
-        .map(|r| (r.get::<_, i64>(0), r.get::<_, String>(1)))
+        .filter(|(_, t)| t.eq_ignore_ascii_case("FULL"))
+        .map(|(id, _)| *id)
         .collect();
-    pick_full_schedule(label, &rows)
+    let quoted = format!("'{}'", label.replace('\'', "''"));
+    match fulls.as_slice() {
+        [id] => Ok(*id),
+        [] if rows.is_empty() => Err(format!(
+            "no backup schedule has the label {quoted} (SHOW SCHEDULES FOR BACKUP lists none): \
+             was it dropped, renamed, or made by a migration that has not run?"
+        )),
+        [] => Err(format!(
+            "the backup schedule labelled {quoted} has an incremental schedule ({}) but no full \
+             one, and CockroachDB cannot alter that (cockroach#87435): drop it and create it again",
+            rows.iter()
+                .map(|(id, _)| id.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        many => Err(format!(
+            "{} full backup schedules have the label {quoted} (ids {}): the directive needs \
+             exactly one; give each its own label (ALTER BACKUP SCHEDULE <id> SET LABEL '...')",
+            many.len(),
+            many.iter()
+                .map(|id| id.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -160,5 +207,32 @@ mod tests {
             "{e}"
         );
         assert!(e.ends_with("nothing of V7__tune was run"), "{e}");
+    }
+
+    #[test]
+    fn picks_the_one_full_schedule_of_a_label() {
+        // the rows of a schedule with incrementals (alter-schedule/schedule-options)
+        let pair = [
+            (1145734748573630465, "FULL".to_string()),
+            (1145734748571860993, "INCREMENTAL".to_string()),
+        ];
+        assert_eq!(
+            pick_full_schedule("datatest", &pair),
+            Ok(1145734748573630465)
+        );
+        assert_eq!(pick_full_schedule("x", &pair[..1]), Ok(1145734748573630465));
+        let none = pick_full_schedule("it's", &[]).unwrap_err();
+        assert!(
+            none.contains("no backup schedule has the label 'it''s'"),
+            "{none}"
+        );
+        let orphan = pick_full_schedule("x", &pair[1..]).unwrap_err();
+        assert!(orphan.contains("no full one"), "{orphan}");
+        let two = [(1, "FULL".to_string()), (2, "FULL".to_string())];
+        let e = pick_full_schedule("x", &two).unwrap_err();
+        assert!(
+            e.contains("2 full backup schedules") && e.contains("ids 1, 2"),
+            "{e}"
+        );
     }
 }

@@ -274,43 +274,6 @@ pub fn substitute_schedule_id(sql: &str, id: i64) -> String {
     out
 }
 
-/// The id of the one full backup schedule labelled `label`, from `(id, backup_type)` rows of
-/// `SHOW SCHEDULES FOR BACKUP` with that label. Altering the full schedule alters its
-/// incremental one too (pkg/backup/alter_backup_schedule.go `loadSchedules` loads the
-/// dependent schedule of either id), so the full one is the name of the pair.
-pub fn pick_full_schedule(label: &str, rows: &[(i64, String)]) -> Result<i64, String> {
-    let fulls: Vec<i64> = rows
-        .iter()
-        .filter(|(_, t)| t.eq_ignore_ascii_case("FULL"))
-        .map(|(id, _)| *id)
-        .collect();
-    let quoted = format!("'{}'", label.replace('\'', "''"));
-    match fulls.as_slice() {
-        [id] => Ok(*id),
-        [] if rows.is_empty() => Err(format!(
-            "no backup schedule has the label {quoted} (SHOW SCHEDULES FOR BACKUP lists none): \
-             was it dropped, renamed, or made by a migration that has not run?"
-        )),
-        [] => Err(format!(
-            "the backup schedule labelled {quoted} has an incremental schedule ({}) but no full \
-             one, and CockroachDB cannot alter that (cockroach#87435): drop it and create it again",
-            rows.iter()
-                .map(|(id, _)| id.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-        many => Err(format!(
-            "{} full backup schedules have the label {quoted} (ids {}): the directive needs \
-             exactly one; give each its own label (ALTER BACKUP SCHEDULE <id> SET LABEL '...')",
-            many.len(),
-            many.iter()
-                .map(|id| id.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,33 +387,6 @@ mod tests {
         assert_eq!(
             substitute_schedule_id("SELECT a::schedule_id", 7),
             "SELECT a::schedule_id"
-        );
-    }
-
-    #[test]
-    fn picks_the_one_full_schedule_of_a_label() {
-        // the rows of a schedule with incrementals (alter-schedule/schedule-options)
-        let pair = [
-            (1145734748573630465, "FULL".to_string()),
-            (1145734748571860993, "INCREMENTAL".to_string()),
-        ];
-        assert_eq!(
-            pick_full_schedule("datatest", &pair),
-            Ok(1145734748573630465)
-        );
-        assert_eq!(pick_full_schedule("x", &pair[..1]), Ok(1145734748573630465));
-        let none = pick_full_schedule("it's", &[]).unwrap_err();
-        assert!(
-            none.contains("no backup schedule has the label 'it''s'"),
-            "{none}"
-        );
-        let orphan = pick_full_schedule("x", &pair[1..]).unwrap_err();
-        assert!(orphan.contains("no full one"), "{orphan}");
-        let two = [(1, "FULL".to_string()), (2, "FULL".to_string())];
-        let e = pick_full_schedule("x", &two).unwrap_err();
-        assert!(
-            e.contains("2 full backup schedules") && e.contains("ids 1, 2"),
-            "{e}"
         );
     }
 }

@@ -13,8 +13,8 @@ pub mod statements;
 pub mod tokens;
 
 pub use directives::{
-    pick_full_schedule, schedule_id_directives, substitute_schedule_id, DirectiveError,
-    ScheduleIdDirective, SCHEDULE_ID_DIRECTIVE, SCHEDULE_ID_PLACEHOLDER,
+    schedule_id_directives, substitute_schedule_id, DirectiveError, ScheduleIdDirective,
+    SCHEDULE_ID_DIRECTIVE, SCHEDULE_ID_PLACEHOLDER,
 };
 pub use expression::{check_expression, ExpressionError};
 pub use query::{query_fingerprint, view_query_text};
