@@ -288,13 +288,6 @@ SELECT kind, name FROM (
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_collation'::regclass
                     AND d.objid = co.oid AND d.deptype = 'e')
   UNION ALL
-  SELECT 'column collation', c.relname || '.' || a.attname || ' COLLATE ' || quote_ident(co.collname)
-  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-  JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_type t ON t.oid = a.atttypid
-  JOIN pg_collation co ON co.oid = a.attcollation
-  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-    AND a.attcollation <> t.typcollation
-  UNION ALL
   SELECT 'extension', e.extname::text FROM pg_extension e WHERE e.extname NOT IN ('plpgsql', 'postgis')
   UNION ALL
   SELECT 'event trigger', e.evtname::text FROM pg_event_trigger e

@@ -801,7 +801,11 @@ fn recomputed(old: &Column, new: &Column) -> bool {
 /// (`recomputed`): the indexes, unique constraints, checks and foreign keys over them, which
 /// DROP COLUMN takes along on both servers. The differ then creates them again after the
 /// column is back.
-fn without_recomputed(have: &Table, want: &Table, renames: &BTreeMap<String, String>) -> Table {
+fn without_recomputed<'a>(
+    have: &'a Table,
+    want: &Table,
+    renames: &BTreeMap<String, String>,
+) -> std::borrow::Cow<'a, Table> {
     let gone: Vec<String> = have
         .columns
         .iter()
@@ -811,10 +815,11 @@ fn without_recomputed(have: &Table, want: &Table, renames: &BTreeMap<String, Str
         })
         .map(|c| c.name.clone())
         .collect();
-    let mut t = have.clone();
+    // Nearly every table has nothing recomputed: no copy of it then.
     if gone.is_empty() {
-        return t;
+        return std::borrow::Cow::Borrowed(have);
     }
+    let mut t = have.clone();
     let over = |cols: &[String]| cols.iter().any(|c| gone.contains(c));
     t.indexes.retain(|i| {
         !over(&i.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
@@ -827,7 +832,7 @@ fn without_recomputed(have: &Table, want: &Table, renames: &BTreeMap<String, Str
     t.checks
         .retain(|k| crate::model::views::reads(&k.expr, &gone).is_empty());
     t.foreign_keys.retain(|f| !over(&f.columns));
-    t
+    std::borrow::Cow::Owned(t)
 }
 
 /// `SET START WITH 10`, `SET NO MAXVALUE` ...: the sequence options of an identity column that

@@ -140,38 +140,22 @@ pub fn run_drift(dir: &Path, env: Option<&str>, conn: &ConnectOpts) -> Result<Dr
             })
             .map(|(rows, live, stats)| (db, rows, live, stats))
         });
+        // What the migrations leave unwritten needs only the project: found here, beside
+        // the catalog read, rather than after it.
         let project = Project::open_with_mismatches(dir, env).and_then(|(p, mismatches)| {
             let files = crate::apply::files::load_migrations(&p.line)?;
-            Ok(((p, mismatches), files))
+            let unwritten = unwritten_changes(&p);
+            Ok(((p, mismatches), files, unwritten))
         });
         let live = live.join().unwrap_or_else(|_| Err(panicked()));
         (project, live)
     });
     // a broken model is the first thing to fix, whatever the database said
-    let ((project, mismatches), files) = project?;
+    let ((project, mismatches), files, unwritten) = project?;
     let (mut db, rows, mut live, mut stats) = live_side?;
     db.expect_dialect(project.desired.database.dialect)?;
     crate::catalog::drop_ignored(&mut live, &mut stats, &project.desired.database.ignore);
     crate::catalog::reconcile_views_on_server(&mut db, &mut live, &project.desired);
-
-    let migrated = project.migrated_state();
-    // the differ alone says whether anything is unwritten; ordering is `bmdb plan`'s job
-    // what bmdb refuses to plan (a dialect switch, a removed primary key) is unwritten too
-    let unwritten = crate::diff::refusals(&migrated, &project.desired, Against::Migrations)
-        .into_iter()
-        .map(|r| UnwrittenChange {
-            kind: r.id,
-            object: r.object,
-        })
-        .chain(
-            crate::diff::diff(&migrated, &project.desired)
-                .iter()
-                .map(|c| UnwrittenChange {
-                    kind: c.kind(),
-                    object: c.object(),
-                }),
-        )
-        .collect();
 
     // the same states `bmdb status` reports
     let mut migrations: Vec<MigrationDrift> = crate::apply::status::states(&files, &rows)
@@ -218,6 +202,28 @@ pub fn run_drift(dir: &Path, env: Option<&str>, conn: &ConnectOpts) -> Result<Dr
         version_note,
         lock_findings,
     })
+}
+
+/// The changes the migrations do not hold yet: what bmdb refuses to plan (a dialect switch,
+/// a removed primary key) and what the differ finds between the migrated state and the
+/// model. Ordering is `bmdb plan`'s job.
+fn unwritten_changes(project: &Project) -> Vec<UnwrittenChange> {
+    let migrated = project.migrated_state();
+    crate::diff::refusals(&migrated, &project.desired, Against::Migrations)
+        .into_iter()
+        .map(|r| UnwrittenChange {
+            kind: r.id,
+            object: r.object,
+        })
+        .chain(
+            crate::diff::diff(&migrated, &project.desired)
+                .iter()
+                .map(|c| UnwrittenChange {
+                    kind: c.kind(),
+                    object: c.object(),
+                }),
+        )
+        .collect()
 }
 
 fn panicked() -> anyhow::Error {

@@ -205,7 +205,9 @@ fn load_with(
         db: &model.database,
         enums: &model.enums,
     };
-    for file in read_schema_files(dir, files, &read_with) {
+    let read = read_schema_files(dir, files, &read_with);
+    origins.reserve(read.iter().map(|f| f.origins.len()).sum());
+    for file in read {
         diags.extend(file.diags);
         if !file.parsed {
             incomplete = true;
