@@ -40,6 +40,23 @@ pub fn colour_stdout() -> bool {
     anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never
 }
 
+/// Print `text` to stdout as `anstream::print!` would. A text with no escape sequence to
+/// strip (no ESC, no C1 control) is written as it is: anstream reads every byte of what it
+/// strips, a third of a second for the 200,000 lines of a 10,000-table plan.
+pub fn print_stdout(text: &str) {
+    use std::io::Write as _;
+    let b = text.as_bytes();
+    let plain = !b.iter().enumerate().any(|(i, &c)| {
+        c == 0x1b || (c == 0xc2 && b.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+    });
+    if plain {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(b).and_then(|()| out.flush());
+    } else {
+        anstream::print!("{text}");
+    }
+}
+
 /// Whether text written to stderr is coloured.
 pub fn colour_stderr() -> bool {
     anstream::AutoStream::choice(&std::io::stderr()) != anstream::ColorChoice::Never

@@ -19,7 +19,7 @@ pub fn run(cli: &Cli, args: &DriftArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| scrub_error(e, secret.as_deref()))?;
     match cli.format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&report.to_json())?),
-        Format::Table => anstream::print!("{}", report.to_table(cli.verbose)),
+        Format::Table => crate::output::print_stdout(&report.to_table(cli.verbose)),
     }
     Ok(if report.clean() {
         ExitCode::SUCCESS

@@ -292,11 +292,17 @@ fn print_table(
         } else {
             comfy_table::Color::Yellow
         };
+        // only a hazard is painted: styling every empty cell of a large plan costs
+        let hazard = if hz.is_empty() {
+            Cell::new("")
+        } else {
+            Cell::new(hz.join(", ")).fg(colour)
+        };
         table.add_row(vec![
             Cell::new(i + 1),
             Cell::new(s.change.object()),
             Cell::new(s.change.kind()),
-            Cell::new(hz.join(", ")).fg(colour),
+            hazard,
         ]);
     }
     // One write: stdout is line-buffered, and a 10,000-table plan prints 200,000 lines.
@@ -363,7 +369,7 @@ fn print_table(
             "Run `bmdb plan --write NAME` to write it as the next migration."
         ),
     };
-    anstream::print!("{out}");
+    output::print_stdout(&out);
 }
 
 /// The plan from the live database (read from its catalog) to the model, on the model's
