@@ -252,7 +252,7 @@ pub const FEATURES: &[Feature] = &[
     Feature {
         flag: "row_level_ttl",
         dialects: CRDB,
-        renders: "`WITH (ttl_expire_after = ...)` on CREATE TABLE, `ALTER TABLE ... SET (ttl_expire_after = ...)` / `RESET (ttl)`",
+        renders: "`WITH (ttl_expire_after = ..., ttl_job_cron = ..., ...)` on CREATE TABLE (every `ttl_*` storage parameter of `ttl:`), `ALTER TABLE ... SET (ttl_... = ...)` then `RESET (ttl_...)` of the parameters no longer set, and `RESET (ttl)`",
         otherwise: "nothing",
         catalog: "drift compares without the model's `ttl`",
         left_out: Some(LeftOut {
@@ -911,7 +911,8 @@ mod tests {
             ],
             locality: Some(Locality::Global),
             ttl: Some(Ttl {
-                expire_after: "1 day".into(),
+                expire_after: Some("1 day".into()),
+                ..Default::default()
             }),
             zone: zone.clone(),
             indexes: vec![Index {

@@ -170,7 +170,8 @@ fn inventory() -> Table {
             expr: "quantity > 0".into(),
         }],
         ttl: Some(Ttl {
-            expire_after: "90 days".into(),
+            expire_after: Some("90 days".into()),
+            ..Default::default()
         }),
         ..Default::default()
     }
@@ -1311,8 +1312,32 @@ fn cases() -> Vec<Case> {
             Change::SetTtl {
                 table: "player_activity_log".into(),
                 ttl: Ttl {
-                    expire_after: "30 days".into(),
+                    expire_after: Some("30 days".into()),
+                    ..Default::default()
                 },
+                reset: vec![],
+            },
+        ),
+        case(
+            "set_ttl__options",
+            "row-level TTL by an expression, with every job option, dropping expire_after",
+            Change::SetTtl {
+                table: "player_activity_log".into(),
+                ttl: Ttl {
+                    expiration_expression: Some(
+                        "occurred_at + INTERVAL '30 days'".into(),
+                    ),
+                    job_cron: Some("0 3 * * *".into()),
+                    select_batch_size: Some(500),
+                    delete_batch_size: Some(100),
+                    select_rate_limit: Some(1000),
+                    delete_rate_limit: Some(200),
+                    pause: true,
+                    label_metrics: true,
+                    disable_changefeed_replication: true,
+                    ..Default::default()
+                },
+                reset: vec!["ttl_expire_after"],
             },
         ),
         case(

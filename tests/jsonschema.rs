@@ -10,6 +10,8 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const SHAPE: &[&str] = &[
+    "ttl-not-positive",
+    "ttl-without-expiry",
     "sequence-unknown-key",
     "sequence-bad-number",
     "sequence-increment-zero",
@@ -137,6 +139,7 @@ const SEMANTIC: &[&str] = &[
     "secondary-is-primary",
     "super-regions-overlap",
     "ttl-interval",
+    "ttl-invalid-cron",
     "unknown-column-everywhere",
     "unknown-region-locality",
     "unknown-region-secondary",

@@ -540,15 +540,15 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
         Change::SetLocality { from, to, .. } => {
             diff(obj, "locality", kind, locality_def(to), locality_def(from))
         }
-        Change::SetTtl { table, ttl } => diff(
+        Change::SetTtl { table, ttl, .. } => diff(
             obj,
             "row-level TTL",
             kind,
-            ttl.expire_after.clone(),
+            ttl.describe(),
             have.tables
                 .get(table)
                 .and_then(|t| t.ttl.as_ref())
-                .map_or("none".into(), |t| t.expire_after.clone()),
+                .map_or("none".into(), |t| t.describe()),
         ),
         Change::ResetTtl { table } => diff(
             obj,
@@ -558,7 +558,7 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             have.tables
                 .get(table)
                 .and_then(|t| t.ttl.as_ref())
-                .map_or("none".into(), |t| t.expire_after.clone()),
+                .map_or("none".into(), |t| t.describe()),
         ),
         Change::AlterPrimaryKey { from, to, .. } => diff(
             obj,

@@ -313,9 +313,13 @@ macro_rules! with_change_kinds {
                 from: Option<Locality>,
                 to: Option<Locality>,
             },
+            /// `ttl` is the whole new setting; `reset` names the `ttl_*` parameters the old
+            /// one set and the new one does not (`RESET (...)` after the `SET`: CockroachDB
+            /// refuses a TTL left with neither expiry for a moment).
             SetTtl = "set_ttl" {
                 table: String,
                 ttl: Ttl,
+                reset: Vec<&'static str>,
             },
             ResetTtl = "reset_ttl" {
                 table: String,

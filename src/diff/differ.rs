@@ -628,9 +628,10 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
         });
     }
     match (&have.ttl, &want.ttl) {
-        (h, Some(w)) if h.as_ref() != Some(w) => out.push(Change::SetTtl {
+        (h, Some(w)) if !h.as_ref().is_some_and(|h| h.same(w)) => out.push(Change::SetTtl {
             table: table.clone(),
             ttl: w.clone(),
+            reset: h.as_ref().map(|h| h.removed_in(w)).unwrap_or_default(),
         }),
         (Some(_), None) => out.push(Change::ResetTtl {
             table: table.clone(),
