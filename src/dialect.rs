@@ -272,6 +272,28 @@ pub const FEATURES: &[Feature] = &[
         },
     },
     Feature {
+        flag: "column_families",
+        dialects: CRDB,
+        renders: "`FAMILY name (cols)` in CREATE TABLE for a table with `families:`, and `ADD COLUMN ... FAMILY f` / `CREATE IF NOT EXISTS FAMILY f` for a column added to one",
+        otherwise: "nothing: PostgreSQL stores a row as one tuple; the model's `families:` is accepted and left out",
+        catalog: "the CockroachDB reader reads the `FAMILY` lines of SHOW CREATE TABLE; drift on PostgreSQL compares without the model's `families`",
+        left_out: Some(LeftOut {
+            label: "column families",
+            tally: Tally::Tables,
+            count: |c| match c {
+                Change::CreateTable { table } => one_if(!table.families.is_empty()),
+                Change::AddColumn { family, .. } => one_if(family.is_some()),
+                _ => 0,
+            },
+        }),
+        sql: &["FAMILY "],
+        project: |m| {
+            for t in m.tables.values_mut() {
+                t.families.clear();
+            }
+        },
+    },
+    Feature {
         flag: "backup_schedules",
         dialects: CRDB,
         renders: "`CREATE SCHEDULE IF NOT EXISTS 'label' FOR BACKUP ... INTO 'external://...'`, `ALTER BACKUP SCHEDULE :schedule_id SET ...` under a `-- bmdb:backup-schedule-id 'label'` line (apply puts in the schedule's id), and `DROP SCHEDULES WITH s AS (SHOW SCHEDULES FOR BACKUP) SELECT id FROM s WHERE label = '...'` (a changed target is dropped and created again)",
@@ -685,7 +707,7 @@ fn crdb_only_default_columns(c: &Change) -> Vec<String> {
             .filter(|col| crdb_only(&col.default))
             .map(|col| format!("{}.{}", table.name, col.name))
             .collect(),
-        Change::AddColumn { table, column } if crdb_only(&column.default) => {
+        Change::AddColumn { table, column, .. } if crdb_only(&column.default) => {
             vec![format!("{table}.{}", column.name)]
         }
         Change::SetColumnDefault {

@@ -117,6 +117,8 @@ fn cases() -> Vec<Case> {
                     nullable: true,
                     ..Default::default()
                 },
+                family: None,
+                create_family: false,
             },
         },
     ]

@@ -1127,6 +1127,7 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
     let mut sequences = read_sequences(rows);
     tables.retain(|name, _| !sequences.contains_key(name));
     let dropped = read_columns(rows, &mut tables, &enums, &mut notes);
+    read_families(rows, &mut tables, &dropped);
     drop_identity_sequences(&mut sequences, &tables);
     let keys = read_constraints(rows, &mut tables, &dropped, &mut notes);
     read_indexes(rows, &mut tables, &dropped, &keys);
@@ -1335,6 +1336,44 @@ fn read_tables(rows: &CockroachCatalogRows, multi_region: bool) -> Result<Tables
     Ok(tables)
 }
 
+/// The column families of a CREATE TABLE statement as SHOW CREATE TABLE prints them: one
+/// `FAMILY name (col, ...)` item per family in the column list, names quoted when they must
+/// be (`FAMILY "primary" (a, b)`; `showFamilyClause`, pkg/sql/show_create_clauses.go at
+/// d62a8f2d62b7c8ae2753d3649316a8cb47124da9, which prints nothing for a table whose only
+/// family is `primary`, and logic test `family` at 0de26b724280eca755328c04d07bfc37d799090c,
+/// lines 13-23: `FAMILY f1 (a, b),` / `FAMILY fam_1_c_d (c, d)`).
+pub fn table_families(create: &str) -> Vec<Family> {
+    use crate::sql::Kind;
+    let Some(open) = crate::sql::first_paren(create) else {
+        return Vec::new();
+    };
+    let Some(close) = crate::sql::matching_paren(create, open) else {
+        return Vec::new();
+    };
+    let name_of = |t: &crate::sql::Token| match t.kind {
+        Kind::Word => Some(t.text.to_string()),
+        Kind::QuotedIdent => t.value().map(|v| v.into_owned()),
+        _ => None,
+    };
+    crate::sql::split_top_commas(&create[open + 1..close])
+        .into_iter()
+        .filter_map(|item| {
+            let toks: Vec<_> = crate::sql::tokenize(item)
+                .filter(|t| !t.is_trivia())
+                .collect();
+            if !toks.first()?.is_word("FAMILY") {
+                return None;
+            }
+            let name = name_of(toks.get(1)?)?;
+            if !toks.get(2)?.is_punct("(") {
+                return None;
+            }
+            let columns = toks[3..].iter().filter_map(&name_of).collect();
+            Some(Family { name, columns })
+        })
+        .collect()
+}
+
 /// The TTL job's schedule when `ttl_job_cron` is not set (`DeletionCronOrDefault`,
 /// pkg/sql/catalog/catpb; the row-level-ttl docs' `SHOW CREATE TABLE` prints it for a
 /// table created without one).
@@ -1481,6 +1520,29 @@ pub fn read_sequences(rows: &CockroachCatalogRows) -> BTreeMap<String, Sequence>
             (r.name.clone(), seq)
         })
         .collect()
+}
+
+/// Each table's column families from its CREATE statement, without the hidden columns the
+/// model leaves out (`rowid`, `crdb_internal_expiration`, the implicit `crdb_region`: they
+/// sit in a family too, `FAMILY fam_0_a_rowid (a, rowid)` in logic test `show_create`); a
+/// table whose one family is `primary` (what an older release prints for a table created
+/// without FAMILY clauses) has none in the model, as CockroachDB's default.
+fn read_families(rows: &CockroachCatalogRows, tables: &mut Tables, dropped: &Dropped) {
+    for r in &rows.tables {
+        let (Some(t), Some(create)) = (tables.get_mut(&r.name), r.create_statement.as_deref())
+        else {
+            continue;
+        };
+        let mut families = table_families(create);
+        for f in &mut families {
+            f.columns.retain(|c| !dropped.has(&r.name, c));
+        }
+        families.retain(|f| !f.columns.is_empty());
+        if families.len() == 1 && families[0].name == PRIMARY_FAMILY {
+            families.clear();
+        }
+        t.families = families;
+    }
 }
 
 /// Each table's columns, in order; returns the hidden columns left out.

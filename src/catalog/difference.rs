@@ -37,6 +37,23 @@ pub fn describe_all(changes: &[Change], have: &Model, want: &Model) -> Vec<Diffe
         }
         out.push(d);
     }
+    // a column in another family than the model's has no change that repairs it either
+    if want.database.dialect == Dialect::Cockroach {
+        for (name, w) in &want.tables {
+            let Some(h) = have.tables.get(name) else {
+                continue;
+            };
+            if !crate::diff::families::moved_columns(h, w).is_empty() {
+                out.push(diff(
+                    name.clone(),
+                    "column families",
+                    "family-changed",
+                    crate::diff::families::describe(w),
+                    crate::diff::families::describe(h),
+                ));
+            }
+        }
+    }
     // an enum whose shared values are in another order has no change that repairs it (plan
     // refuses it), but it differs: named here so drift never passes it in silence
     for (name, w) in &want.enums {

@@ -326,6 +326,17 @@ fn table_yaml(t: &Table, model: &Model) -> String {
             );
         }
     }
+    if !t.families.is_empty() {
+        let _ = writeln!(s, "families:");
+        for f in &t.families {
+            let _ = writeln!(
+                s,
+                "  - {{ name: {}, columns: {} }}",
+                scalar(&f.name),
+                list(&f.columns)
+            );
+        }
+    }
     if let Some(ttl) = &t.ttl {
         let _ = writeln!(s, "ttl: {{ {} }}", ttl_flow(ttl));
     }

@@ -326,9 +326,16 @@ macro_rules! with_change_kinds {
             },
 
             // --- columns ---
+            /// `family`: the CockroachDB column family the model puts the new column in
+            /// (`None` when the table has no `families:`: CockroachDB's first family);
+            /// `create_family` when the table does not have that family yet.
             AddColumn = "add_column" {
                 table: String,
                 column: Column,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                family: Option<String>,
+                #[serde(skip_serializing_if = "std::ops::Not::not")]
+                create_family: bool,
             },
             DropColumn = "drop_column" {
                 table: String,
@@ -578,7 +585,7 @@ impl Change {
             | Change::SetTtl { table, .. }
             | Change::ResetTtl { table }
             | Change::AlterPrimaryKey { table, .. } => table.clone(),
-            Change::AddColumn { table, column } | Change::DropColumn { table, column } => {
+            Change::AddColumn { table, column, .. } | Change::DropColumn { table, column } => {
                 format!("{table}.{}", column.name)
             }
             Change::RenameColumn { table, to, .. } => format!("{table}.{to}"),
@@ -630,7 +637,7 @@ impl Change {
         }
         match self {
             Change::CreateTable { table } => table_exprs(table),
-            Change::AddColumn { table, column }
+            Change::AddColumn { table, column, .. }
             | Change::ReplaceComputedColumn {
                 table, to: column, ..
             } => column_exprs(table, column),

@@ -120,6 +120,7 @@ pub const TABLE_KEYS: &[&str] = &[
     "indexes",
     "foreign_keys",
     "checks",
+    "families",
     "ttl",
     "zone",
     "primary_key_zone",
@@ -1164,6 +1165,32 @@ fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -
                     name,
                     expr: expr.trim().to_string(),
                 });
+            }
+        }
+    }
+    if let Some(n) = get(entries, "families") {
+        if let Some(items) = cx.seq(n, "\"families\"") {
+            for (i, item) in items.iter().enumerate() {
+                let what = format!("family {} of table \"{t}\"", i + 1);
+                if !matches!(item.kind, NodeKind::Map(_)) {
+                    cx.wrong_type(item, "{name, columns}", &what);
+                    continue;
+                }
+                let Some((name, columns)) =
+                    read_named_columns(cx, item, &what, t, "family", i, origins)
+                else {
+                    continue;
+                };
+                let Some(name) = name else {
+                    cx.err(
+                        item.pos,
+                        "missing-key",
+                        format!("{what} has no name"),
+                        "add `name: <family name>`: bmdb does not make up family names".to_string(),
+                    );
+                    continue;
+                };
+                table.families.push(Family { name, columns });
             }
         }
     }

@@ -518,6 +518,10 @@ pub struct Table {
     pub foreign_keys: Vec<ForeignKey>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
+    /// CockroachDB column families (`families:`); empty = CockroachDB's one family
+    /// `primary` holding every column.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub families: Vec<Family>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<Ttl>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -534,6 +538,15 @@ impl Table {
     }
     pub fn index(&self, name: &str) -> Option<&Index> {
         self.indexes.iter().find(|i| i.name == name)
+    }
+    /// The column family `col` is stored in: its `families:` entry, or `primary`, the
+    /// family CockroachDB gives a table created without FAMILY clauses
+    /// (`tabledesc.FamilyPrimaryName`).
+    pub fn family_of(&self, col: &str) -> &str {
+        self.families
+            .iter()
+            .find(|f| f.columns.iter().any(|c| c == col))
+            .map_or(PRIMARY_FAMILY, |f| f.name.as_str())
     }
     /// Catalogs list constraints and indexes in no model order: sort them by name.
     pub fn sort_named_by_name(&mut self) {
@@ -878,6 +891,19 @@ fn is_no_action(a: &FkAction) -> bool {
 pub struct Check {
     pub name: String,
     pub expr: String,
+}
+
+/// The name of the one family of a table created without FAMILY clauses; SHOW CREATE TABLE
+/// leaves a table's only family out when it has this name (`showFamilyClause`,
+/// pkg/sql/show_create_clauses.go).
+pub const PRIMARY_FAMILY: &str = "primary";
+
+/// A CockroachDB column family: columns stored together as one key-value pair
+/// (`FAMILY name (cols)` in CREATE TABLE).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Family {
+    pub name: String,
+    pub columns: Vec<String>,
 }
 
 /// CockroachDB row-level TTL: the table's `ttl_*` storage parameters (cockroachdb/cockroach
