@@ -1560,3 +1560,53 @@ fn column_families_fold_from_the_create_statement() {
         r[0].message
     );
 }
+
+/// What inspect writes for families and a TTL with options loads back as the same model.
+#[test]
+fn inspect_writes_families_and_ttl_options_back() {
+    let mut live = from_rows(&fixture()).unwrap();
+    let mut t = Table {
+        name: "events".into(),
+        locality: Some(Locality::RegionalByTable { region: None }),
+        columns: ["id", "kind", "payload"]
+            .iter()
+            .map(|c| Column {
+                name: c.to_string(),
+                ty: "INT8".into(),
+                nullable: *c != "id",
+                ..Default::default()
+            })
+            .collect(),
+        primary_key: Some(PrimaryKey {
+            name: "events_pkey".into(),
+            columns: vec!["id".into()],
+        }),
+        families: vec![
+            Family {
+                name: "hot".into(),
+                columns: vec!["id".into(), "kind".into()],
+            },
+            Family {
+                name: "primary".into(),
+                columns: vec!["payload".into()],
+            },
+        ],
+        ttl: Some(Ttl {
+            expire_after: Some("3 mons".into()),
+            expiration_expression: Some("now() + INTERVAL '1 day'".into()),
+            job_cron: Some("@daily".into()),
+            select_batch_size: Some(10),
+            delete_rate_limit: Some(5),
+            label_metrics: true,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    t.sort_named_by_name();
+    live.tables.insert("events".into(), t.clone());
+    let dir = tempfile::tempdir().unwrap();
+    bmdb::catalog::write_yaml::write_project(dir.path(), &live).unwrap();
+    let back = bmdb::model::load_project(dir.path()).unwrap();
+    assert_eq!(back.tables["events"].families, t.families);
+    assert_eq!(back.tables["events"].ttl, t.ttl);
+}
