@@ -1108,6 +1108,18 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
         .map(|r| read_backup_schedules(r, &rows.database, &mut notes));
     let enums = read_enums(&rows.enums, &mut notes);
     let mut tables = read_tables(rows, db.primary_region.is_some())?;
+    // a TTL storage parameter bmdb does not model is named, never passed in silence
+    for t in &rows.tables {
+        let params = t.create_statement.as_deref().map(table_storage_params);
+        for (k, v) in params.unwrap_or_default() {
+            if k == "ttl_row_stats_poll_interval" {
+                notes.push(format!(
+                    "table {}: {k} = {v} is not modelled by bmdb; left as it is",
+                    t.name
+                ));
+            }
+        }
+    }
     // crdb_internal.tables and information_schema.columns list views too: they are views
     let views: BTreeMap<String, View> = rows
         .views
