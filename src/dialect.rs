@@ -252,7 +252,7 @@ pub const FEATURES: &[Feature] = &[
     Feature {
         flag: "row_level_ttl",
         dialects: CRDB,
-        renders: "`WITH (ttl_expire_after = ...)` on CREATE TABLE, `ALTER TABLE ... SET (ttl_expire_after = ...)` / `RESET (ttl)`",
+        renders: "`WITH (ttl_expire_after = ..., ttl_job_cron = ..., ...)` on CREATE TABLE (every `ttl_*` storage parameter of `ttl:`), `ALTER TABLE ... SET (ttl_... = ...)` then `RESET (ttl_...)` of the parameters no longer set, and `RESET (ttl)`",
         otherwise: "nothing",
         catalog: "drift compares without the model's `ttl`",
         left_out: Some(LeftOut {
@@ -268,6 +268,28 @@ pub const FEATURES: &[Feature] = &[
         project: |m| {
             for t in m.tables.values_mut() {
                 t.ttl = None;
+            }
+        },
+    },
+    Feature {
+        flag: "column_families",
+        dialects: CRDB,
+        renders: "`FAMILY name (cols)` in CREATE TABLE for a table with `families:`, and `ADD COLUMN ... FAMILY f` / `CREATE IF NOT EXISTS FAMILY f` for a column added to one",
+        otherwise: "nothing: PostgreSQL stores a row as one tuple; the model's `families:` is accepted and left out",
+        catalog: "the CockroachDB reader reads the `FAMILY` lines of SHOW CREATE TABLE; drift on PostgreSQL compares without the model's `families`",
+        left_out: Some(LeftOut {
+            label: "column families",
+            tally: Tally::Tables,
+            count: |c| match c {
+                Change::CreateTable { table } => one_if(!table.families.is_empty()),
+                Change::AddColumn { family, .. } => one_if(family.is_some()),
+                _ => 0,
+            },
+        }),
+        sql: &["FAMILY "],
+        project: |m| {
+            for t in m.tables.values_mut() {
+                t.families.clear();
             }
         },
     },
@@ -685,7 +707,7 @@ fn crdb_only_default_columns(c: &Change) -> Vec<String> {
             .filter(|col| crdb_only(&col.default))
             .map(|col| format!("{}.{}", table.name, col.name))
             .collect(),
-        Change::AddColumn { table, column } if crdb_only(&column.default) => {
+        Change::AddColumn { table, column, .. } if crdb_only(&column.default) => {
             vec![format!("{table}.{}", column.name)]
         }
         Change::SetColumnDefault {
@@ -911,7 +933,8 @@ mod tests {
             ],
             locality: Some(Locality::Global),
             ttl: Some(Ttl {
-                expire_after: "1 day".into(),
+                expire_after: Some("1 day".into()),
+                ..Default::default()
             }),
             zone: zone.clone(),
             indexes: vec![Index {

@@ -129,7 +129,7 @@ fn sequences_step(
             .iter()
             .filter_map(|c| use_default(&table.name, &c.name, c.default.as_deref()))
             .next(),
-        Change::AddColumn { table, column } => {
+        Change::AddColumn { table, column, .. } => {
             use_default(table, &column.name, column.default.as_deref())
         }
         Change::SetColumnDefault {
@@ -796,7 +796,7 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
                     check(Err(format!("still referenced by {referrers:?}")));
                 }
             }
-            Change::AddColumn { table, column } => {
+            Change::AddColumn { table, column, .. } => {
                 if let Some(t) = tables.get_mut(table) {
                     if !t.columns.insert(column.name.clone()) {
                         check(Err("the column exists".into()));
@@ -1012,7 +1012,7 @@ fn enum_types_step(
             }
             table.columns.iter().find_map(|c| missing(&c.ty))
         }
-        Change::AddColumn { table, column } => {
+        Change::AddColumn { table, column, .. } => {
             col_types.insert((table.clone(), column.name.clone()), column.ty.clone());
             missing(&column.ty)
         }

@@ -92,6 +92,8 @@ const FRAGMENTS: &[&str] = &[
     "default: \"1; DELETE FROM x\"",
     "where: \"(\"",
     "ttl: {expire_after: nope}",
+    "ttl: {expiration_expression: \"(\", job_cron: \"* *\", select_batch_size: -1}",
+    "families: [{name: f, columns: [id, id, nope]}, {columns: []}, 7]",
     "super_regions: {s: [us-west-2, us-west-2]}",
     "regions: []",
     "primary_region: nowhere",
@@ -372,6 +374,8 @@ const KEYS: &[&str] = &[
     "regional_by_row",
     "global",
     "expire_after",
+    "families",
+    "job_cron",
     "num_replicas",
 ];
 

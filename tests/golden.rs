@@ -170,7 +170,8 @@ fn inventory() -> Table {
             expr: "quantity > 0".into(),
         }],
         ttl: Some(Ttl {
-            expire_after: "90 days".into(),
+            expire_after: Some("90 days".into()),
+            ..Default::default()
         }),
         ..Default::default()
     }
@@ -675,6 +676,8 @@ fn cases() -> Vec<Case> {
                 column: col("order_no", "INT8")
                     .not_null()
                     .default("nextval('order_no')"),
+                family: None,
+                create_family: false,
             },
         ),
         // --- enum types (types/*.yaml) ---
@@ -850,6 +853,8 @@ fn cases() -> Vec<Case> {
                 column: col("status", "player_status")
                     .not_null()
                     .default("'active'"),
+                family: None,
+                create_family: false,
             },
         ),
         // --- backup schedules (backups.yaml) ---
@@ -1147,6 +1152,39 @@ fn cases() -> Vec<Case> {
             Change::CreateTable { table: inventory() },
         ),
         case(
+            "create_table__families",
+            "column families: the key and hot counters together, the rarely read blob apart, a reserved family name quoted",
+            Change::CreateTable {
+                table: Table {
+                    families: vec![
+                        Family {
+                            name: "hot".into(),
+                            columns: vec!["player_id".into(), "gold".into()],
+                        },
+                        Family {
+                            name: "primary".into(),
+                            columns: vec!["avatar".into()],
+                        },
+                    ],
+                    ttl: Some(Ttl {
+                        expire_after: Some("90 days".into()),
+                        job_cron: Some("@daily".into()),
+                        delete_batch_size: Some(100),
+                        ..Default::default()
+                    }),
+                    ..table(
+                        "wallets",
+                        vec![
+                            col("player_id", "INT8").not_null(),
+                            col("gold", "INT8").not_null().default("0"),
+                            col("avatar", "BYTES"),
+                        ],
+                        &["player_id"],
+                    )
+                },
+            },
+        ),
+        case(
             "create_table__global",
             "a GLOBAL table",
             Change::CreateTable {
@@ -1311,8 +1349,32 @@ fn cases() -> Vec<Case> {
             Change::SetTtl {
                 table: "player_activity_log".into(),
                 ttl: Ttl {
-                    expire_after: "30 days".into(),
+                    expire_after: Some("30 days".into()),
+                    ..Default::default()
                 },
+                reset: vec![],
+            },
+        ),
+        case(
+            "set_ttl__options",
+            "row-level TTL by an expression, with every job option, dropping expire_after",
+            Change::SetTtl {
+                table: "player_activity_log".into(),
+                ttl: Ttl {
+                    expiration_expression: Some(
+                        "occurred_at + INTERVAL '30 days'".into(),
+                    ),
+                    job_cron: Some("0 3 * * *".into()),
+                    select_batch_size: Some(500),
+                    delete_batch_size: Some(100),
+                    select_rate_limit: Some(1000),
+                    delete_rate_limit: Some(200),
+                    pause: true,
+                    label_metrics: true,
+                    disable_changefeed_replication: true,
+                    ..Default::default()
+                },
+                reset: vec!["ttl_expire_after"],
             },
         ),
         case(
@@ -1332,6 +1394,28 @@ fn cases() -> Vec<Case> {
                     .not_null()
                     .default("now()")
                     .comment("UTC"),
+                family: None,
+                create_family: false,
+            },
+        ),
+        case(
+            "add_column__new_family",
+            "a column in a family the table does not have yet",
+            Change::AddColumn {
+                table: "players".into(),
+                column: col("bio", "STRING"),
+                family: Some("cold".into()),
+                create_family: true,
+            },
+        ),
+        case(
+            "add_column__family",
+            "a column in a family the table has",
+            Change::AddColumn {
+                table: "players".into(),
+                column: col("gems", "INT8").not_null().default("0"),
+                family: Some("primary".into()),
+                create_family: false,
             },
         ),
         case(
@@ -1342,6 +1426,8 @@ fn cases() -> Vec<Case> {
                 column: col("entry_seq", "INT8")
                     .not_null()
                     .default("unique_rowid()"),
+                family: None,
+                create_family: false,
             },
         ),
         case(
@@ -1430,6 +1516,8 @@ fn cases() -> Vec<Case> {
                     }),
                     ..col("player_no", "INT8").not_null()
                 },
+                family: None,
+                create_family: false,
             },
         ),
         case(
@@ -1503,6 +1591,8 @@ fn cases() -> Vec<Case> {
                     }),
                     ..col("email_lower", "STRING")
                 },
+                family: None,
+                create_family: false,
             },
         ),
         case(
@@ -1517,6 +1607,8 @@ fn cases() -> Vec<Case> {
                     }),
                     ..col("xp_floor", "INT8").not_null()
                 },
+                family: None,
+                create_family: false,
             },
         ),
         case(
@@ -1561,6 +1653,8 @@ fn cases() -> Vec<Case> {
                     collate: Some("C".into()),
                     ..col("handle", "VARCHAR(32)").not_null()
                 },
+                family: None,
+                create_family: false,
             },
         ),
         case(
@@ -2352,6 +2446,8 @@ fn unchecked_expressions_never_reach_a_template() {
             Change::AddColumn {
                 table: "accounts".into(),
                 column,
+                family: None,
+                create_family: false,
             },
             "default of accounts.note",
         ),

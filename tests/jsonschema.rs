@@ -10,6 +10,9 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const SHAPE: &[&str] = &[
+    "family-without-name",
+    "ttl-not-positive",
+    "ttl-without-expiry",
     "sequence-unknown-key",
     "sequence-bad-number",
     "sequence-increment-zero",
@@ -137,6 +140,8 @@ const SEMANTIC: &[&str] = &[
     "secondary-is-primary",
     "super-regions-overlap",
     "ttl-interval",
+    "family-rules",
+    "ttl-invalid-cron",
     "unknown-column-everywhere",
     "unknown-region-locality",
     "unknown-region-secondary",

@@ -257,8 +257,9 @@ fn localities_default_to_the_primary_region_on_a_multi_region_database() {
             .ttl
             .as_ref()
             .unwrap()
-            .expire_after,
-        "90 days"
+            .expire_after
+            .as_deref(),
+        Some("90 days")
     );
 }
 

@@ -117,6 +117,8 @@ fn cases() -> Vec<Case> {
                     nullable: true,
                     ..Default::default()
                 },
+                family: None,
+                create_family: false,
             },
         },
     ]
@@ -183,6 +185,7 @@ fn the_catalog_reads_schema_locked_and_keeps_it_out_of_the_model() {
         locality: None,
         comment: None,
         schema_locked: locked,
+        create_statement: None,
     };
     let rows = |locked: bool| CockroachCatalogRows {
         database: "shop".into(),

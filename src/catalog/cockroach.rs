@@ -61,6 +61,16 @@ pub struct TableRow {
     /// (logic test `schema_locked` at 82f797ac, lines 1-10).
     #[serde(default)]
     pub schema_locked: bool,
+    /// The table's CREATE statement as SHOW CREATE TABLE prints it
+    /// (`crdb_internal.create_statements.create_statement`, same row as `schema_locked`):
+    /// its `WITH (...)` holds the row-level TTL's storage parameters (`GetStorageParams` of
+    /// pkg/sql/catalog/tabledesc/structured.go at 6cf5b12a079abcb3766f93d2eeceb00c4ccbb799:
+    /// `ttl = 'on'`, `ttl_expire_after = '90 days':::INTERVAL`, `ttl_expiration_expression =
+    /// '...'`, `ttl_job_cron = '@daily'`, the batch sizes and rate limits as integers,
+    /// `ttl_pause = true` ... each only when set), and its `FAMILY name (cols)` lines the
+    /// column families.
+    #[serde(default)]
+    pub create_statement: Option<String>,
 }
 
 /// `information_schema.columns` (CockroachDB's extra `crdb_sql_type` and `is_hidden`).
@@ -423,7 +433,9 @@ pub const QUERIES: [(&str, &str); 19] = [
         "tables",
         "SELECT t.name, t.locality, obj_description(t.table_id::OID), \
          COALESCE((SELECT s.create_statement LIKE '%schema_locked = true%' \
-         FROM crdb_internal.create_statements s WHERE s.descriptor_id = t.table_id), false) \
+         FROM crdb_internal.create_statements s WHERE s.descriptor_id = t.table_id), false), \
+         (SELECT s.create_statement FROM crdb_internal.create_statements s \
+         WHERE s.descriptor_id = t.table_id) \
          FROM crdb_internal.tables t WHERE t.database_name = current_database() \
          AND t.schema_name = 'public' AND t.drop_time IS NULL AND t.state = 'PUBLIC' \
          AND t.name NOT IN ('bmdb_schema_history', 'bmdb_lock', 'bmdb_relock') ORDER BY t.name",
@@ -627,6 +639,7 @@ pub fn read_cockroach(
                 locality: c.get(1)?,
                 comment: c.get(2)?,
                 schema_locked: c.get(3)?,
+                create_statement: c.get(4)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -1095,6 +1108,18 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
         .map(|r| read_backup_schedules(r, &rows.database, &mut notes));
     let enums = read_enums(&rows.enums, &mut notes);
     let mut tables = read_tables(rows, db.primary_region.is_some())?;
+    // a TTL storage parameter bmdb does not model is named, never passed in silence
+    for t in &rows.tables {
+        let params = t.create_statement.as_deref().map(table_storage_params);
+        for (k, v) in params.unwrap_or_default() {
+            if k == "ttl_row_stats_poll_interval" {
+                notes.push(format!(
+                    "table {}: {k} = {v} is not modelled by bmdb; left as it is",
+                    t.name
+                ));
+            }
+        }
+    }
     // crdb_internal.tables and information_schema.columns list views too: they are views
     let views: BTreeMap<String, View> = rows
         .views
@@ -1114,6 +1139,7 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
     let mut sequences = read_sequences(rows);
     tables.retain(|name, _| !sequences.contains_key(name));
     let dropped = read_columns(rows, &mut tables, &enums, &mut notes);
+    read_families(rows, &mut tables, &dropped);
     drop_identity_sequences(&mut sequences, &tables);
     let keys = read_constraints(rows, &mut tables, &dropped, &mut notes);
     read_indexes(rows, &mut tables, &dropped, &keys);
@@ -1303,17 +1329,133 @@ fn read_tables(rows: &CockroachCatalogRows, multi_region: bool) -> Result<Tables
             Some(l) if multi_region => Some(parse_locality(l)?),
             _ => None,
         };
+        let params = t
+            .create_statement
+            .as_deref()
+            .map(table_storage_params)
+            .unwrap_or_default();
         tables.insert(
             t.name.clone(),
             Table {
                 name: t.name.clone(),
                 comment: t.comment.clone(),
                 locality,
+                ttl: ttl_from_params(&params),
                 ..Table::default()
             },
         );
     }
     Ok(tables)
+}
+
+/// The column families of a CREATE TABLE statement as SHOW CREATE TABLE prints them: one
+/// `FAMILY name (col, ...)` item per family in the column list, names quoted when they must
+/// be (`FAMILY "primary" (a, b)`; `showFamilyClause`, pkg/sql/show_create_clauses.go at
+/// d62a8f2d62b7c8ae2753d3649316a8cb47124da9, which prints nothing for a table whose only
+/// family is `primary`, and logic test `family` at 0de26b724280eca755328c04d07bfc37d799090c,
+/// lines 13-23: `FAMILY f1 (a, b),` / `FAMILY fam_1_c_d (c, d)`).
+pub fn table_families(create: &str) -> Vec<Family> {
+    use crate::sql::Kind;
+    let Some(open) = crate::sql::first_paren(create) else {
+        return Vec::new();
+    };
+    let Some(close) = crate::sql::matching_paren(create, open) else {
+        return Vec::new();
+    };
+    let name_of = |t: &crate::sql::Token| match t.kind {
+        Kind::Word => Some(t.text.to_string()),
+        Kind::QuotedIdent => t.value().map(|v| v.into_owned()),
+        _ => None,
+    };
+    crate::sql::split_top_commas(&create[open + 1..close])
+        .into_iter()
+        .filter_map(|item| {
+            let toks: Vec<_> = crate::sql::tokenize(item)
+                .filter(|t| !t.is_trivia())
+                .collect();
+            if !toks.first()?.is_word("FAMILY") {
+                return None;
+            }
+            let name = name_of(toks.get(1)?)?;
+            if !toks.get(2)?.is_punct("(") {
+                return None;
+            }
+            let columns = toks[3..].iter().filter_map(&name_of).collect();
+            Some(Family { name, columns })
+        })
+        .collect()
+}
+
+/// The TTL job's schedule when `ttl_job_cron` is not set (`DeletionCronOrDefault`,
+/// pkg/sql/catalog/catpb; the row-level-ttl docs' `SHOW CREATE TABLE` prints it for a
+/// table created without one).
+pub const TTL_DEFAULT_CRON: &str = "@hourly";
+
+/// The storage parameters of a CREATE TABLE statement as SHOW CREATE TABLE prints it: the
+/// `WITH (k = v, ...)` after the column list (`) WITH (ttl = 'on', ttl_expire_after =
+/// '90 days':::INTERVAL, schema_locked = true)`), each value with its `:::TYPE` cast
+/// removed and a string literal unquoted.
+pub fn table_storage_params(create: &str) -> Vec<(String, String)> {
+    let Some(open) = crate::sql::first_paren(create) else {
+        return Vec::new();
+    };
+    let Some(close) = crate::sql::matching_paren(create, open) else {
+        return Vec::new();
+    };
+    let rest = &create[close + 1..];
+    let Some(after_with) = crate::sql::top_level_word_ends(rest, "WITH").next() else {
+        return Vec::new();
+    };
+    let tail = &rest[after_with..];
+    let Some(p) = crate::sql::first_paren(tail) else {
+        return Vec::new();
+    };
+    let Some(q) = crate::sql::matching_paren(tail, p) else {
+        return Vec::new();
+    };
+    crate::sql::split_top_commas(&tail[p + 1..q])
+        .into_iter()
+        .filter_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            let v = v.trim();
+            // `'90 days':::INTERVAL`: the cast comes after the literal's closing quote
+            let v = match v.rfind(":::") {
+                Some(i) if !v[i..].contains('\'') => v[..i].trim(),
+                _ => v,
+            };
+            let v = crate::sql::literal_value(v).map_or_else(|| v.to_string(), |s| s.into_owned());
+            Some((k.trim().to_ascii_lowercase(), v))
+        })
+        .collect()
+}
+
+/// The row-level TTL of a table's storage parameters; `None` without `ttl = 'on'` or
+/// without an expiry (CockroachDB refuses such a TTL). Parameters bmdb does not model
+/// (`ttl_row_stats_poll_interval`, the retired `ttl_automatic_column` and
+/// `ttl_range_concurrency`) are not read.
+pub fn ttl_from_params(params: &[(String, String)]) -> Option<Ttl> {
+    let get = |k: &str| {
+        params
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    get("ttl")?;
+    let num = |k: &str| get(k).and_then(|v| v.parse::<u64>().ok());
+    let on = |k: &str| get(k).is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let ttl = Ttl {
+        expire_after: get("ttl_expire_after"),
+        expiration_expression: get("ttl_expiration_expression"),
+        job_cron: get("ttl_job_cron"),
+        select_batch_size: num("ttl_select_batch_size"),
+        delete_batch_size: num("ttl_delete_batch_size"),
+        select_rate_limit: num("ttl_select_rate_limit"),
+        delete_rate_limit: num("ttl_delete_rate_limit"),
+        pause: on("ttl_pause"),
+        label_metrics: on("ttl_label_metrics"),
+        disable_changefeed_replication: on("ttl_disable_changefeed_replication"),
+    };
+    (ttl.expire_after.is_some() || ttl.expiration_expression.is_some()).then_some(ttl)
 }
 
 /// The enum types bmdb manages: every one but `crdb_internal_region`, the database's own
@@ -1392,6 +1534,29 @@ pub fn read_sequences(rows: &CockroachCatalogRows) -> BTreeMap<String, Sequence>
         .collect()
 }
 
+/// Each table's column families from its CREATE statement, without the hidden columns the
+/// model leaves out (`rowid`, `crdb_internal_expiration`, the implicit `crdb_region`: they
+/// sit in a family too, `FAMILY fam_0_a_rowid (a, rowid)` in logic test `show_create`); a
+/// table whose one family is `primary` (what an older release prints for a table created
+/// without FAMILY clauses) has none in the model, as CockroachDB's default.
+fn read_families(rows: &CockroachCatalogRows, tables: &mut Tables, dropped: &Dropped) {
+    for r in &rows.tables {
+        let (Some(t), Some(create)) = (tables.get_mut(&r.name), r.create_statement.as_deref())
+        else {
+            continue;
+        };
+        let mut families = table_families(create);
+        for f in &mut families {
+            f.columns.retain(|c| !dropped.has(&r.name, c));
+        }
+        families.retain(|f| !f.columns.is_empty());
+        if families.len() == 1 && families[0].name == PRIMARY_FAMILY {
+            families.clear();
+        }
+        t.families = families;
+    }
+}
+
 /// Each table's columns, in order; returns the hidden columns left out.
 fn read_columns<'a>(
     rows: &'a CockroachCatalogRows,
@@ -1408,8 +1573,17 @@ fn read_columns<'a>(
         let implicit_region = hidden
             && c.column_name == "crdb_region"
             && t.locality == Some(Locality::RegionalByRow { column: None });
+        // `ttl_expire_after` adds the hidden `crdb_internal_expiration` column (its default and
+        // ON UPDATE are `current_timestamp():::TIMESTAMPTZ + <interval>`:
+        // ValidateTTLExpirationColumn, pkg/sql/catalog/tabledesc/validate.go): the TTL's own
+        let ttl_column = hidden
+            && c.column_name == "crdb_internal_expiration"
+            && t.ttl.as_ref().is_some_and(|ttl| ttl.expire_after.is_some());
         if hidden
-            && (c.column_name == "rowid" || implicit_region || is_shard_column(&c.column_name))
+            && (c.column_name == "rowid"
+                || implicit_region
+                || ttl_column
+                || is_shard_column(&c.column_name))
         {
             dropped
                 .entry(c.table_name.as_str())

@@ -37,6 +37,23 @@ pub fn describe_all(changes: &[Change], have: &Model, want: &Model) -> Vec<Diffe
         }
         out.push(d);
     }
+    // a column in another family than the model's has no change that repairs it either
+    if want.database.dialect == Dialect::Cockroach {
+        for (name, w) in &want.tables {
+            let Some(h) = have.tables.get(name) else {
+                continue;
+            };
+            if !crate::diff::families::moved_columns(h, w).is_empty() {
+                out.push(diff(
+                    name.clone(),
+                    "column families",
+                    "family-changed",
+                    crate::diff::families::describe(w),
+                    crate::diff::families::describe(h),
+                ));
+            }
+        }
+    }
     // an enum whose shared values are in another order has no change that repairs it (plan
     // refuses it), but it differs: named here so drift never passes it in silence
     for (name, w) in &want.enums {
@@ -540,15 +557,15 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
         Change::SetLocality { from, to, .. } => {
             diff(obj, "locality", kind, locality_def(to), locality_def(from))
         }
-        Change::SetTtl { table, ttl } => diff(
+        Change::SetTtl { table, ttl, .. } => diff(
             obj,
             "row-level TTL",
             kind,
-            ttl.expire_after.clone(),
+            ttl.describe(),
             have.tables
                 .get(table)
                 .and_then(|t| t.ttl.as_ref())
-                .map_or("none".into(), |t| t.expire_after.clone()),
+                .map_or("none".into(), |t| t.describe()),
         ),
         Change::ResetTtl { table } => diff(
             obj,
@@ -558,7 +575,7 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             have.tables
                 .get(table)
                 .and_then(|t| t.ttl.as_ref())
-                .map_or("none".into(), |t| t.expire_after.clone()),
+                .map_or("none".into(), |t| t.describe()),
         ),
         Change::AlterPrimaryKey { from, to, .. } => diff(
             obj,

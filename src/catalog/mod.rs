@@ -181,6 +181,19 @@ pub fn reconcile(live: &mut Model, desired: &Model) {
                 }
             }
         }
+        // CockroachDB prints a TTL's expiration expression as it stores it, which some
+        // releases parenthesise (`e'(expires_at)'`)
+        if let (Some(h), Some(w)) = (&mut have.ttl, &want.ttl) {
+            if let (Some(he), Some(we)) = (&h.expiration_expression, &w.expiration_expression) {
+                if he != we && expr::same_expr(he, we) {
+                    h.expiration_expression = Some(we.clone());
+                }
+            }
+            // releases that print the job's cron whether set or not print the default
+            if w.job_cron.is_none() && h.job_cron.as_deref() == Some(cockroach::TTL_DEFAULT_CRON) {
+                h.job_cron = None;
+            }
+        }
         for ch in &mut have.checks {
             if let Some(w) = want.checks.iter().find(|w| w.name == ch.name) {
                 if ch.expr != w.expr && expr::same_expr(&ch.expr, &w.expr) {

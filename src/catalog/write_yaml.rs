@@ -326,8 +326,19 @@ fn table_yaml(t: &Table, model: &Model) -> String {
             );
         }
     }
+    if !t.families.is_empty() {
+        let _ = writeln!(s, "families:");
+        for f in &t.families {
+            let _ = writeln!(
+                s,
+                "  - {{ name: {}, columns: {} }}",
+                scalar(&f.name),
+                list(&f.columns)
+            );
+        }
+    }
     if let Some(ttl) = &t.ttl {
-        let _ = writeln!(s, "ttl: {{ expire_after: {} }}", quoted(&ttl.expire_after));
+        let _ = writeln!(s, "ttl: {{ {} }}", ttl_flow(ttl));
     }
     if let Some(z) = &t.zone {
         let _ = writeln!(s, "zone: {}", zone_flow(z));
@@ -724,6 +735,43 @@ fn identity_yaml(id: &Identity) -> String {
     } else {
         format!("{{ generated: {generated}, {} }}", options.join(", "))
     }
+}
+
+/// A table's `ttl:` as one flow map, keys in the model's order.
+fn ttl_flow(ttl: &Ttl) -> String {
+    let mut parts = Vec::new();
+    for (k, v) in [
+        ("expire_after", &ttl.expire_after),
+        ("expiration_expression", &ttl.expiration_expression),
+        ("job_cron", &ttl.job_cron),
+    ] {
+        if let Some(v) = v {
+            parts.push(format!("{k}: {}", quoted(v)));
+        }
+    }
+    for (k, v) in [
+        ("select_batch_size", ttl.select_batch_size),
+        ("delete_batch_size", ttl.delete_batch_size),
+        ("select_rate_limit", ttl.select_rate_limit),
+        ("delete_rate_limit", ttl.delete_rate_limit),
+    ] {
+        if let Some(v) = v {
+            parts.push(format!("{k}: {v}"));
+        }
+    }
+    for (k, on) in [
+        ("pause", ttl.pause),
+        ("label_metrics", ttl.label_metrics),
+        (
+            "disable_changefeed_replication",
+            ttl.disable_changefeed_replication,
+        ),
+    ] {
+        if on {
+            parts.push(format!("{k}: true"));
+        }
+    }
+    parts.join(", ")
 }
 
 #[cfg(test)]

@@ -313,18 +313,29 @@ macro_rules! with_change_kinds {
                 from: Option<Locality>,
                 to: Option<Locality>,
             },
+            /// `ttl` is the whole new setting; `reset` names the `ttl_*` parameters the old
+            /// one set and the new one does not (`RESET (...)` after the `SET`: CockroachDB
+            /// refuses a TTL left with neither expiry for a moment).
             SetTtl = "set_ttl" {
                 table: String,
                 ttl: Ttl,
+                reset: Vec<&'static str>,
             },
             ResetTtl = "reset_ttl" {
                 table: String,
             },
 
             // --- columns ---
+            /// `family`: the CockroachDB column family the model puts the new column in
+            /// (`None` when the table has no `families:`: CockroachDB's first family);
+            /// `create_family` when the table does not have that family yet.
             AddColumn = "add_column" {
                 table: String,
                 column: Column,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                family: Option<String>,
+                #[serde(skip_serializing_if = "std::ops::Not::not")]
+                create_family: bool,
             },
             DropColumn = "drop_column" {
                 table: String,
@@ -574,7 +585,7 @@ impl Change {
             | Change::SetTtl { table, .. }
             | Change::ResetTtl { table }
             | Change::AlterPrimaryKey { table, .. } => table.clone(),
-            Change::AddColumn { table, column } | Change::DropColumn { table, column } => {
+            Change::AddColumn { table, column, .. } | Change::DropColumn { table, column } => {
                 format!("{table}.{}", column.name)
             }
             Change::RenameColumn { table, to, .. } => format!("{table}.{to}"),
@@ -626,7 +637,7 @@ impl Change {
         }
         match self {
             Change::CreateTable { table } => table_exprs(table),
-            Change::AddColumn { table, column }
+            Change::AddColumn { table, column, .. }
             | Change::ReplaceComputedColumn {
                 table, to: column, ..
             } => column_exprs(table, column),

@@ -628,9 +628,10 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
         });
     }
     match (&have.ttl, &want.ttl) {
-        (h, Some(w)) if h.as_ref() != Some(w) => out.push(Change::SetTtl {
+        (h, Some(w)) if !h.as_ref().is_some_and(|h| h.same(w)) => out.push(Change::SetTtl {
             table: table.clone(),
             ttl: w.clone(),
+            reset: h.as_ref().map(|h| h.removed_in(w)).unwrap_or_default(),
         }),
         (Some(_), None) => out.push(Change::ResetTtl {
             table: table.clone(),
@@ -686,9 +687,26 @@ fn diff_columns(
                 renamed_from: None,
                 ..col.clone()
             };
+            // a table with `families:` names the new column's family: an existing one
+            // (`FAMILY f`), or a new one (`CREATE IF NOT EXISTS FAMILY f`: several new columns
+            // may open it, in any order)
+            let family = want
+                .families
+                .iter()
+                .find(|f| f.columns.contains(&col.name))
+                .map(|f| f.name.clone());
+            let create_family = family.as_deref().is_some_and(|f| {
+                if have.families.is_empty() {
+                    f != PRIMARY_FAMILY
+                } else {
+                    !have.families.iter().any(|h| h.name == f)
+                }
+            });
             out.push(Change::AddColumn {
                 table: table.clone(),
                 column,
+                family,
+                create_family,
             });
             continue;
         };

@@ -6,6 +6,7 @@
 pub mod change;
 mod differ;
 pub mod enums;
+pub mod families;
 pub mod refusals;
 pub mod sequences;
 pub mod views;

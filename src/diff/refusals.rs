@@ -102,6 +102,7 @@ pub fn refusals(current: &Model, desired: &Model, against: Against) -> Vec<Refus
         }
     }
     super::enums::refusals(current, desired, &mut out);
+    super::families::refusals(current, desired, &mut out);
     out
 }
 

@@ -120,6 +120,7 @@ pub const TABLE_KEYS: &[&str] = &[
     "indexes",
     "foreign_keys",
     "checks",
+    "families",
     "ttl",
     "zone",
     "primary_key_zone",
@@ -1169,32 +1170,34 @@ fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -
             }
         }
     }
-    if let Some(n) = get(entries, "ttl") {
-        if let Some(m) = cx.map(n, "\"ttl\"") {
-            cx.check_keys(m, &["expire_after"], "\"ttl\"");
-            if let Some(v) = cx.require(
-                m,
-                "expire_after",
-                n.pos,
-                "\"ttl\"",
-                "add `expire_after: \"90 days\"`",
-            ) {
-                table.ttl = cx.text(v, "\"expire_after\"").and_then(|s| {
-                    let s = s.trim().to_string();
-                    if crate::model::normalize::is_interval(&s) {
-                        Some(Ttl { expire_after: s })
-                    } else {
-                        cx.err(
-                            v.pos,
-                            "ttl-interval",
-                            format!("expire_after {s:?} is not an interval"),
-                            "write it like \"90 days\", \"12 hours\", \"1 day 12:00:00\" or \"P90D\"".to_string(),
-                        );
-                        None
-                    }
-                });
+    if let Some(n) = get(entries, "families") {
+        if let Some(items) = cx.seq(n, "\"families\"") {
+            for (i, item) in items.iter().enumerate() {
+                let what = format!("family {} of table \"{t}\"", i + 1);
+                if !matches!(item.kind, NodeKind::Map(_)) {
+                    cx.wrong_type(item, "{name, columns}", &what);
+                    continue;
+                }
+                let Some((name, columns)) =
+                    read_named_columns(cx, item, &what, t, "family", i, origins)
+                else {
+                    continue;
+                };
+                let Some(name) = name else {
+                    cx.err(
+                        item.pos,
+                        "missing-key",
+                        format!("{what} has no name"),
+                        "add `name: <family name>`: bmdb does not make up family names".to_string(),
+                    );
+                    continue;
+                };
+                table.families.push(Family { name, columns });
             }
         }
+    }
+    if let Some(n) = get(entries, "ttl") {
+        table.ttl = read_ttl(cx, n);
     }
     if let Some(n) = get(entries, "zone") {
         let zcx = ZoneCx {
@@ -1219,6 +1222,120 @@ fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -
 }
 
 /// Model-wide defaults that depend on more than one field.
+/// The keys of a table's `ttl:`: CockroachDB's `ttl_*` storage parameters without the prefix.
+const TTL_KEYS: &[&str] = &[
+    "expire_after",
+    "expiration_expression",
+    "job_cron",
+    "select_batch_size",
+    "delete_batch_size",
+    "select_rate_limit",
+    "delete_rate_limit",
+    "pause",
+    "label_metrics",
+    "disable_changefeed_replication",
+];
+
+/// A table's `ttl:` (CockroachDB row-level TTL): each key checked as CockroachDB's
+/// `tableParams` checks its storage parameter (an interval, one expression, a cron
+/// expression `cron.ParseStandard` reads, integers of at least 1), and one of
+/// `expire_after` / `expiration_expression` set (`ValidateRowLevelTTL`: a TTL needs one).
+fn read_ttl(cx: &mut Cx, n: &Node) -> Option<Ttl> {
+    let m = cx.map(n, "\"ttl\"")?;
+    cx.check_keys(m, TTL_KEYS, "\"ttl\"");
+    let mut ttl = Ttl::default();
+    let mut ok = true;
+    if let Some(v) = get(m, "expire_after") {
+        ttl.expire_after = cx.text(v, "\"expire_after\"").and_then(|s| {
+            let s = s.trim().to_string();
+            if crate::model::normalize::is_interval(&s) {
+                Some(s)
+            } else {
+                cx.err(
+                    v.pos,
+                    "ttl-interval",
+                    format!("expire_after {s:?} is not an interval"),
+                    "write it like \"90 days\", \"12 hours\", \"1 day 12:00:00\" or \"P90D\""
+                        .to_string(),
+                );
+                None
+            }
+        });
+        ok &= ttl.expire_after.is_some();
+    }
+    if let Some(v) = get(m, "expiration_expression") {
+        ttl.expiration_expression = cx
+            .expression(v, "expiration_expression")
+            .map(|s| s.trim().to_string());
+        ok &= ttl.expiration_expression.is_some();
+    }
+    if let Some(v) = get(m, "job_cron") {
+        ttl.job_cron = cx.text(v, "\"job_cron\"").and_then(|s| {
+            let s = s.trim().to_string();
+            match crate::model::backups::Cron::parse(&s) {
+                Ok(_) => Some(s),
+                Err(e) => {
+                    cx.err(
+                        v.pos,
+                        "ttl-invalid-cron",
+                        format!("job_cron {s:?} is not a cron expression CockroachDB reads: {e}"),
+                        "write five fields (minute hour day-of-month month day-of-week), e.g. \"0 3 * * *\", or a descriptor such as \"@daily\"".to_string(),
+                    );
+                    None
+                }
+            }
+        });
+        ok &= ttl.job_cron.is_some();
+    }
+    for (key, slot) in [
+        ("select_batch_size", &mut ttl.select_batch_size),
+        ("delete_batch_size", &mut ttl.delete_batch_size),
+        ("select_rate_limit", &mut ttl.select_rate_limit),
+        ("delete_rate_limit", &mut ttl.delete_rate_limit),
+    ] {
+        let Some(v) = get(m, key) else { continue };
+        *slot = cx.int(v, &format!("\"{key}\"")).and_then(|i| {
+            if i >= 1 {
+                Some(i as u64)
+            } else {
+                cx.err(
+                    v.pos,
+                    "ttl-not-positive",
+                    format!("{key} is {i}; CockroachDB needs ttl_{key} to be at least 1"),
+                    format!("write a whole number of at least 1, or leave {key} out for CockroachDB's default"),
+                );
+                None
+            }
+        });
+        ok &= slot.is_some();
+    }
+    for (key, slot) in [
+        ("pause", &mut ttl.pause),
+        ("label_metrics", &mut ttl.label_metrics),
+        (
+            "disable_changefeed_replication",
+            &mut ttl.disable_changefeed_replication,
+        ),
+    ] {
+        if let Some(v) = get(m, key) {
+            match cx.boolean(v, &format!("\"{key}\"")) {
+                Some(b) => *slot = b,
+                None => ok = false,
+            }
+        }
+    }
+    if get(m, "expire_after").is_none() && get(m, "expiration_expression").is_none() {
+        cx.err(
+            n.pos,
+            "ttl-without-expiry",
+            "\"ttl\" sets neither expire_after nor expiration_expression: CockroachDB needs one to know when a row expires".to_string(),
+            "add `expire_after: \"90 days\"`, or `expiration_expression: \"created_at + INTERVAL '90 days'\"` over a TIMESTAMPTZ column".to_string(),
+        );
+        return None;
+    }
+    ok.then_some(ttl)
+}
+
 fn normalise_table(table: &mut Table, db: &Database) {
     if let Some(pk) = &table.primary_key {
         for c in table.columns.iter_mut() {

@@ -399,6 +399,95 @@ pub fn parse_lease_preferences_str(raw: &str) -> Result<Vec<Vec<String>>, String
     Ok(out)
 }
 
+/// The value of an INTERVAL written as [`is_interval`] reads it, as (months, days,
+/// microseconds): `3 months` and CockroachDB's `3 mons`, `12h` and `12:00:00`, `P90D` and
+/// `90 days` are each one value. `None` when `s` is not an interval.
+pub fn interval_value(s: &str) -> Option<(i64, i64, i64)> {
+    let s = s.trim();
+    if !is_interval(s) {
+        return None;
+    }
+    let (mut months, mut days, mut micros) = (0f64, 0f64, 0f64);
+    let mut add = |n: f64, unit: &str| -> Option<()> {
+        match unit {
+            "year" | "years" | "y" => months += n * 12.0,
+            "mon" | "mons" | "month" | "months" => months += n,
+            "week" | "weeks" | "w" => days += n * 7.0,
+            "day" | "days" | "d" => days += n,
+            "hour" | "hours" | "h" => micros += n * 3_600e6,
+            "minute" | "minutes" | "min" | "mins" | "m" => micros += n * 60e6,
+            "second" | "seconds" | "sec" | "secs" | "s" => micros += n * 1e6,
+            "millisecond" | "milliseconds" | "ms" => micros += n * 1e3,
+            "microsecond" | "microseconds" | "us" => micros += n,
+            _ => return None,
+        }
+        Some(())
+    };
+    if let Some(rest) = s.strip_prefix(['P', 'p']) {
+        let mut time = false;
+        let mut num = String::new();
+        for c in rest.chars() {
+            let c = c.to_ascii_uppercase();
+            if c.is_ascii_digit() || c == '.' {
+                num.push(c);
+                continue;
+            }
+            if c == 'T' {
+                time = true;
+                continue;
+            }
+            let n: f64 = std::mem::take(&mut num).parse().ok()?;
+            let unit = match (c, time) {
+                ('Y', false) => "y",
+                ('M', false) => "mon",
+                ('W', false) => "w",
+                ('D', false) => "d",
+                ('H', true) => "h",
+                ('M', true) => "m",
+                ('S', true) => "s",
+                _ => return None,
+            };
+            add(n, unit)?;
+        }
+        if !num.is_empty() {
+            return None;
+        }
+    } else {
+        let words: Vec<String> = s.split_whitespace().map(str::to_ascii_lowercase).collect();
+        let mut i = 0;
+        while i < words.len() {
+            let w = &words[i];
+            if w.contains(':') {
+                let parts: Vec<f64> = w
+                    .split(':')
+                    .map(|p| p.parse().ok())
+                    .collect::<Option<_>>()?;
+                let neg = w.starts_with('-');
+                let sign = if neg { -1.0 } else { 1.0 };
+                add(parts[0], "h")?;
+                add(sign * parts[1].abs(), "m")?;
+                if let Some(sec) = parts.get(2) {
+                    add(sign * sec.abs(), "s")?;
+                }
+                i += 1;
+            } else if let (Ok(n), Some(u)) = (w.parse::<f64>(), words.get(i + 1)) {
+                add(n, u)?;
+                i += 2;
+            } else {
+                let split = w.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(w.len());
+                let (n, u) = w.split_at(split);
+                add(n.parse().ok()?, u)?;
+                i += 1;
+            }
+        }
+    }
+    Some((
+        months.round() as i64,
+        days.round() as i64,
+        micros.round() as i64,
+    ))
+}
+
 /// Whether `s` reads as an INTERVAL CockroachDB and PostgreSQL accept for row-level TTL:
 /// `90 days`, `1 day 12:00:00`, `12h`, `30 minutes`, ISO 8601 `P90D` / `PT12H`.
 pub fn is_interval(s: &str) -> bool {
@@ -407,6 +496,7 @@ pub fn is_interval(s: &str) -> bool {
         "years",
         "y",
         "mon",
+        "mons",
         "month",
         "months",
         "week",

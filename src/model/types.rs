@@ -518,6 +518,10 @@ pub struct Table {
     pub foreign_keys: Vec<ForeignKey>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub checks: Vec<Check>,
+    /// CockroachDB column families (`families:`); empty = CockroachDB's one family
+    /// `primary` holding every column.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub families: Vec<Family>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl: Option<Ttl>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -534,6 +538,15 @@ impl Table {
     }
     pub fn index(&self, name: &str) -> Option<&Index> {
         self.indexes.iter().find(|i| i.name == name)
+    }
+    /// The column family `col` is stored in: its `families:` entry, or `primary`, the
+    /// family CockroachDB gives a table created without FAMILY clauses
+    /// (`tabledesc.FamilyPrimaryName`).
+    pub fn family_of(&self, col: &str) -> &str {
+        self.families
+            .iter()
+            .find(|f| f.columns.iter().any(|c| c == col))
+            .map_or(PRIMARY_FAMILY, |f| f.name.as_str())
     }
     /// Catalogs list constraints and indexes in no model order: sort them by name.
     pub fn sort_named_by_name(&mut self) {
@@ -880,11 +893,142 @@ pub struct Check {
     pub expr: String,
 }
 
-/// CockroachDB row-level TTL.
+/// The name of the one family of a table created without FAMILY clauses; SHOW CREATE TABLE
+/// leaves a table's only family out when it has this name (`showFamilyClause`,
+/// pkg/sql/show_create_clauses.go).
+pub const PRIMARY_FAMILY: &str = "primary";
+
+/// A CockroachDB column family: columns stored together as one key-value pair
+/// (`FAMILY name (cols)` in CREATE TABLE).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Family {
+    pub name: String,
+    pub columns: Vec<String>,
+}
+
+/// CockroachDB row-level TTL: the table's `ttl_*` storage parameters (cockroachdb/cockroach
+/// pkg/sql/storageparam/tablestorageparam/table_storage_param.go, `tableParams`). A row
+/// expires after `expire_after` (the hidden `crdb_internal_expiration` column) or when
+/// `expiration_expression` (a TIMESTAMPTZ expression over the row) says; at least one is set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Ttl {
-    /// An INTERVAL literal as written, e.g. "90 days".
-    pub expire_after: String,
+    /// `ttl_expire_after`: an INTERVAL literal as written, e.g. "90 days".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expire_after: Option<String>,
+    /// `ttl_expiration_expression`: SQL text, stored by CockroachDB as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiration_expression: Option<String>,
+    /// `ttl_job_cron`: when the deletion job runs (default `@hourly`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_cron: Option<String>,
+    /// `ttl_select_batch_size`, `ttl_delete_batch_size`, `ttl_select_rate_limit`,
+    /// `ttl_delete_rate_limit`: positive integers; unset = CockroachDB's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub select_batch_size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_batch_size: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub select_rate_limit: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_rate_limit: Option<u64>,
+    /// `ttl_pause`, `ttl_label_metrics`, `ttl_disable_changefeed_replication`: off unless
+    /// `true` (SHOW CREATE TABLE prints each only when true).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pause: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub label_metrics: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub disable_changefeed_replication: bool,
+}
+
+impl Ttl {
+    /// Every storage parameter this TTL sets, as `(ttl_name, SQL value)` in CockroachDB's
+    /// own order (`GetStorageParams` of pkg/sql/catalog/tabledesc/structured.go): what
+    /// CREATE TABLE's `WITH (...)` and `ALTER TABLE ... SET (...)` write.
+    pub fn params(&self) -> Vec<(&'static str, String)> {
+        let lit = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        let mut out = Vec::new();
+        if let Some(e) = &self.expire_after {
+            out.push(("ttl_expire_after", lit(e)));
+        }
+        if let Some(e) = &self.expiration_expression {
+            out.push(("ttl_expiration_expression", lit(e)));
+        }
+        if let Some(c) = &self.job_cron {
+            out.push(("ttl_job_cron", lit(c)));
+        }
+        for (k, v) in [
+            ("ttl_select_batch_size", self.select_batch_size),
+            ("ttl_delete_batch_size", self.delete_batch_size),
+            ("ttl_select_rate_limit", self.select_rate_limit),
+            ("ttl_delete_rate_limit", self.delete_rate_limit),
+        ] {
+            if let Some(v) = v {
+                out.push((k, v.to_string()));
+            }
+        }
+        for (k, on) in [
+            ("ttl_pause", self.pause),
+            ("ttl_label_metrics", self.label_metrics),
+            (
+                "ttl_disable_changefeed_replication",
+                self.disable_changefeed_replication,
+            ),
+        ] {
+            if on {
+                out.push((k, "true".into()));
+            }
+        }
+        out
+    }
+
+    /// The parameters `self` sets that `to` does not: what `RESET (...)` removes when the
+    /// TTL changes from `self` to `to`.
+    pub fn removed_in(&self, to: &Ttl) -> Vec<&'static str> {
+        let keep: Vec<&str> = to.params().into_iter().map(|(k, _)| k).collect();
+        self.params()
+            .into_iter()
+            .map(|(k, _)| k)
+            .filter(|k| !keep.contains(k))
+            .collect()
+    }
+
+    /// Whether two TTLs are the same setting: intervals compare by value (CockroachDB
+    /// prints `'3 mons'` for a model's `3 months`), the rest as written.
+    pub fn same(&self, other: &Ttl) -> bool {
+        let interval = |a: &Option<String>, b: &Option<String>| match (a, b) {
+            (Some(a), Some(b)) => {
+                a.trim() == b.trim()
+                    || matches!(
+                        (crate::model::normalize::interval_value(a), crate::model::normalize::interval_value(b)),
+                        (Some(x), Some(y)) if x == y
+                    )
+            }
+            (a, b) => a == b,
+        };
+        let text = |a: &Option<String>, b: &Option<String>| {
+            a.as_deref().map(str::trim) == b.as_deref().map(str::trim)
+        };
+        interval(&self.expire_after, &other.expire_after)
+            && text(&self.expiration_expression, &other.expiration_expression)
+            && text(&self.job_cron, &other.job_cron)
+            && self.select_batch_size == other.select_batch_size
+            && self.delete_batch_size == other.delete_batch_size
+            && self.select_rate_limit == other.select_rate_limit
+            && self.delete_rate_limit == other.delete_rate_limit
+            && self.pause == other.pause
+            && self.label_metrics == other.label_metrics
+            && self.disable_changefeed_replication == other.disable_changefeed_replication
+    }
+
+    /// One line describing the TTL, for drift and plan output: `ttl_expire_after = '90 days', ...`.
+    pub fn describe(&self) -> String {
+        self.params()
+            .iter()
+            .map(|(k, v)| format!("{k} = {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -1296,5 +1440,46 @@ mod zone_field_tests {
             (f.put)(&mut z, None);
             assert!(z.is_empty(), "{}", f.name);
         }
+    }
+}
+
+#[cfg(test)]
+mod ttl_tests {
+    use super::*;
+
+    fn ttl(expire: &str) -> Ttl {
+        Ttl {
+            expire_after: Some(expire.into()),
+            ..Default::default()
+        }
+    }
+
+    /// CockroachDB prints an interval its own way (`'3 mons'`, `'00:10:00'`): the same TTL.
+    #[test]
+    fn intervals_compare_by_value() {
+        assert!(ttl("3 months").same(&ttl("3 mons")));
+        assert!(ttl("10 minutes").same(&ttl("00:10:00")));
+        assert!(ttl("P90D").same(&ttl("90 days")));
+        assert!(!ttl("1 day 12:00:00").same(&ttl("36h")));
+        assert!(ttl("1 day 12:00:00").same(&ttl("1 day 12 hours")));
+        assert!(!ttl("90 days").same(&ttl("30 days")));
+    }
+
+    /// Going from `expire_after` to an expression with a cron: SET the new parameters,
+    /// RESET the one dropped.
+    #[test]
+    fn removed_parameters_are_reset() {
+        let to = Ttl {
+            expiration_expression: Some("ts + INTERVAL '1 day'".into()),
+            job_cron: Some("@daily".into()),
+            pause: true,
+            ..Default::default()
+        };
+        assert_eq!(ttl("1 day").removed_in(&to), ["ttl_expire_after"]);
+        assert!(to.removed_in(&to).is_empty());
+        assert_eq!(
+            to.describe(),
+            "ttl_expiration_expression = 'ts + INTERVAL ''1 day''', ttl_job_cron = '@daily', ttl_pause = true"
+        );
     }
 }

@@ -238,8 +238,97 @@ fn table_checks(v: &mut V, model: &Model, t: &Table, incomplete: bool) {
     for (i, fk) in t.foreign_keys.iter().enumerate() {
         foreign_key(v, model, t, i, fk, incomplete);
     }
+    for (i, f) in t.families.iter().enumerate() {
+        for (j, c) in f.columns.iter().enumerate() {
+            unknown_col(
+                v,
+                c,
+                &["familycol", tn, &i.to_string(), &j.to_string()],
+                &format!("family \"{}\"", f.name),
+            );
+        }
+    }
+    families(v, t);
     names_in_table(v, t);
     renames(v, t);
+}
+
+/// CockroachDB's rules for a table's `families:` (`validateColumnFamilies`,
+/// pkg/sql/catalog/tabledesc/validate.go): family names unique, every stored column in
+/// exactly one family, a virtual computed column in none. bmdb asks for every column to be
+/// listed (CockroachDB would put an unlisted one in a family of its choosing). The primary
+/// key's columns may be in any family (the `family` logic test creates `FAMILY (d), FAMILY
+/// (c), FAMILY (b), FAMILY (a)` with `a` the key).
+fn families(v: &mut V, t: &Table) {
+    if t.families.is_empty() {
+        return;
+    }
+    let tn = t.name.as_str();
+    let mut seen: Vec<&str> = Vec::new();
+    let mut placed: Vec<(&str, &str)> = Vec::new();
+    for (i, f) in t.families.iter().enumerate() {
+        let idx = i.to_string();
+        if seen.contains(&f.name.as_str()) {
+            let at = v.at(&[&["name", tn, "family", &idx], &["family", tn, &idx]]);
+            v.err(
+                at,
+                "duplicate-family",
+                format!("table \"{tn}\" has two families named \"{}\"", f.name),
+                "give each family its own name".to_string(),
+            );
+        }
+        seen.push(&f.name);
+        for (j, c) in f.columns.iter().enumerate() {
+            let at = v.at(&[
+                &["familycol", tn, &idx, &j.to_string()],
+                &["family", tn, &idx],
+            ]);
+            if let Some((_, other)) = placed.iter().find(|(col, _)| col == c) {
+                v.err(
+                    at,
+                    "family-duplicate-column",
+                    format!(
+                        "column \"{c}\" of table \"{tn}\" is in family \"{other}\" and in family \"{}\"",
+                        f.name
+                    ),
+                    "a column is stored in exactly one family: list it once".to_string(),
+                );
+                continue;
+            }
+            placed.push((c, &f.name));
+            if t.column(c)
+                .and_then(|col| col.computed.as_ref())
+                .is_some_and(|k| k.is_virtual)
+            {
+                v.err(
+                    at,
+                    "family-virtual-column",
+                    format!("column \"{c}\" of table \"{tn}\" is a virtual computed column, which CockroachDB keeps in no family"),
+                    "take it out of `families:` (it is computed when read, never stored)".to_string(),
+                );
+            }
+        }
+    }
+    let missing: Vec<&str> = t
+        .columns
+        .iter()
+        .filter(|c| !c.computed.as_ref().is_some_and(|k| k.is_virtual))
+        .map(|c| c.name.as_str())
+        .filter(|c| !placed.iter().any(|(p, _)| p == c))
+        .collect();
+    if !missing.is_empty() {
+        let at = v.at(&[&["family", tn, "0"], &["table", tn]]);
+        v.err(
+            at,
+            "family-missing-column",
+            format!(
+                "table \"{tn}\" lists families, but not the family of column{} {}",
+                if missing.len() == 1 { "" } else { "s" },
+                missing.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ")
+            ),
+            "put every stored column in one family (the primary key's columns too), e.g. in the first".to_string(),
+        );
+    }
 }
 
 /// `renamed_from` must name a column the table no longer has, and at most one column may

@@ -242,7 +242,7 @@ impl Sim {
             Change::SetLocality { table, from, to } => {
                 self.set_locality(table, from.as_ref(), to.as_ref(), leaving, refuse)
             }
-            Change::AddColumn { table, column } => self.add_column(table, column, refuse),
+            Change::AddColumn { table, column, .. } => self.add_column(table, column, refuse),
             Change::DropColumn { table, column } => self.drop_column(table, column, refuse),
             _ => self.column_shape_step(change),
         }

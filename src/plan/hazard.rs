@@ -220,6 +220,23 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
             "survival-downgrade",
             format!("database {database} will no longer survive the loss of a region"),
         )),
+        // CockroachDB's TTL job deletes every row already past its expiry at its next run:
+        // a TTL on a table that had none, a shorter expire_after or another expression
+        // may delete rows the table holds now
+        Change::SetTtl { table, ttl, .. } if desired.database.dialect == Dialect::Cockroach => {
+            if let Some(t) = current.tables.get(table) {
+                if ttl_deletes_sooner(t.ttl.as_ref(), ttl) {
+                    out.push(caution(
+                        "ttl-deletes-rows",
+                        format!(
+                            "row-level TTL on {table} ({}) deletes the rows already past that expiry at the TTL job's next run ({})",
+                            ttl.describe(),
+                            ttl.job_cron.as_deref().unwrap_or("@hourly")
+                        ),
+                    ));
+                }
+            }
+        }
         Change::DropUnique { .. } | Change::DropCheck { .. } | Change::DropForeignKey { .. } => out.push(caution(
             "drop-constraint",
             format!("drops constraint {object}; rows it used to reject can be written"),
@@ -409,6 +426,31 @@ fn shape(ty: &str) -> TypeShape {
             precision: args.first().copied().unwrap_or(6),
         },
         _ => TypeShape::Other(ty),
+    }
+}
+
+/// Whether a TTL changing from `from` to `to` can expire rows sooner: a TTL where there was
+/// none, an expiration expression set or changed, or a shorter `expire_after` (months
+/// counted as 30 days, as CockroachDB compares intervals).
+fn ttl_deletes_sooner(from: Option<&Ttl>, to: &Ttl) -> bool {
+    let Some(from) = from else {
+        return true;
+    };
+    if to.expiration_expression.is_some()
+        && to.expiration_expression.as_deref().map(str::trim)
+            != from.expiration_expression.as_deref().map(str::trim)
+    {
+        return true;
+    }
+    let micros = |s: &Option<String>| {
+        s.as_deref()
+            .and_then(crate::model::normalize::interval_value)
+            .map(|(m, d, us)| (m * 30 + d) as i128 * 86_400_000_000 + us as i128)
+    };
+    match (micros(&from.expire_after), micros(&to.expire_after)) {
+        (Some(a), Some(b)) => b < a,
+        (None, Some(_)) => true,
+        _ => false,
     }
 }
 

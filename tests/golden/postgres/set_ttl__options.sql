@@ -1,0 +1,2 @@
+-- set_ttl__options: row-level TTL by an expression, with every job option, dropping expire_after
+-- postgres dialect: left out row-level TTL (1)
