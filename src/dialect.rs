@@ -274,7 +274,7 @@ pub const FEATURES: &[Feature] = &[
     Feature {
         flag: "column_families",
         dialects: CRDB,
-        renders: "`FAMILY name (cols)` in CREATE TABLE for a table with `families:`, and `ADD COLUMN ... FAMILY f` / `CREATE IF NOT EXISTS FAMILY f` for a column added to one",
+        renders: "`FAMILY name (cols)` in CREATE TABLE for a table with `families:`, and `ADD COLUMN ... FAMILY f` / `CREATE IF NOT EXISTS FAMILY f` for a column added to one (or added again: a recomputed column)",
         otherwise: "nothing: PostgreSQL stores a row as one tuple; the model's `families:` is accepted and left out",
         catalog: "the CockroachDB reader reads the `FAMILY` lines of SHOW CREATE TABLE; drift on PostgreSQL compares without the model's `families`",
         left_out: Some(LeftOut {
@@ -282,7 +282,8 @@ pub const FEATURES: &[Feature] = &[
             tally: Tally::Tables,
             count: |c| match c {
                 Change::CreateTable { table } => one_if(!table.families.is_empty()),
-                Change::AddColumn { family, .. } => one_if(family.is_some()),
+                Change::AddColumn { family, .. }
+                | Change::ReplaceComputedColumn { family, .. } => one_if(family.is_some()),
                 _ => 0,
             },
         }),

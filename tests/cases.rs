@@ -827,7 +827,9 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
             | Change::SetColumnCollation { table, column, .. } => {
                 check(has_cols(&tables, table, std::iter::once(column)))
             }
-            Change::ReplaceComputedColumn { table, from, to } => {
+            Change::ReplaceComputedColumn {
+                table, from, to, ..
+            } => {
                 check(has_cols(&tables, table, std::iter::once(&to.name)));
                 // DROP COLUMN takes the indexes and unique constraints over it along
                 if let (Some(t), Some(cur)) = (tables.get_mut(table), current.tables.get(table)) {

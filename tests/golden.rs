@@ -1642,6 +1642,29 @@ fn cases() -> Vec<Case> {
                     }),
                     ..col("email_key", "STRING").comment("normalised address")
                 },
+                family: None,
+            },
+        ),
+        case(
+            "replace_computed_column__family",
+            "a computed column of a table with families comes back in its family",
+            Change::ReplaceComputedColumn {
+                table: "players".into(),
+                from: Column {
+                    computed: Some(Computed {
+                        expr: "lower(email)".into(),
+                        is_virtual: false,
+                    }),
+                    ..col("email_key", "STRING")
+                },
+                to: Column {
+                    computed: Some(Computed {
+                        expr: "lower(trim(email))".into(),
+                        is_virtual: false,
+                    }),
+                    ..col("email_key", "STRING")
+                },
+                family: Some("lookup".into()),
             },
         ),
         case(

@@ -409,6 +409,10 @@ macro_rules! with_change_kinds {
                 table: String,
                 from: Column,
                 to: Column,
+                /// The column's family in the model (CockroachDB), named again when the
+                /// column comes back: ADD COLUMN alone would put it in the first family.
+                #[serde(skip_serializing_if = "Option::is_none")]
+                family: Option<String>,
             },
             /// `ALTER COLUMN ... DROP IDENTITY`: the column keeps its values, its sequence goes.
             DropIdentity = "drop_identity" {

@@ -681,20 +681,22 @@ fn diff_columns(
         })
         .collect();
 
+    // a table with `families:` names the family of a column added (or added again)
+    let family_of = |column: &str| {
+        want.families
+            .iter()
+            .find(|f| f.columns.iter().any(|c| c == column))
+            .map(|f| f.name.clone())
+    };
     for col in &want.columns {
         let Some(old) = current.get(&col.name) else {
             let column = Column {
                 renamed_from: None,
                 ..col.clone()
             };
-            // a table with `families:` names the new column's family: an existing one
-            // (`FAMILY f`), or a new one (`CREATE IF NOT EXISTS FAMILY f`: several new columns
-            // may open it, in any order)
-            let family = want
-                .families
-                .iter()
-                .find(|f| f.columns.contains(&col.name))
-                .map(|f| f.name.clone());
+            // an existing family (`FAMILY f`), or a new one (`CREATE IF NOT EXISTS FAMILY f`:
+            // several new columns may open it, in any order)
+            let family = family_of(&col.name);
             let create_family = family.as_deref().is_some_and(|f| {
                 if have.families.is_empty() {
                     f != PRIMARY_FAMILY
@@ -719,6 +721,7 @@ fn diff_columns(
                     renamed_from: None,
                     ..col.clone()
                 },
+                family: family_of(&col.name),
             });
             continue;
         }
@@ -984,4 +987,70 @@ fn privileges_not_in(privileges: &[String], other: Option<&[String]>) -> Vec<Str
         .filter(|p| other.is_none_or(|o| !o.contains(p)))
         .cloned()
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::types::{Computed, Family};
+
+    fn computed(name: &str, expr: &str) -> Column {
+        Column {
+            name: name.into(),
+            ty: "STRING".into(),
+            nullable: true,
+            computed: Some(Computed {
+                expr: expr.into(),
+                is_virtual: false,
+            }),
+            ..Column::default()
+        }
+    }
+
+    /// A recomputed column is dropped and added again: in its family, when the table has
+    /// families (ADD COLUMN alone would put it in the first one, and drift would follow).
+    #[test]
+    fn a_recomputed_column_comes_back_in_its_family() {
+        let table = |expr: &str, families: Vec<Family>| Table {
+            name: "players".into(),
+            columns: vec![
+                Column {
+                    name: "email".into(),
+                    ty: "STRING".into(),
+                    nullable: true,
+                    ..Column::default()
+                },
+                computed("email_key", expr),
+            ],
+            families,
+            ..Table::default()
+        };
+        let fams = || {
+            vec![
+                Family {
+                    name: "primary".into(),
+                    columns: vec!["email".into()],
+                },
+                Family {
+                    name: "lookup".into(),
+                    columns: vec!["email_key".into()],
+                },
+            ]
+        };
+        for (families, want) in [(fams(), Some("lookup")), (vec![], None)] {
+            let mut out = Vec::new();
+            diff_table(
+                "game",
+                &table("lower(email)", families.clone()),
+                &table("upper(email)", families),
+                &Default::default(),
+                &mut out,
+            );
+            let family = out.iter().find_map(|c| match c {
+                Change::ReplaceComputedColumn { family, .. } => Some(family.clone()),
+                _ => None,
+            });
+            assert_eq!(family, Some(want.map(String::from)), "{out:?}");
+        }
+    }
 }

@@ -1,0 +1,3 @@
+-- replace_computed_column__family: a computed column of a table with families comes back in its family
+ALTER TABLE players DROP COLUMN IF EXISTS email_key;
+ALTER TABLE players ADD COLUMN IF NOT EXISTS email_key STRING GENERATED ALWAYS AS (lower(trim(email))) STORED CREATE IF NOT EXISTS FAMILY lookup;
