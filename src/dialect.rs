@@ -809,6 +809,7 @@ mod tests {
                 name: "u".into(),
                 columns: vec!["a".into()],
                 nulls_not_distinct: true,
+                comment: None,
             }],
             indexes: vec![Index {
                 name: "i".into(),

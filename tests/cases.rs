@@ -934,6 +934,23 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
                 _ => {}
             },
             Change::SetTableComment { .. } | Change::SetTtl { .. } | Change::ResetTtl { .. } => {}
+            Change::SetIndexComment { table, index, .. } => {
+                if !tables.get(table).is_some_and(|t| t.indexes.contains(index)) {
+                    check(Err("no such index".into()));
+                }
+            }
+            Change::SetConstraintComment {
+                table, constraint, ..
+            } => {
+                let exists = tables.get(table).is_some_and(|t| {
+                    t.checks.contains(constraint)
+                        || t.indexes.contains(constraint)
+                        || t.fks.contains_key(constraint)
+                });
+                if !exists {
+                    check(Err("no such constraint".into()));
+                }
+            }
         }
     }
 

@@ -1298,3 +1298,85 @@ fn collations_split_off_crdb_sql_type() {
     assert_eq!(changes.len(), 1, "{changes:#?}");
     assert_eq!(changes[0].kind(), "set_column_collation");
 }
+
+/// Comments on indexes and constraints as the two queries read them: `pg_description`
+/// through `pg_indexes.oid` on the indexes row, `obj_description(oid, 'pg_constraint')` on
+/// the constraints row (cockroachdb/cockroach pkg/sql/pg_catalog.go at
+/// 000e3782b6432d3d30135ebc90584e644e23dc08, `pgCatalogDescriptionTable`). A unique
+/// constraint's comment is the constraint's, not its index's. Read back as the model writes
+/// them: no drift; a comment the model does not hold is one set_*_comment step each, named.
+#[test]
+fn index_and_constraint_comments_fold_from_the_indexes_and_constraints_rows() {
+    let mut rows = fixture();
+    let comment = |name: &str| Some(format!("about {name}"));
+    for k in &mut rows.constraints {
+        if k.constraint_type != "p" {
+            k.comment = comment(&k.constraint_name);
+        }
+    }
+    for i in &mut rows.indexes {
+        if i.index_name == "players_created_at_idx" {
+            i.comment = comment(&i.index_name);
+        }
+    }
+    let live = from_rows(&rows).unwrap();
+    let players = &live.tables["players"];
+    assert_eq!(
+        players.index("players_created_at_idx").unwrap().comment,
+        comment("players_created_at_idx")
+    );
+    assert_eq!(
+        players
+            .index("players_status_created_at_idx")
+            .unwrap()
+            .comment,
+        None
+    );
+    assert_eq!(players.unique[0].comment, comment("players_name_key"));
+    assert_eq!(players.checks[0].comment, comment("players_status_known"));
+    assert_eq!(
+        live.tables["ledger"].foreign_keys[0].comment,
+        comment("ledger_player_id_fkey")
+    );
+
+    let mut want = project("region");
+    let (_, _, changes) = live_changes(&live, &want);
+    let mut kinds: Vec<String> = changes
+        .iter()
+        .map(|c| format!("{} {}", c.kind(), c.object()))
+        .collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        [
+            "set_constraint_comment ledger.ledger_player_id_fkey",
+            "set_constraint_comment players.players_name_key",
+            "set_constraint_comment players.players_status_known",
+            "set_index_comment players@players_created_at_idx",
+        ],
+        "{changes:#?}"
+    );
+    let index_diff = describe_all(&changes, &live, &want)
+        .into_iter()
+        .find(|d| d.object == "players@players_created_at_idx")
+        .unwrap();
+    assert_eq!(index_diff.what, "comment");
+    assert!(
+        index_diff.actual.contains("about players_created_at_idx"),
+        "{index_diff:?}"
+    );
+
+    // the model holding the same comments: no drift
+    let t = want.tables.get_mut("players").unwrap();
+    t.indexes
+        .iter_mut()
+        .find(|i| i.name == "players_created_at_idx")
+        .unwrap()
+        .comment = comment("players_created_at_idx");
+    t.unique[0].comment = comment("players_name_key");
+    t.checks[0].comment = comment("players_status_known");
+    want.tables.get_mut("ledger").unwrap().foreign_keys[0].comment =
+        comment("ledger_player_id_fkey");
+    let (_, _, changes) = live_changes(&live, &want);
+    assert!(changes.is_empty(), "{changes:#?}");
+}

@@ -133,6 +133,15 @@ pub struct IndexRow {
     pub is_sharded: bool,
     pub shard_bucket_count: Option<i64>,
     pub create_statement: String,
+    /// `COMMENT ON INDEX`: `pg_description` joined through `pg_indexes.oid`. CockroachDB
+    /// lists an index comment there with `objoid` the index's oid and `classoid` pg_class
+    /// (cockroachdb/cockroach pkg/sql/pg_catalog.go at
+    /// 000e3782b6432d3d30135ebc90584e644e23dc08, `pgCatalogDescriptionTable`, case
+    /// `IndexCommentType`: `makeOidHasher().IndexOid(table id, index id)`), the oid
+    /// `pgCatalogIndexesTable` gives the index (same file, `h.IndexOid(table.GetID(),
+    /// index.GetID()) // oid`).
+    #[serde(default)]
+    pub comment: Option<String>,
 }
 
 /// `pg_catalog.pg_constraint` with `pg_get_constraintdef`.
@@ -143,6 +152,15 @@ pub struct ConstraintRow {
     /// `p` | `u` | `f` | `c`
     pub constraint_type: String,
     pub definition: String,
+    /// `COMMENT ON CONSTRAINT`: `obj_description(k.oid, 'pg_constraint')`. CockroachDB lists
+    /// a constraint comment in `pg_description` with `classoid` pg_constraint and `objoid`
+    /// the constraint's `pg_constraint.oid` (pkg/sql/pg_catalog.go at
+    /// 000e3782b6432d3d30135ebc90584e644e23dc08, `pgCatalogDescriptionTable`, case
+    /// `ConstraintCommentType`, and `getOIDFromConstraint`: check, foreign key and unique
+    /// constraints hashed as pg_constraint hashes them); the two-argument
+    /// `obj_description` is a builtin there (pkg/sql/sem/builtins/pg_builtins.go).
+    #[serde(default)]
+    pub comment: Option<String>,
 }
 
 /// `crdb_internal.zones`: the fields set on each zone (`raw_config_sql`).
@@ -450,14 +468,19 @@ pub const QUERIES: [(&str, &str); 19] = [
     (
         "indexes",
         "SELECT i.descriptor_name, i.index_name, i.index_type, i.is_unique, i.is_inverted, i.is_sharded, \
-         i.shard_bucket_count, i.create_statement FROM crdb_internal.table_indexes i \
+         i.shard_bucket_count, i.create_statement, d.description FROM crdb_internal.table_indexes i \
          JOIN crdb_internal.tables t ON t.table_id = i.descriptor_id \
+         LEFT JOIN pg_catalog.pg_indexes x ON x.schemaname = t.schema_name \
+         AND x.tablename = i.descriptor_name AND x.indexname = i.index_name \
+         LEFT JOIN pg_catalog.pg_description d ON d.objoid = x.oid \
+         AND d.classoid = 'pg_catalog.pg_class'::REGCLASS AND d.objsubid = 0 \
          WHERE t.database_name = current_database() AND t.schema_name = 'public' \
          ORDER BY i.descriptor_name, i.index_name",
     ),
     (
         "constraints",
-        "SELECT c.relname, k.conname, k.contype::STRING, pg_get_constraintdef(k.oid) \
+        "SELECT c.relname, k.conname, k.contype::STRING, pg_get_constraintdef(k.oid), \
+         obj_description(k.oid, 'pg_constraint') \
          FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid \
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' \
          ORDER BY c.relname, k.conname",
@@ -685,6 +708,7 @@ pub fn read_cockroach(
                 is_sharded: c.get(5)?,
                 shard_bucket_count: c.get(6)?,
                 create_statement: c.get(7)?,
+                comment: c.get(8)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -698,6 +722,7 @@ pub fn read_cockroach(
                 constraint_name: c.get(1)?,
                 constraint_type: c.get(2)?,
                 definition: c.get(3)?,
+                comment: c.get(4)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -1263,6 +1288,9 @@ struct KeyNames {
     primary: BTreeMap<String, String>,
     /// table -> its UNIQUE constraints' names
     unique: BTreeMap<String, Vec<String>>,
+    /// (table, UNIQUE constraint) -> its comment (`COMMENT ON CONSTRAINT`, kept apart from the
+    /// index's own comment)
+    unique_comments: BTreeMap<(String, String), String>,
 }
 
 /// The database: its regions, survival goal, placement and super regions.
@@ -1564,14 +1592,22 @@ fn read_constraints(
                     .entry(k.table_name.clone())
                     .or_default()
                     .push(k.constraint_name.clone());
+                if let Some(c) = &k.comment {
+                    keys.unique_comments
+                        .insert((k.table_name.clone(), k.constraint_name.clone()), c.clone());
+                }
             }
             "f" => match parse_fk(&k.constraint_name, &k.definition) {
-                Some(fk) => t.foreign_keys.push(fk),
+                Some(fk) => t.foreign_keys.push(ForeignKey {
+                    comment: k.comment.clone(),
+                    ..fk
+                }),
                 None => notes.push(format!("{label}: cannot read {}", k.definition)),
             },
             "c" => t.checks.push(Check {
                 name: k.constraint_name.clone(),
                 expr: check_body(&k.definition),
+                comment: k.comment.clone(),
             }),
             _ => notes.push(format!("{label}: {} (not modelled)", k.definition)),
         }
@@ -1610,9 +1646,14 @@ fn read_indexes(
             && index.using == IndexMethod::Btree
             && index.columns.iter().all(|c| !c.desc)
         {
+            let comment = keys
+                .unique_comments
+                .get(&(ix.descriptor_name.clone(), index.name.clone()))
+                .cloned();
             t.unique.push(UniqueConstraint {
                 name: index.name,
                 columns: index.columns.into_iter().map(|c| c.name).collect(),
+                comment,
                 ..Default::default()
             });
         } else {
@@ -1680,6 +1721,7 @@ fn read_index(rows: &CockroachCatalogRows, ix: &IndexRow, t: &Table, dropped: &D
         storing,
         predicate: index_predicate(&ix.create_statement),
         zone: None,
+        comment: ix.comment.clone(),
     }
 }
 

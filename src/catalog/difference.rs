@@ -530,6 +530,51 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             opt(comment),
             opt(&column(have, table, col).and_then(|c| c.comment.clone())),
         ),
+        Change::SetIndexComment {
+            table,
+            index,
+            comment,
+        } => diff(
+            obj,
+            "comment",
+            kind,
+            opt(comment),
+            opt(&have
+                .tables
+                .get(table)
+                .and_then(|t| t.index(index))
+                .and_then(|i| i.comment.clone())),
+        ),
+        Change::SetConstraintComment {
+            table,
+            constraint,
+            comment,
+        } => diff(
+            obj,
+            "comment",
+            kind,
+            opt(comment),
+            opt(&have.tables.get(table).and_then(|t| {
+                let named = |n: &String| n == constraint;
+                t.checks
+                    .iter()
+                    .find(|k| named(&k.name))
+                    .map(|k| k.comment.clone())
+                    .or_else(|| {
+                        t.unique
+                            .iter()
+                            .find(|u| named(&u.name))
+                            .map(|u| u.comment.clone())
+                    })
+                    .or_else(|| {
+                        t.foreign_keys
+                            .iter()
+                            .find(|f| named(&f.name))
+                            .map(|f| f.comment.clone())
+                    })
+                    .flatten()
+            })),
+        ),
         Change::SetTableComment { table, comment } => diff(
             obj,
             "comment",

@@ -444,6 +444,20 @@ macro_rules! with_change_kinds {
                 table: String,
                 check: Check,
             },
+            /// `COMMENT ON INDEX` of an index that stays (a created or rebuilt index carries
+            /// its comment in `create_index`); `comment: None` removes it (IS NULL).
+            SetIndexComment = "set_index_comment" {
+                table: String,
+                index: String,
+                comment: Option<String>,
+            },
+            /// `COMMENT ON CONSTRAINT c ON t` of a check, unique constraint or foreign key
+            /// that stays (an added one carries its comment in its add_* change).
+            SetConstraintComment = "set_constraint_comment" {
+                table: String,
+                constraint: String,
+                comment: Option<String>,
+            },
         }
     };
 }
@@ -601,6 +615,10 @@ impl Change {
             Change::AddCheck { table, check } | Change::DropCheck { table, check } => {
                 format!("{table}.{}", check.name)
             }
+            Change::SetIndexComment { table, index, .. } => format!("{table}@{index}"),
+            Change::SetConstraintComment {
+                table, constraint, ..
+            } => format!("{table}.{constraint}"),
         }
     }
 
@@ -706,7 +724,9 @@ impl Change {
             | Change::AddUnique { .. }
             | Change::DropUnique { .. }
             | Change::AddForeignKey { .. }
-            | Change::DropForeignKey { .. } => Vec::new(),
+            | Change::DropForeignKey { .. }
+            | Change::SetIndexComment { .. }
+            | Change::SetConstraintComment { .. } => Vec::new(),
         }
     }
 
@@ -739,7 +759,9 @@ impl Change {
             | Change::AddForeignKey { table, .. }
             | Change::DropForeignKey { table, .. }
             | Change::AddCheck { table, .. }
-            | Change::DropCheck { table, .. } => Some(table),
+            | Change::DropCheck { table, .. }
+            | Change::SetIndexComment { table, .. }
+            | Change::SetConstraintComment { table, .. } => Some(table),
             Change::ConfigureZone {
                 target: ZoneTarget::Table { table },
                 ..

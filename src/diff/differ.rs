@@ -552,13 +552,29 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
 
     let map_unique = |u: &UniqueConstraint| UniqueConstraint {
         columns: u.columns.iter().map(rename).collect(),
+        comment: None,
         ..u.clone()
+    };
+    // a comment is set apart: a changed one is no rebuild (`constraint_comment`)
+    let set_comment = |name: &String, have: &Option<String>, want: &Option<String>| {
+        (have != want).then(|| Change::SetConstraintComment {
+            table: table.clone(),
+            constraint: name.clone(),
+            comment: want.clone(),
+        })
     };
     by_name(
         &have.unique,
         &want.unique,
         |u| &u.name,
-        |h, w| map_unique(h) == *w,
+        |h, w| {
+            map_unique(h)
+                == UniqueConstraint {
+                    comment: None,
+                    ..w.clone()
+                }
+        },
+        |h, w| set_comment(&w.name, &h.comment, &w.comment),
         |u| Change::DropUnique {
             table: table.clone(),
             unique: u.clone(),
@@ -579,6 +595,7 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
                 .iter()
                 .map(|c| ref_renames.get(c).cloned().unwrap_or_else(|| c.clone()))
                 .collect(),
+            comment: None,
             ..fk.clone()
         }
     };
@@ -586,7 +603,14 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
         &have.foreign_keys,
         &want.foreign_keys,
         |fk| &fk.name,
-        |h, w| map_fk(h) == *w,
+        |h, w| {
+            map_fk(h)
+                == ForeignKey {
+                    comment: None,
+                    ..w.clone()
+                }
+        },
+        |h, w| set_comment(&w.name, &h.comment, &w.comment),
         |fk| Change::DropForeignKey {
             table: table.clone(),
             foreign_key: fk.clone(),
@@ -602,7 +626,8 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
         &have.checks,
         &want.checks,
         |c| &c.name,
-        |h, w| h == w,
+        |h, w| h.name == w.name && h.expr == w.expr,
+        |h, w| set_comment(&w.name, &h.comment, &w.comment),
         |c| Change::DropCheck {
             table: table.clone(),
             check: c.clone(),
@@ -889,7 +914,13 @@ fn diff_indexes(
             .collect(),
         storing: i.storing.iter().map(rename).collect(),
         zone: None,
+        comment: None,
         ..i.clone()
+    };
+    // a comment is set apart: a changed one is no rebuild
+    let definition = |i: &Index| Index {
+        comment: None,
+        ..without_zone(i)
     };
 
     for index in &want.indexes {
@@ -901,7 +932,7 @@ fn diff_indexes(
                 });
                 zone(db, zone_target(index), &None, &index.zone, out);
             }
-            Some(old) if mapped(old) != without_zone(index) => {
+            Some(old) if mapped(old) != definition(index) => {
                 out.push(Change::DropIndex {
                     table: table.clone(),
                     index: old.clone(),
@@ -913,7 +944,16 @@ fn diff_indexes(
                 // The rebuilt index starts without a zone.
                 zone(db, zone_target(index), &None, &index.zone, out);
             }
-            Some(old) => zone(db, zone_target(index), &old.zone, &index.zone, out),
+            Some(old) => {
+                if old.comment != index.comment {
+                    out.push(Change::SetIndexComment {
+                        table: table.clone(),
+                        index: index.name.clone(),
+                        comment: index.comment.clone(),
+                    });
+                }
+                zone(db, zone_target(index), &old.zone, &index.zone, out)
+            }
         }
     }
     for index in &have.indexes {
@@ -926,12 +966,15 @@ fn diff_indexes(
     }
 }
 
-/// Named objects compared by name: a different definition is a drop and an add.
+/// Named objects compared by name: a different definition is a drop and an add; one that
+/// stays may still change in place (`kept`: its comment).
+#[allow(clippy::too_many_arguments)]
 fn by_name<T>(
     have: &[T],
     want: &[T],
     name: impl Fn(&T) -> &String,
     same: impl Fn(&T, &T) -> bool,
+    kept: impl Fn(&T, &T) -> Option<Change>,
     drop: impl Fn(&T) -> Change,
     add: impl Fn(&T) -> Change,
     out: &mut Vec<Change>,
@@ -943,7 +986,7 @@ fn by_name<T>(
                 out.push(drop(h));
                 out.push(add(w));
             }
-            Some(_) => {}
+            Some(h) => out.extend(kept(h, w)),
         }
     }
     for h in have {

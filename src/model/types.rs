@@ -758,6 +758,10 @@ pub struct UniqueConstraint {
     /// `UNIQUE NULLS NOT DISTINCT` (PostgreSQL 15): two NULLs collide.
     #[serde(default, skip_serializing_if = "is_false")]
     pub nulls_not_distinct: bool,
+    /// `COMMENT ON CONSTRAINT`: set apart from the definition (a changed comment is no
+    /// rebuild).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
@@ -819,6 +823,9 @@ pub struct Index {
     pub predicate: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<ZoneConfig>,
+    /// `COMMENT ON INDEX`: set apart from the definition (a changed comment is no rebuild).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 fn is_btree(m: &IndexMethod) -> bool {
@@ -868,6 +875,9 @@ pub struct ForeignKey {
     /// `INITIALLY DEFERRED`; only with `deferrable`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub initially_deferred: bool,
+    /// `COMMENT ON CONSTRAINT`: set apart from the definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 fn is_no_action(a: &FkAction) -> bool {
@@ -878,6 +888,9 @@ fn is_no_action(a: &FkAction) -> bool {
 pub struct Check {
     pub name: String,
     pub expr: String,
+    /// `COMMENT ON CONSTRAINT`: set apart from the definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// CockroachDB row-level TTL.

@@ -80,6 +80,9 @@ enum Phase {
     AddUnique,
     AddCheck,
     AddForeignKey,
+    /// The comment of an index or constraint that stays (a new one carries its own).
+    SetIndexComment,
+    SetConstraintComment,
     SetTableComment,
     Ttl,
     /// A locality change resets the table's zones, so zones come after it.
@@ -394,6 +397,12 @@ impl Context<'_> {
                 add_key(P::AddForeignKey, table, &foreign_key.name)
             }
             Change::SetTableComment { table, .. } => table_key(P::SetTableComment, table),
+            Change::SetIndexComment { table, index, .. } => {
+                add_key(P::SetIndexComment, table, index)
+            }
+            Change::SetConstraintComment {
+                table, constraint, ..
+            } => add_key(P::SetConstraintComment, table, constraint),
             Change::SetTtl { table, .. } | Change::ResetTtl { table } => table_key(P::Ttl, table),
             Change::SetLocality { table, .. } => table_key(P::SetLocality, table),
             Change::DropIndex { table, index } => {
