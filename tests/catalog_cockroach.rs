@@ -398,6 +398,7 @@ fn sequences_fold_from_pg_sequences_and_their_owners() {
         min_value: 1000,
         max_value: 999_999,
         cache: 10,
+        data_type: Some("INT8".into()),
     }];
     rows.sequence_owners = Some(vec![SequenceOwnerRow {
         sequence: "order_no".into(),
@@ -423,6 +424,7 @@ fn sequences_fold_from_pg_sequences_and_their_owners() {
         ),
         (1000, 5, 1000, 999_999, 10)
     );
+    assert_eq!(seq.data_type, None, "INT8 is the default type");
     assert_eq!(
         live.tables["players"]
             .column("status")
@@ -1131,6 +1133,7 @@ fn identity_columns_fold_from_information_schema_columns() {
         min_value: 1,
         max_value: i64::MAX,
         cache: 1,
+        data_type: None,
     };
     rows.sequences = vec![
         seq("tickets_id_seq"),
@@ -1379,4 +1382,50 @@ fn index_and_constraint_comments_fold_from_the_indexes_and_constraints_rows() {
         comment("ledger_player_id_fkey");
     let (_, _, changes) = live_changes(&live, &want);
     assert!(changes.is_empty(), "{changes:#?}");
+}
+
+/// `information_schema.sequences.data_type` as CockroachDB writes it: `INT2` / `INT4` /
+/// `INT8` from `SequenceOpts.AsIntegerType` (pkg/sql/information_schema.go,
+/// `informationSchemaSequences`), the constant `bigint` in older releases. An INT4 sequence
+/// reads as the model's `as: int4`; a different type is one alter_sequence.
+#[test]
+fn sequence_types_fold_from_information_schema_sequences() {
+    use bmdb::catalog::cockroach::SequenceRow;
+    let mut rows = fixture();
+    let row = |name: &str, ty: &str, max: i64| SequenceRow {
+        name: name.into(),
+        start: 1,
+        increment: 1,
+        min_value: 1,
+        max_value: max,
+        cache: 1,
+        data_type: Some(ty.into()),
+    };
+    rows.sequences = vec![
+        row("a", "INT4", i64::from(i32::MAX)),
+        row("b", "INT2", i64::from(i16::MAX)),
+        row("c", "bigint", i64::MAX),
+    ];
+    rows.sequence_owners = Some(Vec::new());
+    let live = from_rows(&rows).unwrap();
+    assert_eq!(live.sequences["a"].data_type.as_deref(), Some("INT4"));
+    assert_eq!(live.sequences["b"].data_type.as_deref(), Some("INT2"));
+    assert_eq!(live.sequences["c"].data_type, None);
+    let mut want = project("region");
+    want.sequences
+        .insert("a".into(), Sequence::with_type_defaults("a", None, "INT4"));
+    want.sequences
+        .insert("b".into(), Sequence::with_type_defaults("b", None, "INT2"));
+    want.sequences
+        .insert("c".into(), Sequence::with_defaults("c", None));
+    let (_, _, changes) = live_changes(&live, &want);
+    assert!(changes.is_empty(), "{changes:#?}");
+    want.sequences
+        .insert("a".into(), Sequence::with_defaults("a", None));
+    let (_, _, changes) = live_changes(&live, &want);
+    let kinds: Vec<String> = changes
+        .iter()
+        .map(|c| format!("{} {}", c.kind(), c.object()))
+        .collect();
+    assert_eq!(kinds, ["alter_sequence sequence a"], "{changes:#?}");
 }

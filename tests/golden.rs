@@ -620,6 +620,29 @@ fn cases() -> Vec<Case> {
             },
         ),
         case(
+            "create_sequence__as_int2",
+            "a smallint sequence: its range is the type's",
+            Change::CreateSequence {
+                sequence: Sequence::with_type_defaults("ticket_no", None, "INT2"),
+            },
+        ),
+        case(
+            "alter_sequence__as_int4",
+            "a bigint sequence becomes int4: the type first, then the range it brings",
+            Change::AlterSequence {
+                from: Sequence::with_defaults("order_no", None),
+                to: Sequence::with_type_defaults("order_no", None, "INT4"),
+            },
+        ),
+        case(
+            "alter_sequence__as_int8",
+            "an int4 sequence back to bigint",
+            Change::AlterSequence {
+                from: Sequence::with_type_defaults("order_no", None, "INT4"),
+                to: Sequence::with_defaults("order_no", None),
+            },
+        ),
+        case(
             "alter_sequence__range",
             "a narrower range and a new start value",
             Change::AlterSequence {

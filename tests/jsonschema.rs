@@ -10,6 +10,7 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 const SHAPE: &[&str] = &[
+    "sequence-type-ambiguous",
     "sequence-unknown-key",
     "sequence-bad-number",
     "sequence-increment-zero",
@@ -78,6 +79,7 @@ const SHAPE: &[&str] = &[
 const SEMANTIC: &[&str] = &[
     // an empty comment is text to the schema; bmdb refuses it (it could never be read back)
     "comment-empty",
+    "sequence-type-range",
     "sequence-cycle-cockroach",
     "sequence-min-above-max",
     "sequence-start-outside",

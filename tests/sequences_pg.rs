@@ -211,3 +211,102 @@ fn a_nextval_of_an_unknown_sequence_is_refused_at_the_default() {
     let r = run(bmdb(p).args(["validate"]));
     assert_eq!(r.code, 0, "{r:?}");
 }
+
+/// `as:` (issue 12, sequence data type): a smallint sequence is created AS INT2 with the
+/// type's range; drift 0 and `plan --url` empty (PostgreSQL reads it back as smallint);
+/// inspect writes `as: int2` back and its `plan --url` is empty; a new type is one ALTER
+/// SEQUENCE ... AS with the range it brings; back to bigint the same way.
+#[test]
+fn sequence_types_plan_apply_drift_inspect_and_alter() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let db = pg().new_db("sequence_types");
+    let url = pg().url(&db);
+    write(p, "regions.yaml", REGIONS);
+    write(p, "schema/orders.yaml", ORDERS);
+    write(
+        p,
+        "sequences/order_no.yaml",
+        "sequence: order_no\nas: int2\n",
+    );
+    write(
+        p,
+        "sequences/tickets.yaml",
+        "sequence: tickets\nas: INT4\nincrement: -1\n",
+    );
+    let sql = write_and_apply(p, "init", &url);
+    assert!(
+        sql.contains("CREATE SEQUENCE IF NOT EXISTS order_no AS INT2 INCREMENT BY 1 MINVALUE 1 MAXVALUE 32767 START WITH 1"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("CREATE SEQUENCE IF NOT EXISTS tickets AS INT4 INCREMENT BY -1 MINVALUE -2147483648 MAXVALUE -1 START WITH -1"),
+        "{sql}"
+    );
+    let types = |db: &str| {
+        value(
+            db,
+            "SELECT string_agg(sequencename || ':' || data_type::text || ':' || min_value || '..' \
+             || max_value, ',' ORDER BY sequencename) FROM pg_sequences",
+        )
+    };
+    assert_eq!(
+        types(&db),
+        "order_no:smallint:1..32767,tickets:integer:-2147483648..-1"
+    );
+    converged(p, &url);
+
+    // inspect writes the types back; its project plans nothing against the database
+    let out = p.join("inspected");
+    let r = run(bmdb(&out)
+        .args([
+            "inspect",
+            "--url",
+            &url,
+            "--ignore",
+            "table bmdb_schema_history",
+            "--out",
+        ])
+        .arg(&out));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!r.stderr.contains("AS "), "{r:?}");
+    let y = std::fs::read_to_string(out.join("sequences/order_no.yaml")).unwrap();
+    assert_eq!(y, "sequence: order_no\nas: int2\n");
+    let y = std::fs::read_to_string(out.join("sequences/tickets.yaml")).unwrap();
+    assert!(y.contains("as: int4\n") && !y.contains("min_value"), "{y}");
+    let r = run(bmdb(&out).args(["plan", "--url", &url, "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "plan --url from the inspected project: {r:?}");
+
+    // order_no widens to int4, tickets to bigint: one ALTER SEQUENCE each, the range after
+    // the type
+    write(
+        p,
+        "sequences/order_no.yaml",
+        "sequence: order_no\nas: int4\n",
+    );
+    write(
+        p,
+        "sequences/tickets.yaml",
+        "sequence: tickets\nincrement: -1\n",
+    );
+    let sql = write_and_apply(p, "widen", &url);
+    let alter = at(&sql, "ALTER SEQUENCE order_no AS INT4 MAXVALUE 2147483647;");
+    assert!(alter > 0, "{sql}");
+    assert!(
+        sql.contains("ALTER SEQUENCE tickets AS INT8 MINVALUE -9223372036854775808;"),
+        "{sql}"
+    );
+    assert_eq!(
+        types(&db),
+        "order_no:integer:1..2147483647,tickets:bigint:-9223372036854775808..-1"
+    );
+    converged(p, &url);
+
+    // a hand-made change of type is drift, named with the sequence
+    pg().client(&db)
+        .batch_execute("ALTER SEQUENCE order_no AS smallint")
+        .unwrap();
+    let r = run(bmdb(p).args(["drift", "--url", &url]));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.contains("sequence order_no"), "{r:?}");
+}

@@ -242,6 +242,13 @@ pub struct SequenceRow {
     pub min_value: i64,
     pub max_value: i64,
     pub cache: i64,
+    /// `information_schema.sequences.data_type`: `INT2`, `INT4` or `INT8` from the
+    /// descriptor's `SequenceOpts.AsIntegerType` in recent releases (pkg/sql/
+    /// information_schema.go, `informationSchemaSequences`: "integer type, one of [\"INT2\",
+    /// \"INT4\", \"INT8\"]"); older ones write the constant `bigint` (same file at
+    /// fcd293e52a229222a429dae2400d089268259c46), so a smaller type reads as bigint there.
+    #[serde(default)]
+    pub data_type: Option<String>,
 }
 
 /// `OWNED BY`: the sequence descriptor's `SequenceOpts.SequenceOwner` (`OwnerTableID`,
@@ -570,8 +577,10 @@ pub const QUERIES: [(&str, &str); 19] = [
     ),
     (
         "sequences",
-        "SELECT sequencename::STRING, start_value, increment_by, min_value, max_value, cache_size \
-         FROM pg_catalog.pg_sequences WHERE schemaname = 'public' ORDER BY 1",
+        "SELECT p.sequencename::STRING, p.start_value, p.increment_by, p.min_value, p.max_value, \
+         p.cache_size, i.data_type::STRING FROM pg_catalog.pg_sequences p \
+         LEFT JOIN information_schema.sequences i ON i.sequence_schema = p.schemaname \
+         AND i.sequence_name = p.sequencename WHERE p.schemaname = 'public' ORDER BY 1",
     ),
     // The owner lives on the sequence's descriptor only: read as JSON (admin); without
     // access the owners are not read, and a note says so.
@@ -906,6 +915,7 @@ pub fn read_cockroach(
                 min_value: c.get(3)?,
                 max_value: c.get(4)?,
                 cache: c.get(5)?,
+                data_type: c.get(6)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -1414,6 +1424,12 @@ pub fn read_sequences(rows: &CockroachCatalogRows) -> BTreeMap<String, Sequence>
                 cache: r.cache,
                 cycle: false,
                 owned_by,
+                data_type: r
+                    .data_type
+                    .as_deref()
+                    .and_then(Sequence::data_type_of)
+                    .filter(|t| *t != "INT8")
+                    .map(str::to_string),
             };
             (r.name.clone(), seq)
         })

@@ -252,7 +252,10 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
     };
     let seq_def = |s: &Sequence| {
         format!(
-            "increment {} min {} max {} start {} cache {}{}",
+            "{}increment {} min {} max {} start {} cache {}{}",
+            s.data_type
+                .as_deref()
+                .map_or(String::new(), |t| format!("as {t} ")),
             s.increment,
             s.min_value,
             s.max_value,

@@ -431,13 +431,6 @@ pub fn read_postgres_sessions(
         &mut sequences,
         &mut stats,
     )?;
-    for (name, (_, ty)) in &sequences {
-        if ty != "bigint" {
-            stats.skipped.push(format!(
-                "sequence {name}: AS {ty} is not modelled; compared as bigint by its options"
-            ));
-        }
-    }
     model.sequences = sequences.into_iter().map(|(n, (s, _))| (n, s)).collect();
     read_constraints(&constraint_rows, &mut tables, &attnames, &mut stats)?;
     read_indexes(&index_rows, &mut tables, &attnames, &opclasses, &mut stats)?;
@@ -493,6 +486,7 @@ fn read_sequences(rows: &[postgres::Row]) -> Result<LiveSequences> {
         let c = c.of(name.clone());
         let owner_table: Option<String> = c.get(8)?;
         let owner_column: Option<String> = c.get(9)?;
+        let ty: String = c.get(7)?;
         let seq = Sequence {
             name: name.clone(),
             start: c.get(1)?,
@@ -504,8 +498,11 @@ fn read_sequences(rows: &[postgres::Row]) -> Result<LiveSequences> {
             owned_by: owner_table
                 .zip(owner_column)
                 .map(|(table, column)| SequenceOwner { table, column }),
+            // format_type: smallint, integer or bigint (the only types a sequence takes)
+            data_type: Sequence::data_type_of(&ty)
+                .filter(|t| *t != "INT8")
+                .map(str::to_string),
         };
-        let ty: String = c.get(7)?;
         out.insert(name, (seq, ty));
     }
     Ok(out)
@@ -1068,10 +1065,10 @@ fn serial_for(table: &str, col: &Column, sequences: &LiveSequences) -> Option<&'
         column: col.name.clone(),
     };
     let serial_options = Sequence {
-        max_value: max,
         owned_by: Some(own),
-        ..Sequence::with_defaults(&target, None)
+        ..Sequence::with_type_defaults(&target, None, &col.ty)
     };
+    debug_assert_eq!(serial_options.max_value, max);
     (target == crate::model::sequences::serial_sequence(table, &col.name)
         && seq_ty == ty
         && *seq == serial_options)

@@ -643,7 +643,10 @@ fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
 pub fn sequence_yaml(q: &Sequence) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "sequence: {}", scalar(&q.name));
-    let (min, max) = Sequence::default_range(q.increment);
+    if let Some(t) = &q.data_type {
+        let _ = writeln!(s, "as: {}", t.to_ascii_lowercase());
+    }
+    let (min, max) = crate::model::types::default_sequence_range(q.increment, q.ty());
     let start = if q.increment < 0 {
         q.max_value
     } else {

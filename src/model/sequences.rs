@@ -3,6 +3,7 @@
 //!
 //! ```yaml
 //! sequence: order_no
+//! as: int4             # optional; bigint (int8), or smallint (int2) / int4: the range follows
 //! start: 1000          # optional; the end it counts from
 //! increment: 1         # optional; 1; negative counts down
 //! min_value: 1         # optional; 1 ascending, -2^63 descending
@@ -36,6 +37,7 @@ pub const SEQUENCE_FILE_KEYS: &[&str] = &[
     "cache",
     "cycle",
     "owned_by",
+    "as",
 ];
 
 /// The sequence a default draws from: `nextval('s')`, `nextval('s'::regclass)`,
@@ -249,10 +251,21 @@ pub fn read_sequences(
             },
             None => None,
         };
+        let data_type = match get(entries, "as") {
+            Some(n) => match read_data_type(&mut cx, n, &what) {
+                Some(t) => Some((t, n.pos)),
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
         if !ok {
             continue;
         }
-        let mut seq = Sequence::with_defaults(&name, increment.as_ref().map(|(v, _)| *v));
+        let ty = data_type.map_or("INT8", |(t, _)| t);
+        let mut seq = Sequence::with_type_defaults(&name, increment.as_ref().map(|(v, _)| *v), ty);
         if let Some((c, n)) = &cache {
             if *c < 1 {
                 cx.err(
@@ -276,6 +289,30 @@ pub fn read_sequences(
             None if seq.increment < 0 => seq.max_value,
             None => seq.min_value,
         };
+        // a bound written outside the type's range (`as: int2` with max_value 100000)
+        let (lo, hi) = (
+            super::types::Identity::type_min(ty),
+            super::types::Identity::type_max(ty),
+        );
+        let outside = [(&min, "min_value"), (&max, "max_value")]
+            .into_iter()
+            .find_map(|(o, key)| {
+                o.as_ref()
+                    .filter(|(v, _)| *v < lo || *v > hi)
+                    .map(|(v, n)| (*v, n.pos, key))
+            });
+        if let Some((v, pos, key)) = outside {
+            cx.err(
+                pos,
+                "sequence-option",
+                format!(
+                    "{key} ({v}) of {what} is outside the range of its type {} ({lo}..{hi})",
+                    seq.sql_type()
+                ),
+                "write a bound the type holds, or a larger type in `as`".to_string(),
+            );
+            continue;
+        }
         if let Some(problem) =
             sequence_option_problem(seq.increment, seq.min_value, seq.max_value, seq.start)
         {
@@ -381,6 +418,34 @@ pub fn read_sequences(
         out.insert(name, seq);
     }
     out
+}
+
+/// `as:` of a sequence: `smallint`/`int2`, `int4`, `bigint`/`int8` (any case) as the model's
+/// `INT2` / `INT4` / `INT8`. `integer` and `int` are refused: the model reads them as INT8
+/// (CockroachDB's meaning, as for a column's type) where PostgreSQL's `AS integer` is INT4.
+fn read_data_type(cx: &mut Cx, n: &Node, what: &str) -> Option<&'static str> {
+    let text = cx.text(n, &format!("\"as\" of {what}"))?;
+    if matches!(text.trim().to_ascii_lowercase().as_str(), "integer" | "int") {
+        cx.err(
+            n.pos,
+            "sequence-type",
+            format!(
+                "\"as\" of {what} is {text}, which is INT4 on PostgreSQL and INT8 on CockroachDB"
+            ),
+            "write int4 (32-bit) or bigint (64-bit)".to_string(),
+        );
+        return None;
+    }
+    let ty = Sequence::data_type_of(&text);
+    if ty.is_none() {
+        cx.err(
+            n.pos,
+            "sequence-type",
+            format!("\"as\" of {what} is {text}, not a type a sequence counts in"),
+            "a sequence is smallint (int2), int4 or bigint (int8)".to_string(),
+        );
+    }
+    ty
 }
 
 /// The name PostgreSQL gives the sequence of a SERIAL column `table.column`:

@@ -76,6 +76,11 @@ pub struct Sequence {
     pub cycle: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owned_by: Option<SequenceOwner>,
+    /// `AS smallint | integer` (`as:` in the model): `INT2` or `INT4`; `None` is bigint
+    /// (`INT8`), both servers' default. The default range follows it
+    /// ([`default_sequence_range`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
 }
 
 /// The column a sequence belongs to: dropped with it.
@@ -107,12 +112,53 @@ impl Sequence {
             cache: 1,
             cycle: false,
             owned_by: None,
+            data_type: None,
+        }
+    }
+
+    /// [`Sequence::with_defaults`] for a sequence of `data_type` (`INT2`, `INT4`, `INT8`):
+    /// the range defaults to the type's.
+    pub fn with_type_defaults(name: &str, increment: Option<i64>, data_type: &str) -> Sequence {
+        let increment = increment.unwrap_or(1);
+        let (min_value, max_value) = default_sequence_range(increment, data_type);
+        Sequence {
+            start: if increment < 0 { max_value } else { min_value },
+            min_value,
+            max_value,
+            data_type: (data_type != "INT8").then(|| data_type.to_string()),
+            ..Sequence::with_defaults(name, Some(increment))
         }
     }
 
     /// The default MINVALUE and MAXVALUE of a BIGINT sequence counting by `increment`.
     pub fn default_range(increment: i64) -> (i64, i64) {
         default_sequence_range(increment, "INT8")
+    }
+
+    /// `INT2`, `INT4` or `INT8`.
+    pub fn ty(&self) -> &str {
+        self.data_type.as_deref().unwrap_or("INT8")
+    }
+
+    /// `SMALLINT`, `INTEGER` or `BIGINT`: the spelling both servers take after `AS`.
+    pub fn sql_type(&self) -> &'static str {
+        match self.ty() {
+            "INT2" => "SMALLINT",
+            "INT4" => "INTEGER",
+            _ => "BIGINT",
+        }
+    }
+
+    /// The model's `INT2` / `INT4` / `INT8` of a sequence type as a server or a model spells
+    /// it (`smallint`, `integer`, `bigint`, `int2`, `int4`, `int8`, any case); `None` for
+    /// anything else (`int` too: INT4 on PostgreSQL, INT8 on CockroachDB).
+    pub fn data_type_of(spelled: &str) -> Option<&'static str> {
+        match spelled.trim().to_ascii_lowercase().as_str() {
+            "smallint" | "int2" => Some("INT2"),
+            "integer" | "int4" => Some("INT4"),
+            "bigint" | "int8" => Some("INT8"),
+            _ => None,
+        }
     }
 
     /// The options (without the owner), as `ALTER SEQUENCE` compares them.
