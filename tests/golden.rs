@@ -656,6 +656,14 @@ fn cases() -> Vec<Case> {
             },
         ),
         case(
+            "rename_sequence",
+            "a sequence takes a new name; the defaults drawing from it follow",
+            Change::RenameSequence {
+                from: "order_seq".into(),
+                to: "Order No".into(),
+            },
+        ),
+        case(
             "set_sequence_owner",
             "the sequence belongs to a column and is dropped with it",
             Change::SetSequenceOwner {

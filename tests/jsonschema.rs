@@ -80,6 +80,7 @@ const SEMANTIC: &[&str] = &[
     // an empty comment is text to the schema; bmdb refuses it (it could never be read back)
     "comment-empty",
     "sequence-type-range",
+    "sequence-invalid-rename",
     "sequence-cycle-cockroach",
     "sequence-min-above-max",
     "sequence-start-outside",

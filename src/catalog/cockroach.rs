@@ -1430,6 +1430,7 @@ pub fn read_sequences(rows: &CockroachCatalogRows) -> BTreeMap<String, Sequence>
                     .and_then(Sequence::data_type_of)
                     .filter(|t| *t != "INT8")
                     .map(str::to_string),
+                renamed_from: None,
             };
             (r.name.clone(), seq)
         })

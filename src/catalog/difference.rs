@@ -279,6 +279,9 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             owner(owned_by.as_ref()),
             owner(have.sequences.get(name).and_then(|s| s.owned_by.as_ref())),
         ),
+        Change::RenameSequence { from, to } => {
+            diff(obj, "sequence name", kind, to.clone(), from.clone())
+        }
         Change::DropSequence { sequence } => {
             diff(obj, "sequence", kind, ABSENT.into(), seq_def(sequence))
         }

@@ -502,6 +502,7 @@ fn read_sequences(rows: &[postgres::Row]) -> Result<LiveSequences> {
             data_type: Sequence::data_type_of(&ty)
                 .filter(|t| *t != "INT8")
                 .map(str::to_string),
+            renamed_from: None,
         };
         out.insert(name, (seq, ty));
     }

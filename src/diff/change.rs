@@ -253,6 +253,13 @@ macro_rules! with_change_kinds {
                 name: String,
                 owned_by: Option<SequenceOwner>,
             },
+            /// `ALTER SEQUENCE IF EXISTS from RENAME TO to` (`renamed_from:`), before any
+            /// sequence is created (a new one may take the old name). The defaults that draw
+            /// from it and its owner follow on both servers.
+            RenameSequence = "rename_sequence" {
+                from: String,
+                to: String,
+            },
             /// `DROP SEQUENCE IF EXISTS name`, after every table and default that used it.
             DropSequence = "drop_sequence" {
                 sequence: Sequence,
@@ -568,6 +575,7 @@ impl Change {
             | Change::DropSequence { sequence: s }
             | Change::AlterSequence { to: s, .. } => format!("sequence {}", s.name),
             Change::SetSequenceOwner { name, .. } => format!("sequence {name}"),
+            Change::RenameSequence { to, .. } => format!("sequence {to}"),
             Change::CreateView { view, .. }
             | Change::DropView { view, .. }
             | Change::ReplaceView { to: view, .. } => {
@@ -699,6 +707,7 @@ impl Change {
             | Change::CreateSequence { .. }
             | Change::AlterSequence { .. }
             | Change::SetSequenceOwner { .. }
+            | Change::RenameSequence { .. }
             | Change::DropSequence { .. }
             // a view's query is a statement, checked when the model is read (invalid-query)
             | Change::CreateView { .. }

@@ -20,10 +20,11 @@ pub fn diff(current: &Model, desired: &Model) -> Vec<Change> {
     diff_database(db, &current.database, &desired.database, &mut out);
 
     let renames = column_renames(current, desired);
+    let seq_renames = super::sequences::sequence_renames(&current.sequences, &desired.sequences);
     for (name, want) in &desired.tables {
         match current.tables.get(name) {
             None => create_table(db, want, &mut out),
-            Some(have) => diff_table(db, have, want, &renames, &mut out),
+            Some(have) => diff_table(db, have, want, &renames, &seq_renames, &mut out),
         }
     }
     for (name, have) in &current.tables {
@@ -513,7 +514,14 @@ fn without_zone(index: &Index) -> Index {
     }
 }
 
-fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut Vec<Change>) {
+fn diff_table(
+    db: &str,
+    have: &Table,
+    want: &Table,
+    renames: &Renames,
+    seq_renames: &BTreeMap<String, String>,
+    out: &mut Vec<Change>,
+) {
     let table = want.name.clone();
     let no_renames = BTreeMap::new();
     let own = renames.get(&table).unwrap_or(&no_renames);
@@ -529,7 +537,7 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
             });
         }
     }
-    diff_columns(have, want, own, out);
+    diff_columns(have, want, own, seq_renames, out);
     let trimmed = without_recomputed(have, want, own);
     let have = &trimmed;
 
@@ -687,8 +695,22 @@ fn diff_columns(
     have: &Table,
     want: &Table,
     renames: &BTreeMap<String, String>,
+    seq_renames: &BTreeMap<String, String>,
     out: &mut Vec<Change>,
 ) {
+    // a default drawing from a sequence the plan renames follows it (both servers keep the
+    // sequence, not its name, in the default)
+    let follow = |d: &Option<String>| -> Option<String> {
+        let d = d.as_ref()?;
+        Some(
+            crate::model::sequences::nextval_target(d)
+                .and_then(|t| seq_renames.get(&t))
+                .map_or_else(
+                    || d.clone(),
+                    |to| crate::model::sequences::nextval_default(to),
+                ),
+        )
+    };
     let table = want.name.clone();
     // The current columns under their new names.
     let current: BTreeMap<String, &Column> = have
@@ -761,7 +783,7 @@ fn diff_columns(
                 collate: col.collate.clone(),
             });
         }
-        if old.default != col.default {
+        if follow(&old.default) != col.default {
             out.push(Change::SetColumnDefault {
                 table: table.clone(),
                 column: column.clone(),

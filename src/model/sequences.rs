@@ -11,6 +11,7 @@
 //! cache: 1             # optional; 1
 //! cycle: false         # optional; PostgreSQL only (CockroachDB has no CYCLE)
 //! owned_by: orders.order_no   # optional; dropped with that column
+//! renamed_from: order_seq      # optional; the name it had: renamed, not dropped and created
 //! ```
 //!
 //! A column uses one with `default: nextval('order_no')`; the loader keeps that default
@@ -38,6 +39,7 @@ pub const SEQUENCE_FILE_KEYS: &[&str] = &[
     "cycle",
     "owned_by",
     "as",
+    "renamed_from",
 ];
 
 /// The sequence a default draws from: `nextval('s')`, `nextval('s'::regclass)`,
@@ -141,6 +143,7 @@ pub fn read_sequences(
     origins: &mut Origins,
 ) -> BTreeMap<String, Sequence> {
     let mut out: BTreeMap<String, Sequence> = BTreeMap::new();
+    let mut renamed = Vec::new();
     let dialect = model.database.dialect;
     for rel in super::load::yaml_files(dir, "sequences", diags) {
         let Some(root) = super::load::read_yaml(dir, &rel, diags) else {
@@ -415,7 +418,49 @@ pub fn read_sequences(
                 });
             }
         }
+        if let Some(n) = get(entries, "renamed_from") {
+            let Some(old) = cx.ident(n, &format!("\"renamed_from\" of {what}")) else {
+                continue;
+            };
+            if old == name {
+                cx.err(
+                    n.pos,
+                    "invalid-rename",
+                    format!("{what} is renamed from itself"),
+                    "remove renamed_from, or name the sequence it used to be called".to_string(),
+                );
+                continue;
+            }
+            renamed.push((rel.clone(), n.pos, name.clone(), old.clone()));
+            seq.renamed_from = Some(old);
+        }
         out.insert(name, seq);
+    }
+    // once every sequence is known: a rename leaves no sequence of the old name, and one old
+    // name becomes one sequence
+    let mut sources: BTreeMap<String, String> = BTreeMap::new();
+    for (rel, pos, name, old) in renamed {
+        let mut cx = Cx { file: rel, diags };
+        let problem = if out.contains_key(&old) {
+            Some((
+                format!("sequence \"{name}\" is renamed from \"{old}\", which the model still has"),
+                format!("a rename leaves no sequence \"{old}\" behind: remove its file, or remove renamed_from to create \"{name}\" as a new sequence"),
+            ))
+        } else {
+            sources.insert(old.clone(), name.clone()).map(|first| {
+                (
+                    format!("sequences \"{first}\" and \"{name}\" are both renamed from \"{old}\""),
+                    "one sequence can become only one: keep renamed_from on one of them"
+                        .to_string(),
+                )
+            })
+        };
+        if let Some((message, help)) = problem {
+            cx.err(pos, "invalid-rename", message, help);
+            if let Some(s) = out.get_mut(&name) {
+                s.renamed_from = None;
+            }
+        }
     }
     out
 }

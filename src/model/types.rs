@@ -81,6 +81,11 @@ pub struct Sequence {
     /// ([`default_sequence_range`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data_type: Option<String>,
+    /// The name it had (`renamed_from:`): `ALTER SEQUENCE old RENAME TO name` instead of a
+    /// drop and a create; the defaults drawing from it and its owner follow (both servers
+    /// keep a sequence's identity, not its name, in a default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
 }
 
 /// The column a sequence belongs to: dropped with it.
@@ -113,6 +118,7 @@ impl Sequence {
             cycle: false,
             owned_by: None,
             data_type: None,
+            renamed_from: None,
         }
     }
 
@@ -161,10 +167,12 @@ impl Sequence {
         }
     }
 
-    /// The options (without the owner), as `ALTER SEQUENCE` compares them.
+    /// The options (without the owner and the former name), as `ALTER SEQUENCE` compares
+    /// them.
     pub fn options(&self) -> Sequence {
         Sequence {
             owned_by: None,
+            renamed_from: None,
             ..self.clone()
         }
     }

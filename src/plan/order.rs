@@ -42,6 +42,9 @@ enum Phase {
     CreateEnum,
     RenameEnumValue,
     AddEnumValue,
+    /// A renamed sequence takes its new name before any sequence is created or altered (a
+    /// new one may take the old name; the alter names the new one).
+    RenameSequence,
     /// Sequences before the tables and columns whose defaults draw from them.
     CreateSequence,
     CreateTable,
@@ -361,6 +364,7 @@ impl Context<'_> {
             }
             Change::CreateSequence { sequence } => named(P::CreateSequence, &sequence.name),
             Change::AlterSequence { to, .. } => named(P::CreateSequence, &to.name),
+            Change::RenameSequence { to, .. } => named(P::RenameSequence, to),
             Change::SetSequenceOwner { name, .. } => named(P::SetSequenceOwner, name),
             Change::DropSequence { sequence } => named(P::DropSequence, &sequence.name),
             Change::CreateEnum { name, .. } => named(P::CreateEnum, name),
