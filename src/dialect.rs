@@ -879,6 +879,7 @@ mod tests {
             },
             cockroach_version: Some(CrdbVersion::new(25, 2, 0)),
             ignore: vec![],
+            unread: Default::default(),
             backup_schedules: Some(
                 [(
                     "b".to_string(),

@@ -3,7 +3,7 @@
 //! so any two `Model`s can be compared field by field.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
 #[serde(rename_all = "lowercase")]
@@ -413,6 +413,12 @@ pub struct Database {
     /// enum is never planned as dropped. Not a schema property: never stored in the lock.
     #[serde(default, skip_serializing)]
     pub ignore: Vec<String>,
+    /// What a catalog reader could not read, so the live model does not say (only ever set
+    /// on a live model): `sequence owners` when CockroachDB's sequence descriptors were not
+    /// readable (no admin role). The comparison then takes the desired model's word for it
+    /// instead of planning a change from not knowing (`catalog::reconcile`). Never stored.
+    #[serde(skip)]
+    pub unread: BTreeSet<String>,
     /// The cluster's backup schedules keyed by label, when the project manages them (it has
     /// a `backups.yaml`); `None` leaves the server's schedules alone (docs/backups.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
