@@ -832,6 +832,7 @@ mod tests {
                 name: "u".into(),
                 columns: vec!["a".into()],
                 nulls_not_distinct: true,
+                comment: None,
             }],
             indexes: vec![Index {
                 name: "i".into(),
@@ -901,6 +902,7 @@ mod tests {
             },
             cockroach_version: Some(CrdbVersion::new(25, 2, 0)),
             ignore: vec![],
+            unread: Default::default(),
             backup_schedules: Some(
                 [(
                     "b".to_string(),

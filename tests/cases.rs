@@ -115,6 +115,22 @@ fn sequences_step(
                 None
             }
         },
+        Change::RenameSequence { from, to } => {
+            if seqs.contains_key(to) {
+                return Some(format!("sequence {to} exists"));
+            }
+            let Some(owner) = seqs.remove(from) else {
+                return Some(format!("sequence {from} does not exist"));
+            };
+            seqs.insert(to.clone(), owner);
+            // the defaults drawing from it follow
+            for q in users.values_mut() {
+                if q == from {
+                    *q = to.clone();
+                }
+            }
+            None
+        }
         Change::DropSequence { sequence } => {
             let used: Vec<String> = users
                 .iter()
@@ -706,6 +722,7 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
             }
             Change::CreateSequence { .. }
             | Change::AlterSequence { .. }
+            | Change::RenameSequence { .. }
             | Change::DropSequence { .. } => {}
             Change::SetSequenceOwner { owned_by, .. } => {
                 if let Some(o) = owned_by {
@@ -936,6 +953,23 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
                 _ => {}
             },
             Change::SetTableComment { .. } | Change::SetTtl { .. } | Change::ResetTtl { .. } => {}
+            Change::SetIndexComment { table, index, .. } => {
+                if !tables.get(table).is_some_and(|t| t.indexes.contains(index)) {
+                    check(Err("no such index".into()));
+                }
+            }
+            Change::SetConstraintComment {
+                table, constraint, ..
+            } => {
+                let exists = tables.get(table).is_some_and(|t| {
+                    t.checks.contains(constraint)
+                        || t.indexes.contains(constraint)
+                        || t.fks.contains_key(constraint)
+                });
+                if !exists {
+                    check(Err("no such constraint".into()));
+                }
+            }
         }
     }
 

@@ -401,6 +401,7 @@ fn sequences_fold_from_pg_sequences_and_their_owners() {
         min_value: 1000,
         max_value: 999_999,
         cache: 10,
+        data_type: Some("INT8".into()),
     }];
     rows.sequence_owners = Some(vec![SequenceOwnerRow {
         sequence: "order_no".into(),
@@ -426,6 +427,7 @@ fn sequences_fold_from_pg_sequences_and_their_owners() {
         ),
         (1000, 5, 1000, 999_999, 10)
     );
+    assert_eq!(seq.data_type, None, "INT8 is the default type");
     assert_eq!(
         live.tables["players"]
             .column("status")
@@ -460,9 +462,15 @@ fn sequences_fold_from_pg_sequences_and_their_owners() {
     );
     let (_, _, changes) = live_changes(&live, &want);
     assert!(changes.is_empty(), "{changes:#?}");
-    // a changed cache is one alter_sequence; without the owners read, the owner differs
+    // a changed cache is one alter_sequence; without the owners read (no admin role), the
+    // owners are not compared: no set_sequence_owner from not knowing
     want.sequences.get_mut("order_no").unwrap().cache = 1;
     rows.sequence_owners = None;
+    let (_, _, changes) = live_changes(&from_rows(&rows).unwrap(), &want);
+    let kinds: Vec<&str> = changes.iter().map(|c| c.kind()).collect();
+    assert_eq!(kinds, ["alter_sequence"], "{changes:#?}");
+    // with the owners read, a live sequence without one is a real difference
+    rows.sequence_owners = Some(Vec::new());
     let (_, _, changes) = live_changes(&from_rows(&rows).unwrap(), &want);
     let kinds: Vec<&str> = changes.iter().map(|c| c.kind()).collect();
     assert_eq!(
@@ -1135,6 +1143,7 @@ fn identity_columns_fold_from_information_schema_columns() {
         min_value: 1,
         max_value: i64::MAX,
         cache: 1,
+        data_type: None,
     };
     rows.sequences = vec![
         seq("tickets_id_seq"),
@@ -1347,6 +1356,7 @@ fn row_level_ttl_folds_from_the_create_statement() {
                 constraint_name: format!("{t}_pkey"),
                 constraint_type: "p".into(),
                 definition: "PRIMARY KEY (pk ASC)".into(),
+                comment: None,
             });
         for (name, ty, hidden) in [
             ("pk", "INT8", "NO"),
@@ -1511,6 +1521,7 @@ fn column_families_fold_from_the_create_statement() {
             constraint_name: format!("{name}_pkey"),
             constraint_type: "p".into(),
             definition: "PRIMARY KEY (a ASC)".into(),
+            comment: None,
         });
         for c in ["a", "b", "c", "d"] {
             rows.columns.push(ColumnRow {
@@ -1613,4 +1624,132 @@ fn inspect_writes_families_and_ttl_options_back() {
     let back = bmdb::model::load_project(dir.path()).unwrap();
     assert_eq!(back.tables["events"].families, t.families);
     assert_eq!(back.tables["events"].ttl, t.ttl);
+}
+
+/// Comments on indexes and constraints as the two queries read them: `pg_description`
+/// through `pg_indexes.oid` on the indexes row, `obj_description(oid, 'pg_constraint')` on
+/// the constraints row (cockroachdb/cockroach pkg/sql/pg_catalog.go at
+/// 000e3782b6432d3d30135ebc90584e644e23dc08, `pgCatalogDescriptionTable`). A unique
+/// constraint's comment is the constraint's, not its index's. Read back as the model writes
+/// them: no drift; a comment the model does not hold is one set_*_comment step each, named.
+#[test]
+fn index_and_constraint_comments_fold_from_the_indexes_and_constraints_rows() {
+    let mut rows = fixture();
+    let comment = |name: &str| Some(format!("about {name}"));
+    for k in &mut rows.constraints {
+        if k.constraint_type != "p" {
+            k.comment = comment(&k.constraint_name);
+        }
+    }
+    for i in &mut rows.indexes {
+        if i.index_name == "players_created_at_idx" {
+            i.comment = comment(&i.index_name);
+        }
+    }
+    let live = from_rows(&rows).unwrap();
+    let players = &live.tables["players"];
+    assert_eq!(
+        players.index("players_created_at_idx").unwrap().comment,
+        comment("players_created_at_idx")
+    );
+    assert_eq!(
+        players
+            .index("players_status_created_at_idx")
+            .unwrap()
+            .comment,
+        None
+    );
+    assert_eq!(players.unique[0].comment, comment("players_name_key"));
+    assert_eq!(players.checks[0].comment, comment("players_status_known"));
+    assert_eq!(
+        live.tables["ledger"].foreign_keys[0].comment,
+        comment("ledger_player_id_fkey")
+    );
+
+    let mut want = project("region");
+    let (_, _, changes) = live_changes(&live, &want);
+    let mut kinds: Vec<String> = changes
+        .iter()
+        .map(|c| format!("{} {}", c.kind(), c.object()))
+        .collect();
+    kinds.sort();
+    assert_eq!(
+        kinds,
+        [
+            "set_constraint_comment ledger.ledger_player_id_fkey",
+            "set_constraint_comment players.players_name_key",
+            "set_constraint_comment players.players_status_known",
+            "set_index_comment players@players_created_at_idx",
+        ],
+        "{changes:#?}"
+    );
+    let index_diff = describe_all(&changes, &live, &want)
+        .into_iter()
+        .find(|d| d.object == "players@players_created_at_idx")
+        .unwrap();
+    assert_eq!(index_diff.what, "comment");
+    assert!(
+        index_diff.actual.contains("about players_created_at_idx"),
+        "{index_diff:?}"
+    );
+
+    // the model holding the same comments: no drift
+    let t = want.tables.get_mut("players").unwrap();
+    t.indexes
+        .iter_mut()
+        .find(|i| i.name == "players_created_at_idx")
+        .unwrap()
+        .comment = comment("players_created_at_idx");
+    t.unique[0].comment = comment("players_name_key");
+    t.checks[0].comment = comment("players_status_known");
+    want.tables.get_mut("ledger").unwrap().foreign_keys[0].comment =
+        comment("ledger_player_id_fkey");
+    let (_, _, changes) = live_changes(&live, &want);
+    assert!(changes.is_empty(), "{changes:#?}");
+}
+
+/// `information_schema.sequences.data_type` as CockroachDB writes it: `INT2` / `INT4` /
+/// `INT8` from `SequenceOpts.AsIntegerType` (pkg/sql/information_schema.go,
+/// `informationSchemaSequences`), the constant `bigint` in older releases. An INT4 sequence
+/// reads as the model's `as: int4`; a different type is one alter_sequence.
+#[test]
+fn sequence_types_fold_from_information_schema_sequences() {
+    use bmdb::catalog::cockroach::SequenceRow;
+    let mut rows = fixture();
+    let row = |name: &str, ty: &str, max: i64| SequenceRow {
+        name: name.into(),
+        start: 1,
+        increment: 1,
+        min_value: 1,
+        max_value: max,
+        cache: 1,
+        data_type: Some(ty.into()),
+    };
+    rows.sequences = vec![
+        row("a", "INT4", i64::from(i32::MAX)),
+        row("b", "INT2", i64::from(i16::MAX)),
+        row("c", "bigint", i64::MAX),
+    ];
+    rows.sequence_owners = Some(Vec::new());
+    let live = from_rows(&rows).unwrap();
+    assert_eq!(live.sequences["a"].data_type.as_deref(), Some("INT4"));
+    assert_eq!(live.sequences["b"].data_type.as_deref(), Some("INT2"));
+    assert_eq!(live.sequences["c"].data_type, None);
+    let mut want = project("region");
+    want.sequences
+        .insert("a".into(), Sequence::with_type_defaults("a", None, "INT4"));
+    want.sequences
+        .insert("b".into(), Sequence::with_type_defaults("b", None, "INT2"));
+    want.sequences
+        .insert("c".into(), Sequence::with_defaults("c", None));
+    let (_, _, changes) = live_changes(&live, &want);
+    assert!(changes.is_empty(), "{changes:#?}");
+    want.sequences
+        .insert("a".into(), Sequence::with_defaults("a", None));
+    let (_, _, changes) = live_changes(&live, &want);
+    let kinds: Vec<String> = changes
+        .iter()
+        .map(|c| format!("{} {}", c.kind(), c.object()))
+        .collect();
+    assert_eq!(kinds, ["alter_sequence sequence a"], "{changes:#?}");
 }

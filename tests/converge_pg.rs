@@ -95,7 +95,7 @@ fn objects_bmdb_does_not_manage_are_named_by_inspect_and_plan_url() {
          ALTER TABLE t ENABLE ROW LEVEL SECURITY; CREATE POLICY mine ON t USING (true);\
          CREATE SCHEMA audit; CREATE TABLE audit.log (id int);\
          CREATE DOMAIN posint AS int CHECK (VALUE > 0);\
-         COMMENT ON INDEX t_n IS 'by name';";
+         COMMENT ON INDEX t_n IS 'by name'; COMMENT ON CONSTRAINT t_pkey ON t IS 'the key';";
     let t = trip(
         "unmanaged",
         "CREATE TABLE t (id int PRIMARY KEY, n text);",
@@ -110,7 +110,8 @@ fn objects_bmdb_does_not_manage_are_named_by_inspect_and_plan_url() {
         "schema audit: not managed",
         "table audit.log: not managed",
         "domain posint: not managed",
-        "comment on index t_n: not managed",
+        // a primary key's comment has no place in the model; an index's has (below)
+        "comment on constraint t_pkey on t: not managed",
     ] {
         assert!(
             t.inspect
@@ -136,6 +137,7 @@ fn objects_bmdb_does_not_manage_are_named_by_inspect_and_plan_url() {
         "view v",
         "view mv",
         "sequence ticket_seq",
+        "comment on index",
     ] {
         assert!(
             !t.inspect.stderr.contains(absent),
@@ -165,6 +167,13 @@ fn objects_bmdb_does_not_manage_are_named_by_inspect_and_plan_url() {
          FROM pg_attribute WHERE attrelid = 't'::regclass AND attnum > 0",
     );
     assert_eq!(kept, "id integer,n text,m mood,doc tsvector");
+    assert_eq!(
+        value(
+            &t.current,
+            "SELECT obj_description('t_n'::regclass, 'pg_class')"
+        ),
+        "by name"
+    );
     assert_eq!(
         value(
             &t.current,

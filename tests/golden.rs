@@ -168,6 +168,7 @@ fn inventory() -> Table {
         checks: vec![Check {
             name: "quantity_positive".into(),
             expr: "quantity > 0".into(),
+            ..Default::default()
         }],
         ttl: Some(Ttl {
             expire_after: Some("90 days".into()),
@@ -620,6 +621,29 @@ fn cases() -> Vec<Case> {
             },
         ),
         case(
+            "create_sequence__as_int2",
+            "a smallint sequence: its range is the type's",
+            Change::CreateSequence {
+                sequence: Sequence::with_type_defaults("ticket_no", None, "INT2"),
+            },
+        ),
+        case(
+            "alter_sequence__as_int4",
+            "a bigint sequence becomes int4: the type first, then the range it brings",
+            Change::AlterSequence {
+                from: Sequence::with_defaults("order_no", None),
+                to: Sequence::with_type_defaults("order_no", None, "INT4"),
+            },
+        ),
+        case(
+            "alter_sequence__as_int8",
+            "an int4 sequence back to bigint",
+            Change::AlterSequence {
+                from: Sequence::with_type_defaults("order_no", None, "INT4"),
+                to: Sequence::with_defaults("order_no", None),
+            },
+        ),
+        case(
             "alter_sequence__range",
             "a narrower range and a new start value",
             Change::AlterSequence {
@@ -630,6 +654,14 @@ fn cases() -> Vec<Case> {
                     max_value: 1_000_000,
                     ..Sequence::with_defaults("order_no", None)
                 },
+            },
+        ),
+        case(
+            "rename_sequence",
+            "a sequence takes a new name; the defaults drawing from it follow",
+            Change::RenameSequence {
+                from: "order_seq".into(),
+                to: "Order No".into(),
             },
         ),
         case(
@@ -1248,6 +1280,8 @@ fn cases() -> Vec<Case> {
                     checks: vec![Check {
                         name: "Order\"Check".into(),
                         expr: "\"order\" >= 0".into(),
+                        // a constraint comment after the table, names quoted by the one rule
+                        comment: Some("it's \"ordered\"".into()),
                     }],
                     ..table(
                         "user",
@@ -1894,6 +1928,7 @@ fn cases() -> Vec<Case> {
                     name: "characters_player_id_name_key".into(),
                     columns: names(&["player_id", "name"]),
                     nulls_not_distinct: true,
+                    ..Default::default()
                 },
             },
         ),
@@ -1965,6 +2000,19 @@ fn cases() -> Vec<Case> {
                 check: Check {
                     name: "trades_price_positive".into(),
                     expr: "price > 0".into(),
+                    ..Default::default()
+                },
+            },
+        ),
+        case(
+            "add_check__comment",
+            "add a check with its comment",
+            Change::AddCheck {
+                table: "trades".into(),
+                check: Check {
+                    name: "trades_price_positive".into(),
+                    expr: "price > 0".into(),
+                    comment: Some("No free trades".into()),
                 },
             },
         ),
@@ -1976,7 +2024,84 @@ fn cases() -> Vec<Case> {
                 check: Check {
                     name: "trades_price_positive".into(),
                     expr: "price > 0".into(),
+                    ..Default::default()
                 },
+            },
+        ),
+        case(
+            "create_index__comment",
+            "an index with its comment",
+            Change::CreateIndex {
+                table: "inventory".into(),
+                index: Index {
+                    comment: Some("Lookups by owner".into()),
+                    ..index("inventory_player_id_idx", &["player_id"])
+                },
+            },
+        ),
+        case(
+            "add_unique__comment",
+            "a unique constraint with its comment",
+            Change::AddUnique {
+                table: "players".into(),
+                unique: UniqueConstraint {
+                    name: "players_email_key".into(),
+                    columns: names(&["email"]),
+                    comment: Some("One account per address".into()),
+                    ..Default::default()
+                },
+            },
+        ),
+        case(
+            "add_foreign_key__comment",
+            "a foreign key with its comment",
+            Change::AddForeignKey {
+                table: "inventory".into(),
+                foreign_key: ForeignKey {
+                    comment: Some("The owner's items".into()),
+                    ..fk(
+                        "inventory_player_id_fkey",
+                        &["player_id"],
+                        "players",
+                        &["player_id"],
+                    )
+                },
+            },
+        ),
+        case(
+            "set_index_comment",
+            "set an index comment",
+            Change::SetIndexComment {
+                table: "inventory".into(),
+                index: "inventory_player_id_idx".into(),
+                comment: Some("Lookups by owner".into()),
+            },
+        ),
+        case(
+            "set_index_comment__remove",
+            "remove an index comment",
+            Change::SetIndexComment {
+                table: "inventory".into(),
+                index: "inventory_player_id_idx".into(),
+                comment: None,
+            },
+        ),
+        case(
+            "set_constraint_comment",
+            "set a constraint comment",
+            Change::SetConstraintComment {
+                table: "trades".into(),
+                constraint: "trades_price_positive".into(),
+                comment: Some("It's never free".into()),
+            },
+        ),
+        case(
+            "set_constraint_comment__remove",
+            "remove a constraint comment",
+            Change::SetConstraintComment {
+                table: "trades".into(),
+                constraint: "trades_price_positive".into(),
+                comment: None,
             },
         ),
     ];
@@ -2447,6 +2572,7 @@ fn unchecked_expressions_never_reach_a_template() {
     with_check.checks.push(Check {
         name: "c".into(),
         expr: "id > 0) OR (true".into(),
+        ..Default::default()
     });
     let mut with_index = table("accounts", vec![col("id", "INT8")], &["id"]);
     with_index.indexes.push(Index {
@@ -2488,6 +2614,7 @@ fn unchecked_expressions_never_reach_a_template() {
                 check: Check {
                     name: "c".into(),
                     expr: "id > 0 /* open".into(),
+                    ..Default::default()
                 },
             },
             "check accounts.c",
@@ -2521,6 +2648,7 @@ fn unchecked_expressions_never_reach_a_template() {
     ok.checks.push(Check {
         name: "c".into(),
         expr: "id > 0:::INT8 AND crdb_internal.cluster_id() IS NOT NULL".into(),
+        ..Default::default()
     });
     renderer
         .render_plan(&plan_of(&[Change::CreateTable { table: ok }]), &cockroach())

@@ -211,3 +211,196 @@ fn a_nextval_of_an_unknown_sequence_is_refused_at_the_default() {
     let r = run(bmdb(p).args(["validate"]));
     assert_eq!(r.code, 0, "{r:?}");
 }
+
+/// `as:` (issue 12, sequence data type): a smallint sequence is created AS INT2 with the
+/// type's range; drift 0 and `plan --url` empty (PostgreSQL reads it back as smallint);
+/// inspect writes `as: int2` back and its `plan --url` is empty; a new type is one ALTER
+/// SEQUENCE ... AS with the range it brings; back to bigint the same way.
+#[test]
+fn sequence_types_plan_apply_drift_inspect_and_alter() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let db = pg().new_db("sequence_types");
+    let url = pg().url(&db);
+    write(p, "regions.yaml", REGIONS);
+    write(p, "schema/orders.yaml", ORDERS);
+    write(
+        p,
+        "sequences/order_no.yaml",
+        "sequence: order_no\nas: int2\n",
+    );
+    write(
+        p,
+        "sequences/tickets.yaml",
+        "sequence: tickets\nas: INT4\nincrement: -1\n",
+    );
+    let sql = write_and_apply(p, "init", &url);
+    assert!(
+        sql.contains("CREATE SEQUENCE IF NOT EXISTS order_no AS INT2 INCREMENT BY 1 MINVALUE 1 MAXVALUE 32767 START WITH 1"),
+        "{sql}"
+    );
+    assert!(
+        sql.contains("CREATE SEQUENCE IF NOT EXISTS tickets AS INT4 INCREMENT BY -1 MINVALUE -2147483648 MAXVALUE -1 START WITH -1"),
+        "{sql}"
+    );
+    let types = |db: &str| {
+        value(
+            db,
+            "SELECT string_agg(sequencename || ':' || data_type::text || ':' || min_value || '..' \
+             || max_value, ',' ORDER BY sequencename) FROM pg_sequences",
+        )
+    };
+    assert_eq!(
+        types(&db),
+        "order_no:smallint:1..32767,tickets:integer:-2147483648..-1"
+    );
+    converged(p, &url);
+
+    // inspect writes the types back; its project plans nothing against the database
+    let out = p.join("inspected");
+    let r = run(bmdb(&out)
+        .args([
+            "inspect",
+            "--url",
+            &url,
+            "--ignore",
+            "table bmdb_schema_history",
+            "--out",
+        ])
+        .arg(&out));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(!r.stderr.contains("AS "), "{r:?}");
+    let y = std::fs::read_to_string(out.join("sequences/order_no.yaml")).unwrap();
+    assert_eq!(y, "sequence: order_no\nas: int2\n");
+    let y = std::fs::read_to_string(out.join("sequences/tickets.yaml")).unwrap();
+    assert!(y.contains("as: int4\n") && !y.contains("min_value"), "{y}");
+    let r = run(bmdb(&out).args(["plan", "--url", &url, "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "plan --url from the inspected project: {r:?}");
+
+    // order_no widens to int4, tickets to bigint: one ALTER SEQUENCE each, the range after
+    // the type
+    write(
+        p,
+        "sequences/order_no.yaml",
+        "sequence: order_no\nas: int4\n",
+    );
+    write(
+        p,
+        "sequences/tickets.yaml",
+        "sequence: tickets\nincrement: -1\n",
+    );
+    let sql = write_and_apply(p, "widen", &url);
+    let alter = at(&sql, "ALTER SEQUENCE order_no AS INT4 MAXVALUE 2147483647;");
+    assert!(alter > 0, "{sql}");
+    assert!(
+        sql.contains("ALTER SEQUENCE tickets AS INT8 MINVALUE -9223372036854775808;"),
+        "{sql}"
+    );
+    assert_eq!(
+        types(&db),
+        "order_no:integer:1..2147483647,tickets:bigint:-9223372036854775808..-1"
+    );
+    converged(p, &url);
+
+    // a hand-made change of type is drift, named with the sequence
+    pg().client(&db)
+        .batch_execute("ALTER SEQUENCE order_no AS smallint")
+        .unwrap();
+    let r = run(bmdb(p).args(["drift", "--url", &url]));
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stdout.contains("sequence order_no"), "{r:?}");
+}
+
+/// `renamed_from:` on a sequence: one ALTER SEQUENCE ... RENAME TO, never a drop and a
+/// create; the sequence keeps its position, the column default drawing from it and its owner
+/// follow; drift 0, `plan --url` empty; inspect writes the new name and plans nothing.
+#[test]
+fn a_renamed_sequence_keeps_its_position_default_and_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let db = pg().new_db("sequence_rename");
+    let url = pg().url(&db);
+    let orders = |seq: &str| {
+        format!(
+            "table: orders\ncolumns:\n  \
+             - {{ name: id, type: INT8, nullable: false, default: \"nextval('{seq}')\" }}\n  \
+             - {{ name: note, type: STRING }}\nprimary_key: [id]\n"
+        )
+    };
+    write(p, "regions.yaml", REGIONS);
+    write(p, "schema/orders.yaml", &orders("order_seq"));
+    write(
+        p,
+        "sequences/order_seq.yaml",
+        "sequence: order_seq\nowned_by: orders.id\n",
+    );
+    write_and_apply(p, "init", &url);
+    pg().client(&db)
+        .batch_execute("INSERT INTO orders (note) VALUES ('a'), ('b'), ('c')")
+        .unwrap();
+
+    std::fs::remove_file(p.join("sequences/order_seq.yaml")).unwrap();
+    write(p, "schema/orders.yaml", &orders("order_no"));
+    write(
+        p,
+        "sequences/order_no.yaml",
+        "sequence: order_no\nrenamed_from: order_seq\nowned_by: orders.id\n",
+    );
+    let r = run(bmdb(p).args(["plan"]));
+    assert!(!r.stdout.contains("drop-sequence"), "{r:?}");
+    let sql = write_and_apply(p, "rename", &url);
+    assert!(
+        sql.contains("ALTER SEQUENCE IF EXISTS order_seq RENAME TO order_no;"),
+        "{sql}"
+    );
+    for not in [
+        "DROP SEQUENCE",
+        "CREATE SEQUENCE",
+        "SET DEFAULT",
+        "OWNED BY",
+    ] {
+        assert!(!sql.contains(not), "{not}\n{sql}");
+    }
+    assert_eq!(
+        value(
+            &db,
+            "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d \
+             WHERE d.adrelid = 'orders'::regclass AND d.adnum = 1"
+        ),
+        "nextval('order_no'::regclass)"
+    );
+    assert_eq!(
+        value(
+            &db,
+            "SELECT pg_get_serial_sequence('orders', 'id') || ':' || last_value::text \
+             FROM order_no"
+        ),
+        "public.order_no:3"
+    );
+    pg().client(&db)
+        .batch_execute("INSERT INTO orders (note) VALUES ('d')")
+        .unwrap();
+    assert_eq!(value(&db, "SELECT max(id)::text FROM orders"), "4");
+    converged(p, &url);
+
+    let out = p.join("inspected");
+    let r = run(bmdb(&out)
+        .args([
+            "inspect",
+            "--url",
+            &url,
+            "--ignore",
+            "table bmdb_schema_history",
+            "--out",
+        ])
+        .arg(&out));
+    assert_eq!(r.code, 0, "{r:?}");
+    let y = std::fs::read_to_string(out.join("sequences/order_no.yaml")).unwrap();
+    assert!(!y.contains("renamed_from"), "{y}");
+    let r = run(bmdb(&out).args(["plan", "--url", &url, "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "plan --url from the inspected project: {r:?}");
+
+    // renamed_from may stay in the model: once applied it is no change
+    let r = run(bmdb(p).args(["plan", "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "{r:?}");
+}

@@ -143,6 +143,15 @@ pub struct IndexRow {
     pub is_sharded: bool,
     pub shard_bucket_count: Option<i64>,
     pub create_statement: String,
+    /// `COMMENT ON INDEX`: `pg_description` joined through `pg_indexes.oid`. CockroachDB
+    /// lists an index comment there with `objoid` the index's oid and `classoid` pg_class
+    /// (cockroachdb/cockroach pkg/sql/pg_catalog.go at
+    /// 000e3782b6432d3d30135ebc90584e644e23dc08, `pgCatalogDescriptionTable`, case
+    /// `IndexCommentType`: `makeOidHasher().IndexOid(table id, index id)`), the oid
+    /// `pgCatalogIndexesTable` gives the index (same file, `h.IndexOid(table.GetID(),
+    /// index.GetID()) // oid`).
+    #[serde(default)]
+    pub comment: Option<String>,
 }
 
 /// `pg_catalog.pg_constraint` with `pg_get_constraintdef`.
@@ -153,6 +162,15 @@ pub struct ConstraintRow {
     /// `p` | `u` | `f` | `c`
     pub constraint_type: String,
     pub definition: String,
+    /// `COMMENT ON CONSTRAINT`: `obj_description(k.oid, 'pg_constraint')`. CockroachDB lists
+    /// a constraint comment in `pg_description` with `classoid` pg_constraint and `objoid`
+    /// the constraint's `pg_constraint.oid` (pkg/sql/pg_catalog.go at
+    /// 000e3782b6432d3d30135ebc90584e644e23dc08, `pgCatalogDescriptionTable`, case
+    /// `ConstraintCommentType`, and `getOIDFromConstraint`: check, foreign key and unique
+    /// constraints hashed as pg_constraint hashes them); the two-argument
+    /// `obj_description` is a builtin there (pkg/sql/sem/builtins/pg_builtins.go).
+    #[serde(default)]
+    pub comment: Option<String>,
 }
 
 /// `crdb_internal.zones`: the fields set on each zone (`raw_config_sql`).
@@ -234,6 +252,13 @@ pub struct SequenceRow {
     pub min_value: i64,
     pub max_value: i64,
     pub cache: i64,
+    /// `information_schema.sequences.data_type`: `INT2`, `INT4` or `INT8` from the
+    /// descriptor's `SequenceOpts.AsIntegerType` in recent releases (pkg/sql/
+    /// information_schema.go, `informationSchemaSequences`: "integer type, one of [\"INT2\",
+    /// \"INT4\", \"INT8\"]"); older ones write the constant `bigint` (same file at
+    /// fcd293e52a229222a429dae2400d089268259c46), so a smaller type reads as bigint there.
+    #[serde(default)]
+    pub data_type: Option<String>,
 }
 
 /// `OWNED BY`: the sequence descriptor's `SequenceOpts.SequenceOwner` (`OwnerTableID`,
@@ -462,14 +487,19 @@ pub const QUERIES: [(&str, &str); 19] = [
     (
         "indexes",
         "SELECT i.descriptor_name, i.index_name, i.index_type, i.is_unique, i.is_inverted, i.is_sharded, \
-         i.shard_bucket_count, i.create_statement FROM crdb_internal.table_indexes i \
+         i.shard_bucket_count, i.create_statement, d.description FROM crdb_internal.table_indexes i \
          JOIN crdb_internal.tables t ON t.table_id = i.descriptor_id \
+         LEFT JOIN pg_catalog.pg_indexes x ON x.schemaname = t.schema_name \
+         AND x.tablename = i.descriptor_name AND x.indexname = i.index_name \
+         LEFT JOIN pg_catalog.pg_description d ON d.objoid = x.oid \
+         AND d.classoid = 'pg_catalog.pg_class'::REGCLASS AND d.objsubid = 0 \
          WHERE t.database_name = current_database() AND t.schema_name = 'public' \
          ORDER BY i.descriptor_name, i.index_name",
     ),
     (
         "constraints",
-        "SELECT c.relname, k.conname, k.contype::STRING, pg_get_constraintdef(k.oid) \
+        "SELECT c.relname, k.conname, k.contype::STRING, pg_get_constraintdef(k.oid), \
+         obj_description(k.oid, 'pg_constraint') \
          FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid \
          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' \
          ORDER BY c.relname, k.conname",
@@ -559,8 +589,10 @@ pub const QUERIES: [(&str, &str); 19] = [
     ),
     (
         "sequences",
-        "SELECT sequencename::STRING, start_value, increment_by, min_value, max_value, cache_size \
-         FROM pg_catalog.pg_sequences WHERE schemaname = 'public' ORDER BY 1",
+        "SELECT p.sequencename::STRING, p.start_value, p.increment_by, p.min_value, p.max_value, \
+         p.cache_size, i.data_type::STRING FROM pg_catalog.pg_sequences p \
+         LEFT JOIN information_schema.sequences i ON i.sequence_schema = p.schemaname \
+         AND i.sequence_name = p.sequencename WHERE p.schemaname = 'public' ORDER BY 1",
     ),
     // The owner lives on the sequence's descriptor only: read as JSON (admin); without
     // access the owners are not read, and a note says so.
@@ -577,6 +609,10 @@ pub const QUERIES: [(&str, &str); 19] = [
          AND c.column_id = (q.own->>'ownerColumnId')::INT ORDER BY 1",
     ),
 ];
+
+/// `Database::unread` when the sequence descriptors could not be read (their owners live
+/// there only).
+pub const SEQUENCE_OWNERS: &str = "sequence owners";
 
 /// Runs [`QUERIES`] and folds the rows with [`from_rows`].
 pub fn read_cockroach(
@@ -698,6 +734,7 @@ pub fn read_cockroach(
                 is_sharded: c.get(5)?,
                 shard_bucket_count: c.get(6)?,
                 create_statement: c.get(7)?,
+                comment: c.get(8)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -711,6 +748,7 @@ pub fn read_cockroach(
                 constraint_name: c.get(1)?,
                 constraint_type: c.get(2)?,
                 definition: c.get(3)?,
+                comment: c.get(4)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -894,6 +932,7 @@ pub fn read_cockroach(
                 min_value: c.get(3)?,
                 max_value: c.get(4)?,
                 cache: c.get(5)?,
+                data_type: c.get(6)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -915,7 +954,12 @@ pub fn read_cockroach(
                     .collect::<Result<_>>()?,
             )
         }
-        Err(e) => owners_note = Some(format!("sequence owners: not read ({e:#})")),
+        Err(e) => {
+            owners_note = Some(format!(
+                "{SEQUENCE_OWNERS}: not read, so not compared: no owner change is planned \
+                 (reading system.descriptor needs the admin role: {e:#})"
+            ))
+        }
     }
     let (model, mut skipped) = from_rows_with_notes(&rows)?;
     skipped.extend(owners_note);
@@ -1289,6 +1333,9 @@ struct KeyNames {
     primary: BTreeMap<String, String>,
     /// table -> its UNIQUE constraints' names
     unique: BTreeMap<String, Vec<String>>,
+    /// (table, UNIQUE constraint) -> its comment (`COMMENT ON CONSTRAINT`, kept apart from the
+    /// index's own comment)
+    unique_comments: BTreeMap<(String, String), String>,
 }
 
 /// The database: its regions, survival goal, placement and super regions.
@@ -1299,6 +1346,9 @@ fn read_database(rows: &CockroachCatalogRows) -> Database {
         cockroach_version: rows.server_version,
         ..Database::default()
     };
+    if rows.sequence_owners.is_none() {
+        db.unread.insert(SEQUENCE_OWNERS.to_string());
+    }
     if let Some(d) = rows.databases.iter().find(|d| d.name == rows.database) {
         db.primary_region = d.primary_region.clone().filter(|s| !s.is_empty());
         db.secondary_region = d.secondary_region.clone().filter(|s| !s.is_empty());
@@ -1528,6 +1578,13 @@ pub fn read_sequences(rows: &CockroachCatalogRows) -> BTreeMap<String, Sequence>
                 cache: r.cache,
                 cycle: false,
                 owned_by,
+                data_type: r
+                    .data_type
+                    .as_deref()
+                    .and_then(Sequence::data_type_of)
+                    .filter(|t| *t != "INT8")
+                    .map(str::to_string),
+                renamed_from: None,
             };
             (r.name.clone(), seq)
         })
@@ -1738,14 +1795,22 @@ fn read_constraints(
                     .entry(k.table_name.clone())
                     .or_default()
                     .push(k.constraint_name.clone());
+                if let Some(c) = &k.comment {
+                    keys.unique_comments
+                        .insert((k.table_name.clone(), k.constraint_name.clone()), c.clone());
+                }
             }
             "f" => match parse_fk(&k.constraint_name, &k.definition) {
-                Some(fk) => t.foreign_keys.push(fk),
+                Some(fk) => t.foreign_keys.push(ForeignKey {
+                    comment: k.comment.clone(),
+                    ..fk
+                }),
                 None => notes.push(format!("{label}: cannot read {}", k.definition)),
             },
             "c" => t.checks.push(Check {
                 name: k.constraint_name.clone(),
                 expr: check_body(&k.definition),
+                comment: k.comment.clone(),
             }),
             _ => notes.push(format!("{label}: {} (not modelled)", k.definition)),
         }
@@ -1784,9 +1849,14 @@ fn read_indexes(
             && index.using == IndexMethod::Btree
             && index.columns.iter().all(|c| !c.desc)
         {
+            let comment = keys
+                .unique_comments
+                .get(&(ix.descriptor_name.clone(), index.name.clone()))
+                .cloned();
             t.unique.push(UniqueConstraint {
                 name: index.name,
                 columns: index.columns.into_iter().map(|c| c.name).collect(),
+                comment,
                 ..Default::default()
             });
         } else {
@@ -1854,6 +1924,7 @@ fn read_index(rows: &CockroachCatalogRows, ix: &IndexRow, t: &Table, dropped: &D
         storing,
         predicate: index_predicate(&ix.create_statement),
         zone: None,
+        comment: ix.comment.clone(),
     }
 }
 

@@ -269,7 +269,10 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
     };
     let seq_def = |s: &Sequence| {
         format!(
-            "increment {} min {} max {} start {} cache {}{}",
+            "{}increment {} min {} max {} start {} cache {}{}",
+            s.data_type
+                .as_deref()
+                .map_or(String::new(), |t| format!("as {t} ")),
             s.increment,
             s.min_value,
             s.max_value,
@@ -293,6 +296,9 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             owner(owned_by.as_ref()),
             owner(have.sequences.get(name).and_then(|s| s.owned_by.as_ref())),
         ),
+        Change::RenameSequence { from, to } => {
+            diff(obj, "sequence name", kind, to.clone(), from.clone())
+        }
         Change::DropSequence { sequence } => {
             diff(obj, "sequence", kind, ABSENT.into(), seq_def(sequence))
         }
@@ -546,6 +552,51 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
             kind,
             opt(comment),
             opt(&column(have, table, col).and_then(|c| c.comment.clone())),
+        ),
+        Change::SetIndexComment {
+            table,
+            index,
+            comment,
+        } => diff(
+            obj,
+            "comment",
+            kind,
+            opt(comment),
+            opt(&have
+                .tables
+                .get(table)
+                .and_then(|t| t.index(index))
+                .and_then(|i| i.comment.clone())),
+        ),
+        Change::SetConstraintComment {
+            table,
+            constraint,
+            comment,
+        } => diff(
+            obj,
+            "comment",
+            kind,
+            opt(comment),
+            opt(&have.tables.get(table).and_then(|t| {
+                let named = |n: &String| n == constraint;
+                t.checks
+                    .iter()
+                    .find(|k| named(&k.name))
+                    .map(|k| k.comment.clone())
+                    .or_else(|| {
+                        t.unique
+                            .iter()
+                            .find(|u| named(&u.name))
+                            .map(|u| u.comment.clone())
+                    })
+                    .or_else(|| {
+                        t.foreign_keys
+                            .iter()
+                            .find(|f| named(&f.name))
+                            .map(|f| f.comment.clone())
+                    })
+                    .flatten()
+            })),
         ),
         Change::SetTableComment { table, comment } => diff(
             obj,

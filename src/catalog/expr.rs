@@ -55,7 +55,7 @@ const TYPE_WORDS: &[&str] = &[
 /// a type; what remains is the expression's skeleton, which two spellings of one
 /// expression share.
 fn skeleton(s: &str) -> Vec<Token> {
-    let toks = rewrite_between(rewrite_in(tokenize(s)));
+    let toks = rewrite_between(rewrite_in(rewrite_calls(tokenize(s))));
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -127,15 +127,138 @@ fn punct(p: &str) -> Token {
     Token::Punct(p.to_string())
 }
 
-/// `x IN (a, b)` -> `x = ANY (ARRAY[a, b])` and `x NOT IN (...)` -> `x <> ALL (ARRAY[...])`:
-/// the form PostgreSQL deparses a list membership to.
-fn rewrite_in(toks: Vec<Token>) -> Vec<Token> {
+/// Where `toks[open]` is `(`: the index of its `)`, or `None` when it is never closed.
+fn matching_paren(toks: &[Token], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (k, t) in toks.iter().enumerate().skip(open) {
+        if *t == punct("(") {
+            depth += 1;
+        } else if *t == punct(")") {
+            depth -= 1;
+            if depth == 0 {
+                return Some(k);
+            }
+        }
+    }
+    None
+}
+
+/// The index of the first `want` in `toks` outside any parentheses.
+fn at_top(toks: &[Token], want: &Token) -> Option<usize> {
+    let mut depth = 0i32;
+    for (k, t) in toks.iter().enumerate() {
+        if *t == punct("(") {
+            depth += 1;
+        } else if *t == punct(")") {
+            depth -= 1;
+        } else if depth == 0 && t == want {
+            return Some(k);
+        }
+    }
+    None
+}
+
+/// The spellings PostgreSQL gives some calls and operators when it stores an expression
+/// (`pg_get_expr`), brought to one form on both sides (checked on PostgreSQL 15, tests/
+/// expressions_pg.rs):
+/// - `trim(x)`, `trim(from x)`, `trim('c' from x)`, `trim(x, 'c')` print as
+///   `TRIM(BOTH [chars] FROM x)`: the mode (`both` unless written) and `from` are made explicit,
+///   a trailing `, chars` moves before `from`;
+/// - `substring(x for n)` prints as `SUBSTRING(x FROM 1 FOR n)`;
+/// - `extract('year' from d)` prints as `EXTRACT(year FROM d)`;
+/// - `LIKE` / `ILIKE` (and `NOT ...`) print as the operators `~~`, `~~*`, `!~~`, `!~~*`.
+fn rewrite_calls(toks: Vec<Token>) -> Vec<Token> {
     let mut out: Vec<Token> = Vec::with_capacity(toks.len());
-    let mut depth_stack: Vec<bool> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
-        if *t == word("in") && toks.get(i + 1) == Some(&punct("(")) {
+        let call = match t {
+            Token::Word(w) | Token::Quoted(w) => w.as_str(),
+            _ => "",
+        };
+        if matches!(call, "trim" | "substring" | "extract") && toks.get(i + 1) == Some(&punct("("))
+        {
+            if let Some(close) = matching_paren(&toks, i + 1) {
+                let inner = rewrite_calls(toks[i + 2..close].to_vec());
+                out.extend([word(call), punct("(")]);
+                out.extend(match call {
+                    "trim" => canonical_trim(inner),
+                    "substring" => canonical_substring(inner),
+                    _ => canonical_extract(inner),
+                });
+                out.push(punct(")"));
+                i = close + 1;
+                continue;
+            }
+        }
+        match t {
+            Token::Punct(p) if p == "~~" => out.push(word("like")),
+            Token::Punct(p) if p == "~~*" => out.push(word("ilike")),
+            Token::Punct(p) if p == "!~~" => out.extend([word("not"), word("like")]),
+            Token::Punct(p) if p == "!~~*" => out.extend([word("not"), word("ilike")]),
+            _ => out.push(t.clone()),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// `[both | leading | trailing] [chars] from x`, whichever of the spellings was written.
+fn canonical_trim(inner: Vec<Token>) -> Vec<Token> {
+    let (mode, rest) = match inner.first() {
+        Some(Token::Word(m)) if matches!(m.as_str(), "both" | "leading" | "trailing") => {
+            (word(m), inner[1..].to_vec())
+        }
+        _ => (word("both"), inner),
+    };
+    let (chars, string) = if let Some(f) = at_top(&rest, &word("from")) {
+        (rest[..f].to_vec(), rest[f + 1..].to_vec())
+    } else if let Some(c) = at_top(&rest, &punct(",")) {
+        (rest[c + 1..].to_vec(), rest[..c].to_vec())
+    } else {
+        (Vec::new(), rest)
+    };
+    let mut out = vec![mode];
+    out.extend(chars);
+    out.push(word("from"));
+    out.extend(string);
+    out
+}
+
+/// `x for n` -> `x from 1 for n`; any other spelling as written.
+fn canonical_substring(inner: Vec<Token>) -> Vec<Token> {
+    match (at_top(&inner, &word("for")), at_top(&inner, &word("from"))) {
+        (Some(f), None) => {
+            let mut out = inner[..f].to_vec();
+            out.extend([word("from"), Token::Number("1".into())]);
+            out.extend(inner[f..].iter().cloned());
+            out
+        }
+        _ => inner,
+    }
+}
+
+/// `'year' from d` -> `year from d`.
+fn canonical_extract(mut inner: Vec<Token>) -> Vec<Token> {
+    if let Some(Token::Str(field)) = inner.first() {
+        inner[0] = word(&field.to_lowercase());
+    }
+    inner
+}
+
+/// `x IN (a, b)` -> `x = ANY (ARRAY[a, b])` and `x NOT IN (...)` -> `x <> ALL (ARRAY[...])`:
+/// the form PostgreSQL deparses a list membership to. The `IN` of `position(a IN b)` is no
+/// list, though PostgreSQL prints it `POSITION((a) IN (b))`.
+fn rewrite_in(toks: Vec<Token>) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(toks.len());
+    // per open parenthesis: a list made into ARRAY[..], or the one of a position( call
+    let mut depth_stack: Vec<bool> = Vec::new();
+    let mut position_parens: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        let in_position = position_parens.last() == Some(&depth_stack.len());
+        if *t == word("in") && toks.get(i + 1) == Some(&punct("(")) && !in_position {
             let negated = out.last() == Some(&word("not"));
             if negated {
                 out.pop();
@@ -149,11 +272,19 @@ fn rewrite_in(toks: Vec<Token>) -> Vec<Token> {
             continue;
         }
         if *t == punct("(") {
+            if out.last() == Some(&word("position")) {
+                position_parens.push(depth_stack.len() + 1);
+            }
             depth_stack.push(false);
-        } else if *t == punct(")") && depth_stack.pop() == Some(true) {
-            out.extend([punct("]"), punct(")")]);
-            i += 1;
-            continue;
+        } else if *t == punct(")") {
+            if position_parens.last() == Some(&depth_stack.len()) {
+                position_parens.pop();
+            }
+            if depth_stack.pop() == Some(true) {
+                out.extend([punct("]"), punct(")")]);
+                i += 1;
+                continue;
+            }
         }
         out.push(t.clone());
         i += 1;
@@ -415,6 +546,60 @@ pub fn check_body(def: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What PostgreSQL 15's pg_get_expr prints for each spelling (read off the server in
+    /// tests/expressions_pg.rs), against what a model author writes.
+    #[test]
+    fn postgres_spellings_of_calls_and_operators_compare_equal() {
+        for (written, server) in [
+            ("trim(a)", "TRIM(BOTH FROM a)"),
+            ("trim(from a)", "TRIM(BOTH FROM a)"),
+            ("trim('x' from a)", "TRIM(BOTH 'x'::text FROM a)"),
+            ("trim(a, 'x')", "TRIM(BOTH 'x'::text FROM a)"),
+            ("trim(both 'x' from a)", "TRIM(BOTH 'x'::text FROM a)"),
+            ("trim(leading from a)", "TRIM(LEADING FROM a)"),
+            (
+                "trim(trailing 'x' from a)",
+                "TRIM(TRAILING 'x'::text FROM a)",
+            ),
+            ("substring(a from 1 for 2)", "SUBSTRING(a FROM 1 FOR 2)"),
+            ("substring(a for 2)", "SUBSTRING(a FROM 1 FOR 2)"),
+            ("substring(a from 2)", "SUBSTRING(a FROM 2)"),
+            ("substring(a, 2, 3)", "\"substring\"(a, 2, 3)"),
+            ("position('x' in a)", "POSITION(('x'::text) IN (a))"),
+            (
+                "position(substr(a, 1, 1) in lower(a))",
+                "POSITION((substr(a, 1, 1)) IN (lower(a)))",
+            ),
+            ("extract(year from d)", "EXTRACT(year FROM d)"),
+            ("extract('year' from d)", "EXTRACT(year FROM d)"),
+            ("coalesce(b, 0)", "COALESCE(b, 0)"),
+            ("nullif(b, 0)", "NULLIF(b, 0)"),
+            ("greatest(b, 1)", "GREATEST(b, 1)"),
+            ("a like 'x%'", "(a ~~ 'x%'::text)"),
+            ("a NOT LIKE 'x%'", "(a !~~ 'x%'::text)"),
+            ("a ilike 'x%'", "(a ~~* 'x%'::text)"),
+            ("a not ilike 'x%'", "(a !~~* 'x%'::text)"),
+            (
+                "upper(trim(a)) like 'X%'",
+                "(upper(TRIM(BOTH FROM a)) ~~ 'X%'::text)",
+            ),
+        ] {
+            assert!(same_expr(written, server), "{written} vs {server}");
+        }
+        for (a, b) in [
+            ("trim(a)", "TRIM(LEADING FROM a)"),
+            ("trim('x' from a)", "TRIM(BOTH FROM a)"),
+            ("substring(a for 2)", "SUBSTRING(a FROM 2 FOR 2)"),
+            ("a like 'x%'", "(a ~~* 'x%'::text)"),
+            ("position('x' in a)", "POSITION(('y'::text) IN (a))"),
+            ("b in (1, 2)", "(b = ANY (ARRAY[1, 3]))"),
+        ] {
+            assert!(!same_expr(a, b), "{a} vs {b}");
+        }
+        // a list membership is still one
+        assert!(same_expr("b in (1, 2)", "(b = ANY (ARRAY[1, 2]))"));
+    }
 
     #[test]
     fn string_literal_spellings_compare_by_value() {

@@ -134,6 +134,22 @@ pub fn comparable(desired: &Model, dialect: Dialect) -> Model {
 /// really differs is left alone, so the differ still sees it.
 pub fn reconcile(live: &mut Model, desired: &Model) {
     live.database.name = desired.database.name.clone();
+    // what the reader could not read is not known to differ: the model's word stands (the
+    // reader's note says it was not read)
+    let unread = std::mem::take(&mut live.database.unread);
+    if unread.contains(cockroach::SEQUENCE_OWNERS) {
+        for (name, s) in live.sequences.iter_mut() {
+            let w = desired.sequences.get(name).or_else(|| {
+                desired
+                    .sequences
+                    .values()
+                    .find(|w| w.renamed_from.as_deref() == Some(name.as_str()))
+            });
+            if let Some(w) = w {
+                s.owned_by = w.owned_by.clone();
+            }
+        }
+    }
     // a view the server gave back deparsed (PostgreSQL) or qualified (CockroachDB) with the
     // model's fingerprint is the model's view, in the model's words
     for (name, v) in live.views.iter_mut() {

@@ -163,11 +163,13 @@ ORDER BY a.attrelid, a.attnum";
 const CONSTRAINTS_SQL: &str = "\
 SELECT k.conrelid, k.conname::text, k.contype::text, k.conkey, f.relname::text, fn.nspname::text,
        k.confkey, k.confdeltype::text, k.confupdtype::text, pg_get_constraintdef(k.oid),
-       k.condeferrable, k.condeferred
+       k.condeferrable, k.condeferred, dk.description
 FROM pg_constraint k
 JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class f ON f.oid = k.confrelid
 LEFT JOIN pg_namespace fn ON fn.oid = f.relnamespace
+LEFT JOIN pg_description dk ON dk.objoid = k.oid AND dk.classoid = 'pg_constraint'::regclass
+       AND dk.objsubid = 0
 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND k.contype IN ('p', 'u', 'f', 'c', 'x')
 ORDER BY k.conrelid, k.conname";
 
@@ -195,9 +197,11 @@ fn indexes_sql(server_version_num: i32) -> String {
 const INDEXES_SQL: &str = "\
 SELECT i.indrelid, ic.relname::text, i.indisunique, i.indkey::int2[], i.indoption::int2[],
        i.indnkeyatts, am.amname::text, pg_get_expr(i.indpred, i.indrelid),
-       {nulls_not_distinct}, i.indclass::oid[]
+       {nulls_not_distinct}, i.indclass::oid[], di.description
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
+LEFT JOIN pg_description di ON di.objoid = i.indexrelid AND di.classoid = 'pg_class'::regclass
+       AND di.objsubid = 0
 JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_am am ON am.oid = ic.relam
 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
@@ -208,8 +212,10 @@ ORDER BY i.indrelid, ic.relname";
 /// Everything else a database can hold that bmdb does not manage, as (kind, name): other
 /// schemas and what is in them (views there too: the public schema's are read by
 /// VIEWS_SQL; its sequences by SEQUENCES_SQL), types, functions, triggers,
-/// policies, rules, inheritance and partitions, collations, comments on indexes and
-/// constraints, extensions (but PL/pgSQL, always there, and PostGIS, which bmdb creates).
+/// policies, rules, inheritance and partitions, collations, the comments the model has no
+/// place for (on a primary key or exclusion constraint, and on the index behind a key:
+/// those on indexes, checks, unique constraints and foreign keys are read with them),
+/// extensions (but PL/pgSQL, always there, and PostGIS, which bmdb creates).
 /// Objects owned by an extension belong to it and are not listed one by one.
 const OTHER_SQL: &str = "\
 SELECT kind, name FROM (
@@ -276,11 +282,13 @@ SELECT kind, name FROM (
   FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass
   JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE n.nspname = 'public' AND c.relkind IN ('i', 'I')
+    AND EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid
+                AND k.contype IN ('p', 'u', 'x'))
   UNION ALL
   SELECT 'comment on constraint', k.conname || ' on ' || c.relname
   FROM pg_description d JOIN pg_constraint k ON k.oid = d.objoid AND d.classoid = 'pg_constraint'::regclass
   JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = 'public'
+  WHERE n.nspname = 'public' AND k.contype NOT IN ('u', 'f', 'c')
   UNION ALL
   SELECT 'collation', co.collname::text
   FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
@@ -440,13 +448,6 @@ pub fn read_postgres_sessions(
         &mut sequences,
         &mut stats,
     )?;
-    for (name, (_, ty)) in &sequences {
-        if ty != "bigint" {
-            stats.skipped.push(format!(
-                "sequence {name}: AS {ty} is not modelled; compared as bigint by its options"
-            ));
-        }
-    }
     model.sequences = sequences.into_iter().map(|(n, (s, _))| (n, s)).collect();
     read_constraints(&constraint_rows, &mut tables, &attnames, &mut stats)?;
     read_indexes(&index_rows, &mut tables, &attnames, &opclasses, &mut stats)?;
@@ -503,6 +504,7 @@ fn read_sequences(rows: &[postgres::Row]) -> Result<LiveSequences> {
         let c = c.of(name.clone());
         let owner_table: Option<String> = c.get(8)?;
         let owner_column: Option<String> = c.get(9)?;
+        let ty: String = c.get(7)?;
         let seq = Sequence {
             name: name.clone(),
             start: c.get(1)?,
@@ -514,8 +516,12 @@ fn read_sequences(rows: &[postgres::Row]) -> Result<LiveSequences> {
             owned_by: owner_table
                 .zip(owner_column)
                 .map(|(table, column)| SequenceOwner { table, column }),
+            // format_type: smallint, integer or bigint (the only types a sequence takes)
+            data_type: Sequence::data_type_of(&ty)
+                .filter(|t| *t != "INT8")
+                .map(str::to_string),
+            renamed_from: None,
         };
-        let ty: String = c.get(7)?;
         out.insert(name, (seq, ty));
     }
     Ok(out)
@@ -808,6 +814,7 @@ fn read_constraints(
         let kind: String = c.get(2)?;
         let conkey: Option<Vec<i16>> = c.get(3)?;
         let def: String = c.get(9)?;
+        let comment: Option<String> = c.get(12)?;
         let label = format!("{table_name}.{name}");
         let cols = conkey.as_deref().and_then(|k| col_names(attnames, oid, k));
         // Its columns exist in the table but one of them is not managed (its type).
@@ -832,6 +839,7 @@ fn read_constraints(
                         name,
                         columns,
                         nulls_not_distinct: def.contains(" NULLS NOT DISTINCT"),
+                        comment,
                     });
                 }
             }
@@ -875,6 +883,7 @@ fn read_constraints(
                     match_full: def.contains(" MATCH FULL"),
                     deferrable: c.get(10)?,
                     initially_deferred: c.get(11)?,
+                    comment,
                 });
             }
             "c" => {
@@ -882,6 +891,7 @@ fn read_constraints(
                 t.checks.push(Check {
                     name,
                     expr: check_body(&def),
+                    comment,
                 });
             }
             _ => stats.skipped.push(format!("{label}: {def} (not modelled)")),
@@ -978,6 +988,7 @@ fn read_indexes(
                 storing: names.into_iter().skip(nkey).collect(),
                 predicate: predicate.map(|p| strip_outer_parens(&p)),
                 zone: None,
+                comment: c.get(10)?,
             });
     }
     Ok(())
@@ -1073,10 +1084,10 @@ fn serial_for(table: &str, col: &Column, sequences: &LiveSequences) -> Option<&'
         column: col.name.clone(),
     };
     let serial_options = Sequence {
-        max_value: max,
         owned_by: Some(own),
-        ..Sequence::with_defaults(&target, None)
+        ..Sequence::with_type_defaults(&target, None, &col.ty)
     };
+    debug_assert_eq!(serial_options.max_value, max);
     (target == crate::model::sequences::serial_sequence(table, &col.name)
         && seq_ty == ty
         && *seq == serial_options)

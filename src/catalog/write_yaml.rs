@@ -219,14 +219,15 @@ fn table_yaml(t: &Table, model: &Model) -> String {
         for u in &t.unique {
             let _ = writeln!(
                 s,
-                "  - {{ name: {}, columns: {}{} }}",
+                "  - {{ name: {}, columns: {}{}{} }}",
                 scalar(&u.name),
                 list(&u.columns),
                 if u.nulls_not_distinct {
                     ", nulls_not_distinct: true"
                 } else {
                     ""
-                }
+                },
+                comment_part(&u.comment)
             );
         }
     }
@@ -280,6 +281,9 @@ fn table_yaml(t: &Table, model: &Model) -> String {
             if let Some(z) = &i.zone {
                 parts.push(format!("zone: {}", zone_flow(z)));
             }
+            if let Some(c) = &i.comment {
+                parts.push(format!("comment: {}", scalar(c)));
+            }
             let _ = writeln!(s, "  - {{ {} }}", parts.join(", "));
         }
     }
@@ -312,6 +316,9 @@ fn table_yaml(t: &Table, model: &Model) -> String {
             if fk.initially_deferred {
                 parts.push("initially_deferred: true".into());
             }
+            if let Some(c) = &fk.comment {
+                parts.push(format!("comment: {}", scalar(c)));
+            }
             let _ = writeln!(s, "  - {{ {} }}", parts.join(", "));
         }
     }
@@ -320,9 +327,10 @@ fn table_yaml(t: &Table, model: &Model) -> String {
         for c in &t.checks {
             let _ = writeln!(
                 s,
-                "  - {{ name: {}, expr: {} }}",
+                "  - {{ name: {}, expr: {}{} }}",
                 scalar(&c.name),
-                quoted(&c.expr)
+                quoted(&c.expr),
+                comment_part(&c.comment)
             );
         }
     }
@@ -347,6 +355,13 @@ fn table_yaml(t: &Table, model: &Model) -> String {
         let _ = writeln!(s, "primary_key_zone: {}", zone_flow(z));
     }
     s
+}
+
+/// `, comment: ...` of a constraint entry written on one line, or nothing.
+fn comment_part(comment: &Option<String>) -> String {
+    comment
+        .as_ref()
+        .map_or(String::new(), |c| format!(", comment: {}", scalar(c)))
 }
 
 fn quoted(s: &str) -> String {
@@ -639,7 +654,10 @@ fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
 pub fn sequence_yaml(q: &Sequence) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "sequence: {}", scalar(&q.name));
-    let (min, max) = Sequence::default_range(q.increment);
+    if let Some(t) = &q.data_type {
+        let _ = writeln!(s, "as: {}", t.to_ascii_lowercase());
+    }
+    let (min, max) = crate::model::types::default_sequence_range(q.increment, q.ty());
     let start = if q.increment < 0 {
         q.max_value
     } else {

@@ -253,6 +253,13 @@ macro_rules! with_change_kinds {
                 name: String,
                 owned_by: Option<SequenceOwner>,
             },
+            /// `ALTER SEQUENCE IF EXISTS from RENAME TO to` (`renamed_from:`), before any
+            /// sequence is created (a new one may take the old name). The defaults that draw
+            /// from it and its owner follow on both servers.
+            RenameSequence = "rename_sequence" {
+                from: String,
+                to: String,
+            },
             /// `DROP SEQUENCE IF EXISTS name`, after every table and default that used it.
             DropSequence = "drop_sequence" {
                 sequence: Sequence,
@@ -459,6 +466,20 @@ macro_rules! with_change_kinds {
                 table: String,
                 check: Check,
             },
+            /// `COMMENT ON INDEX` of an index that stays (a created or rebuilt index carries
+            /// its comment in `create_index`); `comment: None` removes it (IS NULL).
+            SetIndexComment = "set_index_comment" {
+                table: String,
+                index: String,
+                comment: Option<String>,
+            },
+            /// `COMMENT ON CONSTRAINT c ON t` of a check, unique constraint or foreign key
+            /// that stays (an added one carries its comment in its add_* change).
+            SetConstraintComment = "set_constraint_comment" {
+                table: String,
+                constraint: String,
+                comment: Option<String>,
+            },
         }
     };
 }
@@ -569,6 +590,7 @@ impl Change {
             | Change::DropSequence { sequence: s }
             | Change::AlterSequence { to: s, .. } => format!("sequence {}", s.name),
             Change::SetSequenceOwner { name, .. } => format!("sequence {name}"),
+            Change::RenameSequence { to, .. } => format!("sequence {to}"),
             Change::CreateView { view, .. }
             | Change::DropView { view, .. }
             | Change::ReplaceView { to: view, .. } => {
@@ -616,6 +638,10 @@ impl Change {
             Change::AddCheck { table, check } | Change::DropCheck { table, check } => {
                 format!("{table}.{}", check.name)
             }
+            Change::SetIndexComment { table, index, .. } => format!("{table}@{index}"),
+            Change::SetConstraintComment {
+                table, constraint, ..
+            } => format!("{table}.{constraint}"),
         }
     }
 
@@ -696,6 +722,7 @@ impl Change {
             | Change::CreateSequence { .. }
             | Change::AlterSequence { .. }
             | Change::SetSequenceOwner { .. }
+            | Change::RenameSequence { .. }
             | Change::DropSequence { .. }
             // a view's query is a statement, checked when the model is read (invalid-query)
             | Change::CreateView { .. }
@@ -721,7 +748,9 @@ impl Change {
             | Change::AddUnique { .. }
             | Change::DropUnique { .. }
             | Change::AddForeignKey { .. }
-            | Change::DropForeignKey { .. } => Vec::new(),
+            | Change::DropForeignKey { .. }
+            | Change::SetIndexComment { .. }
+            | Change::SetConstraintComment { .. } => Vec::new(),
         }
     }
 
@@ -754,7 +783,9 @@ impl Change {
             | Change::AddForeignKey { table, .. }
             | Change::DropForeignKey { table, .. }
             | Change::AddCheck { table, .. }
-            | Change::DropCheck { table, .. } => Some(table),
+            | Change::DropCheck { table, .. }
+            | Change::SetIndexComment { table, .. }
+            | Change::SetConstraintComment { table, .. } => Some(table),
             Change::ConfigureZone {
                 target: ZoneTarget::Table { table },
                 ..

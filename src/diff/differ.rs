@@ -20,10 +20,11 @@ pub fn diff(current: &Model, desired: &Model) -> Vec<Change> {
     diff_database(db, &current.database, &desired.database, &mut out);
 
     let renames = column_renames(current, desired);
+    let seq_renames = super::sequences::sequence_renames(&current.sequences, &desired.sequences);
     for (name, want) in &desired.tables {
         match current.tables.get(name) {
             None => create_table(db, want, &mut out),
-            Some(have) => diff_table(db, have, want, &renames, &mut out),
+            Some(have) => diff_table(db, have, want, &renames, &seq_renames, &mut out),
         }
     }
     for (name, have) in &current.tables {
@@ -513,7 +514,14 @@ fn without_zone(index: &Index) -> Index {
     }
 }
 
-fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut Vec<Change>) {
+fn diff_table(
+    db: &str,
+    have: &Table,
+    want: &Table,
+    renames: &Renames,
+    seq_renames: &BTreeMap<String, String>,
+    out: &mut Vec<Change>,
+) {
     let table = want.name.clone();
     let no_renames = BTreeMap::new();
     let own = renames.get(&table).unwrap_or(&no_renames);
@@ -529,7 +537,7 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
             });
         }
     }
-    diff_columns(have, want, own, out);
+    diff_columns(have, want, own, seq_renames, out);
     let trimmed = without_recomputed(have, want, own);
     let have = &trimmed;
 
@@ -552,13 +560,29 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
 
     let map_unique = |u: &UniqueConstraint| UniqueConstraint {
         columns: u.columns.iter().map(rename).collect(),
+        comment: None,
         ..u.clone()
+    };
+    // a comment is set apart: a changed one is no rebuild (`constraint_comment`)
+    let set_comment = |name: &String, have: &Option<String>, want: &Option<String>| {
+        (have != want).then(|| Change::SetConstraintComment {
+            table: table.clone(),
+            constraint: name.clone(),
+            comment: want.clone(),
+        })
     };
     by_name(
         &have.unique,
         &want.unique,
         |u| &u.name,
-        |h, w| map_unique(h) == *w,
+        |h, w| {
+            map_unique(h)
+                == UniqueConstraint {
+                    comment: None,
+                    ..w.clone()
+                }
+        },
+        |h, w| set_comment(&w.name, &h.comment, &w.comment),
         |u| Change::DropUnique {
             table: table.clone(),
             unique: u.clone(),
@@ -579,6 +603,7 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
                 .iter()
                 .map(|c| ref_renames.get(c).cloned().unwrap_or_else(|| c.clone()))
                 .collect(),
+            comment: None,
             ..fk.clone()
         }
     };
@@ -586,7 +611,14 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
         &have.foreign_keys,
         &want.foreign_keys,
         |fk| &fk.name,
-        |h, w| map_fk(h) == *w,
+        |h, w| {
+            map_fk(h)
+                == ForeignKey {
+                    comment: None,
+                    ..w.clone()
+                }
+        },
+        |h, w| set_comment(&w.name, &h.comment, &w.comment),
         |fk| Change::DropForeignKey {
             table: table.clone(),
             foreign_key: fk.clone(),
@@ -602,7 +634,8 @@ fn diff_table(db: &str, have: &Table, want: &Table, renames: &Renames, out: &mut
         &have.checks,
         &want.checks,
         |c| &c.name,
-        |h, w| h == w,
+        |h, w| h.name == w.name && h.expr == w.expr,
+        |h, w| set_comment(&w.name, &h.comment, &w.comment),
         |c| Change::DropCheck {
             table: table.clone(),
             check: c.clone(),
@@ -663,8 +696,22 @@ fn diff_columns(
     have: &Table,
     want: &Table,
     renames: &BTreeMap<String, String>,
+    seq_renames: &BTreeMap<String, String>,
     out: &mut Vec<Change>,
 ) {
+    // a default drawing from a sequence the plan renames follows it (both servers keep the
+    // sequence, not its name, in the default)
+    let follow = |d: &Option<String>| -> Option<String> {
+        let d = d.as_ref()?;
+        Some(
+            crate::model::sequences::nextval_target(d)
+                .and_then(|t| seq_renames.get(&t))
+                .map_or_else(
+                    || d.clone(),
+                    |to| crate::model::sequences::nextval_default(to),
+                ),
+        )
+    };
     let table = want.name.clone();
     // The current columns under their new names.
     let current: BTreeMap<String, &Column> = have
@@ -757,7 +804,7 @@ fn diff_columns(
                 collate: col.collate.clone(),
             });
         }
-        if old.default != col.default {
+        if follow(&old.default) != col.default {
             out.push(Change::SetColumnDefault {
                 table: table.clone(),
                 column: column.clone(),
@@ -915,7 +962,13 @@ fn diff_indexes(
             .collect(),
         storing: i.storing.iter().map(rename).collect(),
         zone: None,
+        comment: None,
         ..i.clone()
+    };
+    // a comment is set apart: a changed one is no rebuild
+    let definition = |i: &Index| Index {
+        comment: None,
+        ..without_zone(i)
     };
 
     for index in &want.indexes {
@@ -927,7 +980,7 @@ fn diff_indexes(
                 });
                 zone(db, zone_target(index), &None, &index.zone, out);
             }
-            Some(old) if mapped(old) != without_zone(index) => {
+            Some(old) if mapped(old) != definition(index) => {
                 out.push(Change::DropIndex {
                     table: table.clone(),
                     index: old.clone(),
@@ -939,7 +992,16 @@ fn diff_indexes(
                 // The rebuilt index starts without a zone.
                 zone(db, zone_target(index), &None, &index.zone, out);
             }
-            Some(old) => zone(db, zone_target(index), &old.zone, &index.zone, out),
+            Some(old) => {
+                if old.comment != index.comment {
+                    out.push(Change::SetIndexComment {
+                        table: table.clone(),
+                        index: index.name.clone(),
+                        comment: index.comment.clone(),
+                    });
+                }
+                zone(db, zone_target(index), &old.zone, &index.zone, out)
+            }
         }
     }
     for index in &have.indexes {
@@ -952,12 +1014,15 @@ fn diff_indexes(
     }
 }
 
-/// Named objects compared by name: a different definition is a drop and an add.
+/// Named objects compared by name: a different definition is a drop and an add; one that
+/// stays may still change in place (`kept`: its comment).
+#[allow(clippy::too_many_arguments)]
 fn by_name<T>(
     have: &[T],
     want: &[T],
     name: impl Fn(&T) -> &String,
     same: impl Fn(&T, &T) -> bool,
+    kept: impl Fn(&T, &T) -> Option<Change>,
     drop: impl Fn(&T) -> Change,
     add: impl Fn(&T) -> Change,
     out: &mut Vec<Change>,
@@ -969,7 +1034,7 @@ fn by_name<T>(
                 out.push(drop(h));
                 out.push(add(w));
             }
-            Some(_) => {}
+            Some(h) => out.extend(kept(h, w)),
         }
     }
     for h in have {
@@ -1043,6 +1108,7 @@ mod tests {
                 "game",
                 &table("lower(email)", families.clone()),
                 &table("upper(email)", families),
+                &Default::default(),
                 &Default::default(),
                 &mut out,
             );

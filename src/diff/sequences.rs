@@ -12,8 +12,22 @@ pub fn diff_sequences(
     want: &BTreeMap<String, Sequence>,
     out: &mut Vec<Change>,
 ) {
+    let renames = sequence_renames(have, want);
     for (name, w) in want {
-        match have.get(name) {
+        let renamed = renames.iter().find(|(_, to)| *to == name);
+        if let Some((from, to)) = renamed {
+            out.push(Change::RenameSequence {
+                from: from.clone(),
+                to: to.clone(),
+            });
+        }
+        // a name a rename leaves behind is free for a new sequence
+        let current = match renamed {
+            Some((from, _)) => have.get(from),
+            None if renames.contains_key(name) => None,
+            None => have.get(name),
+        };
+        match current {
             None => {
                 out.push(Change::CreateSequence {
                     sequence: w.options(),
@@ -26,9 +40,14 @@ pub fn diff_sequences(
                 }
             }
             Some(h) => {
-                if h.options() != w.options() {
+                // under its new name once renamed
+                let from = Sequence {
+                    name: name.clone(),
+                    ..h.options()
+                };
+                if from != w.options() {
                     out.push(Change::AlterSequence {
-                        from: h.options(),
+                        from,
                         to: w.options(),
                     });
                 }
@@ -42,12 +61,28 @@ pub fn diff_sequences(
         }
     }
     for (name, h) in have {
-        if !want.contains_key(name) {
+        if !want.contains_key(name) && !renames.contains_key(name) {
             out.push(Change::DropSequence {
                 sequence: h.clone(),
             });
         }
     }
+}
+
+/// Old name -> new name of every sequence the desired model renames (`renamed_from`) that
+/// exists under its old name and not yet under its new one: a rename already applied (or of
+/// a sequence that is not there) is no rename.
+pub fn sequence_renames(
+    have: &BTreeMap<String, Sequence>,
+    want: &BTreeMap<String, Sequence>,
+) -> BTreeMap<String, String> {
+    want.values()
+        .filter_map(|w| {
+            let from = w.renamed_from.as_ref()?;
+            (have.contains_key(from) && !have.contains_key(&w.name))
+                .then(|| (from.clone(), w.name.clone()))
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -96,5 +131,45 @@ mod tests {
         let mut none = Vec::new();
         diff_sequences(&want, &want, &mut none);
         assert!(none.is_empty());
+    }
+
+    #[test]
+    fn a_renamed_sequence_is_renamed_then_compared_not_dropped() {
+        let mut have = BTreeMap::new();
+        have.insert("old".to_string(), seq("old"));
+        let mut want = BTreeMap::new();
+        want.insert(
+            "new".to_string(),
+            Sequence {
+                renamed_from: Some("old".into()),
+                cache: 5,
+                ..seq("new")
+            },
+        );
+        let mut out = Vec::new();
+        diff_sequences(&have, &want, &mut out);
+        let kinds: Vec<String> = out
+            .iter()
+            .map(|c| format!("{} {}", c.kind(), c.object()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "rename_sequence sequence new",
+                "alter_sequence sequence new"
+            ]
+        );
+        // applied: the live sequence has the new name, renamed_from is no difference
+        let mut live = BTreeMap::new();
+        live.insert(
+            "new".to_string(),
+            Sequence {
+                cache: 5,
+                ..seq("new")
+            },
+        );
+        let mut none = Vec::new();
+        diff_sequences(&live, &want, &mut none);
+        assert!(none.is_empty(), "{none:?}");
     }
 }

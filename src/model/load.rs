@@ -140,7 +140,7 @@ pub const COLUMN_KEYS: &[&str] = &[
 pub const COMPUTED_KEYS: &[&str] = &["expr", "virtual"];
 pub const IDENTITY_KEYS: &[&str] = &["generated", "start", "increment", "min_value", "max_value"];
 pub const INDEX_KEYS: &[&str] = &[
-    "name", "columns", "unique", "using", "sharded", "storing", "where", "zone",
+    "name", "columns", "unique", "using", "sharded", "storing", "where", "zone", "comment",
 ];
 pub const FK_KEYS: &[&str] = &[
     "name",
@@ -151,8 +151,10 @@ pub const FK_KEYS: &[&str] = &[
     "match",
     "deferrable",
     "initially_deferred",
+    "comment",
 ];
-pub const UNIQUE_KEYS: &[&str] = &["name", "columns", "nulls_not_distinct"];
+pub const UNIQUE_KEYS: &[&str] = &["name", "columns", "nulls_not_distinct", "comment"];
+pub const CHECK_KEYS: &[&str] = &["name", "expr", "comment"];
 pub const INDEX_COLUMN_KEYS: &[&str] = &["column", "desc", "nulls", "opclass"];
 const FK_ACTIONS: &[&str] = &[
     "no_action",
@@ -1098,16 +1100,20 @@ fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -
                     read_named_columns(cx, item, "a unique constraint", t, "unique", i, origins)
                 {
                     let name = uname.unwrap_or_else(|| generated_name(t, &cols, "key"));
-                    let nulls_not_distinct = match &item.kind {
-                        NodeKind::Map(m) => get(m, "nulls_not_distinct")
-                            .and_then(|v| cx.boolean(v, "\"nulls_not_distinct\""))
-                            .unwrap_or(false),
-                        _ => false,
+                    let (nulls_not_distinct, comment) = match &item.kind {
+                        NodeKind::Map(m) => (
+                            get(m, "nulls_not_distinct")
+                                .and_then(|v| cx.boolean(v, "\"nulls_not_distinct\""))
+                                .unwrap_or(false),
+                            read_comment(cx, m, &format!("unique constraint \"{name}\"")),
+                        ),
+                        _ => (false, None),
                     };
                     table.unique.push(UniqueConstraint {
                         name,
                         columns: cols,
                         nulls_not_distinct,
+                        comment,
                     });
                 }
             }
@@ -1140,7 +1146,7 @@ fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -
                 let Some(m) = cx.map(item, "a check") else {
                     continue;
                 };
-                cx.check_keys(m, &["name", "expr"], "a check");
+                cx.check_keys(m, CHECK_KEYS, "a check");
                 let i = table.checks.len();
                 origins.set(&["check", t, &i.to_string()], &file, item.pos);
                 let given = get(m, "name").and_then(|v| {
@@ -1163,9 +1169,11 @@ fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -
                     unnamed += 1;
                     fit_identifier(&format!("{t}_check{unnamed}"))
                 });
+                let comment = read_comment(cx, m, &format!("check \"{name}\""));
                 table.checks.push(Check {
                     name,
                     expr: expr.trim().to_string(),
+                    comment,
                 });
             }
         }
@@ -1910,6 +1918,7 @@ fn read_index(
     let names: Vec<String> = ix.columns.iter().map(|c| c.name.clone()).collect();
     ix.name =
         given.unwrap_or_else(|| generated_name(t, &names, if ix.unique { "key" } else { "idx" }));
+    ix.comment = read_comment(cx, m, &format!("index \"{}\"", ix.name));
     Some(ix)
 }
 
@@ -2012,6 +2021,7 @@ fn read_fk(
     }
     let columns: Vec<String> = cols.into_iter().map(|(c, _)| c).collect();
     let name = given.unwrap_or_else(|| generated_name(t, &columns, "fkey"));
+    let comment = read_comment(cx, m, &format!("foreign key \"{name}\""));
     Some(ForeignKey {
         name,
         columns,
@@ -2022,5 +2032,24 @@ fn read_fk(
         match_full,
         deferrable,
         initially_deferred,
+        comment,
     })
+}
+
+/// `comment:` of an index or a constraint (`COMMENT ON INDEX` / `COMMENT ON CONSTRAINT`):
+/// text, and not empty (an empty comment is how both servers remove one, so it could never
+/// be read back).
+fn read_comment(cx: &mut Cx, m: &[(yaml::Key, Node)], owner: &str) -> Option<String> {
+    let n = get(m, "comment")?;
+    let text = cx.text(n, &format!("the comment of {owner}"))?;
+    if text.is_empty() {
+        cx.err(
+            n.pos,
+            "invalid-value",
+            format!("the comment of {owner} is empty"),
+            "write the comment's text, or remove `comment` (no comment)".to_string(),
+        );
+        return None;
+    }
+    Some(text)
 }

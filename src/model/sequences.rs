@@ -3,6 +3,7 @@
 //!
 //! ```yaml
 //! sequence: order_no
+//! as: int4             # optional; bigint (int8), or smallint (int2) / int4: the range follows
 //! start: 1000          # optional; the end it counts from
 //! increment: 1         # optional; 1; negative counts down
 //! min_value: 1         # optional; 1 ascending, -2^63 descending
@@ -10,6 +11,7 @@
 //! cache: 1             # optional; 1
 //! cycle: false         # optional; PostgreSQL only (CockroachDB has no CYCLE)
 //! owned_by: orders.order_no   # optional; dropped with that column
+//! renamed_from: order_seq      # optional; the name it had: renamed, not dropped and created
 //! ```
 //!
 //! A column uses one with `default: nextval('order_no')`; the loader keeps that default
@@ -36,6 +38,8 @@ pub const SEQUENCE_FILE_KEYS: &[&str] = &[
     "cache",
     "cycle",
     "owned_by",
+    "as",
+    "renamed_from",
 ];
 
 /// The sequence a default draws from: `nextval('s')`, `nextval('s'::regclass)`,
@@ -139,6 +143,7 @@ pub fn read_sequences(
     origins: &mut Origins,
 ) -> BTreeMap<String, Sequence> {
     let mut out: BTreeMap<String, Sequence> = BTreeMap::new();
+    let mut renamed = Vec::new();
     let dialect = model.database.dialect;
     for rel in super::load::yaml_files(dir, "sequences", diags) {
         let Some(root) = super::load::read_yaml(dir, &rel, diags) else {
@@ -249,10 +254,21 @@ pub fn read_sequences(
             },
             None => None,
         };
+        let data_type = match get(entries, "as") {
+            Some(n) => match read_data_type(&mut cx, n, &what) {
+                Some(t) => Some((t, n.pos)),
+                None => {
+                    ok = false;
+                    None
+                }
+            },
+            None => None,
+        };
         if !ok {
             continue;
         }
-        let mut seq = Sequence::with_defaults(&name, increment.as_ref().map(|(v, _)| *v));
+        let ty = data_type.map_or("INT8", |(t, _)| t);
+        let mut seq = Sequence::with_type_defaults(&name, increment.as_ref().map(|(v, _)| *v), ty);
         if let Some((c, n)) = &cache {
             if *c < 1 {
                 cx.err(
@@ -276,6 +292,30 @@ pub fn read_sequences(
             None if seq.increment < 0 => seq.max_value,
             None => seq.min_value,
         };
+        // a bound written outside the type's range (`as: int2` with max_value 100000)
+        let (lo, hi) = (
+            super::types::Identity::type_min(ty),
+            super::types::Identity::type_max(ty),
+        );
+        let outside = [(&min, "min_value"), (&max, "max_value")]
+            .into_iter()
+            .find_map(|(o, key)| {
+                o.as_ref()
+                    .filter(|(v, _)| *v < lo || *v > hi)
+                    .map(|(v, n)| (*v, n.pos, key))
+            });
+        if let Some((v, pos, key)) = outside {
+            cx.err(
+                pos,
+                "sequence-option",
+                format!(
+                    "{key} ({v}) of {what} is outside the range of its type {} ({lo}..{hi})",
+                    seq.sql_type()
+                ),
+                "write a bound the type holds, or a larger type in `as`".to_string(),
+            );
+            continue;
+        }
         if let Some(problem) =
             sequence_option_problem(seq.increment, seq.min_value, seq.max_value, seq.start)
         {
@@ -378,9 +418,79 @@ pub fn read_sequences(
                 });
             }
         }
+        if let Some(n) = get(entries, "renamed_from") {
+            let Some(old) = cx.ident(n, &format!("\"renamed_from\" of {what}")) else {
+                continue;
+            };
+            if old == name {
+                cx.err(
+                    n.pos,
+                    "invalid-rename",
+                    format!("{what} is renamed from itself"),
+                    "remove renamed_from, or name the sequence it used to be called".to_string(),
+                );
+                continue;
+            }
+            renamed.push((rel.clone(), n.pos, name.clone(), old.clone()));
+            seq.renamed_from = Some(old);
+        }
         out.insert(name, seq);
     }
+    // once every sequence is known: a rename leaves no sequence of the old name, and one old
+    // name becomes one sequence
+    let mut sources: BTreeMap<String, String> = BTreeMap::new();
+    for (rel, pos, name, old) in renamed {
+        let mut cx = Cx { file: rel, diags };
+        let problem = if out.contains_key(&old) {
+            Some((
+                format!("sequence \"{name}\" is renamed from \"{old}\", which the model still has"),
+                format!("a rename leaves no sequence \"{old}\" behind: remove its file, or remove renamed_from to create \"{name}\" as a new sequence"),
+            ))
+        } else {
+            sources.insert(old.clone(), name.clone()).map(|first| {
+                (
+                    format!("sequences \"{first}\" and \"{name}\" are both renamed from \"{old}\""),
+                    "one sequence can become only one: keep renamed_from on one of them"
+                        .to_string(),
+                )
+            })
+        };
+        if let Some((message, help)) = problem {
+            cx.err(pos, "invalid-rename", message, help);
+            if let Some(s) = out.get_mut(&name) {
+                s.renamed_from = None;
+            }
+        }
+    }
     out
+}
+
+/// `as:` of a sequence: `smallint`/`int2`, `int4`, `bigint`/`int8` (any case) as the model's
+/// `INT2` / `INT4` / `INT8`. `integer` and `int` are refused: the model reads them as INT8
+/// (CockroachDB's meaning, as for a column's type) where PostgreSQL's `AS integer` is INT4.
+fn read_data_type(cx: &mut Cx, n: &Node, what: &str) -> Option<&'static str> {
+    let text = cx.text(n, &format!("\"as\" of {what}"))?;
+    if matches!(text.trim().to_ascii_lowercase().as_str(), "integer" | "int") {
+        cx.err(
+            n.pos,
+            "sequence-type",
+            format!(
+                "\"as\" of {what} is {text}, which is INT4 on PostgreSQL and INT8 on CockroachDB"
+            ),
+            "write int4 (32-bit) or bigint (64-bit)".to_string(),
+        );
+        return None;
+    }
+    let ty = Sequence::data_type_of(&text);
+    if ty.is_none() {
+        cx.err(
+            n.pos,
+            "sequence-type",
+            format!("\"as\" of {what} is {text}, not a type a sequence counts in"),
+            "a sequence is smallint (int2), int4 or bigint (int8)".to_string(),
+        );
+    }
+    ty
 }
 
 /// The name PostgreSQL gives the sequence of a SERIAL column `table.column`:

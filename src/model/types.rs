@@ -3,7 +3,7 @@
 //! so any two `Model`s can be compared field by field.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
 #[serde(rename_all = "lowercase")]
@@ -76,6 +76,16 @@ pub struct Sequence {
     pub cycle: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owned_by: Option<SequenceOwner>,
+    /// `AS smallint | integer` (`as:` in the model): `INT2` or `INT4`; `None` is bigint
+    /// (`INT8`), both servers' default. The default range follows it
+    /// ([`default_sequence_range`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_type: Option<String>,
+    /// The name it had (`renamed_from:`): `ALTER SEQUENCE old RENAME TO name` instead of a
+    /// drop and a create; the defaults drawing from it and its owner follow (both servers
+    /// keep a sequence's identity, not its name, in a default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
 }
 
 /// The column a sequence belongs to: dropped with it.
@@ -107,6 +117,22 @@ impl Sequence {
             cache: 1,
             cycle: false,
             owned_by: None,
+            data_type: None,
+            renamed_from: None,
+        }
+    }
+
+    /// [`Sequence::with_defaults`] for a sequence of `data_type` (`INT2`, `INT4`, `INT8`):
+    /// the range defaults to the type's.
+    pub fn with_type_defaults(name: &str, increment: Option<i64>, data_type: &str) -> Sequence {
+        let increment = increment.unwrap_or(1);
+        let (min_value, max_value) = default_sequence_range(increment, data_type);
+        Sequence {
+            start: if increment < 0 { max_value } else { min_value },
+            min_value,
+            max_value,
+            data_type: (data_type != "INT8").then(|| data_type.to_string()),
+            ..Sequence::with_defaults(name, Some(increment))
         }
     }
 
@@ -115,10 +141,38 @@ impl Sequence {
         default_sequence_range(increment, "INT8")
     }
 
-    /// The options (without the owner), as `ALTER SEQUENCE` compares them.
+    /// `INT2`, `INT4` or `INT8`.
+    pub fn ty(&self) -> &str {
+        self.data_type.as_deref().unwrap_or("INT8")
+    }
+
+    /// `SMALLINT`, `INTEGER` or `BIGINT`: the spelling both servers take after `AS`.
+    pub fn sql_type(&self) -> &'static str {
+        match self.ty() {
+            "INT2" => "SMALLINT",
+            "INT4" => "INTEGER",
+            _ => "BIGINT",
+        }
+    }
+
+    /// The model's `INT2` / `INT4` / `INT8` of a sequence type as a server or a model spells
+    /// it (`smallint`, `integer`, `bigint`, `int2`, `int4`, `int8`, any case); `None` for
+    /// anything else (`int` too: INT4 on PostgreSQL, INT8 on CockroachDB).
+    pub fn data_type_of(spelled: &str) -> Option<&'static str> {
+        match spelled.trim().to_ascii_lowercase().as_str() {
+            "smallint" | "int2" => Some("INT2"),
+            "integer" | "int4" => Some("INT4"),
+            "bigint" | "int8" => Some("INT8"),
+            _ => None,
+        }
+    }
+
+    /// The options (without the owner and the former name), as `ALTER SEQUENCE` compares
+    /// them.
     pub fn options(&self) -> Sequence {
         Sequence {
             owned_by: None,
+            renamed_from: None,
             ..self.clone()
         }
     }
@@ -359,6 +413,12 @@ pub struct Database {
     /// enum is never planned as dropped. Not a schema property: never stored in the lock.
     #[serde(default, skip_serializing)]
     pub ignore: Vec<String>,
+    /// What a catalog reader could not read, so the live model does not say (only ever set
+    /// on a live model): `sequence owners` when CockroachDB's sequence descriptors were not
+    /// readable (no admin role). The comparison then takes the desired model's word for it
+    /// instead of planning a change from not knowing (`catalog::reconcile`). Never stored.
+    #[serde(skip)]
+    pub unread: BTreeSet<String>,
     /// The cluster's backup schedules keyed by label, when the project manages them (it has
     /// a `backups.yaml`); `None` leaves the server's schedules alone (docs/backups.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -771,6 +831,10 @@ pub struct UniqueConstraint {
     /// `UNIQUE NULLS NOT DISTINCT` (PostgreSQL 15): two NULLs collide.
     #[serde(default, skip_serializing_if = "is_false")]
     pub nulls_not_distinct: bool,
+    /// `COMMENT ON CONSTRAINT`: set apart from the definition (a changed comment is no
+    /// rebuild).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, Hash)]
@@ -832,6 +896,9 @@ pub struct Index {
     pub predicate: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub zone: Option<ZoneConfig>,
+    /// `COMMENT ON INDEX`: set apart from the definition (a changed comment is no rebuild).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 fn is_btree(m: &IndexMethod) -> bool {
@@ -881,6 +948,9 @@ pub struct ForeignKey {
     /// `INITIALLY DEFERRED`; only with `deferrable`.
     #[serde(default, skip_serializing_if = "is_false")]
     pub initially_deferred: bool,
+    /// `COMMENT ON CONSTRAINT`: set apart from the definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 fn is_no_action(a: &FkAction) -> bool {
@@ -891,6 +961,9 @@ fn is_no_action(a: &FkAction) -> bool {
 pub struct Check {
     pub name: String,
     pub expr: String,
+    /// `COMMENT ON CONSTRAINT`: set apart from the definition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }
 
 /// The name of the one family of a table created without FAMILY clauses; SHOW CREATE TABLE

@@ -42,6 +42,9 @@ enum Phase {
     CreateEnum,
     RenameEnumValue,
     AddEnumValue,
+    /// A renamed sequence takes its new name before any sequence is created or altered (a
+    /// new one may take the old name; the alter names the new one).
+    RenameSequence,
     /// Sequences before the tables and columns whose defaults draw from them.
     CreateSequence,
     CreateTable,
@@ -80,6 +83,9 @@ enum Phase {
     AddUnique,
     AddCheck,
     AddForeignKey,
+    /// The comment of an index or constraint that stays (a new one carries its own).
+    SetIndexComment,
+    SetConstraintComment,
     SetTableComment,
     Ttl,
     /// A locality change resets the table's zones, so zones come after it.
@@ -358,6 +364,7 @@ impl Context<'_> {
             }
             Change::CreateSequence { sequence } => named(P::CreateSequence, &sequence.name),
             Change::AlterSequence { to, .. } => named(P::CreateSequence, &to.name),
+            Change::RenameSequence { to, .. } => named(P::RenameSequence, to),
             Change::SetSequenceOwner { name, .. } => named(P::SetSequenceOwner, name),
             Change::DropSequence { sequence } => named(P::DropSequence, &sequence.name),
             Change::CreateEnum { name, .. } => named(P::CreateEnum, name),
@@ -394,6 +401,12 @@ impl Context<'_> {
                 add_key(P::AddForeignKey, table, &foreign_key.name)
             }
             Change::SetTableComment { table, .. } => table_key(P::SetTableComment, table),
+            Change::SetIndexComment { table, index, .. } => {
+                add_key(P::SetIndexComment, table, index)
+            }
+            Change::SetConstraintComment {
+                table, constraint, ..
+            } => add_key(P::SetConstraintComment, table, constraint),
             Change::SetTtl { table, .. } | Change::ResetTtl { table } => table_key(P::Ttl, table),
             Change::SetLocality { table, .. } => table_key(P::SetLocality, table),
             Change::DropIndex { table, index } => {

@@ -9,3 +9,4 @@ CREATE TABLE IF NOT EXISTS "user" (
 );
 COMMENT ON TABLE "user" IS 'It''s the user''s order';
 COMMENT ON COLUMN "user"."PlayerName" IS 'Display name; may change';
+COMMENT ON CONSTRAINT "Order""Check" ON "user" IS 'it''s "ordered"';
