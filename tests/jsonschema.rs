@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 const SHAPE: &[&str] = &[
     "sequence-unknown-key",
+    "schema-names",
     "sequence-bad-number",
     "sequence-increment-zero",
     "sequence-cache-zero",
@@ -77,6 +78,9 @@ const SHAPE: &[&str] = &[
 ];
 const SEMANTIC: &[&str] = &[
     "sequence-cycle-cockroach",
+    "schema-references",
+    "schema-grants",
+    "schema-index-names",
     "sequence-min-above-max",
     "sequence-start-outside",
     "sequence-owner-unknown-table",

@@ -183,6 +183,7 @@ fn the_catalog_reads_schema_locked_and_keeps_it_out_of_the_model() {
         locality: None,
         comment: None,
         schema_locked: locked,
+        schema: None,
     };
     let rows = |locked: bool| CockroachCatalogRows {
         database: "shop".into(),

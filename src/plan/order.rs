@@ -34,6 +34,8 @@ enum Phase {
     SurvivalUpgrade,
     PlacementRestricted,
     DatabaseZone,
+    /// Schemas before every object created in them (and every grant on them).
+    CreateSchema,
     /// Views go before every table change that could take a column from under them (the
     /// views reading other views first); they come back after the tables (`CreateView`).
     DropView,
@@ -110,6 +112,8 @@ enum Phase {
     /// After every column that held the value or the type is dropped or retyped.
     DropEnumValue,
     DropEnum,
+    /// A schema once every object in it is dropped.
+    DropSchema,
     DropSuperRegion,
     DropSecondaryRegion,
     SurvivalDowngrade,
@@ -360,6 +364,8 @@ impl Context<'_> {
             Change::AlterSequence { to, .. } => named(P::CreateSequence, &to.name),
             Change::SetSequenceOwner { name, .. } => named(P::SetSequenceOwner, name),
             Change::DropSequence { sequence } => named(P::DropSequence, &sequence.name),
+            Change::CreateSchema { name } => named(P::CreateSchema, name),
+            Change::DropSchema { name } => named(P::DropSchema, name),
             Change::CreateEnum { name, .. } => named(P::CreateEnum, name),
             Change::RenameEnumValue { name, .. } => named(P::RenameEnumValue, name),
             Change::AddEnumValue { name, .. } => named(P::AddEnumValue, name),
