@@ -248,6 +248,18 @@ fn schemas_plan_apply_drift_inspect_move_and_drop() {
     assert_eq!(r.code, 0, "{r:?}");
     write(p, "regions.yaml", REGIONS);
     c.batch_execute("DROP SCHEMA scratch CASCADE").unwrap();
+    // a schema whose name the model cannot hold is named as not managed, with what it holds
+    c.batch_execute("CREATE SCHEMA \"Odd\"; CREATE TABLE \"Odd\".t (id int)")
+        .unwrap();
+    let r = run(bmdb(p).args(["plan", "--url", &url, "--detailed-exitcode"]));
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(
+        r.all()
+            .contains("schema Odd: its name is not a lower-case word"),
+        "{r:?}"
+    );
+    assert!(r.all().contains("table Odd.t: in schema Odd"), "{r:?}");
+    c.batch_execute("DROP SCHEMA \"Odd\" CASCADE").unwrap();
 
     // legacy.players moves to the archive schema: a drop (destructive) and a create; the
     // legacy schema, empty once it goes, is dropped after it; staging is no longer declared
