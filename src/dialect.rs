@@ -919,6 +919,7 @@ mod tests {
                 )]
                 .into(),
             ),
+            schemas: ["game".to_string()].into(),
         };
         let col = |name: &str, ty: &str, default: Option<&str>| Column {
             name: name.into(),
@@ -967,6 +968,8 @@ mod tests {
             expectations: m.database.expectations.clone(),
             // project metadata, not a schema property: kept whatever the dialect
             cockroach_version: m.database.cockroach_version,
+            // both dialects have schemas
+            schemas: m.database.schemas.clone(),
             ..Database::default()
         };
         assert_eq!(m.database, want);

@@ -490,7 +490,15 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
         }
     }
 
+    // the schemas other than public that exist: an object is created only in one that
+    // exists, and a schema is dropped only once it holds nothing (DROP SCHEMA's RESTRICT)
+    let mut schemas: BTreeSet<String> = bmdb::model::schemas::model_schemas(current);
+
     for (i, step) in planned.steps.iter().enumerate() {
+        if let Some(why) = schemas_step(&step.change, &mut schemas, &tables, &views, &seqs, &enums)
+        {
+            problems.push(format!("step {:?} would fail: {why}", line(&step.change)));
+        }
         if let Some(why) = sequences_step(&step.change, &mut seqs, &mut seq_users) {
             problems.push(format!("step {:?} would fail: {why}", line(&step.change)));
         }
@@ -952,7 +960,11 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
                 }
                 _ => {}
             },
-            Change::SetTableComment { .. } | Change::SetTtl { .. } | Change::ResetTtl { .. } => {}
+            Change::SetTableComment { .. }
+            | Change::SetTtl { .. }
+            | Change::ResetTtl { .. }
+            | Change::CreateSchema { .. }
+            | Change::DropSchema { .. } => {}
             Change::SetIndexComment { table, index, .. } => {
                 if !tables.get(table).is_some_and(|t| t.indexes.contains(index)) {
                     check(Err("no such index".into()));
@@ -974,6 +986,12 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
     }
 
     problems.extend(zones.finish(desired));
+    let want_schemas = bmdb::model::schemas::model_schemas(desired);
+    if schemas != want_schemas {
+        problems.push(format!(
+            "after the plan the schemas differ from desired:\n  have {schemas:?}\n  want {want_schemas:?}"
+        ));
+    }
     let want_tables: BTreeMap<String, SimTable> = desired
         .tables
         .iter()
@@ -1020,12 +1038,64 @@ fn simulate(current: &Model, desired: &Model, planned: &Plan) -> Vec<String> {
     problems
 }
 
-/// The enum a column type names (a lower-case name that is not the region type), if any.
+/// What the server checks of schemas before a step: an object is created in a schema that
+/// exists, and a schema is dropped only once no object lives in it. Keeps `schemas` up to
+/// date.
+fn schemas_step(
+    change: &Change,
+    schemas: &mut BTreeSet<String>,
+    tables: &BTreeMap<String, SimTable>,
+    views: &BTreeMap<String, String>,
+    seqs: &BTreeMap<String, Option<(String, String)>>,
+    enums: &BTreeMap<String, Vec<String>>,
+) -> Option<String> {
+    use bmdb::model::schemas::{schema_of, PUBLIC};
+    let created_in = match change {
+        Change::CreateTable { table } => Some(table.name.as_str()),
+        Change::CreateView { view, .. } => Some(view.name.as_str()),
+        Change::CreateSequence { sequence } => Some(sequence.name.as_str()),
+        Change::CreateEnum { name, .. } => Some(name.as_str()),
+        Change::CreateIndex { table, .. } => Some(table.as_str()),
+        _ => None,
+    };
+    if let Some(key) = created_in {
+        let s = schema_of(key);
+        if s != PUBLIC && !schemas.contains(s) {
+            return Some(format!("schema {s} does not exist"));
+        }
+    }
+    match change {
+        Change::CreateSchema { name } if !schemas.insert(name.clone()) => {
+            Some(format!("schema {name} exists"))
+        }
+        Change::DropSchema { name } => {
+            let holds: Vec<&String> = tables
+                .keys()
+                .chain(views.keys())
+                .chain(seqs.keys())
+                .chain(enums.keys())
+                .filter(|k| schema_of(k) == name)
+                .collect();
+            if !schemas.remove(name) {
+                Some(format!("schema {name} does not exist"))
+            } else if !holds.is_empty() {
+                Some(format!("schema {name} still holds {holds:?}"))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The enum a column type names (a lower-case name that is not the region type, `mood` or
+/// `game.mood`), if any.
 fn enum_name(ty: &str) -> Option<&str> {
     let base = ty.trim_end_matches("[]");
-    let lower = base
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    let lower = base.matches('.').count() <= 1
+        && base
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');
     (lower && base != "crdb_internal_region").then_some(base)
 }
 

@@ -255,14 +255,17 @@ fn enums_fold_from_pg_enum_and_leave_the_region_enum_alone() {
         EnumRow {
             name: "crdb_internal_region".into(),
             values: vec!["europe-west1".into(), "us-east1".into(), "us-west1".into()],
+            ..Default::default()
         },
         EnumRow {
             name: "player_status".into(),
             values: vec!["active".into(), "banned".into()],
+            ..Default::default()
         },
         EnumRow {
             name: "Legacy".into(),
             values: vec!["x".into()],
+            ..Default::default()
         },
     ];
     rows.tables.push(TableRow {
@@ -271,6 +274,7 @@ fn enums_fold_from_pg_enum_and_leave_the_region_enum_alone() {
         comment: None,
         schema_locked: false,
         create_statement: None,
+        ..Default::default()
     });
     for (name, ty) in [
         ("id", "INT8"),
@@ -321,6 +325,7 @@ fn views_fold_from_pg_views_and_pg_matviews() {
         comment: None,
         schema_locked: false,
         create_statement: None,
+        ..Default::default()
     });
     rows.columns.push(ColumnRow {
         table_name: "top_players".into(),
@@ -335,12 +340,14 @@ fn views_fold_from_pg_views_and_pg_matviews() {
             name: "top_players".into(),
             materialized: false,
             definition: "SELECT id FROM game.public.players WHERE level > 10".into(),
+            ..Default::default()
         },
         ViewRow {
             name: "level_counts".into(),
             materialized: true,
             definition: "SELECT level, count(*) AS n FROM game.public.players GROUP BY level"
                 .into(),
+            ..Default::default()
         },
     ];
     let live = from_rows(&rows).unwrap();
@@ -393,6 +400,7 @@ fn sequences_fold_from_pg_sequences_and_their_owners() {
         comment: None,
         schema_locked: false,
         create_statement: None,
+        ..Default::default()
     });
     rows.sequences = vec![SequenceRow {
         name: "order_no".into(),
@@ -402,11 +410,13 @@ fn sequences_fold_from_pg_sequences_and_their_owners() {
         max_value: 999_999,
         cache: 10,
         data_type: Some("INT8".into()),
+        ..Default::default()
     }];
     rows.sequence_owners = Some(vec![SequenceOwnerRow {
         sequence: "order_no".into(),
         table: "players".into(),
         column: "name".into(),
+        ..Default::default()
     }]);
     let c = rows
         .columns
@@ -690,16 +700,25 @@ fn privileges_fold_from_the_show_grants_and_crdb_internal_shapes() {
     assert_eq!(t2.grants[2].on, GrantObject::Table("t1".into()));
     let grantable: Vec<&[String]> = t2.grants.iter().map(|g| &g.grantable[..]).collect();
     assert_eq!(grantable, [&[][..], &["USAGE".to_string()][..], &[][..]]);
-    assert_eq!(t2.default_privileges.len(), 1);
-    let d = &t2.default_privileges[0];
+    // in public and in schema s2 (a schema of the model too, docs/model.md "Schemas")
+    let d: Vec<(&str, &str, &str, &[String])> = t2
+        .default_privileges
+        .iter()
+        .map(|d| {
+            (
+                d.for_role.as_str(),
+                d.schema.as_str(),
+                d.on.as_str(),
+                &d.privileges[..],
+            )
+        })
+        .collect();
     assert_eq!(
-        (
-            d.for_role.as_str(),
-            d.schema.as_str(),
-            d.on.as_str(),
-            &d.privileges[..]
-        ),
-        ("testuser", "public", "tables", &["SELECT".to_string()][..])
+        d,
+        [
+            ("testuser", "public", "tables", &["SELECT".to_string()][..]),
+            ("testuser", "s2", "tables", &["DROP".to_string()][..]),
+        ]
     );
     let s: Vec<(Option<&str>, &str, &str)> = roles["test_set_role"]
         .settings
@@ -1091,6 +1110,7 @@ fn identity_columns_fold_from_information_schema_columns() {
         comment: None,
         schema_locked: false,
         create_statement: None,
+        ..Default::default()
     });
     let identity =
         |name: &str, ty: &str, generated: &str, start: &str, inc: &str, max: &str| ColumnRow {
@@ -1144,6 +1164,7 @@ fn identity_columns_fold_from_information_schema_columns() {
         max_value: i64::MAX,
         cache: 1,
         data_type: None,
+        ..Default::default()
     };
     rows.sequences = vec![
         seq("tickets_id_seq"),
@@ -1154,6 +1175,7 @@ fn identity_columns_fold_from_information_schema_columns() {
         sequence: "tickets_id_seq".into(),
         table: "tickets".into(),
         column: "id".into(),
+        ..Default::default()
     }]);
     let live = from_rows(&rows).unwrap();
     assert_eq!(live.sequences.keys().collect::<Vec<_>>(), ["order_no"]);
@@ -1203,6 +1225,7 @@ fn computed_columns_fold_from_generation_expression_and_attgenerated() {
         comment: None,
         schema_locked: false,
         create_statement: None,
+        ..Default::default()
     });
     let col = |name: &str, ty: &str, expr: Option<&str>, generated: &str| ColumnRow {
         table_name: "scores".into(),
@@ -1274,6 +1297,7 @@ fn collations_split_off_crdb_sql_type() {
         comment: None,
         schema_locked: false,
         create_statement: None,
+        ..Default::default()
     });
     for (name, ty) in [
         ("id", "INT8"),
@@ -1339,6 +1363,7 @@ fn row_level_ttl_folds_from_the_create_statement() {
         create_statement: Some(format!(
             "CREATE TABLE public.{name} (\n\tpk INT8 NOT NULL,\n\tts TIMESTAMPTZ NOT NULL,\n\tCONSTRAINT {name}_pkey PRIMARY KEY (pk ASC)\n) WITH ({with}) LOCALITY REGIONAL BY TABLE IN PRIMARY REGION"
         )),
+        ..Default::default()
     }
     };
     rows.tables.push(table(
@@ -1357,6 +1382,7 @@ fn row_level_ttl_folds_from_the_create_statement() {
                 constraint_type: "p".into(),
                 definition: "PRIMARY KEY (pk ASC)".into(),
                 comment: None,
+                ..Default::default()
             });
         for (name, ty, hidden) in [
             ("pk", "INT8", "NO"),
@@ -1515,6 +1541,7 @@ fn column_families_fold_from_the_create_statement() {
             comment: None,
             schema_locked: true,
             create_statement: Some(create(name, families)),
+            ..Default::default()
         });
         rows.constraints.push(ConstraintRow {
             table_name: name.into(),
@@ -1522,6 +1549,7 @@ fn column_families_fold_from_the_create_statement() {
             constraint_type: "p".into(),
             definition: "PRIMARY KEY (a ASC)".into(),
             comment: None,
+            ..Default::default()
         });
         for c in ["a", "b", "c", "d"] {
             rows.columns.push(ColumnRow {
@@ -1724,6 +1752,7 @@ fn sequence_types_fold_from_information_schema_sequences() {
         max_value: max,
         cache: 1,
         data_type: Some(ty.into()),
+        ..Default::default()
     };
     rows.sequences = vec![
         row("a", "INT4", i64::from(i32::MAX)),
@@ -1752,4 +1781,302 @@ fn sequence_types_fold_from_information_schema_sequences() {
         .map(|c| format!("{} {}", c.kind(), c.object()))
         .collect();
     assert_eq!(kinds, ["alter_sequence sequence a"], "{changes:#?}");
+}
+
+/// Schemas other than public (issue 12 item 6), in the row shapes of the queries (each row
+/// carries its schema: `crdb_internal.tables.schema_name`, `information_schema.columns.
+/// table_schema` ...; tests/fixtures/crdb/README.md): every object is keyed by its qualified
+/// name, so `game.players` and `players` are two tables with an index of one name each; a
+/// foreign key's referenced schema comes from `confrelid`; an enum column's
+/// `crdb_sql_type` is `game.mood` (`UserDefinedTypeName.FQName` in pkg/sql/types/types.go:
+/// the schema, then the name); a zone names its table through `zone_id`; a schema whose
+/// name the model cannot hold is named, with what it holds. The model of the same objects
+/// shows no drift.
+#[test]
+fn objects_of_other_schemas_fold_by_qualified_name() {
+    use bmdb::catalog::cockroach::{
+        ColumnRow, ConstraintRow, EnumRow, IndexColumnRow, IndexRow, SequenceOwnerRow, SequenceRow,
+        TableRow, ViewRow, ZoneRow,
+    };
+    let s = |x: &str| Some(x.to_string());
+    let table = |schema: &str, name: &str| TableRow {
+        name: name.into(),
+        schema: s(schema),
+        ..Default::default()
+    };
+    let column = |schema: &str, table: &str, name: &str, ty: &str| ColumnRow {
+        table_name: table.into(),
+        table_schema: s(schema),
+        column_name: name.into(),
+        crdb_sql_type: ty.into(),
+        is_nullable: if name == "id" { "NO" } else { "YES" }.into(),
+        is_hidden: "NO".into(),
+        ..Default::default()
+    };
+    let pk = |schema: &str, table: &str| ConstraintRow {
+        table_name: table.into(),
+        schema: s(schema),
+        constraint_name: format!("{table}_pkey"),
+        constraint_type: "p".into(),
+        definition: "PRIMARY KEY (id ASC)".into(),
+        ..Default::default()
+    };
+    let by_email = |schema: &str, table: &str| {
+        (
+            IndexRow {
+                descriptor_name: table.into(),
+                schema: s(schema),
+                index_name: "by_email".into(),
+                index_type: "secondary".into(),
+                create_statement: format!(
+                    "CREATE INDEX by_email ON shop.{schema}.{table} USING btree (email ASC)"
+                ),
+                ..Default::default()
+            },
+            IndexColumnRow {
+                table_name: table.into(),
+                table_schema: s(schema),
+                index_name: "by_email".into(),
+                non_unique: "YES".into(),
+                seq_in_index: 1,
+                column_name: "email".into(),
+                direction: "ASC".into(),
+                storing: "NO".into(),
+                implicit: "NO".into(),
+            },
+        )
+    };
+    let mut rows = CockroachCatalogRows {
+        database: "shop".into(),
+        schemas: vec!["Odd".into(), "auth".into(), "game".into(), "staging".into()],
+        tables: vec![
+            table("auth", "accounts"),
+            table("game", "players"),
+            table("public", "players"),
+            // crdb_internal.tables lists views and sequences too
+            table("game", "roster"),
+            table("game", "ticket"),
+            table("Odd", "t"),
+        ],
+        columns: vec![
+            column("auth", "accounts", "id", "INT8"),
+            column("auth", "accounts", "email", "STRING"),
+            column("game", "players", "id", "INT8"),
+            column("game", "players", "account_id", "INT8"),
+            column("game", "players", "mood", "game.mood"),
+            column("game", "players", "email", "STRING"),
+            column("public", "players", "id", "INT8"),
+            column("public", "players", "email", "STRING"),
+            column("game", "roster", "id", "INT8"),
+            column("Odd", "t", "id", "INT8"),
+        ],
+        constraints: vec![
+            pk("auth", "accounts"),
+            pk("game", "players"),
+            pk("public", "players"),
+            ConstraintRow {
+                table_name: "players".into(),
+                schema: s("game"),
+                constraint_name: "players_account_id_fkey".into(),
+                constraint_type: "f".into(),
+                definition: "FOREIGN KEY (account_id) REFERENCES auth.accounts(id)".into(),
+                ref_schema: s("auth"),
+                ..Default::default()
+            },
+        ],
+        enums: vec![EnumRow {
+            name: "mood".into(),
+            values: vec!["ok".into(), "sad".into()],
+            schema: s("game"),
+        }],
+        views: vec![ViewRow {
+            name: "roster".into(),
+            materialized: false,
+            definition: "SELECT id FROM shop.game.players".into(),
+            schema: s("game"),
+        }],
+        sequences: vec![SequenceRow {
+            name: "ticket".into(),
+            schema: s("game"),
+            start: 1,
+            increment: 1,
+            min_value: 1,
+            max_value: i64::MAX,
+            cache: 1,
+            ..Default::default()
+        }],
+        sequence_owners: Some(vec![SequenceOwnerRow {
+            sequence: "ticket".into(),
+            table: "players".into(),
+            column: "id".into(),
+            sequence_schema: s("game"),
+            table_schema: s("game"),
+        }]),
+        zones: vec![ZoneRow {
+            target: "TABLE shop.game.players".into(),
+            database_name: s("shop"),
+            table_name: s("players"),
+            schema_name: s("game"),
+            raw_config_sql: s(
+                "ALTER TABLE shop.game.players CONFIGURE ZONE USING\n\tgc.ttlseconds = 600",
+            ),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    for (schema, t) in [("game", "players"), ("public", "players")] {
+        let (i, c) = by_email(schema, t);
+        rows.indexes.push(i);
+        rows.index_columns.push(c);
+    }
+    rows.columns[2].column_default = Some("nextval('game.ticket'::REGCLASS)".into());
+    let (live, notes) = bmdb::catalog::cockroach::from_rows_with_notes(&rows).unwrap();
+    assert_eq!(
+        live.tables.keys().collect::<Vec<_>>(),
+        ["auth.accounts", "game.players", "players"]
+    );
+    assert_eq!(
+        live.database.schemas.iter().collect::<Vec<_>>(),
+        ["auth", "game", "staging"]
+    );
+    assert!(
+        notes.iter().any(|n| n.starts_with("schema Odd: ")),
+        "{notes:?}"
+    );
+    assert!(
+        notes.iter().any(|n| n.starts_with("table Odd.t: ")),
+        "{notes:?}"
+    );
+    let players = &live.tables["game.players"];
+    assert_eq!(players.foreign_keys[0].ref_table, "auth.accounts");
+    assert_eq!(players.column("mood").unwrap().ty, "game.mood");
+    assert_eq!(
+        players.column("id").unwrap().default.as_deref(),
+        Some("nextval('game.ticket')")
+    );
+    assert_eq!(players.indexes[0].name, "by_email");
+    assert_eq!(live.tables["players"].indexes[0].name, "by_email");
+    assert_eq!(players.zone.as_ref().unwrap().gc_ttlseconds, Some(600));
+    assert!(live.tables["players"].zone.is_none());
+    assert_eq!(live.views.keys().collect::<Vec<_>>(), ["game.roster"]);
+    assert_eq!(live.enums.keys().collect::<Vec<_>>(), ["game.mood"]);
+    let seq = &live.sequences["game.ticket"];
+    assert_eq!(
+        seq.owned_by.as_ref().unwrap().to_string(),
+        "game.players.id"
+    );
+
+    // the model of the same objects: no drift
+    let dir = tempfile::tempdir().unwrap();
+    let w = |rel: &str, text: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    w("regions.yaml", "database: shop\nschemas: [staging]\n");
+    w(
+        "schema/auth/accounts.yaml",
+        "table: accounts\nschema: auth\ncolumns:\n  - { name: id, type: INT8 }\n  - { name: email, type: STRING }\nprimary_key: [id]\n",
+    );
+    w(
+        "schema/game/players.yaml",
+        "table: players\nschema: game\ncolumns:\n  - { name: id, type: INT8, default: \"nextval('game.ticket')\" }\n  \
+         - { name: account_id, type: INT8 }\n  - { name: mood, type: game.mood }\n  - { name: email, type: STRING }\n\
+         primary_key: [id]\nindexes:\n  - { name: by_email, columns: [email] }\n\
+         foreign_keys:\n  - { columns: [account_id], references: { table: auth.accounts, columns: [id] } }\n\
+         zone: { gc.ttlseconds: 600 }\n",
+    );
+    w(
+        "schema/players.yaml",
+        "table: players\ncolumns:\n  - { name: id, type: INT8 }\n  - { name: email, type: STRING }\n\
+         primary_key: [id]\nindexes:\n  - { name: by_email, columns: [email] }\n",
+    );
+    w(
+        "types/game/mood.yaml",
+        "enum: mood\nschema: game\nvalues: [ok, sad]\n",
+    );
+    w(
+        "sequences/game/ticket.yaml",
+        "sequence: ticket\nschema: game\nowned_by: game.players.id\n",
+    );
+    w(
+        "views/game/roster.yaml",
+        "view: roster\nschema: game\nquery: SELECT id FROM game.players\n",
+    );
+    let want = bmdb::model::load_project(dir.path()).unwrap();
+    let (have, want, changes) = live_changes(&live, &want);
+    assert!(
+        changes.is_empty(),
+        "{:#?}",
+        describe_all(&changes, &have, &want)
+    );
+}
+
+/// Grants and default privileges in schemas other than public: the grants query names a
+/// table or type outside public `schema.name` (as the model keys it), and a default
+/// privilege row keeps its `schema_name` (crdb_internal.default_privileges; logic test
+/// alter_default_privileges_in_schema), so `in_schema: game` reads back as written.
+#[test]
+fn grants_and_default_privileges_in_other_schemas_fold() {
+    use bmdb::catalog::cockroach::{privilege_rows, DefaultPrivilegeRow, GrantRow};
+    use bmdb::catalog::privileges::fold;
+    let grants = [
+        GrantRow {
+            object_type: "table".into(),
+            object_name: Some("game.players".into()),
+            grantee: "reader".into(),
+            privilege_type: "SELECT".into(),
+            owner: Some("root".into()),
+            is_grantable: false,
+        },
+        GrantRow {
+            object_type: "schema".into(),
+            object_name: Some("game".into()),
+            grantee: "reader".into(),
+            privilege_type: "USAGE".into(),
+            owner: Some("root".into()),
+            is_grantable: false,
+        },
+    ];
+    let defaults = [
+        DefaultPrivilegeRow {
+            schema_name: Some("game".into()),
+            role: Some("owner".into()),
+            for_all_roles: false,
+            object_type: "tables".into(),
+            grantee: "reader".into(),
+            privilege_type: "SELECT".into(),
+        },
+        DefaultPrivilegeRow {
+            schema_name: Some("Odd".into()),
+            role: Some("owner".into()),
+            for_all_roles: false,
+            object_type: "tables".into(),
+            grantee: "reader".into(),
+            privilege_type: "SELECT".into(),
+        },
+    ];
+    let mut roles: std::collections::BTreeMap<String, Role> = ["reader", "owner"]
+        .map(|n| {
+            (
+                n.to_string(),
+                Role {
+                    name: n.into(),
+                    ..Default::default()
+                },
+            )
+        })
+        .into_iter()
+        .collect();
+    fold(&mut roles, &privilege_rows(&grants, &defaults, &[]));
+    let r = &roles["reader"];
+    assert_eq!(
+        r.grants
+            .iter()
+            .map(|g| g.on.to_string())
+            .collect::<Vec<_>>(),
+        ["schema game", "table game.players"]
+    );
+    assert_eq!(r.default_privileges.len(), 1, "{:?}", r.default_privileges);
+    assert_eq!(r.default_privileges[0].schema, "game");
 }

@@ -107,8 +107,6 @@ fn objects_bmdb_does_not_manage_are_named_by_inspect_and_plan_url() {
         "trigger t_touch on t: not managed",
         "policy mine on t: not managed",
         "row-level security t: not managed",
-        "schema audit: not managed",
-        "table audit.log: not managed",
         "domain posint: not managed",
         // a primary key's comment has no place in the model; an index's has (below)
         "comment on constraint t_pkey on t: not managed",
@@ -129,8 +127,10 @@ fn objects_bmdb_does_not_manage_are_named_by_inspect_and_plan_url() {
     // the enum is managed now (issue 12 item 1), the tsvector column kept as written (item
     // 7): both reach the current database, with the index over the enum column
     // views are managed too (item 4): inspect writes them, the plan creates them; and
-    // sequences (item 2)
+    // sequences (item 2), and schemas other than public with what they hold (item 6)
     for absent in [
+        "schema audit",
+        "audit.log",
         "enum mood",
         "t.m:",
         "t@t_m",
@@ -158,6 +158,14 @@ fn objects_bmdb_does_not_manage_are_named_by_inspect_and_plan_url() {
         value(
             &t.current,
             "SELECT count(*)::text FROM pg_class WHERE relname = 'ticket_seq' AND relkind = 'S'"
+        ),
+        "1"
+    );
+    assert_eq!(
+        value(
+            &t.current,
+            "SELECT count(*)::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = 'audit' AND c.relname = 'log' AND c.relkind = 'r'"
         ),
         "1"
     );

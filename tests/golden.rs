@@ -178,6 +178,211 @@ fn inventory() -> Table {
     }
 }
 
+/// `game.players` (an enum column of `game.mood`, a default drawing from `game.ticket`, a
+/// foreign key to `auth.accounts`) and everything around it, in schemas other than public.
+fn game_players() -> Table {
+    Table {
+        name: "game.players".into(),
+        comment: Some("Players of the game schema".into()),
+        columns: vec![
+            col("player_id", "INT8")
+                .not_null()
+                .default("nextval('game.ticket')"),
+            col("account_id", "INT8").not_null(),
+            col("mood", "game.mood").comment("How the player feels"),
+            col("moods", "game.mood[]"),
+            col("order", "game.order"),
+        ],
+        primary_key: Some(pk("players_pkey", &["player_id"])),
+        foreign_keys: vec![fk(
+            "players_account_id_fkey",
+            &["account_id"],
+            "auth.accounts",
+            &["account_id"],
+        )],
+        checks: vec![Check {
+            name: "players_check1".into(),
+            expr: "player_id > 0".into(),
+            comment: None,
+        }],
+        ..Default::default()
+    }
+}
+
+fn in_schema_changes() -> Vec<Change> {
+    let z = Some(ZoneConfig {
+        gc_ttlseconds: Some(600),
+        ..Default::default()
+    });
+    vec![
+        Change::CreateEnum {
+            name: "game.mood".into(),
+            values: names(&["ok", "sad"]),
+        },
+        Change::AddEnumValue {
+            name: "game.mood".into(),
+            value: "glad".into(),
+            before: Some("sad".into()),
+            after: None,
+        },
+        Change::CreateSequence {
+            sequence: Sequence::with_defaults("game.ticket", None),
+        },
+        Change::CreateTable {
+            table: game_players(),
+        },
+        Change::CreateIndex {
+            table: "game.players".into(),
+            index: index("players_account_id_idx", &["account_id"]),
+        },
+        Change::AddColumn {
+            table: "game.players".into(),
+            column: col("note", "STRING").comment("free text"),
+            family: None,
+            create_family: false,
+        },
+        Change::AlterColumnType {
+            table: "game.players".into(),
+            column: "account_id".into(),
+            from: "INT8".into(),
+            to: "BIGSERIAL".into(),
+        },
+        Change::SetColumnDefault {
+            table: "game.players".into(),
+            column: "note".into(),
+            default: Some("''".into()),
+        },
+        Change::AddForeignKey {
+            table: "game.scores".into(),
+            foreign_key: fk(
+                "scores_player_id_fkey",
+                &["player_id"],
+                "game.players",
+                &["player_id"],
+            ),
+        },
+        Change::SetSequenceOwner {
+            name: "game.ticket".into(),
+            owned_by: Some(SequenceOwner {
+                table: "game.players".into(),
+                column: "player_id".into(),
+            }),
+        },
+        Change::SetTableComment {
+            table: "game.players".into(),
+            comment: Some("Players".into()),
+        },
+        Change::SetLocality {
+            table: "game.players".into(),
+            from: None,
+            to: Some(Locality::Global),
+        },
+        zone(table_zone("game.players"), None, z.clone()),
+        zone(
+            ZoneTarget::Index {
+                table: "game.players".into(),
+                index: "players_account_id_idx".into(),
+            },
+            None,
+            z,
+        ),
+        Change::CreateView {
+            view: View {
+                name: "game.roster".into(),
+                materialized: false,
+                query: "SELECT p.player_id FROM game.players AS p".into(),
+            },
+            rebuilt_for: None,
+        },
+        Change::GrantPrivileges {
+            role: "analytics".into(),
+            on: GrantObject::Table("game.players".into()),
+            privileges: names(&["SELECT"]),
+            database: DB.into(),
+            grant_option: false,
+        },
+        Change::GrantPrivileges {
+            role: "analytics".into(),
+            on: GrantObject::Schema("game".into()),
+            privileges: names(&["USAGE"]),
+            database: DB.into(),
+            grant_option: false,
+        },
+        Change::GrantDefaultPrivileges {
+            role: "analytics".into(),
+            for_role: "migrator".into(),
+            schema: "game".into(),
+            on: "tables".into(),
+            privileges: names(&["SELECT"]),
+        },
+        Change::SetIndexComment {
+            table: "game.players".into(),
+            index: "players_account_id_idx".into(),
+            comment: Some("lookups by account".into()),
+        },
+        Change::SetConstraintComment {
+            table: "game.players".into(),
+            constraint: "players_check1".into(),
+            comment: None,
+        },
+        Change::RenameSequence {
+            from: "game.ticket".into(),
+            to: "game.ticket_no".into(),
+        },
+    ]
+}
+
+fn drop_in_schema_changes() -> Vec<Change> {
+    vec![
+        Change::DropView {
+            view: View {
+                name: "legacy.roster".into(),
+                materialized: true,
+                query: "SELECT 1".into(),
+            },
+            rebuilt_for: None,
+        },
+        Change::DropForeignKey {
+            table: "legacy.scores".into(),
+            foreign_key: fk(
+                "scores_player_id_fkey",
+                &["player_id"],
+                "legacy.players",
+                &["player_id"],
+            ),
+        },
+        Change::DropIndex {
+            table: "legacy.players".into(),
+            index: index("players_name_idx", &["name"]),
+        },
+        Change::DropUnique {
+            table: "legacy.players".into(),
+            unique: UniqueConstraint {
+                name: "players_name_key".into(),
+                columns: names(&["name"]),
+                ..Default::default()
+            },
+        },
+        Change::DropColumn {
+            table: "legacy.players".into(),
+            column: col("name", "STRING"),
+        },
+        Change::DropTable {
+            table: table(
+                "legacy.players",
+                vec![col("player_id", "INT8")],
+                &["player_id"],
+            ),
+        },
+        Change::DropSequence {
+            sequence: Sequence::with_defaults("legacy.ticket", None),
+        },
+        Change::DropEnum {
+            name: "legacy.mood".into(),
+        },
+    ]
+}
+
 // ---- cases ------------------------------------------------------------------------------
 
 struct Case {
@@ -710,6 +915,21 @@ fn cases() -> Vec<Case> {
                     .default("nextval('order_no')"),
                 family: None,
                 create_family: false,
+            },
+        ),
+        // --- schemas other than public (docs/model.md "Schemas") ---
+        case(
+            "create_schema",
+            "a schema other than public",
+            Change::CreateSchema {
+                name: "game".into(),
+            },
+        ),
+        case(
+            "drop_schema",
+            "a schema no longer used (RESTRICT: refused while it holds anything)",
+            Change::DropSchema {
+                name: "legacy".into(),
             },
         ),
         // --- enum types (types/*.yaml) ---
@@ -2105,6 +2325,26 @@ fn cases() -> Vec<Case> {
             },
         ),
     ];
+    // every change about an object in a schema other than public: `<kind>__in_schema`
+    // (`__in_schema_2` for a second one of a kind)
+    let mut seen: BTreeMap<&'static str, usize> = BTreeMap::new();
+    for change in in_schema_changes()
+        .into_iter()
+        .chain(drop_in_schema_changes())
+    {
+        let n = seen.entry(change.kind()).or_default();
+        *n += 1;
+        let stem = if *n == 1 {
+            format!("{}__in_schema", change.kind())
+        } else {
+            format!("{}__in_schema_{n}", change.kind())
+        };
+        out.push(case(
+            Box::leak(stem.into_boxed_str()),
+            "an object in a schema other than public: every name qualified where it must be",
+            change,
+        ));
+    }
     for c in &mut out {
         assert!(
             Change::ALL_KINDS.contains(&c.stem.split("__").next().unwrap()),

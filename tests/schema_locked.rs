@@ -186,6 +186,7 @@ fn the_catalog_reads_schema_locked_and_keeps_it_out_of_the_model() {
         comment: None,
         schema_locked: locked,
         create_statement: None,
+        schema: None,
     };
     let rows = |locked: bool| CockroachCatalogRows {
         database: "shop".into(),

@@ -71,6 +71,11 @@ pub struct TableRow {
     /// column families.
     #[serde(default)]
     pub create_statement: Option<String>,
+    /// `crdb_internal.tables.schema_name` (`pkg/sql/crdb_internal.go`,
+    /// `crdbInternalTablesTable`: `schema_name STRING NOT NULL`); `None` (rows written before
+    /// bmdb read other schemas) is public. The same holds for every `schema` field below.
+    #[serde(default)]
+    pub schema: Option<String>,
 }
 
 /// `information_schema.columns` (CockroachDB's extra `crdb_sql_type` and `is_hidden`).
@@ -112,6 +117,9 @@ pub struct ColumnRow {
     /// `generation_expression`.
     #[serde(default)]
     pub attgenerated: Option<String>,
+    /// `information_schema.columns.table_schema`.
+    #[serde(default)]
+    pub table_schema: Option<String>,
 }
 
 /// `information_schema.statistics`: one row per index column, in `seq_in_index` order.
@@ -129,6 +137,9 @@ pub struct IndexColumnRow {
     pub storing: String,
     /// `YES` | `NO`: added by CockroachDB (key suffix, region prefix, shard column).
     pub implicit: String,
+    /// `information_schema.statistics.table_schema`.
+    #[serde(default)]
+    pub table_schema: Option<String>,
 }
 
 /// `crdb_internal.table_indexes`.
@@ -152,6 +163,9 @@ pub struct IndexRow {
     /// index.GetID()) // oid`).
     #[serde(default)]
     pub comment: Option<String>,
+    /// The table's `crdb_internal.tables.schema_name` (joined on `descriptor_id`).
+    #[serde(default)]
+    pub schema: Option<String>,
 }
 
 /// `pg_catalog.pg_constraint` with `pg_get_constraintdef`.
@@ -171,6 +185,15 @@ pub struct ConstraintRow {
     /// `obj_description` is a builtin there (pkg/sql/sem/builtins/pg_builtins.go).
     #[serde(default)]
     pub comment: Option<String>,
+    /// The table's `pg_namespace.nspname`.
+    #[serde(default)]
+    pub schema: Option<String>,
+    /// A foreign key's referenced table's `pg_namespace.nspname` (through
+    /// `pg_constraint.confrelid`, which CockroachDB fills with the referenced table's OID:
+    /// `pkg/sql/pg_catalog.go`, `pgCatalogConstraintTable`); without it the schema written in
+    /// the definition's `REFERENCES` (`public.a`) is taken.
+    #[serde(default)]
+    pub ref_schema: Option<String>,
 }
 
 /// `crdb_internal.zones`: the fields set on each zone (`raw_config_sql`).
@@ -183,6 +206,11 @@ pub struct ZoneRow {
     pub index_name: Option<String>,
     pub partition_name: Option<String>,
     pub raw_config_sql: Option<String>,
+    /// The zone's table's `crdb_internal.tables.schema_name`, looked up by `zone_id` (a
+    /// table's zone, and its indexes' subzones, have the table's descriptor ID as their zone
+    /// ID: `crdbInternalZonesTable`, `zone_id INT NOT NULL`).
+    #[serde(default)]
+    pub schema_name: Option<String>,
 }
 
 /// Every row `from_rows` needs, each field the result of one query.
@@ -190,6 +218,12 @@ pub struct ZoneRow {
 pub struct CockroachCatalogRows {
     /// `SELECT current_database()`
     pub database: String,
+    /// The current database's schemas other than public and the server's own
+    /// (`information_schema.schemata`: `catalog_name`, `schema_name`; CockroachDB lists
+    /// crdb_internal, information_schema, pg_catalog, pg_extension and public in every
+    /// database, and `pg_temp_*` temporary schemas).
+    #[serde(default)]
+    pub schemas: Vec<String>,
     pub databases: Vec<DatabaseRow>,
     #[serde(default)]
     pub super_regions: Vec<SuperRegionRow>,
@@ -247,6 +281,9 @@ pub struct CockroachCatalogRows {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SequenceRow {
     pub name: String,
+    /// `pg_sequences.schemaname`.
+    #[serde(default)]
+    pub schema: Option<String>,
     pub start: i64,
     pub increment: i64,
     pub min_value: i64,
@@ -272,6 +309,11 @@ pub struct SequenceOwnerRow {
     pub sequence: String,
     pub table: String,
     pub column: String,
+    /// The sequence's and the owning table's `crdb_internal.tables.schema_name`.
+    #[serde(default)]
+    pub sequence_schema: Option<String>,
+    #[serde(default)]
+    pub table_schema: Option<String>,
 }
 
 /// One view from `pg_catalog.pg_views` (plain views: `desc.IsView() &&
@@ -284,6 +326,9 @@ pub struct SequenceOwnerRow {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ViewRow {
     pub name: String,
+    /// `pg_views.schemaname` / `pg_matviews.schemaname`.
+    #[serde(default)]
+    pub schema: Option<String>,
     pub materialized: bool,
     pub definition: String,
 }
@@ -357,13 +402,15 @@ pub fn privilege_rows(
             detail: None,
             privilege: g.privilege_type.clone(),
             grantable: g.is_grantable,
+            schema: None,
         });
     }
     for d in defaults {
         let (Some(schema), Some(role)) = (&d.schema_name, &d.role) else {
             continue;
         };
-        if d.for_all_roles || schema != crate::model::roles::MODEL_SCHEMA {
+        // a schema the model cannot hold is named with the schema itself
+        if d.for_all_roles || !super::schema_managed(schema) {
             continue;
         }
         out.push(PrivilegeRow {
@@ -373,6 +420,7 @@ pub fn privilege_rows(
             detail: Some(role.clone()),
             privilege: d.privilege_type.clone(),
             grantable: false,
+            schema: Some(schema.clone()),
         });
     }
     for s in settings {
@@ -387,6 +435,7 @@ pub fn privilege_rows(
                 detail: Some(cfg.clone()),
                 privilege: String::new(),
                 grantable: false,
+                schema: None,
             });
         }
     }
@@ -422,6 +471,9 @@ pub struct BackupScheduleRow {
 pub struct EnumRow {
     pub name: String,
     pub values: Vec<String>,
+    /// `pg_namespace.nspname` of the type.
+    #[serde(default)]
+    pub schema: Option<String>,
 }
 
 /// One role from `system.users` with its `system.role_options` rows and its memberships
@@ -441,9 +493,33 @@ pub struct RoleRow {
     pub connected: bool,
 }
 
+/// The schemas whose objects bmdb reads, for a column `$col` holding a schema's name: every
+/// one but those CockroachDB puts in each database (crdb_internal, information_schema,
+/// pg_catalog, pg_extension: `pkg/sql/catalog/catconstants`, the virtual schemas) and the
+/// temporary `pg_temp_*` ones. Which of them the model can hold (a lower-case word) is decided
+/// in Rust (`catalog::live_key`), so the rest are named.
+macro_rules! user_schema {
+    ($col:literal) => {
+        concat!(
+            $col,
+            " NOT IN ('crdb_internal', 'information_schema', 'pg_catalog', 'pg_extension') AND ",
+            $col,
+            " NOT LIKE 'pg_temp%'"
+        )
+    };
+}
+
 /// The queries `read_cockroach` sends, in order; their count never grows with the schema.
 pub const QUERIES: [(&str, &str); 19] = [
-    ("database", "SELECT current_database()"),
+    (
+        "database",
+        concat!(
+            "SELECT current_database(), ARRAY(SELECT schema_name FROM information_schema.schemata \
+             WHERE catalog_name = current_database() AND schema_name <> 'public' AND ",
+            user_schema!("schema_name"),
+            " ORDER BY 1)"
+        ),
+    ),
     (
         "databases",
         "SELECT name, primary_region, secondary_region, regions, survival_goal, placement_policy \
@@ -456,59 +532,80 @@ pub const QUERIES: [(&str, &str); 19] = [
     ),
     (
         "tables",
-        "SELECT t.name, t.locality, obj_description(t.table_id::OID), \
-         COALESCE((SELECT s.create_statement LIKE '%schema_locked = true%' \
-         FROM crdb_internal.create_statements s WHERE s.descriptor_id = t.table_id), false), \
-         (SELECT s.create_statement FROM crdb_internal.create_statements s \
-         WHERE s.descriptor_id = t.table_id) \
-         FROM crdb_internal.tables t WHERE t.database_name = current_database() \
-         AND t.schema_name = 'public' AND t.drop_time IS NULL AND t.state = 'PUBLIC' \
-         AND t.name NOT IN ('bmdb_schema_history', 'bmdb_lock', 'bmdb_relock') ORDER BY t.name",
+        concat!(
+            "SELECT t.name, t.locality, obj_description(t.table_id::OID), \
+             COALESCE((SELECT s.create_statement LIKE '%schema_locked = true%' \
+             FROM crdb_internal.create_statements s WHERE s.descriptor_id = t.table_id), false), \
+             (SELECT s.create_statement FROM crdb_internal.create_statements s \
+             WHERE s.descriptor_id = t.table_id), t.schema_name \
+             FROM crdb_internal.tables t WHERE t.database_name = current_database() AND ",
+            user_schema!("t.schema_name"),
+            " AND t.drop_time IS NULL AND t.state = 'PUBLIC' \
+             AND NOT (t.schema_name = 'public' \
+             AND t.name IN ('bmdb_schema_history', 'bmdb_lock', 'bmdb_relock')) \
+             ORDER BY t.schema_name, t.name"
+        ),
     ),
     (
         "columns",
-        "SELECT c.table_name, c.column_name, c.crdb_sql_type, c.is_nullable, c.column_default, \
-         c.is_hidden, c.generation_expression, \
-         col_description(format('%I.%I', c.table_schema, c.table_name)::REGCLASS::OID, c.ordinal_position::INT), \
-         c.is_identity, c.identity_generation, c.identity_start, c.identity_increment, \
-         c.identity_maximum, c.identity_minimum, \
-         (SELECT a.attgenerated FROM pg_catalog.pg_attribute a \
-          WHERE a.attrelid = format('%I.%I', c.table_schema, c.table_name)::REGCLASS::OID \
-          AND a.attname = c.column_name) \
-         FROM information_schema.columns c WHERE c.table_schema = 'public' \
-         ORDER BY c.table_name, c.ordinal_position",
+        concat!(
+            "SELECT c.table_name, c.column_name, c.crdb_sql_type, c.is_nullable, c.column_default, \
+             c.is_hidden, c.generation_expression, \
+             col_description(format('%I.%I', c.table_schema, c.table_name)::REGCLASS::OID, c.ordinal_position::INT), \
+             c.is_identity, c.identity_generation, c.identity_start, c.identity_increment, \
+             c.identity_maximum, c.identity_minimum, \
+             (SELECT a.attgenerated FROM pg_catalog.pg_attribute a \
+              WHERE a.attrelid = format('%I.%I', c.table_schema, c.table_name)::REGCLASS::OID \
+              AND a.attname = c.column_name), c.table_schema \
+             FROM information_schema.columns c WHERE ",
+            user_schema!("c.table_schema"),
+            " ORDER BY c.table_schema, c.table_name, c.ordinal_position"
+        ),
     ),
     (
         "index_columns",
-        "SELECT table_name, index_name, non_unique, seq_in_index, column_name, direction, storing, implicit \
-         FROM information_schema.statistics WHERE table_schema = 'public' \
-         ORDER BY table_name, index_name, seq_in_index",
+        concat!(
+            "SELECT table_name, index_name, non_unique, seq_in_index, column_name, direction, storing, \
+             implicit, table_schema FROM information_schema.statistics WHERE ",
+            user_schema!("table_schema"),
+            " ORDER BY table_schema, table_name, index_name, seq_in_index"
+        ),
     ),
     (
         "indexes",
-        "SELECT i.descriptor_name, i.index_name, i.index_type, i.is_unique, i.is_inverted, i.is_sharded, \
-         i.shard_bucket_count, i.create_statement, d.description FROM crdb_internal.table_indexes i \
-         JOIN crdb_internal.tables t ON t.table_id = i.descriptor_id \
-         LEFT JOIN pg_catalog.pg_indexes x ON x.schemaname = t.schema_name \
-         AND x.tablename = i.descriptor_name AND x.indexname = i.index_name \
-         LEFT JOIN pg_catalog.pg_description d ON d.objoid = x.oid \
-         AND d.classoid = 'pg_catalog.pg_class'::REGCLASS AND d.objsubid = 0 \
-         WHERE t.database_name = current_database() AND t.schema_name = 'public' \
-         ORDER BY i.descriptor_name, i.index_name",
+        concat!(
+            "SELECT i.descriptor_name, i.index_name, i.index_type, i.is_unique, i.is_inverted, i.is_sharded, \
+             i.shard_bucket_count, i.create_statement, d.description, t.schema_name \
+             FROM crdb_internal.table_indexes i \
+             JOIN crdb_internal.tables t ON t.table_id = i.descriptor_id \
+             LEFT JOIN pg_catalog.pg_indexes x ON x.schemaname = t.schema_name \
+             AND x.tablename = i.descriptor_name AND x.indexname = i.index_name \
+             LEFT JOIN pg_catalog.pg_description d ON d.objoid = x.oid \
+             AND d.classoid = 'pg_catalog.pg_class'::REGCLASS AND d.objsubid = 0 \
+             WHERE t.database_name = current_database() AND ",
+            user_schema!("t.schema_name"),
+            " ORDER BY t.schema_name, i.descriptor_name, i.index_name"
+        ),
     ),
     (
         "constraints",
-        "SELECT c.relname, k.conname, k.contype::STRING, pg_get_constraintdef(k.oid), \
-         obj_description(k.oid, 'pg_constraint') \
-         FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid \
-         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' \
-         ORDER BY c.relname, k.conname",
+        concat!(
+            "SELECT c.relname, k.conname, k.contype::STRING, pg_get_constraintdef(k.oid), \
+             obj_description(k.oid, 'pg_constraint'), n.nspname, \
+             (SELECT fn.nspname FROM pg_catalog.pg_class f \
+              JOIN pg_catalog.pg_namespace fn ON fn.oid = f.relnamespace WHERE f.oid = k.confrelid) \
+             FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class c ON c.oid = k.conrelid \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE ",
+            user_schema!("n.nspname"),
+            " ORDER BY n.nspname, c.relname, k.conname"
+        ),
     ),
     (
         "zones",
-        "SELECT target, range_name, database_name, table_name, index_name, partition_name, raw_config_sql \
-         FROM crdb_internal.zones WHERE database_name = current_database() \
-         OR (database_name IS NULL AND range_name IS NOT NULL)",
+        "SELECT z.target, z.range_name, z.database_name, z.table_name, z.index_name, z.partition_name, \
+         z.raw_config_sql, (SELECT t.schema_name FROM crdb_internal.tables t WHERE t.table_id = z.zone_id) \
+         FROM crdb_internal.zones z WHERE z.database_name = current_database() \
+         OR (z.database_name IS NULL AND z.range_name IS NOT NULL)",
     ),
     (
         "roles",
@@ -522,26 +619,36 @@ pub const QUERIES: [(&str, &str); 19] = [
     ),
     (
         "grants",
-        "SELECT 'database', NULL::STRING, p.grantee, p.privilege_type, \
-         (SELECT pg_get_userbyid(d.datdba) FROM pg_catalog.pg_database d WHERE d.datname = current_database()) \
-         , (p.is_grantable::STRING IN ('YES', 'true', 't')) FROM crdb_internal.cluster_database_privileges p WHERE p.database_name = current_database() \
-         UNION ALL SELECT 'schema', p.table_schema, p.grantee, p.privilege_type, \
-         (SELECT pg_get_userbyid(n.nspowner) FROM pg_catalog.pg_namespace n WHERE n.nspname = p.table_schema), \
-         (p.is_grantable::STRING IN ('YES', 'true', 't')) FROM information_schema.schema_privileges p \
-         WHERE p.table_catalog = current_database() AND p.table_schema = 'public' \
-         UNION ALL SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END, p.table_name, \
-         p.grantee, p.privilege_type, pg_get_userbyid(c.relowner), (p.is_grantable::STRING IN ('YES', 'true', 't')) \
-         FROM information_schema.table_privileges p \
-         JOIN pg_catalog.pg_namespace n ON n.nspname = p.table_schema \
-         JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.table_name \
-         WHERE p.table_catalog = current_database() AND p.table_schema = 'public' \
-         AND p.table_name NOT IN ('bmdb_schema_history', 'bmdb_lock', 'bmdb_relock') \
-         UNION ALL SELECT 'type', p.type_name, p.grantee, p.privilege_type, \
-         (SELECT pg_get_userbyid(t.typowner) FROM pg_catalog.pg_type t \
-         JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
-         WHERE n.nspname = p.type_schema AND t.typname = p.type_name), (p.is_grantable::STRING IN ('YES', 'true', 't')) \
-         FROM information_schema.type_privileges p \
-         WHERE p.type_catalog = current_database() AND p.type_schema = 'public' ORDER BY 1, 2, 3, 4",
+        concat!(
+            "SELECT 'database', NULL::STRING, p.grantee, p.privilege_type, \
+             (SELECT pg_get_userbyid(d.datdba) FROM pg_catalog.pg_database d WHERE d.datname = current_database()) \
+             , (p.is_grantable::STRING IN ('YES', 'true', 't')) FROM crdb_internal.cluster_database_privileges p WHERE p.database_name = current_database() \
+             UNION ALL SELECT 'schema', p.table_schema, p.grantee, p.privilege_type, \
+             (SELECT pg_get_userbyid(n.nspowner) FROM pg_catalog.pg_namespace n WHERE n.nspname = p.table_schema), \
+             (p.is_grantable::STRING IN ('YES', 'true', 't')) FROM information_schema.schema_privileges p \
+             WHERE p.table_catalog = current_database() AND p.table_schema ~ '^[a-z_][a-z0-9_]*$' AND ",
+            user_schema!("p.table_schema"),
+            " UNION ALL SELECT CASE WHEN c.relkind = 'S' THEN 'sequence' ELSE 'table' END, \
+             CASE WHEN p.table_schema = 'public' THEN p.table_name ELSE p.table_schema || '.' || p.table_name END, \
+             p.grantee, p.privilege_type, pg_get_userbyid(c.relowner), (p.is_grantable::STRING IN ('YES', 'true', 't')) \
+             FROM information_schema.table_privileges p \
+             JOIN pg_catalog.pg_namespace n ON n.nspname = p.table_schema \
+             JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = p.table_name \
+             WHERE p.table_catalog = current_database() AND p.table_schema ~ '^[a-z_][a-z0-9_]*$' AND ",
+            user_schema!("p.table_schema"),
+            " AND NOT (p.table_schema = 'public' \
+             AND p.table_name IN ('bmdb_schema_history', 'bmdb_lock', 'bmdb_relock')) \
+             UNION ALL SELECT 'type', \
+             CASE WHEN p.type_schema = 'public' THEN p.type_name ELSE p.type_schema || '.' || p.type_name END, \
+             p.grantee, p.privilege_type, \
+             (SELECT pg_get_userbyid(t.typowner) FROM pg_catalog.pg_type t \
+             JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+             WHERE n.nspname = p.type_schema AND t.typname = p.type_name), (p.is_grantable::STRING IN ('YES', 'true', 't')) \
+             FROM information_schema.type_privileges p \
+             WHERE p.type_catalog = current_database() AND p.type_schema ~ '^[a-z_][a-z0-9_]*$' AND ",
+            user_schema!("p.type_schema"),
+            " ORDER BY 1, 2, 3, 4"
+        ),
     ),
     (
         "default_privileges",
@@ -563,10 +670,14 @@ pub const QUERIES: [(&str, &str); 19] = [
     ),
     (
         "enums",
-        "SELECT t.typname, ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e \
-         WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) \
-         FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
-         WHERE n.nspname = 'public' AND t.typtype = 'e' ORDER BY 1",
+        concat!(
+            "SELECT t.typname, ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e \
+             WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder), n.nspname \
+             FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace \
+             WHERE ",
+            user_schema!("n.nspname"),
+            " AND t.typtype = 'e' ORDER BY 3, 1"
+        ),
     ),
     // Zone config extensions live on the region enum's type descriptor
     // (`TypeDescriptor.region_config.zone_config_extensions`), which neither SHOW ZONE
@@ -582,31 +693,44 @@ pub const QUERIES: [(&str, &str); 19] = [
     ),
     (
         "views",
-        "SELECT viewname::STRING, false, definition::STRING FROM pg_catalog.pg_views \
-         WHERE schemaname = 'public' \
-         UNION ALL SELECT matviewname::STRING, true, definition::STRING \
-         FROM pg_catalog.pg_matviews WHERE schemaname = 'public' ORDER BY 1",
+        concat!(
+            "SELECT viewname::STRING, false, definition::STRING, schemaname::STRING \
+             FROM pg_catalog.pg_views WHERE ",
+            user_schema!("schemaname"),
+            " UNION ALL SELECT matviewname::STRING, true, definition::STRING, schemaname::STRING \
+             FROM pg_catalog.pg_matviews WHERE ",
+            user_schema!("schemaname"),
+            " ORDER BY 4, 1"
+        ),
     ),
     (
         "sequences",
-        "SELECT p.sequencename::STRING, p.start_value, p.increment_by, p.min_value, p.max_value, \
-         p.cache_size, i.data_type::STRING FROM pg_catalog.pg_sequences p \
-         LEFT JOIN information_schema.sequences i ON i.sequence_schema = p.schemaname \
-         AND i.sequence_name = p.sequencename WHERE p.schemaname = 'public' ORDER BY 1",
+        concat!(
+            "SELECT p.sequencename::STRING, p.start_value, p.increment_by, p.min_value, p.max_value, \
+             p.cache_size, i.data_type::STRING, p.schemaname::STRING FROM pg_catalog.pg_sequences p \
+             LEFT JOIN information_schema.sequences i ON i.sequence_schema = p.schemaname \
+             AND i.sequence_name = p.sequencename WHERE ",
+            user_schema!("p.schemaname"),
+            " ORDER BY 8, 1"
+        ),
     ),
     // The owner lives on the sequence's descriptor only: read as JSON (admin); without
     // access the owners are not read, and a note says so.
     (
         "sequence owners",
-        "SELECT q.name, o.name, c.column_name FROM (SELECT t.name, \
-         crdb_internal.pb_to_json('cockroach.sql.sqlbase.Descriptor', d.descriptor, false)\
-         ->'table'->'sequenceOpts'->'sequenceOwner' AS own \
-         FROM crdb_internal.tables t JOIN system.descriptor d ON d.id = t.table_id \
-         WHERE t.database_name = current_database() AND t.schema_name = 'public' \
-         AND t.drop_time IS NULL) q \
-         JOIN crdb_internal.tables o ON o.table_id = (q.own->>'ownerTableId')::INT \
-         JOIN crdb_internal.table_columns c ON c.descriptor_id = o.table_id \
-         AND c.column_id = (q.own->>'ownerColumnId')::INT ORDER BY 1",
+        concat!(
+            "SELECT q.name, o.name, c.column_name, q.schema_name, o.schema_name FROM (SELECT t.name, \
+             t.schema_name, \
+             crdb_internal.pb_to_json('cockroach.sql.sqlbase.Descriptor', d.descriptor, false)\
+             ->'table'->'sequenceOpts'->'sequenceOwner' AS own \
+             FROM crdb_internal.tables t JOIN system.descriptor d ON d.id = t.table_id \
+             WHERE t.database_name = current_database() AND ",
+            user_schema!("t.schema_name"),
+            " AND t.drop_time IS NULL) q \
+             JOIN crdb_internal.tables o ON o.table_id = (q.own->>'ownerTableId')::INT \
+             JOIN crdb_internal.table_columns c ON c.descriptor_id = o.table_id \
+             AND c.column_id = (q.own->>'ownerColumnId')::INT ORDER BY 4, 1"
+        ),
     ),
 ];
 
@@ -636,6 +760,9 @@ pub fn read_cockroach(
         .ok_or_else(|| anyhow::anyhow!("{}: no row", source(0)))?;
     let mut rows = CockroachCatalogRows {
         database: Cells::new(database_row, &source(0)).get(0)?,
+        schemas: Cells::new(database_row, &source(0))
+            .get::<Option<Vec<String>>>(1)?
+            .unwrap_or_default(),
         server_version,
         ..Default::default()
     };
@@ -676,6 +803,7 @@ pub fn read_cockroach(
                 comment: c.get(2)?,
                 schema_locked: c.get(3)?,
                 create_statement: c.get(4)?,
+                schema: c.get(5)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -700,6 +828,7 @@ pub fn read_cockroach(
                 identity_maximum: c.get(12)?,
                 identity_minimum: c.get(13)?,
                 attgenerated: c.get(14)?,
+                table_schema: c.get(15)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -717,6 +846,7 @@ pub fn read_cockroach(
                 direction: c.get(5)?,
                 storing: c.get(6)?,
                 implicit: c.get(7)?,
+                table_schema: c.get(8)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -735,6 +865,7 @@ pub fn read_cockroach(
                 shard_bucket_count: c.get(6)?,
                 create_statement: c.get(7)?,
                 comment: c.get(8)?,
+                schema: c.get(9)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -749,6 +880,8 @@ pub fn read_cockroach(
                 constraint_type: c.get(2)?,
                 definition: c.get(3)?,
                 comment: c.get(4)?,
+                schema: c.get(5)?,
+                ref_schema: c.get(6)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -765,6 +898,7 @@ pub fn read_cockroach(
                 index_name: c.get(4)?,
                 partition_name: c.get(5)?,
                 raw_config_sql: c.get(6)?,
+                schema_name: c.get(7)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -891,6 +1025,7 @@ pub fn read_cockroach(
             Ok(EnumRow {
                 name: c.get(0)?,
                 values: c.get(1)?,
+                schema: c.get(2)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -917,6 +1052,7 @@ pub fn read_cockroach(
                 name: c.get(0)?,
                 materialized: c.get(1)?,
                 definition: c.get(2)?,
+                schema: c.get(3)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -933,6 +1069,7 @@ pub fn read_cockroach(
                 max_value: c.get(4)?,
                 cache: c.get(5)?,
                 data_type: c.get(6)?,
+                schema: c.get(7)?,
             })
         })
         .collect::<Result<_>>()?;
@@ -949,6 +1086,8 @@ pub fn read_cockroach(
                             sequence: c.get(0)?,
                             table: c.get(1)?,
                             column: c.get(2)?,
+                            sequence_schema: c.get(3)?,
+                            table_schema: c.get(4)?,
                         })
                     })
                     .collect::<Result<_>>()?,
@@ -1141,7 +1280,10 @@ fn is_shard_column(name: &str) -> bool {
 /// function below.
 pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<String>)> {
     let mut notes = Vec::new();
+    let keyed = keyed_rows(rows, &mut notes);
+    let rows = &keyed;
     let mut db = read_database(rows);
+    db.schemas = super::live_schemas(rows.schemas.iter().cloned(), &mut notes);
     if let Some(json) = rows.zone_extensions.as_deref() {
         db.zone_extensions = parse_zone_extensions(json)
             .with_context(|| format!("zone config extensions {json}"))?;
@@ -1213,6 +1355,91 @@ pub fn from_rows_with_notes(rows: &CockroachCatalogRows) -> Result<(Model, Vec<S
     }
     apply_zones(&mut model, &rows.zones, &rows.database, &mut notes)?;
     Ok((model, notes))
+}
+
+/// The key of an object of `schema` (`None`: public) named `name`: `name` in public,
+/// `schema.name` elsewhere (`crate::model::schemas`).
+fn key_of(schema: &Option<String>, name: &str) -> String {
+    crate::model::schemas::qualified(schema.as_deref().unwrap_or_default(), name)
+}
+
+/// The rows with every table, view, sequence and enum named by its key (`game.players`
+/// outside public), and those the model cannot hold (a schema whose name is not a lower-case
+/// word, a name with a `.`) left out and named: what follows folds keys, as the model does.
+fn keyed_rows(rows: &CockroachCatalogRows, notes: &mut Vec<String>) -> CockroachCatalogRows {
+    let mut r = rows.clone();
+    let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "public".to_string());
+    r.views.retain_mut(|v| {
+        let kind = if v.materialized {
+            "materialized view"
+        } else {
+            "view"
+        };
+        match super::live_key(&opt(&v.schema), &v.name, kind, notes) {
+            Some(k) => {
+                v.name = k;
+                true
+            }
+            None => false,
+        }
+    });
+    r.sequences.retain_mut(|q| {
+        match super::live_key(&opt(&q.schema), &q.name, "sequence", notes) {
+            Some(k) => {
+                q.name = k;
+                true
+            }
+            None => false,
+        }
+    });
+    r.enums.retain_mut(
+        |e| match super::live_key(&opt(&e.schema), &e.name, "enum", notes) {
+            Some(k) => {
+                e.name = k;
+                true
+            }
+            None => false,
+        },
+    );
+    // crdb_internal.tables lists views and sequences too: those are named above
+    let others: std::collections::BTreeSet<String> = rows
+        .views
+        .iter()
+        .map(|v| key_of(&v.schema, &v.name))
+        .chain(rows.sequences.iter().map(|q| key_of(&q.schema, &q.name)))
+        .collect();
+    r.tables.retain_mut(|t| {
+        let key = key_of(&t.schema, &t.name);
+        let mut quiet = Vec::new();
+        let kept = super::live_key(&opt(&t.schema), &t.name, "table", &mut quiet);
+        if !others.contains(&key) {
+            notes.extend(quiet);
+        }
+        t.name = key;
+        kept.is_some()
+    });
+    for c in &mut r.columns {
+        c.table_name = key_of(&c.table_schema, &c.table_name);
+    }
+    for c in &mut r.index_columns {
+        c.table_name = key_of(&c.table_schema, &c.table_name);
+    }
+    for i in &mut r.indexes {
+        i.descriptor_name = key_of(&i.schema, &i.descriptor_name);
+    }
+    for k in &mut r.constraints {
+        k.table_name = key_of(&k.schema, &k.table_name);
+    }
+    for z in &mut r.zones {
+        if let Some(t) = &z.table_name {
+            z.table_name = Some(key_of(&z.schema_name, t));
+        }
+    }
+    for o in r.sequence_owners.iter_mut().flatten() {
+        o.sequence = key_of(&o.sequence_schema, &o.sequence);
+        o.table = key_of(&o.table_schema, &o.table);
+    }
+    r
 }
 
 /// The region enum descriptor's `zoneConfigExtensions` (`pb_to_json` of
@@ -1309,7 +1536,7 @@ pub fn schema_locked_tables(rows: &CockroachCatalogRows) -> std::collections::BT
     rows.tables
         .iter()
         .filter(|t| t.schema_locked)
-        .map(|t| t.name.clone())
+        .map(|t| key_of(&t.schema, &t.name))
         .collect()
 }
 
@@ -1517,7 +1744,7 @@ pub fn read_enums(rows: &[EnumRow], notes: &mut Vec<String>) -> BTreeMap<String,
         if r.name == "crdb_internal_region" {
             continue;
         }
-        if !crate::model::enums::valid_enum_name(&r.name) {
+        if !crate::model::enums::valid_enum_name(crate::model::schemas::name_of(&r.name)) {
             notes.push(format!(
                 "enum {}: its name is not a lower-case word; not managed by bmdb",
                 r.name
@@ -1548,7 +1775,17 @@ fn drop_identity_sequences(sequences: &mut BTreeMap<String, Sequence>, tables: &
                 c.identity.is_some()
                     && match &seq.owned_by {
                         Some(o) => o.table == t.name && o.column == c.name,
-                        None => *name == format!("{}_{}_seq", t.name, c.name),
+                        None => {
+                            *name
+                                == crate::model::schemas::sibling(
+                                    &t.name,
+                                    &format!(
+                                        "{}_{}_seq",
+                                        crate::model::schemas::name_of(&t.name),
+                                        c.name
+                                    ),
+                                )
+                        }
                     }
             })
         })
@@ -1651,14 +1888,26 @@ fn read_columns<'a>(
         let label = format!("{}.{}", c.table_name, c.column_name);
         // an enum column's crdb_sql_type is the type's name, `status` or `public.status`
         // (pkg/sql/types/types.go, SQLString of the EnumFamily)
-        let enum_ty = crate::model::enums::enum_of(&c.crdb_sql_type, enums).map(|e| {
-            let array = if c.crdb_sql_type.ends_with("[]") {
-                "[]"
-            } else {
-                ""
-            };
-            format!("{}{array}", e.name)
-        });
+        // (`UserDefinedTypeName.FQName`: the schema only when the name was resolved with
+        // one; an unqualified name is looked up in the table's own schema too)
+        let enum_ty = crate::model::enums::enum_of(&c.crdb_sql_type, enums)
+            .or_else(|| {
+                let own = crate::model::schemas::schema_of(&c.table_name);
+                (!c.crdb_sql_type.contains('.')).then(|| {
+                    crate::model::enums::enum_of(
+                        &crate::model::schemas::qualified(own, &c.crdb_sql_type),
+                        enums,
+                    )
+                })?
+            })
+            .map(|e| {
+                let array = if c.crdb_sql_type.ends_with("[]") {
+                    "[]"
+                } else {
+                    ""
+                };
+                format!("{}{array}", e.name)
+            });
         let (sql_type, collate) = split_collate(&c.crdb_sql_type);
         let collate = collate.filter(|_| enum_ty.is_none());
         let ty = match canonical_type(sql_type, Dialect::Cockroach) {
@@ -1801,10 +2050,19 @@ fn read_constraints(
                 }
             }
             "f" => match parse_fk(&k.constraint_name, &k.definition) {
-                Some(fk) => t.foreign_keys.push(ForeignKey {
-                    comment: k.comment.clone(),
-                    ..fk
-                }),
+                Some(mut fk) => {
+                    // the referenced table's schema as the catalog gives it (confrelid)
+                    if let Some(schema) = &k.ref_schema {
+                        fk.ref_table = crate::model::schemas::qualified(
+                            schema,
+                            crate::model::schemas::name_of(&fk.ref_table),
+                        );
+                    }
+                    t.foreign_keys.push(ForeignKey {
+                        comment: k.comment.clone(),
+                        ..fk
+                    })
+                }
                 None => notes.push(format!("{label}: cannot read {}", k.definition)),
             },
             "c" => t.checks.push(Check {
@@ -2030,7 +2288,17 @@ fn parse_fk(name: &str, def: &str) -> Option<ForeignKey> {
     let refs_at = upper.find("REFERENCES ")? + "REFERENCES ".len();
     let rest = &def[refs_at..];
     let open = first_paren(rest)?;
-    let table = unquote_ident(rest[..open].trim().rsplit('.').next()?.trim());
+    // `t`, `public.t`, `game.t` or `db.game.t`: the referenced table's key
+    let parts: Vec<String> = rest[..open]
+        .trim()
+        .split('.')
+        .map(|p| unquote_ident(p.trim()))
+        .collect();
+    let table = match parts.as_slice() {
+        [t] => t.clone(),
+        [s, t] | [_, s, t] => crate::model::schemas::qualified(s, t),
+        _ => return None,
+    };
     let close = matching_paren(rest, open)?;
     let ref_columns = paren_list(&rest[open..=close]);
     let tail = rest[close + 1..].to_ascii_uppercase();

@@ -305,6 +305,8 @@ fn describe(c: &Change, have: &Model, want: &Model) -> Difference {
         Change::CreateView { view, .. } => diff(obj, "view", kind, view_def(view), MISSING.into()),
         Change::DropView { view, .. } => diff(obj, "view", kind, ABSENT.into(), view_def(view)),
         Change::ReplaceView { from, to } => diff(obj, "view", kind, view_def(to), view_def(from)),
+        Change::CreateSchema { .. } => diff(obj, "schema", kind, "schema".into(), MISSING.into()),
+        Change::DropSchema { .. } => diff(obj, "schema", kind, ABSENT.into(), "schema".into()),
         Change::CreateEnum { name, .. } => {
             diff(obj, "enum", kind, enum_def(want, name), MISSING.into())
         }

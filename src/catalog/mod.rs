@@ -33,6 +33,55 @@ pub struct CatalogStats {
     pub schema_locked: std::collections::BTreeSet<String>,
 }
 
+/// Whether the model can hold a live schema of this name (`crate::model::schemas`): a
+/// lower-case word the server does not reserve.
+pub fn schema_managed(schema: &str) -> bool {
+    schema == crate::model::schemas::PUBLIC
+        || (crate::model::schemas::valid_schema_name(schema)
+            && crate::model::schemas::reserved_schema(schema).is_none())
+}
+
+/// The key of live object `name` of `kind` (`table`, `view`, `sequence`, `enum`) in
+/// `schema`, or `None` with a "not managed" note when the model cannot hold it: its schema's
+/// name is not a lower-case word, or its own name holds a `.` (which would read as a schema).
+pub fn live_key(schema: &str, name: &str, kind: &str, notes: &mut Vec<String>) -> Option<String> {
+    let shown = crate::model::schemas::qualified(schema, name);
+    if !schema_managed(schema) {
+        notes.push(format!(
+            "{kind} {shown}: in schema {schema}, whose name is not a lower-case word; not managed by bmdb"
+        ));
+        return None;
+    }
+    if name.contains('.') {
+        notes.push(format!(
+            "{kind} {shown}: its name holds a '.'; not managed by bmdb"
+        ));
+        return None;
+    }
+    Some(shown)
+}
+
+/// The live schemas other than public the model can hold; each other one is named.
+pub fn live_schemas(
+    names: impl IntoIterator<Item = String>,
+    notes: &mut Vec<String>,
+) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    for s in names {
+        if s == crate::model::schemas::PUBLIC {
+            continue;
+        }
+        if schema_managed(&s) {
+            out.insert(s);
+        } else {
+            notes.push(format!(
+                "schema {s}: its name is not a lower-case word; not managed by bmdb, nor what it holds"
+            ));
+        }
+    }
+    out
+}
+
 /// Reads the live schema of the connection's current database, dispatching on its dialect.
 pub fn read_catalog(conn: &mut Connection) -> Result<(Model, CatalogStats)> {
     match conn.dialect {
@@ -68,6 +117,13 @@ pub fn is_ignored(line: &str, ignore: &[String]) -> bool {
         if entry == subject || entry.strip_prefix("column ") == Some(subject) {
             return true;
         }
+        // `schema legacy`: the schema and everything in it (`table legacy.t`, `legacy.t.c`)
+        if let Some(s) = entry.strip_prefix("schema ") {
+            let prefix = format!("{s}.");
+            return subject
+                .split_whitespace()
+                .any(|w| w.starts_with(&prefix) || w == s);
+        }
         match entry.strip_prefix("table ") {
             Some(t) => {
                 subject == t
@@ -88,6 +144,19 @@ pub fn drop_ignored(live: &mut Model, stats: &mut CatalogStats, ignore: &[String
     if ignore.is_empty() {
         return;
     }
+    // `schema legacy`: the schema is never dropped, and neither is anything in it
+    let schemas: Vec<&str> = ignore
+        .iter()
+        .filter_map(|e| e.strip_prefix("schema "))
+        .collect();
+    let in_ignored = |key: &String| schemas.contains(&crate::model::schemas::schema_of(key));
+    live.database
+        .schemas
+        .retain(|s| !schemas.contains(&s.as_str()));
+    live.tables.retain(|t, _| !in_ignored(t));
+    live.enums.retain(|t, _| !in_ignored(t));
+    live.sequences.retain(|t, _| !in_ignored(t));
+    live.views.retain(|t, _| !in_ignored(t));
     live.tables
         .retain(|t, _| !ignore.iter().any(|e| e.strip_prefix("table ") == Some(t)));
     live.enums

@@ -27,6 +27,37 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// How many catalog queries `read_postgres` sends (it never grows with the schema).
 pub const QUERY_COUNT: usize = 11;
 
+/// The schemas whose objects bmdb reads, for a `pg_namespace n`: every schema but the
+/// server's own (pg_catalog, pg_toast, pg_temp_N ... information_schema) and one an
+/// extension made (PostGIS's tiger and topology). Which of them the model can hold (a
+/// lower-case word) is decided in Rust ([`schema_managed`]), so the rest are named.
+macro_rules! user_schema {
+    () => {
+        "n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%' \
+  AND NOT EXISTS (SELECT 1 FROM pg_depend ns WHERE ns.classid = 'pg_namespace'::regclass \
+                  AND ns.objid = n.oid AND ns.deptype = 'e')"
+    };
+}
+
+/// An object's name for a "not managed" line, for a `pg_namespace n`: `name` in public,
+/// `schema.name` elsewhere (as the model keys it).
+macro_rules! qualified {
+    ($name:literal) => {
+        concat!(
+            "CASE WHEN n.nspname = 'public' THEN '' ELSE n.nspname || '.' END || ",
+            $name
+        )
+    };
+}
+
+/// bmdb's own tables, never the model's (in public, where apply creates them).
+macro_rules! not_bmdb_table {
+    () => {
+        "NOT (n.nspname = 'public' AND c.relname IN \
+  ('bmdb_schema_history', 'bmdb_lock', 'bmdb_relock', 'spatial_ref_sys'))"
+    };
+}
+
 /// The cluster's roles bmdb may manage: not superusers (the operator's), not the built-in
 /// `pg_*` ones; the user bmdb connects as is marked (`Role::connected`); memberships of built-in roles are left out
 /// (roles.yaml cannot name them). `VALID UNTIL 'infinity'` is no limit.
@@ -42,100 +73,141 @@ WHERE NOT r.rolsuper AND r.rolname NOT LIKE 'pg\\_%'
 ORDER BY 1";
 
 /// Privileges, default privileges and session defaults of roles, one row each:
-/// (role, kind, name, detail, privilege). `kind` is database / schema / table / sequence /
-/// type (`name` the object), `default` (`name` tables/sequences/types/..., `detail` the role
-/// whose objects they are; schema public only) or `setting` (`name` the database or NULL
-/// for every database, `detail` `var=value` as pg_db_role_setting holds it). What an
-/// object's owner holds on it is the owner's, never a grant (PostgreSQL writes it into the
-/// ACL once anything is granted); PUBLIC's rows have no role and are left out.
-const PRIVILEGES_SQL: &str = "\
-SELECT g.rolname::text, x.kind, x.name, x.detail, x.privilege, x.grantable FROM (
+/// (role, kind, name, detail, privilege, grantable, schema). `kind` is database / schema /
+/// table / sequence / type (`name` the object, qualified outside public: `game.players`),
+/// `default` (`name` tables/sequences/types/..., `detail` the role whose objects they are,
+/// `schema` the schema they apply in) or `setting` (`name` the database or NULL for every
+/// database, `detail` `var=value` as pg_db_role_setting holds it), in every schema bmdb reads
+/// ([`user_schema`]). What an object's owner holds on it is the owner's, never a grant
+/// (PostgreSQL writes it into the ACL once anything is granted); PUBLIC's rows have no role
+/// and are left out.
+const PRIVILEGES_SQL: &str = concat!(
+    "\
+SELECT g.rolname::text, x.kind, x.name, x.detail, x.privilege, x.grantable, x.schema FROM (
   SELECT 'database' AS kind, NULL::text AS name, NULL::text AS detail, a.grantee,
-         a.privilege_type::text AS privilege, d.datdba AS owner, a.is_grantable AS grantable
+         a.privilege_type::text AS privilege, d.datdba AS owner, a.is_grantable AS grantable,
+         NULL::text AS schema
     FROM pg_database d, aclexplode(d.datacl) a WHERE d.datname = current_database()
   UNION ALL
   SELECT 'schema', n.nspname::text, NULL, a.grantee, a.privilege_type::text, n.nspowner,
-         a.is_grantable
-    FROM pg_namespace n, aclexplode(n.nspacl) a WHERE n.nspname = 'public'
+         a.is_grantable, NULL
+    FROM pg_namespace n, aclexplode(n.nspacl) a WHERE ",
+    user_schema!(),
+    "
   UNION ALL
-  SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END, c.relname::text, NULL,
-         a.grantee, a.privilege_type::text, c.relowner, a.is_grantable
+  SELECT CASE c.relkind WHEN 'S' THEN 'sequence' ELSE 'table' END, ",
+    qualified!("c.relname"),
+    ", NULL,
+         a.grantee, a.privilege_type::text, c.relowner, a.is_grantable, NULL
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace, aclexplode(c.relacl) a
-    WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'S')
-      AND c.relname NOT IN ('bmdb_schema_history', 'bmdb_lock', 'bmdb_relock', 'spatial_ref_sys')
+    WHERE ",
+    user_schema!(),
+    " AND c.relkind IN ('r', 'p', 'S') AND ",
+    not_bmdb_table!(),
+    "
   UNION ALL
-  SELECT 'type', t.typname::text, NULL, a.grantee, a.privilege_type::text, t.typowner,
-         a.is_grantable
+  SELECT 'type', ",
+    qualified!("t.typname"),
+    ", NULL, a.grantee, a.privilege_type::text, t.typowner,
+         a.is_grantable, NULL
     FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace, aclexplode(t.typacl) a
-    WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'r')
+    WHERE ",
+    user_schema!(),
+    " AND t.typtype IN ('e', 'd', 'r')
   UNION ALL
   SELECT 'default', CASE d.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences'
            WHEN 'T' THEN 'types' WHEN 'f' THEN 'functions' ELSE 'schemas' END,
-         o.rolname::text, a.grantee, a.privilege_type::text, d.defaclrole, a.is_grantable
+         o.rolname::text, a.grantee, a.privilege_type::text, d.defaclrole, a.is_grantable,
+         n.nspname::text
     FROM pg_default_acl d JOIN pg_namespace n ON n.oid = d.defaclnamespace
       JOIN pg_roles o ON o.oid = d.defaclrole, aclexplode(d.defaclacl) a
-    WHERE n.nspname = 'public'
+    WHERE ",
+    user_schema!(),
+    "
   UNION ALL
-  SELECT 'setting', db.datname::text, cfg, s.setrole, '', 0::oid, false
+  SELECT 'setting', db.datname::text, cfg, s.setrole, '', 0::oid, false, NULL
     FROM pg_db_role_setting s LEFT JOIN pg_database db ON db.oid = s.setdatabase,
       unnest(s.setconfig) cfg
 ) x JOIN pg_roles g ON g.oid = x.grantee
 WHERE x.grantee <> x.owner
-ORDER BY 1, 2, 3, 4, 5";
+ORDER BY 1, 2, 3, 4, 5"
+);
 
 /// The public schema's enum types with their labels in sort order (pg_type, pg_enum); an
 /// enum created by an extension is the extension's.
-const ENUMS_SQL: &str = "\
+const ENUMS_SQL: &str = concat!(
+    "\
 SELECT t.typname::text,
-  ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder)
+  ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder),
+  n.nspname::text
 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-WHERE n.nspname = 'public' AND t.typtype = 'e'
+WHERE ",
+    user_schema!(),
+    " AND t.typtype = 'e'
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass
                   AND d.objid = t.oid AND d.deptype = 'e')
-ORDER BY 1";
+ORDER BY 3, 1"
+);
 
 /// The public schema's views and materialized views with the query as PostgreSQL deparses it
 /// (`pg_get_viewdef`, one call per row inside the one query); one created by an extension
 /// is the extension's.
-const VIEWS_SQL: &str = "\
-SELECT c.relname::text, c.relkind = 'm', pg_get_viewdef(c.oid)
+const VIEWS_SQL: &str = concat!(
+    "\
+SELECT c.relname::text, c.relkind = 'm', pg_get_viewdef(c.oid), n.nspname::text
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm')
+WHERE ",
+    user_schema!(),
+    " AND c.relkind IN ('v', 'm')
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
                   AND d.objid = c.oid AND d.deptype = 'e')
-ORDER BY 1";
+ORDER BY 4, 1"
+);
 
 /// The public schema's sequences with their options (pg_sequence) and the column that owns
 /// one (`OWNED BY`: a pg_depend row of deptype `a`, which SERIAL makes too); an identity
 /// column's sequence (deptype `i`) is the column's, one created by an extension the
 /// extension's. Which owned sequence is a SERIAL column's own is decided with the columns
 /// ([`serial_for`]).
-const SEQUENCES_SQL: &str = "\
+const SEQUENCES_SQL: &str = concat!(
+    "\
 SELECT c.relname::text, s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
-       format_type(s.seqtypid, NULL), o.relname::text, a.attname::text
+       format_type(s.seqtypid, NULL), o.relname::text, a.attname::text, n.nspname::text,
+       osn.nspname::text
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid
        AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a'
 LEFT JOIN pg_class o ON o.oid = d.refobjid
+LEFT JOIN pg_namespace osn ON osn.oid = o.relnamespace
 LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
-WHERE n.nspname = 'public'
+WHERE ",
+    user_schema!(),
+    "
   AND NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = 'pg_class'::regclass
                   AND e.objid = c.oid AND e.deptype IN ('e', 'i'))
-ORDER BY 1";
+ORDER BY 11, 1"
+);
 
-const TABLES_SQL: &str = "\
-SELECT c.oid, c.relname::text, dc.description
+const TABLES_SQL: &str = concat!(
+    "\
+SELECT c.oid, c.relname::text, dc.description, n.nspname::text
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_description dc ON dc.objoid = c.oid AND dc.classoid = 'pg_class'::regclass
        AND dc.objsubid = 0
-WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-  AND c.relname NOT IN ('bmdb_schema_history', 'bmdb_lock', 'bmdb_relock', 'spatial_ref_sys')
+WHERE ",
+    user_schema!(),
+    " AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND ",
+    not_bmdb_table!(),
+    "
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
                   AND d.objid = c.oid AND d.deptype = 'e')
-ORDER BY c.relname";
+ORDER BY n.nspname, c.relname"
+);
 
-const COLUMNS_SQL: &str = "\
+const COLUMNS_SQL: &str = concat!(
+    "\
 SELECT a.attrelid, a.attnum, a.attname::text, format_type(a.atttypid, a.atttypmod),
        a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), d.description,
        a.attgenerated::text, a.attidentity::text, owned.refobjid IS NOT NULL,
@@ -157,10 +229,14 @@ LEFT JOIN (pg_depend di JOIN pg_sequence ids ON ids.seqrelid = di.objid)
        ON a.attidentity <> '' AND di.classid = 'pg_class'::regclass
        AND di.refclassid = 'pg_class'::regclass AND di.deptype = 'i'
        AND di.refobjid = a.attrelid AND di.refobjsubid = a.attnum
-WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
-ORDER BY a.attrelid, a.attnum";
+WHERE ",
+    user_schema!(),
+    " AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped
+ORDER BY a.attrelid, a.attnum"
+);
 
-const CONSTRAINTS_SQL: &str = "\
+const CONSTRAINTS_SQL: &str = concat!(
+    "\
 SELECT k.conrelid, k.conname::text, k.contype::text, k.conkey, f.relname::text, fn.nspname::text,
        k.confkey, k.confdeltype::text, k.confupdtype::text, pg_get_constraintdef(k.oid),
        k.condeferrable, k.condeferred, dk.description
@@ -170,15 +246,25 @@ LEFT JOIN pg_class f ON f.oid = k.confrelid
 LEFT JOIN pg_namespace fn ON fn.oid = f.relnamespace
 LEFT JOIN pg_description dk ON dk.objoid = k.oid AND dk.classoid = 'pg_constraint'::regclass
        AND dk.objsubid = 0
-WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND k.contype IN ('p', 'u', 'f', 'c', 'x')
-ORDER BY k.conrelid, k.conname";
+WHERE ",
+    user_schema!(),
+    " AND c.relkind IN ('r', 'p') AND k.contype IN ('p', 'u', 'f', 'c', 'x')
+ORDER BY k.conrelid, k.conname"
+);
 
-/// The database's name, the server's version number, and its non-default operator classes
-/// (oids and names, in the same order) for the index reader.
-const DATABASE_SQL: &str = "\
+/// The database's name, the server's version number, its non-default operator classes
+/// (oids and names, in the same order) for the index reader, and its schemas other than
+/// public ([`user_schema`]).
+const DATABASE_SQL: &str = concat!(
+    "\
 SELECT current_database()::text, current_setting('server_version_num')::int4,
        ARRAY(SELECT o.oid FROM pg_opclass o WHERE NOT o.opcdefault ORDER BY o.oid),
-       ARRAY(SELECT o.opcname::text FROM pg_opclass o WHERE NOT o.opcdefault ORDER BY o.oid)";
+       ARRAY(SELECT o.opcname::text FROM pg_opclass o WHERE NOT o.opcdefault ORDER BY o.oid),
+       ARRAY(SELECT n.nspname::text FROM pg_namespace n
+             WHERE n.nspname <> 'public' AND ",
+    user_schema!(),
+    " ORDER BY 1)"
+);
 
 /// [`INDEXES_SQL`] for a server of `server_version_num`.
 fn indexes_sql(server_version_num: i32) -> String {
@@ -194,7 +280,8 @@ fn indexes_sql(server_version_num: i32) -> String {
 /// ([`indexes_sql`]); operator classes come as oids, named from the database query's list of
 /// non-default ones (a per-index lookup, or `pg_get_indexdef`, made this query 3-4x slower
 /// at 2,000 indexes).
-const INDEXES_SQL: &str = "\
+const INDEXES_SQL: &str = concat!(
+    "\
 SELECT i.indrelid, ic.relname::text, i.indisunique, i.indkey::int2[], i.indoption::int2[],
        i.indnkeyatts, am.amname::text, pg_get_expr(i.indpred, i.indrelid),
        {nulls_not_distinct}, i.indclass::oid[], di.description
@@ -204,102 +291,95 @@ LEFT JOIN pg_description di ON di.objoid = i.indexrelid AND di.classoid = 'pg_cl
        AND di.objsubid = 0
 JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_am am ON am.oid = ic.relam
-WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+WHERE ",
+    user_schema!(),
+    " AND c.relkind IN ('r', 'p')
   AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid
                   AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))
-ORDER BY i.indrelid, ic.relname";
+ORDER BY i.indrelid, ic.relname"
+);
 
-/// Everything else a database can hold that bmdb does not manage, as (kind, name): other
-/// schemas and what is in them (views there too: the public schema's are read by
-/// VIEWS_SQL; its sequences by SEQUENCES_SQL), types, functions, triggers,
-/// policies, rules, inheritance and partitions, collations, the comments the model has no
-/// place for (on a primary key or exclusion constraint, and on the index behind a key:
-/// those on indexes, checks, unique constraints and foreign keys are read with them),
-/// extensions (but PL/pgSQL, always there, and PostGIS, which bmdb creates).
-/// Objects owned by an extension belong to it and are not listed one by one.
-const OTHER_SQL: &str = "\
+/// Everything else a database can hold that bmdb does not manage, as (kind, name), in every
+/// schema bmdb reads ([`user_schema`]; names outside public qualified): foreign tables and
+/// composite types, domains and range types, functions, triggers, policies, rules,
+/// inheritance and partitions, collations, the comments the model has no place for (on a
+/// primary key or exclusion constraint, and on the index behind a key: those on indexes,
+/// checks, unique constraints and foreign keys are read with them), extensions (but
+/// PL/pgSQL, always there, and PostGIS, which bmdb creates). Objects owned by an extension
+/// belong to it and are not listed one by one. A schema whose name the model cannot hold is
+/// named in Rust ([`schema_managed`]), with what it holds.
+const OTHER_SQL: &str = concat!("\
 SELECT kind, name FROM (
-  SELECT 'schema' AS kind, n.nspname::text AS name
-  FROM pg_namespace n
-  WHERE n.nspname NOT IN ('public', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_namespace'::regclass
-                    AND d.objid = n.oid AND d.deptype = 'e')
-  UNION ALL
-  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-           WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' WHEN 'c' THEN 'composite type'
-           ELSE 'table' END,
-         CASE WHEN n.nspname = 'public' THEN '' ELSE n.nspname || '.' END || c.relname
+  SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'composite type' END AS kind,
+         ", qualified!("c.relname"), " AS name
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE ((n.nspname = 'public' AND c.relkind IN ('f', 'c'))
-         OR (n.nspname NOT IN ('public', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
-             AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f', 'c') AND NOT c.relispartition))
+  WHERE ", user_schema!(), " AND c.relkind IN ('f', 'c')
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
-                    AND d.objid = c.oid AND (d.deptype = 'e'
-                      OR (c.relkind = 'S' AND d.refclassid = 'pg_class'::regclass
-                          AND d.deptype IN ('a', 'i'))))
+                    AND d.objid = c.oid AND d.deptype = 'e')
   UNION ALL
   SELECT CASE WHEN c.relispartition THEN 'partition' ELSE 'inheritance' END,
-         c.relname || CASE WHEN c.relispartition THEN ' of ' ELSE ' inherits ' END || p.relname
+         ", qualified!("c.relname"), " || CASE WHEN c.relispartition THEN ' of ' ELSE ' inherits ' END
+         || CASE WHEN pn.nspname = 'public' THEN '' ELSE pn.nspname || '.' END || p.relname
   FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
-  JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
+  JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_namespace pn ON pn.oid = p.relnamespace
+  WHERE ", user_schema!(), " AND c.relkind IN ('r', 'p')
   UNION ALL
   SELECT CASE t.typtype WHEN 'd' THEN 'domain' ELSE 'range type' END,
-         t.typname::text
+         ", qualified!("t.typname"), "
   FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
-  WHERE n.nspname = 'public' AND t.typtype IN ('d', 'r')
+  WHERE ", user_schema!(), " AND t.typtype IN ('d', 'r')
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_type'::regclass
                     AND d.objid = t.oid AND d.deptype = 'e')
   UNION ALL
   SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
-         p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
+         ", qualified!("p.proname"), " || '(' || pg_get_function_identity_arguments(p.oid) || ')'
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-  WHERE n.nspname = 'public'
+  WHERE ", user_schema!(), "
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass
                     AND d.objid = p.oid AND d.deptype = 'e')
   UNION ALL
-  SELECT 'trigger', t.tgname || ' on ' || c.relname
+  SELECT 'trigger', t.tgname || ' on ' || ", qualified!("c.relname"), "
   FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = 'public' AND NOT t.tgisinternal
+  WHERE ", user_schema!(), " AND NOT t.tgisinternal
   UNION ALL
-  SELECT 'policy', p.polname || ' on ' || c.relname
+  SELECT 'policy', p.polname || ' on ' || ", qualified!("c.relname"), "
   FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = 'public'
+  WHERE ", user_schema!(), "
   UNION ALL
-  SELECT 'row-level security', c.relname::text
+  SELECT 'row-level security', ", qualified!("c.relname"), "
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = 'public' AND c.relrowsecurity
+  WHERE ", user_schema!(), " AND c.relrowsecurity
   UNION ALL
-  SELECT 'rule', r.rulename || ' on ' || c.relname
+  SELECT 'rule', r.rulename || ' on ' || ", qualified!("c.relname"), "
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = 'public' AND r.rulename <> '_RETURN'
+  WHERE ", user_schema!(), " AND r.rulename <> '_RETURN'
   UNION ALL
-  SELECT 'unlogged table', c.relname::text
+  SELECT 'unlogged table', ", qualified!("c.relname"), "
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relpersistence = 'u'
+  WHERE ", user_schema!(), " AND c.relkind IN ('r', 'p') AND c.relpersistence = 'u'
   UNION ALL
-  SELECT 'comment on index', c.relname::text
+  SELECT 'comment on index', ", qualified!("c.relname"), "
   FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass
   JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = 'public' AND c.relkind IN ('i', 'I')
+  WHERE ", user_schema!(), " AND c.relkind IN ('i', 'I')
     AND EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid
                 AND k.contype IN ('p', 'u', 'x'))
   UNION ALL
-  SELECT 'comment on constraint', k.conname || ' on ' || c.relname
+  SELECT 'comment on constraint', k.conname || ' on ' || ", qualified!("c.relname"), "
   FROM pg_description d JOIN pg_constraint k ON k.oid = d.objoid AND d.classoid = 'pg_constraint'::regclass
   JOIN pg_class c ON c.oid = k.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-  WHERE n.nspname = 'public' AND k.contype NOT IN ('u', 'f', 'c')
+  WHERE ", user_schema!(), " AND k.contype NOT IN ('u', 'f', 'c')
   UNION ALL
-  SELECT 'collation', co.collname::text
+  SELECT 'collation', ", qualified!("co.collname"), "
   FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace
-  WHERE n.nspname = 'public'
+  WHERE ", user_schema!(), "
     AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_collation'::regclass
                     AND d.objid = co.oid AND d.deptype = 'e')
   UNION ALL
   SELECT 'extension', e.extname::text FROM pg_extension e WHERE e.extname NOT IN ('plpgsql', 'postgis')
   UNION ALL
   SELECT 'event trigger', e.evtname::text FROM pg_event_trigger e
-) o ORDER BY kind, name";
+) o ORDER BY kind, name");
 
 /// The current database's public schema as a normalised model.
 pub fn read_postgres(client: &mut postgres::Client) -> Result<Model> {
@@ -310,6 +390,18 @@ pub fn read_postgres(client: &mut postgres::Client) -> Result<Model> {
 /// aspect (tables, columns, constraints, indexes) is folded by its own function below.
 pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model, CatalogStats)> {
     read_postgres_sessions(client, None)
+}
+
+/// Sets the session's search_path to `public` alone, before the catalog queries: the
+/// server then writes every name outside public qualified, whatever the role's own
+/// search_path says (`"$user"` names a schema when one is called like the role), in
+/// `format_type` (`game.mood`), `pg_get_expr` (`nextval('game.s'::regclass)`) and
+/// `pg_get_viewdef` (`FROM game.players`), and an unqualified name means public's, as it
+/// does in the model. A session setting, not a catalog query (not counted).
+fn public_search_path(client: &mut postgres::Client) -> Result<()> {
+    client
+        .batch_execute("SET search_path = public")
+        .context("setting the session's search_path to public for the catalog read")
 }
 
 /// One catalog query, counted in `sent`, its failure naming the aspect.
@@ -335,6 +427,7 @@ fn fetch_beside_tables(
     client: &mut postgres::Client,
     sent: &AtomicUsize,
 ) -> Result<[Vec<postgres::Row>; 6]> {
+    public_search_path(client)?;
     Ok([
         catalog_query(client, OTHER_SQL, "objects bmdb does not manage", sent)?,
         catalog_query(client, ROLES_SQL, "roles", sent)?,
@@ -409,20 +502,22 @@ pub fn read_postgres_sessions(
     let opclass_oids: Vec<u32> = db_row.get(2)?;
     let opclass_names: Vec<String> = db_row.get(3)?;
     let opclasses: HashMap<u32, String> = opclass_oids.into_iter().zip(opclass_names).collect();
+    let schemas = super::live_schemas(db_row.get::<Vec<String>>(4)?, &mut stats.skipped);
 
     let mut model = Model {
         database: Database {
             name: db_row.get(0)?,
             dialect: Dialect::Postgres,
+            schemas,
             ..Database::default()
         },
         tables: BTreeMap::new(),
         roles: Some(read_roles(&role_rows)?),
         enums: read_enums(&enum_rows, &mut stats)?,
-        views: read_views(&view_rows)?,
+        views: read_views(&view_rows, &mut stats)?,
         sequences: BTreeMap::new(),
     };
-    let mut sequences = read_sequences(&sequence_rows)?;
+    let mut sequences = read_sequences(&sequence_rows, &mut stats)?;
     if let Some(roles) = model.roles.as_mut() {
         let mut rows = Vec::new();
         for r in &privilege_rows {
@@ -434,13 +529,14 @@ pub fn read_postgres_sessions(
                 detail: c.get(3)?,
                 privilege: c.get(4)?,
                 grantable: c.get(5)?,
+                schema: c.get(6)?,
             });
         }
         super::privileges::fold(roles, &rows);
     }
     // every cell read fallibly: a NULL or a type from a newer server is an error naming the
     // catalog query, the column and the row's table
-    let mut tables = read_tables(&table_rows)?;
+    let mut tables = read_tables(&table_rows, &mut stats)?;
     let attnames = read_columns(
         &column_rows,
         &mut tables,
@@ -474,6 +570,7 @@ fn fetch_tables(
     Vec<postgres::Row>,
     Vec<postgres::Row>,
 )> {
+    public_search_path(client)?;
     let db_rows = catalog_query(client, DATABASE_SQL, "database", sent)?;
     let server_version: i32 = Cells::new(
         db_rows
@@ -496,13 +593,21 @@ type LiveSequences = BTreeMap<String, (Sequence, String)>;
 
 /// Sequences with their options and owner; a sequence of another type than bigint is
 /// compared as bigint (the model has no `AS`), and named.
-fn read_sequences(rows: &[postgres::Row]) -> Result<LiveSequences> {
+fn read_sequences(rows: &[postgres::Row], stats: &mut CatalogStats) -> Result<LiveSequences> {
     let mut out = BTreeMap::new();
     for r in rows {
         let c = Cells::new(r, "the PostgreSQL catalog (sequences)");
         let name: String = c.get(0)?;
+        let schema: String = c.get(10)?;
+        let Some(name) = super::live_key(&schema, &name, "sequence", &mut stats.skipped) else {
+            continue;
+        };
         let c = c.of(name.clone());
-        let owner_table: Option<String> = c.get(8)?;
+        // the owning table by its key (`game.t` outside public)
+        let owner_schema: Option<String> = c.get(11)?;
+        let owner_table: Option<String> = c.get::<Option<String>>(8)?.map(|t| {
+            crate::model::schemas::qualified(owner_schema.as_deref().unwrap_or_default(), &t)
+        });
         let owner_column: Option<String> = c.get(9)?;
         let ty: String = c.get(7)?;
         let seq = Sequence {
@@ -536,9 +641,13 @@ fn read_enums(
     let mut out = BTreeMap::new();
     for r in rows {
         let c = Cells::new(r, "the PostgreSQL catalog (enum types)");
-        let name: String = c.get(0)?;
+        let bare: String = c.get(0)?;
+        let schema: String = c.get(2)?;
+        let Some(name) = super::live_key(&schema, &bare, "enum", &mut stats.skipped) else {
+            continue;
+        };
         let c = c.of(name.clone());
-        if !crate::model::enums::valid_enum_name(&name) {
+        if !crate::model::enums::valid_enum_name(&bare) {
             stats.skipped.push(format!(
                 "enum {name}: its name is not a lower-case word; not managed by bmdb"
             ));
@@ -559,11 +668,20 @@ fn read_enums(
 /// Views and materialized views, the query as `pg_get_viewdef` writes it (trimmed, its
 /// trailing `;` removed). Compared with the model's query through
 /// `crate::sql::query_fingerprint`, which PostgreSQL's deparsing leaves alone.
-fn read_views(rows: &[postgres::Row]) -> Result<BTreeMap<String, View>> {
+fn read_views(rows: &[postgres::Row], stats: &mut CatalogStats) -> Result<BTreeMap<String, View>> {
     let mut out = BTreeMap::new();
     for r in rows {
         let c = Cells::new(r, "the PostgreSQL catalog (views)");
         let name: String = c.get(0)?;
+        let schema: String = c.get(3)?;
+        let kind = if c.get::<bool>(1)? {
+            "materialized view"
+        } else {
+            "view"
+        };
+        let Some(name) = super::live_key(&schema, &name, kind, &mut stats.skipped) else {
+            continue;
+        };
         let c = c.of(name.clone());
         let def: String = c.get(2)?;
         out.insert(
@@ -677,12 +795,18 @@ fn col_names(attnames: &AttNames, oid: u32, keys: &[i16]) -> Option<Vec<String>>
         .collect()
 }
 
-fn read_tables(rows: &[postgres::Row]) -> Result<Tables> {
+/// Tables by oid, each named by its key (`game.players` outside public); one the model
+/// cannot hold is named and left out, and so are its columns, keys and indexes.
+fn read_tables(rows: &[postgres::Row], stats: &mut CatalogStats) -> Result<Tables> {
     let mut tables = Tables::new();
     for r in rows {
         let c = Cells::new(r, "the PostgreSQL catalog (tables)");
         let oid: u32 = c.get(0)?;
         let name: String = c.get(1)?;
+        let schema: String = c.get(3)?;
+        let Some(name) = super::live_key(&schema, &name, "table", &mut stats.skipped) else {
+            continue;
+        };
         let c = c.of(name.clone());
         tables.insert(
             oid,
@@ -853,12 +977,11 @@ fn read_constraints(
                     ));
                     continue;
                 };
-                if ref_schema.as_deref() != Some("public") {
-                    stats.skipped.push(format!(
-                        "{label}: references a table outside the public schema"
-                    ));
-                    continue;
-                }
+                // the referenced table by its key (`auth.accounts` outside public)
+                let ref_table = crate::model::schemas::qualified(
+                    ref_schema.as_deref().unwrap_or_default(),
+                    &ref_table,
+                );
                 let ref_oid = tables
                     .iter()
                     .find(|(_, t)| t.name == ref_table)

@@ -27,6 +27,9 @@ pub struct PrivilegeRow {
     /// Held WITH GRANT OPTION (a grant only; default privileges' is not modelled).
     #[serde(default)]
     pub grantable: bool,
+    /// For `default`: the schema the default privileges apply in (`None`: public).
+    #[serde(default)]
+    pub schema: Option<String>,
 }
 
 /// Adds `rows` to the roles they name; rows of other roles are ignored.
@@ -78,15 +81,16 @@ pub fn fold(roles: &mut BTreeMap<String, Role>, rows: &[PrivilegeRow]) {
                 {
                     continue;
                 }
+                let schema = r.schema.clone().unwrap_or_else(|| MODEL_SCHEMA.to_string());
                 match role
                     .default_privileges
                     .iter_mut()
-                    .find(|d| d.for_role == for_role && d.on == on)
+                    .find(|d| d.for_role == for_role && d.schema == schema && d.on == on)
                 {
                     Some(d) => d.privileges.push(privilege),
                     None => role.default_privileges.push(DefaultPrivilege {
                         for_role,
-                        schema: MODEL_SCHEMA.to_string(),
+                        schema,
                         on,
                         privileges: vec![privilege],
                     }),

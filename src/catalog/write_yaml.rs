@@ -37,6 +37,10 @@ pub fn scalar(s: &str) -> String {
     out
 }
 
+fn list_of(items: &[String]) -> String {
+    list(items)
+}
+
 fn list(items: &[String]) -> String {
     let parts: Vec<String> = items.iter().map(|s| scalar(s)).collect();
     format!("[{}]", parts.join(", "))
@@ -70,8 +74,13 @@ fn zone_flow(z: &ZoneConfig) -> String {
     format!("{{ {} }}", parts.join(", "))
 }
 
-/// regions.yaml for the model's database.
+/// regions.yaml for the model's database; `empty_schemas`, the schemas other than public no
+/// object of the model lives in (the loader adds those an object names).
 pub fn regions_yaml(db: &Database) -> String {
+    regions_yaml_with(db, &db.schemas)
+}
+
+fn regions_yaml_with(db: &Database, empty_schemas: &std::collections::BTreeSet<String>) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "database: {}", scalar(&db.name));
     let _ = writeln!(s, "dialect: {}", db.dialect.as_str());
@@ -121,6 +130,14 @@ pub fn regions_yaml(db: &Database) -> String {
             }
         }
     }
+    if !empty_schemas.is_empty() {
+        let list: Vec<String> = empty_schemas.iter().cloned().collect();
+        let _ = writeln!(
+            s,
+            "# schemas no object lives in yet (an object's `schema:` adds its own)"
+        );
+        let _ = writeln!(s, "schemas: {}", list_of(&list));
+    }
     if !db.ignore.is_empty() {
         let _ = writeln!(
             s,
@@ -137,7 +154,12 @@ pub fn regions_yaml(db: &Database) -> String {
 /// schema/<table>.yaml for one table.
 fn table_yaml(t: &Table, model: &Model) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "table: {}", scalar(&t.name));
+    let _ = writeln!(
+        s,
+        "table: {}",
+        scalar(crate::model::schemas::name_of(&t.name))
+    );
+    schema_line(&mut s, &t.name);
     if let Some(c) = &t.comment {
         let _ = writeln!(s, "comment: {}", scalar(c));
     }
@@ -203,7 +225,8 @@ fn table_yaml(t: &Table, model: &Model) -> String {
         let _ = writeln!(s, "  - {{ {} }}", parts.join(", "));
     }
     if let Some(pk) = &t.primary_key {
-        if pk.name == crate::model::normalize::fit_identifier(&format!("{}_pkey", t.name)) {
+        let own = crate::model::schemas::name_of(&t.name);
+        if pk.name == crate::model::normalize::fit_identifier(&format!("{own}_pkey")) {
             let _ = writeln!(s, "primary_key: {}", list(&pk.columns));
         } else {
             let _ = writeln!(
@@ -371,6 +394,37 @@ fn quoted(s: &str) -> String {
     } else {
         format!("\"{q}\"")
     }
+}
+
+/// `schema: <schema>` for an object outside public (its key says which).
+fn schema_line(s: &mut String, key: &str) {
+    let schema = crate::model::schemas::schema_of(key);
+    if schema != crate::model::schemas::PUBLIC {
+        let _ = writeln!(s, "schema: {}", scalar(schema));
+    }
+}
+
+/// The file of the object keyed `key` in `folder`: `<folder>/<name>.yaml` in public,
+/// `<folder>/<schema>/<name>.yaml` elsewhere, the name made a file stem ([`file_stem`]).
+fn object_file(folder: &str, key: &str, taken: &mut std::collections::BTreeSet<String>) -> PathBuf {
+    let (schema, name) = crate::model::schemas::split(key);
+    let mut dir = PathBuf::from(folder);
+    let mut scoped = std::collections::BTreeSet::new();
+    let stem = if schema == crate::model::schemas::PUBLIC {
+        file_stem(name, taken)
+    } else {
+        dir.push(schema);
+        // stems taken in this schema's folder, kept in `taken` as `schema/stem`
+        for t in taken.iter() {
+            if let Some(rest) = t.strip_prefix(&format!("{schema}/")) {
+                scoped.insert(rest.to_string());
+            }
+        }
+        let stem = file_stem(name, &mut scoped);
+        taken.insert(format!("{schema}/{}", stem.to_lowercase()));
+        stem
+    };
+    dir.join(format!("{stem}.yaml"))
 }
 
 /// A file name for a table: its name, with anything outside [A-Za-z0-9_-] replaced, made
@@ -593,7 +647,23 @@ pub fn write_project(dir: &Path, model: &Model) -> Result<Vec<PathBuf>> {
 
 /// regions.yaml and one schema/<table>.yaml per table, as (relative path, text).
 fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
-    let mut files = vec![(PathBuf::from("regions.yaml"), regions_yaml(&model.database))];
+    // a schema an object lives in is the loader's anyway: only the empty ones are listed
+    use crate::model::schemas::schemas_of;
+    let mut used = schemas_of(model.tables.keys());
+    used.extend(schemas_of(model.views.keys()));
+    used.extend(schemas_of(model.sequences.keys()));
+    used.extend(schemas_of(model.enums.keys()));
+    let empty: std::collections::BTreeSet<String> = model
+        .database
+        .schemas
+        .iter()
+        .filter(|s| !used.contains(*s))
+        .cloned()
+        .collect();
+    let mut files = vec![(
+        PathBuf::from("regions.yaml"),
+        regions_yaml_with(&model.database, &empty),
+    )];
     if let Some(roles) = model
         .roles
         .as_ref()
@@ -611,27 +681,22 @@ fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
     }
     let mut taken = std::collections::BTreeSet::new();
     for t in model.tables.values() {
-        let stem = file_stem(&t.name, &mut taken);
         files.push((
-            PathBuf::from("schema").join(format!("{stem}.yaml")),
+            object_file("schema", &t.name, &mut taken),
             table_yaml(t, model),
         ));
     }
     for e in model.enums.values() {
         files.push((
-            PathBuf::from("types").join(format!("{}.yaml", e.name)),
+            object_file("types", &e.name, &mut Default::default()),
             enum_yaml(e),
         ));
     }
     for v in model.views.values() {
-        let stem = file_stem(&v.name, &mut taken);
-        files.push((
-            PathBuf::from("views").join(format!("{stem}.yaml")),
-            view_yaml(v),
-        ));
+        files.push((object_file("views", &v.name, &mut taken), view_yaml(v)));
     }
     for q in model.sequences.values() {
-        let stem = file_stem(&q.name, &mut taken);
+        let file = object_file("sequences", &q.name, &mut taken);
         // an owner the model does not hold (a table bmdb left out) is not written
         let owned = q.owned_by.as_ref().filter(|o| {
             model
@@ -640,7 +705,7 @@ fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
                 .is_some_and(|t| t.column(&o.column).is_some())
         });
         files.push((
-            PathBuf::from("sequences").join(format!("{stem}.yaml")),
+            file,
             sequence_yaml(&Sequence {
                 owned_by: owned.cloned(),
                 ..q.clone()
@@ -653,7 +718,12 @@ fn project_files(model: &Model) -> Vec<(PathBuf, String)> {
 /// sequences/<name>.yaml for one sequence: the options that are not the defaults.
 pub fn sequence_yaml(q: &Sequence) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "sequence: {}", scalar(&q.name));
+    let _ = writeln!(
+        s,
+        "sequence: {}",
+        scalar(crate::model::schemas::name_of(&q.name))
+    );
+    schema_line(&mut s, &q.name);
     if let Some(t) = &q.data_type {
         let _ = writeln!(s, "as: {}", t.to_ascii_lowercase());
     }
@@ -690,7 +760,12 @@ pub fn sequence_yaml(q: &Sequence) -> String {
 /// views/<name>.yaml for one view: the query as the server gave it, in a literal block.
 pub fn view_yaml(v: &View) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "view: {}", scalar(&v.name));
+    let _ = writeln!(
+        s,
+        "view: {}",
+        scalar(crate::model::schemas::name_of(&v.name))
+    );
+    schema_line(&mut s, &v.name);
     if v.materialized {
         let _ = writeln!(s, "materialized: true");
     }
@@ -708,7 +783,12 @@ pub fn view_yaml(v: &View) -> String {
 /// types/<name>.yaml for one enum type.
 pub fn enum_yaml(e: &EnumType) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "enum: {}", scalar(&e.name));
+    let _ = writeln!(
+        s,
+        "enum: {}",
+        scalar(crate::model::schemas::name_of(&e.name))
+    );
+    schema_line(&mut s, &e.name);
     let _ = writeln!(s, "values:");
     for v in &e.values {
         let _ = writeln!(s, "  - {}", quoted(v));

@@ -206,6 +206,17 @@ macro_rules! with_change_kinds {
                 cockroach_only: bool,
             },
 
+            // --- schemas other than public (docs/model.md "Schemas") ---
+            /// `CREATE SCHEMA IF NOT EXISTS name`, before every object in it.
+            CreateSchema = "create_schema" {
+                name: String,
+            },
+            /// `DROP SCHEMA IF EXISTS name` (RESTRICT: the server refuses while it holds
+            /// anything), after every object in it is dropped.
+            DropSchema = "drop_schema" {
+                name: String,
+            },
+
             // --- enum types (types/*.yaml; docs/model.md "Enum types") ---
             CreateEnum = "create_enum" {
                 name: String,
@@ -581,6 +592,7 @@ impl Change {
                 None => format!("setting {role}.{name}"),
                 Some(d) => format!("setting {role}.{name} in {d}"),
             },
+            Change::CreateSchema { name } | Change::DropSchema { name } => format!("schema {name}"),
             Change::CreateEnum { name, .. } | Change::DropEnum { name } => format!("enum {name}"),
             Change::AddEnumValue { name, value, .. } | Change::DropEnumValue { name, value } => {
                 format!("enum {name}.{value}")
@@ -714,6 +726,8 @@ impl Change {
             | Change::RevokeDefaultPrivileges { .. }
             | Change::SetRoleSetting { .. }
             | Change::ResetRoleSetting { .. }
+            | Change::CreateSchema { .. }
+            | Change::DropSchema { .. }
             | Change::CreateEnum { .. }
             | Change::AddEnumValue { .. }
             | Change::RenameEnumValue { .. }

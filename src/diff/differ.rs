@@ -19,6 +19,7 @@ pub fn diff(current: &Model, desired: &Model) -> Vec<Change> {
     let mut out = Vec::new();
     diff_database(db, &current.database, &desired.database, &mut out);
 
+    diff_schemas(current, desired, &mut out);
     let renames = column_renames(current, desired);
     let seq_renames = super::sequences::sequence_renames(&current.sequences, &desired.sequences);
     for (name, want) in &desired.tables {
@@ -48,6 +49,19 @@ pub fn diff(current: &Model, desired: &Model) -> Vec<Change> {
     out
 }
 
+/// Schemas other than public: one the desired model has (declares, or holds an object in)
+/// and the current does not is created; one it no longer has is dropped.
+fn diff_schemas(current: &Model, desired: &Model, out: &mut Vec<Change>) {
+    let have = crate::model::schemas::model_schemas(current);
+    let want = crate::model::schemas::model_schemas(desired);
+    for name in want.difference(&have) {
+        out.push(Change::CreateSchema { name: name.clone() });
+    }
+    for name in have.difference(&want) {
+        out.push(Change::DropSchema { name: name.clone() });
+    }
+}
+
 /// Grants, default privileges and session defaults of the roles, compared like the roles
 /// themselves only when the desired model manages roles. A grant on a table the plan drops
 /// goes with the table; a role the plan drops first loses its grants and default
@@ -68,7 +82,7 @@ fn diff_privileges(current: &Model, desired: &Model, out: &mut Vec<Change>) {
                 || desired.tables.values().any(|t| {
                     t.columns
                         .iter()
-                        .any(|c| format!("{}_{}_seq", t.name, c.name) == *q)
+                        .any(|c| crate::model::sequences::serial_sequence(&t.name, &c.name) == *q)
                 })
         }
         GrantObject::Type(n) => desired.enums.contains_key(n),
@@ -503,7 +517,7 @@ fn primary_index(t: &Table) -> ZoneTarget {
             .primary_key
             .as_ref()
             .map(|pk| pk.name.clone())
-            .unwrap_or_else(|| format!("{}_pkey", t.name)),
+            .unwrap_or_else(|| format!("{}_pkey", crate::model::schemas::name_of(&t.name))),
     }
 }
 

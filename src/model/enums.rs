@@ -14,14 +14,14 @@
 //! every type bmdb models (`status` may not be called `date`) are refused.
 
 use super::diagnostic::Diagnostic;
-use super::normalize::{canonical_type, did_you_mean};
+use super::normalize::canonical_type;
 use super::read::{get, Cx, Origins};
 use super::types::{Dialect, EnumType};
 use super::yaml::NodeKind;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-pub const ENUM_FILE_KEYS: &[&str] = &["enum", "values"];
+pub const ENUM_FILE_KEYS: &[&str] = &["enum", "schema", "values"];
 pub const ENUM_VALUE_KEYS: &[&str] = &["name", "renamed_from"];
 /// PostgreSQL's NAMEDATALEN - 1: the longest enum label both servers keep.
 pub const MAX_LABEL_BYTES: usize = 63;
@@ -41,16 +41,31 @@ pub fn is_reserved_type_name(name: &str) -> bool {
         || name.eq_ignore_ascii_case("crdb_internal_region")
 }
 
-/// The enum a column type names (`status`, `status[]`, `public.status`), if it is one of `enums`.
+/// The enum a column type names (`status`, `status[]`, `public.status`, `game.status`,
+/// `db.game.status` as CockroachDB may qualify it), if it is one of `enums` (keyed by
+/// qualified name, `crate::model::schemas`).
 pub fn enum_of<'a>(ty: &str, enums: &'a BTreeMap<String, EnumType>) -> Option<&'a EnumType> {
+    enums.get(&enum_key(ty)?)
+}
+
+/// The key a column type names an enum by (`game.status[]` -> `game.status`), whether or not
+/// the model has it; `None` when it cannot be an enum's name.
+pub fn enum_key(ty: &str) -> Option<String> {
     let base = ty.trim().trim_end_matches("[]");
-    let base = base.strip_prefix("public.").unwrap_or(base);
     // a name that is a keyword comes back quoted from format_type (`"order"`)
-    let base = base
-        .strip_prefix('"')
-        .and_then(|b| b.strip_suffix('"'))
-        .unwrap_or(base);
-    enums.get(base)
+    let unquote = |p: &str| {
+        p.strip_prefix('"')
+            .and_then(|b| b.strip_suffix('"'))
+            .unwrap_or(p)
+            .to_string()
+    };
+    let parts: Vec<String> = base.split('.').map(unquote).collect();
+    let (schema, name) = match parts.as_slice() {
+        [n] => (super::schemas::PUBLIC, n.as_str()),
+        [s, n] | [_, s, n] => (s.as_str(), n.as_str()),
+        _ => return None,
+    };
+    (!name.is_empty()).then(|| super::schemas::qualified(schema, name))
 }
 
 /// Reads every `types/**/*.yaml`. A project without `types/` has no enums.
@@ -112,6 +127,11 @@ pub fn read_types(
             );
             continue;
         }
+        let Some(schema) = super::schemas::read_schema_key(&mut cx, entries) else {
+            continue;
+        };
+        // keyed by its qualified name: `mood`, or `game.mood` in schema game
+        let name = super::schemas::qualified(&schema, &name);
         if let Some((first, _)) = origins.get(&["enum", &name]) {
             cx.err(
                 name_node.pos,
@@ -240,9 +260,8 @@ pub fn read_types(
 /// The `unknown-type` help for a column type that is neither a modelled type nor one of
 /// `enums`: the closest enum when there is one.
 pub fn closest_enum<'a>(raw: &str, enums: &'a BTreeMap<String, EnumType>) -> Option<&'a str> {
-    let names: Vec<&str> = enums.keys().map(String::as_str).collect();
     let base = raw.trim().trim_end_matches("[]").to_ascii_lowercase();
-    did_you_mean(&base, &names).and_then(|s| enums.get_key_value(s).map(|(k, _)| k.as_str()))
+    super::schemas::closest_key(&base, enums.keys())
 }
 
 #[cfg(test)]

@@ -101,6 +101,7 @@ pub const REGIONS_KEYS: &[&str] = &[
     "environments",
     "default_environment",
     "ignore",
+    "schemas",
 ];
 const RANGE_NAMES: &[&str] = &[
     "default",
@@ -112,6 +113,7 @@ const RANGE_NAMES: &[&str] = &[
 ];
 pub const TABLE_KEYS: &[&str] = &[
     "table",
+    "schema",
     "comment",
     "locality",
     "columns",
@@ -249,6 +251,8 @@ fn load_with(
     if !incomplete {
         super::sequences::check_nextval_defaults(&model, &origins, diags);
     }
+    // the schemas regions.yaml declares and every one an object lives in
+    model.database.schemas = super::schemas::model_schemas(&model);
     super::roles::resolve_grants(&mut model, pending_grants, !incomplete, diags);
     Loaded {
         model,
@@ -800,6 +804,30 @@ fn read_regions_file(
             }
         }
     }
+    if let Some(n) = get(entries, "schemas") {
+        // schemas the model has even while no object lives in them (a schema that holds
+        // only what is granted on it, or one the next objects go to); every schema an
+        // object names is the model's anyway
+        if let Some(list) = cx.ident_list(n, "\"schemas\"", "a schema name") {
+            for (name, pos) in list {
+                if name == super::schemas::PUBLIC
+                    || !super::schemas::check_schema_name(&mut cx, &name, pos)
+                {
+                    continue;
+                }
+                if !db.schemas.insert(name.clone()) {
+                    cx.err(
+                        pos,
+                        "duplicate-name",
+                        format!("schema \"{name}\" is listed twice"),
+                        "list each schema once".to_string(),
+                    );
+                    continue;
+                }
+                origins.set(&["schema", &name], &rel, pos);
+            }
+        }
+    }
     let multi_region = db.dialect == Dialect::Cockroach && db.primary_region.is_some();
     if let Some(n) = get(entries, "zones") {
         if let Some(zones) = cx.map(n, "\"zones\"") {
@@ -1034,7 +1062,11 @@ fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -
         "this table file",
         "add `table: <name>` at the top",
     )?;
-    let name = cx.ident(name_node, "the table name")?;
+    let bare = super::schemas::read_object_name(cx, name_node, "the table name")?;
+    let schema = super::schemas::read_schema_key(cx, entries)?;
+    // the table's key: its qualified name (`crate::model::schemas`); names bmdb generates
+    // for its keys and indexes use the table's own name, as the servers do
+    let name = super::schemas::qualified(&schema, &bare);
     origins.set(&["table", &name], &file, name_node.pos);
     let t = name.as_str();
     let mut table = Table {
@@ -1087,7 +1119,7 @@ fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -
             read_named_columns(cx, n, "\"primary_key\"", t, "pk", 0, origins)
         {
             table.primary_key = Some(PrimaryKey {
-                name: pk_name.unwrap_or_else(|| fit_identifier(&format!("{t}_pkey"))),
+                name: pk_name.unwrap_or_else(|| fit_identifier(&format!("{bare}_pkey"))),
                 columns: cols,
             });
         }
@@ -1099,7 +1131,7 @@ fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -
                 if let Some((uname, cols)) =
                     read_named_columns(cx, item, "a unique constraint", t, "unique", i, origins)
                 {
-                    let name = uname.unwrap_or_else(|| generated_name(t, &cols, "key"));
+                    let name = uname.unwrap_or_else(|| generated_name(&bare, &cols, "key"));
                     let (nulls_not_distinct, comment) = match &item.kind {
                         NodeKind::Map(m) => (
                             get(m, "nulls_not_distinct")
@@ -1167,7 +1199,7 @@ fn read_table(cx: &mut Cx, root: &Node, ty: &TypeNames, origins: &mut Origins) -
                 };
                 let name = given.unwrap_or_else(|| {
                     unnamed += 1;
-                    fit_identifier(&format!("{t}_check{unnamed}"))
+                    fit_identifier(&format!("{bare}_check{unnamed}"))
                 });
                 let comment = read_comment(cx, m, &format!("check \"{name}\""));
                 table.checks.push(Check {
@@ -1916,8 +1948,9 @@ fn read_index(
         ix.zone = read_zone(cx, v, &zcx);
     }
     let names: Vec<String> = ix.columns.iter().map(|c| c.name.clone()).collect();
-    ix.name =
-        given.unwrap_or_else(|| generated_name(t, &names, if ix.unique { "key" } else { "idx" }));
+    let bare = super::schemas::name_of(t);
+    ix.name = given
+        .unwrap_or_else(|| generated_name(bare, &names, if ix.unique { "key" } else { "idx" }));
     ix.comment = read_comment(cx, m, &format!("index \"{}\"", ix.name));
     Some(ix)
 }
@@ -1966,7 +1999,8 @@ fn read_fk(
                 "add `table: <referenced table>`",
             ) {
                 origins.set(&["fkref", t, &idx], &cx.file, tn.pos);
-                ref_table = cx.ident(tn, "the referenced table");
+                // `t` (public) or `schema.t`: a key of the model
+                ref_table = super::schemas::read_reference(cx, tn, "the referenced table");
             }
             ref_cols = cx
                 .require(
@@ -2020,7 +2054,8 @@ fn read_fk(
         origins.set(&["fkrefcol", t, &idx, &j.to_string()], &cx.file, *pos);
     }
     let columns: Vec<String> = cols.into_iter().map(|(c, _)| c).collect();
-    let name = given.unwrap_or_else(|| generated_name(t, &columns, "fkey"));
+    let name =
+        given.unwrap_or_else(|| generated_name(super::schemas::name_of(t), &columns, "fkey"));
     let comment = read_comment(cx, m, &format!("foreign key \"{name}\""));
     Some(ForeignKey {
         name,

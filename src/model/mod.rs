@@ -9,6 +9,7 @@ pub mod load;
 pub mod normalize;
 mod read;
 pub mod roles;
+pub mod schemas;
 pub mod sequences;
 pub mod types;
 pub mod validate;

@@ -82,8 +82,10 @@ pub const DEFAULT_PRIVILEGE_KEYS: &[&str] = &["for_role", "in_schema", "on", "pr
 /// What default privileges may be on.
 pub const DEFAULT_PRIVILEGE_ON: &[&str] = &["tables", "sequences", "types"];
 
-/// The one schema a model's tables live in; grants and default privileges may name only it.
-pub const MODEL_SCHEMA: &str = "public";
+/// The schema of every object that names none (`crate::model::schemas::PUBLIC`): default
+/// privileges without `in_schema` are on it. Grants and default privileges may name any
+/// schema of the model (docs/model.md "Schemas").
+pub const MODEL_SCHEMA: &str = super::schemas::PUBLIC;
 
 /// The privileges an object kind (`database`, `schema`, `table`, `sequence`, `type`) takes on
 /// `dialect`: PostgreSQL's GRANT, CockroachDB's privilege.go (DBPrivileges, SchemaPrivileges,
@@ -202,6 +204,9 @@ type PendingGrant = (String, OnSpec, Vec<(String, Pos)>, bool);
 pub struct PendingGrants {
     file: PathBuf,
     grants: Vec<PendingGrant>,
+    /// Default privileges' `in_schema` other than public: (role, schema, position), checked
+    /// against the model's schemas once every object is read.
+    default_schemas: Vec<(String, String, Pos)>,
 }
 
 /// Names bmdb never manages: the servers' own roles.
@@ -357,6 +362,7 @@ pub fn read_roles_file(
                         dialect,
                         &mut role,
                         &mut for_roles,
+                        &mut pending.default_schemas,
                     ),
                     "member_of" => {
                         if let Some(list) =
@@ -740,6 +746,7 @@ fn read_default_privileges(
     dialect: Dialect,
     out: &mut Role,
     for_roles: &mut Vec<(String, String, Pos)>,
+    schemas: &mut Vec<(String, String, Pos)>,
 ) {
     let Some(items) = cx.seq(node, &format!("\"default_privileges\" of role \"{role}\"")) else {
         return;
@@ -779,17 +786,13 @@ fn read_default_privileges(
             continue;
         };
         for_roles.push((role.to_string(), for_role.clone(), fr.pos));
+        // any schema of the model: checked once every object is read (`resolve_grants`)
         let schema = match get(fields, "in_schema") {
             Some(n) => match cx.ident(n, &format!("\"in_schema\" of {what}")) {
                 Some(s) if s == MODEL_SCHEMA => s,
                 Some(s) => {
-                    cx.err(
-                        n.pos,
-                        "unknown-schema",
-                        format!("schema \"{s}\" of {what} is not in the model"),
-                        format!("the model's tables live in schema {MODEL_SCHEMA}"),
-                    );
-                    continue;
+                    schemas.push((role.to_string(), s.clone(), n.pos));
+                    s
                 }
                 None => continue,
             },
@@ -841,7 +844,10 @@ fn model_sequences(model: &Model) -> Vec<(String, bool)> {
                 .as_deref()
                 .is_some_and(|d| d.replace(' ', "") == "unique_rowid()");
             if serial_pg || serial_crdb {
-                out.push((format!("{}_{}_seq", t.name, c.name), serial_pg));
+                out.push((
+                    super::sequences::serial_sequence(&t.name, &c.name),
+                    serial_pg,
+                ));
             }
         }
     }
@@ -866,6 +872,28 @@ pub fn resolve_grants(
         diags,
     };
     let tables: Vec<&str> = model.tables.keys().map(String::as_str).collect();
+    let schemas = &model.database.schemas;
+    let schema_names: Vec<&str> = std::iter::once(MODEL_SCHEMA)
+        .chain(schemas.iter().map(String::as_str))
+        .collect();
+    // default privileges in a schema the model does not have go, with a finding
+    for (role, s, pos) in &pending.default_schemas {
+        if schemas.contains(s) {
+            continue;
+        }
+        cx.err(
+            *pos,
+            "unknown-schema",
+            format!("schema \"{s}\" of the default privileges of role \"{role}\" is not in the model"),
+            match did_you_mean(s, &schema_names) {
+                Some(d) => format!("did you mean \"{d}\"? (the model's schemas: {})", schema_names.join(", ")),
+                None => format!("the model's schemas: {} (a schema with no object yet is declared in regions.yaml's `schemas:`)", schema_names.join(", ")),
+            },
+        );
+        if let Some(r) = roles.get_mut(role) {
+            r.default_privileges.retain(|d| d.schema != *s);
+        }
+    }
     let sequences = model_sequences(&Model {
         tables: model.tables.clone(),
         sequences: model.sequences.clone(),
@@ -876,14 +904,17 @@ pub fn resolve_grants(
     for (role, spec, privs, grant_option) in pending.grants {
         let mut objects: Vec<GrantObject> = Vec::new();
         let schema_ok = |cx: &mut Cx, s: &str, pos: Pos| {
-            if s == MODEL_SCHEMA {
+            if s == MODEL_SCHEMA || schemas.contains(s) {
                 true
             } else {
                 cx.err(
                     pos,
                     "unknown-schema",
                     format!("schema \"{s}\" is not in the model (grant of role \"{role}\")"),
-                    format!("the model's tables live in schema {MODEL_SCHEMA}"),
+                    match did_you_mean(s, &schema_names) {
+                        Some(d) => format!("did you mean \"{d}\"? (the model's schemas: {})", schema_names.join(", ")),
+                        None => format!("the model's schemas: {} (a schema with no object yet is declared in regions.yaml's `schemas:`)", schema_names.join(", ")),
+                    },
                 );
                 false
             }
@@ -897,15 +928,22 @@ pub fn resolve_grants(
             }
             OnSpec::AllTablesIn(s, pos) => {
                 if schema_ok(&mut cx, &s, pos) {
-                    objects.extend(tables.iter().map(|t| GrantObject::Table(t.to_string())));
+                    objects.extend(
+                        tables
+                            .iter()
+                            .filter(|t| super::schemas::schema_of(t) == s)
+                            .map(|t| GrantObject::Table(t.to_string())),
+                    );
                 }
             }
             OnSpec::Tables(list) => {
                 for (t, pos) in list {
+                    // `t`, `public.t` or `game.t`: the table's key
+                    let t = super::schemas::reference_key(&t).unwrap_or(t);
                     if tables.contains(&t.as_str()) {
                         objects.push(GrantObject::Table(t));
                     } else if tables_complete {
-                        let help = match did_you_mean(&t, &tables) {
+                        let help = match super::schemas::closest_key(&t, model.tables.keys()) {
                             Some(s) => format!("did you mean \"{s}\"?"),
                             None => "grant on a table the model declares under schema/".to_string(),
                         };
@@ -915,12 +953,13 @@ pub fn resolve_grants(
             }
             OnSpec::Sequences(list) => {
                 for (q, pos) in list {
+                    let q = super::schemas::reference_key(&q).unwrap_or(q);
                     match sequences.iter().find(|(s, _)| *s == q) {
                         // a SERIAL column's sequence on PostgreSQL; CockroachDB makes none
                         Some((_, true)) => objects.push(GrantObject::Sequence(q)),
                         Some(_) => {}
                         None if tables_complete => {
-                            let help = match did_you_mean(&q, &seq_names) {
+                            let help = match super::schemas::closest_key(&q, sequences.iter().map(|(s, _)| s)) {
                                 Some(s) => format!("did you mean \"{s}\"?"),
                                 None if seq_names.is_empty() => "the model has no sequences (declare one in sequences/<name>.yaml; a SERIAL column's is <table>_<column>_seq)".to_string(),
                                 None => format!("the model's sequences: {}", seq_names.join(", ")),
@@ -933,11 +972,12 @@ pub fn resolve_grants(
             }
             OnSpec::Types(list) => {
                 for (t, pos) in list {
+                    let t = super::schemas::reference_key(&t).unwrap_or(t);
                     if enum_names.contains(&t.as_str()) {
                         objects.push(GrantObject::Type(t));
                         continue;
                     }
-                    let help = match did_you_mean(&t, &enum_names) {
+                    let help = match super::schemas::closest_key(&t, model.enums.keys()) {
                         Some(s) => format!("did you mean \"{s}\"?"),
                         None if enum_names.is_empty() => "the model declares no types (an enum is types/<name>.yaml); remove the grant".to_string(),
                         None => format!("the model's types: {}", enum_names.join(", ")),

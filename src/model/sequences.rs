@@ -31,6 +31,7 @@ use std::path::Path;
 
 pub const SEQUENCE_FILE_KEYS: &[&str] = &[
     "sequence",
+    "schema",
     "start",
     "increment",
     "min_value",
@@ -64,15 +65,18 @@ pub fn nextval_target(expr: &str) -> Option<String> {
             return None;
         }
     }
-    // a qualified name: the last part, when what precedes it is the public schema
+    // a qualified name, as the sequence's key: `s` in public, `game.s` in schema game
+    // (CockroachDB writes the database first: `db.game.s`)
     let parts = split_qualified(text)?;
-    let name = match parts.as_slice() {
-        [n] => n.clone(),
-        [schema, n] if schema == "public" => n.clone(),
-        [_, schema, n] if schema == "public" => n.clone(),
+    let (schema, name) = match parts.as_slice() {
+        [n] => (super::schemas::PUBLIC, n),
+        [schema, n] | [_, schema, n] => (schema.as_str(), n),
         _ => return None,
     };
-    (!name.is_empty()).then_some(name)
+    if name.is_empty() || schema.is_empty() || name.contains('.') || schema.contains('.') {
+        return None;
+    }
+    Some(super::schemas::qualified(schema, name))
 }
 
 /// `a.b."C d"` -> [a, b, C d]: unquoted parts folded to lower case, quoted ones as written.
@@ -111,17 +115,26 @@ fn split_qualified(text: &str) -> Option<Vec<String>> {
     }
 }
 
-/// The one spelling of a default that draws from sequence `name`.
-pub fn nextval_default(name: &str) -> String {
+/// The one spelling of a default that draws from the sequence of key `key` (`s`, or
+/// `game.s` in schema game: `nextval('game.s')`).
+pub fn nextval_default(key: &str) -> String {
     // regclass input folds an unquoted name to lower case and ignores keywords: a plain
     // lower-case word stays bare, anything else is quoted
-    let mut chars = name.chars();
-    let plain = matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
-    let quoted = if plain {
-        name.to_string()
+    let part = |name: &str| {
+        let mut chars = name.chars();
+        let plain = matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+        if plain {
+            name.to_string()
+        } else {
+            format!("\"{}\"", name.replace('"', "\"\""))
+        }
+    };
+    let (schema, name) = super::schemas::split(key);
+    let quoted = if schema == super::schemas::PUBLIC {
+        part(name)
     } else {
-        format!("\"{}\"", name.replace('"', "\"\""))
+        format!("{}.{}", part(schema), part(name))
     };
     format!("nextval({})", super::types::sql_string(&quoted))
 }
@@ -166,9 +179,15 @@ pub fn read_sequences(
         ) else {
             continue;
         };
-        let Some(name) = cx.ident(name_node, "the sequence name") else {
+        let Some(name) = super::schemas::read_object_name(&mut cx, name_node, "the sequence name")
+        else {
             continue;
         };
+        let Some(schema) = super::schemas::read_schema_key(&mut cx, entries) else {
+            continue;
+        };
+        // keyed by its qualified name: `s`, or `game.s` in schema game
+        let name = super::schemas::qualified(&schema, &name);
         let clash = if origins.get(&["table", &name]).is_some() {
             Some("a table")
         } else if origins.get(&["view", &name]).is_some() {
@@ -369,22 +388,29 @@ pub fn read_sequences(
                 let Some(text) = cx.text(n, &format!("\"owned_by\" of {what}")) else {
                     continue;
                 };
-                let Some((t, c)) = text.split_once('.') else {
+                // `table.column`, or `schema.table.column` for a table in another schema
+                let owner = text
+                    .rsplit_once('.')
+                    .and_then(|(t, c)| Some((super::schemas::reference_key(t)?, c)))
+                    .filter(|(t, _)| model.tables.contains_key(t))
+                    .or_else(|| {
+                        let (t, c) = text.split_once('.')?;
+                        Some((super::schemas::reference_key(t)?, c))
+                    });
+                let Some((t, c)) = owner else {
                     cx.err(
                         n.pos,
                         "sequence-owner",
                         format!("\"owned_by\" of {what} is \"{text}\", not table.column"),
-                        "write the column the sequence belongs to as `table.column`".to_string(),
+                        "write the column the sequence belongs to as `table.column` (`schema.table.column` for a table in another schema)".to_string(),
                     );
                     continue;
                 };
+                let t = t.as_str();
                 let Some(table) = model.tables.get(t) else {
-                    let hint = did_you_mean(
-                        t,
-                        &model.tables.keys().map(String::as_str).collect::<Vec<_>>(),
-                    )
-                    .map(|s| format!("did you mean \"{s}\"? "))
-                    .unwrap_or_default();
+                    let hint = super::schemas::closest_key(t, model.tables.keys())
+                        .map(|s| format!("did you mean \"{s}\"? "))
+                        .unwrap_or_default();
                     cx.err(
                         n.pos,
                         "sequence-owner",
@@ -422,6 +448,8 @@ pub fn read_sequences(
             let Some(old) = cx.ident(n, &format!("\"renamed_from\" of {what}")) else {
                 continue;
             };
+            // the old name is in the sequence's own schema: a rename does not move it
+            let old = super::schemas::sibling(&name, &old);
             if old == name {
                 cx.err(
                     n.pos,
@@ -495,8 +523,17 @@ fn read_data_type(cx: &mut Cx, n: &Node, what: &str) -> Option<&'static str> {
 
 /// The name PostgreSQL gives the sequence of a SERIAL column `table.column`:
 /// `table_column_seq`, the longer of the two names shortened (by whole characters) until
-/// it fits in 63 bytes, as `makeObjectName` does.
+/// it fits in 63 bytes, as `makeObjectName` does; in the table's schema, so keyed like it
+/// (`game.t_id_seq` for a column of `game.t`).
 pub fn serial_sequence(table: &str, column: &str) -> String {
+    super::schemas::sibling(
+        table,
+        &serial_sequence_name(super::schemas::name_of(table), column),
+    )
+}
+
+/// [`serial_sequence`]'s own name, for a table's own name.
+fn serial_sequence_name(table: &str, column: &str) -> String {
     const LABEL: &str = "seq";
     let avail = super::normalize::MAX_IDENT_BYTES - (LABEL.len() + 1) - 1;
     let (mut a, mut b): (Vec<char>, Vec<char>) =
@@ -554,16 +591,9 @@ pub fn check_nextval_defaults(model: &Model, origins: &Origins, diags: &mut Vec<
             else {
                 continue;
             };
-            let hint = did_you_mean(
-                &target,
-                &model
-                    .sequences
-                    .keys()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>(),
-            )
-            .map(|s| format!("did you mean \"{s}\"? "))
-            .unwrap_or_default();
+            let hint = super::schemas::closest_key(&target, model.sequences.keys())
+                .map(|s| format!("did you mean \"{s}\"? "))
+                .unwrap_or_default();
             let mut cx = Cx { file, diags };
             cx.err(
                 pos,
@@ -591,7 +621,10 @@ mod tests {
             ("nextval('game.public.s':::REGCLASS)", Some("s")),
             ("nextval('\"Odd\"'::regclass)", Some("Odd")),
             ("nextval('S')", Some("s")),
-            ("nextval('other.s')", None),
+            ("nextval('other.s')", Some("other.s")),
+            ("nextval('public.s')", Some("s")),
+            ("nextval('db.game.s':::REGCLASS)", Some("game.s")),
+            ("nextval('a.b.c.d')", None),
             ("nextval('s') + 1", None),
             ("nextval('s'::text)", None),
             ("now()", None),
@@ -605,5 +638,11 @@ mod tests {
             "nextval('\"Odd\"')"
         );
         assert_eq!(normalize_default("now()"), "now()");
+        assert_eq!(
+            normalize_default("nextval('game.\"Odd\"'::regclass)"),
+            "nextval('game.\"Odd\"')"
+        );
+        assert_eq!(serial_sequence("game.t", "id"), "game.t_id_seq");
+        assert_eq!(serial_sequence("t", "id"), "t_id_seq");
     }
 }

@@ -423,6 +423,12 @@ pub struct Database {
     /// a `backups.yaml`); `None` leaves the server's schedules alone (docs/backups.md).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub backup_schedules: Option<BTreeMap<String, BackupSchedule>>,
+    /// The schemas other than `public` the database has (docs/model.md "Schemas"): in a
+    /// model read from files, those regions.yaml's `schemas:` declares and every schema an
+    /// object lives in; in one read from a server, every schema bmdb may manage. The
+    /// objects themselves are keyed by qualified name (`crate::model::schemas`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeSet::is_empty")]
+    pub schemas: std::collections::BTreeSet<String>,
 }
 
 /// What a backup schedule backs up.

@@ -453,6 +453,21 @@ fn foreign_key(v: &mut V, model: &Model, t: &Table, i: usize, fk: &ForeignKey, i
         if !incomplete {
             let at = v.at(&[&["fkref", tn, &idx], &["fk", tn, &idx]]);
             let tables: Vec<&str> = model.tables.keys().map(String::as_str).collect();
+            // a name written without its schema is public's: the same name in another schema
+            // is what was meant
+            let elsewhere = tables
+                .iter()
+                .find(|k| super::schemas::name_of(k) == super::schemas::name_of(&fk.ref_table));
+            let help = match elsewhere {
+                Some(k) => {
+                    format!("did you mean \"{k}\"? (a table outside public is named schema.table)")
+                }
+                None => suggest(
+                    &fk.ref_table,
+                    &tables,
+                    format!("tables are {}", tables.join(", ")),
+                ),
+            };
             v.err(
                 at,
                 "fk-unknown-table",
@@ -460,11 +475,7 @@ fn foreign_key(v: &mut V, model: &Model, t: &Table, i: usize, fk: &ForeignKey, i
                     "foreign key \"{}\" references table \"{}\", which is not in schema/",
                     fk.name, fk.ref_table
                 ),
-                suggest(
-                    &fk.ref_table,
-                    &tables,
-                    format!("tables are {}", tables.join(", ")),
-                ),
+                help,
             );
         }
         return;
@@ -578,9 +589,12 @@ fn names_in_table(v: &mut V, t: &Table) {
     }
 }
 
-/// PostgreSQL keeps index names unique per schema, not per table.
+/// PostgreSQL keeps index names unique per schema, not per table: two tables of one schema
+/// may not share an index name; tables of two schemas may.
 fn index_names_across_tables(v: &mut V, model: &Model) {
-    let mut all: Vec<((PathBuf, Pos), &str, &str)> = Vec::new();
+    // (where, (schema, index name), table)
+    type Named<'a> = ((PathBuf, Pos), (&'a str, &'a str), &'a str);
+    let mut all: Vec<Named> = Vec::new();
     for t in model.tables.values() {
         let tn = t.name.as_str();
         let pk = t.primary_key.iter().map(|p| (p.name.as_str(), "pk", 0));
@@ -598,15 +612,15 @@ fn index_names_across_tables(v: &mut V, model: &Model) {
             let idx = i.to_string();
             all.push((
                 v.at(&[&["name", tn, kind, &idx], &[kind, tn, &idx], &["table", tn]]),
-                name,
+                (super::schemas::schema_of(tn), name),
                 tn,
             ));
         }
     }
     all.sort();
-    let mut seen: HashMap<&str, (&str, PathBuf)> = HashMap::new();
-    for (at, name, tn) in all {
-        match seen.get(name) {
+    let mut seen: HashMap<(&str, &str), (&str, PathBuf)> = HashMap::new();
+    for (at, (schema, name), tn) in all {
+        match seen.get(&(schema, name)) {
             Some((other, file)) if *other != tn => {
                 let help = format!("index names are unique per schema in PostgreSQL; rename this one or the one in {}", file.display());
                 v.err(
@@ -620,7 +634,7 @@ fn index_names_across_tables(v: &mut V, model: &Model) {
             }
             Some(_) => {}
             None => {
-                seen.insert(name, (tn, at.0.clone()));
+                seen.insert((schema, name), (tn, at.0.clone()));
             }
         }
     }

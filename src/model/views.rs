@@ -21,7 +21,7 @@ use crate::sql::{tokenize, Kind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-pub const VIEW_FILE_KEYS: &[&str] = &["view", "materialized", "query"];
+pub const VIEW_FILE_KEYS: &[&str] = &["view", "schema", "materialized", "query"];
 
 /// Why `query` is not one view query, or `None` when it is.
 pub fn check_query(query: &str) -> Option<(String, String)> {
@@ -96,15 +96,36 @@ pub fn check_query_at(query: &str) -> Option<(String, String, usize)> {
 }
 
 /// The names among `names` that `query` mentions as identifiers (unquoted words in any
-/// case, quoted identifiers exactly): the tables and views the view reads.
+/// case, quoted identifiers exactly): the tables and views the view reads. A name outside
+/// public (`game.players`, a key of `crate::model::schemas`) is mentioned when the query
+/// writes it qualified (`game.players`, `db.game.players`), as SQL must name it.
 pub fn reads<'a>(query: &str, names: impl IntoIterator<Item = &'a String>) -> BTreeSet<String> {
-    let words: BTreeSet<String> = tokenize(query)
-        .filter_map(|t| match t.kind {
+    let mut words: BTreeSet<String> = BTreeSet::new();
+    // the identifier before the last `.` seen, for `schema.name`
+    let mut qualifier: Option<String> = None;
+    let mut after_dot = false;
+    for t in tokenize(query).filter(|t| !t.is_trivia()) {
+        let ident = match t.kind {
             Kind::Word => Some(t.text.to_ascii_lowercase()),
             Kind::QuotedIdent => t.value().map(|v| v.into_owned()),
             _ => None,
-        })
-        .collect();
+        };
+        match ident {
+            Some(w) => {
+                if let (true, Some(q)) = (after_dot, &qualifier) {
+                    words.insert(format!("{q}.{w}"));
+                }
+                words.insert(w.clone());
+                qualifier = Some(w);
+                after_dot = false;
+            }
+            None if t.is_punct(".") && qualifier.is_some() => after_dot = true,
+            None => {
+                qualifier = None;
+                after_dot = false;
+            }
+        }
+    }
     names
         .into_iter()
         .filter(|n| words.contains(n.as_str()))
@@ -174,9 +195,15 @@ pub fn read_views(
         ) else {
             continue;
         };
-        let Some(name) = cx.ident(name_node, "the view name") else {
+        let Some(name) = super::schemas::read_object_name(&mut cx, name_node, "the view name")
+        else {
             continue;
         };
+        let Some(schema) = super::schemas::read_schema_key(&mut cx, entries) else {
+            continue;
+        };
+        // keyed by its qualified name: `v`, or `game.v` in schema game
+        let name = super::schemas::qualified(&schema, &name);
         if origins.get(&["table", &name]).is_some() {
             cx.err(
                 name_node.pos,
@@ -283,5 +310,14 @@ mod tests {
             r.into_iter().collect::<Vec<_>>(),
             vec!["guilds".to_string(), "players".to_string()]
         );
+        // a table outside public is read when the query names it qualified
+        let names = ["game.players".to_string(), "other.players".to_string()];
+        let r = reads(
+            "SELECT p.id FROM db.game.players p JOIN other . \"players\" o ON true",
+            names.iter(),
+        );
+        assert_eq!(r.len(), 2, "{r:?}");
+        let r = reads("SELECT id FROM players", names.iter());
+        assert!(r.is_empty(), "{r:?}");
     }
 }

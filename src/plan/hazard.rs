@@ -154,6 +154,10 @@ pub fn hazards(change: &Change, current: &Model, desired: &Model) -> Vec<Hazard>
                 ),
             ))
         }
+        Change::DropSchema { .. } => out.push(destructive(
+            "drop-schema",
+            format!("drops {object}; the server refuses while it still holds an object (bmdb's or not), and grants on it go with it"),
+        )),
         Change::DropEnum { .. } => out.push(destructive(
             "drop-type",
             format!("drops {object}; the server refuses while a column still uses the type"),

@@ -34,6 +34,8 @@ enum Phase {
     SurvivalUpgrade,
     PlacementRestricted,
     DatabaseZone,
+    /// Schemas before every object created in them (and every grant on them).
+    CreateSchema,
     /// Views go before every table change that could take a column from under them (the
     /// views reading other views first); they come back after the tables (`CreateView`).
     DropView,
@@ -116,6 +118,8 @@ enum Phase {
     /// After every column that held the value or the type is dropped or retyped.
     DropEnumValue,
     DropEnum,
+    /// A schema once every object in it is dropped.
+    DropSchema,
     DropSuperRegion,
     DropSecondaryRegion,
     SurvivalDowngrade,
@@ -367,6 +371,8 @@ impl Context<'_> {
             Change::RenameSequence { to, .. } => named(P::RenameSequence, to),
             Change::SetSequenceOwner { name, .. } => named(P::SetSequenceOwner, name),
             Change::DropSequence { sequence } => named(P::DropSequence, &sequence.name),
+            Change::CreateSchema { name } => named(P::CreateSchema, name),
+            Change::DropSchema { name } => named(P::DropSchema, name),
             Change::CreateEnum { name, .. } => named(P::CreateEnum, name),
             Change::RenameEnumValue { name, .. } => named(P::RenameEnumValue, name),
             Change::AddEnumValue { name, .. } => named(P::AddEnumValue, name),

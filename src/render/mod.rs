@@ -146,6 +146,28 @@ pub fn quote_ident(name: &str) -> String {
     }
 }
 
+/// THE quoting of an object's key (`crate::model::schemas`): `players`, `game.players`,
+/// `game."Order"`, each part quoted as [`quote_ident`] quotes it. Tables, views, sequences,
+/// enum types and their references are rendered through it (the `qident` filter).
+pub fn quote_qualified(key: &str) -> String {
+    match key.split_once('.') {
+        None => quote_ident(key),
+        Some((schema, name)) => format!("{}.{}", quote_ident(schema), quote_ident(name)),
+    }
+}
+
+/// An object that lives in the schema of the object keyed `key` (an index in its table's
+/// schema): `name` quoted, qualified by that schema outside public (`game.players_name_idx`,
+/// what PostgreSQL's `DROP INDEX` and `COMMENT ON INDEX` take).
+pub fn quote_sibling(name: &str, key: &str) -> String {
+    let schema = crate::model::schemas::schema_of(key);
+    if schema == crate::model::schemas::PUBLIC {
+        quote_ident(name)
+    } else {
+        format!("{}.{}", quote_ident(schema), quote_ident(name))
+    }
+}
+
 /// A column type as the dialect spells it. Types are canonical CockroachDB names (see
 /// `Column::ty`); PostgreSQL gets its own name for the few that differ.
 fn sql_type(ty: &str, dialect: Dialect) -> String {
@@ -158,6 +180,14 @@ fn sql_type(ty: &str, dialect: Dialect) -> String {
         && crate::model::normalize::canonical_type(ty, dialect).is_none()
     {
         return quote_ident(ty);
+    }
+    // an enum of another schema, by its key (`game.mood`)
+    if let Some((schema, name)) = ty.split_once('.') {
+        if crate::model::schemas::valid_schema_name(schema)
+            && crate::model::enums::valid_enum_name(name)
+        {
+            return quote_qualified(ty);
+        }
     }
     if dialect == Dialect::Cockroach {
         return ty.to_string();
@@ -209,6 +239,31 @@ impl Renderer {
         env.add_filter("ident", |name: Value| -> Result<String, minijinja::Error> {
             Ok(quote_ident(&text_arg(&name, "ident")?))
         });
+        // a table, view, sequence or enum by its key: `players`, `game.players`
+        env.add_filter("qident", |key: Value| -> Result<String, minijinja::Error> {
+            Ok(quote_qualified(&text_arg(&key, "qident")?))
+        });
+        // `key|unqualified`: the object's own name without its schema, `s` of `game.s` (what
+        // RENAME TO takes: the object stays in its schema)
+        env.add_filter(
+            "unqualified",
+            |key: Value| -> Result<String, minijinja::Error> {
+                Ok(quote_ident(crate::model::schemas::name_of(&text_arg(
+                    &key,
+                    "unqualified",
+                )?)))
+            },
+        );
+        // `index|sibling(table)`: an index (a name) in its table's schema, `game.players_idx`
+        env.add_filter(
+            "sibling",
+            |name: Value, key: Value| -> Result<String, minijinja::Error> {
+                Ok(quote_sibling(
+                    &text_arg(&name, "sibling")?,
+                    &text_arg(&key, "sibling")?,
+                ))
+            },
+        );
         env.add_filter(
             "literal",
             |text: Value| -> Result<String, minijinja::Error> {
@@ -680,6 +735,24 @@ mod tests {
         // Unreserved keywords are fine as names in both.
         for word in ["name", "data", "region", "zone", "level"] {
             assert_eq!(quote_ident(word), word, "{word}");
+        }
+    }
+
+    #[test]
+    fn keys_are_quoted_part_by_part() {
+        assert_eq!(quote_qualified("players"), "players");
+        assert_eq!(quote_qualified("game.players"), "game.players");
+        assert_eq!(quote_qualified("game.Order"), "game.\"Order\"");
+        assert_eq!(quote_qualified("game.order"), "game.\"order\"");
+        assert_eq!(
+            quote_sibling("players_idx", "game.players"),
+            "game.players_idx"
+        );
+        assert_eq!(quote_sibling("players_idx", "players"), "players_idx");
+        for d in [Dialect::Cockroach, Dialect::Postgres] {
+            assert_eq!(sql_type("game.mood", d), "game.mood");
+            assert_eq!(sql_type("game.mood[]", d), "game.mood[]");
+            assert_eq!(sql_type("game.order", d), "game.\"order\"");
         }
     }
 

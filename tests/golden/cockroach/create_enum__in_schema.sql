@@ -1,0 +1,2 @@
+-- create_enum__in_schema: an object in a schema other than public: every name qualified where it must be
+CREATE TYPE IF NOT EXISTS game.mood AS ENUM ('ok', 'sad');

@@ -1,0 +1,2 @@
+-- configure_zone__in_schema_2: an object in a schema other than public: every name qualified where it must be
+-- postgres dialect: left out zone configs (1)

@@ -1,0 +1,2 @@
+-- drop_index__in_schema: an object in a schema other than public: every name qualified where it must be
+DROP INDEX IF EXISTS legacy.players_name_idx;

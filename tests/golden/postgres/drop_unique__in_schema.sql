@@ -1,0 +1,2 @@
+-- drop_unique__in_schema: an object in a schema other than public: every name qualified where it must be
+ALTER TABLE legacy.players DROP CONSTRAINT IF EXISTS players_name_key;

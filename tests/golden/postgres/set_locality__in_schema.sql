@@ -1,0 +1,2 @@
+-- set_locality__in_schema: an object in a schema other than public: every name qualified where it must be
+-- postgres dialect: left out locality (1 table)
