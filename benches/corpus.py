@@ -39,6 +39,9 @@ import time
 from collections import Counter, defaultdict
 
 NOT_MANAGED = re.compile(r"not modelled|not managed|not one bmdb models|kept as written", re.I)
+# pg_dump lines that are no object's: session settings printed before the next object, and
+# the random \restrict key of pg_dump 15.14+
+DUMP_NOISE = ("--", "SET ", "SELECT pg_catalog.set_config", "\\restrict", "\\unrestrict")
 HEADER = re.compile(r"^-- (?:Data for )?Name: (.*?); Type: (.*?); Schema: (.*?); Owner: .*$")
 
 
@@ -71,12 +74,26 @@ def group_of(line):
     m = re.match(r"^error\[([^\]]+)\]", line)
     if m:
         return f"error[{m.group(1)}]"
+    if "failed: " in line:  # apply: the server's message for the statement that failed
+        line = "apply: " + line.rsplit("failed: ", 1)[1]
     g = re.sub(r"^psql:[^ ]*?:\d+: ", "", line)
     g = re.sub(r'"[^"]*"', '"…"', g)
     g = re.sub(r"'[^']*'", "'…'", g)
     g = re.sub(r"`[^`]*`", "`…`", g)
     g = re.sub(r"\b\d+\b", "N", g)
     return g[:140]
+
+
+def silent_group(reason):
+    """The kinds of the objects no line named (`unnamed: COMMENT VIEW v; TABLE t`), or the
+    first line drift / the next plan printed, with names taken out."""
+    if reason.startswith("unnamed: "):
+        kinds = set()
+        for item in reason[len("unnamed: "):].split("; "):
+            w = item.split(" ")
+            kinds.add(" ".join(w[:2]) if w[0] == "COMMENT" and len(w) > 2 else w[0])
+        return "unnamed " + ", ".join(sorted(kinds))
+    return group_of(reason)
 
 
 def dump_objects(pg_bin, url, log):
@@ -89,7 +106,7 @@ def dump_objects(pg_bin, url, log):
 
     def flush():
         if key is not None:
-            lines = sorted(l.rstrip(",") for l in body if l.strip() and not l.startswith(("--", "\\restrict", "\\unrestrict")))
+            lines = sorted(l.rstrip(",") for l in body if l.strip() and not l.startswith(DUMP_NOISE))
             objs[key] = "\n".join(lines)
 
     for line in p.stdout.decode().splitlines():
@@ -243,7 +260,13 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--only", default="*", help="glob over case paths (sqldef/tests_tables/*)")
     p.add_argument("--sample", type=int, default=0, help="run a random sample of N cases (seed 12)")
+    p.add_argument("--summarize", action="store_true", help="only print the summary of OUT/cases.tsv again")
     args = p.parse_args()
+    if args.summarize:
+        with open(os.path.join(args.out, "cases.tsv")) as f:
+            rows = [tuple(l.rstrip("\n").split("\t")) for l in f.readlines()[1:]]
+        print(summarize(rows, 0))
+        return
 
     cases = []
     for root, dirs, files in os.walk(args.cases):
@@ -295,7 +318,7 @@ def summarize(rows, secs):
     groups = defaultdict(list)
     for r in runnable:
         if r[1] in ("silent", "error"):
-            key = f"{r[1]:6} {r[2]:16} {group_of(r[3]) if r[1] == 'error' else re.sub(r'[A-Za-z_0-9.]+$', '', r[3].split(':')[0])}"
+            key = f"{r[1]:6} {r[2]:16} {group_of(r[3]) if r[1] == 'error' else silent_group(r[3])}"
             groups[key].append(r[0])
     for key, members in sorted(groups.items(), key=lambda kv: -len(kv[1])):
         out.append(f"  {len(members):4}  {key}   e.g. {members[0]}")
