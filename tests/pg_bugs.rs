@@ -406,3 +406,29 @@ fn a_new_table_referencing_a_new_unique_index_of_an_existing_table_waits_for_it(
     let fk = t.plan.stdout.find("FOREIGN KEY (a_code)").unwrap();
     assert!(index < fk, "{:?}", t.plan);
 }
+
+/// A primary key narrowed to fewer columns, and the column it leaves becomes nullable: the
+/// key changes first, then DROP NOT NULL (PostgreSQL refuses it on a key column: "column
+/// is in a primary key"). sqldef's ForeignKeyDependenciesPrimaryKeyChange reversed, from
+/// the corpus run (docs/corpus.md).
+#[test]
+fn a_column_leaving_the_primary_key_loses_not_null_after_the_key_changes() {
+    let t = trip(
+        "pkleave",
+        "CREATE TABLE items (item_id int NOT NULL, supplier_id int NOT NULL, name text, \
+         PRIMARY KEY (supplier_id, item_id));\
+         CREATE TABLE prices (id int PRIMARY KEY, item_id int, supplier_id int, \
+         FOREIGN KEY (supplier_id, item_id) REFERENCES items (supplier_id, item_id));",
+        "CREATE TABLE items (item_id int PRIMARY KEY, supplier_id int, name text);\
+         CREATE TABLE prices (id int PRIMARY KEY, item_id int REFERENCES items (item_id));",
+    );
+    let key = t.plan.stdout.find("PRIMARY KEY (item_id)").unwrap();
+    let null = t.plan.stdout.find("supplier_id DROP NOT NULL").unwrap();
+    assert!(key < null, "{:?}", t.plan);
+    let not_null = value(
+        &t.current,
+        "SELECT attnotnull::text FROM pg_attribute \
+         WHERE attrelid = 'items'::regclass AND attname = 'supplier_id'",
+    );
+    assert_eq!(not_null, "false");
+}
