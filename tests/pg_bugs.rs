@@ -432,3 +432,53 @@ fn a_column_leaving_the_primary_key_loses_not_null_after_the_key_changes() {
     );
     assert_eq!(not_null, "false");
 }
+
+/// Comments on the views, sequences and enum types bmdb manages are not modelled: inspect
+/// and `plan --url` name each one instead of leaving them silently (sqldef's CommentOnView
+/// and CommentOnType, from the corpus run, docs/corpus.md).
+#[test]
+fn comments_on_views_sequences_and_enum_types_are_named_as_not_modelled() {
+    let desired = "CREATE TYPE mood AS ENUM ('ok', 'sad');\
+         CREATE TABLE t (id int PRIMARY KEY, m mood);\
+         CREATE SEQUENCE tickets; CREATE VIEW v AS SELECT id FROM t;\
+         CREATE MATERIALIZED VIEW mv AS SELECT id FROM t;\
+         COMMENT ON VIEW v IS 'ids'; COMMENT ON MATERIALIZED VIEW mv IS 'ids, kept';\
+         COMMENT ON SEQUENCE tickets IS 'numbers'; COMMENT ON TYPE mood IS 'how it feels';";
+    let t = trip(
+        "viewcomment",
+        "CREATE TABLE t (id int PRIMARY KEY);",
+        desired,
+    );
+    // the plan created the objects without their comments; the comments made by hand
+    // afterwards are named again, and are no change to make
+    pg().client(&t.current)
+        .batch_execute(
+            "COMMENT ON VIEW v IS 'ids'; COMMENT ON MATERIALIZED VIEW mv IS 'ids, kept';\
+             COMMENT ON SEQUENCE tickets IS 'numbers'; COMMENT ON TYPE mood IS 'how it feels';",
+        )
+        .unwrap();
+    let proj = t.dir.path().join("p");
+    let again = run(bmdb(&proj).args([
+        "plan",
+        "--url",
+        &pg().url(&t.current),
+        "--detailed-exitcode",
+    ]));
+    assert_eq!(again.code, 0, "{again:?}");
+    for line in [
+        "comment on view v: not managed",
+        "comment on materialized view mv: not managed",
+        "comment on sequence tickets: not managed",
+        "comment on type mood: not managed",
+    ] {
+        assert!(
+            t.inspect.stderr.contains(line),
+            "inspect does not name {line:?}: {:?}",
+            t.inspect
+        );
+        assert!(
+            again.stderr.contains(line),
+            "plan --url does not name {line:?}: {again:?}"
+        );
+    }
+}

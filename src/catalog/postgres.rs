@@ -209,7 +209,8 @@ ORDER BY i.indrelid, ic.relname";
 /// schemas and what is in them (views there too: the public schema's are read by
 /// VIEWS_SQL; its sequences by SEQUENCES_SQL), types, functions, triggers,
 /// policies, rules, inheritance and partitions, collations, comments on indexes and
-/// constraints, extensions (but PL/pgSQL, always there, and PostGIS, which bmdb creates).
+/// constraints (and on the views, sequences and enum types bmdb manages: their comments
+/// are not modelled), extensions (but PL/pgSQL, always there, and PostGIS, which bmdb creates).
 /// Objects owned by an extension belong to it and are not listed one by one.
 const OTHER_SQL: &str = "\
 SELECT kind, name FROM (
@@ -298,6 +299,17 @@ SELECT kind, name FROM (
   SELECT 'extension', e.extname::text FROM pg_extension e WHERE e.extname NOT IN ('plpgsql', 'postgis')
   UNION ALL
   SELECT 'event trigger', e.evtname::text FROM pg_event_trigger e
+  UNION ALL
+  SELECT 'comment on ' || CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+           ELSE 'sequence' END, c.relname::text
+  FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm', 'S') AND d.objsubid = 0
+  UNION ALL
+  SELECT 'comment on type', t.typname::text
+  FROM pg_description d JOIN pg_type t ON t.oid = d.objoid AND d.classoid = 'pg_type'::regclass
+  JOIN pg_namespace n ON n.oid = t.typnamespace
+  WHERE n.nspname = 'public' AND t.typtype = 'e'
 ) o ORDER BY kind, name";
 
 /// The current database's public schema as a normalised model.
