@@ -482,3 +482,27 @@ fn comments_on_views_sequences_and_enum_types_are_named_as_not_modelled() {
         );
     }
 }
+
+/// An index's storage parameters and an index on a materialized view are not modelled:
+/// named instead of left silently (sqldef's CreateIndexWithStorageParameterInt and
+/// MaterializedViewIndex, from the corpus run, docs/corpus.md).
+#[test]
+fn index_storage_parameters_and_materialized_view_indexes_are_named_as_not_modelled() {
+    let t = trip(
+        "idxparams",
+        "CREATE TABLE t (id int PRIMARY KEY, n text);",
+        "CREATE TABLE t (id int PRIMARY KEY, n text);\
+         CREATE INDEX t_n ON t (n) WITH (fillfactor = 70);\
+         CREATE MATERIALIZED VIEW mv AS SELECT id, n FROM t; CREATE INDEX mv_n ON mv (n);",
+    );
+    for line in [
+        "storage parameters of index t_n WITH (fillfactor=70): not managed",
+        "index on materialized view mv_n on mv: not managed",
+    ] {
+        assert!(
+            t.inspect.stderr.contains(line),
+            "inspect does not name {line:?}: {:?}",
+            t.inspect
+        );
+    }
+}

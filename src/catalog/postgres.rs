@@ -210,7 +210,7 @@ ORDER BY i.indrelid, ic.relname";
 /// VIEWS_SQL; its sequences by SEQUENCES_SQL), types, functions, triggers,
 /// policies, rules, inheritance and partitions, collations, comments on indexes and
 /// constraints (and on the views, sequences and enum types bmdb manages: their comments
-/// are not modelled), extensions (but PL/pgSQL, always there, and PostGIS, which bmdb creates).
+/// are not modelled), indexes' storage parameters and indexes on materialized views, extensions (but PL/pgSQL, always there, and PostGIS, which bmdb creates).
 /// Objects owned by an extension belong to it and are not listed one by one.
 const OTHER_SQL: &str = "\
 SELECT kind, name FROM (
@@ -310,6 +310,16 @@ SELECT kind, name FROM (
   FROM pg_description d JOIN pg_type t ON t.oid = d.objoid AND d.classoid = 'pg_type'::regclass
   JOIN pg_namespace n ON n.oid = t.typnamespace
   WHERE n.nspname = 'public' AND t.typtype = 'e'
+  UNION ALL
+  SELECT 'storage parameters of index', ic.relname || ' WITH (' || array_to_string(ic.reloptions, ', ') || ')'
+  FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+  JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'm') AND ic.reloptions IS NOT NULL
+  UNION ALL
+  SELECT 'index on materialized view', ic.relname || ' on ' || c.relname
+  FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+  JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE n.nspname = 'public' AND c.relkind = 'm'
 ) o ORDER BY kind, name";
 
 /// The current database's public schema as a normalised model.
