@@ -304,10 +304,12 @@ ORDER BY i.indrelid, ic.relname"
 /// composite types, domains and range types, functions, triggers, policies, rules,
 /// inheritance and partitions, collations, the comments the model has no place for (on a
 /// primary key or exclusion constraint, and on the index behind a key: those on indexes,
-/// checks, unique constraints and foreign keys are read with them), extensions (but
-/// PL/pgSQL, always there, and PostGIS, which bmdb creates). Objects owned by an extension
-/// belong to it and are not listed one by one. A schema whose name the model cannot hold is
-/// named in Rust ([`schema_managed`]), with what it holds.
+/// checks, unique constraints and foreign keys are read with them; on the views, sequences
+/// and enum types bmdb manages without their comments), indexes' storage parameters and
+/// indexes on materialized views, extensions (but PL/pgSQL, always there, and PostGIS,
+/// which bmdb creates). Objects owned by an extension belong to it and are not listed one
+/// by one. A schema whose name the model cannot hold is named in Rust ([`schema_managed`]),
+/// with what it holds.
 const OTHER_SQL: &str = concat!("\
 SELECT kind, name FROM (
   SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'composite type' END AS kind,
@@ -379,6 +381,27 @@ SELECT kind, name FROM (
   SELECT 'extension', e.extname::text FROM pg_extension e WHERE e.extname NOT IN ('plpgsql', 'postgis')
   UNION ALL
   SELECT 'event trigger', e.evtname::text FROM pg_event_trigger e
+  UNION ALL
+  SELECT 'comment on ' || CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+           ELSE 'sequence' END, ", qualified!("c.relname"), "
+  FROM pg_description d JOIN pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_class'::regclass
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE ", user_schema!(), " AND c.relkind IN ('v', 'm', 'S') AND d.objsubid = 0
+  UNION ALL
+  SELECT 'comment on type', ", qualified!("t.typname"), "
+  FROM pg_description d JOIN pg_type t ON t.oid = d.objoid AND d.classoid = 'pg_type'::regclass
+  JOIN pg_namespace n ON n.oid = t.typnamespace
+  WHERE ", user_schema!(), " AND t.typtype = 'e'
+  UNION ALL
+  SELECT 'storage parameters of index', ", qualified!("ic.relname"), " || ' WITH (' || array_to_string(ic.reloptions, ', ') || ')'
+  FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+  JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE ", user_schema!(), " AND c.relkind IN ('r', 'p', 'm') AND ic.reloptions IS NOT NULL
+  UNION ALL
+  SELECT 'index on materialized view', ic.relname || ' on ' || ", qualified!("c.relname"), "
+  FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid
+  JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE ", user_schema!(), " AND c.relkind = 'm'
 ) o ORDER BY kind, name");
 
 /// The current database's public schema as a normalised model.

@@ -81,6 +81,9 @@ enum Phase {
     /// column takes the sequences it owns with it).
     SetSequenceOwner,
     AlterPrimaryKey,
+    /// A column of the live primary key that the new key leaves out and that becomes
+    /// nullable: both servers refuse DROP NOT NULL on a key column, so after the key change.
+    DropNotNullLeavingKey,
     CreateIndex,
     AddUnique,
     AddCheck,
@@ -389,6 +392,11 @@ impl Context<'_> {
             Change::AddColumn { table, .. } => table_key(P::AddColumn, table),
             Change::AlterColumnType { table, .. } => table_key(P::AlterColumnType, table),
             Change::SetColumnDefault { table, .. } => table_key(P::SetColumnDefault, table),
+            Change::SetColumnNullable {
+                table,
+                column,
+                nullable: true,
+            } if self.in_current_key(table, column) => table_key(P::DropNotNullLeavingKey, table),
             Change::SetColumnNullable { table, .. } => table_key(P::SetColumnNullable, table),
             Change::SetColumnComment { table, .. } => table_key(P::SetColumnComment, table),
             Change::DropIdentity { table, .. } => table_key(P::DropIdentity, table),
@@ -448,6 +456,15 @@ impl Context<'_> {
 }
 
 impl Context<'_> {
+    /// Whether `column` is in the live primary key of `table`.
+    fn in_current_key(&self, table: &str, column: &str) -> bool {
+        self.current
+            .tables
+            .get(table)
+            .and_then(|t| t.primary_key.as_ref())
+            .is_some_and(|pk| pk.columns.iter().any(|c| c == column))
+    }
+
     /// Whether `name` is the implicit sequence of a column the plan takes out of SERIAL
     /// (PostgreSQL drops that sequence with the change).
     fn leaves_serial(&self, name: &str) -> bool {
