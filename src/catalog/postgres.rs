@@ -415,16 +415,20 @@ pub fn read_postgres_with_stats(client: &mut postgres::Client) -> Result<(Model,
     read_postgres_sessions(client, None)
 }
 
-/// Sets the session's search_path to `public` alone, before the catalog queries: the
-/// server then writes every name outside public qualified, whatever the role's own
-/// search_path says (`"$user"` names a schema when one is called like the role), in
-/// `format_type` (`game.mood`), `pg_get_expr` (`nextval('game.s'::regclass)`) and
-/// `pg_get_viewdef` (`FROM game.players`), and an unqualified name means public's, as it
-/// does in the model. A session setting, not a catalog query (not counted).
-fn public_search_path(client: &mut postgres::Client) -> Result<()> {
+/// The session settings of a catalog read, before its queries (session settings, not
+/// catalog queries: not counted):
+/// - search_path `public` alone: the server then writes every name outside public
+///   qualified, whatever the role's own search_path says (`"$user"` names a schema when one
+///   is called like the role), in `format_type` (`game.mood`), `pg_get_expr`
+///   (`nextval('game.s'::regclass)`) and `pg_get_viewdef` (`FROM game.players`), and an
+///   unqualified name means public's, as it does in the model;
+/// - no parallel workers: the planner gave the unmanaged-object query (a UNION of small
+///   catalog scans) a Gather, and starting the workers cost more than the query (its
+///   session 84 -> 69 ms at 1,000 tables); a catalog read has nothing to share out.
+fn catalog_session(client: &mut postgres::Client) -> Result<()> {
     client
-        .batch_execute("SET search_path = public")
-        .context("setting the session's search_path to public for the catalog read")
+        .batch_execute("SET search_path = public; SET max_parallel_workers_per_gather = 0")
+        .context("setting the session's search_path and parallelism for the catalog read")
 }
 
 /// One catalog query, counted in `sent`, its failure naming the aspect.
@@ -441,16 +445,13 @@ fn catalog_query(
 }
 
 /// The queries that do not feed the table reads (objects bmdb does not manage, roles,
-/// privileges, enum types, views, sequences), in that order. The constraints stay with the
-/// table reads: `pg_get_constraintdef` on a fresh session fills its catalog caches first
-/// (68 ms at 1,000 tables against 15 ms after the columns query has filled them), so moving
-/// them here gained nothing. The indexes come after these on the second session
-/// ([`read_postgres_sessions`]).
+/// privileges, enum types, views, sequences), in that order. On the second session the
+/// indexes and constraints follow them ([`read_postgres_sessions`]).
 fn fetch_beside_tables(
     client: &mut postgres::Client,
     sent: &AtomicUsize,
 ) -> Result<[Vec<postgres::Row>; 6]> {
-    public_search_path(client)?;
+    catalog_session(client)?;
     Ok([
         catalog_query(client, OTHER_SQL, "objects bmdb does not manage", sent)?,
         catalog_query(client, ROLES_SQL, "roles", sent)?,
@@ -476,22 +477,29 @@ pub fn read_postgres_sessions(
 ) -> Result<(Model, CatalogStats)> {
     let mut stats = CatalogStats::default();
     let sent = AtomicUsize::new(0);
-    let indexes = |client: &mut postgres::Client, server_version: i32| {
-        catalog_query(client, &indexes_sql(server_version), "indexes", &sent)
+    // The indexes and constraints, after the database row has said which server version
+    // it is (the index query depends on it).
+    let keys = |client: &mut postgres::Client, server_version: i32| -> Result<_> {
+        Ok((
+            catalog_query(client, &indexes_sql(server_version), "indexes", &sent)?,
+            catalog_query(client, CONSTRAINTS_SQL, "constraints", &sent)?,
+        ))
     };
     let (core, beside) = match side {
-        // The second session also reads the indexes, once the first has said which server
-        // version it is (their query depends on it): with the unmanaged-object query down
-        // to ~10 ms, the first session's columns and constraints were the longer road.
+        // The second session reads the indexes and constraints too, after its own six, once
+        // the first has handed over the server version: the first session's columns query
+        // is the longest, and on a fresh session the two key queries cost about what they
+        // cost after it (the unmanaged-object query warms the same catalogs). At 1,000
+        // tables the two sessions' chains went from 124 to 103 ms (psql, fresh sessions).
         Some(side) => std::thread::scope(|scope| {
             let (version_tx, version_rx) = std::sync::mpsc::channel::<i32>();
-            let (sent, indexes) = (&sent, &indexes);
+            let (sent, keys) = (&sent, &keys);
             let beside = scope.spawn(move || -> Result<_> {
                 let rows = fetch_beside_tables(side, sent)?;
                 let Ok(version) = version_rx.recv() else {
                     anyhow::bail!("reading the PostgreSQL catalog: the database query failed");
                 };
-                Ok((rows, indexes(side, version)?))
+                Ok((rows, keys(side, version)?))
             });
             let core = fetch_tables(client, sent, |v| {
                 let _ = version_tx.send(v);
@@ -506,15 +514,17 @@ pub fn read_postgres_sessions(
             let core = fetch_tables(client, &sent, |v| version = v);
             let beside = match core {
                 Ok(_) => fetch_beside_tables(client, &sent)
-                    .and_then(|rows| Ok((rows, indexes(client, version)?))),
+                    .and_then(|rows| Ok((rows, keys(client, version)?))),
                 Err(_) => Err(anyhow::anyhow!("not read")),
             };
             (core, beside)
         }
     };
-    let (db_rows, table_rows, column_rows, constraint_rows) = core?;
-    let ([other_rows, role_rows, privilege_rows, enum_rows, view_rows, sequence_rows], index_rows) =
-        beside?;
+    let (db_rows, table_rows, column_rows) = core?;
+    let (
+        [other_rows, role_rows, privilege_rows, enum_rows, view_rows, sequence_rows],
+        (index_rows, constraint_rows),
+    ) = beside?;
     stats.queries = sent.into_inner();
     let db_row = Cells::new(
         db_rows
@@ -579,21 +589,16 @@ pub fn read_postgres_sessions(
     Ok((model, stats))
 }
 
-/// The database row (name, server version, operator classes), then tables, columns and
-/// constraints: the queries the table reads need, in the order they need them. The server
-/// version goes to `version` as soon as it is known (the index query depends on it).
+/// The database row (name, server version, operator classes), then tables and columns: the
+/// queries the table reads start from. The server version goes to `version` as soon as it
+/// is known (the index query depends on it).
 #[allow(clippy::type_complexity)]
 fn fetch_tables(
     client: &mut postgres::Client,
     sent: &AtomicUsize,
     version: impl FnOnce(i32),
-) -> Result<(
-    Vec<postgres::Row>,
-    Vec<postgres::Row>,
-    Vec<postgres::Row>,
-    Vec<postgres::Row>,
-)> {
-    public_search_path(client)?;
+) -> Result<(Vec<postgres::Row>, Vec<postgres::Row>, Vec<postgres::Row>)> {
+    catalog_session(client)?;
     let db_rows = catalog_query(client, DATABASE_SQL, "database", sent)?;
     let server_version: i32 = Cells::new(
         db_rows
@@ -607,7 +612,6 @@ fn fetch_tables(
         db_rows,
         catalog_query(client, TABLES_SQL, "tables", sent)?,
         catalog_query(client, COLUMNS_SQL, "columns", sent)?,
-        catalog_query(client, CONSTRAINTS_SQL, "constraints", sent)?,
     ))
 }
 
