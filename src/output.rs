@@ -45,16 +45,24 @@ pub fn colour_stdout() -> bool {
 /// strips, a third of a second for the 200,000 lines of a 10,000-table plan.
 pub fn print_stdout(text: &str) {
     use std::io::Write as _;
-    let b = text.as_bytes();
-    let plain = !b.iter().enumerate().any(|(i, &c)| {
-        c == 0x1b || (c == 0xc2 && b.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
-    });
+    let plain = !has_escape(text);
     if plain {
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(b).and_then(|()| out.flush());
+        let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
     } else {
         anstream::print!("{text}");
     }
+}
+
+/// Whether `text` holds what anstream strips where colour is off: ESC, or a C1 control
+/// (U+0080..U+009F, 0xC2 0x80..0x9F in UTF-8). `contains` on bytes is a memchr, so the
+/// common text is read at memory speed.
+fn has_escape(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.contains(&0x1b)
+        || (b.contains(&0xc2)
+            && b.windows(2)
+                .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1])))
 }
 
 /// Whether text written to stderr is coloured.
@@ -220,6 +228,22 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What skips anstream is only text it would leave as it is.
+    #[test]
+    fn text_with_an_escape_or_c1_control_goes_through_anstream() {
+        for plain in [
+            "",
+            "CREATE TABLE t (a INT8);\n",
+            "café °C £ \u{a0}",
+            "\u{7f}",
+        ] {
+            assert!(!has_escape(plain), "{plain:?}");
+        }
+        for escaped in ["\x1b[31mred\x1b[0m", "x\u{9b}31m", "\u{80}", "tail \u{9f}"] {
+            assert!(has_escape(escaped), "{escaped:?}");
+        }
+    }
 
     #[test]
     fn rfc3339_in_utc_with_microseconds() {
