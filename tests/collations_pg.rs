@@ -7,7 +7,7 @@
 
 mod support;
 
-use support::{at, bmdb, converged, pg, run, write, write_and_apply};
+use support::{at, bmdb, converged, inspected, pg, run, write, write_and_apply};
 
 /// `attname:collation` of every column of `t` (`default` for the type's own).
 fn collations(db: &str, table: &str) -> String {
@@ -52,18 +52,7 @@ fn collations_plan_apply_drift_inspect_and_change() {
     converged(p, &url);
 
     // inspect writes the collations back; its project plans nothing against the database
-    let out = p.join("inspected");
-    let r = run(bmdb(&out)
-        .args([
-            "inspect",
-            "--url",
-            &url,
-            "--ignore",
-            "table bmdb_schema_history",
-            "--out",
-        ])
-        .arg(&out));
-    assert_eq!(r.code, 0, "{r:?}");
+    let (out, r) = inspected(p, &url, "inspected");
     // a modelled collation is not also named as an object bmdb does not manage
     assert!(
         !r.stderr.contains("COLLATE") && !r.stderr.contains("not modelled"),

@@ -7,7 +7,7 @@
 
 mod support;
 
-use support::{at, bmdb, converged, pg, run, write, write_and_apply};
+use support::{at, bmdb, converged, inspected, pg, run, write, write_and_apply};
 
 fn value(db: &str, sql: &str) -> String {
     pg().client(db).query_one(sql, &[]).unwrap().get(0)
@@ -62,18 +62,7 @@ fn computed_columns_plan_apply_drift_inspect_and_change() {
         .unwrap();
 
     // inspect writes the computations back; its project plans nothing against the database
-    let out = p.join("inspected");
-    let r = run(bmdb(&out)
-        .args([
-            "inspect",
-            "--url",
-            &url,
-            "--ignore",
-            "table bmdb_schema_history",
-            "--out",
-        ])
-        .arg(&out));
-    assert_eq!(r.code, 0, "{r:?}");
+    let (out, r) = inspected(p, &url, "inspected");
     assert!(!r.stderr.contains("generated column"), "{r:?}");
     let y = std::fs::read_to_string(out.join("schema/players.yaml")).unwrap();
     assert!(y.contains("computed: \"lower(email)\""), "{y}");

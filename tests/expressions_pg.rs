@@ -8,7 +8,7 @@
 
 mod support;
 
-use support::{bmdb, converged, pg, run, write, write_and_apply};
+use support::{bmdb, converged, inspected, pg, run, write, write_and_apply};
 
 fn value(db: &str, sql: &str) -> String {
     pg().client(db).query_one(sql, &[]).unwrap().get(0)
@@ -63,18 +63,7 @@ fn server_spellings_of_expressions_are_no_drift() {
     converged(p, &url);
 
     // inspect writes the server's spelling; its project plans nothing against the database
-    let out = p.join("inspected");
-    let r = run(bmdb(&out)
-        .args([
-            "inspect",
-            "--url",
-            &url,
-            "--ignore",
-            "table bmdb_schema_history",
-            "--out",
-        ])
-        .arg(&out));
-    assert_eq!(r.code, 0, "{r:?}");
+    let (out, _) = inspected(p, &url, "inspected");
     let y = std::fs::read_to_string(out.join("schema/players.yaml")).unwrap();
     assert!(y.contains("TRIM(BOTH FROM name)"), "{y}");
     let r = run(bmdb(&out).args(["plan", "--url", &url, "--detailed-exitcode"]));

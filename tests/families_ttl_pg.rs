@@ -7,7 +7,7 @@
 
 mod support;
 
-use support::{bmdb, converged, pg, run, write, write_and_apply};
+use support::{bmdb, converged, inspected, pg, run, write, write_and_apply};
 
 const REGIONS: &str = "database: game\ndialect: postgres\n";
 const EVENTS: &str = "table: events\ncolumns:\n  \
@@ -44,18 +44,7 @@ fn families_and_ttl_options_are_left_out_on_postgres_and_converge() {
     converged(p, &url);
 
     // inspect's project (no families, no TTL: PostgreSQL has neither) plans nothing
-    let out = p.join("inspected");
-    let r = run(bmdb(&out)
-        .args([
-            "inspect",
-            "--url",
-            &url,
-            "--ignore",
-            "table bmdb_schema_history",
-            "--out",
-        ])
-        .arg(&out));
-    assert_eq!(r.code, 0, "{r:?}");
+    let (out, _) = inspected(p, &url, "inspected");
     let y = std::fs::read_to_string(out.join("schema/events.yaml")).unwrap();
     assert!(!y.contains("families") && !y.contains("ttl"), "{y}");
     let r = run(bmdb(&out).args(["plan", "--url", &url, "--detailed-exitcode"]));

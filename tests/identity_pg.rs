@@ -6,7 +6,7 @@
 
 mod support;
 
-use support::{at, bmdb, converged, pg, run, write, write_and_apply};
+use support::{at, bmdb, converged, inspected, pg, run, write, write_and_apply};
 
 /// `attname:attidentity:attnotnull` of every column of `t`, with its sequence's start and
 /// increment for an identity.
@@ -65,18 +65,7 @@ fn identity_columns_plan_apply_drift_inspect_and_change() {
         .unwrap();
 
     // inspect writes the identities back; its project plans nothing against the database
-    let out = p.join("inspected");
-    let r = run(bmdb(&out)
-        .args([
-            "inspect",
-            "--url",
-            &url,
-            "--ignore",
-            "table bmdb_schema_history",
-            "--out",
-        ])
-        .arg(&out));
-    assert_eq!(r.code, 0, "{r:?}");
+    let (out, r) = inspected(p, &url, "inspected");
     assert!(!r.stderr.contains("identity column"), "{r:?}");
     let y = std::fs::read_to_string(out.join("schema/players.yaml")).unwrap();
     assert!(y.contains("identity: always"), "{y}");

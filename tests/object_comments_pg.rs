@@ -6,7 +6,7 @@
 
 mod support;
 
-use support::{bmdb, converged, pg, run, write, write_and_apply};
+use support::{bmdb, converged, inspected, pg, run, write, write_and_apply};
 
 fn value(db: &str, sql: &str) -> Option<String> {
     pg().client(db).query_one(sql, &[]).unwrap().get(0)
@@ -80,18 +80,7 @@ fn index_and_constraint_comments_plan_apply_drift_inspect_and_change() {
 
     // inspect writes the comments back (and no "not managed" line for them); its project
     // plans nothing against the database
-    let out = p.join("inspected");
-    let r = run(bmdb(&out)
-        .args([
-            "inspect",
-            "--url",
-            &url,
-            "--ignore",
-            "table bmdb_schema_history",
-            "--out",
-        ])
-        .arg(&out));
-    assert_eq!(r.code, 0, "{r:?}");
+    let (out, r) = inspected(p, &url, "inspected");
     assert!(!r.stderr.contains("comment on"), "{r:?}");
     let y = std::fs::read_to_string(out.join("schema/players.yaml")).unwrap();
     for part in [

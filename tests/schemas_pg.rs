@@ -8,7 +8,7 @@
 
 mod support;
 
-use support::{at, bmdb, converged, pg, run, write, write_and_apply};
+use support::{at, bmdb, converged, inspected, pg, run, write, write_and_apply};
 
 const REGIONS: &str = "database: game\ndialect: postgres\nschemas: [staging]\n";
 
@@ -178,18 +178,7 @@ fn schemas_plan_apply_drift_inspect_move_and_drop() {
 
     // inspect writes `schema:` back, each object under its schema's folder, the empty
     // schema in regions.yaml; its `plan --url` is empty
-    let out = p.join("inspected");
-    let r = run(bmdb(&out)
-        .args([
-            "inspect",
-            "--url",
-            &url,
-            "--ignore",
-            "table bmdb_schema_history",
-            "--out",
-        ])
-        .arg(&out));
-    assert_eq!(r.code, 0, "{r:?}");
+    let (out, r) = inspected(p, &url, "inspected");
     assert!(!r.stderr.contains("not managed"), "{r:?}");
     let read =
         |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));

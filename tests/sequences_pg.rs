@@ -7,7 +7,7 @@
 
 mod support;
 
-use support::{at, bmdb, converged, pg, run, write, write_and_apply};
+use support::{at, bmdb, converged, inspected, pg, run, write, write_and_apply};
 
 fn value(db: &str, sql: &str) -> String {
     let row = pg().client(db).query_one(sql, &[]).unwrap();
@@ -77,18 +77,7 @@ fn sequences_plan_apply_drift_inspect_alter_and_drop() {
     assert_eq!(next, -1);
 
     // inspect writes sequences/ back; players.id stays SERIAL (its sequence is the column's)
-    let out = p.join("inspected");
-    let r = run(bmdb(&out)
-        .args([
-            "inspect",
-            "--url",
-            &url,
-            "--ignore",
-            "table bmdb_schema_history",
-            "--out",
-        ])
-        .arg(&out));
-    assert_eq!(r.code, 0, "{r:?}");
+    let (out, r) = inspected(p, &url, "inspected");
     assert!(!r.stderr.contains("sequence order_no"), "{r:?}");
     assert!(!r.stdout.contains("sequence order_no"), "{r:?}");
     let s = std::fs::read_to_string(out.join("sequences/order_no.yaml")).unwrap();
@@ -257,18 +246,7 @@ fn sequence_types_plan_apply_drift_inspect_and_alter() {
     converged(p, &url);
 
     // inspect writes the types back; its project plans nothing against the database
-    let out = p.join("inspected");
-    let r = run(bmdb(&out)
-        .args([
-            "inspect",
-            "--url",
-            &url,
-            "--ignore",
-            "table bmdb_schema_history",
-            "--out",
-        ])
-        .arg(&out));
-    assert_eq!(r.code, 0, "{r:?}");
+    let (out, r) = inspected(p, &url, "inspected");
     assert!(!r.stderr.contains("AS "), "{r:?}");
     let y = std::fs::read_to_string(out.join("sequences/order_no.yaml")).unwrap();
     assert_eq!(y, "sequence: order_no\nas: int2\n");
@@ -383,18 +361,7 @@ fn a_renamed_sequence_keeps_its_position_default_and_owner() {
     assert_eq!(value(&db, "SELECT max(id)::text FROM orders"), "4");
     converged(p, &url);
 
-    let out = p.join("inspected");
-    let r = run(bmdb(&out)
-        .args([
-            "inspect",
-            "--url",
-            &url,
-            "--ignore",
-            "table bmdb_schema_history",
-            "--out",
-        ])
-        .arg(&out));
-    assert_eq!(r.code, 0, "{r:?}");
+    let (out, _) = inspected(p, &url, "inspected");
     let y = std::fs::read_to_string(out.join("sequences/order_no.yaml")).unwrap();
     assert!(!y.contains("renamed_from"), "{y}");
     let r = run(bmdb(&out).args(["plan", "--url", &url, "--detailed-exitcode"]));

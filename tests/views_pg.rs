@@ -7,7 +7,7 @@
 
 mod support;
 
-use support::{at, bmdb, converged, pg, run, write, write_and_apply};
+use support::{at, bmdb, converged, inspected, pg, run, write, write_and_apply};
 
 const REGIONS: &str = "database: game\ndialect: postgres\n";
 const PLAYERS: &str = "table: players\ncolumns:\n  - { name: id, type: INT8 }\n  \
@@ -44,18 +44,7 @@ fn views_plan_apply_drift_inspect_and_a_column_dropped_under_one() {
     converged(p, &url);
 
     // inspect writes views/ back; the inspected project plans nothing against the database
-    let out = p.join("inspected");
-    let r = run(bmdb(&out)
-        .args([
-            "inspect",
-            "--url",
-            &url,
-            "--ignore",
-            "table bmdb_schema_history",
-            "--out",
-        ])
-        .arg(&out));
-    assert_eq!(r.code, 0, "{r:?}");
+    let (out, r) = inspected(p, &url, "inspected");
     assert!(!r.stderr.contains("view top_players"), "{r:?}");
     let v = std::fs::read_to_string(out.join("views/level_counts.yaml")).unwrap();
     assert!(v.contains("view: level_counts"), "{v}");

@@ -544,6 +544,25 @@ pub fn converged(dir: &Path, url: &str) {
     assert_eq!(r.code, 0, "drift after apply: {r:?}");
 }
 
+/// `bmdb inspect` of the database at `url` into `dir/name` (bmdb's history table left out),
+/// which must succeed: the first half of the round trip every end-to-end test ends with
+/// (inspect, then `plan --url` empty from what it wrote).
+pub fn inspected(dir: &Path, url: &str, name: &str) -> (PathBuf, Run) {
+    let out = dir.join(name);
+    let r = run(bmdb(&out)
+        .args([
+            "inspect",
+            "--url",
+            url,
+            "--ignore",
+            "table bmdb_schema_history",
+            "--out",
+        ])
+        .arg(&out));
+    assert_eq!(r.code, 0, "inspect into {}: {r:?}", out.display());
+    (out, r)
+}
+
 /// Where `what` first stands in `sql` (a statement's position, to check the order).
 pub fn at(sql: &str, what: &str) -> usize {
     sql.find(what)
