@@ -212,7 +212,8 @@ SELECT a.attrelid, a.attnum, a.attname::text, format_type(a.atttypid, a.atttypmo
        a.attnotnull, pg_get_expr(ad.adbin, ad.adrelid), d.description,
        a.attgenerated::text, a.attidentity::text, owned.refobjid IS NOT NULL,
        ids.seqstart, ids.seqincrement, ids.seqmin, ids.seqmax,
-       CASE WHEN a.attcollation <> ty.typcollation THEN co.collname::text END
+       CASE WHEN a.attcollation <> ty.typcollation THEN co.collname::text END,
+       ids.seqcache, ids.seqcycle, ids.seqrelid::regclass::text
 FROM pg_attribute a
 JOIN pg_type ty ON ty.oid = a.atttypid
 LEFT JOIN pg_collation co ON co.oid = a.attcollation
@@ -897,6 +898,22 @@ fn read_columns(
             }),
         };
         // `a` ALWAYS, `d` BY DEFAULT, with the options of the sequence it owns (pg_sequence)
+        // an identity sequence's CACHE and CYCLE have no place in the model: named, and
+        // compared without them (the sequence itself, its name as the server gives it)
+        if !identity.is_empty() {
+            let seq: Option<String> = c.get(17)?;
+            let seq = seq.unwrap_or_default();
+            if let Some(cache) = c.get::<Option<i64>>(15)?.filter(|n| *n != 1) {
+                stats.skipped.push(format!(
+                    "{label}: identity CACHE {cache} (sequence {seq}) is not modelled; compared without it"
+                ));
+            }
+            if c.get::<Option<bool>>(16)? == Some(true) {
+                stats.skipped.push(format!(
+                    "{label}: identity CYCLE (sequence {seq}) is not modelled; compared without it"
+                ));
+            }
+        }
         let identity = match identity.as_str() {
             "" => None,
             g => Some(
