@@ -96,6 +96,17 @@ def silent_group(reason):
     return group_of(reason)
 
 
+# `n bigint DEFAULT '2'::bigint` and `n bigint DEFAULT 2`: one value, two spellings (a
+# quoted number cast to the column's own integer or numeric type, which bmdb's model writes
+# without the cast); anything else, a cast to another type included, is compared as written
+SAME_TYPE_NUMBER = re.compile(
+    r"^(\s+\S+ (bigint|integer|smallint|numeric) .*DEFAULT )'(-?[0-9]+(\.[0-9]+)?)'::\2\b")
+
+
+def same_value_spelling(line):
+    return SAME_TYPE_NUMBER.sub(r"\1\3", line)
+
+
 def dump_objects(pg_bin, url, log):
     p = subprocess.run([os.path.join(pg_bin, "pg_dump"), "--schema-only", "--no-owner", "-d", url],
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
@@ -106,7 +117,8 @@ def dump_objects(pg_bin, url, log):
 
     def flush():
         if key is not None:
-            lines = sorted(l.rstrip(",") for l in body if l.strip() and not l.startswith(DUMP_NOISE))
+            lines = sorted(same_value_spelling(l.rstrip(","))
+                           for l in body if l.strip() and not l.startswith(DUMP_NOISE))
             objs[key] = "\n".join(lines)
 
     for line in p.stdout.decode().splitlines():

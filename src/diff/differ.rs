@@ -920,15 +920,20 @@ fn without_recomputed<'a>(
 /// `SET START WITH 10`, `SET NO MAXVALUE` ...: the sequence options of an identity column that
 /// differ; one that goes back to its default is set to the default (for the column's type).
 fn identity_option_changes(from: &Identity, to: &Identity, ty: &str) -> Vec<String> {
-    let ascending = to.increment.unwrap_or(1) > 0;
-    let min = to
-        .min_value
-        .unwrap_or(if ascending { 1 } else { Identity::type_min(ty) });
-    let max = to.max_value.unwrap_or(if ascending {
-        Identity::type_max(ty)
-    } else {
-        -1
-    });
+    // an option left out is the default both servers use, for the column's type and the
+    // direction; START's default follows MINVALUE / MAXVALUE
+    let effective = |i: &Identity| {
+        let ascending = i.increment.unwrap_or(1) > 0;
+        let min = i
+            .min_value
+            .unwrap_or(if ascending { 1 } else { Identity::type_min(ty) });
+        let max = i.max_value.unwrap_or(if ascending {
+            Identity::type_max(ty)
+        } else {
+            -1
+        });
+        i.start.unwrap_or(if ascending { min } else { max })
+    };
     let mut out = Vec::new();
     if from.increment != to.increment {
         out.push(format!("SET INCREMENT BY {}", to.increment.unwrap_or(1)));
@@ -945,8 +950,11 @@ fn identity_option_changes(from: &Identity, to: &Identity, ty: &str) -> Vec<Stri
             None => "SET NO MAXVALUE".to_string(),
         });
     }
-    if from.start != to.start {
-        let start = to.start.unwrap_or(if ascending { min } else { max });
+    // compared as the servers hold it: a start left at its default moves with a changed
+    // MINVALUE / MAXVALUE, and the server checks the start it has against the new bounds
+    // (START -200 kept while MINVALUE goes to -100 is refused)
+    let start = effective(to);
+    if from.start != to.start || effective(from) != start {
         out.push(format!("SET START WITH {start}"));
     }
     out
