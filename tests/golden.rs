@@ -246,6 +246,7 @@ fn in_schema_changes() -> Vec<Change> {
             column: "account_id".into(),
             from: "INT8".into(),
             to: "BIGSERIAL".into(),
+            default: None,
         },
         Change::SetColumnDefault {
             table: "game.players".into(),
@@ -903,6 +904,7 @@ fn cases() -> Vec<Case> {
                 column: "id".into(),
                 from: "BIGSERIAL".into(),
                 to: "INT8".into(),
+                default: None,
             },
         ),
         case(
@@ -1089,12 +1091,13 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "alter_column_type__enum",
-            "a column moves from one enum to another: through text on PostgreSQL",
+            "a column moves from one enum to another: through text on PostgreSQL, its default dropped first and set again after",
             Change::AlterColumnType {
                 table: "players".into(),
                 column: "status".into(),
                 from: "player_status".into(),
                 to: "account_status".into(),
+                default: Some("'active'".into()),
             },
         ),
         case(
@@ -1709,6 +1712,7 @@ fn cases() -> Vec<Case> {
                 column: "username".into(),
                 from: "VARCHAR(32)".into(),
                 to: "STRING".into(),
+                default: None,
             },
         ),
         case(

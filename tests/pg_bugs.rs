@@ -578,3 +578,36 @@ fn narrowed_identity_bounds_move_the_default_start_with_them() {
         "-100 5 -100 100"
     );
 }
+
+/// A text column with a default becomes an enum column, and back (the corpus's
+/// ChangeColumnTypeFromTextWithDefaultToEnum, both ways): the old default cannot be cast
+/// automatically to the enum, and the enum's default would keep the type from being dropped;
+/// the default goes before the retype and the model's comes back after.
+#[test]
+fn a_retype_to_or_from_an_enum_moves_the_default_around_it() {
+    let text = "CREATE TABLE items (id bigint NOT NULL PRIMARY KEY,
+                  status text NOT NULL DEFAULT 'pending');";
+    let enumed = "CREATE TYPE item_status AS ENUM ('active', 'inactive', 'pending');
+                  CREATE TABLE items (id bigint NOT NULL PRIMARY KEY,
+                  status item_status NOT NULL DEFAULT 'pending');";
+    let t = trip("enumdefault", text, enumed);
+    assert_eq!(
+        value(
+            &t.current,
+            "SELECT format_type(atttypid, atttypmod) || ' ' || pg_get_expr(adbin, adrelid) \
+             FROM pg_attribute JOIN pg_attrdef ON adrelid = attrelid AND adnum = attnum \
+             WHERE attrelid = 'items'::regclass AND attname = 'status'"
+        ),
+        "item_status 'pending'::item_status"
+    );
+    let t = trip("enumdefault_back", enumed, text);
+    assert_eq!(
+        value(
+            &t.current,
+            "SELECT format_type(atttypid, atttypmod) || ' ' || pg_get_expr(adbin, adrelid) \
+             FROM pg_attribute JOIN pg_attrdef ON adrelid = attrelid AND adnum = attnum \
+             WHERE attrelid = 'items'::regclass AND attname = 'status'"
+        ),
+        "text 'pending'::text"
+    );
+}

@@ -369,6 +369,11 @@ macro_rules! with_change_kinds {
                 column: String,
                 from: String,
                 to: String,
+                /// The column's default in the model. A retype to or from an enum on
+                /// PostgreSQL drops the old default first (it may not cast to the new type,
+                /// or it holds the old enum type) and sets this one after.
+                #[serde(skip_serializing_if = "Option::is_none")]
+                default: Option<String>,
             },
             SetColumnDefault = "set_column_default" {
                 table: String,
@@ -687,6 +692,12 @@ impl Change {
                 table,
                 column,
                 default,
+            }
+            | Change::AlterColumnType {
+                table,
+                column,
+                default,
+                ..
             } => default
                 .iter()
                 .map(|d| (format!("default of {table}.{column}"), d.as_str()))
@@ -750,7 +761,6 @@ impl Change {
             | Change::SetTtl { .. }
             | Change::ResetTtl { .. }
             | Change::RenameColumn { .. }
-            | Change::AlterColumnType { .. }
             | Change::SetColumnNullable { .. }
             | Change::SetColumnComment { .. }
             | Change::AddIdentity { .. }

@@ -806,6 +806,7 @@ fn diff_columns(
                 column: column.clone(),
                 from: old.ty.clone(),
                 to: col.ty.clone(),
+                default: col.default.clone(),
             });
         }
         // a retyped column loses its collation on PostgreSQL (ALTER TYPE without COLLATE):

@@ -1,2 +1,2 @@
--- alter_column_type__enum: a column moves from one enum to another: through text on PostgreSQL
+-- alter_column_type__enum: a column moves from one enum to another: through text on PostgreSQL, its default dropped first and set again after
 ALTER TABLE players ALTER COLUMN status SET DATA TYPE account_status;
