@@ -452,7 +452,6 @@ fn fetch_beside_tables(
     client: &mut postgres::Client,
     sent: &AtomicUsize,
 ) -> Result<[Vec<postgres::Row>; 6]> {
-    catalog_session(client)?;
     Ok([
         catalog_query(client, OTHER_SQL, "objects bmdb does not manage", sent)?,
         catalog_query(client, ROLES_SQL, "roles", sent)?,
@@ -486,6 +485,8 @@ pub fn read_postgres_sessions(
             catalog_query(client, CONSTRAINTS_SQL, "constraints", &sent)?,
         ))
     };
+    // each session is set up once, before its first query
+    catalog_session(client)?;
     let (core, beside) = match side {
         // The second session reads the indexes and constraints too, after its own six, once
         // the first has handed over the server version: the first session's columns query
@@ -496,6 +497,7 @@ pub fn read_postgres_sessions(
             let (version_tx, version_rx) = std::sync::mpsc::channel::<i32>();
             let (sent, keys) = (&sent, &keys);
             let beside = scope.spawn(move || -> Result<_> {
+                catalog_session(side)?;
                 let rows = fetch_beside_tables(side, sent)?;
                 let Ok(version) = version_rx.recv() else {
                     anyhow::bail!("reading the PostgreSQL catalog: the database query failed");
@@ -599,7 +601,6 @@ fn fetch_tables(
     sent: &AtomicUsize,
     version: impl FnOnce(i32),
 ) -> Result<(Vec<postgres::Row>, Vec<postgres::Row>, Vec<postgres::Row>)> {
-    catalog_session(client)?;
     let db_rows = catalog_query(client, DATABASE_SQL, "database", sent)?;
     let server_version: i32 = Cells::new(
         db_rows
