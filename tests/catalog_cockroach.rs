@@ -16,6 +16,26 @@ fn fixture() -> CockroachCatalogRows {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
+/// A REGIONAL BY TABLE table printed by SHOW CREATE as `create`, with its primary key
+/// constraint on `key` (the rows the `tables` and `constraints` queries give for it).
+fn push_keyed_table(rows: &mut CockroachCatalogRows, name: &str, create: String, key: &str) {
+    rows.tables.push(bmdb::catalog::cockroach::TableRow {
+        name: name.into(),
+        locality: Some("REGIONAL BY TABLE IN PRIMARY REGION".into()),
+        schema_locked: true,
+        create_statement: Some(create),
+        ..Default::default()
+    });
+    rows.constraints
+        .push(bmdb::catalog::cockroach::ConstraintRow {
+            table_name: name.into(),
+            constraint_name: format!("{name}_pkey"),
+            constraint_type: "p".into(),
+            definition: format!("PRIMARY KEY ({key} ASC)"),
+            ..Default::default()
+        });
+}
+
 fn project(survival: &str) -> Model {
     let src =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/crdb/multi_region_project");
@@ -1352,38 +1372,26 @@ fn collations_split_off_crdb_sql_type() {
 /// job_cron, the expression unparenthesised) read back without drift.
 #[test]
 fn row_level_ttl_folds_from_the_create_statement() {
-    use bmdb::catalog::cockroach::{table_storage_params, ColumnRow, TableRow};
+    use bmdb::catalog::cockroach::{table_storage_params, ColumnRow};
     let mut rows = fixture();
-    let table = |name: &str, with: &str| {
-        TableRow {
-        name: name.into(),
-        locality: Some("REGIONAL BY TABLE IN PRIMARY REGION".into()),
-        comment: None,
-        schema_locked: true,
-        create_statement: Some(format!(
+    let create = |name: &str, with: &str| {
+        format!(
             "CREATE TABLE public.{name} (\n\tpk INT8 NOT NULL,\n\tts TIMESTAMPTZ NOT NULL,\n\tCONSTRAINT {name}_pkey PRIMARY KEY (pk ASC)\n) WITH ({with}) LOCALITY REGIONAL BY TABLE IN PRIMARY REGION"
-        )),
-        ..Default::default()
-    }
+        )
     };
-    rows.tables.push(table(
+    push_keyed_table(
+        &mut rows,
         "sessions",
-        "ttl = 'on', ttl_expire_after = '00:10:00':::INTERVAL, ttl_job_cron = '@hourly', ttl_row_stats_poll_interval = '1m0s', schema_locked = true",
-    ));
-    rows.tables.push(table(
+        create("sessions", "ttl = 'on', ttl_expire_after = '00:10:00':::INTERVAL, ttl_job_cron = '@hourly', ttl_row_stats_poll_interval = '1m0s', schema_locked = true"),
+        "pk",
+    );
+    push_keyed_table(
+        &mut rows,
         "events",
-        "ttl = 'on', ttl_expiration_expression = e'(ts + INTERVAL \\'30 days\\')', ttl_job_cron = '0 3 * * *', ttl_select_batch_size = 500, ttl_delete_batch_size = 100, ttl_select_rate_limit = 1000, ttl_delete_rate_limit = 200, ttl_pause = true, ttl_label_metrics = true, ttl_disable_changefeed_replication = true",
-    ));
+        create("events", "ttl = 'on', ttl_expiration_expression = e'(ts + INTERVAL \\'30 days\\')', ttl_job_cron = '0 3 * * *', ttl_select_batch_size = 500, ttl_delete_batch_size = 100, ttl_select_rate_limit = 1000, ttl_delete_rate_limit = 200, ttl_pause = true, ttl_label_metrics = true, ttl_disable_changefeed_replication = true"),
+        "pk",
+    );
     for t in ["sessions", "events"] {
-        rows.constraints
-            .push(bmdb::catalog::cockroach::ConstraintRow {
-                table_name: t.into(),
-                constraint_name: format!("{t}_pkey"),
-                constraint_type: "p".into(),
-                definition: "PRIMARY KEY (pk ASC)".into(),
-                comment: None,
-                ..Default::default()
-            });
         for (name, ty, hidden) in [
             ("pk", "INT8", "NO"),
             ("ts", "TIMESTAMPTZ", "NO"),
@@ -1523,7 +1531,7 @@ fn row_level_ttl_folds_from_the_create_statement() {
 /// is named as `family-changed`, with no change that would repair it.
 #[test]
 fn column_families_fold_from_the_create_statement() {
-    use bmdb::catalog::cockroach::{table_families, ColumnRow, ConstraintRow, TableRow};
+    use bmdb::catalog::cockroach::{table_families, ColumnRow};
     let mut rows = fixture();
     let create = |name: &str, families: &str| {
         format!(
@@ -1535,22 +1543,7 @@ fn column_families_fold_from_the_create_statement() {
         ("plain", ""),
         ("old_plain", ",\n\tFAMILY \"primary\" (a, b, c, d)"),
     ] {
-        rows.tables.push(TableRow {
-            name: name.into(),
-            locality: Some("REGIONAL BY TABLE IN PRIMARY REGION".into()),
-            comment: None,
-            schema_locked: true,
-            create_statement: Some(create(name, families)),
-            ..Default::default()
-        });
-        rows.constraints.push(ConstraintRow {
-            table_name: name.into(),
-            constraint_name: format!("{name}_pkey"),
-            constraint_type: "p".into(),
-            definition: "PRIMARY KEY (a ASC)".into(),
-            comment: None,
-            ..Default::default()
-        });
+        push_keyed_table(&mut rows, name, create(name, families), "a");
         for c in ["a", "b", "c", "d"] {
             rows.columns.push(ColumnRow {
                 table_name: name.into(),
