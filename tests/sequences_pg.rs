@@ -371,3 +371,46 @@ fn a_renamed_sequence_keeps_its_position_default_and_owner() {
     let r = run(bmdb(p).args(["plan", "--detailed-exitcode"]));
     assert_eq!(r.code, 0, "{r:?}");
 }
+
+/// A sequence in another schema renamed: `renamed_from` names a sequence of the same schema
+/// (a rename never moves it), so the plan is one ALTER SEQUENCE game.old RENAME TO new
+/// (bare: RENAME TO takes no schema), the sequence keeps its position; drift 0, `plan
+/// --url` empty.
+#[test]
+fn a_sequence_renamed_in_another_schema_stays_in_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let db = pg().new_db("sequence_rename_schema");
+    let url = pg().url(&db);
+    write(p, "regions.yaml", REGIONS);
+    write(
+        p,
+        "schema/orders.yaml",
+        "table: orders\ncolumns:\n  - { name: id, type: INT8 }\nprimary_key: [id]\n",
+    );
+    write(
+        p,
+        "sequences/ticket.yaml",
+        "sequence: ticket\nschema: game\n",
+    );
+    write_and_apply(p, "init", &url);
+    let _ = value(&db, "SELECT nextval('game.ticket')::text");
+
+    std::fs::remove_file(p.join("sequences/ticket.yaml")).unwrap();
+    write(
+        p,
+        "sequences/ticket_no.yaml",
+        "sequence: ticket_no\nschema: game\nrenamed_from: ticket\n",
+    );
+    let sql = write_and_apply(p, "rename", &url);
+    assert!(
+        sql.contains("ALTER SEQUENCE IF EXISTS game.ticket RENAME TO ticket_no;"),
+        "{sql}"
+    );
+    assert!(!sql.contains("DROP SEQUENCE"), "{sql}");
+    assert_eq!(
+        value(&db, "SELECT last_value::text FROM game.ticket_no"),
+        "1"
+    );
+    converged(p, &url);
+}
