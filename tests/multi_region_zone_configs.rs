@@ -15,7 +15,11 @@
 //! v23.2.0, v25.1.3, v26.1.0 and v26.2.0.
 
 use bmdb::model::types::*;
-use bmdb::zones::effective::{effective_zones, ObjectZone};
+use bmdb::zones::effective::effective_zones;
+
+#[path = "common/zones.rs"]
+mod zones;
+use zones::shown;
 
 const FILE: &str = "pkg/ccl/logictestccl/testdata/logic_test/multi_region_zone_configs";
 const COMMIT: &str = "1a32b6b81088382a279005e7c821c1691e99bbfd";
@@ -75,29 +79,6 @@ fn model(c: &Case, version: CrdbVersion) -> Model {
     };
     m.tables.insert(t.name.clone(), t);
     m
-}
-
-fn shown(zones: &[ObjectZone], object: &str) -> ([u64; 2], [String; 3]) {
-    let z = zones
-        .iter()
-        .find(|z| z.label() == object)
-        .unwrap_or_else(|| panic!("no {object}"));
-    let text = |f: &str| {
-        z.value(f)
-            .map(|v| v.to_string())
-            .unwrap_or_else(|| "(none)".into())
-    };
-    (
-        [
-            z.int("num_replicas").unwrap_or(0),
-            z.int("num_voters").unwrap_or(0),
-        ],
-        [
-            text("constraints"),
-            text("voter_constraints"),
-            text("lease_preferences"),
-        ],
-    )
 }
 
 fn overridden(z: ZoneConfig) -> Option<ZoneConfig> {

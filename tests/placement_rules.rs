@@ -14,8 +14,12 @@
 //! end follow the PRs' own descriptions instead (see docs/placement-rules.md).
 
 use bmdb::model::types::*;
-use bmdb::zones::effective::{effective_zones, ObjectZone};
+use bmdb::zones::effective::effective_zones;
+
+#[path = "common/zones.rs"]
+mod zones;
 use std::collections::BTreeMap;
+use zones::shown;
 
 const FILE: &str = "pkg/ccl/logictestccl/testdata/logic_test/super_regions";
 const COMMIT: &str = "aed96034c7d4e5bbfb00fe1c72838c49bd66822b";
@@ -269,29 +273,6 @@ fn model(setup: &Setup, table: (&str, &str), version: CrdbVersion) -> Model {
     };
     m.tables.insert(name.into(), t);
     m
-}
-
-fn shown(zones: &[ObjectZone], object: &str) -> ([u64; 2], [String; 3]) {
-    let z = zones
-        .iter()
-        .find(|z| z.label() == object)
-        .unwrap_or_else(|| panic!("no {object}"));
-    let text = |f: &str| {
-        z.value(f)
-            .map(|v| v.to_string())
-            .unwrap_or_else(|| "(none)".into())
-    };
-    (
-        [
-            z.int("num_replicas").unwrap_or(0),
-            z.int("num_voters").unwrap_or(0),
-        ],
-        [
-            text("constraints"),
-            text("voter_constraints"),
-            text("lease_preferences"),
-        ],
-    )
 }
 
 fn logic_test_cases() -> Vec<Case> {

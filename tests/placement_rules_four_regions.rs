@@ -32,8 +32,12 @@
 //! v25.2.0, v26.1.0 and v26.2.0.
 
 use bmdb::model::types::*;
-use bmdb::zones::effective::{effective_zones, ObjectZone};
+use bmdb::zones::effective::effective_zones;
+
+#[path = "common/zones.rs"]
+mod zones;
 use std::collections::BTreeMap;
+use zones::shown;
 
 const FILE: &str = "pkg/sql/region_util_test.go";
 const COMMIT: &str = "9509e2d432239abfe5d0ed93ab3bc4b3db77145c";
@@ -124,29 +128,6 @@ fn model(c: &Case, version: CrdbVersion) -> Model {
     };
     m.tables.insert("t".into(), t);
     m
-}
-
-fn shown(zones: &[ObjectZone], object: &str) -> ([u64; 2], [String; 3]) {
-    let z = zones
-        .iter()
-        .find(|z| z.label() == object)
-        .unwrap_or_else(|| panic!("no {object}"));
-    let text = |f: &str| {
-        z.value(f)
-            .map(|v| v.to_string())
-            .unwrap_or_else(|| "(none)".into())
-    };
-    (
-        [
-            z.int("num_replicas").unwrap_or(0),
-            z.int("num_voters").unwrap_or(0),
-        ],
-        [
-            text("constraints"),
-            text("voter_constraints"),
-            text("lease_preferences"),
-        ],
-    )
 }
 
 const DB_FN: &str = "TestZoneConfigForMultiRegionDatabase";
